@@ -1,0 +1,144 @@
+"""Cross-reference checks: every id a section names exists, and the parts fit together."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from sim.scenario.errors import Problem
+from sim.scenario.schema import (
+    CrossingClosedInject,
+    CrossingReopenedInject,
+    IncidentInject,
+    RoadClosedInject,
+    RoadReopenedInject,
+    Scenario,
+    UnitBreakdownInject,
+)
+
+
+def _unknown(path: str, what: str, value: str, known: Iterable[str]) -> Problem:
+    choices = sorted(set(known))
+    close = difflib.get_close_matches(value, choices, n=1)
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    else:
+        shown = ", ".join(f"'{c}'" for c in choices[:12]) + (" ..." if len(choices) > 12 else "")
+        hint = f"use one of {shown}" if choices else f"define the {what} first"
+    return Problem(path, f"unknown {what} '{value}'", hint)
+
+
+def _duplicates(section: str, ids: list[str]) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(
+                Problem(f"{section}[{i}].id", f"'{item_id}' is used twice", "give each an own id")
+            )
+        seen.add(item_id)
+    return problems
+
+
+def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
+    """Check the ids sections give each other.
+
+    Returns:
+        The problems (the scenario cannot run) and the warnings (it can, but likely not as meant).
+    """
+    s = scenario
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    places = {p.id: p for p in s.places}
+    nations = {n.code for n in s.nations}
+    needs = {n.id for n in s.needs}
+    types = {t.id: t for t in s.unit_types}
+    roads = {r.key for r in s.roads}
+    crossings = {c.id for c in s.crossings}
+    unit_ids = {u for g in s.units for u in g.unit_ids()} | {g.id for g in s.units}
+
+    for section in ("places", "crossings", "needs", "unit_types", "units"):
+        problems += _duplicates(section, [item.id for item in getattr(s, section)])
+    problems += _duplicates("roads", [r.key for r in s.roads])
+    problems += _duplicates("nations", [n.code for n in s.nations])
+    problems += _duplicates("eocs", [e.id for n in s.nations for e in n.eocs])
+
+    for i, n in enumerate(s.nations):
+        for j, eoc in enumerate(n.eocs):
+            if eoc.place not in places:
+                problems.append(_unknown(f"nations[{i}].eocs[{j}].place", "place", eoc.place, places))
+    for i, p in enumerate(s.places):
+        if p.nation not in nations:
+            problems.append(_unknown(f"places[{i}].nation", "nation", p.nation, nations))
+    for i, r in enumerate(s.roads):
+        for end, value in (("from", r.from_), ("to", r.to)):
+            if value not in places:
+                problems.append(_unknown(f"roads[{i}].{end}", "place", value, places))
+        if r.from_ == r.to:
+            problems.append(Problem(f"roads[{i}].to", "a road must join two different places",
+                                    "set 'to' to the other end"))
+    for i, c in enumerate(s.crossings):
+        for j, post in enumerate(c.posts):
+            if post not in places:
+                problems.append(_unknown(f"crossings[{i}].posts[{j}]", "place", post, places))
+            elif places[post].kind != "border_post":
+                problems.append(Problem(f"crossings[{i}].posts[{j}]",
+                                        f"place '{post}' is a {places[post].kind}, not a border post",
+                                        "set its kind to \"border_post\" or name the border post"))
+        a, b = c.posts
+        if a in places and b in places and places[a].nation == places[b].nation:
+            problems.append(Problem(f"crossings[{i}].posts",
+                                    f"both posts are in {places[a].nation}; a crossing joins two nations",
+                                    "name one border post on each side"))
+    for i, t in enumerate(s.unit_types):
+        for j, cap in enumerate(t.capabilities):
+            if cap not in needs:
+                problems.append(_unknown(f"unit_types[{i}].capabilities[{j}]", "need", cap, needs))
+    for i, g in enumerate(s.units):
+        if g.nation not in nations:
+            problems.append(_unknown(f"units[{i}].nation", "nation", g.nation, nations))
+        if g.type not in types:
+            problems.append(_unknown(f"units[{i}].type", "unit type", g.type, types))
+        if g.base not in places:
+            problems.append(_unknown(f"units[{i}].base", "place", g.base, places))
+    for i, gen in enumerate(s.generators):
+        if gen.need not in needs:
+            problems.append(_unknown(f"generators[{i}].need", "need", gen.need, needs))
+        for j, place in enumerate(gen.places):
+            if place not in places:
+                problems.append(_unknown(f"generators[{i}].places[{j}]", "place", place, places))
+
+    duration = s.scenario.duration
+    for i, inj in enumerate(s.injects):
+        at = s.offset_min(inj.at)
+        if at < 0:
+            problems.append(Problem(f"injects[{i}].at", "the inject is before the scenario start",
+                                    "give a time after [scenario].start"))
+        elif at >= duration:
+            warnings.append(Problem(f"injects[{i}].at", "the inject is after the scenario ends",
+                                    "it will not happen; lengthen [scenario].duration or move it"))
+        match inj:
+            case IncidentInject():
+                if inj.place not in places:
+                    problems.append(_unknown(f"injects[{i}].place", "place", inj.place, places))
+                if inj.need not in needs:
+                    problems.append(_unknown(f"injects[{i}].need", "need", inj.need, needs))
+            case RoadClosedInject() | RoadReopenedInject():
+                if inj.road not in roads:
+                    problems.append(_unknown(f"injects[{i}].road", "road", inj.road, roads))
+            case CrossingClosedInject() | CrossingReopenedInject():
+                if inj.crossing not in crossings:
+                    problems.append(_unknown(f"injects[{i}].crossing", "crossing", inj.crossing, crossings))
+            case UnitBreakdownInject():
+                if inj.unit not in unit_ids:
+                    problems.append(_unknown(f"injects[{i}].unit", "unit", inj.unit, unit_ids))
+            case _:
+                pass
+
+    fielded = {types[g.type].id for g in s.units if g.type in types}
+    for i, need in enumerate(s.needs):
+        if not any(need.id in types[t].capabilities for t in fielded):
+            warnings.append(Problem(f"needs[{i}]", f"no unit in the scenario can serve '{need.id}'",
+                                    "add a unit whose type lists it in capabilities, "
+                                    "or such incidents stay unserved"))
+    return problems, warnings

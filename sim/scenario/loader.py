@@ -1,0 +1,200 @@
+"""Reading a scenario file: TOML, optional overrides, validation, and errors that say where and how."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario import quantities, schema
+from sim.scenario.checks import check_references
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.locate import locate_line
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A validated scenario with where it came from and what looked odd in it."""
+
+    scenario: schema.Scenario
+    path: Path
+    sha256: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_scenario(path: str | Path) -> schema.Scenario:
+    """Read and validate a scenario file.
+
+    Raises:
+        ScenarioError: the file is unreadable, not TOML, or not a valid scenario.
+    """
+    return read_scenario(path).scenario
+
+
+def read_scenario(path: str | Path) -> ScenarioFile:
+    """Read and validate a scenario file, keeping its checksum and the warnings found."""
+    path = Path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScenarioError(path, [Problem("", f"cannot read the file ({reason})",
+                                           "check the path")]) from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(path, [Problem("", "the file is not UTF-8 text",
+                                           "save it as UTF-8")]) from None
+    scenario, warnings = parse_scenario(text, path)
+    return ScenarioFile(scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings)
+
+
+def parse_scenario(text: str, file: str | Path = "<scenario>") -> tuple[schema.Scenario, list[Problem]]:
+    """Validate a scenario given as TOML text; returns it and its warnings.
+
+    Raises:
+        ScenarioError: the text is not TOML or not a valid scenario.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        what = re.sub(r"\s*\(at line.*\)$", "", message)
+        raise ScenarioError(file, [Problem("", f"not valid TOML: {what}",
+                                           "correct the TOML syntax at that line", line)]) from None
+    return validate_scenario(data, file, text)
+
+
+def validate_scenario(
+    data: dict[str, Any], file: str | Path = "<scenario>", text: str = ""
+) -> tuple[schema.Scenario, list[Problem]]:
+    """Validate scenario data (as parsed from TOML); returns it and its warnings.
+
+    Raises:
+        ScenarioError: the data is not a valid scenario.
+    """
+    try:
+        scenario = schema.Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        inner = [tuple(e["loc"]) for e in errors]
+        problems = [
+            _problem_from_pydantic(err, data)
+            for err in errors  # a tuple whose items failed is also "too short": say it once
+            if not (err["type"] == "too_short" and _has_inner(tuple(err["loc"]), inner))
+        ]
+        raise ScenarioError(file, _with_lines(problems, text)) from None
+    problems, warnings = check_references(scenario)
+    if problems:
+        raise ScenarioError(file, _with_lines(problems, text))
+    return scenario, _with_lines(warnings, text)
+
+
+def _has_inner(loc: tuple[Any, ...], locs: list[tuple[Any, ...]]) -> bool:
+    return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+
+
+def _with_lines(problems: Sequence[Problem], text: str) -> list[Problem]:
+    if not text:
+        return list(problems)
+    return [
+        p if p.line else Problem(p.path, p.message, p.hint, locate_line(text, _split_path(p.path)))
+        for p in problems
+    ]
+
+
+def _split_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append(int(index) if index else name)
+    return parts
+
+
+def format_path(parts: Sequence[str | int]) -> str:
+    """Render a field path the way the documentation writes it: ``units[3].base``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _present_path(
+    loc: Sequence[str | int], data: Any, missing_key: bool
+) -> tuple[list[str | int], Any]:
+    """The part of a pydantic location that exists in the input (union tags dropped).
+
+    With ``missing_key`` the last part is a key absent from the input and is kept.
+    Returns the path and the input at its end.
+    """
+    path: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif missing_key and i == len(loc) - 1:
+            path.append(part)
+            return path, None
+        else:
+            continue  # a union member's tag, not a key of the file
+        path.append(part)
+    return path, node
+
+
+@cache
+def _known_keys() -> tuple[str, ...]:
+    keys: set[str] = set()
+    for module in (schema, quantities):
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel):
+                for name, info in obj.model_fields.items():
+                    keys.add(info.alias or name)
+    return tuple(sorted(keys))
+
+
+def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
+    kind = err["type"]
+    path, value = _present_path(err["loc"], data, missing_key=kind == "missing")
+    where = format_path(path)
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else "?"
+        close = difflib.get_close_matches(key, _known_keys(), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "remove it (see `borderdrill schema`)"
+        return Problem(where, f"unknown key '{key}'", hint)
+    if kind == "missing":
+        key = str(path[-1]) if path else "?"
+        return Problem(where, f"missing required key '{key}'", f"add {key} = ...")
+    if kind == "union_tag_not_found":
+        tag = err.get("ctx", {}).get("discriminator", "type").strip("'")
+        return Problem(where, f"no '{tag}' given", f"add {tag} = \"...\" (see `borderdrill schema`)")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        tag, expected = str(ctx.get("tag")), str(ctx.get("expected_tags", ""))
+        choices = [t.strip(" '") for t in expected.split(",")]
+        close = difflib.get_close_matches(tag, choices, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of {expected}"
+        name = str(ctx.get("discriminator", "type")).strip("'")
+        return Problem(where, f"unknown {name} '{tag}'", hint)
+    if kind == "string_pattern_mismatch" and where.endswith(("id", "place", "base", "need", "type")):
+        return Problem(where, f"'{value}' is not a valid id",
+                       "use lower-case letters, digits, '_' or '-', starting with a letter or digit")
+    if kind == "string_pattern_mismatch":
+        return Problem(where, f"'{value}' has the wrong form", message.replace("String", "it"))
+    if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
+        return Problem(where, f"'{value}' is not a date and time",
+                       "write a TOML datetime, e.g. 2018-07-23T20:00:00+07:00")
+    scalar = value is not None and not isinstance(value, dict | list)
+    shown = f" (got {value!r})" if scalar and str(value) not in message else ""
+    return Problem(where, f"{message}{shown}", "")

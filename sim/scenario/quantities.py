@@ -1,0 +1,214 @@
+"""Durations with units ("45min", "2h", "1d12h") and the random distributions of the scenario format.
+
+Durations are held as float minutes. A distribution is written either as a bare value
+(a fixed duration or number) or as an inline table tagged by ``dist``::
+
+    mobilisation = "45min"
+    trip = { dist = "triangular", low = "20min", mode = "30min", high = "1h" }
+    processing = { dist = "lognormal", median = "40min", p90 = "2h" }
+    people = { dist = "uniform", low = 2, high = 12 }
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal, Protocol
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+MINUTES_PER_UNIT = {"s": 1 / 60, "sec": 1 / 60, "min": 1.0, "h": 60.0, "d": 1440.0}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|s|h|d)")
+_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*(?:sec|min|s|h|d)\s*)+$")
+Z90 = 1.2815515655446004  # standard normal quantile at 0.9
+
+
+def parse_duration(text: str) -> float:
+    """Parse a duration such as "45min", "2h", "1d 6h" or "90s" into minutes.
+
+    Raises:
+        ValueError: the text has no unit or an unknown one.
+    """
+    if not _WHOLE.match(text):
+        raise ValueError(
+            f"'{text}' is not a duration; write a number with a unit, "
+            "e.g. \"45min\", \"2h\", \"1d\" or \"1h30min\" (units: s, min, h, d)"
+        )
+    return sum(float(n) * MINUTES_PER_UNIT[u] for n, u in _PART.findall(text))
+
+
+def format_duration(minutes: float) -> str:
+    """Format minutes the way a planner reads them: "2h 05min", "45min", "1d 3h"."""
+    if not math.isfinite(minutes):
+        return "—"
+    total = round(minutes)
+    days, rest = divmod(total, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if not mins else f"{days}d {hours}h {mins:02d}min"
+    if hours:
+        return f"{hours}h {mins:02d}min"
+    return f"{mins}min"
+
+
+def _as_duration(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    raise ValueError(f"{value} has no unit; write it as a duration, e.g. \"{value}min\" or \"{value}h\"")
+
+
+Duration = Annotated[float, BeforeValidator(_as_duration), Field(ge=0)]
+"""A non-negative duration in minutes, written with a unit in the scenario file."""
+
+
+class RandomSource(Protocol):
+    """Standard variates drawn in batches (see ``sim.model.random.RandomStream``)."""
+
+    def uniform(self) -> float: ...
+    def normal(self) -> float: ...
+    def exponential(self) -> float: ...
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @property
+    def mean(self) -> float:
+        raise NotImplementedError
+
+    def draw(self, source: RandomSource) -> float:
+        raise NotImplementedError
+
+
+class Fixed(_Dist):
+    """Always the same value."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def draw(self, source: RandomSource) -> float:
+        return self.value
+
+
+class Uniform(_Dist):
+    """Uniform between low and high."""
+
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError("high must not be below low; swap them")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    def draw(self, source: RandomSource) -> float:
+        return self.low + (self.high - self.low) * source.uniform()
+
+
+class Triangular(_Dist):
+    """Triangular with a minimum, a most likely value and a maximum."""
+
+    dist: Literal["triangular"]
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError("need low <= mode <= high; reorder the three values")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    def draw(self, source: RandomSource) -> float:
+        low, mode, high = self.low, self.mode, self.high
+        if high == low:
+            return low
+        u = source.uniform()
+        cut = (mode - low) / (high - low)
+        if u < cut:
+            return low + math.sqrt(u * (high - low) * (mode - low))
+        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+
+class LogNormal(_Dist):
+    """Log-normal given by its median and 90th percentile (a right-skewed delay)."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    p90: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LogNormal:
+        if self.p90 <= self.median:
+            raise ValueError("p90 must be above the median (a delay's tail is longer than its middle)")
+        return self
+
+    @property
+    def sigma(self) -> float:
+        return math.log(self.p90 / self.median) / Z90
+
+    @property
+    def mean(self) -> float:
+        return self.median * math.exp(self.sigma**2 / 2)
+
+    def draw(self, source: RandomSource) -> float:
+        return self.median * math.exp(self.sigma * source.normal())
+
+
+class Exponential(_Dist):
+    """Exponential with the given mean (memoryless waiting)."""
+
+    dist: Literal["exponential"]
+    mean_value: float = Field(gt=0, alias="mean")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_value
+
+    def draw(self, source: RandomSource) -> float:
+        return self.mean_value * source.exponential()
+
+
+Distribution = Annotated[
+    Fixed | Uniform | Triangular | LogNormal | Exponential, Field(discriminator="dist")
+]
+_PARAMS = ("value", "low", "mode", "high", "median", "p90", "mean")
+
+
+def _duration_distribution(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"dist": "fixed", "value": parse_duration(value)}
+    if isinstance(value, dict):
+        return {k: (_as_duration(v) if k in _PARAMS else v) for k, v in value.items()}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _as_duration(value)  # raises: a duration needs its unit
+    return value
+
+
+def _number_distribution(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+DurationDistribution = Annotated[Distribution, BeforeValidator(_duration_distribution)]
+"""A random duration in minutes: "30min" or { dist = ..., ... } with durations as values."""
+
+CountDistribution = Annotated[Distribution, BeforeValidator(_number_distribution)]
+"""A random count (people): 40 or { dist = ..., ... } with plain numbers as values."""

@@ -1,0 +1,337 @@
+"""The scenario file format: immutable pydantic models, one per TOML section.
+
+Unknown keys are refused everywhere, so a typo never passes silently. Cross-references
+between sections (a unit's base is a known place, ...) are checked in ``checks``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution
+
+LOCAL_TIME = timezone(timedelta(hours=7), "UTC+7")
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
+"""Identifier: lower-case letters, digits, '_' and '-' (e.g. "siem_pang")."""
+
+NationCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166 alpha-2 code: TH, LA, KH."""
+
+PlaceKind = Literal[
+    "town", "village", "base", "airfield", "hospital", "shelter", "border_post", "eoc"
+]
+RoadClass = Literal["highway", "rural", "track"]
+Mode = Literal["road", "air", "water"]
+
+ROAD_CLASS_SPEED_KMH: dict[str, float] = {"highway": 70.0, "rural": 40.0, "track": 20.0}
+"""Free-flow speed of a road class in the wet season (a unit drives at the lower of this and its own)."""
+
+ROAD_CLASS_DETOUR: dict[str, float] = {"highway": 1.3, "rural": 1.5, "track": 1.5}
+"""Road length over great-circle distance, used when a road gives no ``km``."""
+
+
+class Section(BaseModel):
+    """Base of every scenario section: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _local_datetime(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=LOCAL_TIME)
+    return value
+
+
+LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime)]
+"""A wall-clock instant; without an offset it is read as UTC+7 (all three nations)."""
+
+
+def _clock_hours(text: str) -> str:
+    if text == "24h" or re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d", text):
+        return text
+    raise ValueError(f"'{text}' is not opening hours; write \"07:00-17:00\" or \"24h\"")
+
+
+OpeningHours = Annotated[str, AfterValidator(_clock_hours)]
+
+Offset = Duration | LocalDatetime
+"""When something happens: a duration after the scenario start ("6h") or a wall-clock time."""
+
+
+class ScenarioInfo(Section):
+    """[scenario]: what the exercise is and when it runs."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    start: LocalDatetime
+    duration: Duration = Field(gt=0)
+
+
+class RunSettings(Section):
+    """[run]: default seed and number of replications."""
+
+    seed: int = Field(default=0, ge=0)
+    replications: int = Field(default=1, ge=1)
+
+
+class Eoc(Section):
+    """An emergency operations centre that receives reports and dispatches its nation's units."""
+
+    id: Id
+    name: str
+    place: Id
+
+
+class Nation(Section):
+    """[[nations]]: a nation, its disaster agency, working language and EOCs."""
+
+    code: NationCode
+    name: str
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    agency: str
+    report_delay: DurationDistribution = Field(
+        default="15min", description="from detection to the report reaching the EOC"
+    )
+    eocs: tuple[Eoc, ...] = Field(min_length=1)
+
+
+class Place(Section):
+    """[[places]]: a named point; villages carry a population."""
+
+    id: Id
+    name: str
+    nation: NationCode
+    kind: PlaceKind
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    population: int = Field(default=0, ge=0)
+    water_access: bool = Field(default=False, description="boats can launch and work here")
+
+
+class Road(Section):
+    """[[roads]]: a two-way road between two places."""
+
+    id: Id | None = None
+    from_: Id = Field(alias="from")
+    to: Id
+    km: float | None = Field(default=None, gt=0)
+    road_class: RoadClass = Field(default="rural", alias="class")
+    speed_kmh: float | None = Field(default=None, gt=0)
+
+    @property
+    def key(self) -> str:
+        """The id injects use: the given id, else "from--to"."""
+        return self.id or f"{self.from_}--{self.to}"
+
+    @property
+    def max_speed_kmh(self) -> float:
+        return self.speed_kmh or ROAD_CLASS_SPEED_KMH[self.road_class]
+
+
+class Crossing(Section):
+    """[[crossings]]: a border crossing between two border posts of different nations."""
+
+    id: Id
+    name: str
+    posts: tuple[Id, Id]
+    hours: OpeningHours = "24h"
+    lanes: int = Field(default=1, ge=1)
+    processing: DurationDistribution = Field(
+        default="30min", description="customs, immigration and quarantine for one deployment"
+    )
+
+    def open_window_min(self) -> tuple[float, float] | None:
+        """Opening and closing minute of the day, or None when open around the clock."""
+        if self.hours == "24h":
+            return None
+        start, end = self.hours.split("-")
+        h0, m0 = start.split(":")
+        h1, m1 = end.split(":")
+        return int(h0) * 60 + int(m0), int(h1) * 60 + int(m1)
+
+
+class UnitType(Section):
+    """[[unit_types]]: what a kind of unit can do and how fast."""
+
+    id: Id
+    name: str
+    mode: Mode
+    speed_kmh: float = Field(gt=0)
+    capacity: int = Field(ge=1, description="people moved per trip on scene")
+    capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
+    mobilisation: DurationDistribution = "30min"
+    trip: DurationDistribution = Field(
+        default="30min", description="one round on scene: load, carry to safety, come back"
+    )
+    day_only: bool = Field(default=False, description="flies only in daylight (helicopters)")
+
+
+class UnitGroup(Section):
+    """[[units]]: ``count`` identical units of one type at one base."""
+
+    id: Id
+    nation: NationCode
+    agency: str
+    type: Id
+    base: Id
+    count: int = Field(default=1, ge=1, le=500)
+
+    def unit_ids(self) -> list[str]:
+        """The ids of the individual units: the group id, or id-1, id-2, ... when count > 1."""
+        if self.count == 1:
+            return [self.id]
+        return [f"{self.id}-{i}" for i in range(1, self.count + 1)]
+
+
+class Need(Section):
+    """[[needs]]: a kind of need, its priority and its capability target."""
+
+    id: Id
+    name: str
+    target: Duration = Field(gt=0, description="first unit on scene within this of occurrence")
+    priority: int = Field(default=3, ge=1, le=5, description="1 is the most urgent")
+    detection: DurationDistribution = Field(
+        default="30min", description="from occurrence until someone who can report knows"
+    )
+    core_capability: str = ""
+
+
+class _Inject(Section):
+    at: Offset
+    synopsis: str = ""
+    expected_action: str = ""
+
+
+class IncidentInject(_Inject):
+    """A scripted incident: a need at a place."""
+
+    type: Literal["incident"]
+    place: Id
+    need: Id
+    people: int = Field(ge=1)
+    priority: int | None = Field(default=None, ge=1, le=5)
+
+
+class RoadClosedInject(_Inject):
+    """A road closes, for a time or until reopened."""
+
+    type: Literal["road_closed"]
+    road: str
+    for_: Duration | None = Field(default=None, alias="for")
+
+
+class RoadReopenedInject(_Inject):
+    """A closed road reopens."""
+
+    type: Literal["road_reopened"]
+    road: str
+
+
+class CrossingClosedInject(_Inject):
+    """A border crossing closes, for a time or until reopened."""
+
+    type: Literal["crossing_closed"]
+    crossing: Id
+    for_: Duration | None = Field(default=None, alias="for")
+
+
+class CrossingReopenedInject(_Inject):
+    """A closed border crossing reopens."""
+
+    type: Literal["crossing_reopened"]
+    crossing: Id
+
+
+class UnitBreakdownInject(_Inject):
+    """A unit breaks down; it finishes its current step, then is out of service for a time."""
+
+    type: Literal["unit_breakdown"]
+    unit: str
+    for_: Duration = Field(alias="for", gt=0)
+
+
+class GroundingInject(_Inject):
+    """Weather grounds the aircraft of some nations (all when ``nations`` is empty)."""
+
+    type: Literal["grounding"]
+    nations: tuple[NationCode, ...] = ()
+    for_: Duration = Field(alias="for", gt=0)
+
+
+Inject = Annotated[
+    IncidentInject
+    | RoadClosedInject
+    | RoadReopenedInject
+    | CrossingClosedInject
+    | CrossingReopenedInject
+    | UnitBreakdownInject
+    | GroundingInject,
+    Field(discriminator="type"),
+]
+
+
+class IncidentGenerator(Section):
+    """[[generators]]: background incidents, a Poisson stream over some places.
+
+    Places are drawn in proportion to their population (uniformly when none has one).
+    """
+
+    need: Id
+    places: tuple[Id, ...] = Field(min_length=1)
+    per_day: float = Field(gt=0, description="mean number of incidents a day")
+    people: CountDistribution = 1
+    start: Offset = 0.0
+    end: Offset | None = None
+
+
+class Coordination(Section):
+    """[coordination]: how nations ask each other for help."""
+
+    request_delay: DurationDistribution = Field(
+        default="2h", description="from the EOC's decision to ask until the neighbour's EOC has it"
+    )
+    approval_delay: DurationDistribution = Field(
+        default="4h", description="the neighbour's national approval of a deployment"
+    )
+    integration_delay: DurationDistribution = Field(
+        default="1h", description="briefing a foreign unit into local command on arrival"
+    )
+
+
+class Scenario(Section):
+    """A whole scenario file, validated."""
+
+    scenario: ScenarioInfo
+    run: RunSettings = RunSettings()
+    nations: tuple[Nation, ...] = Field(min_length=1)
+    places: tuple[Place, ...] = Field(min_length=1)
+    roads: tuple[Road, ...] = ()
+    crossings: tuple[Crossing, ...] = ()
+    needs: tuple[Need, ...] = Field(min_length=1)
+    unit_types: tuple[UnitType, ...] = Field(min_length=1)
+    units: tuple[UnitGroup, ...] = Field(min_length=1)
+    injects: tuple[Inject, ...] = ()
+    generators: tuple[IncidentGenerator, ...] = ()
+    coordination: Coordination = Coordination()
+
+    def offset_min(self, at: float | datetime) -> float:
+        """Minutes after the scenario start of an ``Offset`` (a duration or a wall-clock time)."""
+        if isinstance(at, datetime):
+            return (at - self.scenario.start).total_seconds() / 60
+        return at
+
+    @property
+    def duration_min(self) -> float:
+        return self.scenario.duration
