@@ -1,0 +1,98 @@
+"""The event log of one run: plain tuples appended as the simulation goes, plus what they refer to.
+
+Every stage boundary of MODEL.md is one event ``(time_min, event, incident, unit, detail)``.
+Incident-level events have ``unit == ""``; world events (injects, closures) have
+``incident == -1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+EVENT_FIELDS = ("time_min", "event", "incident", "unit", "detail")
+
+Event = tuple[float, str, int, str, str]
+
+# incident stages, in the order of an incident's life
+OCCURRED = "occurred"
+DETECTED = "detected"
+REPORTED = "reported"
+REQUESTED = "requested"
+APPROVED = "approved"
+RESOLVED = "resolved"
+# a unit's part in an incident
+DISPATCHED = "dispatched"
+MOBILISED = "mobilised"
+BORDER_ARRIVED = "border_arrived"
+BORDER_CLEARED = "border_cleared"
+ON_SCENE = "on_scene"
+INTEGRATED = "integrated"
+TRIP = "trip"
+RELEASED = "released"
+RETURNED = "returned"
+# the world
+INJECT = "inject"
+ROAD_CLOSED = "road_closed"
+ROAD_REOPENED = "road_reopened"
+CROSSING_CLOSED = "crossing_closed"
+CROSSING_REOPENED = "crossing_reopened"
+UNIT_DOWN = "unit_down"
+UNIT_REPAIRED = "unit_repaired"
+GROUNDED = "grounded"
+UNGROUNDED = "ungrounded"
+NO_ROUTE = "no_route"
+
+
+class IncidentInfo(NamedTuple):
+    """What an incident is: fixed when it occurs."""
+
+    id: int
+    place: str
+    place_name: str
+    nation: str
+    need: str
+    people: int
+    priority: int
+    target_min: float
+    source: str
+
+
+class UnitInfo(NamedTuple):
+    """What a unit is."""
+
+    id: str
+    nation: str
+    agency: str
+    type: str
+    mode: str
+    base: str
+
+
+class InjectInfo(NamedTuple):
+    """A scripted event of the MSEL, as scheduled."""
+
+    index: int
+    at_min: float
+    type: str
+    subject: str
+    synopsis: str
+    expected_action: str
+
+
+@dataclass
+class RunLog:
+    """Everything one replication produced; the only thing analysis reads."""
+
+    scenario: str
+    seed: int
+    replication: int
+    horizon_min: float
+    start: str
+    """Wall-clock start, ISO 8601 with offset."""
+    units: list[UnitInfo]
+    injects: list[InjectInfo]
+    needs: dict[str, str]
+    """Kind of need -> its name."""
+    incidents: list[IncidentInfo] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)

@@ -1,0 +1,57 @@
+"""Border crossings: a queue for a few lanes, opening hours, closures, and processing."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim import log
+from sim.scenario.schema import Crossing
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+
+class BorderCrossing:
+    """A pair of border posts that deployments pass one lane at a time."""
+
+    def __init__(self, sim: Simulation, spec: Crossing) -> None:
+        self.sim = sim
+        self.id = spec.id
+        self.spec = spec
+        self.lanes = simpy.Resource(sim.env, capacity=spec.lanes)
+        self.window = spec.open_window_min()
+        self.closed = False
+        self.reopened = sim.env.event()
+
+    def close(self) -> None:
+        """Close the crossing: nobody passes and no new route uses it."""
+        self.closed = True
+        self.sim.geography.close(self.id)
+
+    def reopen(self) -> None:
+        """Reopen the crossing and let waiting units through."""
+        self.closed = False
+        self.sim.geography.reopen(self.id)
+        waiting, self.reopened = self.reopened, self.sim.env.event()
+        waiting.succeed()
+
+    def pass_through(self, unit_id: str, incident_id: int) -> Generator[Any, Any, None]:
+        """Queue for a lane, wait for opening hours, be processed (a SimPy process body)."""
+        env, record = self.sim.env, self.sim.record
+        record((env.now, log.BORDER_ARRIVED, incident_id, unit_id, self.id))
+        with self.lanes.request() as lane:
+            yield lane
+            while True:
+                if self.closed:
+                    yield self.reopened
+                    continue
+                opens_at = self.sim.clock.next_open(env.now, self.window)
+                if opens_at > env.now:
+                    yield env.timeout(opens_at - env.now)
+                    continue
+                break
+            yield env.timeout(self.spec.processing.draw(self.sim.random["border"]))
+        record((env.now, log.BORDER_CLEARED, incident_id, unit_id, self.id))

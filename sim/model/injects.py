@@ -1,0 +1,78 @@
+"""The MSEL: scripted events applied at their times."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from sim import log
+from sim.log import InjectInfo
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+
+def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
+    """The injects in time order, as the report's timeline lists them."""
+    rows = []
+    for index, inj in enumerate(scenario.injects):
+        match inj:
+            case schema.IncidentInject():
+                subject = f"{inj.people} people, {inj.need} at {inj.place}"
+            case schema.RoadClosedInject() | schema.RoadReopenedInject():
+                subject = inj.road
+            case schema.CrossingClosedInject() | schema.CrossingReopenedInject():
+                subject = inj.crossing
+            case schema.UnitBreakdownInject():
+                subject = inj.unit
+            case schema.GroundingInject():
+                subject = ", ".join(inj.nations) or "all nations"
+        rows.append(InjectInfo(index, scenario.offset_min(inj.at), inj.type, subject,
+                               inj.synopsis, inj.expected_action))
+    return sorted(rows, key=lambda r: (r.at_min, r.index))
+
+
+def run_msel(sim: Simulation) -> Generator[Any, Any, None]:
+    """Apply each inject at its time (a SimPy process)."""
+    env = sim.env
+    for info in sim.log.injects:
+        if info.at_min >= sim.scenario.duration_min:
+            break
+        if info.at_min > env.now:
+            yield env.timeout(info.at_min - env.now)
+        sim.record((env.now, log.INJECT, -1, "", str(info.index)))
+        apply_inject(sim, sim.scenario.injects[info.index], info.index)
+
+
+def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
+    """Make one inject happen now."""
+    env = sim.env
+    match inj:
+        case schema.IncidentInject():
+            sim.raise_incident(inj.place, inj.need, inj.people, inj.priority, f"inject {index}")
+        case schema.RoadClosedInject():
+            sim.set_road(inj.road, closed=True)
+            if inj.for_ is not None:
+                sim.later(inj.for_, lambda: sim.set_road(inj.road, closed=False))
+        case schema.RoadReopenedInject():
+            sim.set_road(inj.road, closed=False)
+        case schema.CrossingClosedInject():
+            sim.set_crossing(inj.crossing, closed=True)
+            if inj.for_ is not None:
+                sim.later(inj.for_, lambda: sim.set_crossing(inj.crossing, closed=False))
+        case schema.CrossingReopenedInject():
+            sim.set_crossing(inj.crossing, closed=False)
+        case schema.UnitBreakdownInject():
+            until = env.now + inj.for_
+            for unit in sim.units_named(inj.unit):
+                unit.down_until = max(unit.down_until, until)
+                sim.record((env.now, log.UNIT_DOWN, -1, unit.id, f"{inj.for_:g}"))
+                sim.later(inj.for_, lambda u=unit: sim.unit_repaired(u))
+        case schema.GroundingInject():
+            until = env.now + inj.for_
+            for nation in inj.nations or tuple(sim.nations):
+                sim.grounded_until[nation] = max(sim.grounded_until.get(nation, 0.0), until)
+            subject = ",".join(inj.nations) or "all"
+            sim.record((env.now, log.GROUNDED, -1, "", subject))
+            sim.later(inj.for_, lambda: sim.record((env.now, log.UNGROUNDED, -1, "", subject)))

@@ -1,0 +1,208 @@
+"""One replication of a scenario: the SimPy environment and the state processes share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from statistics import fmean
+from typing import Any
+
+import simpy
+
+from sim import log
+from sim.log import IncidentInfo, RunLog, UnitInfo
+from sim.model.crossings import BorderCrossing
+from sim.model.dispatch import Eoc, estimated_arrival
+from sim.model.entities import Incident, Unit
+from sim.model.incidents import incident_life, plan_background_incidents
+from sim.model.injects import describe_injects, run_msel
+from sim.model.random import streams
+from sim.model.units import unit_life
+from sim.scenario.schema import Nation, Scenario
+from sim.world import Clock, Geography, great_circle_km
+
+
+class Simulation:
+    """A scenario built into SimPy processes for one seed and replication."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, replication: int = 0) -> None:
+        self.scenario = scenario
+        self.seed = scenario.run.seed if seed is None else seed
+        self.env = simpy.Environment()
+        self.random = streams(self.seed, replication)
+        self.geography = Geography(scenario)
+        self.clock = Clock(
+            scenario.scenario.start,
+            fmean(p.lat for p in scenario.places),
+            fmean(p.lon for p in scenario.places),
+            scenario.duration_min,
+        )
+        self.nations: dict[str, Nation] = {n.code: n for n in scenario.nations}
+        self.needs = {n.id: n for n in scenario.needs}
+        self.eocs = [Eoc(self, spec, n.code) for n in scenario.nations for spec in n.eocs]
+        self.crossings = {c.id: BorderCrossing(self, c) for c in scenario.crossings}
+        types = {t.id: t for t in scenario.unit_types}
+        self.units = [
+            Unit(uid, g.nation, g.agency, types[g.type], g.base, g.base)
+            for g in scenario.units for uid in g.unit_ids()
+        ]
+        self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
+        self.units_by_nation: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            self.units_by_nation.setdefault(unit.nation, []).append(unit)
+        self.grounded_until: dict[str, float] = {}
+        self._eoc_of_place: dict[str, Eoc] = {}
+        self.incidents: list[Incident] = []
+        self.log = RunLog(
+            scenario=scenario.scenario.name,
+            seed=self.seed,
+            replication=replication,
+            horizon_min=scenario.duration_min,
+            start=scenario.scenario.start.isoformat(),
+            units=[UnitInfo(u.id, u.nation, u.agency, u.type.id, u.type.mode, u.base)
+                   for u in self.units],
+            injects=describe_injects(scenario),
+            needs={n.id: n.name for n in scenario.needs},
+        )
+        self.record = self.log.events.append
+        for unit in self.units:
+            self.env.process(unit_life(self, unit))
+        self.env.process(run_msel(self))
+        self.env.process(self._background(plan_background_incidents(scenario, self.random["hazard"])))
+
+    def run(self) -> RunLog:
+        """Run to the scenario's end and hand back the log."""
+        self.env.run(until=self.scenario.duration_min)
+        return self.log
+
+    # incidents and dispatch
+
+    def raise_incident(
+        self, place: str, need: str, people: int, priority: int | None, source: str
+    ) -> Incident:
+        """Create an incident now and start its life."""
+        spec = self.needs[need]
+        where = self.geography.places[place]
+        incident = Incident(len(self.incidents), where, spec, people,
+                            priority or spec.priority, self.env.now)
+        self.incidents.append(incident)
+        self.log.incidents.append(IncidentInfo(
+            incident.id, place, where.name, where.nation, need, people, incident.priority,
+            spec.target, source,
+        ))
+        self.env.process(incident_life(self, incident))
+        return incident
+
+    def responsible_eoc(self, place: str) -> Eoc:
+        """The nearest EOC of the place's nation."""
+        if place not in self._eoc_of_place:
+            where = self.geography.places[place]
+            own = [e for e in self.eocs if e.nation == where.nation]
+            self._eoc_of_place[place] = min(own, key=lambda e: self._km(e.place, place))
+        return self._eoc_of_place[place]
+
+    def best_neighbour(self, nation: str, incident: Incident) -> Eoc | None:
+        """The other nation's EOC whose units could reach the incident first, if any can."""
+        best: tuple[float, int, Eoc] | None = None
+        for rank, code in enumerate(self.nations):
+            if code == nation:
+                continue
+            eocs = [e for e in self.eocs if e.nation == code]
+            arrival = eocs[0].best_arrival(incident)
+            if arrival is not None and (best is None or (arrival, rank) < best[:2]):
+                eoc = min(eocs, key=lambda e: self._km(e.place, incident.place.id))
+                best = (arrival, rank, eoc)
+        return None if best is None else best[2]
+
+    def assign(self, unit: Unit, incident: Incident) -> None:
+        """Task a unit with an incident; it sets off when it is free."""
+        unit.mobilise = unit.location == unit.base and unit.task is None
+        unit.task = incident
+        incident.assigned.append(unit)
+        if unit.wake is not None and not unit.wake.triggered:
+            unit.wake.succeed()
+
+    def unit_available(self, unit: Unit) -> None:
+        """A unit finished a task or came back: let its nation's EOCs use it."""
+        for eoc in self.eocs:
+            if eoc.nation == unit.nation and unit.task is None:
+                eoc.dispatch()
+
+    def unit_repaired(self, unit: Unit) -> None:
+        """A broken-down unit is back in service."""
+        if unit.down_until <= self.env.now:
+            self.record((self.env.now, log.UNIT_REPAIRED, -1, unit.id, ""))
+            self.unit_available(unit)
+
+    def units_named(self, name: str) -> list[Unit]:
+        """The units an inject names: one unit id, or a whole group's id."""
+        ids = set(self.unit_groups.get(name, [name]))
+        return [u for u in self.units if u.id in ids]
+
+    # the world
+
+    def flyable_from(self, unit: Unit, t: float) -> float:
+        """The first time at or after t when this aircraft may fly (daylight, no grounding)."""
+        while True:
+            ready = max(t, self.grounded_until.get(unit.nation, 0.0))
+            if unit.type.day_only:
+                ready = self.clock.next_daylight(ready)
+            if ready == t:
+                return t
+            t = ready
+
+    def travel_estimate(self, unit: Unit, origin: str, destination: str) -> float:
+        """Planned travel minutes between two places for this unit (inf if no open road)."""
+        if unit.type.mode == "air":
+            return self._km(origin, destination) / unit.type.speed_kmh * 60
+        route = self.geography.route(origin, destination, unit.type.speed_kmh)
+        return float("inf") if route is None else route.estimate_min
+
+    def set_road(self, road: str, *, closed: bool) -> None:
+        """Close or reopen a road to new routes."""
+        if closed:
+            self.geography.close(road)
+        else:
+            self.geography.reopen(road)
+        self.record((self.env.now, log.ROAD_CLOSED if closed else log.ROAD_REOPENED, -1, "", road))
+
+    def set_crossing(self, crossing: str, *, closed: bool) -> None:
+        """Close or reopen a border crossing."""
+        if closed:
+            self.crossings[crossing].close()
+        else:
+            self.crossings[crossing].reopen()
+        event = log.CROSSING_CLOSED if closed else log.CROSSING_REOPENED
+        self.record((self.env.now, event, -1, "", crossing))
+
+    def later(self, delay_min: float, action: Callable[[], None]) -> None:
+        """Do ``action`` after a delay."""
+
+        def wait() -> Generator[Any, Any, None]:
+            yield self.env.timeout(delay_min)
+            action()
+
+        self.env.process(wait())
+
+    def _km(self, a: str, b: str) -> float:
+        pa, pb = self.geography.places[a], self.geography.places[b]
+        return great_circle_km(pa.lat, pa.lon, pb.lat, pb.lon)
+
+    def _background(self, planned: list[Any]) -> Generator[Any, Any, None]:
+        for item in planned:
+            if item.at_min > self.env.now:
+                yield self.env.timeout(item.at_min - self.env.now)
+            self.raise_incident(item.place, item.need, item.people, item.priority, item.source)
+
+
+def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) -> RunLog:
+    """Run one replication of a scenario and return its event log.
+
+    Args:
+        scenario: a validated scenario (see ``load_scenario``).
+        seed: the seed; the scenario's ``[run].seed`` when None.
+        replication: which replication of that seed (its own random streams).
+    """
+    return Simulation(scenario, seed, replication).run()
+
+
+__all__ = ["Simulation", "estimated_arrival", "simulate"]

@@ -1,0 +1,103 @@
+"""What a unit does: wait for a task, mobilise, travel, work on scene in trips, return."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from sim import log
+from sim.model.entities import Incident, Unit, UnitState
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+NO_ROUTE_RETRY_MIN = 30.0
+"""How often a unit with no open road to its destination looks again."""
+
+Process = Generator[Any, Any, None]
+
+
+def unit_life(sim: Simulation, unit: Unit) -> Process:
+    """The whole life of a unit: serve tasks one after another, returning to base between."""
+    env = sim.env
+    while True:
+        if unit.task is None:
+            unit.wake = env.event()
+            yield unit.wake
+            unit.wake = None
+        incident = unit.task
+        assert incident is not None
+        unit.state = UnitState.TASKED
+        yield from serve(sim, unit, incident)
+        unit.task, unit.state = None, UnitState.IDLE
+        sim.unit_available(unit)
+        if unit.task is not None or unit.location == unit.base:
+            continue
+        unit.state = UnitState.RETURNING
+        unit.free_at = env.now + sim.travel_estimate(unit, unit.location, unit.base)
+        yield from travel(sim, unit, unit.base, -1)
+        unit.state = UnitState.IDLE
+        sim.record((env.now, log.RETURNED, -1, unit.id, unit.base))
+        if unit.task is None:
+            sim.unit_available(unit)
+
+
+def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
+    """Answer one incident: mobilise, travel, integrate if foreign, then carry people in trips."""
+    env, record = sim.env, sim.record
+    record((env.now, log.DISPATCHED, incident.id, unit.id, ""))
+    if unit.mobilise:
+        yield env.timeout(unit.type.mobilisation.draw(sim.random["readiness"]))
+    record((env.now, log.MOBILISED, incident.id, unit.id, ""))
+    yield from travel(sim, unit, incident.place.id, incident.id)
+    record((env.now, log.ON_SCENE, incident.id, unit.id, ""))
+    if unit.nation != incident.place.nation:
+        yield env.timeout(sim.scenario.coordination.integration_delay.draw(sim.random["work"]))
+        record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
+    trip = unit.type.trip
+    while incident.remaining > 0:
+        yield from wait_until_usable(sim, unit)
+        if incident.remaining <= 0:
+            break
+        load = min(unit.type.capacity, incident.remaining)
+        incident.remaining -= load
+        yield env.timeout(trip.draw(sim.random["work"]))
+        incident.delivered += load
+        record((env.now, log.TRIP, incident.id, unit.id, str(load)))
+        if incident.resolved:
+            record((env.now, log.RESOLVED, incident.id, "", ""))
+    incident.assigned.remove(unit)
+    record((env.now, log.RELEASED, incident.id, unit.id, ""))
+
+
+def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> Process:
+    """Go from the unit's location to ``destination``: fly straight, or drive the open route."""
+    env = sim.env
+    yield from wait_until_usable(sim, unit)
+    if unit.type.mode == "air":
+        yield env.timeout(sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60)
+        unit.location = destination
+        return
+    route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
+    while route is None:
+        sim.record((env.now, log.NO_ROUTE, incident_id, unit.id, destination))
+        yield env.timeout(NO_ROUTE_RETRY_MIN)
+        route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
+    for leg in route.legs:
+        if isinstance(leg, str):
+            yield from sim.crossings[leg].pass_through(unit.id, incident_id)
+        else:
+            yield env.timeout(leg)
+    unit.location = destination
+
+
+def wait_until_usable(sim: Simulation, unit: Unit) -> Process:
+    """Wait out a breakdown, and for aircraft, the night and groundings."""
+    env = sim.env
+    while True:
+        ready_at = max(env.now, unit.down_until)
+        if unit.type.mode == "air":
+            ready_at = sim.flyable_from(unit, ready_at)
+        if ready_at <= env.now:
+            return
+        yield env.timeout(ready_at - env.now)

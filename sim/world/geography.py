@@ -1,0 +1,129 @@
+"""Places, roads and border crossings, and routing over what is open at departure.
+
+A route is a list of legs: driving minutes, or the id of a border crossing to pass. Routes
+are cached per (origin, destination, speed, closures), so each is computed once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import networkx as nx
+
+from sim.scenario.schema import ROAD_CLASS_DETOUR, Scenario
+
+EARTH_RADIUS_KM = 6371.0
+
+Leg = float | str
+"""Driving minutes (float) or a border crossing to pass (its id)."""
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class Route:
+    """The fastest open way between two places for one speed, at the time it was asked."""
+
+    legs: tuple[Leg, ...]
+    drive_min: float
+    crossings: tuple[str, ...]
+    estimate_min: float
+    """Driving plus the mean processing at each crossing: what dispatch plans with."""
+
+
+class Geography:
+    """The road network of a scenario, with closures, crossings and a route cache."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.places = {p.id: p for p in scenario.places}
+        self.graph = nx.MultiGraph()
+        self.graph.add_nodes_from(self.places)
+        for road in scenario.roads:
+            a, b = self.places[road.from_], self.places[road.to]
+            km = road.km or great_circle_km(a.lat, a.lon, b.lat, b.lon) * ROAD_CLASS_DETOUR[
+                road.road_class
+            ]
+            self.graph.add_edge(road.from_, road.to, key=road.key, km=km,
+                                speed_kmh=road.max_speed_kmh, crossing=None)
+        self.crossing_mean_min: dict[str, float] = {}
+        for crossing in scenario.crossings:
+            a, b = crossing.posts
+            self.graph.add_edge(a, b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id)
+            self.crossing_mean_min[crossing.id] = crossing.processing.mean
+        self.closed: frozenset[str] = frozenset()
+        self._cache: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
+
+    def close(self, key: str) -> None:
+        """Close a road or crossing (by its key) to new routes."""
+        self.closed = self.closed | {key}
+
+    def reopen(self, key: str) -> None:
+        """Reopen a road or crossing."""
+        self.closed = self.closed - {key}
+
+    def distance_km(self, origin: str, destination: str) -> float:
+        """Straight-line distance between two places (how aircraft fly)."""
+        a, b = self.places[origin], self.places[destination]
+        return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+
+    def route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
+        """The fastest open road route for a vehicle of this speed, or None if there is none."""
+        key = (origin, destination, speed_kmh, self.closed)
+        if key not in self._cache:
+            self._cache[key] = self._find_route(origin, destination, speed_kmh)
+        return self._cache[key]
+
+    def _edge_minutes(self, data: dict[str, object], speed_kmh: float) -> float | None:
+        crossing = data["crossing"]
+        if isinstance(crossing, str):
+            return None if crossing in self.closed else self.crossing_mean_min[crossing]
+        km, road_speed = float(data["km"]), float(data["speed_kmh"])  # type: ignore[arg-type]
+        return km / min(speed_kmh, road_speed) * 60.0
+
+    def _best_edge(self, u: str, v: str, speed_kmh: float) -> tuple[str, float] | None:
+        best: tuple[str, float] | None = None
+        for key, data in self.graph.get_edge_data(u, v).items():
+            if key in self.closed:
+                continue
+            minutes = self._edge_minutes(data, speed_kmh)
+            if minutes is not None and (best is None or minutes < best[1]):
+                best = (key, minutes)
+        return best
+
+    def _find_route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
+        if origin == destination:
+            return Route((), 0.0, (), 0.0)
+
+        def weight(u: str, v: str, _: object) -> float | None:
+            best = self._best_edge(u, v, speed_kmh)
+            return None if best is None else best[1]
+
+        try:
+            nodes = nx.dijkstra_path(self.graph, origin, destination, weight=weight)
+        except nx.NetworkXNoPath:
+            return None
+        legs: list[Leg] = []
+        crossings: list[str] = []
+        drive = estimate = 0.0
+        for u, v in zip(nodes, nodes[1:], strict=False):
+            edge = self._best_edge(u, v, speed_kmh)
+            assert edge is not None
+            key, minutes = edge
+            estimate += minutes
+            if self.graph.edges[u, v, key]["crossing"]:
+                legs.append(key)
+                crossings.append(key)
+            else:
+                drive += minutes
+                if legs and isinstance(legs[-1], float):
+                    legs[-1] += minutes
+                else:
+                    legs.append(minutes)
+        return Route(tuple(legs), drive, tuple(crossings), estimate)
