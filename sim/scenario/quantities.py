@@ -45,7 +45,8 @@ def format_duration(minutes: float) -> str:
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}d {hours}h" if not mins else f"{days}d {hours}h {mins:02d}min"
+        return " ".join([f"{days}d", *([f"{hours}h"] if hours or mins else []),
+                         *([f"{mins:02d}min"] if mins else [])])
     if hours:
         return f"{hours}h {mins:02d}min"
     return f"{mins}min"

@@ -1,0 +1,14 @@
+"""Metrics from a run's event log (no SimPy here): incident rows and summaries."""
+
+from sim.analysis.incidents import COMPONENTS, STAGE_TIMES, IncidentRow, incident_rows
+from sim.analysis.summary import response_stats, summarise, unit_utilisation
+
+__all__ = [
+    "COMPONENTS",
+    "STAGE_TIMES",
+    "IncidentRow",
+    "incident_rows",
+    "response_stats",
+    "summarise",
+    "unit_utilisation",
+]

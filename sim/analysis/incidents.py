@@ -1,0 +1,137 @@
+"""One row per incident from a run's log: stage times, who responded, and where the time went.
+
+The response time (on scene − occurred) is split along the chain of the first unit on
+scene, so the parts add up exactly::
+
+    detection + reporting + request + approval + dispatch + mobilisation + travel + border
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sim import log
+from sim.log import IncidentInfo, RunLog
+
+STAGE_TIMES = (
+    "occurred", "detected", "reported", "requested", "approved", "dispatched",
+    "mobilised", "border_cleared", "on_scene", "integrated", "resolved",
+)
+"""Stage instants of an incident (MODEL.md), each in minutes from the scenario start."""
+
+COMPONENTS = (
+    "detection", "reporting", "request", "approval", "dispatch", "mobilisation", "travel", "border",
+)
+"""The parts the response time is split into."""
+
+NAN = math.nan
+
+
+@dataclass
+class IncidentRow:
+    """An incident as the report tells it."""
+
+    info: IncidentInfo
+    at: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGE_TIMES, NAN))
+    parts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, NAN))
+    units: list[str] = field(default_factory=list)
+    unit_nations: list[str] = field(default_factory=list)
+    first_unit: str = ""
+
+    @property
+    def response_min(self) -> float:
+        """On scene − occurred (NaN when nobody arrived)."""
+        return self.at["on_scene"] - self.at["occurred"]
+
+    @property
+    def response_from_report_min(self) -> float:
+        """On scene − reported: the responders' own clock."""
+        return self.at["on_scene"] - self.at["reported"]
+
+    @property
+    def served(self) -> bool:
+        return not math.isnan(self.at["on_scene"])
+
+    @property
+    def within_target(self) -> bool:
+        return self.served and self.response_min <= self.info.target_min
+
+    @property
+    def status(self) -> str:
+        if not math.isnan(self.at["resolved"]):
+            return "resolved"
+        return "on scene" if self.served else "unserved"
+
+    @property
+    def foreign_help(self) -> bool:
+        return any(n != self.info.nation for n in self.unit_nations)
+
+
+def incident_rows(run: RunLog) -> list[IncidentRow]:
+    """Stage times and the response-time split of every incident of a run."""
+    rows = [IncidentRow(info) for info in run.incidents]
+    unit_nation = {u.id: u.nation for u in run.units}
+    per_unit: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+    border_min: dict[tuple[int, str], float] = defaultdict(float)
+    arrived: dict[tuple[int, str], float] = {}
+    for t, event, incident, unit, _ in run.events:
+        if incident < 0:
+            continue
+        row = rows[incident]
+        if not unit:
+            if math.isnan(row.at.get(event, 0.0)):
+                row.at[event] = t
+            continue
+        key = (incident, unit)
+        if event == log.BORDER_ARRIVED:
+            arrived[key] = t
+        elif event == log.BORDER_CLEARED:
+            border_min[key] += t - arrived.pop(key)
+            per_unit[key].setdefault(event, t)
+        else:
+            per_unit[key].setdefault(event, t)
+            if event == log.DISPATCHED and unit not in row.units:
+                row.units.append(unit)
+                row.unit_nations.append(unit_nation[unit])
+
+    first: dict[int, tuple[float, str]] = {}
+    for (incident, unit), times in per_unit.items():
+        if log.ON_SCENE in times:
+            candidate = (times[log.ON_SCENE], unit)
+            if incident not in first or candidate < first[incident]:
+                first[incident] = candidate
+    for row in rows:
+        incident = row.info.id
+        if incident in first:
+            unit = first[incident][1]
+        elif row.units:
+            unit = row.units[0]
+        else:
+            continue
+        row.first_unit = unit
+        times = per_unit[(incident, unit)]
+        for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
+            row.at[stage] = times.get(stage, NAN)
+        if row.served:
+            _split(row, foreign=unit_nation[unit] != row.info.nation,
+                   border=border_min.get((incident, unit), 0.0))
+    return rows
+
+
+def _split(row: IncidentRow, foreign: bool, border: float) -> None:
+    at, parts = row.at, row.parts
+    parts["detection"] = at["detected"] - at["occurred"]
+    parts["reporting"] = at["reported"] - at["detected"]
+    tasked_from = at["reported"]
+    if foreign:
+        parts["request"] = at["requested"] - at["reported"]
+        parts["approval"] = at["approved"] - at["requested"]
+        tasked_from = at["approved"]
+    else:
+        parts["request"] = parts["approval"] = 0.0
+    parts["dispatch"] = at["dispatched"] - tasked_from
+    parts["mobilisation"] = at["mobilised"] - at["dispatched"]
+    parts["border"] = border
+    parts["travel"] = at["on_scene"] - at["mobilised"] - border

@@ -1,0 +1,56 @@
+"""Running scenarios: one replication to a run folder (replications and variants grow here)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.model import simulate
+from sim.report import OutputExistsError, manifest, run_files, write_folder
+from sim.scenario import read_scenario
+
+DEFAULT_OUTPUT_ROOT = Path("reports")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run was written and its summary."""
+
+    folder: Path
+    summary: dict[str, Any]
+
+
+def default_folder(scenario_path: Path, seed: int) -> Path:
+    """reports/<scenario file name>-seed<seed>."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", scenario_path.stem)
+    return DEFAULT_OUTPUT_ROOT / f"{stem}-seed{seed}"
+
+
+def run_scenario(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    seed: int | None = None,
+    force: bool = False,
+    command: list[str] | None = None,
+) -> RunResult:
+    """Simulate a scenario file and write its run folder whole.
+
+    Raises:
+        ScenarioError: the scenario file is not valid.
+        OutputExistsError: the folder exists and ``force`` is false.
+    """
+    source = read_scenario(path)
+    scenario = source.scenario
+    seed = scenario.run.seed if seed is None else seed
+    folder = Path(out) if out is not None else default_folder(source.path, seed)
+    if folder.exists() and not force:
+        raise OutputExistsError(folder)
+    run = simulate(scenario, seed=seed)
+    provenance = manifest(str(source.path), source.sha256, seed, run.replication, command or [])
+    files = run_files(scenario, run, provenance)
+    write_folder(folder, files, force=force)
+    return RunResult(folder, json.loads(files["summary.json"]))

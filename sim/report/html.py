@@ -1,0 +1,153 @@
+"""The HTML report a planner opens offline: tables of the summary, figures embedded."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta
+from typing import Any
+
+import jinja2
+
+from sim.analysis.incidents import COMPONENTS, IncidentRow
+from sim.log import RunLog
+from sim.scenario import Scenario, format_duration
+
+OVERLOADED = 0.8
+"""Utilisation above which a unit is called overloaded in the report."""
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("sim.report", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _minutes(value: float | None) -> str:
+    return "—" if value is None else format_duration(value)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _group_rows(groups: dict[str, Any], names: dict[str, str], targets: dict[str, float]) -> list[dict[str, str]]:
+    rows = []
+    for key, g in groups.items():
+        rows.append({
+            "name": names.get(key, key),
+            "incidents": str(g["incidents"]),
+            "people": str(g["people"]),
+            "median": _minutes(g["response_min"]["median"]),
+            "p90": _minutes(g["response_min"]["p90"]),
+            "mean": _minutes(g["response_min"]["mean"]),
+            "median_from_report": _minutes(g["response_from_report_min"]["median"]),
+            "target": _minutes(targets[key]) if key in targets else "by need",
+            "within": _share(g["within_target"]),
+            "unserved": str(g["unserved"]),
+        })
+    return rows
+
+
+def _outcome(run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind: str) -> str:
+    if kind != "incident":
+        return "in force from this time (see the events log)"
+    source = f"inject {index}"
+    row = next((r for r in rows if r.info.source == source), None)
+    if row is None:
+        return "did not happen before the end"
+    if not row.served:
+        return f"no unit on scene by the end ({row.status})"
+    parts = [f"first unit {row.first_unit} on scene {clock(row.at['on_scene'])}, "
+             f"{format_duration(row.response_min)} after it occurred"]
+    parts.append("target met" if row.within_target else "target missed")
+    if row.status == "resolved":
+        parts.append(f"resolved {clock(row.at['resolved'])}")
+    if row.foreign_help:
+        parts.append("with help from " + ", ".join(sorted(set(row.unit_nations) - {row.info.nation})))
+    return "; ".join(parts)
+
+
+def render_report(
+    scenario: Scenario, run: RunLog, rows: list[IncidentRow], summary: dict[str, Any],
+    figures: dict[str, bytes], version: str,
+) -> str:
+    """The report as one self-contained HTML page."""
+    start = datetime.fromisoformat(run.start)
+
+    def clock(minutes: float) -> str:
+        return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+
+    need_names = {n.id: n.name for n in scenario.needs}
+    targets = {n.id: n.target for n in scenario.needs}
+    nation_names = {n.code: f"{n.name} ({n.code})" for n in scenario.nations}
+    overall = summary["overall"]
+    stage_groups = {"all": overall, **summary["by_nation"]}
+    units = sorted(summary["utilisation"]["units"], key=lambda u: -u["utilisation"])
+    context = {
+        "name": scenario.scenario.name,
+        "description": scenario.scenario.description,
+        "start": start.strftime("%A %d %B %Y, %H:%M"),
+        "duration": format_duration(run.horizon_min),
+        "seed": run.seed,
+        "replication": run.replication,
+        "version": version,
+        "overall": {
+            "incidents": overall["incidents"],
+            "people": overall["people"],
+            "median": _minutes(overall["response_min"]["median"]),
+            "p90": _minutes(overall["response_min"]["p90"]),
+            "within": _share(overall["within_target"]),
+            "unserved": overall["unserved"],
+        },
+        "by_need": _group_rows(summary["by_need"], need_names, targets),
+        "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
+        "components": COMPONENTS,
+        "stage_rows": [
+            {
+                "name": nation_names.get(key, key),
+                "cells": [_minutes(g["stages_mean_min"][c]) for c in COMPONENTS],
+                "total": _minutes(g["response_min"]["mean"]),
+            }
+            for key, g in stage_groups.items() if g["response_min"]["count"]
+        ],
+        "cross_border": {
+            "requests": {
+                pair: {"count": r["count"], "approval": _minutes(r["approval_mean_min"])}
+                for pair, r in summary["cross_border"]["requests"].items()
+            },
+            "helped": summary["cross_border"]["helped"],
+            "pending": summary["cross_border"]["requested_without_approval_yet"],
+        },
+        "units": [
+            {
+                **u,
+                "tasked": _minutes(u["tasked_min"]),
+                "share": _share(u["utilisation"]),
+                "flag": "overloaded" if u["utilisation"] > OVERLOADED else ("idle" if not u["tasks"] else ""),
+            }
+            for u in units
+        ],
+        "msel": [
+            {
+                "clock": clock(i.at_min), "offset": format_duration(i.at_min), "type": i.type,
+                "subject": i.subject, "synopsis": i.synopsis, "expected_action": i.expected_action,
+                "outcome": _outcome(run, rows, clock, i.index, i.type),
+            }
+            for i in run.injects if i.at_min < run.horizon_min
+        ],
+        "incidents": [
+            {
+                "id": r.info.id, "occurred": clock(r.at["occurred"]), "place": r.info.place_name,
+                "nation": r.info.nation, "need": need_names.get(r.info.need, r.info.need),
+                "people": r.info.people,
+                "response": format_duration(r.response_min) if r.served else "—",
+                "met": "yes" if r.within_target else "no", "first_unit": r.first_unit or "—",
+                "status": r.status,
+            }
+            for r in rows
+        ],
+        "figures": {name: base64.b64encode(png).decode("ascii") for name, png in figures.items()},
+    }
+    return _ENV.get_template("report.html.j2").render(context)

@@ -1,0 +1,80 @@
+"""Everything one run leaves behind, as files: tables, summary, figures, report, provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+from sim.analysis import incident_rows, summarise
+from sim.log import RunLog
+from sim.report import figures
+from sim.report.html import render_report
+from sim.report.tables import events_csv, incidents_csv
+from sim.scenario import Scenario
+
+DEPENDENCIES = ("simpy", "numpy", "matplotlib", "click", "pydantic", "jinja2", "networkx")
+
+
+def version() -> str:
+    """The installed borderdrill version."""
+    try:
+        return metadata.version("borderdrill")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def manifest(
+    scenario_path: str, scenario_sha256: str, seed: int, replication: int, command: list[str]
+) -> dict[str, Any]:
+    """Where a run came from: scenario checksum, seed, command, versions."""
+    packages = {}
+    for name in DEPENDENCIES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = "missing"
+    return {
+        "borderdrill": version(),
+        "scenario_file": scenario_path,
+        "scenario_sha256": scenario_sha256,
+        "seed": seed,
+        "replication": replication,
+        "command": command,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": packages,
+    }
+
+
+def run_files(
+    scenario: Scenario, run: RunLog, provenance: dict[str, Any]
+) -> dict[str, bytes]:
+    """The files of a run folder, by relative path."""
+    rows = incident_rows(run)
+    summary = summarise(run, rows)
+    pictures = {
+        "response_by_nation": figures.response_by_nation(rows),
+        "stage_decomposition": figures.stage_decomposition(summary),
+    }
+    html = render_report(scenario, run, rows, summary, pictures, provenance["borderdrill"])
+    files = {
+        "incidents.csv": incidents_csv(run, rows).encode("utf-8"),
+        "events.csv": events_csv(run).encode("utf-8"),
+        "summary.json": _json(summary),
+        "scenario.resolved.json": _json(scenario.model_dump(mode="json", by_alias=True)),
+        "report.html": html.encode("utf-8"),
+        **{f"figures/{name}.png": png for name, png in pictures.items()},
+    }
+    checksums = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
+    files["manifest.json"] = _json({**provenance, "files": checksums})
+    return files
