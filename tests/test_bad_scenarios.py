@@ -9,6 +9,7 @@ header comments::
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -77,10 +78,8 @@ def test_loader_refuses_with_located_problem(path: Path) -> None:
 def _cli_text(result: object) -> str:
     """Everything the command printed, whether or not stderr was captured apart."""
     parts = [getattr(result, "output", "")]
-    try:
+    with contextlib.suppress(ValueError, AttributeError):  # stderr not captured apart
         parts.append(result.stderr)  # type: ignore[attr-defined]
-    except (ValueError, AttributeError):
-        pass
     return "\n".join(p for p in parts if p)
 
 

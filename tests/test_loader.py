@@ -137,12 +137,17 @@ def test_warning_without_text_has_no_line() -> None:
 
 def test_problem_describe_with_line_path_and_hint() -> None:
     p = Problem("units[0].base", "unknown place 'atapeu'", "did you mean 'attapeu'?", 69)
-    assert p.describe() == "line 69, units[0].base: unknown place 'atapeu'. Fix: did you mean 'attapeu'?"
+    assert (
+        p.describe()
+        == "line 69, units[0].base: unknown place 'atapeu'. Fix: did you mean 'attapeu'?"
+    )
 
 
 def test_problem_describe_without_line_or_hint() -> None:
     assert Problem("run.seed", "must be positive").describe() == "run.seed: must be positive."
-    assert Problem("", "not valid TOML", line=3).describe() == "line 3, (top level): not valid TOML."
+    assert (
+        Problem("", "not valid TOML", line=3).describe() == "line 3, (top level): not valid TOML."
+    )
 
 
 def test_scenario_error_message_format() -> None:
@@ -153,7 +158,9 @@ def test_scenario_error_message_format() -> None:
     err = ScenarioError(Path("exercises/attapeu.toml"), problems)
     lines = str(err).splitlines()
     assert lines[0] == "exercises/attapeu.toml: 2 problems in the scenario"
-    assert lines[1] == "  line 69, units[0].base: unknown place 'atapeu'. Fix: did you mean 'attapeu'?"
+    assert (
+        lines[1] == "  line 69, units[0].base: unknown place 'atapeu'. Fix: did you mean 'attapeu'?"
+    )
     assert lines[2] == "  run.seeds: unknown key 'seeds'."
     assert err.file == "exercises/attapeu.toml"
     assert err.problems == problems
@@ -350,29 +357,24 @@ def test_datetime_inject_at_the_end_warns() -> None:
     assert [w.path for w in warnings] == ["injects[0].at"]
 
 
-# --- known loader bugs (strict: these start failing once the loader is fixed) -------------
+# --- once loader bugs: each of these failed before its fix ---------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="a naive datetime *string* stays naive")
 def test_naive_datetime_string_start_is_read_as_utc_plus_7() -> None:
     text = tiny_with("start = 2018-07-23T08:00:00+07:00", 'start = "2018-07-23T08:00"')
     text = text.replace('at = "1h"', "at = 2018-07-23T09:00:00+07:00")
-    # today: TypeError "can't subtract offset-naive and offset-aware datetimes" in the checks
     scenario, _ = parse_scenario(text)
     assert scenario.scenario.start.utcoffset() == timedelta(hours=7)
 
 
-@pytest.mark.xfail(strict=True, reason="`at = 30` is read as a Unix timestamp in 1970")
 def test_inject_at_without_unit_is_refused_as_such() -> None:
     text = tiny_with('at = "1h"', "at = 30")
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text)
     (problem,) = info.value.problems
-    # today: "the inject is before the scenario start"
     assert "no unit" in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="a boolean is accepted as a duration of 1 minute")
 def test_boolean_duration_is_refused() -> None:
     data = tiny_data()
     data["scenario"]["duration"] = True
@@ -380,7 +382,6 @@ def test_boolean_duration_is_refused() -> None:
         validate_scenario(data)
 
 
-@pytest.mark.xfail(strict=True, reason="grounding injects' nations are not checked")
 def test_grounding_of_an_unknown_nation_is_refused() -> None:
     data = tiny_data()
     data["injects"].append({"type": "grounding", "at": "2h", "nations": ["VN"], "for": "3h"})
@@ -389,7 +390,6 @@ def test_grounding_of_an_unknown_nation_is_refused() -> None:
     assert [p.path for p in info.value.problems] == ["injects[1].nations[0]"]
 
 
-@pytest.mark.xfail(strict=True, reason="a duplicate EOC id is reported at 'eocs[1].id'")
 def test_duplicate_eoc_id_is_reported_where_it_is_written() -> None:
     data = tiny_data()
     data["nations"][0]["eocs"].append(copy.deepcopy(data["nations"][0]["eocs"][0]))
@@ -398,15 +398,40 @@ def test_duplicate_eoc_id_is_reported_where_it_is_written() -> None:
     assert [p.path for p in info.value.problems] == ["nations[0].eocs[1].id"]
 
 
-@pytest.mark.xfail(strict=True, reason="string defaults of distribution fields are not validated")
 def test_default_distributions_are_distributions() -> None:
     data = tiny_data()
     del data["needs"][0]["detection"]
     del data["unit_types"][0]["trip"]
     del data["nations"][0]["report_delay"]
     s, _ = validate_scenario(data)
-    # today these are the strings "30min", "30min", "15min" and "2h": no .mean, no .draw
+    # the defaults are written as text ("30min") and must be parsed like the file's values
     assert s.needs[0].detection.mean == 30
     assert s.unit_types[0].trip.mean == 30
     assert s.nations[0].report_delay.mean == 15
     assert s.coordination.request_delay.mean == 120
+
+
+def test_generator_default_start_is_the_scenario_start() -> None:
+    data = tiny_data()
+    data["generators"] = [{"need": "rescue", "places": ["sanamxay"], "per_day": 2}]
+    scenario, _ = validate_scenario(data)
+    assert scenario.offset_min(scenario.generators[0].start) == 0.0
+
+
+def test_generator_ending_before_it_starts_is_refused() -> None:
+    data = tiny_data()
+    data["generators"] = [{"need": "rescue", "places": ["sanamxay"], "per_day": 2,
+                           "start": "10h", "end": "2h"}]
+    with pytest.raises(ScenarioError) as info:
+        validate_scenario(data)
+    assert [p.path for p in info.value.problems] == ["generators[0].end"]
+
+
+def test_numbers_and_flags_are_not_coerced_from_text() -> None:
+    data = tiny_data()
+    data["places"][1]["population"] = "500"
+    data["places"][1]["water_access"] = "yes"
+    with pytest.raises(ScenarioError) as info:
+        validate_scenario(data)
+    assert sorted(p.path for p in info.value.problems) == [
+        "places[1].population", "places[1].water_access"]

@@ -42,7 +42,7 @@ def response_by_nation(rows: list[IncidentRow]) -> bytes:
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * max(1, len(nations))))
     data = [groups.get(n, []) for n in nations]
     if any(data):
-        ax.boxplot([d if d else [np.nan] for d in data], vert=False, widths=0.5,
+        ax.boxplot([d if d else [np.nan] for d in data], orientation="horizontal", widths=0.5,
                    showfliers=False, medianprops={"color": "black"})
     rng = np.random.default_rng(0)  # jitter for legibility only
     for i, (nation, values) in enumerate(zip(nations, data, strict=True), start=1):

@@ -9,6 +9,7 @@ from sim.scenario.errors import Problem
 from sim.scenario.schema import (
     CrossingClosedInject,
     CrossingReopenedInject,
+    GroundingInject,
     IncidentInject,
     RoadClosedInject,
     RoadReopenedInject,
@@ -34,7 +35,7 @@ def _duplicates(section: str, ids: list[str]) -> list[Problem]:
     for i, item_id in enumerate(ids):
         if item_id in seen:
             problems.append(
-                Problem(f"{section}[{i}].id", f"'{item_id}' is used twice", "give each an own id")
+                Problem(f"{section}[{i}].id", f"'{item_id}' is used twice", "give each its own id")
             )
         seen.add(item_id)
     return problems
@@ -61,7 +62,21 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
         problems += _duplicates(section, [item.id for item in getattr(s, section)])
     problems += _duplicates("roads", [r.key for r in s.roads])
     problems += _duplicates("nations", [n.code for n in s.nations])
-    problems += _duplicates("eocs", [e.id for n in s.nations for e in n.eocs])
+    eoc_paths = [(f"nations[{i}].eocs[{j}].id", e.id)
+                 for i, n in enumerate(s.nations) for j, e in enumerate(n.eocs)]
+    seen_eocs: set[str] = set()
+    for path, eoc_id in eoc_paths:
+        if eoc_id in seen_eocs:
+            problems.append(Problem(path, f"'{eoc_id}' is used twice", "give each EOC its own id"))
+        seen_eocs.add(eoc_id)
+    expanded: dict[str, int] = {}
+    for i, g in enumerate(s.units):
+        for uid in g.unit_ids():
+            if uid in expanded and expanded[uid] != i:
+                problems.append(Problem(
+                    f"units[{i}].id", f"unit '{uid}' is also a unit of units[{expanded[uid]}]",
+                    "rename one group (a group with count = N names its units id-1 ... id-N)"))
+            expanded.setdefault(uid, i)
 
     for i, n in enumerate(s.nations):
         for j, eoc in enumerate(n.eocs):
@@ -102,6 +117,14 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
         if g.base not in places:
             problems.append(_unknown(f"units[{i}].base", "place", g.base, places))
     for i, gen in enumerate(s.generators):
+        start = s.offset_min(gen.start)
+        end = s.scenario.duration if gen.end is None else s.offset_min(gen.end)
+        if start < 0:
+            problems.append(Problem(f"generators[{i}].start", "starts before the scenario",
+                                    "give a time after [scenario].start"))
+        if end <= start:
+            problems.append(Problem(f"generators[{i}].end", "ends before it starts",
+                                    "make end later than start"))
         if gen.need not in needs:
             problems.append(_unknown(f"generators[{i}].need", "need", gen.need, needs))
         for j, place in enumerate(gen.places):
@@ -129,6 +152,10 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
             case CrossingClosedInject() | CrossingReopenedInject():
                 if inj.crossing not in crossings:
                     problems.append(_unknown(f"injects[{i}].crossing", "crossing", inj.crossing, crossings))
+            case GroundingInject():
+                for j, code in enumerate(inj.nations):
+                    if code not in nations:
+                        problems.append(_unknown(f"injects[{i}].nations[{j}]", "nation", code, nations))
             case UnitBreakdownInject():
                 if inj.unit not in unit_ids:
                     problems.append(_unknown(f"injects[{i}].unit", "unit", inj.unit, unit_ids))

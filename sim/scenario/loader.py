@@ -170,15 +170,25 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        close = difflib.get_close_matches(key, _known_keys(), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "remove it (see `borderdrill schema`)"
+        close = [k for k in difflib.get_close_matches(key, _known_keys(), n=2) if k != key]
+        hint = (f"did you mean '{close[0]}'?" if close
+                else "remove it; it does not belong here (see `borderdrill schema`)")
         return Problem(where, f"unknown key '{key}'", hint)
     if kind == "missing":
         key = str(path[-1]) if path else "?"
+        if len(path) == 1:
+            return Problem(where, f"missing section [{key}]", f"add a [{key}] section")
         return Problem(where, f"missing required key '{key}'", f"add {key} = ...")
+    if kind == "too_short":
+        key = str(path[-1]) if path else "?"
+        return Problem(where, "needs at least one entry",
+                       f"add a [[{key}]] table" if len(path) == 1 else "list at least one")
+    if kind in ("tuple_type", "list_type"):
+        return Problem(where, f"should be a list (got {value!r})", "write it as [\"a\", \"b\"]")
     if kind == "union_tag_not_found":
         tag = err.get("ctx", {}).get("discriminator", "type").strip("'")
-        return Problem(where, f"no '{tag}' given", f"add {tag} = \"...\" (see `borderdrill schema`)")
+        return Problem(f"{where}.{tag}", f"no '{tag}' given",
+                       f"add {tag} = \"...\" (see `borderdrill schema`)")
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         tag, expected = str(ctx.get("tag")), str(ctx.get("expected_tags", ""))
@@ -186,7 +196,7 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         close = difflib.get_close_matches(tag, choices, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {expected}"
         name = str(ctx.get("discriminator", "type")).strip("'")
-        return Problem(where, f"unknown {name} '{tag}'", hint)
+        return Problem(f"{where}.{name}", f"unknown {name} '{tag}'", hint)
     if kind == "string_pattern_mismatch" and where.endswith(("id", "place", "base", "need", "type")):
         return Problem(where, f"'{value}' is not a valid id",
                        "use lower-case letters, digits, '_' or '-', starting with a letter or digit")
@@ -196,5 +206,6 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         return Problem(where, f"'{value}' is not a date and time",
                        "write a TOML datetime, e.g. 2018-07-23T20:00:00+07:00")
     scalar = value is not None and not isinstance(value, dict | list)
-    shown = f" (got {value!r})" if scalar and str(value) not in message else ""
+    own_words = kind == "value_error" and str(value) in message
+    shown = f" (got {value!r})" if scalar and not own_words else ""
     return Problem(where, f"{message}{shown}", "")

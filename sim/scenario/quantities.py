@@ -29,6 +29,8 @@ def parse_duration(text: str) -> float:
     Raises:
         ValueError: the text has no unit or an unknown one.
     """
+    if text.strip().startswith("-"):
+        raise ValueError(f"'{text}' is negative; durations count forward, write e.g. \"10min\"")
     if not _WHOLE.match(text):
         raise ValueError(
             f"'{text}' is not a duration; write a number with a unit, "
@@ -52,15 +54,18 @@ def format_duration(minutes: float) -> str:
     return f"{mins}min"
 
 
-def _as_duration(value: Any) -> Any:
+def duration_minutes(value: Any) -> Any:
+    """Minutes of a duration written with a unit; other values pass through for pydantic."""
     if isinstance(value, str):
         return parse_duration(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a duration; write e.g. \"45min\" or \"2h\"")
+    if not isinstance(value, int | float):
         return value
     raise ValueError(f"{value} has no unit; write it as a duration, e.g. \"{value}min\" or \"{value}h\"")
 
 
-Duration = Annotated[float, BeforeValidator(_as_duration), Field(ge=0)]
+Duration = Annotated[float, BeforeValidator(duration_minutes), Field(ge=0)]
 """A non-negative duration in minutes, written with a unit in the scenario file."""
 
 
@@ -196,9 +201,9 @@ def _duration_distribution(value: Any) -> Any:
     if isinstance(value, str):
         return {"dist": "fixed", "value": parse_duration(value)}
     if isinstance(value, dict):
-        return {k: (_as_duration(v) if k in _PARAMS else v) for k, v in value.items()}
+        return {k: (duration_minutes(v) if k in _PARAMS else v) for k, v in value.items()}
     if isinstance(value, int | float) and not isinstance(value, bool):
-        _as_duration(value)  # raises: a duration needs its unit
+        duration_minutes(value)  # raises: a duration needs its unit
     return value
 
 

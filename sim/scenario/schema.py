@@ -16,10 +16,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
 )
 
-from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution
+from sim.scenario.quantities import (
+    CountDistribution,
+    Duration,
+    DurationDistribution,
+    duration_minutes,
+)
 
 LOCAL_TIME = timezone(timedelta(hours=7), "UTC+7")
 
@@ -51,13 +57,39 @@ class Section(BaseModel):
 
 
 def _local_datetime(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=LOCAL_TIME)
-    return value
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00"
+            ) from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
+    raise ValueError(f"{value!r} is not a date and time; write e.g. 2018-07-23T20:00:00+07:00")
 
 
 LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime)]
 """A wall-clock instant; without an offset it is read as UTC+7 (all three nations)."""
+
+
+def _offset(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and re.match(r"^\d{4}-", value)):
+        return _local_datetime(value)
+    return duration_minutes(value)
+
+
+Offset = Annotated[float | datetime, BeforeValidator(_offset)]
+"""When something happens: a duration after the scenario start ("6h") or a wall-clock time
+(a TOML date-time; without an offset it is read as UTC+7)."""
+
+Count = Annotated[int, Strict()]
+"""A whole number, written as one (not "12", not true)."""
+
+Flag = Annotated[bool, Strict()]
+"""true or false."""
+
+Positive = Annotated[Duration, Field(gt=0)]
 
 
 def _clock_hours(text: str) -> str:
@@ -67,9 +99,6 @@ def _clock_hours(text: str) -> str:
 
 
 OpeningHours = Annotated[str, AfterValidator(_clock_hours)]
-
-Offset = Duration | LocalDatetime
-"""When something happens: a duration after the scenario start ("6h") or a wall-clock time."""
 
 
 class ScenarioInfo(Section):
@@ -84,8 +113,8 @@ class ScenarioInfo(Section):
 class RunSettings(Section):
     """[run]: default seed and number of replications."""
 
-    seed: int = Field(default=0, ge=0)
-    replications: int = Field(default=1, ge=1)
+    seed: Count = Field(default=0, ge=0)
+    replications: Count = Field(default=1, ge=1)
 
 
 class Eoc(Section):
@@ -118,8 +147,8 @@ class Place(Section):
     kind: PlaceKind
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    population: int = Field(default=0, ge=0)
-    water_access: bool = Field(default=False, description="boats can launch and work here")
+    population: Count = Field(default=0, ge=0)
+    water_access: Flag = Field(default=False, description="boats can launch and work here")
 
 
 class Road(Section):
@@ -149,7 +178,7 @@ class Crossing(Section):
     name: str
     posts: tuple[Id, Id]
     hours: OpeningHours = "24h"
-    lanes: int = Field(default=1, ge=1)
+    lanes: Count = Field(default=1, ge=1)
     processing: DurationDistribution = Field(
         default="30min", description="customs, immigration and quarantine for one deployment"
     )
@@ -171,13 +200,13 @@ class UnitType(Section):
     name: str
     mode: Mode
     speed_kmh: float = Field(gt=0)
-    capacity: int = Field(ge=1, description="people moved per trip on scene")
+    capacity: Count = Field(ge=1, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
     mobilisation: DurationDistribution = "30min"
     trip: DurationDistribution = Field(
         default="30min", description="one round on scene: load, carry to safety, come back"
     )
-    day_only: bool = Field(default=False, description="flies only in daylight (helicopters)")
+    day_only: Flag = Field(default=False, description="flies only in daylight (helicopters)")
 
 
 class UnitGroup(Section):
@@ -188,7 +217,7 @@ class UnitGroup(Section):
     agency: str
     type: Id
     base: Id
-    count: int = Field(default=1, ge=1, le=500)
+    count: Count = Field(default=1, ge=1, le=500)
 
     def unit_ids(self) -> list[str]:
         """The ids of the individual units: the group id, or id-1, id-2, ... when count > 1."""
@@ -203,7 +232,7 @@ class Need(Section):
     id: Id
     name: str
     target: Duration = Field(gt=0, description="first unit on scene within this of occurrence")
-    priority: int = Field(default=3, ge=1, le=5, description="1 is the most urgent")
+    priority: Count = Field(default=3, ge=1, le=5, description="1 is the most urgent")
     detection: DurationDistribution = Field(
         default="30min", description="from occurrence until someone who can report knows"
     )
@@ -222,8 +251,8 @@ class IncidentInject(_Inject):
     type: Literal["incident"]
     place: Id
     need: Id
-    people: int = Field(ge=1)
-    priority: int | None = Field(default=None, ge=1, le=5)
+    people: Count = Field(ge=1)
+    priority: Count | None = Field(default=None, ge=1, le=5)
 
 
 class RoadClosedInject(_Inject):
@@ -231,7 +260,7 @@ class RoadClosedInject(_Inject):
 
     type: Literal["road_closed"]
     road: str
-    for_: Duration | None = Field(default=None, alias="for")
+    for_: Positive | None = Field(default=None, alias="for")
 
 
 class RoadReopenedInject(_Inject):
@@ -246,7 +275,7 @@ class CrossingClosedInject(_Inject):
 
     type: Literal["crossing_closed"]
     crossing: Id
-    for_: Duration | None = Field(default=None, alias="for")
+    for_: Positive | None = Field(default=None, alias="for")
 
 
 class CrossingReopenedInject(_Inject):
@@ -294,7 +323,7 @@ class IncidentGenerator(Section):
     places: tuple[Id, ...] = Field(min_length=1)
     per_day: float = Field(gt=0, description="mean number of incidents a day")
     people: CountDistribution = 1
-    start: Offset = 0.0
+    start: Offset = "0min"
     end: Offset | None = None
 
 

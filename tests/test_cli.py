@@ -1,0 +1,99 @@
+"""The command line as a user meets it, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+
+HERE = Path(__file__).parent / "scenarios"
+TINY = str(HERE / "tiny.toml")
+RUN_FILES = {
+    "report.html", "incidents.csv", "events.csv", "summary.json", "manifest.json",
+    "scenario.resolved.json", "figures/response_by_nation.png", "figures/stage_decomposition.png",
+}
+
+
+def files_in(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_run_writes_a_whole_run_folder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", TINY, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "median 2h 00min" in result.output
+    assert files_in(out) == RUN_FILES
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["overall"]["incidents"] == 1
+    assert summary["overall"]["response_min"]["median"] == 120.0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 1 and len(manifest["scenario_sha256"]) == 64
+    assert set(manifest["files"]) == RUN_FILES - {"manifest.json"}
+    html = (out / "report.html").read_text()
+    assert "Tiny" in html and "data:image/png;base64," in html
+    assert "Twenty villagers stranded" in html  # the inject's synopsis, in the MSEL timeline
+
+
+def test_run_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", TINY, "-o", str(out)]).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    refused = runner.invoke(main, ["run", TINY, "-o", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists" in refused.output and "--force" in refused.output
+    assert (out / "notes.txt").exists()
+    forced = runner.invoke(main, ["run", TINY, "-o", str(out), "--force", "--seed", "5"])
+    assert forced.exit_code == 0, forced.output
+    assert not (out / "notes.txt").exists()
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 5
+
+
+def test_missing_scenario_file_is_exit_2_without_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "nope.toml" in result.output and "cannot read" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_reports_ok_and_warnings(tmp_path: Path) -> None:
+    text = (HERE / "tiny.toml").read_text().replace(
+        '[[unit_types]]', '[[needs]]\nid = "fire"\nname = "Fire"\ntarget = "2h"\n\n[[unit_types]]'
+    )
+    odd = tmp_path / "odd.toml"
+    odd.write_text(text)
+    result = CliRunner().invoke(main, ["validate", TINY, str(odd)])
+    assert result.exit_code == 0, result.output
+    assert f"ok: {TINY}" in result.output
+    assert "warning" in result.output and "no unit in the scenario can serve 'fire'" in result.output
+
+
+def test_schema_is_json_schema_of_the_format() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert {"scenario", "nations", "places", "units", "injects"} <= set(document["properties"])
+    assert document["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    command = main.commands[name]
+    assert isinstance(command, click.Command)
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_python_dash_m_entry_point_exists() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("sim.__main__") is not None

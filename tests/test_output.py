@@ -1,0 +1,54 @@
+"""Run folders are written whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.report import OutputExistsError, write_folder
+
+
+
+def test_folder_appears_complete(tmp_path: Path) -> None:
+    write_folder(tmp_path / "r", {"a.txt": b"a", "sub/b.txt": b"b"})
+    assert (tmp_path / "r" / "sub" / "b.txt").read_bytes() == b"b"
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+
+
+def test_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        if self.name == "second.txt":
+            raise OSError("disk full")
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write_folder(tmp_path / "r", {"first.txt": b"1", "second.txt": b"2"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_replacement_keeps_the_old_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_folder(tmp_path / "r", {"old.txt": b"old"})
+    original = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        if self.name == "new2.txt":
+            raise OSError("disk full")
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        write_folder(tmp_path / "r", {"new1.txt": b"1", "new2.txt": b"2"}, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+    assert (tmp_path / "r" / "old.txt").read_bytes() == b"old"
+
+
+def test_existing_folder_needs_force(tmp_path: Path) -> None:
+    write_folder(tmp_path / "r", {"a.txt": b"a"})
+    with pytest.raises(OutputExistsError, match="--force"):
+        write_folder(tmp_path / "r", {"b.txt": b"b"})
+    write_folder(tmp_path / "r", {"b.txt": b"b"}, force=True)
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["b.txt"]

@@ -1,0 +1,177 @@
+"""Tiny scenarios whose every stage time is computed by hand (see the comments)."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim import incident_rows, load_scenario, simulate
+from sim.scenario.loader import validate_scenario
+
+HERE = Path(__file__).parent / "scenarios"
+
+
+def load_with(name: str, change: Any = None) -> Any:
+    data = tomllib.loads((HERE / name).read_text())
+    if change:
+        change(data)
+    return validate_scenario(data)[0]
+
+
+def unit_events(log: Any, unit: str) -> list[tuple[float, str]]:
+    return [(t, e) for t, e, _, u, _ in log.events if u == unit]
+
+
+def test_local_rescue_timeline() -> None:
+    # Incident at 60. Detection 20 -> 80; report 10 -> 90, when the boat is dispatched;
+    # mobilisation 30 -> 120; 40 km at min(60 boat, 40 rural) km/h = 60 min -> 180 on scene;
+    # 20 people in trips of 8, 8, 4 at 40 min each -> 220, 260, 300 resolved; back at 360.
+    log = simulate(load_scenario(HERE / "tiny.toml"))
+    assert [(t, e) for t, e, i, u, _ in log.events if i == 0 and not u] == [
+        (60.0, "occurred"), (80.0, "detected"), (90.0, "reported"), (300.0, "resolved"),
+    ]
+    assert unit_events(log, "la-boat") == [
+        (90.0, "dispatched"), (120.0, "mobilised"), (180.0, "on_scene"),
+        (220.0, "trip"), (260.0, "trip"), (300.0, "trip"), (300.0, "released"), (360.0, "returned"),
+    ]
+    row = incident_rows(log)[0]
+    assert row.response_min == 120.0
+    assert row.response_from_report_min == 90.0
+    assert row.within_target  # target 3 h
+    assert row.parts == {
+        "detection": 20.0, "reporting": 10.0, "request": 0.0, "approval": 0.0,
+        "dispatch": 0.0, "mobilisation": 30.0, "travel": 60.0, "border": 0.0,
+    }
+
+
+def test_cross_border_timeline_waits_for_the_crossing_to_open() -> None:
+    # Laos has no boat: at the report (90) its EOC asks Thailand. Request 2 h -> 210,
+    # approval 4 h -> 450, Thai boat dispatched at 450, mobilised 480, 60 km of highway at
+    # 60 km/h -> Chong Mek at 540 = 17:00 local, just closed (09:00-17:00). It opens at
+    # 09:00 the next day (1500); processing 30 min -> 1530; 40 km rural -> 1590 on scene;
+    # integration 1 h -> 1650; three trips -> 1770 resolved.
+    log = simulate(load_scenario(HERE / "tiny_border.toml"))
+    assert [(t, e, d) for t, e, i, u, d in log.events if i == 0 and not u] == [
+        (60.0, "occurred", "ban_hat"), (80.0, "detected", ""), (90.0, "reported", "pakse_eoc"),
+        (210.0, "requested", "LA>TH"), (450.0, "approved", "LA>TH"), (1770.0, "resolved", ""),
+    ]
+    assert unit_events(log, "th-boat")[:8] == [
+        (450.0, "dispatched"), (480.0, "mobilised"), (540.0, "border_arrived"),
+        (1530.0, "border_cleared"), (1590.0, "on_scene"), (1650.0, "integrated"),
+        (1690.0, "trip"), (1730.0, "trip"),
+    ]
+    row = incident_rows(log)[0]
+    assert row.response_min == 1530.0
+    assert row.parts == {
+        "detection": 20.0, "reporting": 10.0, "request": 120.0, "approval": 240.0,
+        "dispatch": 0.0, "mobilisation": 30.0, "travel": 120.0, "border": 990.0,
+    }
+    assert sum(row.parts.values()) == row.response_min
+    assert row.foreign_help and not row.within_target
+
+
+def test_round_the_clock_crossing_takes_only_processing() -> None:
+    def open_all_day(data: dict[str, Any]) -> None:
+        data["crossings"][0]["hours"] = "24h"
+
+    row = incident_rows(simulate(load_with("tiny_border.toml", open_all_day)))[0]
+    assert row.parts["border"] == 30.0
+    assert row.response_min == 1530.0 - 960.0
+
+
+def test_closed_crossing_holds_the_unit_until_reopened() -> None:
+    def close_then_reopen(data: dict[str, Any]) -> None:
+        data["crossings"][0]["hours"] = "24h"
+        data["injects"].append({"type": "crossing_closed", "at": "8h", "crossing": "chong_mek_vang_tao"})
+        data["injects"].append({"type": "crossing_reopened", "at": "12h", "crossing": "chong_mek_vang_tao"})
+
+    log = simulate(load_with("tiny_border.toml", close_then_reopen))
+    # closed at 480 while the boat mobilises; at departure no open route exists, so it waits
+    # (looking again every 30 min) until the reopening at 720, then drives: 60 + 30 + 60.
+    assert (480.0, "no_route") in unit_events(log, "th-boat")
+    assert incident_rows(log)[0].at["on_scene"] == 720.0 + 60 + 30 + 60
+
+
+def test_priority_one_incident_gets_the_only_unit_first() -> None:
+    def two_incidents(data: dict[str, Any]) -> None:
+        data["needs"].append({"id": "supplies", "name": "Supplies", "target": "12h", "priority": 4,
+                              "detection": "20min"})
+        data["unit_types"][0]["capabilities"] = ["rescue", "supplies"]
+        data["injects"] = [
+            {"type": "incident", "at": "1h", "place": "sanamxay", "need": "supplies", "people": 8},
+            {"type": "incident", "at": "1h", "place": "sanamxay", "need": "rescue", "people": 8},
+            {"type": "unit_breakdown", "at": "0min", "unit": "la-boat", "for": "100min"},
+        ]
+
+    log = simulate(load_with("tiny.toml", two_incidents))
+    rows = {r.info.need: r for r in incident_rows(log)}
+    # Both wait from their report (90) for the boat, repaired at 100. Rescue (priority 1)
+    # goes first although reported second: mobilised 130, on scene 190, one trip to 230.
+    # Released there, the boat takes the supplies at once (no mobilisation): on scene 230.
+    assert rows["rescue"].at["dispatched"] == 100.0
+    assert rows["rescue"].at["on_scene"] == 190.0
+    assert rows["supplies"].at["dispatched"] == 230.0
+    assert rows["supplies"].at["on_scene"] == 230.0
+
+
+def test_nearest_unit_by_estimated_arrival_is_sent() -> None:
+    def second_boat_nearer(data: dict[str, Any]) -> None:
+        data["places"].append({"id": "near", "name": "Near", "nation": "LA", "kind": "base",
+                               "lat": 14.79, "lon": 106.66})
+        data["roads"].append({"from": "near", "to": "sanamxay", "km": 4, "class": "rural"})
+        data["units"].append({"id": "near-boat", "nation": "LA", "agency": "army", "type": "boat",
+                              "base": "near"})
+
+    log = simulate(load_with("tiny.toml", second_boat_nearer))
+    row = incident_rows(log)[0]
+    assert row.first_unit == "near-boat"
+    assert row.at["on_scene"] == 90.0 + 30 + 6  # 4 km at 40 km/h
+
+
+def test_helicopter_waits_for_daylight() -> None:
+    def night_helicopter(data: dict[str, Any]) -> None:
+        data["scenario"]["start"] = "2018-07-23T20:00:00+07:00"
+        data["unit_types"][0].update(mode="air", speed_kmh=180, day_only=True)
+
+    log = simulate(load_with("tiny.toml", night_helicopter))
+    row = incident_rows(log)[0]
+    # reported at 21:30 and mobilised at 22:00, it cannot fly before sunrise (~05:35 on
+    # 24 July at this latitude); then about 22 km at 180 km/h.
+    sunrise_min = (9 * 60 + 35)  # 20:00 -> 05:35 next day
+    assert row.at["on_scene"] == pytest.approx(sunrise_min + 7.2, abs=5)
+    assert not math.isnan(row.at["resolved"])
+
+
+def test_grounding_delays_aircraft() -> None:
+    def grounded(data: dict[str, Any]) -> None:
+        data["unit_types"][0].update(mode="air", speed_kmh=180)
+        data["injects"].append({"type": "grounding", "at": "1h30min", "for": "5h"})
+
+    row = incident_rows(simulate(load_with("tiny.toml", grounded)))[0]
+    # mobilised at 120, grounded until 390, then ~7 min of flight
+    assert row.at["on_scene"] == pytest.approx(390 + 7.2, abs=1)
+
+
+def test_breakdown_takes_the_unit_out_of_service() -> None:
+    def breakdown(data: dict[str, Any]) -> None:
+        data["injects"].append({"type": "unit_breakdown", "at": "30min", "unit": "la-boat", "for": "3h"})
+
+    log = simulate(load_with("tiny.toml", breakdown))
+    row = incident_rows(log)[0]
+    # down from 30 to 210: not dispatched at the report (90), dispatched when repaired
+    assert row.at["dispatched"] == 210.0
+    assert row.at["on_scene"] == 210.0 + 30 + 60
+
+
+def test_unserved_when_no_unit_can_serve() -> None:
+    def no_water(data: dict[str, Any]) -> None:
+        data["places"][1]["water_access"] = False
+
+    log = simulate(load_with("tiny.toml", no_water))
+    row = incident_rows(log)[0]
+    assert row.status == "unserved" and not row.within_target
+    assert math.isnan(row.response_min)
