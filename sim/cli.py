@@ -33,9 +33,15 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Run folder to write (default: reports/<scenario>-seed<seed>).")
-@click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run folder to write (default: reports/<scenario>-seed<seed>).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
+)
 @click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
 def run(scenario: Path, out: Path | None, seed: int | None, force: bool) -> None:
     """Simulate SCENARIO and write a run folder with the response-time report.
@@ -63,10 +69,14 @@ def run(scenario: Path, out: Path | None, seed: int | None, force: bool) -> None
         return "—" if minutes is None else format_duration(minutes)
 
     within = overall["within_target"]
-    click.echo(f"{result.summary['scenario']}: {overall['incidents']} incidents, "
-               f"{overall['unserved']} unserved")
-    click.echo(f"  response time: median {show(response['median'])}, p90 {show(response['p90'])}, "
-               f"within target {'—' if within is None else f'{within:.0%}'}")
+    click.echo(
+        f"{result.summary['scenario']}: {overall['incidents']} incidents, "
+        f"{overall['unserved']} unserved"
+    )
+    click.echo(
+        f"  response time: median {show(response['median'])}, p90 {show(response['p90'])}, "
+        f"within target {'—' if within is None else f'{within:.0%}'}"
+    )
     click.echo(f"  report: {result.folder / 'report.html'}")
 
 
@@ -91,8 +101,10 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         s = source.scenario
         units = sum(g.count for g in s.units)
-        click.echo(f"ok: {file} ({len(s.places)} places, {len(s.roads)} roads, {units} units, "
-                   f"{len(s.injects)} injects, {format_duration(s.duration_min)})")
+        click.echo(
+            f"ok: {file} ({len(s.places)} places, {len(s.roads)} roads, {units} units, "
+            f"{len(s.injects)} injects, {format_duration(s.duration_min)})"
+        )
         for warning in source.warnings:
             click.echo(f"  warning: {warning.describe()}", err=True)
     if failed:

@@ -72,7 +72,7 @@ class UnitInfo(NamedTuple):
 class InjectInfo(NamedTuple):
     """A scripted event of the MSEL, as scheduled."""
 
-    index: int
+    number: int
     at_min: float
     type: str
     subject: str

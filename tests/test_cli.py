@@ -14,8 +14,14 @@ from sim.cli import main
 HERE = Path(__file__).parent / "scenarios"
 TINY = str(HERE / "tiny.toml")
 RUN_FILES = {
-    "report.html", "incidents.csv", "events.csv", "summary.json", "manifest.json",
-    "scenario.resolved.json", "figures/response_by_nation.png", "figures/stage_decomposition.png",
+    "report.html",
+    "incidents.csv",
+    "events.csv",
+    "summary.json",
+    "manifest.json",
+    "scenario.resolved.json",
+    "figures/response_by_nation.png",
+    "figures/stage_decomposition.png",
 }
 
 
@@ -57,7 +63,9 @@ def test_run_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 
 def test_missing_scenario_file_is_exit_2_without_traceback(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["run", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["run", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "nope.toml" in result.output and "cannot read" in result.output
     assert "Traceback" not in result.output
@@ -65,15 +73,22 @@ def test_missing_scenario_file_is_exit_2_without_traceback(tmp_path: Path) -> No
 
 
 def test_validate_reports_ok_and_warnings(tmp_path: Path) -> None:
-    text = (HERE / "tiny.toml").read_text().replace(
-        '[[unit_types]]', '[[needs]]\nid = "fire"\nname = "Fire"\ntarget = "2h"\n\n[[unit_types]]'
+    text = (
+        (HERE / "tiny.toml")
+        .read_text()
+        .replace(
+            "[[unit_types]]",
+            '[[needs]]\nid = "fire"\nname = "Fire"\ntarget = "2h"\n\n[[unit_types]]',
+        )
     )
     odd = tmp_path / "odd.toml"
     odd.write_text(text)
     result = CliRunner().invoke(main, ["validate", TINY, str(odd)])
     assert result.exit_code == 0, result.output
     assert f"ok: {TINY}" in result.output
-    assert "warning" in result.output and "no unit in the scenario can serve 'fire'" in result.output
+    assert (
+        "warning" in result.output and "no unit in the scenario can serve 'fire'" in result.output
+    )
 
 
 def test_schema_is_json_schema_of_the_format() -> None:

@@ -19,21 +19,46 @@ BASE = tomllib.loads((Path(__file__).parent / "scenarios" / "tiny_border.toml").
 
 def random_region(per_day: float, lanes: int, hours: str, la_boats: int) -> Any:
     data: dict[str, Any] = {**BASE}
-    data["crossings"] = [{**BASE["crossings"][0], "hours": hours, "lanes": lanes,
-                          "processing": {"dist": "lognormal", "median": "30min", "p90": "2h"}}]
-    data["unit_types"] = [{**BASE["unit_types"][0],
-                           "mobilisation": {"dist": "triangular", "low": "10min", "mode": "30min",
-                                            "high": "2h"},
-                           "trip": {"dist": "exponential", "mean": "40min"}}]
+    data["crossings"] = [
+        {
+            **BASE["crossings"][0],
+            "hours": hours,
+            "lanes": lanes,
+            "processing": {"dist": "lognormal", "median": "30min", "p90": "2h"},
+        }
+    ]
+    data["unit_types"] = [
+        {
+            **BASE["unit_types"][0],
+            "mobilisation": {"dist": "triangular", "low": "10min", "mode": "30min", "high": "2h"},
+            "trip": {"dist": "exponential", "mean": "40min"},
+        }
+    ]
     data["units"] = [{**BASE["units"][0], "count": 3}]
     if la_boats:
-        data["units"].append({"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat",
-                              "base": "pakse", "count": la_boats})
-    data["coordination"] = {"request_delay": {"dist": "uniform", "low": "30min", "high": "3h"},
-                            "approval_delay": {"dist": "lognormal", "median": "2h", "p90": "8h"},
-                            "integration_delay": "1h"}
-    data["generators"] = [{"need": "rescue", "places": ["ban_hat"], "per_day": per_day,
-                           "people": {"dist": "uniform", "low": 1, "high": 40}}]
+        data["units"].append(
+            {
+                "id": "la-boat",
+                "nation": "LA",
+                "agency": "army",
+                "type": "boat",
+                "base": "pakse",
+                "count": la_boats,
+            }
+        )
+    data["coordination"] = {
+        "request_delay": {"dist": "uniform", "low": "30min", "high": "3h"},
+        "approval_delay": {"dist": "lognormal", "median": "2h", "p90": "8h"},
+        "integration_delay": "1h",
+    }
+    data["generators"] = [
+        {
+            "need": "rescue",
+            "places": ["ban_hat"],
+            "per_day": per_day,
+            "people": {"dist": "uniform", "low": 1, "high": 40},
+        }
+    ]
     return validate_scenario(data)[0]
 
 
@@ -76,7 +101,7 @@ def test_run_invariants(scenario: Any, seed: int) -> None:
 
     # a unit is in at most one place doing one thing: its tasks never overlap
     busy: dict[str, float | None] = {}
-    for t, event, incident, unit, _ in log.events:
+    for t, event, _, unit, _ in log.events:
         if event == "dispatched":
             assert busy.get(unit) is None, f"{unit} tasked twice at {t}"
             busy[unit] = t

@@ -420,8 +420,9 @@ def test_generator_default_start_is_the_scenario_start() -> None:
 
 def test_generator_ending_before_it_starts_is_refused() -> None:
     data = tiny_data()
-    data["generators"] = [{"need": "rescue", "places": ["sanamxay"], "per_day": 2,
-                           "start": "10h", "end": "2h"}]
+    data["generators"] = [
+        {"need": "rescue", "places": ["sanamxay"], "per_day": 2, "start": "10h", "end": "2h"}
+    ]
     with pytest.raises(ScenarioError) as info:
         validate_scenario(data)
     assert [p.path for p in info.value.problems] == ["generators[0].end"]
@@ -434,4 +435,6 @@ def test_numbers_and_flags_are_not_coerced_from_text() -> None:
     with pytest.raises(ScenarioError) as info:
         validate_scenario(data)
     assert sorted(p.path for p in info.value.problems) == [
-        "places[1].population", "places[1].water_access"]
+        "places[1].population",
+        "places[1].water_access",
+    ]

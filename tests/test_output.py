@@ -9,7 +9,6 @@ import pytest
 from sim.report import OutputExistsError, write_folder
 
 
-
 def test_folder_appears_complete(tmp_path: Path) -> None:
     write_folder(tmp_path / "r", {"a.txt": b"a", "sub/b.txt": b"b"})
     assert (tmp_path / "r" / "sub" / "b.txt").read_bytes() == b"b"
@@ -30,7 +29,9 @@ def test_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_replacement_keeps_the_old_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_replacement_keeps_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_folder(tmp_path / "r", {"old.txt": b"old"})
     original = Path.write_bytes
 

@@ -88,7 +88,7 @@ def test_parse_duration(text: str, minutes: float) -> None:
 
 @pytest.mark.parametrize("text", ["45", "2 hours", "", " ", "-1h", "h", "2x", "1h30", "5mins"])
 def test_parse_duration_refuses(text: str) -> None:
-    with pytest.raises(ValueError, match="not a duration|negative"):
+    with pytest.raises(ValueError, match=r"not a duration|negative"):
         parse_duration(text)
 
 

@@ -32,19 +32,34 @@ def test_local_rescue_timeline() -> None:
     # 20 people in trips of 8, 8, 4 at 40 min each -> 220, 260, 300 resolved; back at 360.
     log = simulate(load_scenario(HERE / "tiny.toml"))
     assert [(t, e) for t, e, i, u, _ in log.events if i == 0 and not u] == [
-        (60.0, "occurred"), (80.0, "detected"), (90.0, "reported"), (300.0, "resolved"),
+        (60.0, "occurred"),
+        (80.0, "detected"),
+        (90.0, "reported"),
+        (300.0, "resolved"),
     ]
     assert unit_events(log, "la-boat") == [
-        (90.0, "dispatched"), (120.0, "mobilised"), (180.0, "on_scene"),
-        (220.0, "trip"), (260.0, "trip"), (300.0, "trip"), (300.0, "released"), (360.0, "returned"),
+        (90.0, "dispatched"),
+        (120.0, "mobilised"),
+        (180.0, "on_scene"),
+        (220.0, "trip"),
+        (260.0, "trip"),
+        (300.0, "trip"),
+        (300.0, "released"),
+        (360.0, "returned"),
     ]
     row = incident_rows(log)[0]
     assert row.response_min == 120.0
     assert row.response_from_report_min == 90.0
     assert row.within_target  # target 3 h
     assert row.parts == {
-        "detection": 20.0, "reporting": 10.0, "request": 0.0, "approval": 0.0,
-        "dispatch": 0.0, "mobilisation": 30.0, "travel": 60.0, "border": 0.0,
+        "detection": 20.0,
+        "reporting": 10.0,
+        "request": 0.0,
+        "approval": 0.0,
+        "dispatch": 0.0,
+        "mobilisation": 30.0,
+        "travel": 60.0,
+        "border": 0.0,
     }
 
 
@@ -56,19 +71,34 @@ def test_cross_border_timeline_waits_for_the_crossing_to_open() -> None:
     # integration 1 h -> 1650; three trips -> 1770 resolved.
     log = simulate(load_scenario(HERE / "tiny_border.toml"))
     assert [(t, e, d) for t, e, i, u, d in log.events if i == 0 and not u] == [
-        (60.0, "occurred", "ban_hat"), (80.0, "detected", ""), (90.0, "reported", "pakse_eoc"),
-        (210.0, "requested", "LA>TH"), (450.0, "approved", "LA>TH"), (1770.0, "resolved", ""),
+        (60.0, "occurred", "ban_hat"),
+        (80.0, "detected", ""),
+        (90.0, "reported", "pakse_eoc"),
+        (210.0, "requested", "LA>TH"),
+        (450.0, "approved", "LA>TH"),
+        (1770.0, "resolved", ""),
     ]
     assert unit_events(log, "th-boat")[:8] == [
-        (450.0, "dispatched"), (480.0, "mobilised"), (540.0, "border_arrived"),
-        (1530.0, "border_cleared"), (1590.0, "on_scene"), (1650.0, "integrated"),
-        (1690.0, "trip"), (1730.0, "trip"),
+        (450.0, "dispatched"),
+        (480.0, "mobilised"),
+        (540.0, "border_arrived"),
+        (1530.0, "border_cleared"),
+        (1590.0, "on_scene"),
+        (1650.0, "integrated"),
+        (1690.0, "trip"),
+        (1730.0, "trip"),
     ]
     row = incident_rows(log)[0]
     assert row.response_min == 1530.0
     assert row.parts == {
-        "detection": 20.0, "reporting": 10.0, "request": 120.0, "approval": 240.0,
-        "dispatch": 0.0, "mobilisation": 30.0, "travel": 120.0, "border": 990.0,
+        "detection": 20.0,
+        "reporting": 10.0,
+        "request": 120.0,
+        "approval": 240.0,
+        "dispatch": 0.0,
+        "mobilisation": 30.0,
+        "travel": 120.0,
+        "border": 990.0,
     }
     assert sum(row.parts.values()) == row.response_min
     assert row.foreign_help and not row.within_target
@@ -86,8 +116,12 @@ def test_round_the_clock_crossing_takes_only_processing() -> None:
 def test_closed_crossing_holds_the_unit_until_reopened() -> None:
     def close_then_reopen(data: dict[str, Any]) -> None:
         data["crossings"][0]["hours"] = "24h"
-        data["injects"].append({"type": "crossing_closed", "at": "8h", "crossing": "chong_mek_vang_tao"})
-        data["injects"].append({"type": "crossing_reopened", "at": "12h", "crossing": "chong_mek_vang_tao"})
+        data["injects"].append(
+            {"type": "crossing_closed", "at": "8h", "crossing": "chong_mek_vang_tao"}
+        )
+        data["injects"].append(
+            {"type": "crossing_reopened", "at": "12h", "crossing": "chong_mek_vang_tao"}
+        )
 
     log = simulate(load_with("tiny_border.toml", close_then_reopen))
     # closed at 480 while the boat mobilises; at departure no open route exists, so it waits
@@ -98,8 +132,15 @@ def test_closed_crossing_holds_the_unit_until_reopened() -> None:
 
 def test_priority_one_incident_gets_the_only_unit_first() -> None:
     def two_incidents(data: dict[str, Any]) -> None:
-        data["needs"].append({"id": "supplies", "name": "Supplies", "target": "12h", "priority": 4,
-                              "detection": "20min"})
+        data["needs"].append(
+            {
+                "id": "supplies",
+                "name": "Supplies",
+                "target": "12h",
+                "priority": 4,
+                "detection": "20min",
+            }
+        )
         data["unit_types"][0]["capabilities"] = ["rescue", "supplies"]
         data["injects"] = [
             {"type": "incident", "at": "1h", "place": "sanamxay", "need": "supplies", "people": 8},
@@ -120,11 +161,20 @@ def test_priority_one_incident_gets_the_only_unit_first() -> None:
 
 def test_nearest_unit_by_estimated_arrival_is_sent() -> None:
     def second_boat_nearer(data: dict[str, Any]) -> None:
-        data["places"].append({"id": "near", "name": "Near", "nation": "LA", "kind": "base",
-                               "lat": 14.79, "lon": 106.66})
+        data["places"].append(
+            {
+                "id": "near",
+                "name": "Near",
+                "nation": "LA",
+                "kind": "base",
+                "lat": 14.79,
+                "lon": 106.66,
+            }
+        )
         data["roads"].append({"from": "near", "to": "sanamxay", "km": 4, "class": "rural"})
-        data["units"].append({"id": "near-boat", "nation": "LA", "agency": "army", "type": "boat",
-                              "base": "near"})
+        data["units"].append(
+            {"id": "near-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "near"}
+        )
 
     log = simulate(load_with("tiny.toml", second_boat_nearer))
     row = incident_rows(log)[0]
@@ -141,7 +191,7 @@ def test_helicopter_waits_for_daylight() -> None:
     row = incident_rows(log)[0]
     # reported at 21:30 and mobilised at 22:00, it cannot fly before sunrise (~05:35 on
     # 24 July at this latitude); then about 22 km at 180 km/h.
-    sunrise_min = (9 * 60 + 35)  # 20:00 -> 05:35 next day
+    sunrise_min = 9 * 60 + 35  # 20:00 -> 05:35 next day
     assert row.at["on_scene"] == pytest.approx(sunrise_min + 7.2, abs=5)
     assert not math.isnan(row.at["resolved"])
 
@@ -158,7 +208,9 @@ def test_grounding_delays_aircraft() -> None:
 
 def test_breakdown_takes_the_unit_out_of_service() -> None:
     def breakdown(data: dict[str, Any]) -> None:
-        data["injects"].append({"type": "unit_breakdown", "at": "30min", "unit": "la-boat", "for": "3h"})
+        data["injects"].append(
+            {"type": "unit_breakdown", "at": "30min", "unit": "la-boat", "for": "3h"}
+        )
 
     log = simulate(load_with("tiny.toml", breakdown))
     row = incident_rows(log)[0]

@@ -16,13 +16,29 @@ from sim import log
 from sim.log import IncidentInfo, RunLog
 
 STAGE_TIMES = (
-    "occurred", "detected", "reported", "requested", "approved", "dispatched",
-    "mobilised", "border_cleared", "on_scene", "integrated", "resolved",
+    "occurred",
+    "detected",
+    "reported",
+    "requested",
+    "approved",
+    "dispatched",
+    "mobilised",
+    "border_cleared",
+    "on_scene",
+    "integrated",
+    "resolved",
 )
 """Stage instants of an incident (MODEL.md), each in minutes from the scenario start."""
 
 COMPONENTS = (
-    "detection", "reporting", "request", "approval", "dispatch", "mobilisation", "travel", "border",
+    "detection",
+    "reporting",
+    "request",
+    "approval",
+    "dispatch",
+    "mobilisation",
+    "travel",
+    "border",
 )
 """The parts the response time is split into."""
 
@@ -115,8 +131,11 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
         for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
             row.at[stage] = times.get(stage, NAN)
         if row.served:
-            _split(row, foreign=unit_nation[unit] != row.info.nation,
-                   border=border_min.get((incident, unit), 0.0))
+            _split(
+                row,
+                foreign=unit_nation[unit] != row.info.nation,
+                border=border_min.get((incident, unit), 0.0),
+            )
     return rows
 
 

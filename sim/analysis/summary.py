@@ -52,9 +52,9 @@ def _by(rows: list[IncidentRow], key: str) -> dict[str, Any]:
 
 
 def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
-    """For each unit: tasks taken and the share of the run it was tasked (dispatched to released)."""
+    """Each unit's tasks and share of the run it was tasked (dispatched to released)."""
     started: dict[str, float] = {}
-    busy: Counter[str] = Counter()
+    busy: dict[str, float] = defaultdict(float)
     tasks: Counter[str] = Counter()
     for t, event, _, unit, _ in run.events:
         if event == log.DISPATCHED:
@@ -66,8 +66,12 @@ def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
         busy[unit] += run.horizon_min - t
     return [
         {
-            "unit": u.id, "nation": u.nation, "agency": u.agency, "type": u.type,
-            "tasks": tasks[u.id], "tasked_min": round(busy[u.id], 1),
+            "unit": u.id,
+            "nation": u.nation,
+            "agency": u.agency,
+            "type": u.type,
+            "tasks": tasks[u.id],
+            "tasked_min": round(busy[u.id], 1),
             "utilisation": round(busy[u.id] / run.horizon_min, 4),
         }
         for u in run.units

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def estimated_arrival(sim: Simulation, unit: Unit, incident: Incident) -> float | None:
-    """When ``unit`` would be on scene if tasked now, by the planning estimates; None if it can't."""
+    """When ``unit`` would be on scene if tasked now (planning estimates); None if never."""
     now = sim.env.now
     if unit.state is UnitState.RETURNING:
         origin, leaves_at = unit.base, unit.free_at
@@ -34,7 +34,10 @@ def estimated_arrival(sim: Simulation, unit: Unit, incident: Incident) -> float 
     leaves_at = max(leaves_at, unit.down_until)
     if unit.type.mode == "air":
         leaves_at = sim.flyable_from(unit, leaves_at)
-        return leaves_at + sim.geography.distance_km(origin, incident.place.id) / unit.type.speed_kmh * 60
+        return (
+            leaves_at
+            + sim.geography.distance_km(origin, incident.place.id) / unit.type.speed_kmh * 60
+        )
     route = sim.geography.route(origin, incident.place.id, unit.type.speed_kmh)
     return None if route is None else leaves_at + route.estimate_min
 
@@ -56,8 +59,10 @@ class Eoc:
     def best_arrival(self, incident: Incident) -> float | None:
         """The earliest estimated arrival of this nation's available capable units."""
         arrivals = [
-            eta for u in self.units
-            if u.task is None and u.can_serve(incident)
+            eta
+            for u in self.units
+            if u.task is None
+            and u.can_serve(incident)
             and (eta := estimated_arrival(self.sim, u, incident)) is not None
         ]
         return min(arrivals, default=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim import log
@@ -28,9 +29,17 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
                 subject = inj.unit
             case schema.GroundingInject():
                 subject = ", ".join(inj.nations) or "all nations"
-        rows.append(InjectInfo(index, scenario.offset_min(inj.at), inj.type, subject,
-                               inj.synopsis, inj.expected_action))
-    return sorted(rows, key=lambda r: (r.at_min, r.index))
+        rows.append(
+            InjectInfo(
+                index,
+                scenario.offset_min(inj.at),
+                inj.type,
+                subject,
+                inj.synopsis,
+                inj.expected_action,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.at_min, r.number))
 
 
 def run_msel(sim: Simulation) -> Generator[Any, Any, None]:
@@ -41,8 +50,8 @@ def run_msel(sim: Simulation) -> Generator[Any, Any, None]:
             break
         if info.at_min > env.now:
             yield env.timeout(info.at_min - env.now)
-        sim.record((env.now, log.INJECT, -1, "", str(info.index)))
-        apply_inject(sim, sim.scenario.injects[info.index], info.index)
+        sim.record((env.now, log.INJECT, -1, "", str(info.number)))
+        apply_inject(sim, sim.scenario.injects[info.number], info.number)
 
 
 def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
@@ -68,7 +77,7 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
             for unit in sim.units_named(inj.unit):
                 unit.down_until = max(unit.down_until, until)
                 sim.record((env.now, log.UNIT_DOWN, -1, unit.id, f"{inj.for_:g}"))
-                sim.later(inj.for_, lambda u=unit: sim.unit_repaired(u))
+                sim.later(inj.for_, partial(sim.unit_repaired, unit))
         case schema.GroundingInject():
             until = env.now + inj.for_
             for nation in inj.nations or tuple(sim.nations):

@@ -23,7 +23,9 @@ class RandomStream:
     BATCH = 256
 
     def __init__(self, seed: int, replication: int, source: str) -> None:
-        sequence = np.random.SeedSequence(seed, spawn_key=(replication, zlib.crc32(source.encode())))
+        sequence = np.random.SeedSequence(
+            seed, spawn_key=(replication, zlib.crc32(source.encode()))
+        )
         self.rng = np.random.Generator(np.random.PCG64(sequence))
         self._u: list[float] = []
         self._z: list[float] = []

@@ -43,7 +43,8 @@ class Simulation:
         types = {t.id: t for t in scenario.unit_types}
         self.units = [
             Unit(uid, g.nation, g.agency, types[g.type], g.base, g.base)
-            for g in scenario.units for uid in g.unit_ids()
+            for g in scenario.units
+            for uid in g.unit_ids()
         ]
         self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
         self.units_by_nation: dict[str, list[Unit]] = {}
@@ -58,8 +59,10 @@ class Simulation:
             replication=replication,
             horizon_min=scenario.duration_min,
             start=scenario.scenario.start.isoformat(),
-            units=[UnitInfo(u.id, u.nation, u.agency, u.type.id, u.type.mode, u.base)
-                   for u in self.units],
+            units=[
+                UnitInfo(u.id, u.nation, u.agency, u.type.id, u.type.mode, u.base)
+                for u in self.units
+            ],
             injects=describe_injects(scenario),
             needs={n.id: n.name for n in scenario.needs},
         )
@@ -67,7 +70,9 @@ class Simulation:
         for unit in self.units:
             self.env.process(unit_life(self, unit))
         self.env.process(run_msel(self))
-        self.env.process(self._background(plan_background_incidents(scenario, self.random["hazard"])))
+        self.env.process(
+            self._background(plan_background_incidents(scenario, self.random["hazard"]))
+        )
 
     def run(self) -> RunLog:
         """Run to the scenario's end and hand back the log."""
@@ -82,13 +87,23 @@ class Simulation:
         """Create an incident now and start its life."""
         spec = self.needs[need]
         where = self.geography.places[place]
-        incident = Incident(len(self.incidents), where, spec, people,
-                            priority or spec.priority, self.env.now)
+        incident = Incident(
+            len(self.incidents), where, spec, people, priority or spec.priority, self.env.now
+        )
         self.incidents.append(incident)
-        self.log.incidents.append(IncidentInfo(
-            incident.id, place, where.name, where.nation, need, people, incident.priority,
-            spec.target, source,
-        ))
+        self.log.incidents.append(
+            IncidentInfo(
+                incident.id,
+                place,
+                where.name,
+                where.nation,
+                need,
+                people,
+                incident.priority,
+                spec.target,
+                source,
+            )
+        )
         self.env.process(incident_life(self, incident))
         return incident
 

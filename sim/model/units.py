@@ -75,7 +75,9 @@ def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> P
     env = sim.env
     yield from wait_until_usable(sim, unit)
     if unit.type.mode == "air":
-        yield env.timeout(sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60)
+        yield env.timeout(
+            sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60
+        )
         unit.location = destination
         return
     route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)

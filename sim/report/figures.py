@@ -9,22 +9,27 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from sim.analysis.incidents import COMPONENTS, IncidentRow  # noqa: E402
+from sim.analysis.incidents import COMPONENTS, IncidentRow
 
 COMPONENT_COLOURS = {
-    "detection": "#9e9e9e", "reporting": "#616161", "request": "#d81b60", "approval": "#8e24aa",
-    "dispatch": "#fb8c00", "mobilisation": "#fdd835", "travel": "#1e88e5", "border": "#43a047",
+    "detection": "#9e9e9e",
+    "reporting": "#616161",
+    "request": "#d81b60",
+    "approval": "#8e24aa",
+    "dispatch": "#fb8c00",
+    "mobilisation": "#fdd835",
+    "travel": "#1e88e5",
+    "border": "#43a047",
 }
 NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
 
 
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=130, bbox_inches="tight",
-                metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=130, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -42,14 +47,21 @@ def response_by_nation(rows: list[IncidentRow]) -> bytes:
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * max(1, len(nations))))
     data = [groups.get(n, []) for n in nations]
     if any(data):
-        ax.boxplot([d if d else [np.nan] for d in data], orientation="horizontal", widths=0.5,
-                   showfliers=False, medianprops={"color": "black"})
+        ax.boxplot(
+            [d if d else [np.nan] for d in data],
+            orientation="horizontal",
+            widths=0.5,
+            showfliers=False,
+            medianprops={"color": "black"},
+        )
     rng = np.random.default_rng(0)  # jitter for legibility only
     for i, (nation, values) in enumerate(zip(nations, data, strict=True), start=1):
         jitter = rng.uniform(-0.15, 0.15, len(values))
         ax.scatter(values, i + jitter, s=14, alpha=0.7, color=NATION_COLOURS.get(nation, "#555"))
-    ax.set_yticks(range(1, len(nations) + 1),
-                  [f"{n}  (n={len(groups.get(n, []))}, unserved {unserved.get(n, 0)})" for n in nations])
+    ax.set_yticks(
+        range(1, len(nations) + 1),
+        [f"{n}  (n={len(groups.get(n, []))}, unserved {unserved.get(n, 0)})" for n in nations],
+    )
     ax.set_xlabel("response time: first unit on scene after the need occurred (hours)")
     ax.set_title("Response time by nation where help was needed")
     ax.set_xlim(left=0)

@@ -32,21 +32,25 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _group_rows(groups: dict[str, Any], names: dict[str, str], targets: dict[str, float]) -> list[dict[str, str]]:
+def _group_rows(
+    groups: dict[str, Any], names: dict[str, str], targets: dict[str, float]
+) -> list[dict[str, str]]:
     rows = []
     for key, g in groups.items():
-        rows.append({
-            "name": names.get(key, key),
-            "incidents": str(g["incidents"]),
-            "people": str(g["people"]),
-            "median": _minutes(g["response_min"]["median"]),
-            "p90": _minutes(g["response_min"]["p90"]),
-            "mean": _minutes(g["response_min"]["mean"]),
-            "median_from_report": _minutes(g["response_from_report_min"]["median"]),
-            "target": _minutes(targets[key]) if key in targets else "by need",
-            "within": _share(g["within_target"]),
-            "unserved": str(g["unserved"]),
-        })
+        rows.append(
+            {
+                "name": names.get(key, key),
+                "incidents": str(g["incidents"]),
+                "people": str(g["people"]),
+                "median": _minutes(g["response_min"]["median"]),
+                "p90": _minutes(g["response_min"]["p90"]),
+                "mean": _minutes(g["response_min"]["mean"]),
+                "median_from_report": _minutes(g["response_from_report_min"]["median"]),
+                "target": _minutes(targets[key]) if key in targets else "by need",
+                "within": _share(g["within_target"]),
+                "unserved": str(g["unserved"]),
+            }
+        )
     return rows
 
 
@@ -59,19 +63,27 @@ def _outcome(run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind:
         return "did not happen before the end"
     if not row.served:
         return f"no unit on scene by the end ({row.status})"
-    parts = [f"first unit {row.first_unit} on scene {clock(row.at['on_scene'])}, "
-             f"{format_duration(row.response_min)} after it occurred"]
+    parts = [
+        f"first unit {row.first_unit} on scene {clock(row.at['on_scene'])}, "
+        f"{format_duration(row.response_min)} after it occurred"
+    ]
     parts.append("target met" if row.within_target else "target missed")
     if row.status == "resolved":
         parts.append(f"resolved {clock(row.at['resolved'])}")
     if row.foreign_help:
-        parts.append("with help from " + ", ".join(sorted(set(row.unit_nations) - {row.info.nation})))
+        parts.append(
+            "with help from " + ", ".join(sorted(set(row.unit_nations) - {row.info.nation}))
+        )
     return "; ".join(parts)
 
 
 def render_report(
-    scenario: Scenario, run: RunLog, rows: list[IncidentRow], summary: dict[str, Any],
-    figures: dict[str, bytes], version: str,
+    scenario: Scenario,
+    run: RunLog,
+    rows: list[IncidentRow],
+    summary: dict[str, Any],
+    figures: dict[str, bytes],
+    version: str,
 ) -> str:
     """The report as one self-contained HTML page."""
     start = datetime.fromisoformat(run.start)
@@ -110,7 +122,8 @@ def render_report(
                 "cells": [_minutes(g["stages_mean_min"][c]) for c in COMPONENTS],
                 "total": _minutes(g["response_min"]["mean"]),
             }
-            for key, g in stage_groups.items() if g["response_min"]["count"]
+            for key, g in stage_groups.items()
+            if g["response_min"]["count"]
         ],
         "cross_border": {
             "requests": {
@@ -125,25 +138,36 @@ def render_report(
                 **u,
                 "tasked": _minutes(u["tasked_min"]),
                 "share": _share(u["utilisation"]),
-                "flag": "overloaded" if u["utilisation"] > OVERLOADED else ("idle" if not u["tasks"] else ""),
+                "flag": "overloaded"
+                if u["utilisation"] > OVERLOADED
+                else ("idle" if not u["tasks"] else ""),
             }
             for u in units
         ],
         "msel": [
             {
-                "clock": clock(i.at_min), "offset": format_duration(i.at_min), "type": i.type,
-                "subject": i.subject, "synopsis": i.synopsis, "expected_action": i.expected_action,
-                "outcome": _outcome(run, rows, clock, i.index, i.type),
+                "clock": clock(i.at_min),
+                "offset": format_duration(i.at_min),
+                "type": i.type,
+                "subject": i.subject,
+                "synopsis": i.synopsis,
+                "expected_action": i.expected_action,
+                "outcome": _outcome(run, rows, clock, i.number, i.type),
             }
-            for i in run.injects if i.at_min < run.horizon_min
+            for i in run.injects
+            if i.at_min < run.horizon_min
         ],
         "incidents": [
             {
-                "id": r.info.id, "occurred": clock(r.at["occurred"]), "place": r.info.place_name,
-                "nation": r.info.nation, "need": need_names.get(r.info.need, r.info.need),
+                "id": r.info.id,
+                "occurred": clock(r.at["occurred"]),
+                "place": r.info.place_name,
+                "nation": r.info.nation,
+                "need": need_names.get(r.info.need, r.info.need),
                 "people": r.info.people,
                 "response": format_duration(r.response_min) if r.served else "—",
-                "met": "yes" if r.within_target else "no", "first_unit": r.first_unit or "—",
+                "met": "yes" if r.within_target else "no",
+                "first_unit": r.first_unit or "—",
                 "status": r.status,
             }
             for r in rows

@@ -56,9 +56,7 @@ def manifest(
     }
 
 
-def run_files(
-    scenario: Scenario, run: RunLog, provenance: dict[str, Any]
-) -> dict[str, bytes]:
+def run_files(scenario: Scenario, run: RunLog, provenance: dict[str, Any]) -> dict[str, bytes]:
     """The files of a run folder, by relative path."""
     rows = incident_rows(run)
     summary = summarise(run, rows)

@@ -16,14 +16,34 @@ def _number(value: float) -> str:
 
 
 def _clock(start: datetime, minutes: float) -> str:
-    return "" if math.isnan(minutes) else (start + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
+    return (
+        ""
+        if math.isnan(minutes)
+        else (start + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
+    )
 
 
 INCIDENT_COLUMNS = (
-    "incident", "place", "place_name", "nation", "need", "priority", "people", "source", "status",
-    *(f"{s}_min" for s in STAGE_TIMES), "occurred_clock", "on_scene_clock",
-    "response_min", "response_from_report_min", "target_min", "within_target",
-    *(f"{c}_min" for c in COMPONENTS), "first_unit", "units", "unit_nations",
+    "incident",
+    "place",
+    "place_name",
+    "nation",
+    "need",
+    "priority",
+    "people",
+    "source",
+    "status",
+    *(f"{s}_min" for s in STAGE_TIMES),
+    "occurred_clock",
+    "on_scene_clock",
+    "response_min",
+    "response_from_report_min",
+    "target_min",
+    "within_target",
+    *(f"{c}_min" for c in COMPONENTS),
+    "first_unit",
+    "units",
+    "unit_nations",
 )
 
 
@@ -35,15 +55,30 @@ def incidents_csv(run: RunLog, rows: list[IncidentRow]) -> str:
     writer.writerow(INCIDENT_COLUMNS)
     for r in rows:
         i = r.info
-        writer.writerow([
-            i.id, i.place, i.place_name, i.nation, i.need, i.priority, i.people, i.source, r.status,
-            *(_number(r.at[s]) for s in STAGE_TIMES),
-            _clock(start, r.at["occurred"]), _clock(start, r.at["on_scene"]),
-            _number(r.response_min), _number(r.response_from_report_min), f"{i.target_min:g}",
-            "yes" if r.within_target else "no",
-            *(_number(r.parts[c]) for c in COMPONENTS),
-            r.first_unit, ";".join(r.units), ";".join(r.unit_nations),
-        ])
+        writer.writerow(
+            [
+                i.id,
+                i.place,
+                i.place_name,
+                i.nation,
+                i.need,
+                i.priority,
+                i.people,
+                i.source,
+                r.status,
+                *(_number(r.at[s]) for s in STAGE_TIMES),
+                _clock(start, r.at["occurred"]),
+                _clock(start, r.at["on_scene"]),
+                _number(r.response_min),
+                _number(r.response_from_report_min),
+                f"{i.target_min:g}",
+                "yes" if r.within_target else "no",
+                *(_number(r.parts[c]) for c in COMPONENTS),
+                r.first_unit,
+                ";".join(r.units),
+                ";".join(r.unit_nations),
+            ]
+        )
     return out.getvalue()
 
 
@@ -54,6 +89,7 @@ def events_csv(run: RunLog) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([EVENT_FIELDS[0], "clock", *EVENT_FIELDS[1:]])
     for t, event, incident, unit, detail in run.events:
-        writer.writerow([f"{t:.2f}", _clock(start, t), event,
-                         "" if incident < 0 else incident, unit, detail])
+        writer.writerow(
+            [f"{t:.2f}", _clock(start, t), event, "" if incident < 0 else incident, unit, detail]
+        )
     return out.getvalue()

@@ -62,8 +62,11 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
         problems += _duplicates(section, [item.id for item in getattr(s, section)])
     problems += _duplicates("roads", [r.key for r in s.roads])
     problems += _duplicates("nations", [n.code for n in s.nations])
-    eoc_paths = [(f"nations[{i}].eocs[{j}].id", e.id)
-                 for i, n in enumerate(s.nations) for j, e in enumerate(n.eocs)]
+    eoc_paths = [
+        (f"nations[{i}].eocs[{j}].id", e.id)
+        for i, n in enumerate(s.nations)
+        for j, e in enumerate(n.eocs)
+    ]
     seen_eocs: set[str] = set()
     for path, eoc_id in eoc_paths:
         if eoc_id in seen_eocs:
@@ -73,15 +76,21 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     for i, g in enumerate(s.units):
         for uid in g.unit_ids():
             if uid in expanded and expanded[uid] != i:
-                problems.append(Problem(
-                    f"units[{i}].id", f"unit '{uid}' is also a unit of units[{expanded[uid]}]",
-                    "rename one group (a group with count = N names its units id-1 ... id-N)"))
+                problems.append(
+                    Problem(
+                        f"units[{i}].id",
+                        f"unit '{uid}' is also a unit of units[{expanded[uid]}]",
+                        "rename one group (a group with count = N names its units id-1 ... id-N)",
+                    )
+                )
             expanded.setdefault(uid, i)
 
     for i, n in enumerate(s.nations):
         for j, eoc in enumerate(n.eocs):
             if eoc.place not in places:
-                problems.append(_unknown(f"nations[{i}].eocs[{j}].place", "place", eoc.place, places))
+                problems.append(
+                    _unknown(f"nations[{i}].eocs[{j}].place", "place", eoc.place, places)
+                )
     for i, p in enumerate(s.places):
         if p.nation not in nations:
             problems.append(_unknown(f"places[{i}].nation", "nation", p.nation, nations))
@@ -90,21 +99,34 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
             if value not in places:
                 problems.append(_unknown(f"roads[{i}].{end}", "place", value, places))
         if r.from_ == r.to:
-            problems.append(Problem(f"roads[{i}].to", "a road must join two different places",
-                                    "set 'to' to the other end"))
+            problems.append(
+                Problem(
+                    f"roads[{i}].to",
+                    "a road must join two different places",
+                    "set 'to' to the other end",
+                )
+            )
     for i, c in enumerate(s.crossings):
         for j, post in enumerate(c.posts):
             if post not in places:
                 problems.append(_unknown(f"crossings[{i}].posts[{j}]", "place", post, places))
             elif places[post].kind != "border_post":
-                problems.append(Problem(f"crossings[{i}].posts[{j}]",
-                                        f"place '{post}' is a {places[post].kind}, not a border post",
-                                        "set its kind to \"border_post\" or name the border post"))
+                problems.append(
+                    Problem(
+                        f"crossings[{i}].posts[{j}]",
+                        f"place '{post}' is a {places[post].kind}, not a border post",
+                        'set its kind to "border_post" or name the border post',
+                    )
+                )
         a, b = c.posts
         if a in places and b in places and places[a].nation == places[b].nation:
-            problems.append(Problem(f"crossings[{i}].posts",
-                                    f"both posts are in {places[a].nation}; a crossing joins two nations",
-                                    "name one border post on each side"))
+            problems.append(
+                Problem(
+                    f"crossings[{i}].posts",
+                    f"both posts are in {places[a].nation}; a crossing joins two nations",
+                    "name one border post on each side",
+                )
+            )
     for i, t in enumerate(s.unit_types):
         for j, cap in enumerate(t.capabilities):
             if cap not in needs:
@@ -117,14 +139,22 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
         if g.base not in places:
             problems.append(_unknown(f"units[{i}].base", "place", g.base, places))
     for i, gen in enumerate(s.generators):
-        start = s.offset_min(gen.start)
-        end = s.scenario.duration if gen.end is None else s.offset_min(gen.end)
-        if start < 0:
-            problems.append(Problem(f"generators[{i}].start", "starts before the scenario",
-                                    "give a time after [scenario].start"))
-        if end <= start:
-            problems.append(Problem(f"generators[{i}].end", "ends before it starts",
-                                    "make end later than start"))
+        begins = s.offset_min(gen.start)
+        ends = s.scenario.duration if gen.end is None else s.offset_min(gen.end)
+        if begins < 0:
+            problems.append(
+                Problem(
+                    f"generators[{i}].start",
+                    "starts before the scenario",
+                    "give a time after [scenario].start",
+                )
+            )
+        if ends <= begins:
+            problems.append(
+                Problem(
+                    f"generators[{i}].end", "ends before it starts", "make end later than start"
+                )
+            )
         if gen.need not in needs:
             problems.append(_unknown(f"generators[{i}].need", "need", gen.need, needs))
         for j, place in enumerate(gen.places):
@@ -135,11 +165,21 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     for i, inj in enumerate(s.injects):
         at = s.offset_min(inj.at)
         if at < 0:
-            problems.append(Problem(f"injects[{i}].at", "the inject is before the scenario start",
-                                    "give a time after [scenario].start"))
+            problems.append(
+                Problem(
+                    f"injects[{i}].at",
+                    "the inject is before the scenario start",
+                    "give a time after [scenario].start",
+                )
+            )
         elif at >= duration:
-            warnings.append(Problem(f"injects[{i}].at", "the inject is after the scenario ends",
-                                    "it will not happen; lengthen [scenario].duration or move it"))
+            warnings.append(
+                Problem(
+                    f"injects[{i}].at",
+                    "the inject is after the scenario ends",
+                    "it will not happen; lengthen [scenario].duration or move it",
+                )
+            )
         match inj:
             case IncidentInject():
                 if inj.place not in places:
@@ -151,11 +191,15 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                     problems.append(_unknown(f"injects[{i}].road", "road", inj.road, roads))
             case CrossingClosedInject() | CrossingReopenedInject():
                 if inj.crossing not in crossings:
-                    problems.append(_unknown(f"injects[{i}].crossing", "crossing", inj.crossing, crossings))
+                    problems.append(
+                        _unknown(f"injects[{i}].crossing", "crossing", inj.crossing, crossings)
+                    )
             case GroundingInject():
                 for j, code in enumerate(inj.nations):
                     if code not in nations:
-                        problems.append(_unknown(f"injects[{i}].nations[{j}]", "nation", code, nations))
+                        problems.append(
+                            _unknown(f"injects[{i}].nations[{j}]", "nation", code, nations)
+                        )
             case UnitBreakdownInject():
                 if inj.unit not in unit_ids:
                     problems.append(_unknown(f"injects[{i}].unit", "unit", inj.unit, unit_ids))
@@ -165,7 +209,12 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     fielded = {types[g.type].id for g in s.units if g.type in types}
     for i, need in enumerate(s.needs):
         if not any(need.id in types[t].capabilities for t in fielded):
-            warnings.append(Problem(f"needs[{i}]", f"no unit in the scenario can serve '{need.id}'",
-                                    "add a unit whose type lists it in capabilities, "
-                                    "or such incidents stay unserved"))
+            warnings.append(
+                Problem(
+                    f"needs[{i}]",
+                    f"no unit in the scenario can serve '{need.id}'",
+                    "add a unit whose type lists it in capabilities, "
+                    "or such incidents stay unserved",
+                )
+            )
     return problems, warnings

@@ -1,4 +1,4 @@
-"""Reading a scenario file: TOML, optional overrides, validation, and errors that say where and how."""
+"""Reading a scenario file: TOML, validation, and errors that say where and how to fix."""
 
 from __future__ import annotations
 
@@ -46,18 +46,22 @@ def read_scenario(path: str | Path) -> ScenarioFile:
         raw_bytes = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ScenarioError(path, [Problem("", f"cannot read the file ({reason})",
-                                           "check the path")]) from None
+        raise ScenarioError(
+            path, [Problem("", f"cannot read the file ({reason})", "check the path")]
+        ) from None
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(path, [Problem("", "the file is not UTF-8 text",
-                                           "save it as UTF-8")]) from None
+        raise ScenarioError(
+            path, [Problem("", "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from None
     scenario, warnings = parse_scenario(text, path)
     return ScenarioFile(scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings)
 
 
-def parse_scenario(text: str, file: str | Path = "<scenario>") -> tuple[schema.Scenario, list[Problem]]:
+def parse_scenario(
+    text: str, file: str | Path = "<scenario>"
+) -> tuple[schema.Scenario, list[Problem]]:
     """Validate a scenario given as TOML text; returns it and its warnings.
 
     Raises:
@@ -70,8 +74,10 @@ def parse_scenario(text: str, file: str | Path = "<scenario>") -> tuple[schema.S
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(match.group(1)) if match else None
         what = re.sub(r"\s*\(at line.*\)$", "", message)
-        raise ScenarioError(file, [Problem("", f"not valid TOML: {what}",
-                                           "correct the TOML syntax at that line", line)]) from None
+        raise ScenarioError(
+            file,
+            [Problem("", f"not valid TOML: {what}", "correct the TOML syntax at that line", line)],
+        ) from None
     return validate_scenario(data, file, text)
 
 
@@ -139,10 +145,9 @@ def _present_path(
     path: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
+        found, child = _child(node, part)
+        if found:
+            node = child
         elif missing_key and i == len(loc) - 1:
             path.append(part)
             return path, None
@@ -150,6 +155,14 @@ def _present_path(
             continue  # a union member's tag, not a key of the file
         path.append(part)
     return path, node
+
+
+def _child(node: Any, part: str | int) -> tuple[bool, Any]:
+    if isinstance(node, dict) and part in node:
+        return True, node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, None
 
 
 @cache
@@ -171,8 +184,11 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
         close = [k for k in difflib.get_close_matches(key, _known_keys(), n=2) if k != key]
-        hint = (f"did you mean '{close[0]}'?" if close
-                else "remove it; it does not belong here (see `borderdrill schema`)")
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else "remove it; it does not belong here (see `borderdrill schema`)"
+        )
         return Problem(where, f"unknown key '{key}'", hint)
     if kind == "missing":
         key = str(path[-1]) if path else "?"
@@ -181,14 +197,18 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         return Problem(where, f"missing required key '{key}'", f"add {key} = ...")
     if kind == "too_short":
         key = str(path[-1]) if path else "?"
-        return Problem(where, "needs at least one entry",
-                       f"add a [[{key}]] table" if len(path) == 1 else "list at least one")
+        return Problem(
+            where,
+            "needs at least one entry",
+            f"add a [[{key}]] table" if len(path) == 1 else "list at least one",
+        )
     if kind in ("tuple_type", "list_type"):
-        return Problem(where, f"should be a list (got {value!r})", "write it as [\"a\", \"b\"]")
+        return Problem(where, f"should be a list (got {value!r})", 'write it as ["a", "b"]')
     if kind == "union_tag_not_found":
         tag = err.get("ctx", {}).get("discriminator", "type").strip("'")
-        return Problem(f"{where}.{tag}", f"no '{tag}' given",
-                       f"add {tag} = \"...\" (see `borderdrill schema`)")
+        return Problem(
+            f"{where}.{tag}", f"no '{tag}' given", f'add {tag} = "..." (see `borderdrill schema`)'
+        )
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         tag, expected = str(ctx.get("tag")), str(ctx.get("expected_tags", ""))
@@ -197,14 +217,22 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {expected}"
         name = str(ctx.get("discriminator", "type")).strip("'")
         return Problem(f"{where}.{name}", f"unknown {name} '{tag}'", hint)
-    if kind == "string_pattern_mismatch" and where.endswith(("id", "place", "base", "need", "type")):
-        return Problem(where, f"'{value}' is not a valid id",
-                       "use lower-case letters, digits, '_' or '-', starting with a letter or digit")
+    if kind == "string_pattern_mismatch" and where.endswith(
+        ("id", "place", "base", "need", "type")
+    ):
+        return Problem(
+            where,
+            f"'{value}' is not a valid id",
+            "use lower-case letters, digits, '_' or '-', starting with a letter or digit",
+        )
     if kind == "string_pattern_mismatch":
         return Problem(where, f"'{value}' has the wrong form", message.replace("String", "it"))
     if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
-        return Problem(where, f"'{value}' is not a date and time",
-                       "write a TOML datetime, e.g. 2018-07-23T20:00:00+07:00")
+        return Problem(
+            where,
+            f"'{value}' is not a date and time",
+            "write a TOML datetime, e.g. 2018-07-23T20:00:00+07:00",
+        )
     scalar = value is not None and not isinstance(value, dict | list)
     own_words = kind == "value_error" and str(value) in message
     shown = f" (got {value!r})" if scalar and not own_words else ""

@@ -17,8 +17,11 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
 def locate_line(text: str, path: Sequence[str | int]) -> int | None:
     """The 1-based line where ``path`` is written in ``text``, as near as can be told."""
     lines = text.splitlines()
-    headers = [(i, m.group(1) == "[[", m.group(2)) for i, line in enumerate(lines)
-               if (m := _HEADER.match(line))]
+    headers = [
+        (i, m.group(1) == "[[", m.group(2))
+        for i, line in enumerate(lines)
+        if (m := _HEADER.match(line))
+    ]
     start, end = 0, len(lines)
     prefix = ""
     best: int | None = None
@@ -28,7 +31,8 @@ def locate_line(text: str, path: Sequence[str | int]) -> int | None:
         if not isinstance(part, str):
             break
         name = f"{prefix}.{part}" if prefix else part
-        index = path[i + 1] if i + 1 < len(path) and isinstance(path[i + 1], int) else None
+        following_part = path[i + 1] if i + 1 < len(path) else None
+        index = following_part if isinstance(following_part, int) else None
         own = [(row, arr) for row, arr, n in headers if n == name and start <= row < end]
         if own and own[0][1] and index is not None and index < len(own):
             row = own[index][0]

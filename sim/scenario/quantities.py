@@ -1,4 +1,4 @@
-"""Durations with units ("45min", "2h", "1d12h") and the random distributions of the scenario format.
+"""Durations with units ("45min", "2h", "1d12h") and the scenario format's distributions.
 
 Durations are held as float minutes. A distribution is written either as a bare value
 (a fixed duration or number) or as an inline table tagged by ``dist``::
@@ -34,7 +34,7 @@ def parse_duration(text: str) -> float:
     if not _WHOLE.match(text):
         raise ValueError(
             f"'{text}' is not a duration; write a number with a unit, "
-            "e.g. \"45min\", \"2h\", \"1d\" or \"1h30min\" (units: s, min, h, d)"
+            'e.g. "45min", "2h", "1d" or "1h30min" (units: s, min, h, d)'
         )
     return sum(float(n) * MINUTES_PER_UNIT[u] for n, u in _PART.findall(text))
 
@@ -47,8 +47,13 @@ def format_duration(minutes: float) -> str:
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:
-        return " ".join([f"{days}d", *([f"{hours}h"] if hours or mins else []),
-                         *([f"{mins:02d}min"] if mins else [])])
+        return " ".join(
+            [
+                f"{days}d",
+                *([f"{hours}h"] if hours or mins else []),
+                *([f"{mins:02d}min"] if mins else []),
+            ]
+        )
     if hours:
         return f"{hours}h {mins:02d}min"
     return f"{mins}min"
@@ -59,10 +64,12 @@ def duration_minutes(value: Any) -> Any:
     if isinstance(value, str):
         return parse_duration(value)
     if isinstance(value, bool):
-        raise ValueError(f"{str(value).lower()} is not a duration; write e.g. \"45min\" or \"2h\"")
+        raise ValueError(f'{str(value).lower()} is not a duration; write e.g. "45min" or "2h"')
     if not isinstance(value, int | float):
         return value
-    raise ValueError(f"{value} has no unit; write it as a duration, e.g. \"{value}min\" or \"{value}h\"")
+    raise ValueError(
+        f'{value} has no unit; write it as a duration, e.g. "{value}min" or "{value}h"'
+    )
 
 
 Duration = Annotated[float, BeforeValidator(duration_minutes), Field(ge=0)]
@@ -162,7 +169,9 @@ class LogNormal(_Dist):
     @model_validator(mode="after")
     def _ordered(self) -> LogNormal:
         if self.p90 <= self.median:
-            raise ValueError("p90 must be above the median (a delay's tail is longer than its middle)")
+            raise ValueError(
+                "p90 must be above the median (a delay's tail is longer than its middle)"
+            )
         return self
 
     @property
@@ -189,6 +198,11 @@ class Exponential(_Dist):
 
     def draw(self, source: RandomSource) -> float:
         return self.mean_value * source.exponential()
+
+
+def fixed(value: str | float) -> Fixed:
+    """A fixed distribution from a duration text ("30min") or a number."""
+    return Fixed(value=parse_duration(value) if isinstance(value, str) else value)
 
 
 Distribution = Annotated[

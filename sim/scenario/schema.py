@@ -25,6 +25,7 @@ from sim.scenario.quantities import (
     Duration,
     DurationDistribution,
     duration_minutes,
+    fixed,
 )
 
 LOCAL_TIME = timezone(timedelta(hours=7), "UTC+7")
@@ -42,7 +43,7 @@ RoadClass = Literal["highway", "rural", "track"]
 Mode = Literal["road", "air", "water"]
 
 ROAD_CLASS_SPEED_KMH: dict[str, float] = {"highway": 70.0, "rural": 40.0, "track": 20.0}
-"""Free-flow speed of a road class in the wet season (a unit drives at the lower of this and its own)."""
+"""Free-flow speed of a road class in the wet season (a unit drives at the lower of the two)."""
 
 ROAD_CLASS_DETOUR: dict[str, float] = {"highway": 1.3, "rural": 1.5, "track": 1.5}
 """Road length over great-circle distance, used when a road gives no ``km``."""
@@ -95,7 +96,7 @@ Positive = Annotated[Duration, Field(gt=0)]
 def _clock_hours(text: str) -> str:
     if text == "24h" or re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d", text):
         return text
-    raise ValueError(f"'{text}' is not opening hours; write \"07:00-17:00\" or \"24h\"")
+    raise ValueError(f'\'{text}\' is not opening hours; write "07:00-17:00" or "24h"')
 
 
 OpeningHours = Annotated[str, AfterValidator(_clock_hours)]
@@ -133,7 +134,7 @@ class Nation(Section):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
     agency: str
     report_delay: DurationDistribution = Field(
-        default="15min", description="from detection to the report reaching the EOC"
+        default=fixed("15min"), description="from detection to the report reaching the EOC"
     )
     eocs: tuple[Eoc, ...] = Field(min_length=1)
 
@@ -180,7 +181,7 @@ class Crossing(Section):
     hours: OpeningHours = "24h"
     lanes: Count = Field(default=1, ge=1)
     processing: DurationDistribution = Field(
-        default="30min", description="customs, immigration and quarantine for one deployment"
+        default=fixed("30min"), description="customs, immigration and quarantine for one deployment"
     )
 
     def open_window_min(self) -> tuple[float, float] | None:
@@ -202,9 +203,9 @@ class UnitType(Section):
     speed_kmh: float = Field(gt=0)
     capacity: Count = Field(ge=1, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
-    mobilisation: DurationDistribution = "30min"
+    mobilisation: DurationDistribution = fixed("30min")
     trip: DurationDistribution = Field(
-        default="30min", description="one round on scene: load, carry to safety, come back"
+        default=fixed("30min"), description="one round on scene: load, carry to safety, come back"
     )
     day_only: Flag = Field(default=False, description="flies only in daylight (helicopters)")
 
@@ -234,7 +235,7 @@ class Need(Section):
     target: Duration = Field(gt=0, description="first unit on scene within this of occurrence")
     priority: Count = Field(default=3, ge=1, le=5, description="1 is the most urgent")
     detection: DurationDistribution = Field(
-        default="30min", description="from occurrence until someone who can report knows"
+        default=fixed("30min"), description="from occurrence until someone who can report knows"
     )
     core_capability: str = ""
 
@@ -322,8 +323,8 @@ class IncidentGenerator(Section):
     need: Id
     places: tuple[Id, ...] = Field(min_length=1)
     per_day: float = Field(gt=0, description="mean number of incidents a day")
-    people: CountDistribution = 1
-    start: Offset = "0min"
+    people: CountDistribution = fixed(1)
+    start: Offset = Field(default=0.0, validate_default=False, description="when it starts")
     end: Offset | None = None
 
 
@@ -331,13 +332,14 @@ class Coordination(Section):
     """[coordination]: how nations ask each other for help."""
 
     request_delay: DurationDistribution = Field(
-        default="2h", description="from the EOC's decision to ask until the neighbour's EOC has it"
+        default=fixed("2h"),
+        description="from the EOC's decision to ask until the neighbour's EOC has it",
     )
     approval_delay: DurationDistribution = Field(
-        default="4h", description="the neighbour's national approval of a deployment"
+        default=fixed("4h"), description="the neighbour's national approval of a deployment"
     )
     integration_delay: DurationDistribution = Field(
-        default="1h", description="briefing a foreign unit into local command on arrival"
+        default=fixed("1h"), description="briefing a foreign unit into local command on arrival"
     )
 
 

@@ -6,6 +6,7 @@ are cached per (origin, destination, speed, closures), so each is computed once.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -47,15 +48,24 @@ class Geography:
         self.graph.add_nodes_from(self.places)
         for road in scenario.roads:
             a, b = self.places[road.from_], self.places[road.to]
-            km = road.km or great_circle_km(a.lat, a.lon, b.lat, b.lon) * ROAD_CLASS_DETOUR[
-                road.road_class
-            ]
-            self.graph.add_edge(road.from_, road.to, key=road.key, km=km,
-                                speed_kmh=road.max_speed_kmh, crossing=None)
+            km = (
+                road.km
+                or great_circle_km(a.lat, a.lon, b.lat, b.lon) * ROAD_CLASS_DETOUR[road.road_class]
+            )
+            self.graph.add_edge(
+                road.from_,
+                road.to,
+                key=road.key,
+                km=km,
+                speed_kmh=road.max_speed_kmh,
+                crossing=None,
+            )
         self.crossing_mean_min: dict[str, float] = {}
         for crossing in scenario.crossings:
-            a, b = crossing.posts
-            self.graph.add_edge(a, b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id)
+            post_a, post_b = crossing.posts
+            self.graph.add_edge(
+                post_a, post_b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id
+            )
             self.crossing_mean_min[crossing.id] = crossing.processing.mean
         self.closed: frozenset[str] = frozenset()
         self._cache: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
@@ -112,7 +122,7 @@ class Geography:
         legs: list[Leg] = []
         crossings: list[str] = []
         drive = estimate = 0.0
-        for u, v in zip(nodes, nodes[1:], strict=False):
+        for u, v in itertools.pairwise(nodes):
             edge = self._best_edge(u, v, speed_kmh)
             assert edge is not None
             key, minutes = edge
