@@ -34,6 +34,8 @@ class Incident:
     reported_at: float = float("inf")
     help_requested: bool = False
     assigned: list[Unit] = field(default_factory=list)
+    assigned_capacity: int = 0
+    """People one round of trips by the assigned units carries."""
 
     def __post_init__(self) -> None:
         self.remaining = self.people
@@ -49,7 +51,17 @@ class Incident:
 
     def wants_more_units(self) -> bool:
         """Whether one round of trips by the assigned units leaves people waiting."""
-        return self.remaining > sum(u.type.capacity for u in self.assigned)
+        return self.remaining > self.assigned_capacity
+
+    def add_unit(self, unit: Unit) -> None:
+        """A unit is tasked with this incident."""
+        self.assigned.append(unit)
+        self.assigned_capacity += unit.type.capacity
+
+    def remove_unit(self, unit: Unit) -> None:
+        """A unit is released from this incident."""
+        self.assigned.remove(unit)
+        self.assigned_capacity -= unit.type.capacity
 
 
 @dataclass(eq=False)

@@ -132,7 +132,7 @@ class Simulation:
         """Task a unit with an incident; it sets off when it is free."""
         unit.mobilise = unit.location == unit.base and unit.task is None
         unit.task = incident
-        incident.assigned.append(unit)
+        incident.add_unit(unit)
         if unit.wake is not None and not unit.wake.triggered:
             unit.wake.succeed()
 

@@ -66,7 +66,7 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
         record((env.now, log.TRIP, incident.id, unit.id, str(load)))
         if incident.resolved:
             record((env.now, log.RESOLVED, incident.id, "", ""))
-    incident.assigned.remove(unit)
+    incident.remove_unit(unit)
     record((env.now, log.RELEASED, incident.id, unit.id, ""))
 
 

@@ -1,7 +1,9 @@
 """Places, roads and border crossings, and routing over what is open at departure.
 
-A route is a list of legs: driving minutes, or the id of a border crossing to pass. Routes
-are cached per (origin, destination, speed, closures), so each is computed once.
+A route is a list of legs: driving minutes, or the id of a border crossing to pass. The
+road network of a scenario is built once and shared by all its runs; its routes are
+cached per (origin, destination, speed, closures), so each is computed once. Each run
+keeps its own closures in a ``Geography``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 
@@ -39,8 +42,8 @@ class Route:
     """Driving plus the mean processing at each crossing: what dispatch plans with."""
 
 
-class Geography:
-    """The road network of a scenario, with closures, crossings and a route cache."""
+class RoadNetwork:
+    """The roads and crossings of a scenario and the routes found over them (shared by runs)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.places = {p.id: p for p in scenario.places}
@@ -67,52 +70,61 @@ class Geography:
                 post_a, post_b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id
             )
             self.crossing_mean_min[crossing.id] = crossing.processing.mean
-        self.closed: frozenset[str] = frozenset()
-        self._cache: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
+        self._routes: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
+        self._km: dict[tuple[str, str], float] = {}
 
-    def close(self, key: str) -> None:
-        """Close a road or crossing (by its key) to new routes."""
-        self.closed = self.closed | {key}
-
-    def reopen(self, key: str) -> None:
-        """Reopen a road or crossing."""
-        self.closed = self.closed - {key}
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(scenario: Scenario) -> RoadNetwork:
+        """The network of a scenario, built once however many runs use it."""
+        return RoadNetwork(scenario)
 
     def distance_km(self, origin: str, destination: str) -> float:
         """Straight-line distance between two places (how aircraft fly)."""
-        a, b = self.places[origin], self.places[destination]
-        return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        key = (origin, destination)
+        if key not in self._km:
+            a, b = self.places[origin], self.places[destination]
+            self._km[key] = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        return self._km[key]
 
-    def route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
-        """The fastest open road route for a vehicle of this speed, or None if there is none."""
-        key = (origin, destination, speed_kmh, self.closed)
-        if key not in self._cache:
-            self._cache[key] = self._find_route(origin, destination, speed_kmh)
-        return self._cache[key]
+    def route(
+        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+    ) -> Route | None:
+        """The fastest route avoiding ``closed`` roads and crossings, or None if there is none."""
+        key = (origin, destination, speed_kmh, closed)
+        if key not in self._routes:
+            self._routes[key] = self._find_route(origin, destination, speed_kmh, closed)
+        return self._routes[key]
 
-    def _edge_minutes(self, data: dict[str, object], speed_kmh: float) -> float | None:
+    def _edge_minutes(
+        self, data: dict[str, object], speed_kmh: float, closed: frozenset[str]
+    ) -> float | None:
         crossing = data["crossing"]
         if isinstance(crossing, str):
-            return None if crossing in self.closed else self.crossing_mean_min[crossing]
+            return None if crossing in closed else self.crossing_mean_min[crossing]
         km, road_speed = float(data["km"]), float(data["speed_kmh"])  # type: ignore[arg-type]
         return km / min(speed_kmh, road_speed) * 60.0
 
-    def _best_edge(self, u: str, v: str, speed_kmh: float) -> tuple[str, float] | None:
+    def _best_edge(
+        self, u: str, v: str, speed_kmh: float, closed: frozenset[str]
+    ) -> tuple[str, float] | None:
         best: tuple[str, float] | None = None
         for key, data in self.graph.get_edge_data(u, v).items():
-            if key in self.closed:
+            if key in closed:
                 continue
-            minutes = self._edge_minutes(data, speed_kmh)
+            minutes = self._edge_minutes(data, speed_kmh, closed)
             if minutes is not None and (best is None or minutes < best[1]):
                 best = (key, minutes)
         return best
 
-    def _find_route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
+    def _find_route(
+        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+    ) -> Route | None:
         if origin == destination:
             return Route((), 0.0, (), 0.0)
 
         def weight(u: str, v: str, _: object) -> float | None:
-            best = self._best_edge(u, v, speed_kmh)
+            best = self._best_edge(u, v, speed_kmh, closed)
             return None if best is None else best[1]
 
         try:
@@ -123,7 +135,7 @@ class Geography:
         crossings: list[str] = []
         drive = estimate = 0.0
         for u, v in itertools.pairwise(nodes):
-            edge = self._best_edge(u, v, speed_kmh)
+            edge = self._best_edge(u, v, speed_kmh, closed)
             assert edge is not None
             key, minutes = edge
             estimate += minutes
@@ -137,3 +149,25 @@ class Geography:
                 else:
                     legs.append(minutes)
         return Route(tuple(legs), drive, tuple(crossings), estimate)
+
+
+class Geography:
+    """One run's view of the road network: the shared routes and this run's closures."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.network = RoadNetwork.of(scenario)
+        self.places = self.network.places
+        self.distance_km = self.network.distance_km
+        self.closed: frozenset[str] = frozenset()
+
+    def close(self, key: str) -> None:
+        """Close a road or crossing (by its key) to new routes."""
+        self.closed = self.closed | {key}
+
+    def reopen(self, key: str) -> None:
+        """Reopen a road or crossing."""
+        self.closed = self.closed - {key}
+
+    def route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
+        """The fastest route open now for a vehicle of this speed, or None if there is none."""
+        return self.network.route(origin, destination, speed_kmh, self.closed)
