@@ -227,3 +227,15 @@ def test_unserved_when_no_unit_can_serve() -> None:
     row = incident_rows(log)[0]
     assert row.status == "unserved" and not row.within_target
     assert math.isnan(row.response_min)
+
+
+def test_reinforcement_stops_at_the_needs_max_units() -> None:
+    def big_incident(data: dict[str, Any]) -> None:
+        data["units"][0]["count"] = 5
+        data["needs"][0]["max_units"] = 2
+        data["injects"][0]["people"] = 400
+
+    log = simulate(load_with("tiny.toml", big_incident))
+    dispatched = {u for _, e, _, u, _ in log.events if e == "dispatched"}
+    # 400 people would take all five boats, but a rescue gets at most two at once
+    assert dispatched == {"la-boat-1", "la-boat-2"}

@@ -2,8 +2,9 @@
 
 Dispatch policy (``Eoc.dispatch``): open incidents are taken in order of priority, then of
 report time. A first pass gives every incident its first unit; a second pass reinforces
-incidents whose people outnumber one round of trips by the units on them. Each time the
-unit chosen is the capable available one with the earliest estimated arrival.
+incidents whose people outnumber one round of trips by the units on them, up to the
+need's ``max_units``. Each time the unit chosen is the capable available one with the
+earliest estimated arrival.
 
 An EOC asks a neighbour when none of its own available units can be on scene within the
 incident's capability target (``Eoc.receive``).

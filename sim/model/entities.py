@@ -50,8 +50,12 @@ class Incident:
         return self.occurred_at + self.need.target
 
     def wants_more_units(self) -> bool:
-        """Whether one round of trips by the assigned units leaves people waiting."""
-        return self.remaining > self.assigned_capacity
+        """Whether one round of trips by the assigned units leaves people waiting.
+
+        Never more than the need's ``max_units`` at once, so one large incident does not
+        take every unit while others wait.
+        """
+        return self.remaining > self.assigned_capacity and len(self.assigned) < self.need.max_units
 
     def add_unit(self, unit: Unit) -> None:
         """A unit is tasked with this incident."""

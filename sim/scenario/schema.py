@@ -237,6 +237,9 @@ class Need(Section):
     detection: DurationDistribution = Field(
         default=fixed("30min"), description="from occurrence until someone who can report knows"
     )
+    max_units: Count = Field(
+        default=4, ge=1, le=100, description="most units sent to one incident of this kind at once"
+    )
     core_capability: str = ""
 
 
