@@ -20,6 +20,7 @@ DETECTED = "detected"
 REPORTED = "reported"
 REQUESTED = "requested"
 APPROVED = "approved"
+REFUSED = "refused"
 RESOLVED = "resolved"
 # a unit's part in an incident
 DISPATCHED = "dispatched"
@@ -42,6 +43,18 @@ UNIT_REPAIRED = "unit_repaired"
 GROUNDED = "grounded"
 UNGROUNDED = "ungrounded"
 NO_ROUTE = "no_route"
+CHANNEL_DOWN = "channel_down"
+CHANNEL_RESTORED = "channel_restored"
+# messages (detail: "purpose SENDER>RECEIVER kind")
+MESSAGE_SENT = "message_sent"
+MESSAGE_LOST = "message_lost"
+MESSAGE_INTERPRETED = "message_interpreted"
+MESSAGE_DELIVERED = "message_delivered"
+# warnings and evacuation orders
+WARNING_NOT_SHARED = "warning_not_shared"
+EVACUATION_ORDERED = "evacuation_ordered"
+EVACUATED = "evacuated"
+AVERTED = "averted"
 
 
 class IncidentInfo(NamedTuple):

@@ -47,9 +47,19 @@ def random_region(per_day: float, lanes: int, hours: str, la_boats: int) -> Any:
             }
         )
     data["coordination"] = {
-        "request_delay": {"dist": "uniform", "low": "30min", "high": "3h"},
-        "approval_delay": {"dist": "lognormal", "median": "2h", "p90": "8h"},
-        "integration_delay": "1h",
+        "channels": {
+            "default": {
+                "latency": {"dist": "uniform", "low": "30min", "high": "3h"},
+                "reliability": 0.7,
+                "resend_after": "1h",
+            }
+        },
+        "mutual_assistance": {
+            "approval": {"dist": "lognormal", "median": "2h", "p90": "8h"},
+            "refusal": 0.2,
+        },
+        "information_sharing": {"enabled": True, "border_zone_km": 30},
+        "border_operations": {"enabled": True},
     }
     data["generators"] = [
         {

@@ -408,7 +408,7 @@ def test_default_distributions_are_distributions() -> None:
     assert s.needs[0].detection.mean == 30
     assert s.unit_types[0].trip.mean == 30
     assert s.nations[0].report_delay.mean == 15
-    assert s.coordination.request_delay.mean == 120
+    assert s.coordination.channels.default.latency.median == 360
 
 
 def test_generator_default_start_is_the_scenario_start() -> None:

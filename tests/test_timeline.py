@@ -64,24 +64,31 @@ def test_local_rescue_timeline() -> None:
 
 
 def test_cross_border_timeline_waits_for_the_crossing_to_open() -> None:
-    # Laos has no boat: at the report (90) its EOC asks Thailand. Request 2 h -> 210,
-    # approval 4 h -> 450, Thai boat dispatched at 450, mobilised 480, 60 km of highway at
-    # 60 km/h -> Chong Mek at 540 = 17:00 local, just closed (09:00-17:00). It opens at
-    # 09:00 the next day (1500); processing 30 min -> 1530; 40 km rural -> 1590 on scene;
-    # integration 1 h -> 1650; three trips -> 1770 resolved.
+    # Laos has no boat: at the report (90) its EOC asks Thailand by diplomatic note (2 h)
+    # and the Thai EOC's interpreter reads it (30 min) -> requested 240; approval 4 h ->
+    # 480, Thai boat dispatched at 480, mobilised 510, 60 km of highway at 60 km/h ->
+    # Chong Mek at 570 = 17:30 local, closed (09:00-17:00). It opens at 09:00 the next day
+    # (1500); processing 30 min -> 1530; 40 km rural -> 1590 on scene; integration 1 h
+    # -> 1650; three trips -> 1770 resolved.
     log = simulate(load_scenario(HERE / "tiny_border.toml"))
-    assert [(t, e, d) for t, e, i, u, d in log.events if i == 0 and not u] == [
+    stages = {"occurred", "detected", "reported", "requested", "approved", "resolved"}
+    assert [(t, e, d) for t, e, i, u, d in log.events if i == 0 and e in stages] == [
         (60.0, "occurred", "ban_hat"),
-        (80.0, "detected", ""),
+        (80.0, "detected", "LA"),
         (90.0, "reported", "pakse_eoc"),
-        (210.0, "requested", "LA>TH"),
-        (450.0, "approved", "LA>TH"),
+        (240.0, "requested", "LA>TH"),
+        (480.0, "approved", "LA>TH"),
         (1770.0, "resolved", ""),
     ]
+    assert [(t, e) for t, e, i, _, _ in log.events if e.startswith("message")] == [
+        (90.0, "message_sent"),
+        (240.0, "message_interpreted"),
+        (240.0, "message_delivered"),
+    ]
     assert unit_events(log, "th-boat")[:8] == [
-        (450.0, "dispatched"),
-        (480.0, "mobilised"),
-        (540.0, "border_arrived"),
+        (480.0, "dispatched"),
+        (510.0, "mobilised"),
+        (570.0, "border_arrived"),
         (1530.0, "border_cleared"),
         (1590.0, "on_scene"),
         (1650.0, "integrated"),
@@ -93,12 +100,12 @@ def test_cross_border_timeline_waits_for_the_crossing_to_open() -> None:
     assert row.parts == {
         "detection": 20.0,
         "reporting": 10.0,
-        "request": 120.0,
+        "request": 150.0,
         "approval": 240.0,
         "dispatch": 0.0,
         "mobilisation": 30.0,
         "travel": 120.0,
-        "border": 990.0,
+        "border": 960.0,
     }
     assert sum(row.parts.values()) == row.response_min
     assert row.foreign_help and not row.within_target
@@ -110,24 +117,34 @@ def test_round_the_clock_crossing_takes_only_processing() -> None:
 
     row = incident_rows(simulate(load_with("tiny_border.toml", open_all_day)))[0]
     assert row.parts["border"] == 30.0
-    assert row.response_min == 1530.0 - 960.0
+    assert row.response_min == 1530.0 - 930.0
 
 
-def test_closed_crossing_holds_the_unit_until_reopened() -> None:
-    def close_then_reopen(data: dict[str, Any]) -> None:
+def crossing_closed_between(closes: str, reopens: str) -> Any:
+    def change(data: dict[str, Any]) -> None:
         data["crossings"][0]["hours"] = "24h"
-        data["injects"].append(
-            {"type": "crossing_closed", "at": "8h", "crossing": "chong_mek_vang_tao"}
-        )
-        data["injects"].append(
-            {"type": "crossing_reopened", "at": "12h", "crossing": "chong_mek_vang_tao"}
-        )
+        for kind, at in (("crossing_closed", closes), ("crossing_reopened", reopens)):
+            data["injects"].append({"type": kind, "at": at, "crossing": "chong_mek_vang_tao"})
 
-    log = simulate(load_with("tiny_border.toml", close_then_reopen))
-    # closed at 480 while the boat mobilises; at departure no open route exists, so it waits
-    # (looking again every 30 min) until the reopening at 720, then drives: 60 + 30 + 60.
-    assert (480.0, "no_route") in unit_events(log, "th-boat")
-    assert incident_rows(log)[0].at["on_scene"] == 720.0 + 60 + 30 + 60
+    return change
+
+
+def test_reopening_wakes_dispatch_for_an_unreachable_incident() -> None:
+    # closed at 420, before the approval (480): no Thai unit can reach Ban Hat, so none is
+    # sent; the reopening at 720 dispatches the boat: 720 + 30 + 60 + 30 + 60 = 900.
+    log = simulate(load_with("tiny_border.toml", crossing_closed_between("7h", "12h")))
+    row = incident_rows(log)[0]
+    assert row.at["dispatched"] == 720.0
+    assert row.at["on_scene"] == 900.0
+
+
+def test_unit_without_open_route_waits_and_retries() -> None:
+    # closed at 500, while the boat mobilises (480-510): at departure there is no open
+    # route, so it looks again every 30 min; the crossing reopens at 710 and the retry at
+    # 720 finds the route: 720 + 60 + 30 + 60 = 870.
+    log = simulate(load_with("tiny_border.toml", crossing_closed_between("8h20min", "11h50min")))
+    assert (510.0, "no_route") in unit_events(log, "th-boat")
+    assert incident_rows(log)[0].at["on_scene"] == 870.0
 
 
 def test_priority_one_incident_gets_the_only_unit_first() -> None:

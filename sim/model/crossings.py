@@ -21,8 +21,13 @@ class BorderCrossing:
         self.sim = sim
         self.id = spec.id
         self.spec = spec
-        self.lanes = simpy.Resource(sim.env, capacity=spec.lanes)
-        self.window = spec.open_window_min()
+        operations = sim.scenario.coordination.border_operations
+        coordinated = operations.enabled
+        self.lanes = simpy.Resource(
+            sim.env, capacity=spec.lanes + (coordinated and operations.emergency_lane)
+        )
+        self.window = None if coordinated and operations.open_24h else spec.open_window_min()
+        self.processing = operations.fast_track if coordinated else spec.processing
         self.closed = False
         self.reopened = sim.env.event()
 
@@ -53,5 +58,5 @@ class BorderCrossing:
                     yield env.timeout(opens_at - env.now)
                     continue
                 break
-            yield env.timeout(self.spec.processing.draw(self.sim.random["border"]))
+            yield env.timeout(self.processing.draw(self.sim.random["border"]))
         record((env.now, log.BORDER_CLEARED, incident_id, unit_id, self.id))

@@ -6,8 +6,12 @@ incidents whose people outnumber one round of trips by the units on them, up to 
 need's ``max_units``. Each time the unit chosen is the capable available one with the
 earliest estimated arrival.
 
-An EOC asks a neighbour when none of its own available units can be on scene within the
-incident's capability target (``Eoc.receive``).
+Without a joint centre, an EOC asks a neighbour when none of its own available units can
+be on scene within the incident's capability target (``Eoc.receive``). With one, every
+report also goes to the centre, which asks the nation whose unit would arrive first,
+counting the expected message and approval delays (``forward_to_joint_centre``). A
+request travels as a message; the helping nation approves it at once when a mutual
+assistance agreement pre-authorises the deployment, else case by case, and may refuse.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+import simpy
+
 from sim import log
+from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 from sim.scenario.schema import Eoc as EocSpec
 
@@ -52,18 +59,30 @@ class Eoc:
         self.place = spec.place
         self.nation = nation
         self.queue: list[Incident] = []
+        self.allowed_types: dict[int, frozenset[str]] = {}
+        """For a neighbour's incident: the unit types this EOC may send (all when absent)."""
+        self.interpreters = simpy.Resource(
+            sim.env, capacity=sim.scenario.coordination.language.interpreters
+        )
 
     @property
     def units(self) -> list[Unit]:
         return self.sim.units_by_nation.get(self.nation, [])
 
-    def best_arrival(self, incident: Incident) -> float | None:
-        """The earliest estimated arrival of this nation's available capable units."""
+    def best_arrival(
+        self, incident: Incident, types: frozenset[str] | None = None, national_only: bool = False
+    ) -> float | None:
+        """The earliest estimated arrival of the available capable units this EOC may task.
+
+        ``types`` limits the unit types; ``national_only`` leaves out joint teams.
+        """
         arrivals = [
             eta
             for u in self.units
             if u.task is None
+            and not (national_only and u.nation != self.nation)
             and u.can_serve(incident)
+            and (types is None or u.type.id in types)
             and (eta := estimated_arrival(self.sim, u, incident)) is not None
         ]
         return min(arrivals, default=None)
@@ -71,6 +90,9 @@ class Eoc:
     def receive(self, incident: Incident) -> None:
         """Take a report of an incident in this EOC's area."""
         self.accept(incident)
+        if self.sim.scenario.coordination.joint_centre.enabled:
+            self.sim.env.process(forward_to_joint_centre(self.sim, self, incident))
+            return
         if incident.help_requested:
             return
         arrival = self.best_arrival(incident)
@@ -78,10 +100,12 @@ class Eoc:
             neighbour = self.sim.best_neighbour(self.nation, incident)
             if neighbour is not None:
                 incident.help_requested = True
-                self.sim.env.process(request_assistance(self.sim, self, neighbour, incident))
+                self.sim.env.process(request_assistance(self.sim, self.nation, neighbour, incident))
 
-    def accept(self, incident: Incident) -> None:
-        """Queue an incident (own or a neighbour's request) and dispatch."""
+    def accept(self, incident: Incident, types: frozenset[str] | None = None) -> None:
+        """Queue an incident (own, or a neighbour's with the unit types agreed) and dispatch."""
+        if types is not None:
+            self.allowed_types[incident.id] = types
         self.queue.append(incident)
         self.dispatch()
 
@@ -107,8 +131,9 @@ class Eoc:
 
     def _nearest(self, free: list[Unit], incident: Incident) -> Unit | None:
         best: tuple[float, str, Unit] | None = None
+        types = self.allowed_types.get(incident.id)
         for unit in free:
-            if not unit.can_serve(incident):
+            if not unit.can_serve(incident) or (types is not None and unit.type.id not in types):
                 continue
             eta = estimated_arrival(self.sim, unit, incident)
             if eta is not None and (best is None or (eta, unit.id) < best[:2]):
@@ -117,14 +142,49 @@ class Eoc:
 
 
 def request_assistance(
-    sim: Simulation, asking: Eoc, helping: Eoc, incident: Incident
+    sim: Simulation, asking: str, helping: Eoc, incident: Incident
 ) -> Generator[Any, Any, None]:
-    """A cross-border request: sent, received by the neighbour's EOC, approved, queued there."""
-    coordination = sim.scenario.coordination
-    comms = sim.random["comms"]
-    yield sim.env.timeout(coordination.request_delay.draw(comms))
-    sim.record((sim.env.now, log.REQUESTED, incident.id, "", f"{asking.nation}>{helping.nation}"))
-    yield sim.env.timeout(coordination.approval_delay.draw(comms))
-    sim.record((sim.env.now, log.APPROVED, incident.id, "", f"{asking.nation}>{helping.nation}"))
+    """A cross-border request: the message, the helping nation's approval, its dispatch.
+
+    ``asking`` is the nation of the incident, or the joint centre.
+    """
+    yield from sim.comms.send(asking, helping.nation, helping, "request", incident.id)
+    flow = f"{incident.place.nation}>{helping.nation}"
+    sim.record((sim.env.now, log.REQUESTED, incident.id, "", flow))
+    types = sim.pre_authorised_types(incident.place.nation, helping.nation)
+    if types is None:
+        assistance = sim.scenario.coordination.mutual_assistance
+        stream = sim.random["approval"]
+        yield sim.env.timeout(assistance.approval.draw(stream))
+        if stream.uniform() < assistance.refusal:
+            sim.record((sim.env.now, log.REFUSED, incident.id, "", flow))
+            return
+    sim.record((sim.env.now, log.APPROVED, incident.id, "", flow))
     if incident.remaining > 0:
-        helping.accept(incident)
+        helping.accept(incident, types)
+
+
+def forward_to_joint_centre(
+    sim: Simulation, eoc: Eoc, incident: Incident
+) -> Generator[Any, Any, None]:
+    """Report to the joint centre, which asks another nation if its unit would come first."""
+    yield from sim.comms.send(eoc.nation, JOINT_CENTRE, None, "report", incident.id)
+    if incident.help_requested or incident.remaining <= 0:
+        return
+    own = eoc.best_arrival(incident)
+    best: tuple[float, str, Eoc] | None = None
+    for helper in sim.eocs:
+        if helper.nation == eoc.nation:
+            continue
+        types = sim.pre_authorised_types(eoc.nation, helper.nation)
+        arrival = helper.best_arrival(incident, types, national_only=True)
+        if arrival is None:
+            continue
+        delay = sim.comms.channel(JOINT_CENTRE, helper.nation).latency.mean
+        if types is None:
+            delay += sim.scenario.coordination.mutual_assistance.approval.mean
+        if best is None or (arrival + delay, helper.nation) < best[:2]:
+            best = (arrival + delay, helper.nation, helper)
+    if best is not None and (own is None or best[0] < own):
+        incident.help_requested = True
+        yield from request_assistance(sim, JOINT_CENTRE, best[2], incident)

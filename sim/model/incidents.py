@@ -13,6 +13,7 @@ from sim.model.random import RandomStream
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from sim.model.dispatch import Eoc
     from sim.model.simulation import Simulation
 
 
@@ -53,14 +54,51 @@ def plan_background_incidents(scenario: Scenario, stream: RandomStream) -> list[
 
 
 def incident_life(sim: Simulation, incident: Incident) -> Generator[Any, Any, None]:
-    """From occurrence to the responsible EOC: detection, then the report."""
+    """From occurrence to the responsible EOC: detection, then the report.
+
+    With information sharing, an incident near another nation's border post is also
+    watched by that nation's border units; whichever report reaches the EOC first counts.
+    """
     env, record = sim.env, sim.record
     record((env.now, log.OCCURRED, incident.id, "", incident.place.id))
-    yield env.timeout(incident.need.detection.draw(sim.random["detection"]))
-    record((env.now, log.DETECTED, incident.id, "", ""))
-    nation = sim.nations[incident.place.nation]
-    yield env.timeout(nation.report_delay.draw(sim.random["comms"]))
-    eoc = sim.responsible_eoc(incident.place.id)
+    place = incident.place
+    own_detected = incident.need.detection.draw(sim.random["detection"])
+    own_reported = own_detected + sim.nations[place.nation].report_delay.draw(
+        sim.random["reporting"]
+    )
+    eoc = sim.responsible_eoc(place.id)
+    watcher = sim.border_watcher(place.id)
+    if watcher is None:
+        yield env.timeout(own_detected)
+        record((env.now, log.DETECTED, incident.id, "", place.nation))
+        yield env.timeout(own_reported - own_detected)
+    else:
+        sharing = sim.scenario.coordination.information_sharing
+        stream = sim.random["sharing"]
+        seen = sharing.border_detection.draw(stream)
+        relayed = seen + sim.nations[watcher].report_delay.draw(stream)
+        own_path = env.timeout(own_reported)
+        relay = env.process(relay_report(sim, watcher, eoc, incident, relayed))
+        yield env.timeout(min(own_detected, seen))
+        record(
+            (
+                env.now,
+                log.DETECTED,
+                incident.id,
+                "",
+                place.nation if own_detected <= seen else watcher,
+            )
+        )
+        yield own_path | relay
     incident.reported_at = env.now
     record((env.now, log.REPORTED, incident.id, "", eoc.id))
     eoc.receive(incident)
+
+
+def relay_report(
+    sim: Simulation, watcher: str, eoc: Eoc, incident: Incident, reported_after: float
+) -> Generator[Any, Any, None]:
+    """The other side's border units report to their EOC, which passes it across."""
+    yield sim.env.timeout(reported_after)
+    if incident.reported_at == float("inf"):
+        yield from sim.comms.send(watcher, incident.place.nation, eoc, "report", incident.id)

@@ -29,6 +29,10 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
                 subject = inj.unit
             case schema.GroundingInject():
                 subject = ", ".join(inj.nations) or "all nations"
+            case schema.ChannelOutageInject():
+                subject = "-".join(inj.between)
+            case schema.WarningInject():
+                subject = f"{inj.observed_by} reading for {', '.join(inj.places)}"
         rows.append(
             InjectInfo(
                 index,
@@ -85,3 +89,31 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
             subject = ",".join(inj.nations) or "all"
             sim.record((env.now, log.GROUNDED, -1, "", subject))
             sim.later(inj.for_, lambda: sim.record((env.now, log.UNGROUNDED, -1, "", subject)))
+        case schema.ChannelOutageInject():
+            sim.comms.outage(*inj.between, inj.for_)
+        case schema.WarningInject():
+            by_nation: dict[str, list[str]] = {}
+            for place in inj.places:
+                by_nation.setdefault(sim.geography.places[place].nation, []).append(place)
+            for nation, places in by_nation.items():
+                env.process(pass_warning(sim, inj.observed_by, nation, places))
+
+
+def pass_warning(
+    sim: Simulation, observer: str, nation: str, places: list[str]
+) -> Generator[Any, Any, None]:
+    """A warning reaches the nation's EOC, then its village leaders order evacuations.
+
+    A warning from another nation crosses the border only with information sharing.
+    """
+    eoc = sim.responsible_eoc(places[0])
+    if observer != nation:
+        if not sim.scenario.coordination.information_sharing.enabled:
+            sim.record((sim.env.now, log.WARNING_NOT_SHARED, -1, "", f"{observer}>{nation}"))
+            return
+        yield from sim.comms.send(observer, nation, eoc, "warning", -1)
+    authorities = sim.scenario.coordination.local_authorities
+    delay = authorities.coordinated_order_delay if authorities.enabled else authorities.order_delay
+    stream = sim.random["authorities"]
+    for place, wait in sorted((p, delay.draw(stream)) for p in places):
+        sim.later(wait, partial(sim.order_evacuation, place))

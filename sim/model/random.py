@@ -12,9 +12,25 @@ import zlib
 
 import numpy as np
 
-SOURCES = ("hazard", "detection", "comms", "readiness", "border", "work")
-"""hazard: background incidents; detection: detection delays; comms: reports, requests and
-approvals; readiness: mobilisation; border: crossing processing; work: integration and trips."""
+SOURCES = (
+    "hazard",
+    "detection",
+    "reporting",
+    "comms",
+    "language",
+    "approval",
+    "sharing",
+    "authorities",
+    "readiness",
+    "border",
+    "work",
+)
+"""hazard: background incidents; detection and reporting: an incident's own path to its
+EOC; comms: message latency and loss; language: interpretation; approval: case-by-case
+approval and refusal; sharing: detection by the other side's border units; authorities:
+evacuation-order decisions; readiness: mobilisation; border: crossing processing; work:
+integration and trips. A mechanism draws only from its own stream, so switching it on or
+off leaves every other draw as it was (common random numbers)."""
 
 
 class RandomStream:

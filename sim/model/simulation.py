@@ -10,9 +10,10 @@ import simpy
 
 from sim import log
 from sim.log import IncidentInfo, RunLog, UnitInfo
+from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
 from sim.model.dispatch import Eoc, estimated_arrival
-from sim.model.entities import Incident, Unit
+from sim.model.entities import JOINT, Incident, Unit
 from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
 from sim.model.random import streams
@@ -40,18 +41,24 @@ class Simulation:
         self.needs = {n.id: n for n in scenario.needs}
         self.eocs = [Eoc(self, spec, n.code) for n in scenario.nations for spec in n.eocs]
         self.crossings = {c.id: BorderCrossing(self, c) for c in scenario.crossings}
+        self.comms = Comms(self)
         types = {t.id: t for t in scenario.unit_types}
+        teams = scenario.coordination.joint_teams.enabled
         self.units = [
-            Unit(uid, g.nation, g.agency, types[g.type], g.base, g.base)
+            Unit(uid, JOINT if g.joint else g.nation, g.agency, types[g.type], g.base, g.base)
             for g in scenario.units
+            if teams or not g.joint
             for uid in g.unit_ids()
         ]
         self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
-        self.units_by_nation: dict[str, list[Unit]] = {}
+        self.units_by_nation: dict[str, list[Unit]] = {n: [] for n in self.nations}
         for unit in self.units:
-            self.units_by_nation.setdefault(unit.nation, []).append(unit)
+            for nation in self.nations if unit.nation == JOINT else [unit.nation]:
+                self.units_by_nation[nation].append(unit)
+        self.evacuation_ordered_at: dict[str, float] = {}
         self.grounded_until: dict[str, float] = {}
         self._eoc_of_place: dict[str, Eoc] = {}
+        self._watcher: dict[str, str | None] = {}
         self.incidents: list[Incident] = []
         self.log = RunLog(
             scenario=scenario.scenario.name,
@@ -83,10 +90,13 @@ class Simulation:
 
     def raise_incident(
         self, place: str, need: str, people: int, priority: int | None, source: str
-    ) -> Incident:
-        """Create an incident now and start its life."""
+    ) -> Incident | None:
+        """Create an incident now and start its life (None if everyone had left on an order)."""
         spec = self.needs[need]
         where = self.geography.places[place]
+        people = self._people_left(place, spec.averted_by_evacuation, people)
+        if people == 0:
+            return None
         incident = Incident(
             len(self.incidents), where, spec, people, priority or spec.priority, self.env.now
         )
@@ -107,6 +117,61 @@ class Simulation:
         self.env.process(incident_life(self, incident))
         return incident
 
+    def _people_left(self, place: str, averted_by_evacuation: bool, people: int) -> int:
+        """People still in need after an evacuation order that came early enough."""
+        ordered_at = self.evacuation_ordered_at.get(place)
+        authorities = self.scenario.coordination.local_authorities
+        if not averted_by_evacuation or ordered_at is None:
+            return people
+        if self.env.now - ordered_at < authorities.lead_needed:
+            return people
+        left = round(people * (1 - authorities.evacuated_share))
+        event = log.EVACUATED if left else log.AVERTED
+        self.record((self.env.now, event, -1, "", f"{place} {people - left}"))
+        return left
+
+    def order_evacuation(self, place: str) -> None:
+        """A village evacuation order is issued now (the first one counts)."""
+        if place not in self.evacuation_ordered_at:
+            self.evacuation_ordered_at[place] = self.env.now
+            self.record((self.env.now, log.EVACUATION_ORDERED, -1, "", place))
+
+    def pre_authorised_types(self, asking: str, helping: str) -> frozenset[str] | None:
+        """Unit types ``helping`` may send ``asking`` unapproved (None: approval needed)."""
+        assistance = self.scenario.coordination.mutual_assistance
+        if not assistance.pre_authorized:
+            return None
+        if not assistance.agreements:
+            return self.all_unit_types
+        allowed = [
+            a.unit_types or tuple(self.all_unit_types)
+            for a in assistance.agreements
+            if set(a.between) == {asking, helping}
+        ]
+        return frozenset(t for types in allowed for t in types) if allowed else None
+
+    @property
+    def all_unit_types(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.scenario.unit_types)
+
+    def border_watcher(self, place: str) -> str | None:
+        """The other nation whose border units watch this place (with information sharing)."""
+        sharing = self.scenario.coordination.information_sharing
+        if not sharing.enabled:
+            return None
+        if place not in self._watcher:
+            here = self.geography.places[place]
+            posts = [
+                (self._km(p.id, place), p.nation)
+                for p in self.geography.places.values()
+                if p.kind == "border_post" and p.nation != here.nation
+            ]
+            nearest = min(posts, default=None)
+            self._watcher[place] = (
+                nearest[1] if nearest and nearest[0] <= sharing.border_zone_km else None
+            )
+        return self._watcher[place]
+
     def responsible_eoc(self, place: str) -> Eoc:
         """The nearest EOC of the place's nation."""
         if place not in self._eoc_of_place:
@@ -122,7 +187,7 @@ class Simulation:
             if code == nation:
                 continue
             eocs = [e for e in self.eocs if e.nation == code]
-            arrival = eocs[0].best_arrival(incident)
+            arrival = eocs[0].best_arrival(incident, national_only=True)
             if arrival is not None and (best is None or (arrival, rank) < best[:2]):
                 eoc = min(eocs, key=lambda e: self._km(e.place, incident.place.id))
                 best = (arrival, rank, eoc)
@@ -137,9 +202,9 @@ class Simulation:
             unit.wake.succeed()
 
     def unit_available(self, unit: Unit) -> None:
-        """A unit finished a task or came back: let its nation's EOCs use it."""
+        """A unit finished a task or came back: let the EOCs that may task it use it."""
         for eoc in self.eocs:
-            if eoc.nation == unit.nation and unit.task is None:
+            if unit.task is None and unit.nation in (eoc.nation, JOINT):
                 eoc.dispatch()
 
     def unit_repaired(self, unit: Unit) -> None:
@@ -179,6 +244,8 @@ class Simulation:
         else:
             self.geography.reopen(road)
         self.record((self.env.now, log.ROAD_CLOSED if closed else log.ROAD_REOPENED, -1, "", road))
+        if not closed:
+            self._redispatch()
 
     def set_crossing(self, crossing: str, *, closed: bool) -> None:
         """Close or reopen a border crossing."""
@@ -188,6 +255,13 @@ class Simulation:
             self.crossings[crossing].reopen()
         event = log.CROSSING_CLOSED if closed else log.CROSSING_REOPENED
         self.record((self.env.now, event, -1, "", crossing))
+        if not closed:
+            self._redispatch()
+
+    def _redispatch(self) -> None:
+        """A way reopened: incidents that no unit could reach may be reachable now."""
+        for eoc in self.eocs:
+            eoc.dispatch()
 
     def later(self, delay_min: float, action: Callable[[], None]) -> None:
         """Do ``action`` after a delay."""

@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from sim import log
-from sim.model.entities import Incident, Unit, UnitState
+from sim.model.entities import JOINT, Incident, Unit, UnitState
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
@@ -51,8 +51,10 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     record((env.now, log.MOBILISED, incident.id, unit.id, ""))
     yield from travel(sim, unit, incident.place.id, incident.id)
     record((env.now, log.ON_SCENE, incident.id, unit.id, ""))
-    if unit.nation != incident.place.nation:
-        yield env.timeout(sim.scenario.coordination.integration_delay.draw(sim.random["work"]))
+    if unit.nation not in (incident.place.nation, JOINT):
+        training = sim.scenario.coordination.joint_training
+        delay = training.trained_integration if training.enabled else training.untrained_integration
+        yield env.timeout(delay.draw(sim.random["work"]))
         record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
     trip = unit.type.trip
     while incident.remaining > 0:

@@ -7,14 +7,18 @@ from collections.abc import Iterable
 
 from sim.scenario.errors import Problem
 from sim.scenario.schema import (
+    ChannelOutageInject,
     CrossingClosedInject,
     CrossingReopenedInject,
     GroundingInject,
     IncidentInject,
+    Place,
     RoadClosedInject,
     RoadReopenedInject,
     Scenario,
     UnitBreakdownInject,
+    UnitType,
+    WarningInject,
 )
 
 
@@ -38,6 +42,39 @@ def _duplicates(section: str, ids: list[str]) -> list[Problem]:
                 Problem(f"{section}[{i}].id", f"'{item_id}' is used twice", "give each its own id")
             )
         seen.add(item_id)
+    return problems
+
+
+def _check_coordination(
+    s: Scenario, places: dict[str, Place], nations: set[str], types: dict[str, UnitType]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    c = s.coordination
+    for i, link in enumerate(c.channels.links):
+        path = f"coordination.channels.links[{i}].between"
+        for j, party in enumerate(link.between):
+            if party != "JCC" and party not in nations:
+                problems.append(_unknown(f"{path}[{j}]", "nation", party, nations))
+        if link.between[0] == link.between[1]:
+            problems.append(
+                Problem(
+                    path,
+                    "a channel joins two different parties",
+                    'name two nations, or a nation and "JCC"',
+                )
+            )
+    for i, agreement in enumerate(c.mutual_assistance.agreements):
+        path = f"coordination.mutual_assistance.agreements[{i}]"
+        for j, code in enumerate(agreement.between):
+            if code not in nations:
+                problems.append(_unknown(f"{path}.between[{j}]", "nation", code, nations))
+        for j, type_id in enumerate(agreement.unit_types):
+            if type_id not in types:
+                problems.append(_unknown(f"{path}.unit_types[{j}]", "unit type", type_id, types))
+    if c.joint_centre.place is not None and c.joint_centre.place not in places:
+        problems.append(
+            _unknown("coordination.joint_centre.place", "place", c.joint_centre.place, places)
+        )
     return problems
 
 
@@ -205,6 +242,38 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                     problems.append(_unknown(f"injects[{i}].unit", "unit", inj.unit, unit_ids))
             case _:
                 pass
+
+    problems += _check_coordination(s, places, nations, types)
+    for i, inj in enumerate(s.injects):
+        match inj:
+            case ChannelOutageInject():
+                for j, party in enumerate(inj.between):
+                    if party != "JCC" and party not in nations:
+                        problems.append(
+                            _unknown(f"injects[{i}].between[{j}]", "nation", party, nations)
+                        )
+            case WarningInject():
+                if inj.observed_by not in nations:
+                    problems.append(
+                        _unknown(f"injects[{i}].observed_by", "nation", inj.observed_by, nations)
+                    )
+                for j, place in enumerate(inj.places):
+                    if place not in places:
+                        problems.append(
+                            _unknown(f"injects[{i}].places[{j}]", "place", place, places)
+                        )
+            case _:
+                pass
+    if not s.coordination.joint_teams.enabled:
+        for i, g in enumerate(s.units):
+            if g.joint:
+                warnings.append(
+                    Problem(
+                        f"units[{i}].joint",
+                        "joint teams are not in force, so this unit takes no part",
+                        "set coordination.joint_teams.enabled = true to use it",
+                    )
+                )
 
     fielded = {types[g.type].id for g in s.units if g.type in types}
     for i, need in enumerate(s.needs):

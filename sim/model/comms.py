@@ -1,0 +1,104 @@
+"""Messages between EOCs and the joint centre: channels, losses, outages, interpreters.
+
+A message is sent on the channel between two parties (a dedicated link when channels are
+in force, else the default diplomatic route); it takes the channel's latency, is lost
+with 1 − reliability and then resent after ``resend_after``; while the channel is down
+it waits. Between two working languages it then waits for an interpreter at the
+receiving EOC, unless a common working language was trained. Every step is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim import log
+from sim.scenario.schema import Channel
+
+if TYPE_CHECKING:
+    from sim.model.dispatch import Eoc
+    from sim.model.simulation import Simulation
+
+JOINT_CENTRE = "JCC"
+
+
+class Comms:
+    """The channels of one run and their outages."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        channels = sim.scenario.coordination.channels
+        self.default = channels.default
+        self.links: dict[frozenset[str], Channel] = (
+            {frozenset(link.between): link for link in channels.links} if channels.enabled else {}
+        )
+        self.down: dict[frozenset[str], simpy.Event] = {}
+        self.languages = {n.code: n.language for n in sim.scenario.nations}
+        self.common_language = sim.scenario.coordination.language.enabled
+
+    def channel(self, a: str, b: str) -> Channel:
+        """The channel two parties use."""
+        return self.links.get(frozenset((a, b)), self.default)
+
+    def outage(self, a: str, b: str, duration_min: float) -> None:
+        """Take the channel between two parties down; military comms may restore it early."""
+        military = self.sim.scenario.coordination.military_comms
+        pair = frozenset((a, b))
+        restored_by = (
+            "military comms" if military.enabled and military.restore < duration_min else ""
+        )
+        lasts = military.restore if restored_by else duration_min
+        subject = f"{a}-{b}"
+        self.sim.record((self.sim.env.now, log.CHANNEL_DOWN, -1, "", subject))
+        if pair not in self.down:
+            self.down[pair] = self.sim.env.event()
+
+        def restore() -> None:
+            event = self.down.pop(pair, None)
+            if event is not None:
+                self.sim.record(
+                    (
+                        self.sim.env.now,
+                        log.CHANNEL_RESTORED,
+                        -1,
+                        "",
+                        f"{subject} {restored_by}".strip(),
+                    )
+                )
+                event.succeed()
+
+        self.sim.later(lasts, restore)
+
+    def send(
+        self, sender: str, receiver: str, eoc: Eoc | None, purpose: str, incident: int
+    ) -> Generator[Any, Any, None]:
+        """Carry one message until it is read at the receiver (a SimPy process body)."""
+        sim = self.sim
+        env, record, stream = sim.env, sim.record, sim.random["comms"]
+        channel = self.channel(sender, receiver)
+        pair = frozenset((sender, receiver))
+        tag = f"{purpose} {sender}>{receiver} {channel.kind}"
+        record((env.now, log.MESSAGE_SENT, incident, "", tag))
+        while True:
+            while pair in self.down:
+                yield self.down[pair]
+            yield env.timeout(channel.latency.draw(stream))
+            if stream.uniform() < channel.reliability:
+                break
+            record((env.now, log.MESSAGE_LOST, incident, "", tag))
+            yield env.timeout(channel.resend_after)
+        if eoc is not None and self.needs_interpreter(sender, receiver):
+            with eoc.interpreters.request() as interpreter:
+                yield interpreter
+                language = sim.scenario.coordination.language
+                yield env.timeout(language.translation.draw(sim.random["language"]))
+            record((env.now, log.MESSAGE_INTERPRETED, incident, "", tag))
+        record((env.now, log.MESSAGE_DELIVERED, incident, "", tag))
+
+    def needs_interpreter(self, sender: str, receiver: str) -> bool:
+        """Whether a message between these parties crosses working languages."""
+        if self.common_language or JOINT_CENTRE in (sender, receiver):
+            return False
+        return self.languages[sender] != self.languages[receiver]
