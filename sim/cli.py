@@ -43,21 +43,35 @@ def main() -> None:
     "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
 )
 @click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
-def run(scenario: Path, out: Path | None, seed: int | None, force: bool) -> None:
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change one scenario field for this run (repeatable), validated like the file.",
+)
+def run(
+    scenario: Path, out: Path | None, seed: int | None, force: bool, overrides: tuple[str, ...]
+) -> None:
     """Simulate SCENARIO and write a run folder with the response-time report.
 
     The folder holds report.html, incidents.csv, events.csv, summary.json, figures/,
     the validated scenario and a manifest. It is written whole or not at all.
+    --set makes a what-if without editing the file; the manifest records it.
 
     \b
     Example:
         borderdrill run scenarios/sekong_flood_2018.toml -o reports/sekong --seed 7
+        borderdrill run scenarios/sekong_flood_2018.toml -o reports/preauth \\
+            --set coordination.mutual_assistance.pre_authorized=true
     """
     from sim.experiment import run_scenario
     from sim.report import OutputExistsError
 
     try:
-        result = run_scenario(scenario, out, seed=seed, force=force, command=sys.argv)
+        result = run_scenario(
+            scenario, out, seed=seed, force=force, command=sys.argv, overrides=overrides
+        )
     except ScenarioError as exc:
         _fail(str(exc))
     except OutputExistsError as exc:

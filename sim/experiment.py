@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,21 +37,24 @@ def run_scenario(
     seed: int | None = None,
     force: bool = False,
     command: list[str] | None = None,
+    overrides: Sequence[str] = (),
 ) -> RunResult:
-    """Simulate a scenario file and write its run folder whole.
+    """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
     Raises:
         ScenarioError: the scenario file is not valid.
         OutputExistsError: the folder exists and ``force`` is false.
     """
-    source = read_scenario(path)
+    source = read_scenario(path, overrides)
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
     folder = Path(out) if out is not None else default_folder(source.path, seed)
     if folder.exists() and not force:
         raise OutputExistsError(folder)
     run = simulate(scenario, seed=seed)
-    provenance = manifest(str(source.path), source.sha256, seed, run.replication, command or [])
+    provenance = manifest(
+        str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
+    )
     files = run_files(scenario, run, provenance)
     write_folder(folder, files, force=force)
     return RunResult(folder, json.loads(files["summary.json"]))

@@ -14,6 +14,9 @@ EVENT_FIELDS = ("time_min", "event", "incident", "unit", "detail")
 
 Event = tuple[float, str, int, str, str]
 
+JOINT = "JOINT"
+"""The nation of a joint disaster response team's units: any EOC may task them."""
+
 # incident stages, in the order of an incident's life
 OCCURRED = "occurred"
 DETECTED = "detected"

@@ -319,10 +319,10 @@ def test_naive_start_is_read_as_utc_plus_7() -> None:
     assert start.tzinfo == LOCAL_TIME
 
 
-def test_start_with_another_offset_is_kept() -> None:
+def test_start_with_another_offset_is_converted_to_utc_plus_7() -> None:
     text = tiny_with("start = 2018-07-23T08:00:00+07:00", "start = 2018-07-23T01:00:00Z")
     scenario, _ = parse_scenario(text)
-    assert scenario.scenario.start.utcoffset() == timedelta(0)
+    assert scenario.scenario.start.utcoffset() == timedelta(hours=7)
     assert scenario.scenario.start == datetime(2018, 7, 23, 8, 0, tzinfo=LOCAL_TIME)
 
 

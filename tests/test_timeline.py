@@ -256,3 +256,129 @@ def test_reinforcement_stops_at_the_needs_max_units() -> None:
     dispatched = {u for _, e, _, u, _ in log.events if e == "dispatched"}
     # 400 people would take all five boats, but a rescue gets at most two at once
     assert dispatched == {"la-boat-1", "la-boat-2"}
+
+
+# --- regressions: each of these failed before its fix ---------------------------------------
+
+
+def test_no_neighbour_is_asked_when_an_own_unit_meets_the_target() -> None:
+    def lao_boat(data: dict[str, Any]) -> None:
+        data["units"].append(
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+        )
+
+    log = simulate(load_with("tiny_border.toml", lao_boat))
+    # reported at 90, the Lao boat is on scene at 90 + 30 + 30 = 150, within the 3 h target
+    assert incident_rows(log)[0].at["on_scene"] == 150.0
+    assert not [e for e in log.events if e[1] in ("requested", "message_sent")]
+
+
+def test_priority_holds_across_the_eocs_of_one_nation() -> None:
+    def two_eocs(data: dict[str, Any]) -> None:
+        data["nations"][0]["eocs"].append(
+            {"id": "sanamxay_eoc", "name": "Sanamxay district", "place": "sanamxay"}
+        )
+        data["needs"].append(
+            {
+                "id": "welfare",
+                "name": "Welfare check",
+                "target": "1d",
+                "priority": 5,
+                "detection": "0min",
+            }
+        )
+        data["unit_types"][0]["capabilities"] = ["rescue", "welfare"]
+        data["places"][0]["water_access"] = True
+        data["injects"] = [
+            {"type": "unit_breakdown", "at": "0min", "unit": "la-boat", "for": "2h"},
+            {"type": "incident", "at": "20min", "place": "sanamxay", "need": "rescue", "people": 8},
+            {"type": "incident", "at": "1h", "place": "attapeu", "need": "welfare", "people": 1},
+        ]
+
+    log = simulate(load_with("tiny.toml", two_eocs))
+    rows = {r.info.need: r for r in incident_rows(log)}
+    # the rescue (priority 1, Sanamxay's EOC) is reported at 50, the welfare check
+    # (priority 5, Attapeu's EOC) at 70; when the boat is repaired at 120 it takes the rescue
+    assert rows["rescue"].at["dispatched"] == 120.0
+    assert rows["welfare"].at["dispatched"] > rows["rescue"].at["resolved"] - 1
+
+
+def test_unit_turns_away_from_a_closed_crossing_to_another() -> None:
+    def second_crossing(data: dict[str, Any]) -> None:
+        data["crossings"][0]["hours"] = "24h"
+        data["places"] += [
+            {
+                "id": "khemmarat",
+                "name": "Khemmarat post",
+                "nation": "TH",
+                "kind": "border_post",
+                "lat": 15.1,
+                "lon": 105.4,
+            },
+            {
+                "id": "ban_phao",
+                "name": "Ban Phao post",
+                "nation": "LA",
+                "kind": "border_post",
+                "lat": 15.08,
+                "lon": 105.45,
+            },
+        ]
+        data["roads"] += [
+            {"from": "chong_mek", "to": "khemmarat", "km": 20, "class": "rural"},
+            {"from": "ban_phao", "to": "ban_hat", "km": 40, "class": "rural"},
+        ]
+        data["crossings"].append(
+            {
+                "id": "khemmarat_ban_phao",
+                "name": "Khemmarat - Ban Phao",
+                "posts": ["khemmarat", "ban_phao"],
+                "processing": "30min",
+            }
+        )
+        data["injects"].append(
+            {"type": "crossing_closed", "at": "9h", "crossing": "chong_mek_vang_tao"}
+        )
+
+    log = simulate(load_with("tiny_border.toml", second_crossing))
+    # the boat leaves at 510 for Chong Mek (570), finds it closed since 540, drives 20 km of
+    # rural road to Khemmarat (30 min), crosses (30 min) and drives 40 km: on scene 690
+    crossed = [d for _, e, _, u, d in log.events if u == "th-boat" and e == "border_cleared"]
+    assert crossed[0] == "khemmarat_ban_phao"
+    assert incident_rows(log)[0].at["on_scene"] == 690.0
+
+
+def test_unit_with_no_way_home_stays_ready_where_it_is() -> None:
+    def cut_off(data: dict[str, Any]) -> None:
+        data["injects"] += [
+            {"type": "road_closed", "at": "4h", "road": "attapeu--sanamxay"},
+            {"type": "incident", "at": "6h", "place": "sanamxay", "need": "rescue", "people": 4},
+        ]
+
+    log = simulate(load_with("tiny.toml", cut_off))
+    second = incident_rows(log)[1]
+    # released at Sanamxay at 300 with the road closed since 240: it stays, and takes the
+    # next Sanamxay incident (reported at 390) on the spot, without mobilising
+    assert second.at["dispatched"] == 390.0 and second.at["on_scene"] == 390.0
+    assert not [e for e in log.events if e[1] == "no_route"]
+
+
+def test_a_timed_reopening_does_not_undo_a_later_closure() -> None:
+    def closures(data: dict[str, Any]) -> None:
+        data["injects"] = [
+            {"type": "road_closed", "at": "0min", "road": "attapeu--sanamxay", "for": "30min"},
+            {"type": "road_closed", "at": "10min", "road": "attapeu--sanamxay"},
+        ]
+
+    log = simulate(load_with("tiny.toml", closures))
+    assert [e[1] for e in log.events if e[1].startswith("road")] == ["road_closed", "road_closed"]
+
+
+def test_crossing_hours_are_local_whatever_offset_the_start_has() -> None:
+    def utc_start(data: dict[str, Any]) -> None:
+        data["scenario"]["start"] = "2018-07-23T01:00:00Z"  # 08:00 in UTC+7
+
+    assert (
+        incident_rows(simulate(load_with("tiny_border.toml", utc_start)))[0].at["border_cleared"]
+        == 1530.0
+    )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sim import log
-from sim.log import IncidentInfo, RunLog
+from sim.log import JOINT, IncidentInfo, RunLog
 
 STAGE_TIMES = (
     "occurred",
@@ -84,6 +84,11 @@ class IncidentRow:
     def foreign_help(self) -> bool:
         return any(n != self.info.nation for n in self.unit_nations)
 
+    @property
+    def integration_min(self) -> float:
+        """Integrated − on scene, for a foreign first unit (NaN otherwise)."""
+        return self.at["integrated"] - self.at["on_scene"]
+
 
 def incident_rows(run: RunLog) -> list[IncidentRow]:
     """Stage times and the response-time split of every incident of a run."""
@@ -133,7 +138,7 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
         if row.served:
             _split(
                 row,
-                foreign=unit_nation[unit] != row.info.nation,
+                foreign=unit_nation[unit] not in (row.info.nation, JOINT),
                 border=border_min.get((incident, unit), 0.0),
             )
     return rows

@@ -41,7 +41,14 @@ def _group(rows: list[IncidentRow]) -> dict[str, Any]:
             part: round(float(np.mean([r.parts[part] for r in served])), 2) if served else None
             for part in COMPONENTS
         },
+        "integration_mean_min": _mean(r.integration_min for r in served),
     }
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    """Mean of the values that are numbers, None when there are none."""
+    data = [v for v in values if not math.isnan(v)]
+    return round(float(np.mean(data)), 2) if data else None
 
 
 def _by(rows: list[IncidentRow], key: str) -> dict[str, Any]:
@@ -79,14 +86,20 @@ def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
 
 
 def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
-    """Who asked whom, how long approval took, and whose units served in which nation."""
+    """Who asked whom, how long requests and approvals took, and whose units served where."""
+    reported = {r.info.id: r.at["reported"] for r in rows}
     requested: dict[int, float] = {}
-    asks: dict[str, list[float]] = defaultdict(list)
+    pairs: dict[str, dict[str, list[float]]] = defaultdict(
+        lambda: {"request": [], "approval": [], "refused": []}
+    )
     for t, event, incident, _, detail in run.events:
         if event == log.REQUESTED:
             requested[incident] = t
+            pairs[detail]["request"].append(t - reported[incident])
         elif event == log.APPROVED:
-            asks[detail].append(t - requested[incident])
+            pairs[detail]["approval"].append(t - requested[incident])
+        elif event == log.REFUSED:
+            pairs[detail]["refused"].append(t - requested[incident])
     helped: Counter[str] = Counter()
     for row in rows:
         for nation in set(row.unit_nations):
@@ -94,11 +107,59 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
                 helped[f"{nation}>{row.info.nation}"] += 1
     return {
         "requests": {
-            pair: {"count": len(v), "approval_mean_min": round(float(np.mean(v)), 1)}
-            for pair, v in sorted(asks.items())
+            pair: {
+                "requested": len(v["request"]),
+                "approved": len(v["approval"]),
+                "refused": len(v["refused"]),
+                "request_mean_min": _mean(v["request"]),
+                "approval_mean_min": _mean(v["approval"]),
+            }
+            for pair, v in sorted(pairs.items())
         },
-        "requested_without_approval_yet": len(requested) - sum(len(v) for v in asks.values()),
         "helped": dict(sorted(helped.items())),
+    }
+
+
+def communications(run: RunLog) -> dict[str, Any]:
+    """Messages by purpose and route: how many, how many lost, how long to be read."""
+    sent: dict[tuple[int, str], list[float]] = defaultdict(list)
+    interpreted: dict[str, list[float]] = defaultdict(list)
+    routes: dict[str, dict[str, Any]] = defaultdict(lambda: {"sent": 0, "lost": 0, "times": []})
+    for t, event, incident, _, detail in run.events:
+        if event == log.MESSAGE_SENT:
+            sent[(incident, detail)].append(t)
+            routes[detail]["sent"] += 1
+        elif event == log.MESSAGE_LOST:
+            routes[detail]["lost"] += 1
+        elif event == log.MESSAGE_INTERPRETED:
+            interpreted[detail].append(t)
+        elif event == log.MESSAGE_DELIVERED:
+            routes[detail]["times"].append(t - sent[(incident, detail)].pop(0))
+    channel_down = sum(1 for e in run.events if e[1] == log.CHANNEL_DOWN)
+    return {
+        "messages": {
+            route: {
+                "sent": r["sent"],
+                "lost": r["lost"],
+                "delivered": len(r["times"]),
+                "interpreted": len(interpreted[route]),
+                "delivery_mean_min": _mean(r["times"]),
+            }
+            for route, r in sorted(routes.items())
+        },
+        "outages": channel_down,
+    }
+
+
+def evacuations(run: RunLog) -> dict[str, Any]:
+    """Warnings that did not cross the border, village orders, and the people they spared."""
+    orders = [e for e in run.events if e[1] == log.EVACUATION_ORDERED]
+    spared = [e for e in run.events if e[1] in (log.EVACUATED, log.AVERTED)]
+    return {
+        "warnings_not_shared": sum(1 for e in run.events if e[1] == log.WARNING_NOT_SHARED),
+        "orders": len(orders),
+        "people_left_before_the_water": sum(int(e[4].rsplit(" ", 1)[1]) for e in spared),
+        "incidents_averted": sum(1 for e in spared if e[1] == log.AVERTED),
     }
 
 
@@ -119,6 +180,8 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "by_nation": _by(rows, "nation"),
         "by_need": _by(rows, "need"),
         "cross_border": cross_border(run, rows),
+        "communications": communications(run),
+        "evacuations": evacuations(run),
         "utilisation": {
             "mean": round(float(np.mean([u["utilisation"] for u in units])), 4) if units else None,
             "by_type": {t: round(float(np.mean(v)), 4) for t, v in sorted(by_type.items())},

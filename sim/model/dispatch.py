@@ -58,9 +58,9 @@ class Eoc:
         self.id = spec.id
         self.place = spec.place
         self.nation = nation
-        self.queue: list[Incident] = []
-        self.allowed_types: dict[int, frozenset[str]] = {}
-        """For a neighbour's incident: the unit types this EOC may send (all when absent)."""
+        self.queue = sim.queues[nation]
+        self.allowed_types: dict[int, frozenset[str]] = sim.allowed_types[nation]
+        """For a neighbour's incident: the unit types this nation may send (all when absent)."""
         self.interpreters = simpy.Resource(
             sim.env, capacity=sim.scenario.coordination.language.interpreters
         )
@@ -88,14 +88,14 @@ class Eoc:
         return min(arrivals, default=None)
 
     def receive(self, incident: Incident) -> None:
-        """Take a report of an incident in this EOC's area."""
+        """Take a report of an incident in this EOC's area (judged before any unit is sent)."""
+        arrival = self.best_arrival(incident)
         self.accept(incident)
         if self.sim.scenario.coordination.joint_centre.enabled:
-            self.sim.env.process(forward_to_joint_centre(self.sim, self, incident))
+            self.sim.env.process(forward_to_joint_centre(self.sim, self, incident, arrival))
             return
         if incident.help_requested:
             return
-        arrival = self.best_arrival(incident)
         if arrival is None or arrival > incident.target_at:
             neighbour = self.sim.best_neighbour(self.nation, incident)
             if neighbour is not None:
@@ -110,10 +110,12 @@ class Eoc:
         self.dispatch()
 
     def dispatch(self) -> None:
-        """Assign available units to queued incidents (see the module docstring)."""
-        self.queue = [i for i in self.queue if i.remaining > 0]
+        """Assign available units to the nation's queued incidents (see the module docstring)."""
+        self.queue[:] = [i for i in self.queue if i.remaining > 0]
+        if not self.queue:
+            return
         free = [u for u in self.units if u.task is None and u.down_until <= self.sim.env.now]
-        if not self.queue or not free:
+        if not free:
             return
         order = sorted(self.queue, key=lambda i: (i.priority, i.reported_at, i.id))
         for first_response in (True, False):
@@ -165,13 +167,15 @@ def request_assistance(
 
 
 def forward_to_joint_centre(
-    sim: Simulation, eoc: Eoc, incident: Incident
+    sim: Simulation, eoc: Eoc, incident: Incident, own: float | None
 ) -> Generator[Any, Any, None]:
-    """Report to the joint centre, which asks another nation if its unit would come first."""
+    """Report to the joint centre, which asks another nation if its unit would come first.
+
+    ``own`` is the best arrival the reporting nation could offer when the report came in.
+    """
     yield from sim.comms.send(eoc.nation, JOINT_CENTRE, None, "report", incident.id)
     if incident.help_requested or incident.remaining <= 0:
         return
-    own = eoc.best_arrival(incident)
     best: tuple[float, str, Eoc] | None = None
     for helper in sim.eocs:
         if helper.nation == eoc.nation:

@@ -9,15 +9,11 @@ import simpy
 
 from sim.scenario.schema import Need, Place, UnitType
 
-JOINT = "JOINT"
-"""The nation of a joint disaster response team's units: any EOC may task them."""
-
 
 class UnitState(Enum):
     """What a unit is doing, as dispatch sees it."""
 
     IDLE = "idle"
-    TASKED = "tasked"
     RETURNING = "returning"
 
 

@@ -65,15 +65,11 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
         case schema.IncidentInject():
             sim.raise_incident(inj.place, inj.need, inj.people, inj.priority, f"inject {index}")
         case schema.RoadClosedInject():
-            sim.set_road(inj.road, closed=True)
-            if inj.for_ is not None:
-                sim.later(inj.for_, lambda: sim.set_road(inj.road, closed=False))
+            sim.close_for(inj.road, inj.for_, crossing=False)
         case schema.RoadReopenedInject():
             sim.set_road(inj.road, closed=False)
         case schema.CrossingClosedInject():
-            sim.set_crossing(inj.crossing, closed=True)
-            if inj.for_ is not None:
-                sim.later(inj.for_, lambda: sim.set_crossing(inj.crossing, closed=False))
+            sim.close_for(inj.crossing, inj.for_, crossing=True)
         case schema.CrossingReopenedInject():
             sim.set_crossing(inj.crossing, closed=False)
         case schema.UnitBreakdownInject():

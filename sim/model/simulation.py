@@ -9,17 +9,17 @@ from typing import Any
 import simpy
 
 from sim import log
-from sim.log import IncidentInfo, RunLog, UnitInfo
+from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
 from sim.model.dispatch import Eoc, estimated_arrival
-from sim.model.entities import JOINT, Incident, Unit
+from sim.model.entities import Incident, Unit
 from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
 from sim.model.random import streams
 from sim.model.units import unit_life
 from sim.scenario.schema import Nation, Scenario
-from sim.world import Clock, Geography, great_circle_km
+from sim.world import Clock, Geography
 
 
 class Simulation:
@@ -39,7 +39,13 @@ class Simulation:
         )
         self.nations: dict[str, Nation] = {n.code: n for n in scenario.nations}
         self.needs = {n.id: n for n in scenario.needs}
+        self.queues: dict[str, list[Incident]] = {n.code: [] for n in scenario.nations}
+        self.allowed_types: dict[str, dict[int, frozenset[str]]] = {n: {} for n in self.queues}
+        """Open incidents each nation's EOCs dispatch to, shared so priority holds nationwide."""
         self.eocs = [Eoc(self, spec, n.code) for n in scenario.nations for spec in n.eocs]
+        self.dispatcher = {
+            n.code: next(e for e in self.eocs if e.nation == n.code) for n in scenario.nations
+        }
         self.crossings = {c.id: BorderCrossing(self, c) for c in scenario.crossings}
         self.comms = Comms(self)
         types = {t.id: t for t in scenario.unit_types}
@@ -59,6 +65,7 @@ class Simulation:
         self.grounded_until: dict[str, float] = {}
         self._eoc_of_place: dict[str, Eoc] = {}
         self._watcher: dict[str, str | None] = {}
+        self._closures: dict[str, int] = {}
         self.incidents: list[Incident] = []
         self.log = RunLog(
             scenario=scenario.scenario.name,
@@ -162,7 +169,7 @@ class Simulation:
         if place not in self._watcher:
             here = self.geography.places[place]
             posts = [
-                (self._km(p.id, place), p.nation)
+                (self.geography.distance_km(p.id, place), p.nation)
                 for p in self.geography.places.values()
                 if p.kind == "border_post" and p.nation != here.nation
             ]
@@ -177,7 +184,9 @@ class Simulation:
         if place not in self._eoc_of_place:
             where = self.geography.places[place]
             own = [e for e in self.eocs if e.nation == where.nation]
-            self._eoc_of_place[place] = min(own, key=lambda e: self._km(e.place, place))
+            self._eoc_of_place[place] = min(
+                own, key=lambda e: self.geography.distance_km(e.place, place)
+            )
         return self._eoc_of_place[place]
 
     def best_neighbour(self, nation: str, incident: Incident) -> Eoc | None:
@@ -189,7 +198,9 @@ class Simulation:
             eocs = [e for e in self.eocs if e.nation == code]
             arrival = eocs[0].best_arrival(incident, national_only=True)
             if arrival is not None and (best is None or (arrival, rank) < best[:2]):
-                eoc = min(eocs, key=lambda e: self._km(e.place, incident.place.id))
+                eoc = min(
+                    eocs, key=lambda e: self.geography.distance_km(e.place, incident.place.id)
+                )
                 best = (arrival, rank, eoc)
         return None if best is None else best[2]
 
@@ -202,10 +213,10 @@ class Simulation:
             unit.wake.succeed()
 
     def unit_available(self, unit: Unit) -> None:
-        """A unit finished a task or came back: let the EOCs that may task it use it."""
-        for eoc in self.eocs:
-            if unit.task is None and unit.nation in (eoc.nation, JOINT):
-                eoc.dispatch()
+        """A unit finished a task or came back: let the nations that may task it use it."""
+        for nation in self.nations if unit.nation == JOINT else [unit.nation]:
+            if unit.task is None:
+                self.dispatcher[nation].dispatch()
 
     def unit_repaired(self, unit: Unit) -> None:
         """A broken-down unit is back in service."""
@@ -230,12 +241,25 @@ class Simulation:
                 return t
             t = ready
 
-    def travel_estimate(self, unit: Unit, origin: str, destination: str) -> float:
-        """Planned travel minutes between two places for this unit (inf if no open road)."""
+    def travel_estimate(self, unit: Unit, origin: str, destination: str) -> float | None:
+        """Planned travel minutes between two places for this unit (None if no open road)."""
         if unit.type.mode == "air":
-            return self._km(origin, destination) / unit.type.speed_kmh * 60
+            return self.geography.distance_km(origin, destination) / unit.type.speed_kmh * 60
         route = self.geography.route(origin, destination, unit.type.speed_kmh)
-        return float("inf") if route is None else route.estimate_min
+        return None if route is None else route.estimate_min
+
+    def close_for(self, key: str, duration_min: float | None, *, crossing: bool) -> None:
+        """Close a road or crossing; reopen it after ``duration_min`` unless closed again since."""
+        setter = self.set_crossing if crossing else self.set_road
+        setter(key, closed=True)
+        serial = self._closures[key] = self._closures.get(key, 0) + 1
+        if duration_min is not None:
+
+            def reopen() -> None:
+                if self._closures[key] == serial:
+                    setter(key, closed=False)
+
+            self.later(duration_min, reopen)
 
     def set_road(self, road: str, *, closed: bool) -> None:
         """Close or reopen a road to new routes."""
@@ -260,7 +284,7 @@ class Simulation:
 
     def _redispatch(self) -> None:
         """A way reopened: incidents that no unit could reach may be reachable now."""
-        for eoc in self.eocs:
+        for eoc in self.dispatcher.values():
             eoc.dispatch()
 
     def later(self, delay_min: float, action: Callable[[], None]) -> None:
@@ -271,10 +295,6 @@ class Simulation:
             action()
 
         self.env.process(wait())
-
-    def _km(self, a: str, b: str) -> float:
-        pa, pb = self.geography.places[a], self.geography.places[b]
-        return great_circle_km(pa.lat, pa.lon, pb.lat, pb.lon)
 
     def _background(self, planned: list[Any]) -> Generator[Any, Any, None]:
         for item in planned:

@@ -6,7 +6,8 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from sim import log
-from sim.model.entities import JOINT, Incident, Unit, UnitState
+from sim.log import JOINT
+from sim.model.entities import Incident, Unit, UnitState
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
@@ -18,7 +19,10 @@ Process = Generator[Any, Any, None]
 
 
 def unit_life(sim: Simulation, unit: Unit) -> Process:
-    """The whole life of a unit: serve tasks one after another, returning to base between."""
+    """The whole life of a unit: serve tasks one after another, returning to base between.
+
+    A unit with no open way home stays where it is, ready to be tasked from there.
+    """
     env = sim.env
     while True:
         if unit.task is None:
@@ -27,14 +31,15 @@ def unit_life(sim: Simulation, unit: Unit) -> Process:
             unit.wake = None
         incident = unit.task
         assert incident is not None
-        unit.state = UnitState.TASKED
         yield from serve(sim, unit, incident)
-        unit.task, unit.state = None, UnitState.IDLE
+        unit.task = None
         sim.unit_available(unit)
         if unit.task is not None or unit.location == unit.base:
             continue
-        unit.state = UnitState.RETURNING
-        unit.free_at = env.now + sim.travel_estimate(unit, unit.location, unit.base)
+        way_home = sim.travel_estimate(unit, unit.location, unit.base)
+        if way_home is None:
+            continue
+        unit.state, unit.free_at = UnitState.RETURNING, env.now + way_home
         yield from travel(sim, unit, unit.base, -1)
         unit.state = UnitState.IDLE
         sim.record((env.now, log.RETURNED, -1, unit.id, unit.base))
@@ -54,7 +59,7 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     if unit.nation not in (incident.place.nation, JOINT):
         training = sim.scenario.coordination.joint_training
         delay = training.trained_integration if training.enabled else training.untrained_integration
-        yield env.timeout(delay.draw(sim.random["work"]))
+        yield env.timeout(delay.draw(sim.random["integration"]))
         record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
     trip = unit.type.trip
     while incident.remaining > 0:
@@ -73,26 +78,35 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
 
 
 def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> Process:
-    """Go from the unit's location to ``destination``: fly straight, or drive the open route."""
-    env = sim.env
+    """Go from the unit's location to ``destination``: fly straight, or drive the open route.
+
+    A road unit that finds a border crossing closed turns to another open way if there is
+    one, else waits at the crossing; with no open way at all it looks again every 30 min.
+    """
+    env, geography = sim.env, sim.geography
     yield from wait_until_usable(sim, unit)
+    speed = unit.type.speed_kmh
     if unit.type.mode == "air":
-        yield env.timeout(
-            sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60
-        )
+        yield env.timeout(geography.distance_km(unit.location, destination) / speed * 60)
         unit.location = destination
         return
-    route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
-    while route is None:
-        sim.record((env.now, log.NO_ROUTE, incident_id, unit.id, destination))
-        yield env.timeout(NO_ROUTE_RETRY_MIN)
-        route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
-    for leg in route.legs:
-        if isinstance(leg, str):
-            yield from sim.crossings[leg].pass_through(unit.id, incident_id)
+    while unit.location != destination:
+        route = geography.route(unit.location, destination, speed)
+        if route is None:
+            sim.record((env.now, log.NO_ROUTE, incident_id, unit.id, destination))
+            yield env.timeout(NO_ROUTE_RETRY_MIN)
+            continue
+        for leg in route.legs:
+            if isinstance(leg, float):
+                yield env.timeout(leg)
+                continue
+            crossing = sim.crossings[leg.crossing]
+            if crossing.closed and geography.route(leg.entry, destination, speed) is not None:
+                unit.location = leg.entry  # turn away from the closed crossing
+                break
+            yield from crossing.pass_through(unit.id, incident_id)
         else:
-            yield env.timeout(leg)
-    unit.location = destination
+            unit.location = destination
 
 
 def wait_until_usable(sim: Simulation, unit: Unit) -> Process:

@@ -121,18 +121,33 @@ def render_report(
                 "name": nation_names.get(key, key),
                 "cells": [_minutes(g["stages_mean_min"][c]) for c in COMPONENTS],
                 "total": _minutes(g["response_min"]["mean"]),
+                "integration": _minutes(g["integration_mean_min"]),
             }
             for key, g in stage_groups.items()
             if g["response_min"]["count"]
         ],
         "cross_border": {
-            "requests": {
-                pair: {"count": r["count"], "approval": _minutes(r["approval_mean_min"])}
+            "requests": [
+                {
+                    "pair": pair.replace(">", " › "),
+                    "requested": r["requested"],
+                    "approved": r["approved"],
+                    "refused": r["refused"],
+                    "request": _minutes(r["request_mean_min"]),
+                    "approval": _minutes(r["approval_mean_min"]),
+                }
                 for pair, r in summary["cross_border"]["requests"].items()
+            ],
+            "helped": {
+                pair.replace(">", " › "): n for pair, n in summary["cross_border"]["helped"].items()
             },
-            "helped": summary["cross_border"]["helped"],
-            "pending": summary["cross_border"]["requested_without_approval_yet"],
         },
+        "messages": [
+            {**m, "route": route, "delivery": _minutes(m["delivery_mean_min"])}
+            for route, m in summary["communications"]["messages"].items()
+        ],
+        "outages": summary["communications"]["outages"],
+        "evacuations": summary["evacuations"],
         "units": [
             {
                 **u,

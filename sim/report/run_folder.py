@@ -6,6 +6,7 @@ import hashlib
 import json
 import platform
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -33,9 +34,14 @@ def _json(data: Any) -> bytes:
 
 
 def manifest(
-    scenario_path: str, scenario_sha256: str, seed: int, replication: int, command: list[str]
+    scenario_path: str,
+    scenario_sha256: str,
+    seed: int,
+    replication: int,
+    command: list[str],
+    overrides: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Where a run came from: scenario checksum, seed, command, versions."""
+    """Where a run came from: scenario checksum, what-if overrides, seed, command, versions."""
     packages = {}
     for name in DEPENDENCIES:
         try:
@@ -46,6 +52,7 @@ def manifest(
         "borderdrill": version(),
         "scenario_file": scenario_path,
         "scenario_sha256": scenario_sha256,
+        "overrides": list(overrides),
         "seed": seed,
         "replication": replication,
         "command": command,

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import quantities, schema
 from sim.scenario.checks import check_references
-from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
+from sim.scenario.overrides import OverrideError, apply_overrides
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,20 @@ class ScenarioFile:
     path: Path
     sha256: str
     warnings: list[Problem] = field(default_factory=list)
+    overrides: tuple[str, ...] = ()
+    """``path=value`` what-ifs applied on top of the file."""
 
 
-def load_scenario(path: str | Path) -> schema.Scenario:
-    """Read and validate a scenario file.
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> schema.Scenario:
+    """Read and validate a scenario file, with optional ``path=value`` overrides.
 
     Raises:
         ScenarioError: the file is unreadable, not TOML, or not a valid scenario.
     """
-    return read_scenario(path).scenario
+    return read_scenario(path, overrides).scenario
 
 
-def read_scenario(path: str | Path) -> ScenarioFile:
+def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> ScenarioFile:
     """Read and validate a scenario file, keeping its checksum and the warnings found."""
     path = Path(path)
     try:
@@ -55,12 +58,14 @@ def read_scenario(path: str | Path) -> ScenarioFile:
         raise ScenarioError(
             path, [Problem("", "the file is not UTF-8 text", "save it as UTF-8")]
         ) from None
-    scenario, warnings = parse_scenario(text, path)
-    return ScenarioFile(scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings)
+    scenario, warnings = parse_scenario(text, path, overrides)
+    return ScenarioFile(
+        scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings, tuple(overrides)
+    )
 
 
 def parse_scenario(
-    text: str, file: str | Path = "<scenario>"
+    text: str, file: str | Path = "<scenario>", overrides: Sequence[str] = ()
 ) -> tuple[schema.Scenario, list[Problem]]:
     """Validate a scenario given as TOML text; returns it and its warnings.
 
@@ -78,7 +83,29 @@ def parse_scenario(
             file,
             [Problem("", f"not valid TOML: {what}", "correct the TOML syntax at that line", line)],
         ) from None
-    return validate_scenario(data, file, text)
+    if not overrides:
+        return validate_scenario(data, file, text)
+    try:
+        data = apply_overrides(data, overrides)
+    except OverrideError as exc:
+        problem = exc.problem
+        raise ScenarioError(
+            file, [Problem(problem.path, f"{problem.message} (--set)", problem.hint)]
+        ) from None
+    set_paths = [o.partition("=")[0].strip() for o in overrides]
+    try:
+        return validate_scenario(data, file, text)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            file, [_from_command_line(p, set_paths) for p in exc.problems]
+        ) from None
+
+
+def _from_command_line(problem: Problem, set_paths: list[str]) -> Problem:
+    """A problem in a value given with --set: say so, and point at no line of the file."""
+    if not any(problem.path == p or problem.path.startswith((p + ".", p + "[")) for p in set_paths):
+        return problem
+    return Problem(problem.path, f"{problem.message} (set with --set)", problem.hint)
 
 
 def validate_scenario(
@@ -124,14 +151,6 @@ def _split_path(path: str) -> list[str | int]:
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
         parts.append(int(index) if index else name)
     return parts
-
-
-def format_path(parts: Sequence[str | int]) -> str:
-    """Render a field path the way the documentation writes it: ``units[3].base``."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def _present_path(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -174,11 +175,11 @@ class LogNormal(_Dist):
             )
         return self
 
-    @property
+    @cached_property
     def sigma(self) -> float:
         return math.log(self.p90 / self.median) / Z90
 
-    @property
+    @cached_property
     def mean(self) -> float:
         return self.median * math.exp(self.sigma**2 / 2)
 

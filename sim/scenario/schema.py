@@ -66,12 +66,13 @@ def _local_datetime(value: Any) -> Any:
                 f"'{value}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00"
             ) from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
+        return value.astimezone(LOCAL_TIME) if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
     raise ValueError(f"{value!r} is not a date and time; write e.g. 2018-07-23T20:00:00+07:00")
 
 
 LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime)]
-"""A wall-clock instant; without an offset it is read as UTC+7 (all three nations)."""
+"""A wall-clock instant in UTC+7 (all three nations): one without an offset is read as
+UTC+7, one with another offset is converted."""
 
 
 def _offset(value: Any) -> Any:

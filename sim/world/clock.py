@@ -56,10 +56,6 @@ class Clock:
                 return max(t, rise)
         return t  # beyond the scenario: no constraint
 
-    def is_daylight(self, t: float) -> bool:
-        """Whether the sun is up at simulation time t."""
-        return self.next_daylight(t) == t
-
     def _daylight_of(self, day: int) -> tuple[float, float]:
         """Sunrise and sunset of a scenario day, in simulation minutes."""
         date = (self.start + timedelta(days=day)).date()

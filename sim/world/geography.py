@@ -12,15 +12,25 @@ import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import networkx as nx
 
-from sim.scenario.schema import ROAD_CLASS_DETOUR, Scenario
+from sim.scenario.schema import ROAD_CLASS_DETOUR, Crossing, Place, Road, Scenario
 
 EARTH_RADIUS_KM = 6371.0
 
-Leg = float | str
-"""Driving minutes (float) or a border crossing to pass (its id)."""
+
+class CrossingLeg(NamedTuple):
+    """A border crossing on a route: its id, the post a unit arrives at and the one it leaves by."""
+
+    crossing: str
+    entry: str
+    exit: str
+
+
+Leg = float | CrossingLeg
+"""Driving minutes, or a border crossing to pass."""
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -36,8 +46,6 @@ class Route:
     """The fastest open way between two places for one speed, at the time it was asked."""
 
     legs: tuple[Leg, ...]
-    drive_min: float
-    crossings: tuple[str, ...]
     estimate_min: float
     """Driving plus the mean processing at each crossing: what dispatch plans with."""
 
@@ -45,11 +53,13 @@ class Route:
 class RoadNetwork:
     """The roads and crossings of a scenario and the routes found over them (shared by runs)."""
 
-    def __init__(self, scenario: Scenario) -> None:
-        self.places = {p.id: p for p in scenario.places}
+    def __init__(
+        self, places: tuple[Place, ...], roads: tuple[Road, ...], crossings: tuple[Crossing, ...]
+    ) -> None:
+        self.places = {p.id: p for p in places}
         self.graph = nx.MultiGraph()
         self.graph.add_nodes_from(self.places)
-        for road in scenario.roads:
+        for road in roads:
             a, b = self.places[road.from_], self.places[road.to]
             km = (
                 road.km
@@ -64,7 +74,7 @@ class RoadNetwork:
                 crossing=None,
             )
         self.crossing_mean_min: dict[str, float] = {}
-        for crossing in scenario.crossings:
+        for crossing in crossings:
             post_a, post_b = crossing.posts
             self.graph.add_edge(
                 post_a, post_b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id
@@ -74,10 +84,9 @@ class RoadNetwork:
         self._km: dict[tuple[str, str], float] = {}
 
     @staticmethod
-    @lru_cache(maxsize=16)
     def of(scenario: Scenario) -> RoadNetwork:
-        """The network of a scenario, built once however many runs use it."""
-        return RoadNetwork(scenario)
+        """The network of a scenario, built once however many runs and variants use it."""
+        return _network(scenario.places, scenario.roads, scenario.crossings)
 
     def distance_km(self, origin: str, destination: str) -> float:
         """Straight-line distance between two places (how aircraft fly)."""
@@ -121,7 +130,7 @@ class RoadNetwork:
         self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
     ) -> Route | None:
         if origin == destination:
-            return Route((), 0.0, (), 0.0)
+            return Route((), 0.0)
 
         def weight(u: str, v: str, _: object) -> float | None:
             best = self._best_edge(u, v, speed_kmh, closed)
@@ -132,23 +141,26 @@ class RoadNetwork:
         except nx.NetworkXNoPath:
             return None
         legs: list[Leg] = []
-        crossings: list[str] = []
-        drive = estimate = 0.0
+        estimate = 0.0
         for u, v in itertools.pairwise(nodes):
             edge = self._best_edge(u, v, speed_kmh, closed)
             assert edge is not None
             key, minutes = edge
             estimate += minutes
             if self.graph.edges[u, v, key]["crossing"]:
-                legs.append(key)
-                crossings.append(key)
+                legs.append(CrossingLeg(key, u, v))
+            elif legs and isinstance(legs[-1], float):
+                legs[-1] += minutes
             else:
-                drive += minutes
-                if legs and isinstance(legs[-1], float):
-                    legs[-1] += minutes
-                else:
-                    legs.append(minutes)
-        return Route(tuple(legs), drive, tuple(crossings), estimate)
+                legs.append(minutes)
+        return Route(tuple(legs), estimate)
+
+
+@lru_cache(maxsize=16)
+def _network(
+    places: tuple[Place, ...], roads: tuple[Road, ...], crossings: tuple[Crossing, ...]
+) -> RoadNetwork:
+    return RoadNetwork(places, roads, crossings)
 
 
 class Geography:
