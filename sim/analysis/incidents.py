@@ -82,7 +82,8 @@ class IncidentRow:
 
     @property
     def foreign_help(self) -> bool:
-        return any(n != self.info.nation for n in self.unit_nations)
+        """Whether a unit of another nation was sent (a joint team is not another nation)."""
+        return any(n not in (self.info.nation, JOINT) for n in self.unit_nations)
 
     @property
     def integration_min(self) -> float:
