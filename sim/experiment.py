@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -24,10 +25,13 @@ class RunResult:
     summary: dict[str, Any]
 
 
-def default_folder(scenario_path: Path, seed: int) -> Path:
-    """reports/<scenario file name>-seed<seed>."""
+def default_folder(scenario_path: Path, seed: int, overrides: Sequence[str] = ()) -> Path:
+    """reports/<scenario file name>-seed<seed>, plus a tag of the what-ifs when there are any."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", scenario_path.stem)
-    return DEFAULT_OUTPUT_ROOT / f"{stem}-seed{seed}"
+    tag = ""
+    if overrides:
+        tag = "-whatif-" + hashlib.sha256("\n".join(overrides).encode()).hexdigest()[:8]
+    return DEFAULT_OUTPUT_ROOT / f"{stem}-seed{seed}{tag}"
 
 
 def run_scenario(
@@ -48,7 +52,7 @@ def run_scenario(
     source = read_scenario(path, overrides)
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
-    folder = Path(out) if out is not None else default_folder(source.path, seed)
+    folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     if folder.exists() and not force:
         raise OutputExistsError(folder)
     run = simulate(scenario, seed=seed)

@@ -112,3 +112,51 @@ def test_python_dash_m_entry_point_exists() -> None:
     import importlib.util
 
     assert importlib.util.find_spec("sim.__main__") is not None
+
+
+def test_set_makes_a_what_if_recorded_in_the_manifest(tmp_path: Path) -> None:
+    border = str(HERE / "tiny_border.toml")
+    base = CliRunner().invoke(main, ["run", border, "-o", str(tmp_path / "base")])
+    what_if = CliRunner().invoke(
+        main,
+        [
+            "run",
+            border,
+            "-o",
+            str(tmp_path / "preauth"),
+            "--set",
+            "coordination.mutual_assistance.pre_authorized=true",
+        ],
+    )
+    assert base.exit_code == 0 and what_if.exit_code == 0, what_if.output
+    assert "median 1d 1h 30min" in base.output  # waits for approval and the crossing's morning
+    assert "median 6h 00min" in what_if.output  # pre-authorised: crosses the same afternoon
+    manifest = json.loads((tmp_path / "preauth" / "manifest.json").read_text())
+    assert manifest["overrides"] == ["coordination.mutual_assistance.pre_authorized=true"]
+    resolved = json.loads((tmp_path / "preauth" / "scenario.resolved.json").read_text())
+    assert resolved["coordination"]["mutual_assistance"]["pre_authorized"] is True
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("coordination.mutual_assistance.pre_authorised=true", "did you mean 'pre_authorized'"),
+        ("units[7].count=2", "there is no item 7"),
+        ("units[0].count=two", "units[0].count"),
+        ("coordination.language", "path=value"),
+    ],
+)
+def test_bad_set_is_exit_2_naming_the_path(tmp_path: Path, override: str, expected: str) -> None:
+    result = CliRunner().invoke(main, ["run", TINY, "-o", str(tmp_path / "o"), "--set", override])
+    assert result.exit_code == 2
+    assert expected in result.output and "--set" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_what_if_runs_get_their_own_default_folder() -> None:
+    from sim.experiment import default_folder
+
+    plain = default_folder(Path("s.toml"), 1)
+    what_if = default_folder(Path("s.toml"), 1, ["coordination.language.enabled=true"])
+    assert plain.name == "s-seed1" and what_if.name.startswith("s-seed1-whatif-")
