@@ -66,7 +66,7 @@ def run(
             --set coordination.mutual_assistance.pre_authorized=true
     """
     from sim.experiment import run_scenario
-    from sim.report import OutputExistsError
+    from sim.report import OutputError
 
     try:
         result = run_scenario(
@@ -74,7 +74,7 @@ def run(
         )
     except ScenarioError as exc:
         _fail(str(exc))
-    except OutputExistsError as exc:
+    except OutputError as exc:
         _fail(str(exc))
     overall = result.summary["overall"]
     response = overall["response_min"]

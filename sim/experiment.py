@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model import simulate
-from sim.report import OutputExistsError, manifest, run_files, write_folder
+from sim.report import check_replaceable, manifest, run_files, write_folder
 from sim.scenario import read_scenario
 
 DEFAULT_OUTPUT_ROOT = Path("reports")
@@ -47,14 +47,13 @@ def run_scenario(
 
     Raises:
         ScenarioError: the scenario file is not valid.
-        OutputExistsError: the folder exists and ``force`` is false.
+        OutputError: the folder exists and may not be replaced, or cannot be written.
     """
     source = read_scenario(path, overrides)
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
-    if folder.exists() and not force:
-        raise OutputExistsError(folder)
+    check_replaceable(folder.resolve(), force=force)
     run = simulate(scenario, seed=seed)
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides

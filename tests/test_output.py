@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from sim.report import OutputExistsError, write_folder
+from sim.report import OutputError, OutputExistsError, write_folder
 
 
 def test_folder_appears_complete(tmp_path: Path) -> None:
@@ -24,7 +25,7 @@ def test_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         write_folder(tmp_path / "r", {"first.txt": b"1", "second.txt": b"2"})
     assert list(tmp_path.iterdir()) == []
 
@@ -32,7 +33,7 @@ def test_a_failure_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_a_failed_replacement_keeps_the_old_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_folder(tmp_path / "r", {"old.txt": b"old"})
+    write_folder(tmp_path / "r", {"old.txt": b"old", "manifest.json": b"{}"})
     original = Path.write_bytes
 
     def failing(self: Path, data: bytes) -> int:
@@ -41,15 +42,45 @@ def test_a_failed_replacement_keeps_the_old_folder(
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         write_folder(tmp_path / "r", {"new1.txt": b"1", "new2.txt": b"2"}, force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["r"]
     assert (tmp_path / "r" / "old.txt").read_bytes() == b"old"
 
 
 def test_existing_folder_needs_force(tmp_path: Path) -> None:
-    write_folder(tmp_path / "r", {"a.txt": b"a"})
+    write_folder(tmp_path / "r", {"a.txt": b"a", "manifest.json": b"{}"})
     with pytest.raises(OutputExistsError, match="--force"):
         write_folder(tmp_path / "r", {"b.txt": b"b"})
     write_folder(tmp_path / "r", {"b.txt": b"b"}, force=True)
     assert [p.name for p in (tmp_path / "r").iterdir()] == ["b.txt"]
+
+
+def test_force_replaces_only_run_folders(tmp_path: Path) -> None:
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"years of work")
+    with pytest.raises(OutputExistsError, match="not a borderdrill run folder"):
+        write_folder(mine, {"manifest.json": b"{}"}, force=True)
+    assert (mine / "thesis.docx").read_bytes() == b"years of work"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_folder(empty, {"manifest.json": b"{}"}, force=True)
+    assert (empty / "manifest.json").exists()
+
+
+def test_unwritable_places_are_output_errors(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_folder(tmp_path / "file" / "sub", {"a.txt": b"a"})
+    with pytest.raises(OutputExistsError, match="is a file"):
+        write_folder(tmp_path / "file", {"a.txt": b"a"}, force=True)
+
+
+def test_run_folder_has_the_usual_permissions(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        write_folder(tmp_path / "r", {"a.txt": b"a"})
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "r").stat().st_mode & 0o777 == 0o755

@@ -7,14 +7,22 @@ import shutil
 import tempfile
 from pathlib import Path
 
+MARKER = "manifest.json"
+"""The file that makes a folder a run folder, which --force may replace."""
 
-class OutputExistsError(Exception):
-    """The run folder exists and replacing it was not asked for."""
 
-    def __init__(self, folder: Path) -> None:
+class OutputError(Exception):
+    """The run folder cannot be written where asked; nothing was written."""
+
+
+class OutputExistsError(OutputError):
+    """The run folder exists and replacing it was not asked for, or is not allowed."""
+
+    def __init__(self, folder: Path, message: str = "") -> None:
         self.folder = folder
         super().__init__(
-            f"{folder} already exists; pass --force to replace it, or -o to choose another folder"
+            message
+            or f"{folder} already exists; pass --force to replace it, or -o to choose another folder"
         )
 
 
@@ -25,13 +33,19 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
     reader sees the old folder or the complete new one, never a part.
 
     Raises:
-        OutputExistsError: ``folder`` exists and ``force`` is false.
+        OutputExistsError: ``folder`` exists and ``force`` is false, or it is not a run folder.
+        OutputError: the folder cannot be created there.
     """
-    folder = Path(folder)
-    if folder.exists() and not force:
-        raise OutputExistsError(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    folder = Path(folder).resolve()
+    check_replaceable(folder, force=force)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write a run folder at {folder}: {exc.strerror or exc}") from None
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     try:
         for name, content in files.items():
             target = staging / name
@@ -44,6 +58,29 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
             shutil.rmtree(retired)
         else:
             staging.rename(folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write the run folder {folder}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def check_replaceable(folder: Path, *, force: bool) -> None:
+    """Refuse a folder that exists, unless forced and it is a run folder (or empty).
+
+    Raises:
+        OutputExistsError: the folder may not be replaced.
+    """
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise OutputExistsError(folder, f"{folder} is a file; choose a folder with -o")
+    if not force:
+        raise OutputExistsError(folder)
+    if not (folder / MARKER).is_file() and any(folder.iterdir()):
+        raise OutputExistsError(
+            folder,
+            f"{folder} holds files but is not a borderdrill run folder (it has no {MARKER}); "
+            "--force only replaces run folders: choose another folder with -o",
+        )
