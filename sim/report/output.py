@@ -22,7 +22,7 @@ class OutputExistsError(OutputError):
         self.folder = folder
         super().__init__(
             message
-            or f"{folder} already exists; pass --force to replace it, or -o to choose another folder"
+            or f"{folder} already exists; pass --force to replace it, or -o to choose another"
         )
 
 
