@@ -24,6 +24,7 @@ REPORTED = "reported"
 REQUESTED = "requested"
 APPROVED = "approved"
 REFUSED = "refused"
+WITHDRAWN = "withdrawn"
 RESOLVED = "resolved"
 # a unit's part in an incident
 DISPATCHED = "dispatched"

@@ -53,8 +53,14 @@ class IncidentRow:
     at: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGE_TIMES, NAN))
     parts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, NAN))
     units: list[str] = field(default_factory=list)
+    """Every unit sent, in order of dispatch."""
     unit_nations: list[str] = field(default_factory=list)
     first_unit: str = ""
+    """The first unit on scene."""
+    carried: int = 0
+    """People carried to safety by the end."""
+    due: bool = True
+    """Whether its target time had come by the end (else it cannot count as missed)."""
 
     @property
     def response_min(self) -> float:
@@ -75,10 +81,18 @@ class IncidentRow:
         return self.served and self.response_min <= self.info.target_min
 
     @property
+    def counted(self) -> bool:
+        """Whether it counts for the share within target: met, or its target time came."""
+        return self.within_target or self.due
+
+    @property
     def status(self) -> str:
+        """resolved, on scene (work going on at the end), en route, or unserved (no unit sent)."""
         if not math.isnan(self.at["resolved"]):
             return "resolved"
-        return "on scene" if self.served else "unserved"
+        if self.served:
+            return "on scene"
+        return "en route" if self.units else "unserved"
 
     @property
     def foreign_help(self) -> bool:
@@ -98,10 +112,12 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     per_unit: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
     border_min: dict[tuple[int, str], float] = defaultdict(float)
     arrived: dict[tuple[int, str], float] = {}
-    for t, event, incident, unit, _ in run.events:
+    for t, event, incident, unit, detail in run.events:
         if incident < 0:
             continue
         row = rows[incident]
+        if event == log.TRIP:
+            row.carried += int(detail)
         if not unit:
             if math.isnan(row.at.get(event, 0.0)):
                 row.at[event] = t
@@ -126,13 +142,14 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
                 first[incident] = candidate
     for row in rows:
         incident = row.info.id
+        row.due = row.at["occurred"] + row.info.target_min <= run.horizon_min
         if incident in first:
             unit = first[incident][1]
+            row.first_unit = unit
         elif row.units:
             unit = row.units[0]
         else:
             continue
-        row.first_unit = unit
         times = per_unit[(incident, unit)]
         for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
             row.at[stage] = times.get(stage, NAN)

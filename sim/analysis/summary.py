@@ -29,14 +29,22 @@ def response_stats(values: Iterable[float]) -> dict[str, float | int | None]:
 
 def _group(rows: list[IncidentRow]) -> dict[str, Any]:
     served = [r for r in rows if r.served]
+    counted = [r for r in rows if r.counted]
     return {
         "incidents": len(rows),
         "people": sum(r.info.people for r in rows),
-        "unserved": len(rows) - len(served),
+        "people_carried": sum(r.carried for r in rows),
+        "people_waiting_at_end": sum(r.info.people - r.carried for r in rows),
         "resolved": sum(r.status == "resolved" for r in rows),
+        "on_scene_at_end": sum(r.status == "on scene" for r in rows),
+        "en_route_at_end": sum(r.status == "en route" for r in rows),
+        "unserved": len(rows) - len(served),
+        "not_yet_due": len(rows) - len(counted),
         "response_min": response_stats(r.response_min for r in served),
         "response_from_report_min": response_stats(r.response_from_report_min for r in served),
-        "within_target": round(sum(r.within_target for r in rows) / len(rows), 4) if rows else None,
+        "within_target": (
+            round(sum(r.within_target for r in counted) / len(counted), 4) if counted else None
+        ),
         "stages_mean_min": {
             part: round(float(np.mean([r.parts[part] for r in served])), 2) if served else None
             for part in COMPONENTS
@@ -90,7 +98,7 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
     reported = {r.info.id: r.at["reported"] for r in rows}
     requested: dict[int, float] = {}
     pairs: dict[str, dict[str, list[float]]] = defaultdict(
-        lambda: {"request": [], "approval": [], "refused": []}
+        lambda: {"request": [], "approval": [], "refused": [], "withdrawn": []}
     )
     for t, event, incident, _, detail in run.events:
         if event == log.REQUESTED:
@@ -100,6 +108,8 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
             pairs[detail]["approval"].append(t - requested[incident])
         elif event == log.REFUSED:
             pairs[detail]["refused"].append(t - requested[incident])
+        elif event == log.WITHDRAWN:
+            pairs[detail]["withdrawn"].append(t - requested[incident])
     helped: Counter[str] = Counter()
     for row in rows:
         for nation in set(row.unit_nations):
@@ -111,6 +121,7 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
                 "requested": len(v["request"]),
                 "approved": len(v["approval"]),
                 "refused": len(v["refused"]),
+                "withdrawn": len(v["withdrawn"]),
                 "request_mean_min": _mean(v["request"]),
                 "approval_mean_min": _mean(v["approval"]),
             }
@@ -151,6 +162,32 @@ def communications(run: RunLog) -> dict[str, Any]:
     }
 
 
+def crossings(run: RunLog) -> dict[str, Any]:
+    """Each border crossing: deployments through, the wait (queue, hours, processing), closures."""
+    arrived: dict[tuple[int, str, str], float] = {}
+    waits: dict[str, list[float]] = defaultdict(list)
+    closures: Counter[str] = Counter()
+    for t, event, incident, unit, detail in run.events:
+        if event == log.BORDER_ARRIVED:
+            arrived[(incident, unit, detail)] = t
+        elif event == log.BORDER_CLEARED:
+            waits[detail].append(t - arrived.pop((incident, unit, detail)))
+        elif event == log.CROSSING_CLOSED:
+            closures[detail] += 1
+    waiting: Counter[str] = Counter(crossing for _, _, crossing in arrived)
+    names = sorted(set(waits) | set(closures) | set(waiting))
+    return {
+        name: {
+            "passages": len(waits[name]),
+            "wait_mean_min": _mean(waits[name]),
+            "wait_max_min": round(max(waits[name]), 2) if waits[name] else None,
+            "waiting_at_end": waiting[name],
+            "closures": closures[name],
+        }
+        for name in names
+    }
+
+
 def evacuations(run: RunLog) -> dict[str, Any]:
     """Warnings that did not cross the border, village orders, and the people they spared."""
     orders = [e for e in run.events if e[1] == log.EVACUATION_ORDERED]
@@ -180,6 +217,7 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "by_nation": _by(rows, "nation"),
         "by_need": _by(rows, "need"),
         "cross_border": cross_border(run, rows),
+        "crossings": crossings(run),
         "communications": communications(run),
         "evacuations": evacuations(run),
         "utilisation": {

@@ -12,6 +12,7 @@ report also goes to the centre, which asks the nation whose unit would arrive fi
 counting the expected message and approval delays (``forward_to_joint_centre``). A
 request travels as a message; the helping nation approves it at once when a mutual
 assistance agreement pre-authorises the deployment, else case by case, and may refuse.
+A request whose incident no longer needs anyone is withdrawn.
 """
 
 from __future__ import annotations
@@ -154,6 +155,9 @@ def request_assistance(
     flow = f"{incident.place.nation}>{helping.nation}"
     sim.record((sim.env.now, log.REQUESTED, incident.id, "", flow))
     types = sim.pre_authorised_types(incident.place.nation, helping.nation)
+    if incident.remaining <= 0:  # help came from elsewhere meanwhile: the asker withdraws
+        sim.record((sim.env.now, log.WITHDRAWN, incident.id, "", flow))
+        return
     if types is None:
         assistance = sim.scenario.coordination.mutual_assistance
         stream = sim.random["approval"]
@@ -161,9 +165,11 @@ def request_assistance(
         if stream.uniform() < assistance.refusal:
             sim.record((sim.env.now, log.REFUSED, incident.id, "", flow))
             return
+    if incident.remaining <= 0:
+        sim.record((sim.env.now, log.WITHDRAWN, incident.id, "", flow))
+        return
     sim.record((sim.env.now, log.APPROVED, incident.id, "", flow))
-    if incident.remaining > 0:
-        helping.accept(incident, types)
+    helping.accept(incident, types)
 
 
 def forward_to_joint_centre(

@@ -33,14 +33,19 @@ def _share(value: float | None) -> str:
 
 
 def _group_rows(
-    groups: dict[str, Any], names: dict[str, str], targets: dict[str, float]
+    groups: dict[str, Any],
+    names: dict[str, str],
+    targets: dict[str, float],
+    capabilities: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
     rows = []
     for key, g in groups.items():
         rows.append(
             {
                 "name": names.get(key, key),
+                "capability": (capabilities or {}).get(key, ""),
                 "incidents": str(g["incidents"]),
+                "waiting": str(g["people_waiting_at_end"]),
                 "people": str(g["people"]),
                 "median": _minutes(g["response_min"]["median"]),
                 "p90": _minutes(g["response_min"]["p90"]),
@@ -56,7 +61,7 @@ def _group_rows(
 
 def _outcome(run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind: str) -> str:
     if kind != "incident":
-        return "in force from this time (see the events log)"
+        return "in force from this time (see events.csv for what it touched)"
     source = f"inject {index}"
     row = next((r for r in rows if r.info.source == source), None)
     if row is None:
@@ -94,6 +99,7 @@ def render_report(
     need_names = {n.id: n.name for n in scenario.needs}
     targets = {n.id: n.target for n in scenario.needs}
     nation_names = {n.code: f"{n.name} ({n.code})" for n in scenario.nations}
+    crossing_names = {c.id: c.name for c in scenario.crossings}
     overall = summary["overall"]
     stage_groups = {"all": overall, **summary["by_nation"]}
     units = sorted(summary["utilisation"]["units"], key=lambda u: -u["utilisation"])
@@ -112,8 +118,18 @@ def render_report(
             "p90": _minutes(overall["response_min"]["p90"]),
             "within": _share(overall["within_target"]),
             "unserved": overall["unserved"],
+            "carried": overall["people_carried"],
+            "waiting": overall["people_waiting_at_end"],
+            "not_yet_due": overall["not_yet_due"],
+            "en_route": overall["en_route_at_end"],
+            "on_scene": overall["on_scene_at_end"],
         },
-        "by_need": _group_rows(summary["by_need"], need_names, targets),
+        "by_need": _group_rows(
+            summary["by_need"],
+            need_names,
+            targets,
+            {n.id: n.core_capability for n in scenario.needs},
+        ),
         "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
         "components": COMPONENTS,
         "stage_rows": [
@@ -133,6 +149,7 @@ def render_report(
                     "requested": r["requested"],
                     "approved": r["approved"],
                     "refused": r["refused"],
+                    "withdrawn": r["withdrawn"],
                     "request": _minutes(r["request_mean_min"]),
                     "approval": _minutes(r["approval_mean_min"]),
                 }
@@ -148,6 +165,17 @@ def render_report(
         ],
         "outages": summary["communications"]["outages"],
         "evacuations": summary["evacuations"],
+        "crossings": [
+            {
+                "name": crossing_names.get(key, key),
+                "passages": c["passages"],
+                "mean": _minutes(c["wait_mean_min"]),
+                "max": _minutes(c["wait_max_min"]),
+                "waiting": c["waiting_at_end"],
+                "closures": c["closures"],
+            }
+            for key, c in summary["crossings"].items()
+        ],
         "units": [
             {
                 **u,
@@ -167,10 +195,13 @@ def render_report(
                 "subject": i.subject,
                 "synopsis": i.synopsis,
                 "expected_action": i.expected_action,
-                "outcome": _outcome(run, rows, clock, i.number, i.type),
+                "outcome": (
+                    _outcome(run, rows, clock, i.number, i.type)
+                    if i.at_min < run.horizon_min
+                    else "after the end of the exercise: did not happen"
+                ),
             }
             for i in run.injects
-            if i.at_min < run.horizon_min
         ],
         "incidents": [
             {
@@ -182,7 +213,8 @@ def render_report(
                 "people": r.info.people,
                 "response": format_duration(r.response_min) if r.served else "—",
                 "met": "yes" if r.within_target else "no",
-                "first_unit": r.first_unit or "—",
+                "first_unit": r.first_unit or (f"{r.units[0]} (not arrived)" if r.units else "—"),
+                "carried": f"{r.carried}/{r.info.people}",
                 "status": r.status,
             }
             for r in rows

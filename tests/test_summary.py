@@ -1,0 +1,88 @@
+"""What the summary and report say about a run, on tiny scenarios computed by hand."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sim import incident_rows, load_scenario, simulate, summarise
+from sim.report import manifest, run_files
+from sim.scenario.loader import validate_scenario
+
+HERE = Path(__file__).parent / "scenarios"
+
+
+def load_with(name: str, change: Any) -> Any:
+    data = tomllib.loads((HERE / name).read_text())
+    change(data)
+    return validate_scenario(data)[0]
+
+
+def test_people_carried_and_resolved() -> None:
+    overall = summarise(simulate(load_scenario(HERE / "tiny.toml")))["overall"]
+    assert overall["people_carried"] == 20 and overall["people_waiting_at_end"] == 0
+    assert overall["resolved"] == 1 and overall["within_target"] == 1.0
+
+
+def test_a_unit_on_its_way_at_the_end_is_en_route_and_the_target_not_yet_due() -> None:
+    def short(data: dict[str, Any]) -> None:
+        data["scenario"]["duration"] = "2h40min"  # the boat would arrive at 180
+
+    log = simulate(load_with("tiny.toml", short))
+    row = incident_rows(log)[0]
+    assert row.status == "en route" and row.first_unit == "" and row.units == ["la-boat"]
+    overall = summarise(log)["overall"]
+    assert overall["people_waiting_at_end"] == 20 and overall["en_route_at_end"] == 1
+    # occurred at 60 with a 3 h target: due at 240, after the end at 160
+    assert overall["not_yet_due"] == 1 and overall["within_target"] is None
+
+
+def test_crossing_waits_are_summarised() -> None:
+    crossings = summarise(simulate(load_scenario(HERE / "tiny_border.toml")))["crossings"]
+    # out: arrives 17:30 after closing, cleared 09:30 next day (960 min); back: 30 min
+    assert crossings["chong_mek_vang_tao"] == {
+        "passages": 2,
+        "wait_mean_min": 495.0,
+        "wait_max_min": 960.0,
+        "waiting_at_end": 0,
+        "closures": 0,
+    }
+
+
+def test_a_request_made_moot_is_withdrawn_not_approved() -> None:
+    def slow_lao_boat(data: dict[str, Any]) -> None:
+        data["unit_types"].append(
+            {**data["unit_types"][0], "id": "slow_boat", "mobilisation": "3h"}
+        )
+        data["units"].append(
+            {
+                "id": "la-boat",
+                "nation": "LA",
+                "agency": "army",
+                "type": "slow_boat",
+                "base": "pakse",
+            }
+        )
+
+    log = simulate(load_with("tiny_border.toml", slow_lao_boat))
+    # the Lao boat cannot arrive within the target (90 + 180 + 30 = 300 > 240): Laos asks
+    # Thailand (request read at 240); the Lao boat carries everyone by 420, so at the
+    # approval (480) the request is withdrawn and no Thai unit is sent
+    flows = summarise(log)["cross_border"]
+    assert flows["requests"]["LA>TH"]["requested"] == 1
+    assert flows["requests"]["LA>TH"]["approved"] == 0
+    assert flows["requests"]["LA>TH"]["withdrawn"] == 1
+    assert flows["helped"] == {}
+
+
+def test_report_lists_injects_after_the_end() -> None:
+    def late(data: dict[str, Any]) -> None:
+        data["injects"].append(
+            {"type": "grounding", "at": "2d", "for": "1h", "synopsis": "Storm after the exercise"}
+        )
+
+    scenario = load_with("tiny.toml", late)
+    run = simulate(scenario)
+    html = run_files(scenario, run, manifest("tiny.toml", "-", 1, 0, []))["report.html"].decode()
+    assert "Storm after the exercise" in html and "after the end of the exercise" in html
