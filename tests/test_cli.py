@@ -160,3 +160,40 @@ def test_what_if_runs_get_their_own_default_folder() -> None:
     plain = default_folder(Path("s.toml"), 1)
     what_if = default_folder(Path("s.toml"), 1, ["coordination.language.enabled=true"])
     assert plain.name == "s-seed1" and what_if.name.startswith("s-seed1-whatif-")
+
+
+def _as_editor_sees_it(value: object) -> object:
+    """TOML as an editor checks it against a JSON Schema: date-times as strings."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {k: _as_editor_sees_it(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_editor_sees_it(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((HERE.parent.parent / "scenarios").glob("*.toml")), *sorted(HERE.glob("*.toml"))],
+)
+def test_schema_accepts_the_shipped_scenarios(path: Path) -> None:
+    import tomllib
+
+    jsonschema = pytest.importorskip("jsonschema")
+    document = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    data = _as_editor_sees_it(tomllib.loads(path.read_text()))
+    assert list(jsonschema.Draft202012Validator(document).iter_errors(data)) == []
+
+
+def test_schema_rejects_a_duration_without_unit() -> None:
+    import tomllib
+
+    jsonschema = pytest.importorskip("jsonschema")
+    document = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    data = _as_editor_sees_it(tomllib.loads((HERE / "tiny.toml").read_text()))
+    data["scenario"]["duration"] = 5  # type: ignore[index]
+    errors = list(jsonschema.Draft202012Validator(document).iter_errors(data))
+    assert [list(e.path) for e in errors] == [["scenario", "duration"]]

@@ -53,7 +53,7 @@ def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> ScenarioFi
             path, [Problem("", f"cannot read the file ({reason})", "check the path")]
         ) from None
     try:
-        text = raw_bytes.decode("utf-8")
+        text = raw_bytes.decode("utf-8-sig")  # a byte-order mark (Windows Notepad) is fine
     except UnicodeDecodeError:
         raise ScenarioError(
             path, [Problem("", "the file is not UTF-8 text", "save it as UTF-8")]
@@ -202,7 +202,11 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        close = [k for k in difflib.get_close_matches(key, _known_keys(), n=2) if k != key]
+        if key in _SYNONYMS:
+            return Problem(where, f"unknown key '{key}'", f"did you mean '{_SYNONYMS[key]}'?")
+        close = [
+            k for k in difflib.get_close_matches(key, _known_keys(), n=2, cutoff=0.75) if k != key
+        ]
         hint = (
             f"did you mean '{close[0]}'?"
             if close
@@ -212,7 +216,8 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     if kind == "missing":
         key = str(path[-1]) if path else "?"
         if len(path) == 1:
-            return Problem(where, f"missing section [{key}]", f"add a [{key}] section")
+            table = f"[[{key}]]" if key in _ARRAY_SECTIONS else f"[{key}]"
+            return Problem(where, f"missing section {table}", f"add {table} to the file")
         return Problem(where, f"missing required key '{key}'", f"add {key} = ...")
     if kind == "too_short":
         key = str(path[-1]) if path else "?"
@@ -244,6 +249,14 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
             f"'{value}' is not a valid id",
             "use lower-case letters, digits, '_' or '-', starting with a letter or digit",
         )
+    if kind == "string_pattern_mismatch" and where.endswith(
+        ("code", "nation", "nations", "between")
+    ):
+        return Problem(
+            where,
+            f"'{value}' is not a nation code",
+            "use the two-letter ISO code: TH, LA or KH (JCC for the joint centre)",
+        )
     if kind == "string_pattern_mismatch":
         return Problem(where, f"'{value}' has the wrong form", message.replace("String", "it"))
     if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
@@ -252,7 +265,38 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
             f"'{value}' is not a date and time",
             "write a TOML datetime, e.g. 2018-07-23T20:00:00+07:00",
         )
+    hint = _HINTS.get(kind, "")
     scalar = value is not None and not isinstance(value, dict | list)
     own_words = kind == "value_error" and str(value) in message
     shown = f" (got {value!r})" if scalar and not own_words else ""
-    return Problem(where, f"{message}{shown}", "")
+    return Problem(where, f"{message}{shown}", hint)
+
+
+_ARRAY_SECTIONS = (
+    "nations",
+    "places",
+    "roads",
+    "crossings",
+    "needs",
+    "unit_types",
+    "units",
+    "injects",
+    "generators",
+)
+_SYNONYMS = {"until": "for", "duration": "for", "time": "at", "when": "at", "name_id": "id"}
+_HINTS = {
+    "int_parsing": "write a whole number, without quotes",
+    "int_type": "write a whole number, without quotes",
+    "int_from_float": "write a whole number",
+    "float_parsing": "write a number, without quotes",
+    "float_type": "write a number, without quotes",
+    "bool_type": "write true or false, without quotes",
+    "bool_parsing": "write true or false, without quotes",
+    "string_type": "write it in double quotes",
+    "literal_error": "use one of the values listed",
+    "greater_than": "use a larger value",
+    "greater_than_equal": "use a larger value",
+    "less_than": "use a smaller value",
+    "less_than_equal": "use a smaller value",
+    "too_long": "shorten it",
+}

@@ -16,7 +16,14 @@ import re
 from functools import cached_property
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 MINUTES_PER_UNIT = {"s": 1 / 60, "sec": 1 / 60, "min": 1.0, "h": 60.0, "d": 1440.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|s|h|d)")
@@ -73,7 +80,15 @@ def duration_minutes(value: Any) -> Any:
     )
 
 
-Duration = Annotated[float, BeforeValidator(duration_minutes), Field(ge=0)]
+DURATION_JSON = {
+    "type": "string",
+    "pattern": r"^\s*(\d+(\.\d+)?\s*(sec|min|s|h|d)\s*)+$",
+    "description": 'a duration with its unit: "45min", "2h", "1d", "1h30min"',
+}
+
+Duration = Annotated[
+    float, BeforeValidator(duration_minutes), Field(ge=0), WithJsonSchema(DURATION_JSON)
+]
 """A non-negative duration in minutes, written with a unit in the scenario file."""
 
 
@@ -228,8 +243,37 @@ def _number_distribution(value: Any) -> Any:
     return value
 
 
-DurationDistribution = Annotated[Distribution, BeforeValidator(_duration_distribution)]
+def _distribution_json(value: dict[str, Any], description: str) -> dict[str, Any]:
+    """JSON Schema of a distribution as written in TOML: a bare value or a tagged table."""
+    shapes = {
+        "fixed": ("value",),
+        "uniform": ("low", "high"),
+        "triangular": ("low", "mode", "high"),
+        "lognormal": ("median", "p90"),
+        "exponential": ("mean",),
+    }
+    tables = [
+        {
+            "type": "object",
+            "properties": {"dist": {"const": tag}, **{p: value for p in params}},
+            "required": ["dist", *params],
+            "additionalProperties": False,
+        }
+        for tag, params in shapes.items()
+    ]
+    return {"anyOf": [value, *tables], "description": description}
+
+
+DurationDistribution = Annotated[
+    Distribution,
+    BeforeValidator(_duration_distribution),
+    WithJsonSchema(_distribution_json(DURATION_JSON, "a random duration")),
+]
 """A random duration in minutes: "30min" or { dist = ..., ... } with durations as values."""
 
-CountDistribution = Annotated[Distribution, BeforeValidator(_number_distribution)]
+CountDistribution = Annotated[
+    Distribution,
+    BeforeValidator(_number_distribution),
+    WithJsonSchema(_distribution_json({"type": "number", "minimum": 0}, "a random count")),
+]
 """A random count (people): 40 or { dist = ..., ... } with plain numbers as values."""

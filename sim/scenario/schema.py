@@ -7,7 +7,7 @@ between sections (a unit's base is a known place, ...) are checked in ``checks``
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,9 +18,11 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from sim.scenario.quantities import (
+    DURATION_JSON,
     CountDistribution,
     Duration,
     DurationDistribution,
@@ -67,10 +69,21 @@ def _local_datetime(value: Any) -> Any:
             ) from None
     if isinstance(value, datetime):
         return value.astimezone(LOCAL_TIME) if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
+    if isinstance(value, date):
+        raise ValueError(
+            f"{value.isoformat()} is a date without a time; write e.g. "
+            f"{value.isoformat()}T00:00:00+07:00"
+        )
     raise ValueError(f"{value!r} is not a date and time; write e.g. 2018-07-23T20:00:00+07:00")
 
 
-LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime)]
+DATETIME_JSON = {
+    "type": "string",
+    "format": "date-time",
+    "description": "a date and time, e.g. 2018-07-23T20:00:00+07:00 (UTC+7 when no offset)",
+}
+
+LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime), WithJsonSchema(DATETIME_JSON)]
 """A wall-clock instant in UTC+7 (all three nations): one without an offset is read as
 UTC+7, one with another offset is converted."""
 
@@ -81,7 +94,11 @@ def _offset(value: Any) -> Any:
     return duration_minutes(value)
 
 
-Offset = Annotated[float | datetime, BeforeValidator(_offset)]
+Offset = Annotated[
+    float | datetime,
+    BeforeValidator(_offset),
+    WithJsonSchema({"anyOf": [DURATION_JSON, DATETIME_JSON]}),
+]
 """When something happens: a duration after the scenario start ("6h") or a wall-clock time
 (a TOML date-time; without an offset it is read as UTC+7)."""
 
@@ -91,7 +108,7 @@ Count = Annotated[int, Strict()]
 Flag = Annotated[bool, Strict()]
 """true or false."""
 
-Positive = Annotated[Duration, Field(gt=0)]
+Positive = Annotated[Duration, Field(gt=0), WithJsonSchema(DURATION_JSON)]
 
 
 def _clock_hours(text: str) -> str:
