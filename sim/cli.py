@@ -11,6 +11,7 @@ import click
 
 from sim.scenario import ScenarioError, format_duration, read_scenario
 from sim.scenario.schema import Scenario
+from sim.world.reach import unreachable_needs
 
 EXIT_BAD_INPUT = 2
 
@@ -53,7 +54,7 @@ def main() -> None:
 def run(
     scenario: Path, out: Path | None, seed: int | None, force: bool, overrides: tuple[str, ...]
 ) -> None:
-    """Simulate SCENARIO and write a run folder with the response-time report.
+    """Simulate SCENARIO and write a run folder with its report.
 
     The folder holds report.html, incidents.csv, events.csv, summary.json, figures/,
     the validated scenario and a manifest. It is written whole or not at all.
@@ -97,7 +98,7 @@ def run(
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario FILES without running them; exit status 2 if any is invalid.
+    """Check scenario FILES without running them (exit 2 if invalid).
 
     Warnings (things that run but are likely not meant) are printed too.
 
@@ -114,12 +115,15 @@ def validate(files: tuple[Path, ...]) -> None:
             failed = True
             continue
         s = source.scenario
-        units = sum(g.count for g in s.units)
-        click.echo(
-            f"ok: {file} ({len(s.places)} places, {len(s.roads)} roads, {units} units, "
-            f"{len(s.injects)} injects, {format_duration(s.duration_min)})"
-        )
-        for warning in source.warnings:
+        counts = [
+            (len(s.places), "place"),
+            (len(s.roads), "road"),
+            (sum(g.count for g in s.units), "unit"),
+            (len(s.injects), "inject"),
+        ]
+        listed = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts)
+        click.echo(f"ok: {file} ({listed}, {format_duration(s.duration_min)})")
+        for warning in [*source.warnings, *unreachable_needs(s)]:
             click.echo(f"  warning: {warning.describe()}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
@@ -127,7 +131,7 @@ def validate(files: tuple[Path, ...]) -> None:
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of scenario files, for editor completion and checking.
+    """Print the JSON Schema of scenario files (for editors).
 
     \b
     Example:

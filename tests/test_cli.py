@@ -197,3 +197,13 @@ def test_schema_rejects_a_duration_without_unit() -> None:
     data["scenario"]["duration"] = 5  # type: ignore[index]
     errors = list(jsonschema.Draft202012Validator(document).iter_errors(data))
     assert [list(e.path) for e in errors] == [["scenario", "duration"]]
+
+
+def test_validate_warns_of_incidents_no_unit_can_reach(tmp_path: Path) -> None:
+    dry = tmp_path / "dry.toml"
+    dry.write_text((HERE / "tiny.toml").read_text().replace("water_access = true", ""))
+    result = CliRunner().invoke(main, ["validate", str(dry)])
+    assert result.exit_code == 0
+    assert "injects[0]: no unit can serve 'rescue' at 'sanamxay'" in result.output
+    clean = CliRunner().invoke(main, ["validate", TINY])
+    assert "warning" not in clean.output

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim import log
 from sim.log import InjectInfo
-from sim.scenario import schema
+from sim.scenario import format_duration, schema
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
@@ -16,15 +16,17 @@ if TYPE_CHECKING:
 
 def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
     """The injects in time order, as the report's timeline lists them."""
+    names = {p.id: p.name for p in scenario.places} | {c.id: c.name for c in scenario.crossings}
     rows = []
     for index, inj in enumerate(scenario.injects):
+        lasting = f" for {format_duration(inj.for_)}" if getattr(inj, "for_", None) else ""
         match inj:
             case schema.IncidentInject():
-                subject = f"{inj.people} people, {inj.need} at {inj.place}"
+                subject = f"{inj.people} people, {inj.need} at {names[inj.place]}"
             case schema.RoadClosedInject() | schema.RoadReopenedInject():
                 subject = inj.road
             case schema.CrossingClosedInject() | schema.CrossingReopenedInject():
-                subject = inj.crossing
+                subject = names[inj.crossing]
             case schema.UnitBreakdownInject():
                 subject = inj.unit
             case schema.GroundingInject():
@@ -32,13 +34,14 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
             case schema.ChannelOutageInject():
                 subject = "-".join(inj.between)
             case schema.WarningInject():
-                subject = f"{inj.observed_by} reading for {', '.join(inj.places)}"
+                places = ", ".join(names[p] for p in inj.places)
+                subject = f"{inj.observed_by} reading for {places}"
         rows.append(
             InjectInfo(
                 index,
                 scenario.offset_min(inj.at),
                 inj.type,
-                subject,
+                subject + lasting,
                 inj.synopsis,
                 inj.expected_action,
             )

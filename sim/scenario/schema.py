@@ -365,7 +365,7 @@ class IncidentGenerator(Section):
 
     need: Id
     places: tuple[Id, ...] = Field(min_length=1)
-    per_day: float = Field(gt=0, description="mean number of incidents a day")
+    per_day: float = Field(gt=0, le=1000, description="mean number of incidents a day")
     people: CountDistribution = fixed(1)
     start: Offset = Field(default=0.0, validate_default=False, description="when it starts")
     end: Offset | None = None
