@@ -19,7 +19,8 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
     names = {p.id: p.name for p in scenario.places} | {c.id: c.name for c in scenario.crossings}
     rows = []
     for index, inj in enumerate(scenario.injects):
-        lasting = f" for {format_duration(inj.for_)}" if getattr(inj, "for_", None) else ""
+        duration: float | None = getattr(inj, "for_", None)
+        lasting = f" for {format_duration(duration)}" if duration else ""
         match inj:
             case schema.IncidentInject():
                 subject = f"{inj.people} people, {inj.need} at {names[inj.place]}"
