@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
+from sim.report.estimates import with_ci
 from sim.scenario import ScenarioError, format_duration, read_scenario
 from sim.scenario.schema import Scenario
 from sim.world.reach import unreachable_needs
 
 EXIT_BAD_INPUT = 2
+
+
+def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every command that runs replications shares."""
+    options = [
+        click.option(
+            "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one a core)."
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run on Dask: a scheduler address (tcp://host:8786) or 'local'.",
+        ),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _fail(message: str) -> NoReturn:
@@ -51,14 +71,31 @@ def main() -> None:
     metavar="PATH=VALUE",
     help="Change one scenario field for this run (repeatable), validated like the file.",
 )
+@click.option(
+    "-n",
+    "--replications",
+    type=click.IntRange(min=1),
+    help="Replications (default: the scenario's [run].replications).",
+)
+@PARALLEL
 def run(
-    scenario: Path, out: Path | None, seed: int | None, force: bool, overrides: tuple[str, ...]
+    scenario: Path,
+    out: Path | None,
+    seed: int | None,
+    force: bool,
+    overrides: tuple[str, ...],
+    replications: int | None,
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
 ) -> None:
     """Simulate SCENARIO and write a run folder with its report.
 
     The folder holds report.html, incidents.csv, events.csv, summary.json, figures/,
-    the validated scenario and a manifest. It is written whole or not at all.
-    --set makes a what-if without editing the file; the manifest records it.
+    the validated scenario and a manifest. It is written whole or not at all. With
+    several replications the report adds each key figure's mean and 95 % confidence
+    interval across them, and kpis.csv one row per replication. --set makes a what-if
+    without editing the file; the manifest records it.
 
     \b
     Example:
@@ -71,7 +108,16 @@ def run(
 
     try:
         result = run_scenario(
-            scenario, out, seed=seed, force=force, command=sys.argv, overrides=overrides
+            scenario,
+            out,
+            seed=seed,
+            force=force,
+            command=sys.argv,
+            overrides=overrides,
+            replications=replications,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=False if quiet else None,
         )
     except ScenarioError as exc:
         _fail(str(exc))
@@ -84,6 +130,14 @@ def run(
         return "—" if minutes is None else format_duration(minutes)
 
     within = overall["within_target"]
+    across = result.summary.get("replications")
+    if across:
+        median = across["kpis"]["response_median_min"]
+        click.echo(f"{result.summary['scenario']}: {across['n']} replications")
+        click.echo(f"  median response time: {with_ci('response_median_min', median)}")
+        click.echo(f"  within target: {with_ci('within_target', across['kpis']['within_target'])}")
+        click.echo(f"  report (replication 0 told in full): {result.folder / 'report.html'}")
+        return
     click.echo(
         f"{result.summary['scenario']}: {overall['incidents']} incidents, "
         f"{overall['unserved']} unserved"
@@ -141,3 +195,289 @@ def schema() -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "borderdrill scenario"
     click.echo(json.dumps(document, indent=2))
+
+
+def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
+    options = [
+        click.option(
+            "-o",
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder to write (default: under reports/).",
+        ),
+        click.option(
+            "-n",
+            "--replications",
+            type=click.IntRange(min=2),
+            help="Replications a variant (default: the scenario's, at least 30).",
+        ),
+        click.option(
+            "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
+        ),
+        click.option("--force", is_flag=True, help="Replace the folder if it is an earlier one."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return PARALLEL(command)
+
+
+def _run_experiment(
+    kind: str,
+    base: Path,
+    variants: dict[str, Any],
+    description: str,
+    out: Path | None,
+    replications: int | None,
+    seed: int | None,
+    force: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
+    overrides: tuple[str, ...] = (),
+) -> None:
+    """Run variants on common random numbers, write the folder and print the ranking."""
+    from sim.experiment import run_variants
+    from sim.experiment.folders import write_experiment
+    from sim.report import OutputError, check_replaceable
+
+    first = next(iter(variants.values()))
+    n = replications or max(first.run.replications, MIN_REPLICATIONS)
+    seed = first.run.seed if seed is None else seed
+    source = read_scenario(base, overrides)
+    try:
+        if out is not None:
+            check_replaceable(out.resolve(), force=force)
+        reps = run_variants(
+            variants, n, seed, jobs=jobs, scheduler=scheduler, progress=False if quiet else None
+        )
+        folder = write_experiment(
+            kind,
+            reps,
+            source.path,
+            out,
+            force=force,
+            description=description,
+            command=sys.argv,
+            scenario_sha256=source.sha256,
+            overrides=overrides,
+        )
+    except OutputError as exc:
+        _fail(str(exc))
+    except RuntimeError as exc:
+        _fail(str(exc))
+    click.echo(f"{description}: {n} replications a variant, seed {seed}")
+    ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)
+    for name in ranked:
+        change = reps.difference("response_median_min", name).as_dict()
+        click.echo(
+            f"  {name}: median response {with_ci('response_median_min', change, difference=True)}"
+        )
+    click.echo(f"  report: {folder / 'report.html'}")
+
+
+MIN_REPLICATIONS = 30
+"""Experiments run at least this many replications unless -n says otherwise."""
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("spec", nargs=-1, type=click.UNPROCESSED, required=True)
+@_experiment_options
+def compare(
+    spec: tuple[str, ...],
+    out: Path | None,
+    replications: int | None,
+    seed: int | None,
+    force: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Compare variants of a scenario on the same random numbers (paired differences).
+
+    SPEC is the base scenario, then variants: --variant NAME followed by its --set
+    PATH=VALUE changes, or other scenario files. A --set before the first --variant
+    applies to every variant and the baseline.
+
+    \b
+    Example:
+        borderdrill compare scenarios/sekong_flood_2018.toml \\
+            --variant preauthorised --set coordination.mutual_assistance.pre_authorized=true \\
+            --variant hotlines --set coordination.channels.enabled=true
+    """
+    from sim.scenario import load_scenario
+
+    files, common, named = _parse_variants(spec)
+    base = Path(files[0])
+    try:
+        variants = {"baseline": load_scenario(base, common)}
+        for other in files[1:]:
+            variants[Path(other).stem] = load_scenario(other, common)
+        for name, sets in named:
+            variants[name] = load_scenario(base, [*common, *sets])
+    except ScenarioError as exc:
+        _fail(str(exc))
+    if len(variants) < 2:
+        _fail("nothing to compare: add --variant NAME --set PATH=VALUE, or another scenario file")
+    _run_experiment(
+        "compare",
+        base,
+        variants,
+        f"Comparison against {base.name}",
+        out,
+        replications,
+        seed,
+        force,
+        jobs,
+        scheduler,
+        quiet,
+        tuple(common),
+    )
+
+
+def _parse_variants(
+    spec: tuple[str, ...],
+) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
+    files: list[str] = []
+    common: list[str] = []
+    named: list[tuple[str, list[str]]] = []
+    tokens = list(spec)
+    while tokens:
+        token = tokens.pop(0)
+        option, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if option in ("--variant", "--set"):
+            if not inline and not tokens:
+                _fail(f"{option} needs a value")
+            value = inline or tokens.pop(0)
+            if option == "--variant":
+                named.append((value, []))
+            else:
+                (named[-1][1] if named else common).append(value)
+        elif token.startswith("-"):
+            _fail(f"unknown option {token} (see borderdrill compare --help)")
+        else:
+            files.append(token)
+    if not files:
+        _fail("give the base scenario file first")
+    return files, common, named
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change the baseline (repeatable).",
+)
+@_experiment_options
+def assess(
+    scenario: Path,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    replications: int | None,
+    seed: int | None,
+    force: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Rank the coordination mechanisms by what switching each one saves.
+
+    Each mechanism's switch is turned from its baseline setting (on if off, off if on),
+    one at a time, on the same random numbers; the report ranks them by the change in
+    median and 90th percentile response time, with 95 % confidence intervals, as a
+    table and a tornado chart: the evidence an improvement plan needs.
+
+    \b
+    Example:
+        borderdrill assess scenarios/sekong_flood_2018.toml -n 100
+    """
+    from sim.experiment.variants import assessment_variants
+
+    try:
+        variants = assessment_variants(scenario, overrides)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    _run_experiment(
+        "assess",
+        scenario,
+        variants,
+        f"Assessment of {scenario.name}",
+        out,
+        replications,
+        seed,
+        force,
+        jobs,
+        scheduler,
+        quiet,
+        overrides,
+    )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    required=True,
+    metavar="PATH=V1,V2,...",
+    help="A field and the values to try (repeatable: a grid).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change every point (repeatable).",
+)
+@_experiment_options
+def sweep(
+    scenario: Path,
+    params: tuple[str, ...],
+    overrides: tuple[str, ...],
+    out: Path | None,
+    replications: int | None,
+    seed: int | None,
+    force: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Run a grid of parameter values and plot the key figures against it.
+
+    \b
+    Example:
+        borderdrill sweep scenarios/sekong_flood_2018.toml \\
+            --param coordination.mutual_assistance.approval=1h,4h,12h
+    """
+    from sim.experiment.variants import sweep_variants
+
+    grid: dict[str, list[str]] = {}
+    for param in params:
+        path, sep, values = param.partition("=")
+        if not sep or not values.strip():
+            _fail(
+                f"--param {param}: write PATH=V1,V2,..., "
+                "e.g. coordination.language.interpreters=1,2,4"
+            )
+        grid[path.strip()] = [v.strip() for v in values.split(",")]
+    try:
+        variants = sweep_variants(scenario, grid, overrides)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    _run_experiment(
+        "sweep",
+        scenario,
+        variants,
+        f"Sweep of {scenario.name}",
+        out,
+        replications,
+        seed,
+        force,
+        jobs,
+        scheduler,
+        quiet,
+        overrides,
+    )

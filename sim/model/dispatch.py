@@ -1,10 +1,11 @@
 """Emergency operations centres: who gets which unit, and when to ask a neighbour for help.
 
 Dispatch policy (``Eoc.dispatch``): open incidents are taken in order of priority, then of
-report time. A first pass gives every incident its first unit; a second pass reinforces
-incidents whose people outnumber one round of trips by the units on them, up to the
-need's ``max_units``. Each time the unit chosen is the capable available one with the
-earliest estimated arrival.
+report time. A first pass sends each incident the capable available unit with the earliest
+estimated arrival, if it would arrive before every unit already on its way (so a slow
+neighbour's unit never holds back a nearer one that frees up later); a second pass
+reinforces incidents whose people outnumber one round of trips by the units on them, up
+to the need's ``max_units``, again nearest first.
 
 Without a joint centre, an EOC asks a neighbour when none of its own available units can
 be on scene within the incident's capability target (``Eoc.receive``). With one, every
@@ -119,20 +120,21 @@ class Eoc:
         if not free:
             return
         order = sorted(self.queue, key=lambda i: (i.priority, i.reported_at, i.id))
-        for first_response in (True, False):
-            for incident in order:
-                while free and incident.wants_more_units():
-                    if first_response and incident.assigned:
-                        break
-                    unit = self._nearest(free, incident)
-                    if unit is None:
-                        break
-                    free.remove(unit)
-                    self.sim.assign(unit, incident)
-                    if first_response:
-                        break
+        for incident in order:  # first response: a unit that would come before any on its way
+            found = self._nearest(free, incident)
+            if found is not None and found[0] < incident.first_eta:
+                free.remove(found[1])
+                self.sim.assign(found[1], incident, found[0])
+        for incident in order:  # reinforcement
+            while free and incident.wants_more_units():
+                found = self._nearest(free, incident)
+                if found is None:
+                    break
+                free.remove(found[1])
+                self.sim.assign(found[1], incident, found[0])
 
-    def _nearest(self, free: list[Unit], incident: Incident) -> Unit | None:
+    def _nearest(self, free: list[Unit], incident: Incident) -> tuple[float, Unit] | None:
+        """The free unit (of the types agreed, for a neighbour's incident) that comes first."""
         best: tuple[float, str, Unit] | None = None
         types = self.allowed_types.get(incident.id)
         for unit in free:
@@ -141,7 +143,7 @@ class Eoc:
             eta = estimated_arrival(self.sim, unit, incident)
             if eta is not None and (best is None or (eta, unit.id) < best[:2]):
                 best = (eta, unit.id, unit)
-        return None if best is None else best[2]
+        return None if best is None else (best[0], best[2])
 
 
 def request_assistance(

@@ -35,6 +35,8 @@ class Incident:
     assigned: list[Unit] = field(default_factory=list)
     assigned_capacity: int = 0
     """People one round of trips by the assigned units carries."""
+    first_eta: float = float("inf")
+    """The earliest planned arrival of the units sent so far."""
 
     def __post_init__(self) -> None:
         self.remaining = self.people

@@ -204,8 +204,9 @@ class Simulation:
                 best = (arrival, rank, eoc)
         return None if best is None else best[2]
 
-    def assign(self, unit: Unit, incident: Incident) -> None:
-        """Task a unit with an incident; it sets off when it is free."""
+    def assign(self, unit: Unit, incident: Incident, eta: float) -> None:
+        """Task a unit with an incident (expected on scene at ``eta``); it sets off when free."""
+        incident.first_eta = min(incident.first_eta, eta)
         unit.mobilise = unit.location == unit.base and unit.task is None
         unit.task = incident
         incident.add_unit(unit)

@@ -85,3 +85,57 @@ def stage_decomposition(summary: dict[str, Any]) -> bytes:
     ax.legend(ncol=4, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
+
+
+def replication_spread(values: list[float], estimate: Any, label: str) -> bytes:
+    """Histogram of one key figure over replications, with the mean and its 95 % CI."""
+    data = np.array([v for v in values if not np.isnan(v)]) / 60
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.hist(data, bins=min(40, max(5, data.size // 5)), color="#90caf9", edgecolor="white")
+    if estimate.n:
+        ax.axvline(estimate.mean / 60, color="black", label="mean")
+        if estimate.n > 1:
+            ax.axvspan(
+                estimate.low / 60,
+                estimate.high / 60,
+                color="black",
+                alpha=0.15,
+                label="95 % confidence interval of the mean",
+            )
+        ax.legend(fontsize=8, frameon=False)
+    ax.set_xlabel(f"{label} (hours), one value per replication")
+    ax.set_ylabel("replications")
+    ax.set_title(f"{label} across {data.size} replications")
+    return _png(fig)
+
+
+def differences(rows: list[tuple[str, Any]], label: str, title: str) -> bytes:
+    """Paired differences to the baseline with 95 % CIs, largest saving first (a tornado)."""
+    rows = sorted(rows, key=lambda r: r[1].mean)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(1, len(rows))))
+    names = [name for name, _ in rows]
+    means = np.array([e.mean for _, e in rows]) / 60
+    lows = np.array([e.mean - e.low if e.n > 1 else 0.0 for _, e in rows]) / 60
+    highs = np.array([e.high - e.mean if e.n > 1 else 0.0 for _, e in rows]) / 60
+    colours = ["#2e7d32" if m < 0 else "#c62828" for m in means]
+    ax.barh(names, means, xerr=[lows, highs], color=colours, capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"change in {label} against the baseline (hours; negative is faster)")
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    return _png(fig)
+
+
+def sweep_curve(points: list[tuple[str, Any]], label: str) -> bytes:
+    """A key figure at each point of a parameter grid, with 95 % CIs."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    x = np.arange(len(points))
+    means = np.array([e.mean for _, e in points]) / 60
+    err = np.array([(e.high - e.mean) if e.n > 1 else 0.0 for _, e in points]) / 60
+    ax.errorbar(x, means, yerr=err, marker="o", capsize=4, color="#1565c0")
+    ax.set_xticks(x, [name for name, _ in points], rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel(f"{label} (hours)")
+    ax.set_title(f"{label} across the sweep (95 % confidence intervals)")
+    ax.grid(alpha=0.3)
+    return _png(fig)

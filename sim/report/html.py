@@ -10,10 +10,17 @@ import jinja2
 
 from sim.analysis.incidents import COMPONENTS, IncidentRow
 from sim.log import RunLog
+from sim.report.estimates import LABELS, label, with_ci
 from sim.scenario import Scenario, format_duration
 
 OVERLOADED = 0.8
 """Utilisation above which a unit is called overloaded in the report."""
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report templates."""
+    return _ENV
+
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("sim.report", "templates"),
@@ -103,7 +110,21 @@ def render_report(
     overall = summary["overall"]
     stage_groups = {"all": overall, **summary["by_nation"]}
     units = sorted(summary["utilisation"]["units"], key=lambda u: -u["utilisation"])
+    across = summary.get("replications")
     context = {
+        "replications": None
+        if across is None
+        else {
+            "n": across["n"],
+            "rows": [
+                (label(k), with_ci(k, across["kpis"][k])) for k in LABELS if k in across["kpis"]
+            ]
+            + [
+                (label(k), with_ci(k, e))
+                for k, e in across["kpis"].items()
+                if k.startswith(("by_nation.", "by_need.")) and k.endswith("response_median_min")
+            ],
+        },
         "name": scenario.scenario.name,
         "description": scenario.scenario.description,
         "start": start.strftime("%A %d %B %Y, %H:%M"),

@@ -12,6 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from sim.analysis import incident_rows, summarise
+from sim.analysis.replications import Replications
 from sim.log import RunLog
 from sim.report import figures
 from sim.report.html import render_report
@@ -63,16 +64,39 @@ def manifest(
     }
 
 
-def run_files(scenario: Scenario, run: RunLog, provenance: dict[str, Any]) -> dict[str, bytes]:
-    """The files of a run folder, by relative path."""
+def run_files(
+    scenario: Scenario,
+    run: RunLog,
+    provenance: dict[str, Any],
+    replications: Replications | None = None,
+) -> dict[str, bytes]:
+    """The files of a run folder, by relative path.
+
+    ``run`` is the replication whose story the report tells; ``replications``, when given,
+    adds the key figures across all of them with confidence intervals.
+    """
     rows = incident_rows(run)
     summary = summarise(run, rows)
     pictures = {
         "response_by_nation": figures.response_by_nation(rows),
         "stage_decomposition": figures.stage_decomposition(summary),
     }
+    extra: dict[str, bytes] = {}
+    if replications is not None:
+        summary["replications"] = {
+            "n": replications.n,
+            "seed": replications.seed,
+            "kpis": replications.summary()["variants"][replications.baseline],
+        }
+        pictures["replications"] = figures.replication_spread(
+            replications.values("response_median_min"),
+            replications.estimate("response_median_min"),
+            "median response time",
+        )
+        extra["kpis.csv"] = replications.kpis.to_csv(index=False).encode("utf-8")
     html = render_report(scenario, run, rows, summary, pictures, provenance["borderdrill"])
     files = {
+        **extra,
         "incidents.csv": incidents_csv(run, rows).encode("utf-8"),
         "events.csv": events_csv(run).encode("utf-8"),
         "summary.json": _json(summary),

@@ -1,0 +1,117 @@
+"""Output folders of the commands: a run (one or many replications) and an experiment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.analysis.replications import Replications
+from sim.experiment.replications import replicate
+from sim.model import simulate
+from sim.report import check_replaceable, experiment_files, manifest, run_files, write_folder
+from sim.scenario import read_scenario
+
+DEFAULT_OUTPUT_ROOT = Path("reports")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run was written and its summary."""
+
+    folder: Path
+    summary: dict[str, Any]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text)
+
+
+def _tag(words: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:8]
+
+
+def default_folder(scenario_path: Path, seed: int, overrides: Sequence[str] = ()) -> Path:
+    """reports/<scenario file name>-seed<seed>, plus a tag of the what-ifs when there are any."""
+    tag = f"-whatif-{_tag(overrides)}" if overrides else ""
+    return DEFAULT_OUTPUT_ROOT / f"{_slug(scenario_path.stem)}-seed{seed}{tag}"
+
+
+def run_scenario(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    seed: int | None = None,
+    replications: int | None = None,
+    force: bool = False,
+    command: list[str] | None = None,
+    overrides: Sequence[str] = (),
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = False,
+) -> RunResult:
+    """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
+
+    The report tells replication 0's story; with more replications (default: the
+    scenario's ``[run] replications``) it adds every key figure's mean and 95 % confidence
+    interval across them, and ``kpis.csv`` with one row per replication.
+
+    Raises:
+        ScenarioError: the scenario file is not valid.
+        OutputError: the folder exists and may not be replaced, or cannot be written.
+    """
+    source = read_scenario(path, overrides)
+    scenario = source.scenario
+    seed = scenario.run.seed if seed is None else seed
+    n = scenario.run.replications if replications is None else replications
+    folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
+    check_replaceable(folder.resolve(), force=force)
+    run = simulate(scenario, seed=seed)
+    reps = None
+    if n > 1:
+        reps = replicate(
+            scenario,
+            n,
+            seed,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+            keep_incidents=False,
+        )
+    provenance = manifest(
+        str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
+    )
+    provenance["replications"] = n
+    files = run_files(scenario, run, provenance, reps)
+    write_folder(folder, files, force=force)
+    return RunResult(folder, json.loads(files["summary.json"]))
+
+
+def write_experiment(
+    kind: str,
+    reps: Replications,
+    scenario_path: Path,
+    out: Path | None,
+    *,
+    force: bool,
+    description: str,
+    command: list[str],
+    scenario_sha256: str,
+    overrides: Sequence[str] = (),
+) -> Path:
+    """Write the folder of a compare, assess or sweep experiment; returns it."""
+    if out is None:
+        out = DEFAULT_OUTPUT_ROOT / (
+            f"{_slug(scenario_path.stem)}-{kind}-seed{reps.seed}-n{reps.n}"
+            f"-{_tag([*reps.variants, *overrides])}"
+        )
+    check_replaceable(out.resolve(), force=force)
+    provenance = manifest(str(scenario_path), scenario_sha256, reps.seed, 0, command, overrides)
+    provenance["replications"] = reps.n
+    provenance["variants"] = reps.variants
+    write_folder(out, experiment_files(kind, reps, description, provenance), force=force)
+    return out

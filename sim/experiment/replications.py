@@ -1,0 +1,123 @@
+"""Many replications of one or more scenario variants, on common random numbers.
+
+Replication ``r`` of seed ``s`` draws every source from ``SeedSequence(s, spawn_key=(r,
+source))`` (see ``sim.model.random``), whichever worker runs it and whichever variant it
+belongs to: results do not depend on the number of workers, and variants differ only by
+their own arrangements (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.analysis.incidents import COMPONENTS, incident_rows
+from sim.analysis.kpis import replication_kpis
+from sim.analysis.replications import Replications
+from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.model import simulate
+from sim.scenario import Scenario
+
+
+def simulate_batch(
+    variant: str, scenario: Scenario, seed: int, replications: Sequence[int], keep_incidents: bool
+) -> list[tuple[str, int, dict[str, float], list[tuple[Any, ...]]]]:
+    """Run some replications of one variant (in a worker): key figures and incident rows."""
+    out = []
+    for replication in replications:
+        run = simulate(scenario, seed=seed, replication=replication)
+        rows = []
+        if keep_incidents:
+            rows = [
+                (
+                    variant,
+                    replication,
+                    r.info.id,
+                    r.info.place,
+                    r.info.nation,
+                    r.info.need,
+                    r.info.people,
+                    r.carried,
+                    r.status,
+                    r.at["occurred"],
+                    r.response_min,
+                    r.within_target,
+                    *(r.parts[p] for p in COMPONENTS),
+                )
+                for r in incident_rows(run)
+            ]
+        out.append((variant, replication, replication_kpis(run), rows))
+    return out
+
+
+def run_variants(
+    variants: Mapping[str, Scenario],
+    n: int,
+    seed: int,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    keep_incidents: bool = False,
+) -> Replications:
+    """Run ``n`` replications of each variant on the same seeds."""
+    if n < 1:
+        raise ValueError("at least one replication is needed")
+    jobs = jobs or default_jobs()
+    size = batch_size(n * len(variants), jobs)
+    tasks = [
+        (name, scenario, seed, tuple(range(start, min(n, start + size))), keep_incidents)
+        for name, scenario in variants.items()
+        for start in range(0, n, size)
+    ]
+    by_variant: dict[str, dict[int, dict[str, float]]] = {name: {} for name in variants}
+    incidents: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for variant, replication, kpis, rows in run_tasks(
+        simulate_batch,
+        tasks,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+        total=n * len(variants),
+    ):
+        by_variant[variant][replication] = kpis
+        if keep_incidents:
+            incidents[(variant, replication)] = rows
+    order = list(variants)
+    return Replications(
+        seed=seed,
+        n=n,
+        variants=order,
+        records={v: [by_variant[v][r] for r in range(n)] for v in order},
+        incident_rows=[row for v in order for r in range(n) for row in incidents.get((v, r), [])],
+    )
+
+
+def replicate(
+    scenario: Scenario,
+    n: int | None = None,
+    seed: int | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    keep_incidents: bool = True,
+) -> Replications:
+    """Run ``n`` replications of a scenario (default: its ``[run]`` settings).
+
+    Example:
+        >>> reps = replicate(load_scenario("scenarios/sekong_flood_2018.toml"), n=100)
+        >>> reps.estimate("response_median_min")    # mean with 95 % CI
+        >>> reps.kpis, reps.incidents                # tidy pandas DataFrames
+    """
+    n = scenario.run.replications if n is None else n
+    seed = scenario.run.seed if seed is None else seed
+    return run_variants(
+        {scenario.scenario.name: scenario},
+        n,
+        seed,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+        keep_incidents=keep_incidents,
+    )

@@ -1,0 +1,53 @@
+"""How key figures and their confidence intervals are labelled and written for planners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.scenario import format_duration
+
+LABELS = {
+    "response_median_min": "median response time",
+    "response_p90_min": "90th percentile response time",
+    "response_mean_min": "mean response time",
+    "response_from_report_median_min": "median response from the report",
+    "within_target": "share of incidents within target",
+    "unserved": "incidents unserved at the end",
+    "people_waiting_at_end": "people still waiting at the end",
+    "utilisation_mean": "mean unit utilisation",
+    "incidents": "incidents",
+}
+"""The key figures a report shows, in order, with their labels."""
+
+
+def label(kpi: str) -> str:
+    """A planner's name for a key figure."""
+    if kpi in LABELS:
+        return LABELS[kpi]
+    if kpi.startswith("stage_"):
+        return f"mean {kpi.removeprefix('stage_').removesuffix('_mean_min')} stage"
+    group, key, name = kpi.split(".", 2) if kpi.count(".") >= 2 else ("", "", kpi)
+    return f"{LABELS.get(name, name)}, {key}" if group else kpi
+
+
+def value(kpi: str, number: float | None, *, difference: bool = False) -> str:
+    """A value of a key figure written in its unit (durations, shares, counts)."""
+    if number is None:
+        return "—"
+    sign = "+" if difference and number > 0 else ("−" if difference and number < 0 else "")
+    size = abs(number) if difference else number
+    if kpi.endswith("_min"):
+        return sign + format_duration(size)
+    if kpi.endswith(("within_target", "utilisation_mean")):
+        return f"{sign}{size * 100:.1f} %" if not difference else f"{sign}{size * 100:.1f} points"
+    return f"{sign}{size:.1f}"
+
+
+def with_ci(kpi: str, estimate: dict[str, Any], *, difference: bool = False) -> str:
+    """'3h 05min (95 % CI 2h 52min – 3h 20min)'."""
+    shown = value(kpi, estimate["mean"], difference=difference)
+    if estimate["ci_low"] is None:
+        return shown
+    low = value(kpi, estimate["ci_low"], difference=difference)
+    high = value(kpi, estimate["ci_high"], difference=difference)
+    return f"{shown} (95 % CI {low} to {high})"

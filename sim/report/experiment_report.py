@@ -1,0 +1,88 @@
+"""The folder of a compare, assess or sweep experiment: figures, differences, report."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from sim.analysis.replications import Replications
+from sim.analysis.stats import Estimate
+from sim.report import figures
+from sim.report.estimates import LABELS, label, with_ci
+from sim.report.html import environment
+
+HEADLINE = ("response_median_min", "response_p90_min")
+"""The key figures experiments rank by."""
+
+TITLES = {
+    "compare": "Comparison of variants",
+    "assess": "Which coordination arrangement matters most",
+    "sweep": "Parameter sweep",
+}
+
+
+def _estimate(d: dict[str, Any]) -> Estimate:
+    nan = float("nan")
+    return Estimate(
+        d["mean"] if d["mean"] is not None else nan,
+        d["ci_low"] if d["ci_low"] is not None else nan,
+        d["ci_high"] if d["ci_high"] is not None else nan,
+        d["n"],
+    )
+
+
+def experiment_files(
+    kind: str, reps: Replications, description: str, provenance: dict[str, Any]
+) -> dict[str, bytes]:
+    """The files of an experiment folder, by relative path."""
+    summary = {"kind": kind, "description": description, **reps.summary()}
+    pictures: dict[str, bytes] = {}
+    for kpi in HEADLINE:
+        rows = [(v, _estimate(summary["differences"][v][kpi])) for v in reps.variants[1:]]
+        if kind == "sweep":
+            points = [(v, _estimate(summary["variants"][v][kpi])) for v in reps.variants]
+            pictures[f"sweep_{kpi}"] = figures.sweep_curve(points, label(kpi))
+        elif rows:
+            title = "Effect of each arrangement (tornado)" if kind == "assess" else "Differences"
+            pictures[f"differences_{kpi}"] = figures.differences(rows, label(kpi), title)
+    ranking = sorted(
+        reps.variants[1:],
+        key=lambda v: summary["differences"][v]["response_median_min"]["mean"] or 0.0,
+    )
+    context = {
+        "title": TITLES[kind],
+        "description": description,
+        "seed": reps.seed,
+        "n": reps.n,
+        "baseline": reps.baseline,
+        "version": provenance["borderdrill"],
+        "kpis": [(k, label(k)) for k in LABELS if k in summary["variants"][reps.baseline]],
+        "variants": [
+            {
+                "name": v,
+                "values": {
+                    k: with_ci(k, summary["variants"][v][k])
+                    for k in LABELS
+                    if k in summary["variants"][v]
+                },
+            }
+            for v in reps.variants
+        ],
+        "ranking": [
+            {
+                "name": v,
+                **{k: with_ci(k, summary["differences"][v][k], difference=True) for k in HEADLINE},
+            }
+            for v in ranking
+        ],
+        "figures": {k: base64.b64encode(png).decode("ascii") for k, png in pictures.items()},
+    }
+    html = environment().get_template("experiment.html.j2").render(context)
+    return {
+        "kpis.csv": reps.kpis.to_csv(index=False).encode("utf-8"),
+        "summary.json": (json.dumps(summary, indent=2) + "\n").encode("utf-8"),
+        "report.html": html.encode("utf-8"),
+        **{f"figures/{name}.png": png for name, png in pictures.items()},
+        "manifest.json": (json.dumps(provenance, indent=2) + "\n").encode("utf-8"),
+    }
