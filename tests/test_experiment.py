@@ -1,0 +1,174 @@
+"""Replications, variants and executors: reproducible whatever runs them."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim import load_scenario
+from sim.analysis.stats import mean_ci, t_quantile_975
+from sim.cli import main
+from sim.experiment import compare, replicate
+from sim.experiment.variants import MECHANISMS, assessment_variants
+
+HERE = Path(__file__).parent / "scenarios"
+MECH = HERE / "mechanisms.toml"
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    return load_scenario(MECH)
+
+
+def test_results_do_not_depend_on_the_number_of_workers(scenario) -> None:  # type: ignore[no-untyped-def]
+    one = replicate(scenario, n=12, seed=5, jobs=1, progress=False)
+    two = replicate(scenario, n=12, seed=5, jobs=2, progress=False)
+    assert one.kpis.equals(two.kpis)
+    assert one.incidents.equals(two.incidents)
+    assert len(one.incidents) > 12
+
+
+def test_dask_local_cluster_gives_the_same_results(scenario) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    local = replicate(scenario, n=8, seed=5, jobs=2, progress=False)
+    dask = replicate(scenario, n=8, seed=5, jobs=2, scheduler="local", progress=False)
+    assert local.kpis.equals(dask.kpis)
+
+
+def test_confidence_intervals_shrink_as_replications_grow(scenario) -> None:  # type: ignore[no-untyped-def]
+    widths = []
+    for n in (10, 40, 160):
+        estimate = replicate(
+            scenario, n=n, seed=1, jobs=2, progress=False, keep_incidents=False
+        ).estimate("response_median_min")
+        assert estimate.low < estimate.mean < estimate.high
+        widths.append(estimate.high - estimate.low)
+    # the half-width falls like 1/sqrt(n): about half for four times the replications
+    assert widths[0] > widths[1] > widths[2]
+    assert 0.3 < widths[2] / widths[1] < 0.75
+
+
+def test_a_scenario_against_itself_differs_by_exactly_zero(scenario) -> None:  # type: ignore[no-untyped-def]
+    reps = compare({"base": scenario, "same": scenario}, n=10, seed=3, jobs=2, progress=False)
+    for kpi in ("response_median_min", "response_p90_min", "within_target"):
+        difference = reps.difference(kpi, "same")
+        assert difference.mean == 0.0 and difference.low == 0.0 and difference.high == 0.0
+
+
+def test_a_saving_mechanism_shows_a_negative_paired_difference(scenario) -> None:  # type: ignore[no-untyped-def]
+    preauth = load_scenario(MECH, ["coordination.mutual_assistance.pre_authorized=true"])
+    reps = compare({"base": scenario, "preauth": preauth}, n=20, seed=3, jobs=2, progress=False)
+    difference = reps.difference("response_mean_min", "preauth")
+    assert difference.high < 0  # significantly faster: approval took a median 4 h
+
+
+def test_assessment_turns_each_mechanism_the_other_way() -> None:
+    variants = assessment_variants(MECH)
+    assert list(variants) == ["baseline", *(f"{m} on" for m in MECHANISMS)]
+    preauth = variants["mutual_assistance on"].coordination.mutual_assistance
+    assert preauth.pre_authorized is True
+    turned_off = assessment_variants(MECH, ["coordination.language.enabled=true"])
+    assert "language off" in turned_off
+
+
+def test_t_quantiles_and_intervals() -> None:
+    assert t_quantile_975(1) == pytest.approx(12.7062, abs=1e-4)
+    assert t_quantile_975(20) == pytest.approx(2.0860, abs=1e-3)
+    assert t_quantile_975(120) == pytest.approx(1.9799, abs=1e-3)
+    estimate = mean_ci([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert estimate.mean == 3.0
+    assert estimate.high - 3.0 == pytest.approx(2.7764 * math.sqrt(2.5) / math.sqrt(5), rel=1e-4)
+    assert math.isnan(mean_ci([7.0]).low) and mean_ci([]).n == 0
+
+
+def test_run_with_replications_reports_intervals(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", str(MECH), "-n", "8", "--jobs", "2", "-o", str(out), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "8 replications" in result.output and "95 % CI" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    median = summary["replications"]["kpis"]["response_median_min"]
+    assert median["n"] == 8 and median["ci_low"] < median["mean"] < median["ci_high"]
+    assert len((out / "kpis.csv").read_text().splitlines()) == 9
+    assert "Across 8 replications" in (out / "report.html").read_text()
+
+
+def test_compare_assess_and_sweep_from_the_command_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    compared = runner.invoke(
+        main,
+        [
+            "compare",
+            str(MECH),
+            "--variant",
+            "preauth",
+            "--set",
+            "coordination.mutual_assistance.pre_authorized=true",
+            "-n",
+            "6",
+            "--jobs",
+            "2",
+            "-o",
+            str(tmp_path / "c"),
+            "--quiet",
+        ],
+    )
+    assert compared.exit_code == 0, compared.output
+    assert "preauth: median response −" in compared.output
+    summary = json.loads((tmp_path / "c" / "summary.json").read_text())
+    assert summary["variants"].keys() == {"baseline", "preauth"}
+    assert (tmp_path / "c" / "figures" / "differences_response_median_min.png").exists()
+
+    assessed = runner.invoke(
+        main, ["assess", str(MECH), "-n", "4", "--jobs", "2", "-o", str(tmp_path / "a"), "--quiet"]
+    )
+    assert assessed.exit_code == 0, assessed.output
+    report = (tmp_path / "a" / "report.html").read_text()
+    assert all(f"{m} on" in report for m in MECHANISMS)
+
+    swept = runner.invoke(
+        main,
+        [
+            "sweep",
+            str(MECH),
+            "--param",
+            "coordination.mutual_assistance.approval=1h,4h,12h",
+            "-n",
+            "4",
+            "--jobs",
+            "2",
+            "-o",
+            str(tmp_path / "s"),
+            "--quiet",
+        ],
+    )
+    assert swept.exit_code == 0, swept.output
+    variants = json.loads((tmp_path / "s" / "summary.json").read_text())["variants"]
+    assert len(variants) == 3
+    assert (tmp_path / "s" / "figures" / "sweep_response_median_min.png").exists()
+
+
+def test_compare_without_variants_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["compare", str(MECH), "-o", str(tmp_path / "c")])
+    assert result.exit_code == 2 and "nothing to compare" in result.output
+    bad = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(MECH),
+            "--variant",
+            "x",
+            "--set",
+            "coordination.nope=1",
+            "-o",
+            str(tmp_path / "c"),
+        ],
+    )
+    assert bad.exit_code == 2 and "coordination.nope" in bad.output
+    assert not (tmp_path / "c").exists()
