@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -197,7 +200,28 @@ def schema() -> None:
     click.echo(json.dumps(document, indent=2))
 
 
+@dataclass(frozen=True)
+class ExperimentSettings:
+    """The options every experiment command shares."""
+
+    out: Path | None
+    replications: int | None
+    seed: int | None
+    force: bool
+    jobs: int | None
+    scheduler: str | None
+    quiet: bool
+
+
 def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the shared experiment options; the command receives them as ``settings``."""
+
+    @functools.wraps(command)
+    def with_settings(**kwargs: Any) -> None:
+        names = [f.name for f in dataclasses.fields(ExperimentSettings)]
+        settings = ExperimentSettings(**{name: kwargs.pop(name) for name in names})
+        command(settings=settings, **kwargs)
+
     options = [
         click.option(
             "-o",
@@ -216,9 +240,10 @@ def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
         ),
         click.option("--force", is_flag=True, help="Replace the folder if it is an earlier one."),
     ]
+    decorated: Callable[..., None] = with_settings
     for option in reversed(options):
-        command = option(command)
-    return PARALLEL(command)
+        decorated = option(decorated)
+    return PARALLEL(decorated)
 
 
 def _run_experiment(
@@ -226,14 +251,8 @@ def _run_experiment(
     base: Path,
     variants: dict[str, Any],
     description: str,
-    out: Path | None,
-    replications: int | None,
-    seed: int | None,
-    force: bool,
-    jobs: int | None,
-    scheduler: str | None,
-    quiet: bool,
-    overrides: tuple[str, ...] = (),
+    settings: ExperimentSettings,
+    overrides: Sequence[str] = (),
 ) -> None:
     """Run variants on common random numbers, write the folder and print the ranking."""
     from sim.experiment import run_variants
@@ -241,14 +260,20 @@ def _run_experiment(
     from sim.report import OutputError, check_replaceable
 
     first = next(iter(variants.values()))
-    n = replications or max(first.run.replications, MIN_REPLICATIONS)
-    seed = first.run.seed if seed is None else seed
+    n = settings.replications or max(first.run.replications, MIN_REPLICATIONS)
+    seed = first.run.seed if settings.seed is None else settings.seed
     source = read_scenario(base, overrides)
+    out, force = settings.out, settings.force
     try:
         if out is not None:
             check_replaceable(out.resolve(), force=force)
         reps = run_variants(
-            variants, n, seed, jobs=jobs, scheduler=scheduler, progress=False if quiet else None
+            variants,
+            n,
+            seed,
+            jobs=settings.jobs,
+            scheduler=settings.scheduler,
+            progress=False if settings.quiet else None,
         )
         folder = write_experiment(
             kind,
@@ -282,16 +307,7 @@ MIN_REPLICATIONS = 30
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("spec", nargs=-1, type=click.UNPROCESSED, required=True)
 @_experiment_options
-def compare(
-    spec: tuple[str, ...],
-    out: Path | None,
-    replications: int | None,
-    seed: int | None,
-    force: bool,
-    jobs: int | None,
-    scheduler: str | None,
-    quiet: bool,
-) -> None:
+def compare(spec: tuple[str, ...], settings: ExperimentSettings) -> None:
     """Compare variants of a scenario on the same random numbers (paired differences).
 
     SPEC is the base scenario, then variants: --variant NAME followed by its --set
@@ -318,20 +334,7 @@ def compare(
         _fail(str(exc))
     if len(variants) < 2:
         _fail("nothing to compare: add --variant NAME --set PATH=VALUE, or another scenario file")
-    _run_experiment(
-        "compare",
-        base,
-        variants,
-        f"Comparison against {base.name}",
-        out,
-        replications,
-        seed,
-        force,
-        jobs,
-        scheduler,
-        quiet,
-        tuple(common),
-    )
+    _run_experiment("compare", base, variants, f"Comparison against {base.name}", settings, common)
 
 
 def _parse_variants(
@@ -371,17 +374,7 @@ def _parse_variants(
     help="Change the baseline (repeatable).",
 )
 @_experiment_options
-def assess(
-    scenario: Path,
-    overrides: tuple[str, ...],
-    out: Path | None,
-    replications: int | None,
-    seed: int | None,
-    force: bool,
-    jobs: int | None,
-    scheduler: str | None,
-    quiet: bool,
-) -> None:
+def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSettings) -> None:
     """Rank the coordination mechanisms by what switching each one saves.
 
     Each mechanism's switch is turned from its baseline setting (on if off, off if on),
@@ -400,18 +393,7 @@ def assess(
     except ScenarioError as exc:
         _fail(str(exc))
     _run_experiment(
-        "assess",
-        scenario,
-        variants,
-        f"Assessment of {scenario.name}",
-        out,
-        replications,
-        seed,
-        force,
-        jobs,
-        scheduler,
-        quiet,
-        overrides,
+        "assess", scenario, variants, f"Assessment of {scenario.name}", settings, overrides
     )
 
 
@@ -437,13 +419,7 @@ def sweep(
     scenario: Path,
     params: tuple[str, ...],
     overrides: tuple[str, ...],
-    out: Path | None,
-    replications: int | None,
-    seed: int | None,
-    force: bool,
-    jobs: int | None,
-    scheduler: str | None,
-    quiet: bool,
+    settings: ExperimentSettings,
 ) -> None:
     """Run a grid of parameter values and plot the key figures against it.
 
@@ -467,17 +443,4 @@ def sweep(
         variants = sweep_variants(scenario, grid, overrides)
     except ScenarioError as exc:
         _fail(str(exc))
-    _run_experiment(
-        "sweep",
-        scenario,
-        variants,
-        f"Sweep of {scenario.name}",
-        out,
-        replications,
-        seed,
-        force,
-        jobs,
-        scheduler,
-        quiet,
-        overrides,
-    )
+    _run_experiment("sweep", scenario, variants, f"Sweep of {scenario.name}", settings, overrides)
