@@ -115,7 +115,7 @@ def test_run_invariants(scenario: Any, seed: int) -> None:
         if event == "dispatched":
             assert busy.get(unit) is None, f"{unit} tasked twice at {t}"
             busy[unit] = t
-        elif event == "released":
+        elif event in ("released", "stood_down"):
             busy[unit] = None
 
 

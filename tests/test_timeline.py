@@ -382,3 +382,37 @@ def test_crossing_hours_are_local_whatever_offset_the_start_has() -> None:
         incident_rows(simulate(load_with("tiny_border.toml", utc_start)))[0].at["border_cleared"]
         == 1530.0
     )
+
+
+def test_a_unit_waiting_at_a_crossing_is_stood_down_when_no_longer_needed() -> None:
+    def slow_lao_boat(data: dict[str, Any]) -> None:
+        data["unit_types"].append(
+            {**data["unit_types"][0], "id": "slow_boat", "mobilisation": "3h"}
+        )
+        data["units"].append(
+            {
+                "id": "la-boat",
+                "nation": "LA",
+                "agency": "army",
+                "type": "slow_boat",
+                "base": "pakse",
+            }
+        )
+        data["crossings"][0]["hours"] = "15:00-17:00"
+        data["coordination"]["mutual_assistance"]["pre_authorized"] = True
+
+    log = simulate(load_with("tiny_border.toml", slow_lao_boat))
+    # The Lao boat would arrive at 90 + 180 + 30 = 300 > 240, so Laos asks Thailand (read at
+    # 240, pre-authorised). The Thai boat mobilises (270) and reaches Chong Mek at 330
+    # (13:30), before it opens at 15:00. The Lao boat loads its last 4 people at 380; at its
+    # hourly check (390) the waiting Thai boat is stood down and drives home (450).
+    assert unit_events(log, "th-boat") == [
+        (240.0, "dispatched"),
+        (270.0, "mobilised"),
+        (330.0, "border_arrived"),
+        (390.0, "border_left"),
+        (390.0, "stood_down"),
+        (450.0, "returned"),
+    ]
+    row = incident_rows(log)[0]
+    assert row.first_unit == "la-boat" and row.at["resolved"] == 420.0

@@ -67,7 +67,7 @@ def _by(rows: list[IncidentRow], key: str) -> dict[str, Any]:
 
 
 def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
-    """Each unit's tasks and share of the run it was tasked (dispatched to released)."""
+    """Each unit's tasks and share of the run tasked (dispatched to released or stood down)."""
     started: dict[str, float] = {}
     busy: dict[str, float] = defaultdict(float)
     tasks: Counter[str] = Counter()
@@ -75,7 +75,7 @@ def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
         if event == log.DISPATCHED:
             started[unit] = t
             tasks[unit] += 1
-        elif event == log.RELEASED:
+        elif event in (log.RELEASED, log.STOOD_DOWN):
             busy[unit] += t - started.pop(unit)
     for unit, t in started.items():
         busy[unit] += run.horizon_min - t

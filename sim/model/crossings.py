@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -12,6 +12,12 @@ from sim.scenario.schema import Crossing
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
+
+StandDown = Callable[[], bool] | None
+"""Whether a unit on its way is no longer needed."""
+
+STAND_DOWN_CHECK_MIN = 60.0
+"""How often a unit waiting at a closed crossing hears whether it is still needed."""
 
 
 class BorderCrossing:
@@ -43,20 +49,30 @@ class BorderCrossing:
         waiting, self.reopened = self.reopened, self.sim.env.event()
         waiting.succeed()
 
-    def pass_through(self, unit_id: str, incident_id: int) -> Generator[Any, Any, None]:
-        """Queue for a lane, wait for opening hours, be processed (a SimPy process body)."""
+    def pass_through(
+        self, unit_id: str, incident_id: int, stand_down: StandDown = None
+    ) -> Generator[Any, Any, bool]:
+        """Queue for a lane, wait for opening hours, be processed (a SimPy process body).
+
+        Returns False, without crossing, if ``stand_down()`` turns true while the unit waits
+        for the crossing to open (it is checked at least hourly).
+        """
         env, record = self.sim.env, self.sim.record
         record((env.now, log.BORDER_ARRIVED, incident_id, unit_id, self.id))
         with self.lanes.request() as lane:
             yield lane
             while True:
+                if stand_down is not None and stand_down():
+                    record((env.now, log.BORDER_LEFT, incident_id, unit_id, self.id))
+                    return False
                 if self.closed:
-                    yield self.reopened
+                    yield self.reopened | env.timeout(STAND_DOWN_CHECK_MIN)
                     continue
                 opens_at = self.sim.clock.next_open(env.now, self.window)
                 if opens_at > env.now:
-                    yield env.timeout(opens_at - env.now)
+                    yield env.timeout(min(opens_at - env.now, STAND_DOWN_CHECK_MIN))
                     continue
                 break
             yield env.timeout(self.processing.draw(self.sim.random["border"]))
         record((env.now, log.BORDER_CLEARED, incident_id, unit_id, self.id))
+        return True

@@ -9,8 +9,10 @@ to the need's ``max_units``, again nearest first.
 
 Without a joint centre, an EOC asks a neighbour when none of its own available units can
 be on scene within the incident's capability target (``Eoc.receive``). With one, every
-report also goes to the centre, which asks the nation whose unit would arrive first,
-counting the expected message and approval delays (``forward_to_joint_centre``). A
+report also goes to the centre, which asks another nation whenever its unit would arrive
+before the reporting nation's own (``forward_to_joint_centre``). Either way the nation
+asked is the one whose unit would come first counting the expected message and approval
+delays (``Simulation.best_helper``). A
 request travels as a message; the helping nation approves it at once when a mutual
 assistance agreement pre-authorises the deployment, else case by case, and may refuse.
 A request whose incident no longer needs anyone is withdrawn.
@@ -99,10 +101,10 @@ class Eoc:
         if incident.help_requested:
             return
         if arrival is None or arrival > incident.target_at:
-            neighbour = self.sim.best_neighbour(self.nation, incident)
-            if neighbour is not None:
+            helper = self.sim.best_helper(incident, self.nation)
+            if helper is not None:
                 incident.help_requested = True
-                self.sim.env.process(request_assistance(self.sim, self.nation, neighbour, incident))
+                self.sim.env.process(request_assistance(self.sim, self.nation, helper[1], incident))
 
     def accept(self, incident: Incident, types: frozenset[str] | None = None) -> None:
         """Queue an incident (own, or a neighbour's with the unit types agreed) and dispatch."""
@@ -184,19 +186,7 @@ def forward_to_joint_centre(
     yield from sim.comms.send(eoc.nation, JOINT_CENTRE, None, "report", incident.id)
     if incident.help_requested or incident.remaining <= 0:
         return
-    best: tuple[float, str, Eoc] | None = None
-    for helper in sim.eocs:
-        if helper.nation == eoc.nation:
-            continue
-        types = sim.pre_authorised_types(eoc.nation, helper.nation)
-        arrival = helper.best_arrival(incident, types, national_only=True)
-        if arrival is None:
-            continue
-        delay = sim.comms.channel(JOINT_CENTRE, helper.nation).latency.mean
-        if types is None:
-            delay += sim.scenario.coordination.mutual_assistance.approval.mean
-        if best is None or (arrival + delay, helper.nation) < best[:2]:
-            best = (arrival + delay, helper.nation, helper)
-    if best is not None and (own is None or best[0] < own):
+    helper = sim.best_helper(incident, JOINT_CENTRE)
+    if helper is not None and (own is None or helper[0] < own):
         incident.help_requested = True
-        yield from request_assistance(sim, JOINT_CENTRE, best[2], incident)
+        yield from request_assistance(sim, JOINT_CENTRE, helper[1], incident)

@@ -189,20 +189,33 @@ class Simulation:
             )
         return self._eoc_of_place[place]
 
-    def best_neighbour(self, nation: str, incident: Incident) -> Eoc | None:
-        """The other nation's EOC whose units could reach the incident first, if any can."""
+    def best_helper(self, incident: Incident, asking: str) -> tuple[float, Eoc] | None:
+        """The other nation whose unit would be on scene first if ``asking`` sent a request.
+
+        Counts the expected latency of the channel the request would take and, unless a
+        mutual assistance agreement pre-authorises the deployment, the mean approval time;
+        only the unit types that may be sent count. Returns the expected arrival and the
+        nation's EOC nearest to the incident, or None if no other nation can help.
+        """
+        approval = self.scenario.coordination.mutual_assistance.approval.mean
         best: tuple[float, int, Eoc] | None = None
         for rank, code in enumerate(self.nations):
-            if code == nation:
+            if code == incident.place.nation:
                 continue
-            eocs = [e for e in self.eocs if e.nation == code]
-            arrival = eocs[0].best_arrival(incident, national_only=True)
-            if arrival is not None and (best is None or (arrival, rank) < best[:2]):
-                eoc = min(
-                    eocs, key=lambda e: self.geography.distance_km(e.place, incident.place.id)
-                )
+            eoc = min(
+                (e for e in self.eocs if e.nation == code),
+                key=lambda e: self.geography.distance_km(e.place, incident.place.id),
+            )
+            types = self.pre_authorised_types(incident.place.nation, code)
+            arrival = eoc.best_arrival(incident, types, national_only=True)
+            if arrival is None:
+                continue
+            arrival += self.comms.channel(asking, code).latency.mean
+            if types is None:
+                arrival += approval
+            if best is None or (arrival, rank) < best[:2]:
                 best = (arrival, rank, eoc)
-        return None if best is None else best[2]
+        return None if best is None else (best[0], best[2])
 
     def assign(self, unit: Unit, incident: Incident, eta: float) -> None:
         """Task a unit with an incident (expected on scene at ``eta``); it sets off when free."""

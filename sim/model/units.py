@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim import log
 from sim.log import JOINT
+from sim.model.crossings import StandDown
 from sim.model.entities import Incident, Unit, UnitState
 
 if TYPE_CHECKING:
@@ -54,9 +55,15 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     if unit.mobilise:
         yield env.timeout(unit.type.mobilisation.draw(sim.random["readiness"]))
     record((env.now, log.MOBILISED, incident.id, unit.id, ""))
-    yield from travel(sim, unit, incident.place.id, incident.id)
+    arrived = yield from travel(
+        sim, unit, incident.place.id, incident.id, lambda: incident.remaining <= 0
+    )
+    if not arrived:
+        incident.remove_unit(unit)
+        record((env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
+        return
     record((env.now, log.ON_SCENE, incident.id, unit.id, ""))
-    if unit.nation not in (incident.place.nation, JOINT):
+    if incident.remaining > 0 and unit.nation not in (incident.place.nation, JOINT):
         training = sim.scenario.coordination.joint_training
         delay = training.trained_integration if training.enabled else training.untrained_integration
         yield env.timeout(delay.draw(sim.random["integration"]))
@@ -77,11 +84,15 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     record((env.now, log.RELEASED, incident.id, unit.id, ""))
 
 
-def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> Process:
+def travel(
+    sim: Simulation, unit: Unit, destination: str, incident_id: int, stand_down: StandDown = None
+) -> Generator[Any, Any, bool]:
     """Go from the unit's location to ``destination``: fly straight, or drive the open route.
 
     A road unit that finds a border crossing closed turns to another open way if there is
     one, else waits at the crossing; with no open way at all it looks again every 30 min.
+    At each border post on the way it hears whether it is still needed (``stand_down``);
+    if not, it stops there and the trip returns False.
     """
     env, geography = sim.env, sim.geography
     yield from wait_until_usable(sim, unit)
@@ -89,7 +100,7 @@ def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> P
     if unit.type.mode == "air":
         yield env.timeout(geography.distance_km(unit.location, destination) / speed * 60)
         unit.location = destination
-        return
+        return True
     while unit.location != destination:
         route = geography.route(unit.location, destination, speed)
         if route is None:
@@ -100,13 +111,18 @@ def travel(sim: Simulation, unit: Unit, destination: str, incident_id: int) -> P
             if isinstance(leg, float):
                 yield env.timeout(leg)
                 continue
+            unit.location = leg.entry
+            if stand_down is not None and stand_down():
+                return False
             crossing = sim.crossings[leg.crossing]
             if crossing.closed and geography.route(leg.entry, destination, speed) is not None:
-                unit.location = leg.entry  # turn away from the closed crossing
-                break
-            yield from crossing.pass_through(unit.id, incident_id)
+                break  # turn away from the closed crossing
+            if not (yield from crossing.pass_through(unit.id, incident_id, stand_down)):
+                return False
+            unit.location = leg.exit
         else:
             unit.location = destination
+    return True
 
 
 def wait_until_usable(sim: Simulation, unit: Unit) -> Process:
