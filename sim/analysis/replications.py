@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from sim.analysis.incidents import COMPONENTS
 from sim.analysis.stats import Estimate, mean_ci, paired_difference
 
@@ -29,6 +31,32 @@ INCIDENT_COLUMNS = (
 )
 
 
+class KpiTable:
+    """Key figures of many replications, stored compactly: one float array a replication.
+
+    Names map to columns as they first appear; a replication lacking a figure (a nation
+    with no incident in it) reads NaN there.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.rows: list[np.ndarray] = []
+
+    def add(self, kpis: dict[str, float]) -> None:
+        for name in kpis:
+            self.columns.setdefault(name, len(self.columns))
+        row = np.full(len(self.columns), math.nan)
+        for name, value in kpis.items():
+            row[self.columns[name]] = value
+        self.rows.append(row)
+
+    def column(self, name: str) -> list[float]:
+        index = self.columns.get(name)
+        if index is None:
+            return [math.nan] * len(self.rows)
+        return [float(row[index]) if index < row.size else math.nan for row in self.rows]
+
+
 @dataclass
 class Replications:
     """The results of one or more variants over the same replications.
@@ -40,7 +68,7 @@ class Replications:
     seed: int
     n: int
     variants: list[str]
-    records: dict[str, list[dict[str, float]]]
+    tables: dict[str, KpiTable]
     incident_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
@@ -49,7 +77,7 @@ class Replications:
 
     def values(self, kpi: str, variant: str | None = None) -> list[float]:
         """One key figure of every replication of a variant (the baseline by default)."""
-        return [r.get(kpi, math.nan) for r in self.records[variant or self.baseline]]
+        return self.tables[variant or self.baseline].column(kpi)
 
     def estimate(self, kpi: str, variant: str | None = None) -> Estimate:
         """Mean of a key figure across replications, with its 95 % confidence interval."""
@@ -61,9 +89,8 @@ class Replications:
 
     def kpi_names(self) -> list[str]:
         names: dict[str, None] = {}
-        for records in self.records.values():
-            for record in records:
-                names.update(dict.fromkeys(record))
+        for table in self.tables.values():
+            names.update(dict.fromkeys(table.columns))
         return list(names)
 
     def summary(self) -> dict[str, Any]:
@@ -86,12 +113,18 @@ class Replications:
         """One row per variant and replication, key figures as columns."""
         import pandas as pd
 
-        rows = [
-            {"variant": v, "replication": r, **record}
+        names = self.kpi_names()
+        frames = [
+            pd.DataFrame(
+                {
+                    "variant": v,
+                    "replication": range(self.n),
+                    **{k: self.values(k, v) for k in names},
+                }
+            )
             for v in self.variants
-            for r, record in enumerate(self.records[v])
         ]
-        return pd.DataFrame(rows)
+        return pd.concat(frames, ignore_index=True)
 
     @property
     def incidents(self) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sim.analysis.incidents import COMPONENTS, incident_rows
 from sim.analysis.kpis import replication_kpis
-from sim.analysis.replications import Replications
+from sim.analysis.replications import KpiTable, Replications
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
 from sim.model import simulate
 from sim.scenario import Scenario
@@ -70,7 +70,8 @@ def run_variants(
         for name, scenario in variants.items()
         for start in range(0, n, size)
     ]
-    by_variant: dict[str, dict[int, dict[str, float]]] = {name: {} for name in variants}
+    pending: dict[str, dict[int, dict[str, float]]] = {name: {} for name in variants}
+    tables = {name: KpiTable() for name in variants}
     incidents: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
     for variant, replication, kpis, rows in run_tasks(
         simulate_batch,
@@ -80,7 +81,12 @@ def run_variants(
         progress=progress,
         total=n * len(variants),
     ):
-        by_variant[variant][replication] = kpis
+        # store in replication order as soon as the next one is in, whatever order they come
+        waiting = pending[variant]
+        waiting[replication] = kpis
+        table = tables[variant]
+        while len(table.rows) in waiting:
+            table.add(waiting.pop(len(table.rows)))
         if keep_incidents:
             incidents[(variant, replication)] = rows
     order = list(variants)
@@ -88,7 +94,7 @@ def run_variants(
         seed=seed,
         n=n,
         variants=order,
-        records={v: [by_variant[v][r] for r in range(n)] for v in order},
+        tables=tables,
         incident_rows=[row for v in order for r in range(n) for row in incidents.get((v, r), [])],
     )
 
