@@ -7,10 +7,11 @@ replication, so nothing depends on the number of workers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 from tqdm.auto import tqdm
@@ -71,10 +72,15 @@ def run_tasks(
 def _processes(
     function: Callable[..., list[Any]], tasks: Sequence[Task], jobs: int
 ) -> Iterator[list[Any]]:
+    """Keep a few tasks a worker in flight, and let go of each result once handed on."""
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(function, *task) for task in tasks]
-        for future in as_completed(futures):
-            yield future.result()
+        queue = iter(tasks)
+        in_flight = {pool.submit(function, *task) for task in itertools.islice(queue, 2 * jobs)}
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                in_flight |= {pool.submit(function, *task) for task in itertools.islice(queue, 1)}
+                yield future.result()
 
 
 def _dask(
@@ -99,9 +105,14 @@ def _dask(
     else:
         cluster, client = None, Client(scheduler)
     try:
-        futures = [client.submit(function, *task, pure=False) for task in tasks]
-        for future in dask_completed(futures):
+        queue = iter(tasks)
+        first = [client.submit(function, *t, pure=False) for t in itertools.islice(queue, 2 * jobs)]
+        running = dask_completed(first)
+        for future in running:
+            for task in itertools.islice(queue, 1):
+                running.add(client.submit(function, *task, pure=False))
             yield future.result()
+            future.release()
     finally:
         client.close()
         if cluster is not None:
