@@ -15,7 +15,9 @@ DEFAULT = SCENARIOS / "sekong_flood_2018.toml"
 
 def run_csvs(tmp_path: Path, name: str, seed: int) -> tuple[str, str, str]:
     out = tmp_path / name
-    result = CliRunner().invoke(main, ["run", str(DEFAULT), "-o", str(out), "--seed", str(seed)])
+    result = CliRunner().invoke(
+        main, ["run", str(DEFAULT), "-o", str(out), "--seed", str(seed), "-n", "1"]
+    )
     assert result.exit_code == 0, result.output
     return tuple((out / f).read_text() for f in ("incidents.csv", "events.csv", "summary.json"))  # type: ignore[return-value]
 
