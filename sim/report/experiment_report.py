@@ -44,7 +44,8 @@ def experiment_files(
             points = [(v, _estimate(summary["variants"][v][kpi])) for v in reps.variants]
             pictures[f"sweep_{kpi}"] = figures.sweep_curve(points, label(kpi))
         elif rows:
-            title = "Effect of each arrangement (tornado)" if kind == "assess" else "Differences"
+            what = "Effect of each arrangement" if kind == "assess" else "Effect of each variant"
+            title = f"{what} on the {label(kpi)}"
             pictures[f"differences_{kpi}"] = figures.differences(rows, label(kpi), title)
     ranking = sorted(
         reps.variants[1:],
@@ -72,7 +73,10 @@ def experiment_files(
         "ranking": [
             {
                 "name": v,
-                **{k: with_ci(k, summary["differences"][v][k], difference=True) for k in HEADLINE},
+                **{
+                    k: with_ci(k, summary["differences"][v][k], difference=True)
+                    for k in (*HEADLINE, "people_waiting_at_end")
+                },
             }
             for v in ranking
         ],

@@ -114,14 +114,15 @@ def differences(rows: list[tuple[str, Any]], label: str, title: str) -> bytes:
     rows = sorted(rows, key=lambda r: r[1].mean)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(1, len(rows))))
     names = [name for name, _ in rows]
-    means = np.array([e.mean for _, e in rows]) / 60
-    lows = np.array([e.mean - e.low if e.n > 1 else 0.0 for _, e in rows]) / 60
-    highs = np.array([e.high - e.mean if e.n > 1 else 0.0 for _, e in rows]) / 60
+    means = np.array([e.mean for _, e in rows])
+    unit, scale = ("hours", 60.0) if np.nanmax(np.abs(means), initial=0.0) >= 120 else ("min", 1.0)
+    lows = np.array([e.mean - e.low if e.n > 1 else 0.0 for _, e in rows]) / scale
+    highs = np.array([e.high - e.mean if e.n > 1 else 0.0 for _, e in rows]) / scale
     colours = ["#2e7d32" if m < 0 else "#c62828" for m in means]
-    ax.barh(names, means, xerr=[lows, highs], color=colours, capsize=3)
+    ax.barh(names, means / scale, xerr=[lows, highs], color=colours, capsize=3)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"change in {label} against the baseline (hours; negative is faster)")
+    ax.set_xlabel(f"change in {label} against the baseline ({unit}; negative is faster)")
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
