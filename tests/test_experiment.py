@@ -172,3 +172,37 @@ def test_compare_without_variants_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2 and "coordination.nope" in bad.output
     assert not (tmp_path / "c").exists()
+
+
+def test_compare_two_scenario_files(tmp_path: Path) -> None:
+    # without the day-long outage of the test scenario, so requests can go at once
+    text = MECH.read_text()
+    start = text.index('[[injects]]\ntype = "channel_outage"')
+    text = text[:start] + text[text.index("[coordination.channels]") :]
+    base = tmp_path / "base.toml"
+    base.write_text(text)
+    hotline = tmp_path / "hotline.toml"
+    hotline.write_text(
+        text.replace("[coordination.channels]", "[coordination.channels]\nenabled = true")
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(base),
+            str(hotline),
+            "-n",
+            "20",
+            "--jobs",
+            "2",
+            "-o",
+            str(tmp_path / "c"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "c" / "summary.json").read_text())
+    assert list(summary["variants"]) == ["baseline", "hotline"]
+    # a hotline instead of diplomatic notes: requests arrive sooner, and so does help
+    assert summary["differences"]["hotline"]["stage_request_mean_min"]["ci_high"] < -60
+    assert summary["differences"]["hotline"]["response_mean_min"]["mean"] < 0
