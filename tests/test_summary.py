@@ -86,3 +86,15 @@ def test_report_lists_injects_after_the_end() -> None:
     run = simulate(scenario)
     html = run_files(scenario, run, manifest("tiny.toml", "-", 1, 0, []))["report.html"].decode()
     assert "Storm after the exercise" in html and "after the end of the exercise" in html
+
+
+def test_an_incident_never_reached_counts_as_waiting_until_the_end() -> None:
+    from sim.analysis.kpis import replication_kpis
+
+    def dry(data: dict[str, Any]) -> None:
+        data["places"][1]["water_access"] = False  # the boat cannot work there
+
+    run = simulate(load_with("tiny.toml", dry))
+    # occurred at 60, never reached, the day ends at 1440: it waited 1380 min
+    assert replication_kpis(run)["response_median_min"] == 1380.0
+    assert summarise(run)["overall"]["response_min"]["median"] is None  # of those reached

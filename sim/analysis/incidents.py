@@ -80,6 +80,10 @@ class IncidentRow:
     def within_target(self) -> bool:
         return self.served and self.response_min <= self.info.target_min
 
+    def waited_min(self, horizon_min: float) -> float:
+        """The response time, or for an incident no unit reached, the wait until the end."""
+        return self.response_min if self.served else horizon_min - self.at["occurred"]
+
     @property
     def counted(self) -> bool:
         """Whether it counts for the share within target: met, or its target time came."""

@@ -27,7 +27,7 @@ def response_stats(values: Iterable[float]) -> dict[str, float | int | None]:
     }
 
 
-def _group(rows: list[IncidentRow]) -> dict[str, Any]:
+def _group(rows: list[IncidentRow], horizon_min: float) -> dict[str, Any]:
     served = [r for r in rows if r.served]
     counted = [r for r in rows if r.counted]
     return {
@@ -41,6 +41,7 @@ def _group(rows: list[IncidentRow]) -> dict[str, Any]:
         "unserved": len(rows) - len(served),
         "not_yet_due": len(rows) - len(counted),
         "response_min": response_stats(r.response_min for r in served),
+        "waited_min": response_stats(r.waited_min(horizon_min) for r in counted),
         "response_from_report_min": response_stats(r.response_from_report_min for r in served),
         "within_target": (
             round(sum(r.within_target for r in counted) / len(counted), 4) if counted else None
@@ -59,11 +60,11 @@ def _mean(values: Iterable[float]) -> float | None:
     return round(float(np.mean(data)), 2) if data else None
 
 
-def _by(rows: list[IncidentRow], key: str) -> dict[str, Any]:
+def _by(rows: list[IncidentRow], key: str, horizon_min: float) -> dict[str, Any]:
     groups: dict[str, list[IncidentRow]] = defaultdict(list)
     for row in rows:
         groups[getattr(row.info, key)].append(row)
-    return {name: _group(members) for name, members in sorted(groups.items())}
+    return {name: _group(members, horizon_min) for name, members in sorted(groups.items())}
 
 
 def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
@@ -213,9 +214,9 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "replication": run.replication,
         "start": run.start,
         "horizon_min": run.horizon_min,
-        "overall": _group(rows),
-        "by_nation": _by(rows, "nation"),
-        "by_need": _by(rows, "need"),
+        "overall": _group(rows, run.horizon_min),
+        "by_nation": _by(rows, "nation", run.horizon_min),
+        "by_need": _by(rows, "need", run.horizon_min),
         "cross_border": cross_border(run, rows),
         "crossings": crossings(run),
         "communications": communications(run),
