@@ -61,6 +61,9 @@ WARNING_NOT_SHARED = "warning_not_shared"
 EVACUATION_ORDERED = "evacuation_ordered"
 EVACUATED = "evacuated"
 AVERTED = "averted"
+# the flood
+FLOODED = "flooded"
+GAUGE_ALARM = "gauge_alarm"
 
 
 class IncidentInfo(NamedTuple):
@@ -115,3 +118,8 @@ class RunLog:
     """Kind of need -> its name."""
     incidents: list[IncidentInfo] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    gauges: dict[str, list[float]] = field(default_factory=dict)
+    """Each gauge's level (m) every ``GAUGE_STEP_MIN`` minutes from the start."""
+
+
+GAUGE_STEP_MIN = 10.0

@@ -14,6 +14,7 @@ from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
 from sim.model.dispatch import Eoc, estimated_arrival
 from sim.model.entities import Incident, Unit
+from sim.model.flood import run_flood
 from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
 from sim.model.random import streams
@@ -84,6 +85,8 @@ class Simulation:
         for unit in self.units:
             self.env.process(unit_life(self, unit))
         self.env.process(run_msel(self))
+        if scenario.gauges:
+            self.env.process(run_flood(self))
         self.env.process(
             self._background(plan_background_incidents(scenario, self.random["hazard"]))
         )

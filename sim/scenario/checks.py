@@ -78,6 +78,66 @@ def _check_coordination(
     return problems
 
 
+def _check_gauges(s: Scenario, places: dict[str, Place], needs: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    defined: set[str] = set()
+    for i, g in enumerate(s.gauges):
+        path = f"gauges[{i}]"
+        if g.place not in places:
+            problems.append(_unknown(f"{path}.place", "place", g.place, places))
+        given = [k for k in ("levels", "hydrograph", "follows") if getattr(g, k) is not None]
+        if len(given) != 1:
+            problems.append(
+                Problem(
+                    path,
+                    f"gives {' and '.join(given) or 'no level source'}",
+                    "give exactly one of levels, hydrograph or follows",
+                )
+            )
+        if g.follows is not None and g.follows.gauge not in defined:
+            problems.append(
+                Problem(
+                    f"{path}.follows.gauge",
+                    f"'{g.follows.gauge}' is not a gauge defined above this one",
+                    "list the upstream gauge first",
+                )
+            )
+        if g.levels is not None:
+            times = [t for t, _ in g.levels]
+            if times != sorted(times):
+                problems.append(
+                    Problem(
+                        f"{path}.levels",
+                        "times are not in order",
+                        "list the readings in time order",
+                    )
+                )
+        for j, place in enumerate(g.warns):
+            if place not in places:
+                problems.append(_unknown(f"{path}.warns[{j}]", "place", place, places))
+        if g.warns and g.alarm is None:
+            problems.append(
+                Problem(
+                    f"{path}.alarm",
+                    "warns places but has no alarm level",
+                    "give alarm = the reading that raises the warning",
+                )
+            )
+        defined.add(g.id)
+    for i, p in enumerate(s.places):
+        if p.flood is not None:
+            if p.flood.gauge not in defined:
+                problems.append(
+                    _unknown(f"places[{i}].flood.gauge", "gauge", p.flood.gauge, defined)
+                )
+            if p.flood.need not in needs:
+                problems.append(_unknown(f"places[{i}].flood.need", "need", p.flood.need, needs))
+    for i, r in enumerate(s.roads):
+        if r.flood is not None and r.flood.gauge not in defined:
+            problems.append(_unknown(f"roads[{i}].flood.gauge", "gauge", r.flood.gauge, defined))
+    return problems
+
+
 def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     """Check the ids sections give each other.
 
@@ -95,7 +155,7 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     crossings = {c.id for c in s.crossings}
     unit_ids = {u for g in s.units for u in g.unit_ids()} | {g.id for g in s.units}
 
-    for section in ("places", "crossings", "needs", "unit_types", "units"):
+    for section in ("places", "crossings", "gauges", "needs", "unit_types", "units"):
         problems += _duplicates(section, [item.id for item in getattr(s, section)])
     problems += _duplicates("roads", [r.key for r in s.roads])
     problems += _duplicates("nations", [n.code for n in s.nations])
@@ -244,6 +304,7 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                 pass
 
     problems += _check_coordination(s, places, nations, types)
+    problems += _check_gauges(s, places, needs)
     for i, inj in enumerate(s.injects):
         match inj:
             case ChannelOutageInject():

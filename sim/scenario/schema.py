@@ -102,6 +102,9 @@ Offset = Annotated[
 """When something happens: a duration after the scenario start ("6h") or a wall-clock time
 (a TOML date-time; without an offset it is read as UTC+7)."""
 
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A share between 0 and 1."""
+
 Count = Annotated[int, Strict()]
 """A whole number, written as one (not "12", not true)."""
 
@@ -157,6 +160,22 @@ class Nation(Section):
     eocs: tuple[Eoc, ...] = Field(min_length=1)
 
 
+class PlaceFlooding(Section):
+    """When the water at a gauge reaches ``level``, people here are stranded."""
+
+    gauge: Id
+    level: float = Field(description="the gauge reading (m) at which the place floods")
+    need: Id = "rescue"
+    stranded_share: Share = Field(default=0.3, description="share of the population stranded")
+
+
+class RoadFlooding(Section):
+    """The road is closed while the water at a gauge is at or above ``level``."""
+
+    gauge: Id
+    level: float
+
+
 class Place(Section):
     """[[places]]: a named point; villages carry a population."""
 
@@ -168,6 +187,7 @@ class Place(Section):
     lon: float = Field(ge=-180, le=180)
     population: Count = Field(default=0, ge=0)
     water_access: Flag = Field(default=False, description="boats can launch and work here")
+    flood: PlaceFlooding | None = None
 
 
 class Road(Section):
@@ -179,6 +199,7 @@ class Road(Section):
     km: float | None = Field(default=None, gt=0)
     road_class: RoadClass = Field(default="rural", alias="class")
     speed_kmh: float | None = Field(default=None, gt=0)
+    flood: RoadFlooding | None = None
 
     @property
     def key(self) -> str:
@@ -357,6 +378,47 @@ Inject = Annotated[
 ]
 
 
+class Hydrograph(Section):
+    """A flood wave with random peak and timing: rise, peak, recession (metres, minutes).
+
+    The level stays at ``base`` until ``peak_at - rise``, climbs along a half cosine to
+    ``peak`` at ``peak_at``, then falls back towards ``base`` exponentially with time
+    constant ``recession``.
+    """
+
+    base: float
+    peak: CountDistribution = Field(description="peak level (m): a number or a distribution")
+    peak_at: DurationDistribution = Field(description="when the peak comes, after the start")
+    rise: DurationDistribution = Field(description="from the start of the rise to the peak")
+    recession: DurationDistribution = Field(description="time constant of the fall")
+
+
+class FollowsGauge(Section):
+    """A downstream gauge: the upstream rise above its base, later and smaller."""
+
+    gauge: Id
+    lag: Duration
+    attenuation: Share = 1.0
+    base: float = Field(description="this gauge's level with no flood wave (m)")
+
+
+class Gauge(Section):
+    """[[gauges]]: a river gauge whose readings flood places and roads and warn downstream.
+
+    Give exactly one of ``levels`` (a scripted series of [time, level] pairs, linear in
+    between), ``hydrograph`` (a random flood wave) or ``follows`` (an upstream gauge).
+    """
+
+    id: Id
+    name: str
+    place: Id
+    levels: tuple[tuple[Duration, float], ...] | None = Field(default=None, min_length=2)
+    hydrograph: Hydrograph | None = None
+    follows: FollowsGauge | None = None
+    alarm: float | None = Field(default=None, description="a reading at this level is a warning")
+    warns: tuple[Id, ...] = Field(default=(), description="places the alarm warns")
+
+
 class IncidentGenerator(Section):
     """[[generators]]: background incidents, a Poisson stream over some places.
 
@@ -373,8 +435,6 @@ class IncidentGenerator(Section):
 
 Party = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|JCC)$")]
 """A nation code, or JCC for the joint coordination centre."""
-
-Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Channel(Section):
@@ -560,6 +620,7 @@ class Scenario(Section):
     places: tuple[Place, ...] = Field(min_length=1)
     roads: tuple[Road, ...] = ()
     crossings: tuple[Crossing, ...] = ()
+    gauges: tuple[Gauge, ...] = ()
     needs: tuple[Need, ...] = Field(min_length=1)
     unit_types: tuple[UnitType, ...] = Field(min_length=1)
     units: tuple[UnitGroup, ...] = Field(min_length=1)
