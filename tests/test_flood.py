@@ -103,3 +103,14 @@ def test_random_flood_waves_differ_by_seed_and_are_common_to_variants() -> None:
     assert 8.0 <= max(a.gauges["attapeu_gauge"]) <= 12.0
     # another arrangement of the same scenario floods the same way (common random numbers)
     assert simulate(load_with(trained), seed=4).gauges == a.gauges
+
+
+def test_the_report_shows_the_hydrographs(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, ["run", str(FLOOD), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "figures" / "hydrographs.png").exists()
+    assert "The flood" in (tmp_path / "r" / "report.html").read_text()

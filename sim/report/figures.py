@@ -140,3 +140,35 @@ def sweep_curve(points: list[tuple[str, Any]], label: str) -> bytes:
     ax.set_title(f"{label} across the sweep (95 % confidence intervals)")
     ax.grid(alpha=0.3)
     return _png(fig)
+
+
+def hydrographs(
+    gauges: dict[str, list[float]],
+    step_min: float,
+    thresholds: dict[str, list[tuple[float, str]]],
+    flooded: dict[str, list[tuple[float, str]]],
+    names: dict[str, str],
+) -> bytes:
+    """Each gauge's level over the run, with the levels that flood places and roads.
+
+    ``thresholds``: gauge -> (level, what floods there); ``flooded``: gauge -> (time, place).
+    """
+    fig, axes = plt.subplots(
+        len(gauges), 1, figsize=(8, 2.4 * len(gauges)), sharex=True, squeeze=False
+    )
+    for ax, (gauge, levels) in zip(axes[:, 0], gauges.items(), strict=True):
+        hours = np.arange(len(levels)) * step_min / 60
+        ax.plot(hours, levels, color="#1565c0")
+        for level, what in thresholds.get(gauge, []):
+            ax.axhline(level, color="#c62828", linewidth=0.8, linestyle="--")
+            ax.annotate(
+                what, (hours[-1], level), fontsize=7, ha="right", va="bottom", color="#c62828"
+            )
+        for when, place in flooded.get(gauge, []):
+            ax.axvline(when / 60, color="#555", linewidth=0.6)
+            ax.annotate(place, (when / 60, min(levels)), fontsize=7, rotation=90, va="bottom")
+        ax.set_ylabel("level (m)")
+        ax.set_title(names.get(gauge, gauge), fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel("hours from the start")
+    return _png(fig)

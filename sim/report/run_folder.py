@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+from sim import log
 from sim.analysis import incident_rows, summarise
 from sim.analysis.replications import Replications
-from sim.log import RunLog
+from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures
 from sim.report.html import render_report
 from sim.report.tables import events_csv, incidents_csv
@@ -64,6 +65,26 @@ def manifest(
     }
 
 
+def _hydrographs(scenario: Scenario, run: RunLog) -> bytes:
+    thresholds: dict[str, list[tuple[float, str]]] = {}
+    for place in scenario.places:
+        if place.flood is not None:
+            thresholds.setdefault(place.flood.gauge, []).append((place.flood.level, place.name))
+    for road in scenario.roads:
+        if road.flood is not None:
+            thresholds.setdefault(road.flood.gauge, []).append((road.flood.level, road.key))
+    for gauge in scenario.gauges:
+        if gauge.alarm is not None:
+            thresholds.setdefault(gauge.id, []).append((gauge.alarm, "alarm"))
+    gauge_of = {p.id: p.flood.gauge for p in scenario.places if p.flood is not None}
+    flooded: dict[str, list[tuple[float, str]]] = {}
+    for t, event, _, _, detail in run.events:
+        if event == log.FLOODED:
+            flooded.setdefault(gauge_of[detail], []).append((t, detail))
+    names = {g.id: g.name for g in scenario.gauges}
+    return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names)
+
+
 def run_files(
     scenario: Scenario,
     run: RunLog,
@@ -81,6 +102,8 @@ def run_files(
         "response_by_nation": figures.response_by_nation(rows),
         "stage_decomposition": figures.stage_decomposition(summary),
     }
+    if run.gauges:
+        pictures["hydrographs"] = _hydrographs(scenario, run)
     extra: dict[str, bytes] = {}
     if replications is not None:
         summary["replications"] = {
