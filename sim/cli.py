@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -124,7 +125,7 @@ def run(
         )
     except ScenarioError as exc:
         _fail(str(exc))
-    except OutputError as exc:
+    except (OutputError, RuntimeError) as exc:
         _fail(str(exc))
     overall = result.summary["overall"]
     response = overall["response_min"]
@@ -257,10 +258,11 @@ def _run_experiment(
     """Run variants on common random numbers, write the folder and print the ranking."""
     from sim.experiment import run_variants
     from sim.experiment.folders import write_experiment
+    from sim.experiment.variants import experiment_replications
     from sim.report import OutputError, check_replaceable
 
     first = next(iter(variants.values()))
-    n = settings.replications or max(first.run.replications, MIN_REPLICATIONS)
+    n = settings.replications or experiment_replications(first)
     seed = first.run.seed if settings.seed is None else settings.seed
     source = read_scenario(base, overrides)
     out, force = settings.out, settings.force
@@ -300,10 +302,6 @@ def _run_experiment(
     click.echo(f"  report: {folder / 'report.html'}")
 
 
-MIN_REPLICATIONS = 30
-"""Experiments run at least this many replications unless -n says otherwise."""
-
-
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("spec", nargs=-1, type=click.UNPROCESSED, required=True)
 @_experiment_options
@@ -324,6 +322,13 @@ def compare(spec: tuple[str, ...], settings: ExperimentSettings) -> None:
 
     files, common, named = _parse_variants(spec)
     base = Path(files[0])
+    names = ["baseline", *(Path(f).stem for f in files[1:]), *(name for name, _ in named)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        _fail(
+            f"variant names must differ ({', '.join(repeated)} is used twice, and "
+            "'baseline' is the base scenario's): rename with --variant"
+        )
     try:
         variants = {"baseline": load_scenario(base, common)}
         for other in files[1:]:
@@ -351,6 +356,8 @@ def _parse_variants(
             if not inline and not tokens:
                 _fail(f"{option} needs a value")
             value = inline or tokens.pop(0)
+            if value.startswith("--"):
+                _fail(f"{option} needs a value before {value}")
             if option == "--variant":
                 named.append((value, []))
             else:
@@ -438,7 +445,12 @@ def sweep(
                 f"--param {param}: write PATH=V1,V2,..., "
                 "e.g. coordination.language.interpreters=1,2,4"
             )
-        grid[path.strip()] = [v.strip() for v in values.split(",")]
+        key, points = path.strip(), [v.strip() for v in values.split(",")]
+        if key in grid or len(set(points)) != len(points):
+            _fail(f"--param {param}: give each field once, with different values")
+        grid[key] = points
+    if len(list(itertools.product(*grid.values()))) < 2:
+        _fail("a sweep needs at least two points: give a --param two values or more")
     try:
         variants = sweep_variants(scenario, grid, overrides)
     except ScenarioError as exc:

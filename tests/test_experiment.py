@@ -206,3 +206,56 @@ def test_compare_two_scenario_files(tmp_path: Path) -> None:
     # a hotline instead of diplomatic notes: requests arrive sooner, and so does help
     assert summary["differences"]["hotline"]["stage_request_mean_min"]["ci_high"] < -60
     assert summary["differences"]["hotline"]["response_mean_min"]["mean"] < 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--variant", "baseline", "--set", "coordination.language.enabled=true"], "must differ"),
+        (
+            ["--variant", "a", "--set", "coordination.language.enabled=true", "--variant", "a"],
+            "must differ",
+        ),
+        (["--variant", "--set", "coordination.language.enabled=true"], "needs a value"),
+    ],
+)
+def test_compare_refuses_ambiguous_variants(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = CliRunner().invoke(main, ["compare", str(MECH), *args, "-o", str(tmp_path / "c")])
+    assert result.exit_code == 2 and expected in result.output
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        ["coordination.mutual_assistance.approval=1h"],
+        ["coordination.mutual_assistance.approval=1h,1h"],
+        [
+            "coordination.mutual_assistance.approval=1h,4h",
+            "coordination.mutual_assistance.approval=2h",
+        ],
+    ],
+)
+def test_sweep_refuses_grids_that_lose_points(tmp_path: Path, params: list[str]) -> None:
+    args = [a for p in params for a in ("--param", p)]
+    result = CliRunner().invoke(main, ["sweep", str(MECH), *args, "-o", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_an_unreachable_scheduler_is_a_clean_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    result = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(MECH),
+            "-n",
+            "2",
+            "--scheduler",
+            "nonsense",
+            "-o",
+            str(tmp_path / "r"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.output

@@ -212,3 +212,18 @@ def test_local_authorities_turn_a_warning_into_an_evacuation_in_time() -> None:
     assert ban_don(off) == [200] * len(SEEDS)
     assert ban_don(on) == [40] * len(SEEDS)
     assert all(any(e[1] == "evacuated" for e in log.events) for log in on)
+
+
+def test_overlapping_outages_keep_the_channel_down_until_the_last_ends() -> None:
+    def two_outages(data: dict[str, Any]) -> None:
+        data["injects"] = [
+            {"type": "channel_outage", "at": "0min", "between": ["LA", "TH"], "for": "1h"},
+            {"type": "channel_outage", "at": "30min", "between": ["LA", "TH"], "for": "2h"},
+        ]
+
+    log = simulate(variant(two_outages), seed=0)
+    assert [(t, e) for t, e, *_ in log.events if e.startswith("channel")] == [
+        (0.0, "channel_down"),
+        (30.0, "channel_down"),
+        (150.0, "channel_restored"),
+    ]

@@ -93,17 +93,20 @@ def _dask(
         raise RuntimeError(
             "Dask is not installed: pip install 'borderdrill[dask]' (or dask[distributed])"
         ) from None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
-        client = Client(cluster)
-    else:
-        cluster, client = None, Client(scheduler)
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            client = Client(cluster)
+        else:
+            cluster, client = None, Client(scheduler, timeout="10s")
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
     try:
         queue = iter(tasks)
         first = [client.submit(function, *t, pure=False) for t in itertools.islice(queue, 2 * jobs)]

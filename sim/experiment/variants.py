@@ -30,6 +30,15 @@ MECHANISMS: dict[str, str] = {
 """Each coordination mechanism and the switch that puts it in force."""
 
 
+MIN_REPLICATIONS = 30
+"""Experiments run at least this many replications unless told otherwise."""
+
+
+def experiment_replications(scenario: Scenario) -> int:
+    """Replications a variant by default: the scenario's, and at least ``MIN_REPLICATIONS``."""
+    return max(scenario.run.replications, MIN_REPLICATIONS)
+
+
 def mechanism_in_force(scenario: Scenario, mechanism: str) -> bool:
     """Whether a mechanism's switch is on in a scenario."""
     node: Any = scenario
@@ -55,14 +64,18 @@ def assessment_variants(path: str | Path, overrides: Sequence[str] = ()) -> dict
 
 
 def assess(
-    path: str | Path, n: int | None = None, seed: int | None = None, **options: Any
+    path: str | Path,
+    n: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    **options: Any,
 ) -> Replications:
     """Switch each coordination mechanism in turn from the baseline, on the same seeds."""
-    variants = assessment_variants(path)
+    variants = assessment_variants(path, overrides)
     base = variants["baseline"]
     return run_variants(
         variants,
-        base.run.replications if n is None else n,
+        experiment_replications(base) if n is None else n,
         base.run.seed if seed is None else seed,
         **options,
     )
@@ -84,14 +97,15 @@ def sweep(
     grid: Mapping[str, Sequence[str]],
     n: int | None = None,
     seed: int | None = None,
+    overrides: Sequence[str] = (),
     **options: Any,
 ) -> Replications:
     """Run every point of a parameter grid on the same seeds (the first point is the baseline)."""
-    variants = sweep_variants(path, grid)
+    variants = sweep_variants(path, grid, overrides)
     first = next(iter(variants.values()))
     return run_variants(
         variants,
-        first.run.replications if n is None else n,
+        experiment_replications(first) if n is None else n,
         first.run.seed if seed is None else seed,
         **options,
     )

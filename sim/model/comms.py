@@ -35,6 +35,7 @@ class Comms:
             {frozenset(link.between): link for link in channels.links} if channels.enabled else {}
         )
         self.down: dict[frozenset[str], simpy.Event] = {}
+        self.down_until: dict[frozenset[str], float] = {}
         self.languages = {n.code: n.language for n in sim.scenario.nations}
         self.common_language = sim.scenario.coordination.language.enabled
 
@@ -43,33 +44,29 @@ class Comms:
         return self.links.get(frozenset((a, b)), self.default)
 
     def outage(self, a: str, b: str, duration_min: float) -> None:
-        """Take the channel between two parties down; military comms may restore it early."""
+        """Take the channel between two parties down; military comms may restore it early.
+
+        Overlapping outages keep it down until the latest of them ends.
+        """
         military = self.sim.scenario.coordination.military_comms
-        pair = frozenset((a, b))
+        env, pair, subject = self.sim.env, frozenset((a, b)), f"{a}-{b}"
         restored_by = (
             "military comms" if military.enabled and military.restore < duration_min else ""
         )
-        lasts = military.restore if restored_by else duration_min
-        subject = f"{a}-{b}"
-        self.sim.record((self.sim.env.now, log.CHANNEL_DOWN, -1, "", subject))
+        until = env.now + (military.restore if restored_by else duration_min)
+        self.sim.record((env.now, log.CHANNEL_DOWN, -1, "", subject))
         if pair not in self.down:
-            self.down[pair] = self.sim.env.event()
+            self.down[pair] = env.event()
+        self.down_until[pair] = max(self.down_until.get(pair, 0.0), until)
 
         def restore() -> None:
-            event = self.down.pop(pair, None)
-            if event is not None:
+            if pair in self.down and env.now >= self.down_until[pair]:
                 self.sim.record(
-                    (
-                        self.sim.env.now,
-                        log.CHANNEL_RESTORED,
-                        -1,
-                        "",
-                        f"{subject} {restored_by}".strip(),
-                    )
+                    (env.now, log.CHANNEL_RESTORED, -1, "", f"{subject} {restored_by}".strip())
                 )
-                event.succeed()
+                self.down.pop(pair).succeed()
 
-        self.sim.later(lasts, restore)
+        self.sim.later(until - env.now, restore)
 
     def send(
         self, sender: str, receiver: str, eoc: Eoc | None, purpose: str, incident: int

@@ -34,7 +34,8 @@ def value(kpi: str, number: float | None, *, difference: bool = False) -> str:
     """A value of a key figure written in its unit (durations, shares, counts)."""
     if number is None:
         return "—"
-    sign = "+" if difference and number > 0 else ("−" if difference and number < 0 else "")
+    shown = round(number) if kpi.endswith("_min") else round(number, 3)
+    sign = "+" if difference and shown > 0 else ("−" if difference and shown < 0 else "")
     size = abs(number) if difference else number
     if kpi.endswith("_min"):
         return sign + format_duration(size)
@@ -43,11 +44,14 @@ def value(kpi: str, number: float | None, *, difference: bool = False) -> str:
     return f"{sign}{size:.1f}"
 
 
-def with_ci(kpi: str, estimate: dict[str, Any], *, difference: bool = False) -> str:
-    """'3h 05min (95 % CI 2h 52min – 3h 20min)'."""
+def with_ci(
+    kpi: str, estimate: dict[str, Any], *, difference: bool = False, replications: int = 0
+) -> str:
+    """'3h 05min (95 % CI 2h 52min to 3h 20min)', with n when fewer than ``replications``."""
     shown = value(kpi, estimate["mean"], difference=difference)
+    fewer = f", n = {estimate['n']}" if estimate["n"] < replications else ""
     if estimate["ci_low"] is None:
-        return shown
+        return shown + (f" (n = {estimate['n']})" if fewer else "")
     low = value(kpi, estimate["ci_low"], difference=difference)
     high = value(kpi, estimate["ci_high"], difference=difference)
-    return f"{shown} (95 % CI {low} to {high})"
+    return f"{shown} (95 % CI {low} to {high}{fewer})"

@@ -63,7 +63,7 @@ def experiment_files(
             {
                 "name": v,
                 "values": {
-                    k: with_ci(k, summary["variants"][v][k])
+                    k: with_ci(k, summary["variants"][v][k], replications=reps.n)
                     for k in LABELS
                     if k in summary["variants"][v]
                 },
@@ -74,7 +74,9 @@ def experiment_files(
             {
                 "name": v,
                 **{
-                    k: with_ci(k, summary["differences"][v][k], difference=True)
+                    k: with_ci(
+                        k, summary["differences"][v][k], difference=True, replications=reps.n
+                    )
                     for k in (*HEADLINE, "people_waiting_at_end")
                 },
             }
