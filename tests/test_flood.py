@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from support import load_with
 
 from sim import incident_rows, load_scenario, simulate
 from sim.log import GAUGE_STEP_MIN
-from sim.scenario.loader import validate_scenario
 from sim.world.hydrology import crossings, gauge_levels, time_grid
 
 HERE = Path(__file__).parent / "scenarios"
 FLOOD = HERE / "flood.toml"
-
-
-def load_with(change: Any) -> Any:
-    data = tomllib.loads(FLOOD.read_text())
-    change(data)
-    return validate_scenario(data)[0]
 
 
 def world_events(log: Any) -> list[tuple[float, str, str]]:
@@ -74,7 +67,7 @@ def test_a_coordinated_warning_in_time_spares_most_of_the_village() -> None:
             }
         }
 
-    log = simulate(load_with(coordinated))
+    log = simulate(load_with("flood.toml", coordinated))
     # alarm at 165, order at 175, water at 273.75: 98.75 min of lead, enough; 80 % leave
     assert (175.0, "evacuation_ordered", "sanamxay") in world_events(log)
     (row,) = incident_rows(log)
@@ -97,12 +90,12 @@ def test_random_flood_waves_differ_by_seed_and_are_common_to_variants() -> None:
         random_wave(data)
         data["coordination"] = {"joint_training": {"enabled": True}}
 
-    base = load_with(random_wave)
+    base = load_with("flood.toml", random_wave)
     a, b = simulate(base, seed=4), simulate(base, seed=5)
     assert a.gauges["attapeu_gauge"] != b.gauges["attapeu_gauge"]
     assert 8.0 <= max(a.gauges["attapeu_gauge"]) <= 12.0
     # another arrangement of the same scenario floods the same way (common random numbers)
-    assert simulate(load_with(trained), seed=4).gauges == a.gauges
+    assert simulate(load_with("flood.toml", trained), seed=4).gauges == a.gauges
 
 
 def test_the_report_shows_the_hydrographs(tmp_path: Path) -> None:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from support import load_with, slow_lao_boat
+
 from sim import incident_rows, load_scenario, simulate, summarise
 from sim.report import manifest, run_files
-from sim.scenario.loader import validate_scenario
 
 HERE = Path(__file__).parent / "scenarios"
-
-
-def load_with(name: str, change: Any) -> Any:
-    data = tomllib.loads((HERE / name).read_text())
-    change(data)
-    return validate_scenario(data)[0]
 
 
 def test_people_carried_and_resolved() -> None:
@@ -51,19 +45,6 @@ def test_crossing_waits_are_summarised() -> None:
 
 
 def test_a_request_made_moot_is_withdrawn_not_approved() -> None:
-    def slow_lao_boat(data: dict[str, Any]) -> None:
-        data["unit_types"].append(
-            {**data["unit_types"][0], "id": "slow_boat", "mobilisation": "3h"}
-        )
-        data["units"].append(
-            {
-                "id": "la-boat",
-                "nation": "LA",
-                "agency": "army",
-                "type": "slow_boat",
-                "base": "pakse",
-            }
-        )
 
     log = simulate(load_with("tiny_border.toml", slow_lao_boat))
     # the Lao boat cannot arrive within the target (90 + 180 + 30 = 300 > 240): Laos asks

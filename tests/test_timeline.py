@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import load_with, slow_lao_boat
 
 from sim import incident_rows, load_scenario, simulate
-from sim.scenario.loader import validate_scenario
 
 HERE = Path(__file__).parent / "scenarios"
-
-
-def load_with(name: str, change: Any = None) -> Any:
-    data = tomllib.loads((HERE / name).read_text())
-    if change:
-        change(data)
-    return validate_scenario(data)[0]
 
 
 def unit_events(log: Any, unit: str) -> list[tuple[float, str]]:
@@ -385,23 +377,12 @@ def test_crossing_hours_are_local_whatever_offset_the_start_has() -> None:
 
 
 def test_a_unit_waiting_at_a_crossing_is_stood_down_when_no_longer_needed() -> None:
-    def slow_lao_boat(data: dict[str, Any]) -> None:
-        data["unit_types"].append(
-            {**data["unit_types"][0], "id": "slow_boat", "mobilisation": "3h"}
-        )
-        data["units"].append(
-            {
-                "id": "la-boat",
-                "nation": "LA",
-                "agency": "army",
-                "type": "slow_boat",
-                "base": "pakse",
-            }
-        )
+    def late_opening(data: dict[str, Any]) -> None:
+        slow_lao_boat(data)
         data["crossings"][0]["hours"] = "15:00-17:00"
         data["coordination"]["mutual_assistance"]["pre_authorized"] = True
 
-    log = simulate(load_with("tiny_border.toml", slow_lao_boat))
+    log = simulate(load_with("tiny_border.toml", late_opening))
     # The Lao boat would arrive at 90 + 180 + 30 = 300 > 240, so Laos asks Thailand (read at
     # 240, pre-authorised). The Thai boat mobilises (270) and reaches Chong Mek at 330
     # (13:30), before it opens at 15:00. The Lao boat loads its last 4 people at 380; at its
