@@ -29,10 +29,6 @@ class Clock:
         """Local minute of the day at simulation time t."""
         return (self.start_of_day_min + t) % MINUTES_PER_DAY
 
-    def wall(self, t: float) -> datetime:
-        """The local wall-clock time at simulation time t."""
-        return self.start + timedelta(minutes=t)
-
     def next_open(self, t: float, window: tuple[float, float] | None) -> float:
         """The first time at or after t when a daily window (open, close minute) is open."""
         if window is None:

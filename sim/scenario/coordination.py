@@ -1,0 +1,191 @@
+"""The coordination mechanisms of the source documents, each a ``[coordination.*]`` switch.
+
+Defaults mean "not in force"; ``docs/coordination.md`` says what each models and where it
+comes from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from sim.scenario.quantities import Duration, DurationDistribution, fixed
+from sim.scenario.types import Count, Flag, Id, NationCode, Positive, Section, Share
+
+Party = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|JCC)$")]
+"""A nation code, or JCC for the joint coordination centre."""
+
+
+class Channel(Section):
+    """A way messages travel between two parties."""
+
+    kind: Literal["hotline", "liaison", "diplomatic", "radio"] = "diplomatic"
+    latency: DurationDistribution = Field(
+        default=fixed("6h"), description="one message, sent to read"
+    )
+    reliability: Share = Field(default=1.0, description="chance a message arrives at all")
+    resend_after: Positive = Field(
+        default=fixed("2h").value,
+        validate_default=False,
+        description="a lost message is noticed and sent again after this",
+    )
+
+
+class ChannelLink(Channel):
+    """[[coordination.channels.links]]: a dedicated channel between two parties."""
+
+    between: tuple[Party, Party]
+
+
+class Channels(Section):
+    """Communication channels and protocols (source 000, 004).
+
+    Without them (``enabled = false``) every message between parties goes the ``default``
+    way: a diplomatic note through the ministries.
+    """
+
+    enabled: Flag = False
+    default: Channel = Channel(
+        kind="diplomatic",
+        latency={"dist": "lognormal", "median": "6h", "p90": "1d"},
+    )
+    links: tuple[ChannelLink, ...] = ()
+
+
+class MilitaryComms(Section):
+    """Military communication systems that restore a channel during an outage (source 000)."""
+
+    enabled: Flag = False
+    restore: Positive = Field(
+        default=120.0, validate_default=False, description="an outage lasts at most this long"
+    )
+
+
+class Language(Section):
+    """Language barriers and interpreters (source 000).
+
+    A message between two working languages waits for one of the receiving EOC's
+    interpreters, unless the nations trained a common working language (``enabled``).
+    """
+
+    enabled: Flag = False
+    interpreters: Count = Field(default=1, ge=1, description="interpreters on duty at each EOC")
+    translation: DurationDistribution = Field(
+        default=fixed("45min"), description="one message, with the interpreter"
+    )
+
+
+class InformationSharing(Section):
+    """Intelligence and information sharing (source 000, 004).
+
+    With it, an incident within ``border_zone_km`` of another nation's border post can be
+    detected by that nation's border units, who pass it on; upstream readings reach
+    downstream nations as warnings.
+    """
+
+    enabled: Flag = False
+    border_zone_km: float = Field(default=15.0, ge=0)
+    border_detection: DurationDistribution = Field(
+        default=fixed("30min"), description="the other side's border units detecting it"
+    )
+
+
+class Agreement(Section):
+    """A mutual assistance agreement between two nations for some unit types (all if none)."""
+
+    between: tuple[NationCode, NationCode]
+    unit_types: tuple[Id, ...] = ()
+
+
+class MutualAssistance(Section):
+    """Mutual assistance agreements (source 000).
+
+    With ``pre_authorized``, deployments covered by ``agreements`` (every pair and type
+    when none are listed) need no approval; anything else waits for case-by-case approval
+    at the helping nation's national level, and may be refused.
+    """
+
+    pre_authorized: Flag = False
+    agreements: tuple[Agreement, ...] = ()
+    approval: DurationDistribution = Field(
+        default=fixed("4h"), description="case-by-case national approval of a deployment"
+    )
+    refusal: Share = Field(default=0.0, description="chance a case-by-case request is refused")
+
+
+class JointCentre(Section):
+    """A joint coordination centre that sees all incidents and tasks any nation's units.
+
+    (source 000 "coordinate and execute relief efforts"; 004 coordination between forces)
+    """
+
+    enabled: Flag = False
+    place: Id | None = None
+
+
+class JointTeams(Section):
+    """Joint disaster response teams (source 000): units with ``joint = true`` exist only with it.
+
+    They stand by at a joint base and deploy on either side without request or approval.
+    """
+
+    enabled: Flag = False
+
+
+class BorderOperations(Section):
+    """Coordinated border operations (source 004, 000): how crossings treat deployments."""
+
+    enabled: Flag = False
+    open_24h: Flag = True
+    emergency_lane: Flag = Field(default=True, description="one more lane kept for deployments")
+    fast_track: DurationDistribution = Field(
+        default=fixed("10min"), description="processing of a deployment instead of the crossing's"
+    )
+
+
+class JointTraining(Section):
+    """Joint training and doctrine alignment (source 000): a foreign unit's integration delay."""
+
+    enabled: Flag = False
+    untrained_integration: DurationDistribution = Field(
+        default=fixed("2h"), description="briefing, procedures and equipment without joint training"
+    )
+    trained_integration: DurationDistribution = Field(
+        default=fixed("20min"), description="the same after joint exercises"
+    )
+
+
+class LocalAuthorities(Section):
+    """Local authorities and administrative leaders (source 004): village evacuation orders.
+
+    A warning that reaches the EOC becomes a village evacuation order after a decision
+    delay, shorter when local authorities are part of the coordination. People leave before
+    the water if the order comes at least ``lead_needed`` before it; ``evacuated_share`` of
+    them are then no longer stranded.
+    """
+
+    enabled: Flag = False
+    order_delay: DurationDistribution = Field(
+        default=fixed("6h"), description="warning to village order, without coordination"
+    )
+    coordinated_order_delay: DurationDistribution = Field(
+        default=fixed("1h"), description="warning to village order, with it"
+    )
+    lead_needed: Duration = Field(default=120.0, validate_default=False)
+    evacuated_share: Share = 0.8
+
+
+class Coordination(Section):
+    """[coordination]: the arrangements between nations, each a switch (MODEL.md)."""
+
+    channels: Channels = Channels()
+    military_comms: MilitaryComms = MilitaryComms()
+    language: Language = Language()
+    information_sharing: InformationSharing = InformationSharing()
+    mutual_assistance: MutualAssistance = MutualAssistance()
+    joint_centre: JointCentre = JointCentre()
+    joint_teams: JointTeams = JointTeams()
+    border_operations: BorderOperations = BorderOperations()
+    joint_training: JointTraining = JointTraining()
+    local_authorities: LocalAuthorities = LocalAuthorities()

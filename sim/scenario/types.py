@@ -1,0 +1,110 @@
+"""The value types of the scenario format: ids, codes, dates, durations, shares, counts.
+
+Every section model derives from ``Section`` (immutable, unknown keys refused, defaults
+validated like the file's values).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from sim.scenario.quantities import DURATION_JSON, Duration, duration_minutes
+
+LOCAL_TIME = timezone(timedelta(hours=7), "UTC+7")
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
+"""Identifier: lower-case letters, digits, '_' and '-' (e.g. "siem_pang")."""
+
+NationCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166 alpha-2 code: TH, LA, KH."""
+
+PlaceKind = Literal[
+    "town", "village", "base", "airfield", "hospital", "shelter", "border_post", "eoc"
+]
+RoadClass = Literal["highway", "rural", "track"]
+Mode = Literal["road", "air", "water"]
+
+
+class Section(BaseModel):
+    """Base of every scenario section: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, validate_default=True
+    )
+
+
+def _local_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00"
+            ) from None
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_TIME) if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
+    if isinstance(value, date):
+        raise ValueError(
+            f"{value.isoformat()} is a date without a time; write e.g. "
+            f"{value.isoformat()}T00:00:00+07:00"
+        )
+    raise ValueError(f"{value!r} is not a date and time; write e.g. 2018-07-23T20:00:00+07:00")
+
+
+DATETIME_JSON = {
+    "type": "string",
+    "format": "date-time",
+    "description": "a date and time, e.g. 2018-07-23T20:00:00+07:00 (UTC+7 when no offset)",
+}
+
+LocalDatetime = Annotated[datetime, BeforeValidator(_local_datetime), WithJsonSchema(DATETIME_JSON)]
+"""A wall-clock instant in UTC+7 (all three nations): one without an offset is read as
+UTC+7, one with another offset is converted."""
+
+
+def _offset(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and re.match(r"^\d{4}-", value)):
+        return _local_datetime(value)
+    return duration_minutes(value)
+
+
+Offset = Annotated[
+    float | datetime,
+    BeforeValidator(_offset),
+    WithJsonSchema({"anyOf": [DURATION_JSON, DATETIME_JSON]}),
+]
+"""When something happens: a duration after the scenario start ("6h") or a wall-clock time
+(a TOML date-time; without an offset it is read as UTC+7)."""
+
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A share between 0 and 1."""
+
+Count = Annotated[int, Strict()]
+"""A whole number, written as one (not "12", not true)."""
+
+Flag = Annotated[bool, Strict()]
+"""true or false."""
+
+Positive = Annotated[Duration, Field(gt=0), WithJsonSchema(DURATION_JSON)]
+
+
+def _clock_hours(text: str) -> str:
+    if text == "24h" or re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d", text):
+        return text
+    raise ValueError(f'\'{text}\' is not opening hours; write "07:00-17:00" or "24h"')
+
+
+OpeningHours = Annotated[str, AfterValidator(_clock_hours)]
