@@ -8,7 +8,7 @@ Incident-level events have ``unit == ""``; world events (injects, closures) have
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 EVENT_FIELDS = ("time_min", "event", "incident", "unit", "detail")
 
@@ -64,6 +64,10 @@ AVERTED = "averted"
 # the flood
 FLOODED = "flooded"
 GAUGE_ALARM = "gauge_alarm"
+# the wildfire
+FIRE_IGNITED = "fire_ignited"
+FIRE_REACHED = "fire_reached"
+WIND_SHIFT = "wind_shift"
 
 
 class IncidentInfo(NamedTuple):
@@ -119,6 +123,8 @@ class RunLog:
     incidents: list[IncidentInfo] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     gauges: dict[str, list[float]] = field(default_factory=dict)
+    fire: dict[str, Any] = field(default_factory=dict)
+    """The wildfire: burned area over time and the cells it reached (see ``sim.model.wildfire``)."""
     """Each gauge's level (m) every ``GAUGE_STEP_MIN`` minutes from the start."""
 
 

@@ -37,6 +37,8 @@ class Incident:
     """People one round of trips by the assigned units carries."""
     first_eta: float = float("inf")
     """The earliest planned arrival of the units sent so far."""
+    ground_access: bool = True
+    """False inside a minefield: only aircraft can work there."""
 
     def __post_init__(self) -> None:
         self.remaining = self.people
@@ -56,6 +58,8 @@ class Incident:
         Never more than the need's ``max_units`` at once, so one large incident does not
         take every unit while others wait.
         """
+        if self.need.work == "suppress":
+            return self.remaining > 0 and len(self.assigned) < self.need.max_units
         return self.remaining > self.assigned_capacity and len(self.assigned) < self.need.max_units
 
     def add_unit(self, unit: Unit) -> None:
@@ -91,5 +95,7 @@ class Unit:
     def can_serve(self, incident: Incident) -> bool:
         """Capable of the need, and able to work at the place (boats need water access)."""
         if incident.need.id not in self.type.capabilities:
+            return False
+        if self.type.mode != "air" and not incident.ground_access:
             return False
         return self.type.mode != "water" or incident.place.water_access

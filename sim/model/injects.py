@@ -34,6 +34,8 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
                 subject = ", ".join(inj.nations) or "all nations"
             case schema.ChannelOutageInject():
                 subject = "-".join(inj.between)
+            case schema.WindShiftInject():
+                subject = f"wind toward {inj.toward_deg:g}°, {inj.speed_kmh:g} km/h"
             case schema.WarningInject():
                 places = ", ".join(names[p] for p in inj.places)
                 subject = f"{inj.observed_by} reading for {places}"
@@ -91,6 +93,13 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
             sim.later(inj.for_, lambda: sim.record((env.now, log.UNGROUNDED, -1, "", subject)))
         case schema.ChannelOutageInject():
             sim.comms.outage(*inj.between, inj.for_)
+        case schema.WindShiftInject():
+            if sim.fire is not None:
+                sim.fire.grid.wind_toward_deg, sim.fire.grid.wind_kmh = (
+                    inj.toward_deg,
+                    inj.speed_kmh,
+                )
+            sim.record((env.now, log.WIND_SHIFT, -1, "", f"{inj.toward_deg:g} {inj.speed_kmh:g}"))
         case schema.WarningInject():
             by_nation: dict[str, list[str]] = {}
             for place in inj.places:

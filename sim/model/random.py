@@ -15,6 +15,7 @@ import numpy as np
 SOURCES = (
     "hazard",
     "flood",
+    "fire",
     "detection",
     "reporting",
     "comms",
@@ -27,13 +28,13 @@ SOURCES = (
     "integration",
     "work",
 )
-"""hazard: background incidents; flood: flood waves; detection and reporting: an
-incident's own path to its EOC; comms: message latency and loss; language: interpretation;
-approval: case-by-case approval and refusal; sharing: detection by the other side's border
-units; authorities: evacuation-order decisions; readiness: mobilisation; border: crossing
-processing; integration: a foreign unit's briefing; work: trips. A mechanism draws only
-from its own stream, so switching it on or off leaves every other draw as it was (common
-random numbers)."""
+"""hazard: background incidents; flood: flood waves; fire: ignitions and spread; detection
+and reporting: an incident's own path to its EOC; comms: message latency and loss; language:
+interpretation; approval: case-by-case approval and refusal; sharing: detection by the other
+side's border units; authorities: evacuation-order decisions; readiness: mobilisation;
+border: crossing processing; integration: a foreign unit's briefing; work: trips. A
+mechanism draws only from its own stream, so switching it on or off leaves every other draw
+as it was (common random numbers)."""
 
 
 class RandomStream:

@@ -19,6 +19,7 @@ from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
 from sim.model.random import streams
 from sim.model.units import unit_life
+from sim.model.wildfire import Wildfire
 from sim.scenario.schema import Nation, Scenario
 from sim.world import Clock, Geography
 
@@ -87,6 +88,9 @@ class Simulation:
         self.env.process(run_msel(self))
         if scenario.gauges:
             self.env.process(run_flood(self))
+        self.fire = Wildfire(self) if scenario.wildfire is not None else None
+        if self.fire is not None:
+            self.env.process(self.fire.run())
         self.env.process(
             self._background(plan_background_incidents(scenario, self.random["hazard"]))
         )
@@ -94,6 +98,8 @@ class Simulation:
     def run(self) -> RunLog:
         """Run to the scenario's end and hand back the log."""
         self.env.run(until=self.scenario.duration_min)
+        if self.fire is not None:
+            self.log.fire = self.fire.snapshot()
         return self.log
 
     # incidents and dispatch

@@ -68,6 +68,8 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
         delay = training.trained_integration if training.enabled else training.untrained_integration
         yield env.timeout(delay.draw(sim.random["integration"]))
         record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
+    if incident.need.work == "suppress" and sim.fire is not None:
+        yield from sim.fire.fight(unit, incident)
     trip = unit.type.trip
     while incident.remaining > 0:
         yield from wait_until_usable(sim, unit)

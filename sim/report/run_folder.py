@@ -85,6 +85,21 @@ def _hydrographs(scenario: Scenario, run: RunLog) -> bytes:
     return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names)
 
 
+def _wildfire(scenario: Scenario, run: RunLog) -> bytes:
+    places = {p.id: p for p in scenario.places}
+    south, west, north, east = run.fire["bounds"]
+    shown = [
+        (p.name, p.lat, p.lon)
+        for p in scenario.places
+        if south <= p.lat <= north and west <= p.lon <= east
+    ]
+    roads = [
+        (places[r.from_].lat, places[r.from_].lon, places[r.to].lat, places[r.to].lon)
+        for r in scenario.roads
+    ]
+    return figures.wildfire(run.fire, shown, roads)
+
+
 def run_files(
     scenario: Scenario,
     run: RunLog,
@@ -104,6 +119,8 @@ def run_files(
     }
     if run.gauges:
         pictures["hydrographs"] = _hydrographs(scenario, run)
+    if run.fire:
+        pictures["wildfire"] = _wildfire(scenario, run)
     extra: dict[str, bytes] = {}
     if replications is not None:
         summary["replications"] = {

@@ -305,6 +305,20 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
 
     problems += _check_coordination(s, places, nations, types)
     problems += _check_gauges(s, places, needs)
+    if s.wildfire is not None:
+        fire = s.wildfire
+        for key in ("fire_need", "village_need"):
+            if getattr(fire, key) not in needs:
+                problems.append(_unknown(f"wildfire.{key}", "need", getattr(fire, key), needs))
+        kinds = {n.id: n.work for n in s.needs}
+        if kinds.get(fire.fire_need, "suppress") != "suppress":
+            problems.append(
+                Problem(
+                    "wildfire.fire_need",
+                    f"need '{fire.fire_need}' is not a fire to put out",
+                    'set work = "suppress" on that need',
+                )
+            )
     for i, inj in enumerate(s.injects):
         match inj:
             case ChannelOutageInject():

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario import coordination, quantities, schema
+from sim.scenario import coordination, quantities, schema, wildfire
 from sim.scenario.checks import check_references
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
@@ -187,7 +187,7 @@ def _child(node: Any, part: str | int) -> tuple[bool, Any]:
 @cache
 def _known_keys() -> tuple[str, ...]:
     keys: set[str] = set()
-    for module in (schema, coordination, quantities):
+    for module in (schema, coordination, wildfire, quantities):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, BaseModel):
                 for name, info in obj.model_fields.items():

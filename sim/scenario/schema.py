@@ -30,6 +30,7 @@ from sim.scenario.types import (
     Section,
     Share,
 )
+from sim.scenario.wildfire import Wildfire
 
 __all__ = ["LOCAL_TIME", "Channel", "Coordination", "Id", "Section"]
 
@@ -197,6 +198,9 @@ class Need(Section):
     averted_by_evacuation: Flag = Field(
         default=False, description="people who left on an evacuation order are not in need"
     )
+    work: Literal["carry", "suppress"] = Field(
+        default="carry", description="carry people in trips, or put out a fire"
+    )
     max_units: Count = Field(
         default=4, ge=1, le=100, description="most units sent to one incident of this kind at once"
     )
@@ -281,8 +285,17 @@ class WarningInject(_Inject):
     places: tuple[Id, ...] = Field(min_length=1)
 
 
+class WindShiftInject(_Inject):
+    """The wind changes (for the wildfire)."""
+
+    type: Literal["wind_shift"]
+    toward_deg: float = Field(ge=0, lt=360)
+    speed_kmh: float = Field(ge=0, le=150)
+
+
 Inject = Annotated[
     IncidentInject
+    | WindShiftInject
     | ChannelOutageInject
     | WarningInject
     | RoadClosedInject
@@ -360,6 +373,7 @@ class Scenario(Section):
     roads: tuple[Road, ...] = ()
     crossings: tuple[Crossing, ...] = ()
     gauges: tuple[Gauge, ...] = ()
+    wildfire: Wildfire | None = None
     needs: tuple[Need, ...] = Field(min_length=1)
     unit_types: tuple[UnitType, ...] = Field(min_length=1)
     units: tuple[UnitGroup, ...] = Field(min_length=1)

@@ -1,0 +1,89 @@
+"""The wildfire: spread with the wind, suppression, mines, villages and roads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from support import load_with
+
+from sim import incident_rows
+from sim.model import Simulation
+
+SEEDS = range(8)
+
+
+def run(change: Any = None, seed: int = 0) -> Simulation:
+    sim = Simulation(load_with("wildfire.toml", change), seed=seed)
+    sim.run()
+    return sim
+
+
+def only_the_first_fire(data: dict[str, Any]) -> None:
+    data["wildfire"]["ignitions"] = data["wildfire"]["ignitions"][:1]
+
+
+def unfought(data: dict[str, Any]) -> None:
+    only_the_first_fire(data)
+    data["wildfire"]["suppression"] = 0.0
+
+
+def test_fire_spreads_further_downwind_than_upwind() -> None:
+    east = west = 0
+    for seed in SEEDS:
+        grid = run(unfought, seed).fire.grid  # type: ignore[union-attr]
+        column = grid.cell(14.50, 105.30)[1]  # type: ignore[index]
+        burnt = np.argwhere(grid.ever_burnt)
+        east += int((burnt[:, 1] > column).sum())
+        west += int((burnt[:, 1] < column).sum())
+    # the wind blows toward the east at 20 km/h: three times the spread chance that way
+    assert east > 2 * west
+
+
+def test_a_wind_shift_turns_the_fire() -> None:
+    def to_the_north(data: dict[str, Any]) -> None:
+        unfought(data)
+        data["injects"] = [{"type": "wind_shift", "at": "0min", "toward_deg": 0, "speed_kmh": 20}]
+
+    north = south = 0
+    for seed in SEEDS:
+        grid = run(to_the_north, seed).fire.grid  # type: ignore[union-attr]
+        row = grid.cell(14.50, 105.30)[0]  # type: ignore[index]
+        burnt = np.argwhere(grid.ever_burnt)
+        north += int((burnt[:, 0] > row).sum())
+        south += int((burnt[:, 0] < row).sum())
+    assert north > 2 * south
+
+
+def test_suppression_reduces_the_burned_area_on_common_random_numbers() -> None:
+    def fought(data: dict[str, Any]) -> None:
+        only_the_first_fire(data)
+        data["wildfire"]["suppression"] = 0.8
+
+    less = []
+    for seed in SEEDS:
+        free = run(unfought, seed).fire.grid.ever_burnt.sum()  # type: ignore[union-attr]
+        fought_area = run(fought, seed).fire.grid.ever_burnt.sum()  # type: ignore[union-attr]
+        less.append(fought_area < free)
+        assert fought_area <= free * 1.1
+    assert sum(less) >= len(SEEDS) - 1
+
+
+def test_ground_crews_never_work_in_mined_cells() -> None:
+    for seed in SEEDS:
+        sim = run(seed=seed)
+        grid = sim.fire.grid  # type: ignore[union-attr]
+        assert not (grid.put_out_by_ground & grid.mined).any()
+        assert grid.put_out_by_ground.any()  # they do work outside the minefield
+        in_mines = [r for r in incident_rows(sim.log) if r.info.place == "mine_post"]
+        assert in_mines and all(u == "heli" for r in in_mines for u in r.units)
+
+
+def test_fire_reaching_a_village_raises_an_evacuation_and_closes_roads() -> None:
+    sim = run(unfought, seed=1)
+    events = [(e, d) for _, e, _, _, d in sim.log.events]
+    assert ("fire_reached", "ban_east") in events
+    evacuations = [r for r in incident_rows(sim.log) if r.info.need == "evacuation"]
+    assert [r.info.people for r in evacuations] == [100]  # half of 200
+    assert ("road_closed", "ban_fire--ban_east") in events
+    assert sim.log.fire["series"][-1][2] == int(sim.fire.grid.ever_burnt.sum())  # type: ignore[union-attr]
