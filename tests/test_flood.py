@@ -107,3 +107,17 @@ def test_the_report_shows_the_hydrographs(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "r" / "figures" / "hydrographs.png").exists()
     assert "The flood" in (tmp_path / "r" / "report.html").read_text()
+
+
+def test_a_flood_and_scripted_closures_never_undo_each_other() -> None:
+    def also_scripted(data: dict[str, Any]) -> None:
+        data["injects"] = [
+            {"type": "road_closed", "at": "2h", "road": "attapeu--sanamxay", "for": "1h"},
+            {"type": "road_closed", "at": "4h", "road": "attapeu--sanamxay", "for": "10h"},
+        ]
+
+    log = simulate(load_with("flood.toml", also_scripted))
+    # the flood holds the road from 150 to 300, the injects from 120 to 180 and 240 to 840:
+    # closed once at 120, open again only when the last hold is released at 840
+    road = [(t, e) for t, e, _, _, d in log.events if d == "attapeu--sanamxay"]
+    assert road == [(120.0, "road_closed"), (840.0, "road_reopened")]

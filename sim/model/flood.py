@@ -34,7 +34,7 @@ def flood_events(sim: Simulation) -> list[tuple[float, str, str, bool]]:
                 for t, up in crossings(levels[road.flood.gauge], road.flood.level)
             ]
     for gauge in scenario.gauges:
-        if gauge.alarm is not None and gauge.warns:
+        if gauge.alarm is not None:
             rising = [t for t, up in crossings(levels[gauge.id], gauge.alarm) if up]
             events += [(rising[0], "alarm", gauge.id, True)] if rising else []
     return sorted(events)
@@ -51,7 +51,7 @@ def run_flood(sim: Simulation) -> Generator[Any, Any, None]:
         if at > env.now:
             yield env.timeout(at - env.now)
         if kind == "road":
-            sim.set_road(subject, closed=rising)
+            (sim.hold_closed if rising else sim.release)(subject, "flood")
         elif kind == "place":
             place = places[subject]
             assert place.flood is not None

@@ -73,11 +73,11 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
         case schema.RoadClosedInject():
             sim.close_for(inj.road, inj.for_, crossing=False)
         case schema.RoadReopenedInject():
-            sim.set_road(inj.road, closed=False)
+            sim.reopen_by_inject(inj.road, crossing=False)
         case schema.CrossingClosedInject():
             sim.close_for(inj.crossing, inj.for_, crossing=True)
         case schema.CrossingReopenedInject():
-            sim.set_crossing(inj.crossing, closed=False)
+            sim.reopen_by_inject(inj.crossing, crossing=True)
         case schema.UnitBreakdownInject():
             until = env.now + inj.for_
             for unit in sim.units_named(inj.unit):

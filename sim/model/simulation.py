@@ -67,7 +67,8 @@ class Simulation:
         self.grounded_until: dict[str, float] = {}
         self._eoc_of_place: dict[str, Eoc] = {}
         self._watcher: dict[str, str | None] = {}
-        self._closures: dict[str, int] = {}
+        self._holds: dict[str, set[str]] = {}
+        self._closures = 0
         self.incidents: list[Incident] = []
         self.log = RunLog(
             scenario=scenario.scenario.name,
@@ -271,37 +272,51 @@ class Simulation:
         route = self.geography.route(origin, destination, unit.type.speed_kmh)
         return None if route is None else route.estimate_min
 
+    def hold_closed(self, key: str, reason: str, *, crossing: bool = False) -> None:
+        """Close a road or crossing for a reason (an inject, the flood, the fire).
+
+        It stays closed while any reason holds it, so causes never undo each other.
+        """
+        holds = self._holds.setdefault(key, set())
+        if not holds:
+            self._set_way(key, closed=True, crossing=crossing)
+        holds.add(reason)
+
+    def release(self, key: str, reason: str, *, crossing: bool = False) -> None:
+        """Drop one reason a road or crossing is closed; reopen it when none is left."""
+        holds = self._holds.get(key, set())
+        if reason in holds:
+            holds.discard(reason)
+            if not holds:
+                self._set_way(key, closed=False, crossing=crossing)
+
     def close_for(self, key: str, duration_min: float | None, *, crossing: bool) -> None:
-        """Close a road or crossing; reopen it after ``duration_min`` unless closed again since."""
-        setter = self.set_crossing if crossing else self.set_road
-        setter(key, closed=True)
-        serial = self._closures[key] = self._closures.get(key, 0) + 1
+        """An inject closes a road or crossing, for a time or until an inject reopens it."""
+        self._closures += 1
+        reason = f"inject {self._closures}"
+        self.hold_closed(key, reason, crossing=crossing)
         if duration_min is not None:
+            self.later(duration_min, lambda: self.release(key, reason, crossing=crossing))
 
-            def reopen() -> None:
-                if self._closures[key] == serial:
-                    setter(key, closed=False)
+    def reopen_by_inject(self, key: str, *, crossing: bool) -> None:
+        """An inject reopens what injects closed (a flood or fire keeps its own hold)."""
+        for reason in sorted(r for r in self._holds.get(key, set()) if r.startswith("inject")):
+            self.release(key, reason, crossing=crossing)
 
-            self.later(duration_min, reopen)
-
-    def set_road(self, road: str, *, closed: bool) -> None:
-        """Close or reopen a road to new routes."""
-        if closed:
-            self.geography.close(road)
+    def _set_way(self, key: str, *, closed: bool, crossing: bool) -> None:
+        if crossing:
+            if closed:
+                self.crossings[key].close()
+            else:
+                self.crossings[key].reopen()
+            event = log.CROSSING_CLOSED if closed else log.CROSSING_REOPENED
         else:
-            self.geography.reopen(road)
-        self.record((self.env.now, log.ROAD_CLOSED if closed else log.ROAD_REOPENED, -1, "", road))
-        if not closed:
-            self._redispatch()
-
-    def set_crossing(self, crossing: str, *, closed: bool) -> None:
-        """Close or reopen a border crossing."""
-        if closed:
-            self.crossings[crossing].close()
-        else:
-            self.crossings[crossing].reopen()
-        event = log.CROSSING_CLOSED if closed else log.CROSSING_REOPENED
-        self.record((self.env.now, event, -1, "", crossing))
+            if closed:
+                self.geography.close(key)
+            else:
+                self.geography.reopen(key)
+            event = log.ROAD_CLOSED if closed else log.ROAD_REOPENED
+        self.record((self.env.now, event, -1, "", key))
         if not closed:
             self._redispatch()
 

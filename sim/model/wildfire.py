@@ -137,7 +137,7 @@ class Wildfire:
                 burning = any(grid.state[c] == BURNING for c in cells)
                 if burning != (road in closed):
                     (closed.add if burning else closed.discard)(road)
-                    sim.set_road(road, closed=burning)
+                    (sim.hold_closed if burning else sim.release)(road, "fire")
             self.series.append(
                 (env.now, int((grid.state == BURNING).sum()), int(grid.ever_burnt.sum()))
             )
