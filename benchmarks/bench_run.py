@@ -67,6 +67,50 @@ def bare_simpy(target_events: int, seed: int = 1) -> tuple[int, float]:
     return events_scheduled(env), time.perf_counter() - started
 
 
+def hazard_share(path: Path, replications: int) -> tuple[float, float]:
+    """Seconds of whole runs and of their hazard code (flood and fire), over replications."""
+    from sim.model import flood, wildfire
+
+    spent = [0.0]
+
+    def timed(function):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - started
+
+        return wrapper
+
+    originals = (
+        flood.flood_events,
+        wildfire.FireGrid.step,
+        wildfire.FireGrid.suppress,
+        wildfire.Wildfire.__init__,
+        wildfire.Wildfire.snapshot,
+    )
+    flood.flood_events = timed(flood.flood_events)
+    wildfire.FireGrid.step = timed(wildfire.FireGrid.step)  # type: ignore[method-assign]
+    wildfire.FireGrid.suppress = timed(wildfire.FireGrid.suppress)  # type: ignore[method-assign]
+    wildfire.Wildfire.__init__ = timed(wildfire.Wildfire.__init__)  # type: ignore[method-assign]
+    wildfire.Wildfire.snapshot = timed(wildfire.Wildfire.snapshot)  # type: ignore[method-assign]
+    try:
+        scenario = load_scenario(path)
+        started = time.perf_counter()
+        for replication in range(replications):
+            Simulation(scenario, replication=replication).run()
+        return time.perf_counter() - started, spent[0]
+    finally:
+        (
+            flood.flood_events,
+            wildfire.FireGrid.step,
+            wildfire.FireGrid.suppress,
+            wildfire.Wildfire.__init__,
+            wildfire.Wildfire.snapshot,
+        ) = originals  # type: ignore[method-assign]
+
+
 def pipeline_seconds() -> float:
     scenario = load_scenario(DEFAULT)
     started = time.perf_counter()
@@ -93,6 +137,14 @@ def main() -> None:
         f"= {theirs:>10,.0f} events/s"
     )
     print(f"  cost per event, borderdrill / bare SimPy: {theirs / ours:.2f}x")
+    for name in ("sekong_flood_2018.toml", "tri_border_wildfire_2024.toml"):
+        path = DEFAULT.parent / name
+        if path.exists():
+            total, hazard = hazard_share(path, 10)
+            print(
+                f"  hazard code in {name}: {hazard:.3f} s of {total:.3f} s "
+                f"({hazard / total:.0%} of the run time, 10 replications)"
+            )
     pipeline = pipeline_seconds()
     print(f"  whole pipeline for one run (model, analysis, figures, report): {pipeline:.2f} s")
 

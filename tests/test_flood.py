@@ -121,3 +121,12 @@ def test_a_flood_and_scripted_closures_never_undo_each_other() -> None:
     # closed once at 120, open again only when the last hold is released at 840
     road = [(t, e) for t, e, _, _, d in log.events if d == "attapeu--sanamxay"]
     assert road == [(120.0, "road_closed"), (840.0, "road_reopened")]
+
+
+def test_a_place_can_flood_with_its_own_severity() -> None:
+    def severe(data: dict[str, Any]) -> None:
+        data["places"][1]["flood"]["priority"] = 1
+        data["needs"][0]["priority"] = 3
+
+    (row,) = incident_rows(simulate(load_with("flood.toml", severe)))
+    assert row.info.priority == 1

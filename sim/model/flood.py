@@ -59,7 +59,11 @@ def run_flood(sim: Simulation) -> Generator[Any, Any, None]:
             people = round(place.population * place.flood.stranded_share)
             if people:
                 sim.raise_incident(
-                    subject, place.flood.need, people, None, f"flood at {place.flood.gauge}"
+                    subject,
+                    place.flood.need,
+                    people,
+                    place.flood.priority,
+                    f"flood at {place.flood.gauge}",
                 )
         else:
             gauge = gauges[subject]

@@ -85,6 +85,9 @@ class PlaceFlooding(Section):
     level: float = Field(description="the gauge reading (m) at which the place floods")
     need: Id = "rescue"
     stranded_share: Share = Field(default=0.3, description="share of the population stranded")
+    priority: Count | None = Field(
+        default=None, ge=1, le=5, description="severity here (default: the need's priority)"
+    )
 
 
 class RoadFlooding(Section):
