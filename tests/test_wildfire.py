@@ -87,3 +87,46 @@ def test_fire_reaching_a_village_raises_an_evacuation_and_closes_roads() -> None
     assert [r.info.people for r in evacuations] == [100]  # half of 200
     assert ("road_closed", "ban_fire--ban_east") in events
     assert sim.log.fire["series"][-1][2] == int(sim.fire.grid.ever_burnt.sum())  # type: ignore[union-attr]
+
+
+def test_aircraft_fight_fire_only_in_daylight_and_when_not_grounded() -> None:
+    sim = Simulation(load_with("wildfire.toml"), seed=0)  # starts at 12:00
+    fire = sim.fire
+    assert fire is not None
+    heli = next(u for u in sim.units if u.id == "heli")
+    crew = next(u for u in sim.units if u.id == "crew-1")
+    assert fire.can_work(heli) and fire.can_work(crew)
+    sim.env.run(until=9 * 60)  # 21:00
+    assert not fire.can_work(heli) and fire.can_work(crew)
+    sim.env.run(until=20 * 60)  # 08:00 next day
+    assert fire.can_work(heli)
+    sim.grounded_until["TH"] = sim.env.now + 60
+    assert not fire.can_work(heli) and fire.can_work(crew)
+
+
+def test_a_fire_from_an_inject_is_worked_like_any_need() -> None:
+    def inject_fire(data: dict[str, Any]) -> None:
+        data["wildfire"]["ignitions"] = []
+        data["injects"] = [
+            {"type": "incident", "at": "1h", "place": "ban_east", "need": "fire", "people": 1}
+        ]
+
+    sim = run(inject_fire)
+    (row,) = incident_rows(sim.log)
+    assert row.status == "resolved"
+
+
+def test_an_ignition_where_nothing_burns_raises_no_fire() -> None:
+    def in_the_paddies(data: dict[str, Any]) -> None:
+        data["wildfire"]["fuel"] = [
+            {"name": "water", "box": [14.40, 105.15, 14.60, 105.40], "fuel": 0.0}
+        ]
+
+    sim = run(in_the_paddies)
+    assert not sim.log.incidents and not sim.fire.grid.ever_burnt.any()  # type: ignore[union-attr]
+
+
+def test_points_outside_the_grid_have_no_cell() -> None:
+    grid = run().fire.grid  # type: ignore[union-attr]
+    assert grid.cell(14.40 - grid.dlat / 2, 105.15 - grid.dlon / 2) is None
+    assert grid.cell(14.40 + grid.dlat / 2, 105.15 + grid.dlon / 2) == (0, 0)

@@ -68,7 +68,7 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
         delay = training.trained_integration if training.enabled else training.untrained_integration
         yield env.timeout(delay.draw(sim.random["integration"]))
         record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
-    if incident.need.work == "suppress" and sim.fire is not None:
+    if incident.need.work == "suppress" and sim.fire is not None and sim.fire.tracks(incident):
         yield from sim.fire.fight(unit, incident)
     trip = unit.type.trip
     while incident.remaining > 0:
@@ -100,6 +100,8 @@ def travel(
     yield from wait_until_usable(sim, unit)
     speed = unit.type.speed_kmh
     if unit.type.mode == "air":
+        if stand_down is not None and stand_down():
+            return False  # no longer needed: it does not take off
         yield env.timeout(geography.distance_km(unit.location, destination) / speed * 60)
         unit.location = destination
         return True

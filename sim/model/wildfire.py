@@ -76,9 +76,8 @@ class Wildfire:
     def ignite(self, lat: float, lon: float) -> None:
         """A fire starts: the cell burns and the nearest place's EOC has a fire to fight."""
         sim, cell = self.sim, self.grid.cell(lat, lon)
-        if cell is None:
-            return
-        self.grid.ignite(cell, sim.env.now)
+        if cell is None or not self.grid.ignite(cell, sim.env.now):
+            return  # outside the region, or nothing to burn there
         sim.record((sim.env.now, log.FIRE_IGNITED, -1, "", f"{lat:.4f},{lon:.4f}"))
         place = min(
             sim.geography.places.values(),
@@ -89,6 +88,10 @@ class Wildfire:
             incident.ground_access = self.ground_access[place.id]
             area = self.grid.near(place.lat, place.lon, self.spec.suppression_radius_km)
             self.fires.append((incident, area | self.grid.near(lat, lon, self.spec.cell_km)))
+
+    def tracks(self, incident: Incident) -> bool:
+        """Whether an incident is one of this fire's (an inject's fire has no cells)."""
+        return any(fire is incident for fire, _ in self.fires)
 
     def fight(self, unit: Unit, incident: Incident) -> Generator[Any, Any, None]:
         """A crew works at a fire until nothing burns within its radius (a process body)."""
@@ -116,12 +119,9 @@ class Wildfire:
             grid.step(env.now, self.rng.random(grid.state.shape))
             for incident, area in self.fires:
                 for unit in self.crews.get(incident.id, []):
-                    grid.suppress(
-                        area,
-                        spec.suppression,
-                        self.rng.random(grid.state.shape),
-                        ground=unit.type.mode != "air",
-                    )
+                    draws = self.rng.random(grid.state.shape)  # drawn even when idle: same streams
+                    if self.can_work(unit):
+                        grid.suppress(area, spec.suppression, draws, ground=unit.type.mode != "air")
                 if incident.remaining > 0 and not grid.burning_in(area):
                     incident.remaining, incident.delivered = 0, incident.people
                     sim.record((env.now, log.RESOLVED, incident.id, "", "fire out"))
@@ -141,6 +141,13 @@ class Wildfire:
             self.series.append(
                 (env.now, int((grid.state == BURNING).sum()), int(grid.ever_burnt.sum()))
             )
+
+    def can_work(self, unit: Unit) -> bool:
+        """Whether a crew can fight now: repaired, and for aircraft daylight and no grounding."""
+        now = self.sim.env.now
+        if unit.down_until > now:
+            return False
+        return unit.type.mode != "air" or self.sim.flyable_from(unit, now) <= now
 
     def snapshot(self) -> dict[str, Any]:
         """What the report draws: burned area over time and the fire's extent."""

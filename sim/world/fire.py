@@ -16,7 +16,7 @@ UNBURNT, BURNING, OUT = 0, 1, 2
 KM_PER_DEGREE = 111.32
 NEIGHBOURS = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
 DIAGONAL = 1 / math.sqrt(2)
-"""Spread to a diagonal neighbour, whose centre is √2 cells away, is this much likelier."""
+"""Spread to a diagonal neighbour, whose centre is √2 cells away, is scaled by this."""
 
 
 class FireGrid:
@@ -55,7 +55,8 @@ class FireGrid:
 
     def cell(self, lat: float, lon: float) -> tuple[int, int] | None:
         """The cell of a point, or None outside the grid."""
-        r, c = int((lat - self.south) / self.dlat), int((lon - self.west) / self.dlon)
+        r = math.floor((lat - self.south) / self.dlat)
+        c = math.floor((lon - self.west) / self.dlon)
         return (r, c) if 0 <= r < self.rows and 0 <= c < self.cols else None
 
     def near(self, lat: float, lon: float, km: float) -> np.ndarray:
@@ -65,12 +66,14 @@ class FireGrid:
         within: np.ndarray = dx**2 + dy**2 <= km**2
         return within
 
-    def ignite(self, cell: tuple[int, int], t: float) -> None:
-        """Set a cell burning (if it has fuel and is not burning or out)."""
-        if self.state[cell] == UNBURNT and self.fuel[cell] > 0:
-            self.state[cell] = BURNING
-            self.burn_end[cell] = t + self.spec.burn_time
-            self.ever_burnt[cell] = True
+    def ignite(self, cell: tuple[int, int], t: float) -> bool:
+        """Set a cell burning if it has fuel and is not burning or out; whether it caught."""
+        if self.state[cell] != UNBURNT or self.fuel[cell] <= 0:
+            return False
+        self.state[cell] = BURNING
+        self.burn_end[cell] = t + self.spec.burn_time
+        self.ever_burnt[cell] = True
+        return True
 
     def step(self, t: float, draws: np.ndarray) -> np.ndarray:
         """Spread for one step ending at ``t`` (``draws``: uniforms, one a cell); new fires."""
