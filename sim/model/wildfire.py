@@ -32,7 +32,8 @@ class Wildfire:
         self.sim, self.spec = sim, spec
         self.grid = FireGrid(spec)
         self.rng = sim.random["fire"].rng
-        self.fires: list[tuple[Incident, np.ndarray]] = []
+        self.fires: list[tuple[Incident, tuple[np.ndarray, ...]]] = []
+        """Each fire to fight and the cells its crews work (an index array)."""
         self.crews: dict[int, list[Unit]] = {}
         places = sim.geography.places
         self.village_cells = {
@@ -40,7 +41,7 @@ class Wildfire:
             for p in places.values()
             if p.population > 0 and (cell := self.grid.cell(p.lat, p.lon)) is not None
         }
-        self.road_cells = {}
+        self.road_cells: dict[str, list[tuple[int, int]]] = {}
         for road in sim.scenario.roads:
             a, b = places[road.from_], places[road.to]
             points = max(2, math.ceil(sim.geography.distance_km(a.id, b.id) / (spec.cell_km / 2)))
@@ -51,6 +52,13 @@ class Wildfire:
                 for k in range(points + 1)
             }
             self.road_cells[road.key] = [c for c in cells if c is not None]
+        self.roads = list(self.road_cells)
+        pairs = [(i, cell) for i, key in enumerate(self.roads) for cell in self.road_cells[key]]
+        self.road_of_cell = np.array([i for i, _ in pairs], dtype=int)
+        self.road_cell_index = (
+            np.array([c[0] for _, c in pairs], dtype=int),
+            np.array([c[1] for _, c in pairs], dtype=int),
+        )
         self.ground_access = {p.id: not self._mined(p.lat, p.lon) for p in places.values()}
         self.series: list[tuple[float, int, int]] = []
 
@@ -87,7 +95,9 @@ class Wildfire:
         if incident is not None:
             incident.ground_access = self.ground_access[place.id]
             area = self.grid.near(place.lat, place.lon, self.spec.suppression_radius_km)
-            self.fires.append((incident, area | self.grid.near(lat, lon, self.spec.cell_km)))
+            self.fires.append(
+                (incident, np.nonzero(area | self.grid.near(lat, lon, self.spec.cell_km)))
+            )
 
     def tracks(self, incident: Incident) -> bool:
         """Whether an incident is one of this fire's (an inject's fire has no cells)."""
@@ -116,10 +126,10 @@ class Wildfire:
                 yield env.timeout(pending[0][0] - env.now)
                 continue
             yield env.timeout(spec.step)
-            grid.step(env.now, self.rng.random(grid.state.shape))
+            grid.step(env.now, self.rng)
             for incident, area in self.fires:
                 for unit in self.crews.get(incident.id, []):
-                    draws = self.rng.random(grid.state.shape)  # drawn even when idle: same streams
+                    draws = self.rng.random(area[0].size)  # drawn even when idle: same streams
                     if self.can_work(unit):
                         grid.suppress(area, spec.suppression, draws, ground=unit.type.mode != "air")
                 if incident.remaining > 0 and not grid.burning_in(area):
@@ -133,8 +143,12 @@ class Wildfire:
                     people = round(where.population * spec.village_share)
                     if people:
                         sim.raise_incident(place, spec.village_need, people, None, "wildfire")
-            for road, cells in self.road_cells.items():
-                burning = any(grid.state[c] == BURNING for c in cells)
+            on_fire = np.bincount(
+                self.road_of_cell,
+                weights=grid.state[self.road_cell_index] == BURNING,
+                minlength=len(self.roads),
+            )
+            for road, burning in zip(self.roads, (on_fire > 0).tolist(), strict=True):
                 if burning != (road in closed):
                     (closed.add if burning else closed.discard)(road)
                     (sim.hold_closed if burning else sim.release)(road, "fire")

@@ -44,6 +44,8 @@ class FireGrid:
         self.ever_burnt = np.zeros((self.rows, self.cols), dtype=bool)
         self.put_out_by_ground = np.zeros((self.rows, self.cols), dtype=bool)
         self.wind_toward_deg, self.wind_kmh = spec.wind_toward_deg, spec.wind_kmh
+        self._wind: tuple[float, float] | None = None
+        self._chance_layers = np.empty((0,))
 
     def in_box(self, box: Box) -> np.ndarray:
         """The cells whose centre lies in a [south, west, north, east] box."""
@@ -75,41 +77,65 @@ class FireGrid:
         self.ever_burnt[cell] = True
         return True
 
-    def step(self, t: float, draws: np.ndarray) -> np.ndarray:
-        """Spread for one step ending at ``t`` (``draws``: uniforms, one a cell); new fires."""
+    def step(self, t: float, rng: np.random.Generator) -> None:
+        """Spread for one step ending at ``t``, then burn out what has burned its time.
+
+        Only the box around the burning cells (one cell wider) is computed and drawn for.
+        """
         spec = self.spec
-        burning = self.state == BURNING
-        survive = np.ones((self.rows, self.cols))
-        base = spec.spread * spec.dryness
-        for dr, dc in NEIGHBOURS:
-            source = np.zeros_like(burning)  # cells whose neighbour at (-dr, -dc) burns
-            source[max(dr, 0) : self.rows + min(dr, 0), max(dc, 0) : self.cols + min(dc, 0)] = (
-                burning[
-                    max(-dr, 0) : self.rows + min(-dr, 0), max(-dc, 0) : self.cols + min(-dc, 0)
-                ]
-            )
-            heading = math.degrees(math.atan2(dc, dr)) % 360  # rows go north, columns east
-            wind = max(
-                0.1, 1 + self.wind_kmh / 10 * math.cos(math.radians(heading - self.wind_toward_deg))
-            )
-            chance = np.clip(base * self.fuel * wind * (DIAGONAL if dr and dc else 1.0), 0, 1)
-            survive *= np.where(source, 1 - chance, 1.0)
-        new: np.ndarray = (self.state == UNBURNT) & (self.fuel > 0) & (draws < 1 - survive)
-        self.state[new] = BURNING
-        self.burn_end[new] = t + spec.burn_time
-        self.ever_burnt |= new
-        self.state[(self.state == BURNING) & (self.burn_end <= t)] = OUT
-        return new
+        rows, cols = np.nonzero(self.state == BURNING)
+        if rows.size == 0:
+            return
+        r0, r1 = max(rows.min() - 1, 0), min(rows.max() + 2, self.rows)
+        c0, c1 = max(cols.min() - 1, 0), min(cols.max() + 2, self.cols)
+        state = self.state[r0:r1, c0:c1]
+        burning = state == BURNING
+        fuel = self.fuel[r0:r1, c0:c1]
+        height, width = burning.shape
+        survive = np.ones((height, width))
+        padded = np.pad(burning, 1)
+        for (dr, dc), chance in zip(NEIGHBOURS, self._chances(), strict=True):
+            source = padded[1 - dr : 1 - dr + height, 1 - dc : 1 - dc + width]  # neighbour burns
+            survive *= 1.0 - chance[r0:r1, c0:c1] * source
+        new = (state == UNBURNT) & (fuel > 0) & (rng.random((height, width)) < 1 - survive)
+        state[new] = BURNING
+        self.burn_end[r0:r1, c0:c1][new] = t + spec.burn_time
+        self.ever_burnt[r0:r1, c0:c1] |= new
+        done = (self.state == BURNING) & (self.burn_end <= t)
+        self.state[done] = OUT
 
-    def suppress(self, area: np.ndarray, chance: float, draws: np.ndarray, *, ground: bool) -> int:
-        """A crew puts out burning cells of an area (``chance`` each); ground crews skip mines."""
-        target = area & (self.state == BURNING) & (draws < chance)
+    def _chances(self) -> np.ndarray:
+        """Each direction's ignition chance, for every cell (recomputed when the wind changes)."""
+        wind = (self.wind_toward_deg, self.wind_kmh)
+        if self._wind != wind:
+            fuel_chance = self.spec.spread * self.spec.dryness * self.fuel
+            layers = []
+            for dr, dc in NEIGHBOURS:
+                heading = math.degrees(math.atan2(dc, dr)) % 360  # rows go north, columns east
+                factor = max(0.1, 1 + wind[1] / 10 * math.cos(math.radians(heading - wind[0])))
+                layers.append(
+                    np.minimum(fuel_chance * factor * (DIAGONAL if dr and dc else 1.0), 1)
+                )
+            self._chance_layers, self._wind = np.stack(layers), wind
+        return self._chance_layers
+
+    def suppress(
+        self, area: tuple[np.ndarray, ...], chance: float, draws: np.ndarray, *, ground: bool
+    ) -> int:
+        """A crew puts out burning cells of an area (``chance`` each); ground crews skip mines.
+
+        ``area`` is an index array of cells (``np.nonzero`` of a mask), ``draws`` one uniform
+        for each of them.
+        """
+        hit = (self.state[area] == BURNING) & (draws < chance)
         if ground:
-            target &= ~self.mined
-            self.put_out_by_ground |= target
-        self.state[target] = OUT
-        return int(target.sum())
+            hit &= ~self.mined[area]
+        cells = tuple(index[hit] for index in area)
+        self.state[cells] = OUT
+        if ground:
+            self.put_out_by_ground[cells] = True
+        return int(hit.sum())
 
-    def burning_in(self, area: np.ndarray) -> bool:
-        """Whether any cell of an area burns."""
-        return bool((area & (self.state == BURNING)).any())
+    def burning_in(self, area: tuple[np.ndarray, ...]) -> bool:
+        """Whether any cell of an area (an index array) burns."""
+        return bool((self.state[area] == BURNING).any())
