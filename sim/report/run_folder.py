@@ -89,9 +89,9 @@ def _wildfire(scenario: Scenario, run: RunLog) -> bytes:
     places = {p.id: p for p in scenario.places}
     south, west, north, east = run.fire["bounds"]
     shown = [
-        (p.name, p.lat, p.lon)
+        (p.name.split(" (")[0][:28], p.lat, p.lon)
         for p in scenario.places
-        if south <= p.lat <= north and west <= p.lon <= east
+        if p.kind in ("village", "town") and south <= p.lat <= north and west <= p.lon <= east
     ]
     roads = [
         (places[r.from_].lat, places[r.from_].lon, places[r.to].lat, places[r.to].lon)
