@@ -130,3 +130,12 @@ def test_a_place_can_flood_with_its_own_severity() -> None:
 
     (row,) = incident_rows(simulate(load_with("flood.toml", severe)))
     assert row.info.priority == 1
+
+
+def test_a_level_touched_exactly_at_a_step_closes_and_reopens_the_road() -> None:
+    def touch(data: dict[str, Any]) -> None:
+        data["gauges"][0]["levels"] = [["0h", 2.0], ["1h", 2.0], ["3h", 8.0], ["11h", 2.0]]
+
+    log = simulate(load_with("flood.toml", touch))
+    road = [(t, e) for t, e, _, _, d in log.events if d == "attapeu--sanamxay"]
+    assert road == [(180.0, "road_closed"), (180.0, "road_reopened")]

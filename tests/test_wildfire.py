@@ -132,3 +132,41 @@ def test_points_outside_the_grid_have_no_cell() -> None:
     grid = run().fire.grid  # type: ignore[union-attr]
     assert grid.cell(14.40 - grid.dlat / 2, 105.15 - grid.dlon / 2) is None
     assert grid.cell(14.40 + grid.dlat / 2, 105.15 + grid.dlon / 2) == (0, 0)
+
+
+def test_an_ignition_between_steps_starts_on_time() -> None:
+    def in_between(data: dict[str, Any]) -> None:
+        data["wildfire"]["ignitions"][1]["at"] = "1h50min"
+
+    log = run(in_between).log
+    assert [t for t, e, *_ in log.events if e == "fire_ignited"] == [60.0, 110.0]
+
+
+def test_wildfire_geometry_is_checked() -> None:
+    import pytest
+
+    from sim.scenario import ScenarioError
+
+    def upside_down(data: dict[str, Any]) -> None:
+        data["wildfire"]["bounds"] = [14.60, 105.15, 14.40, 105.40]
+
+    def huge(data: dict[str, Any]) -> None:
+        data["wildfire"]["bounds"] = [0.0, 0.0, 10.0, 10.0]
+        data["wildfire"]["cell_km"] = 0.11
+
+    for change, path in ((upside_down, "wildfire.bounds"), (huge, "wildfire.cell_km")):
+        with pytest.raises(ScenarioError) as info:
+            load_with("wildfire.toml", change)
+        assert [p.path for p in info.value.problems] == [path]
+
+
+def test_a_one_cell_high_grid_with_mines_is_drawn() -> None:
+    from sim.report import manifest, run_files
+
+    def thin(data: dict[str, Any]) -> None:
+        data["wildfire"]["bounds"] = [14.42, 105.20, 14.425, 105.30]
+
+    scenario = load_with("wildfire.toml", thin)
+    log = Simulation(scenario, seed=0).run()
+    files = run_files(scenario, log, manifest("wildfire.toml", "-", 0, 0, []))
+    assert "figures/wildfire.png" in files

@@ -37,7 +37,7 @@ def flood_events(sim: Simulation) -> list[tuple[float, str, str, bool]]:
         if gauge.alarm is not None:
             rising = [t for t, up in crossings(levels[gauge.id], gauge.alarm) if up]
             events += [(rising[0], "alarm", gauge.id, True)] if rising else []
-    return sorted(events)
+    return sorted(events, key=lambda e: e[:3])  # stable: a rise stays ahead of its fall
 
 
 def run_flood(sim: Simulation) -> Generator[Any, Any, None]:

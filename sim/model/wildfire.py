@@ -116,16 +116,23 @@ class Wildfire:
         pending = self.ignitions()
         reached: set[str] = set()
         closed: set[str] = set()
+        next_step = math.inf
         while True:
             while pending and pending[0][0] <= env.now:
                 _, lat, lon = pending.pop(0)
                 self.ignite(lat, lon)
-            if not (grid.state == BURNING).any():
-                if not pending or pending[0][0] >= sim.scenario.duration_min:
-                    return
-                yield env.timeout(pending[0][0] - env.now)
-                continue
-            yield env.timeout(spec.step)
+            burning = bool((grid.state == BURNING).any())
+            if burning and next_step == math.inf:
+                next_step = env.now + spec.step
+            elif not burning:
+                next_step = math.inf
+            wake = min(next_step, pending[0][0] if pending else math.inf)
+            if wake == math.inf or wake >= sim.scenario.duration_min:
+                return
+            yield env.timeout(wake - env.now)
+            if env.now < next_step:
+                continue  # an ignition comes first: the spread step waits
+            next_step = env.now + spec.step
             grid.step(env.now, self.rng)
             for incident, area in self.fires:
                 for unit in self.crews.get(incident.id, []):
@@ -168,7 +175,7 @@ class Wildfire:
         g = self.grid
         return {
             "cell_km": self.spec.cell_km,
-            "bounds": list(self.spec.bounds),
+            "bounds": [g.south, g.west, g.south + g.rows * g.dlat, g.west + g.cols * g.dlon],
             "series": self.series,
             "burnt": g.ever_burnt.astype(int).tolist(),
             "mined": g.mined.astype(int).tolist(),

@@ -206,7 +206,7 @@ def wildfire(
         alpha=0.8,
     )
     mined = np.array(fire["mined"], dtype=float)
-    if mined.any():
+    if mined.any() and min(mined.shape) >= 2:
         extent.contourf(
             np.linspace(west, east, mined.shape[1]),
             np.linspace(south, north, mined.shape[0]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 
 from sim.scenario.errors import Problem
@@ -20,6 +21,7 @@ from sim.scenario.schema import (
     UnitType,
     WarningInject,
 )
+from sim.scenario.wildfire import Wildfire
 
 
 def _unknown(path: str, what: str, value: str, known: Iterable[str]) -> Problem:
@@ -135,6 +137,51 @@ def _check_gauges(s: Scenario, places: dict[str, Place], needs: set[str]) -> lis
     for i, r in enumerate(s.roads):
         if r.flood is not None and r.flood.gauge not in defined:
             problems.append(_unknown(f"roads[{i}].flood.gauge", "gauge", r.flood.gauge, defined))
+    return problems
+
+
+MAX_FIRE_CELLS = 1_000_000
+"""A bigger fire grid would take too much memory and time: use larger cells."""
+
+
+def _check_fire_geometry(fire: Wildfire, warnings: list[Problem]) -> list[Problem]:
+    problems: list[Problem] = []
+    boxes = [("wildfire.bounds", fire.bounds)]
+    boxes += [(f"wildfire.fuel[{i}].box", a.box) for i, a in enumerate(fire.fuel)]
+    boxes += [(f"wildfire.mined[{i}].box", a.box) for i, a in enumerate(fire.mined)]
+    if fire.random_ignitions is not None:
+        boxes.append(("wildfire.random_ignitions.box", fire.random_ignitions.box))
+    for path, (south, west, north, east) in boxes:
+        if not (south < north and west < east):
+            problems.append(
+                Problem(
+                    path,
+                    "is not [south, west, north, east] with south < north and west < east",
+                    "reorder the four numbers",
+                )
+            )
+    south, west, north, east = fire.bounds
+    if south < north and west < east:
+        km_per_degree = 111.32
+        rows = (north - south) * km_per_degree / fire.cell_km
+        cols = (east - west) * km_per_degree * math.cos(math.radians(south)) / fire.cell_km
+        if rows * cols > MAX_FIRE_CELLS:
+            problems.append(
+                Problem(
+                    "wildfire.cell_km",
+                    f"makes a grid of about {rows * cols:,.0f} cells",
+                    "use larger cells or smaller bounds",
+                )
+            )
+        for i, ignition in enumerate(fire.ignitions):
+            if not (south <= ignition.lat <= north and west <= ignition.lon <= east):
+                warnings.append(
+                    Problem(
+                        f"wildfire.ignitions[{i}]",
+                        "is outside the bounds",
+                        "it will not burn: move it inside wildfire.bounds",
+                    )
+                )
     return problems
 
 
@@ -307,6 +354,7 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     problems += _check_gauges(s, places, needs)
     if s.wildfire is not None:
         fire = s.wildfire
+        problems += _check_fire_geometry(fire, warnings)
         for key in ("fire_need", "village_need"):
             if getattr(fire, key) not in needs:
                 problems.append(_unknown(f"wildfire.{key}", "need", getattr(fire, key), needs))
