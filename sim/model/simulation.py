@@ -12,7 +12,7 @@ from sim import log
 from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
-from sim.model.dispatch import Eoc, estimated_arrival
+from sim.model.dispatch import Eoc
 from sim.model.entities import Incident, Unit
 from sim.model.flood import run_flood
 from sim.model.incidents import incident_life, plan_background_incidents
@@ -352,4 +352,4 @@ def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) 
     return Simulation(scenario, seed, replication).run()
 
 
-__all__ = ["Simulation", "estimated_arrival", "simulate"]
+__all__ = ["Simulation", "simulate"]
