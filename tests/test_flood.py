@@ -139,3 +139,15 @@ def test_a_level_touched_exactly_at_a_step_closes_and_reopens_the_road() -> None
     log = simulate(load_with("flood.toml", touch))
     road = [(t, e) for t, e, _, _, d in log.events if d == "attapeu--sanamxay"]
     assert road == [(180.0, "road_closed"), (180.0, "road_reopened")]
+
+
+def test_a_spread_wave_arrives_lower_and_lasts_longer() -> None:
+    def broadened(data: dict[str, Any]) -> None:
+        data["gauges"][1]["follows"]["spread"] = "4h"
+
+    sharp = gauge_levels(load_scenario(FLOOD), np.random.default_rng(0))  # type: ignore[arg-type]
+    flat = gauge_levels(load_with("flood.toml", broadened), np.random.default_rng(0))  # type: ignore[arg-type]
+    a, b = sharp["sanamxay_gauge"], flat["sanamxay_gauge"]
+    assert b.max() < a.max()
+    assert (b > 1.5).sum() > (a > 1.5).sum()  # above its base for longer
+    assert np.argmax(b) > np.argmax(a)  # and peaks later

@@ -333,6 +333,11 @@ class FollowsGauge(Section):
     lag: Duration
     attenuation: Share = 1.0
     base: float = Field(description="this gauge's level with no flood wave (m)")
+    spread: Duration = Field(
+        default=0.0,
+        validate_default=False,
+        description="the wave broadens over this much time on its way (a moving average)",
+    )
 
 
 class Gauge(Section):

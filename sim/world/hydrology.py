@@ -8,7 +8,8 @@ not a step every minute.
 Flood wave (``Hydrograph``): the level stays at ``base`` until ``peak_at - rise``, climbs
 along a half cosine to ``peak``, then recedes exponentially towards ``base`` with time
 constant ``recession``. A downstream gauge reads its own base plus ``attenuation`` times
-the upstream rise above its base, ``lag`` later. These are stated assumptions, not a
+the upstream rise above its base, ``lag`` later, averaged over the past ``spread`` (the
+wave flattening and lengthening on its way). These are stated assumptions, not a
 hydraulic model: enough to time closures, strandings and warnings.
 """
 
@@ -59,6 +60,9 @@ def gauge_levels(scenario: Scenario, stream: RandomSource) -> dict[str, np.ndarr
             assert follows is not None
             upstream = gauges[follows.gauge]
             upstream_rise = levels[upstream.id] - base_level(upstream)
+            window = round(follows.spread / STEP_MIN)
+            if window > 1:  # a trailing moving average: lower, later and longer
+                upstream_rise = np.convolve(upstream_rise, np.ones(window) / window)[: t.size]
             delayed = np.interp(t - follows.lag, t, upstream_rise, left=0.0)
             levels[gauge.id] = follows.base + follows.attenuation * delayed
     return levels
