@@ -66,6 +66,7 @@ FLOODED = "flooded"
 GAUGE_ALARM = "gauge_alarm"
 # the wildfire
 FIRE_IGNITED = "fire_ignited"
+IGNITION_FAILED = "ignition_failed"
 FIRE_REACHED = "fire_reached"
 WIND_SHIFT = "wind_shift"
 

@@ -170,3 +170,38 @@ def test_a_one_cell_high_grid_with_mines_is_drawn() -> None:
     log = Simulation(scenario, seed=0).run()
     files = run_files(scenario, log, manifest("wildfire.toml", "-", 0, 0, []))
     assert "figures/wildfire.png" in files
+
+
+def test_a_fire_that_burns_out_unreached_has_ended_not_waited_until_the_end() -> None:
+    from sim import summarise
+    from sim.analysis.kpis import replication_kpis
+
+    def nobody_to_fight_it(data: dict[str, Any]) -> None:
+        only_the_first_fire(data)
+        data["units"] = [u for u in data["units"] if u["id"] == "truck"]
+
+    log = run(nobody_to_fight_it).log
+    (fire,) = [r for r in incident_rows(log) if r.info.need == "fire"]
+    assert fire.status == "ended" and fire.info.people == 0  # a fire is no people to carry
+    assert fire.waited_min(log.horizon_min) == fire.at["resolved"] - fire.at["occurred"]
+    overall = summarise(log)["overall"]
+    assert overall["ended_before_help"] == 1
+    assert (
+        overall["resolved"]
+        + overall["ended_before_help"]
+        + overall["unserved"]
+        + overall["on_scene_at_end"]
+        == overall["incidents"]
+    )
+    assert replication_kpis(log)["incidents"] == overall["incidents"]
+
+
+def test_an_ignition_that_cannot_catch_is_logged() -> None:
+    def twice_in_one_cell(data: dict[str, Any]) -> None:
+        data["wildfire"]["ignitions"] = [
+            {"at": "1h", "lat": 14.50, "lon": 105.30},
+            {"at": "1h30min", "lat": 14.50, "lon": 105.30},
+        ]
+
+    events = [e for _, e, *_ in run(twice_in_one_cell).log.events]
+    assert events.count("fire_ignited") == 1 and events.count("ignition_failed") == 1

@@ -81,8 +81,12 @@ class IncidentRow:
         return self.served and self.response_min <= self.info.target_min
 
     def waited_min(self, horizon_min: float) -> float:
-        """The response time, or for an incident no unit reached, the wait until the end."""
-        return self.response_min if self.served else horizon_min - self.at["occurred"]
+        """The response time; for an incident no unit reached, the wait until it ended
+        (a fire burnt out) or until the end of the exercise."""
+        if self.served:
+            return self.response_min
+        ended = self.at["resolved"]
+        return (horizon_min if math.isnan(ended) else ended) - self.at["occurred"]
 
     @property
     def counted(self) -> bool:
@@ -91,9 +95,10 @@ class IncidentRow:
 
     @property
     def status(self) -> str:
-        """resolved, on scene (work going on at the end), en route, or unserved (no unit sent)."""
+        """resolved, ended (before any unit came, e.g. a fire that burnt out), on scene (work
+        going on at the end), en route, or unserved (no unit sent)."""
         if not math.isnan(self.at["resolved"]):
-            return "resolved"
+            return "resolved" if self.served else "ended"
         if self.served:
             return "on scene"
         return "en route" if self.units else "unserved"
@@ -140,7 +145,8 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
 
     first: dict[int, tuple[float, str]] = {}
     for (incident, unit), times in per_unit.items():
-        if log.ON_SCENE in times:
+        # an arrival after the need has ended is no response
+        if log.ON_SCENE in times and not times[log.ON_SCENE] > rows[incident].at["resolved"]:
             candidate = (times[log.ON_SCENE], unit)
             if incident not in first or candidate < first[incident]:
                 first[incident] = candidate

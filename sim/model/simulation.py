@@ -125,7 +125,7 @@ class Simulation:
                 where.name,
                 where.nation,
                 need,
-                people,
+                0 if spec.work == "suppress" else people,  # a fire is no people to carry
                 incident.priority,
                 spec.target,
                 source,

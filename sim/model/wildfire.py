@@ -85,7 +85,9 @@ class Wildfire:
         """A fire starts: the cell burns and the nearest place's EOC has a fire to fight."""
         sim, cell = self.sim, self.grid.cell(lat, lon)
         if cell is None or not self.grid.ignite(cell, sim.env.now):
-            return  # outside the region, or nothing to burn there
+            # outside the region, nothing to burn, or burnt already
+            sim.record((sim.env.now, log.IGNITION_FAILED, -1, "", f"{lat:.4f},{lon:.4f}"))
+            return
         sim.record((sim.env.now, log.FIRE_IGNITED, -1, "", f"{lat:.4f},{lon:.4f}"))
         place = min(
             sim.geography.places.values(),
