@@ -182,7 +182,7 @@ def validate(files: tuple[Path, ...]) -> None:
         listed = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts)
         click.echo(f"ok: {file} ({listed}, {format_duration(s.duration_min)})")
         for warning in [*source.warnings, *unreachable_needs(s)]:
-            click.echo(f"  warning: {warning.describe()}", err=True)
+            click.echo(f"  warning: {file}: {warning.describe()}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -296,6 +296,9 @@ def _run_experiment(
     ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)
     for name in ranked:
         change = reps.difference("response_median_min", name).as_dict()
+        if reps.identical(name):
+            click.echo(f"  {name}: no effect in this scenario (every replication identical)")
+            continue
         click.echo(
             f"  {name}: median response {with_ci('response_median_min', change, difference=True)}"
         )

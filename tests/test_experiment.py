@@ -54,6 +54,7 @@ def test_confidence_intervals_shrink_as_replications_grow(scenario) -> None:  # 
 
 def test_a_scenario_against_itself_differs_by_exactly_zero(scenario) -> None:  # type: ignore[no-untyped-def]
     reps = compare({"base": scenario, "same": scenario}, n=10, seed=3, jobs=2, progress=False)
+    assert reps.identical("same")
     for kpi in ("response_median_min", "response_p90_min", "within_target"):
         difference = reps.difference(kpi, "same")
         assert difference.mean == 0.0 and difference.low == 0.0 and difference.high == 0.0

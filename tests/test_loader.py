@@ -438,3 +438,13 @@ def test_numbers_and_flags_are_not_coerced_from_text() -> None:
         "places[1].population",
         "places[1].water_access",
     ]
+
+
+def test_quoted_numbers_are_refused() -> None:
+    data = tiny_data()
+    data["places"][0]["lat"] = "14.81"
+    data["roads"][0]["km"] = "40"
+    with pytest.raises(ScenarioError) as info:
+        validate_scenario(data)
+    assert sorted(p.path for p in info.value.problems) == ["places[0].lat", "roads[0].km"]
+    assert all("without quotes" in p.hint for p in info.value.problems)

@@ -87,6 +87,13 @@ class Replications:
         """Paired difference variant − baseline of a key figure, with its 95 % CI."""
         return paired_difference(self.values(kpi, variant), self.values(kpi))
 
+    def identical(self, variant: str) -> bool:
+        """Whether a variant gave exactly the baseline's key figures in every replication."""
+        return all(
+            np.array_equal(a, b, equal_nan=True)
+            for a, b in zip(self.tables[variant].rows, self.tables[self.baseline].rows, strict=True)
+        )
+
     def kpi_names(self) -> list[str]:
         names: dict[str, None] = {}
         for table in self.tables.values():

@@ -72,7 +72,7 @@ def experiment_files(
         ],
         "ranking": [
             {
-                "name": v,
+                "name": v + (" (no effect in this scenario)" if reps.identical(v) else ""),
                 **{
                     k: with_ci(
                         k, summary["differences"][v][k], difference=True, replications=reps.n

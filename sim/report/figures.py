@@ -202,8 +202,8 @@ def wildfire(
         origin="lower",
         cmap="autumn",
         extent=(west, east, south, north),
-        aspect="auto",
         alpha=0.8,
+        aspect=1 / np.cos(np.radians((south + north) / 2)),  # true proportions on the ground
     )
     mined = np.array(fire["mined"], dtype=float)
     if mined.any() and min(mined.shape) >= 2:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from sim.scenario.quantities import Duration, DurationDistribution, fixed
-from sim.scenario.types import Count, Flag, Id, NationCode, Positive, Section, Share
+from sim.scenario.types import Count, Flag, Id, NationCode, Positive, Real, Section, Share
 
 Party = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|JCC)$")]
 """A nation code, or JCC for the joint coordination centre."""
@@ -85,7 +85,7 @@ class InformationSharing(Section):
     """
 
     enabled: Flag = False
-    border_zone_km: float = Field(default=15.0, ge=0)
+    border_zone_km: Real = Field(default=15.0, ge=0)
     border_detection: DurationDistribution = Field(
         default=fixed("30min"), description="the other side's border units detecting it"
     )

@@ -26,6 +26,7 @@ from sim.scenario.types import (
     OpeningHours,
     PlaceKind,
     Positive,
+    Real,
     RoadClass,
     Section,
     Share,
@@ -82,7 +83,7 @@ class PlaceFlooding(Section):
     """When the water at a gauge reaches ``level``, people here are stranded."""
 
     gauge: Id
-    level: float = Field(description="the gauge reading (m) at which the place floods")
+    level: Real = Field(description="the gauge reading (m) at which the place floods")
     need: Id = "rescue"
     stranded_share: Share = Field(default=0.3, description="share of the population stranded")
     priority: Count | None = Field(
@@ -94,7 +95,7 @@ class RoadFlooding(Section):
     """The road is closed while the water at a gauge is at or above ``level``."""
 
     gauge: Id
-    level: float
+    level: Real
 
 
 class Place(Section):
@@ -104,8 +105,8 @@ class Place(Section):
     name: str
     nation: NationCode
     kind: PlaceKind
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Real = Field(ge=-90, le=90)
+    lon: Real = Field(ge=-180, le=180)
     population: Count = Field(default=0, ge=0)
     water_access: Flag = Field(default=False, description="boats can launch and work here")
     flood: PlaceFlooding | None = None
@@ -117,9 +118,9 @@ class Road(Section):
     id: Id | None = None
     from_: Id = Field(alias="from")
     to: Id
-    km: float | None = Field(default=None, gt=0)
+    km: Real | None = Field(default=None, gt=0)
     road_class: RoadClass = Field(default="rural", alias="class")
-    speed_kmh: float | None = Field(default=None, gt=0)
+    speed_kmh: Real | None = Field(default=None, gt=0)
     flood: RoadFlooding | None = None
 
     @property
@@ -160,7 +161,7 @@ class UnitType(Section):
     id: Id
     name: str
     mode: Mode
-    speed_kmh: float = Field(gt=0)
+    speed_kmh: Real = Field(gt=0)
     capacity: Count = Field(ge=1, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
     mobilisation: DurationDistribution = fixed("30min")
@@ -292,8 +293,8 @@ class WindShiftInject(_Inject):
     """The wind changes (for the wildfire)."""
 
     type: Literal["wind_shift"]
-    toward_deg: float = Field(ge=0, lt=360)
-    speed_kmh: float = Field(ge=0, le=150)
+    toward_deg: Real = Field(ge=0, lt=360)
+    speed_kmh: Real = Field(ge=0, le=150)
 
 
 Inject = Annotated[
@@ -319,7 +320,7 @@ class Hydrograph(Section):
     constant ``recession``.
     """
 
-    base: float
+    base: Real
     peak: CountDistribution = Field(description="peak level (m): a number or a distribution")
     peak_at: DurationDistribution = Field(description="when the peak comes, after the start")
     rise: DurationDistribution = Field(description="from the start of the rise to the peak")
@@ -332,7 +333,7 @@ class FollowsGauge(Section):
     gauge: Id
     lag: Duration
     attenuation: Share = 1.0
-    base: float = Field(description="this gauge's level with no flood wave (m)")
+    base: Real = Field(description="this gauge's level with no flood wave (m)")
     spread: Duration = Field(
         default=0.0,
         validate_default=False,
@@ -350,10 +351,10 @@ class Gauge(Section):
     id: Id
     name: str
     place: Id
-    levels: tuple[tuple[Duration, float], ...] | None = Field(default=None, min_length=2)
+    levels: tuple[tuple[Duration, Real], ...] | None = Field(default=None, min_length=2)
     hydrograph: Hydrograph | None = None
     follows: FollowsGauge | None = None
-    alarm: float | None = Field(default=None, description="a reading at this level is a warning")
+    alarm: Real | None = Field(default=None, description="a reading at this level is a warning")
     warns: tuple[Id, ...] = Field(default=(), description="places the alarm warns")
 
 
@@ -365,7 +366,7 @@ class IncidentGenerator(Section):
 
     need: Id
     places: tuple[Id, ...] = Field(min_length=1)
-    per_day: float = Field(gt=0, le=1000, description="mean number of incidents a day")
+    per_day: Real = Field(gt=0, le=1000, description="mean number of incidents a day")
     people: CountDistribution = fixed(1)
     start: Offset = Field(default=0.0, validate_default=False, description="when it starts")
     end: Offset | None = None
@@ -389,7 +390,7 @@ class Scenario(Section):
     generators: tuple[IncidentGenerator, ...] = ()
     coordination: Coordination = Coordination()
 
-    def offset_min(self, at: float | datetime) -> float:
+    def offset_min(self, at: Real | datetime) -> float:
         """Minutes after the scenario start of an ``Offset`` (a duration or a wall-clock time)."""
         if isinstance(at, datetime):
             return (at - self.scenario.start).total_seconds() / 60

@@ -95,6 +95,9 @@ Share = Annotated[float, Field(ge=0, le=1)]
 Count = Annotated[int, Strict()]
 """A whole number, written as one (not "12", not true)."""
 
+Real = Annotated[float, Strict()]
+"""A number, written as one ("14.5" in quotes is text, not a number)."""
+
 Flag = Annotated[bool, Strict()]
 """true or false."""
 

@@ -16,12 +16,12 @@ from typing import Annotated
 from pydantic import Field
 
 from sim.scenario.quantities import Duration
-from sim.scenario.types import Id, Offset, Section, Share
+from sim.scenario.types import Id, Offset, Real, Section, Share
 
-Box = tuple[float, float, float, float]
+Box = tuple[Real, Real, Real, Real]
 """[south, west, north, east] in degrees."""
 
-Fuel = Annotated[float, Field(ge=0, le=3)]
+Fuel = Annotated[Real, Field(ge=0, le=3)]
 
 
 class FuelArea(Section):
@@ -43,14 +43,14 @@ class Ignition(Section):
     """[[wildfire.ignitions]]: a fire starting at a point."""
 
     at: Offset
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Real = Field(ge=-90, le=90)
+    lon: Real = Field(ge=-180, le=180)
 
 
 class RandomIgnitions(Section):
     """Fires starting at random times and points of a box (the dry season's risk)."""
 
-    per_day: float = Field(gt=0, le=100)
+    per_day: Real = Field(gt=0, le=100)
     box: Box
 
 
@@ -58,13 +58,13 @@ class Wildfire(Section):
     """[wildfire]: the grid, the weather, the fuel, mines and ignitions."""
 
     bounds: Box
-    cell_km: float = Field(default=1.0, gt=0.1, le=10)
+    cell_km: Real = Field(default=1.0, gt=0.1, le=10)
     step: Duration = Field(default=30.0, validate_default=False, gt=0)
     spread: Share = Field(default=0.2, description="ignition chance per neighbour and step")
     dryness: Share = 0.7
     burn_time: Duration = Field(default=360.0, validate_default=False, gt=0)
-    wind_toward_deg: float = Field(default=0.0, ge=0, lt=360, description="0 = north, 90 = east")
-    wind_kmh: float = Field(default=0.0, ge=0, le=150)
+    wind_toward_deg: Real = Field(default=0.0, ge=0, lt=360, description="0 = north, 90 = east")
+    wind_kmh: Real = Field(default=0.0, ge=0, le=150)
     default_fuel: Fuel = 0.3
     fuel: tuple[FuelArea, ...] = ()
     mined: tuple[MinedArea, ...] = ()
@@ -73,5 +73,5 @@ class Wildfire(Section):
     fire_need: Id = Field(default="fire", description="the need of fighting a fire")
     village_need: Id = Field(default="evacuation", description="the need of a village reached")
     village_share: Share = Field(default=0.5, description="share of a village to evacuate")
-    suppression_radius_km: float = Field(default=5.0, gt=0)
+    suppression_radius_km: Real = Field(default=5.0, gt=0)
     suppression: Share = Field(default=0.3, description="chance a crew puts out a cell a step")
