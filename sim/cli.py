@@ -138,7 +138,7 @@ def run(
     if across:
         median = across["kpis"]["response_median_min"]
         click.echo(f"{result.summary['scenario']}: {across['n']} replications")
-        click.echo(f"  median response time: {with_ci('response_median_min', median)}")
+        click.echo(f"  median wait for help: {with_ci('response_median_min', median)}")
         click.echo(f"  within target: {with_ci('within_target', across['kpis']['within_target'])}")
         click.echo(f"  report (replication 0 told in full): {result.folder / 'report.html'}")
         return
@@ -299,9 +299,8 @@ def _run_experiment(
         if reps.identical(name):
             click.echo(f"  {name}: no effect in this scenario (every replication identical)")
             continue
-        click.echo(
-            f"  {name}: median response {with_ci('response_median_min', change, difference=True)}"
-        )
+        shown = with_ci("response_median_min", change, difference=True)
+        click.echo(f"  {name}: median wait for help {shown}")
     click.echo(f"  report: {folder / 'report.html'}")
 
 

@@ -121,7 +121,7 @@ def test_compare_assess_and_sweep_from_the_command_line(tmp_path: Path) -> None:
         ],
     )
     assert compared.exit_code == 0, compared.output
-    assert "preauth: median response −" in compared.output
+    assert "preauth: median wait for help −" in compared.output
     summary = json.loads((tmp_path / "c" / "summary.json").read_text())
     assert summary["variants"].keys() == {"baseline", "preauth"}
     assert (tmp_path / "c" / "figures" / "differences_response_median_min.png").exists()

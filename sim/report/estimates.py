@@ -7,9 +7,9 @@ from typing import Any
 from sim.scenario import format_duration
 
 LABELS = {
-    "response_median_min": "median response time",
-    "response_p90_min": "90th percentile response time",
-    "response_mean_min": "mean response time",
+    "response_median_min": "median wait for help",
+    "response_p90_min": "90th percentile wait for help",
+    "response_mean_min": "mean wait for help",
     "response_from_report_median_min": "median response from the report",
     "within_target": "share of incidents within target",
     "unserved": "incidents unserved at the end",
@@ -17,7 +17,11 @@ LABELS = {
     "utilisation_mean": "mean unit utilisation",
     "incidents": "incidents",
 }
-"""The key figures a report shows, in order, with their labels."""
+"""The key figures a report shows, in order, with their labels.
+
+Across replications the response figures are the *wait for help*: the response time, or
+for an incident no unit reached, the wait until it ended or the exercise did.
+"""
 
 
 def label(kpi: str) -> str:
