@@ -79,3 +79,22 @@ def test_an_incident_never_reached_counts_as_waiting_until_the_end() -> None:
     # occurred at 60, never reached, the day ends at 1440: it waited 1380 min
     assert replication_kpis(run)["response_median_min"] == 1380.0
     assert summarise(run)["overall"]["response_min"]["median"] is None  # of those reached
+
+
+def test_hseep_ratings_follow_the_share_within_target() -> None:
+    from sim.report.html import rating
+
+    assert [rating(x) for x in (1.0, 0.9, 0.89, 0.75, 0.6, 0.5, 0.49, 0.0, None)] == [
+        "P",
+        "P",
+        "S",
+        "S",
+        "M",
+        "M",
+        "U",
+        "U",
+        "—",
+    ]
+    scenario = load_with("tiny.toml")
+    html = run_files(scenario, simulate(scenario), manifest("t", "-", 1, 0, []))["report.html"]
+    assert b"U (unable to be performed) below 50%" in html and b"<b>P</b>" in html

@@ -13,6 +13,24 @@ from sim.log import RunLog
 from sim.report.estimates import LABELS, label, with_ci
 from sim.scenario import Scenario, format_duration
 
+RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
+"""HSEEP ratings by the share of incidents that met their capability target (at least ...)."""
+
+RATING_NAMES = {
+    "P": "performed without challenges",
+    "S": "performed with some challenges",
+    "M": "performed with major challenges",
+    "U": "unable to be performed",
+}
+
+
+def rating(share: float | None) -> str:
+    """The HSEEP rating (P, S, M, U) of a share of incidents within target."""
+    if share is None:
+        return "—"
+    return next(letter for floor, letter in RATINGS if share >= floor)
+
+
 OVERLOADED = 0.8
 """Utilisation above which a unit is called overloaded in the report."""
 
@@ -44,6 +62,7 @@ def _group_rows(
     names: dict[str, str],
     targets: dict[str, float],
     capabilities: dict[str, str] | None = None,
+    shares: dict[str, float | None] | None = None,
 ) -> list[dict[str, str]]:
     rows = []
     for key, g in groups.items():
@@ -53,6 +72,7 @@ def _group_rows(
                 "capability": (capabilities or {}).get(key, ""),
                 "incidents": str(g["incidents"]),
                 "waiting": str(g["people_waiting_at_end"]),
+                "rating": rating((shares or {}).get(key, g["within_target"])),
                 "people": str(g["people"]),
                 "median": _minutes(g["response_min"]["median"]),
                 "p90": _minutes(g["response_min"]["p90"]),
@@ -150,7 +170,18 @@ def render_report(
             need_names,
             targets,
             {n.id: n.core_capability for n in scenario.needs},
+            {
+                n.id: across["kpis"].get(f"by_need.{n.id}.within_target", {}).get("mean")
+                for n in scenario.needs
+            }
+            if across
+            else None,
         ),
+        "rating_rule": "; ".join(
+            f"{letter} ({RATING_NAMES[letter]}) at {floor:.0%} or more"
+            for floor, letter in RATINGS[:-1]
+        )
+        + f"; U ({RATING_NAMES['U']}) below {RATINGS[-2][0]:.0%}",
         "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
         "components": COMPONENTS,
         "stage_rows": [
