@@ -40,6 +40,11 @@ def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def set_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The repeatable --set PATH=VALUE option, with its help for one command."""
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=help_text)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -68,13 +73,7 @@ def main() -> None:
     "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
 )
 @click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Change one scenario field for this run (repeatable), validated like the file.",
-)
+@set_option("Change one scenario field for this run (repeatable), validated like the file.")
 @click.option(
     "-n",
     "--replications",
@@ -375,13 +374,7 @@ def _parse_variants(
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Change the baseline (repeatable).",
-)
+@set_option("Change the baseline (repeatable).")
 @_experiment_options
 def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSettings) -> None:
     """Rank the coordination mechanisms by what switching each one saves.
@@ -416,13 +409,7 @@ def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSetti
     metavar="PATH=V1,V2,...",
     help="A field and the values to try (repeatable: a grid).",
 )
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Change every point (repeatable).",
-)
+@set_option("Change every point (repeatable).")
 @_experiment_options
 def sweep(
     scenario: Path,

@@ -28,14 +28,20 @@ def unfought(data: dict[str, Any]) -> None:
     data["wildfire"]["suppression"] = 0.0
 
 
-def test_fire_spreads_further_downwind_than_upwind() -> None:
-    east = west = 0
+def burnt_either_side(change: Any, axis: int) -> tuple[int, int]:
+    """Cells burnt beyond and before the first ignition along an axis (0 north, 1 east)."""
+    ahead = behind = 0
     for seed in SEEDS:
-        grid = run(unfought, seed).fire.grid  # type: ignore[union-attr]
-        column = grid.cell(14.50, 105.30)[1]  # type: ignore[index]
-        burnt = np.argwhere(grid.ever_burnt)
-        east += int((burnt[:, 1] > column).sum())
-        west += int((burnt[:, 1] < column).sum())
+        grid = run(change, seed).fire.grid  # type: ignore[union-attr]
+        origin = grid.cell(14.50, 105.30)[axis]  # type: ignore[index]
+        burnt = np.argwhere(grid.ever_burnt)[:, axis]
+        ahead += int((burnt > origin).sum())
+        behind += int((burnt < origin).sum())
+    return ahead, behind
+
+
+def test_fire_spreads_further_downwind_than_upwind() -> None:
+    east, west = burnt_either_side(unfought, axis=1)
     # the wind blows toward the east at 20 km/h: three times the spread chance that way
     assert east > 2 * west
 
@@ -45,13 +51,7 @@ def test_a_wind_shift_turns_the_fire() -> None:
         unfought(data)
         data["injects"] = [{"type": "wind_shift", "at": "0min", "toward_deg": 0, "speed_kmh": 20}]
 
-    north = south = 0
-    for seed in SEEDS:
-        grid = run(to_the_north, seed).fire.grid  # type: ignore[union-attr]
-        row = grid.cell(14.50, 105.30)[0]  # type: ignore[index]
-        burnt = np.argwhere(grid.ever_burnt)
-        north += int((burnt[:, 0] > row).sum())
-        south += int((burnt[:, 0] < row).sum())
+    north, south = burnt_either_side(to_the_north, axis=0)
     assert north > 2 * south
 
 

@@ -51,6 +51,7 @@ class Simulation:
         self.crossings = {c.id: BorderCrossing(self, c) for c in scenario.crossings}
         self.comms = Comms(self)
         types = {t.id: t for t in scenario.unit_types}
+        self.all_unit_types = frozenset(types)
         teams = scenario.coordination.joint_teams.enabled
         self.units = [
             Unit(uid, JOINT if g.joint else g.nation, g.agency, types[g.type], g.base, g.base)
@@ -166,10 +167,6 @@ class Simulation:
             if set(a.between) == {asking, helping}
         ]
         return frozenset(t for types in allowed for t in types) if allowed else None
-
-    @property
-    def all_unit_types(self) -> frozenset[str]:
-        return frozenset(t.id for t in self.scenario.unit_types)
 
     def border_watcher(self, place: str) -> str | None:
         """The other nation whose border units watch this place (with information sharing)."""

@@ -274,6 +274,6 @@ DurationDistribution = Annotated[
 CountDistribution = Annotated[
     Distribution,
     BeforeValidator(_number_distribution),
-    WithJsonSchema(_distribution_json({"type": "number", "minimum": 0}, "a random count")),
+    WithJsonSchema(_distribution_json({"type": "number", "minimum": 0}, "a random number")),
 ]
-"""A random count (people): 40 or { dist = ..., ... } with plain numbers as values."""
+"""A random number (people, a peak level): 40 or { dist = ..., ... } with plain numbers."""
