@@ -41,7 +41,7 @@ class Wildfire:
             for p in places.values()
             if p.population > 0 and (cell := self.grid.cell(p.lat, p.lon)) is not None
         }
-        self.road_cells: dict[str, list[tuple[int, int]]] = {}
+        road_cells: dict[str, list[tuple[int, int]]] = {}
         for road in sim.scenario.roads:
             a, b = places[road.from_], places[road.to]
             points = max(2, math.ceil(sim.geography.distance_km(a.id, b.id) / (spec.cell_km / 2)))
@@ -51,9 +51,10 @@ class Wildfire:
                 )
                 for k in range(points + 1)
             }
-            self.road_cells[road.key] = [c for c in cells if c is not None]
-        self.roads = list(self.road_cells)
-        pairs = [(i, cell) for i, key in enumerate(self.roads) for cell in self.road_cells[key]]
+            road_cells[road.key] = [c for c in cells if c is not None]
+        self.roads = list(road_cells)
+        """Road keys; the cells of all of them, flat, with the road each belongs to:"""
+        pairs = [(i, cell) for i, key in enumerate(self.roads) for cell in road_cells[key]]
         self.road_of_cell = np.array([i for i, _ in pairs], dtype=int)
         self.road_cell_index = (
             np.array([c[0] for _, c in pairs], dtype=int),
