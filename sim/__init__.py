@@ -3,14 +3,42 @@
 The public API follows the data flow: ``load_scenario`` -> ``simulate`` -> ``incident_rows``
 and ``summarise`` -> ``run_scenario`` (a whole run folder with the report); experiments:
 ``replicate``, ``compare``, ``assess``, ``sweep`` (results with tidy pandas DataFrames).
+
+The names are imported on first use, so that ``import sim`` (and the command line's start)
+does not pay for the model, pandas and matplotlib until they are needed.
 """
 
-from sim.analysis import incident_rows, summarise
-from sim.analysis.replications import Replications
-from sim.experiment import RunResult, assess, compare, replicate, run_scenario, sweep
-from sim.log import RunLog
-from sim.model import Simulation, simulate
-from sim.scenario import Scenario, ScenarioError, load_scenario, read_scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.analysis import incident_rows, summarise
+    from sim.analysis.replications import Replications
+    from sim.experiment import RunResult, assess, compare, replicate, run_scenario, sweep
+    from sim.log import RunLog
+    from sim.model import Simulation, simulate
+    from sim.scenario import Scenario, ScenarioError, load_scenario, read_scenario
+
+_HOMES = {
+    "Replications": "sim.analysis.replications",
+    "RunLog": "sim.log",
+    "RunResult": "sim.experiment",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "Simulation": "sim.model",
+    "assess": "sim.experiment",
+    "compare": "sim.experiment",
+    "incident_rows": "sim.analysis",
+    "load_scenario": "sim.scenario",
+    "read_scenario": "sim.scenario",
+    "replicate": "sim.experiment",
+    "run_scenario": "sim.experiment",
+    "simulate": "sim.model",
+    "summarise": "sim.analysis",
+    "sweep": "sim.experiment",
+}
 
 __all__ = [
     "Replications",
@@ -30,3 +58,17 @@ __all__ = [
     "summarise",
     "sweep",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home module on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

@@ -14,11 +14,6 @@ from typing import Any, NoReturn
 
 import click
 
-from sim.report.estimates import with_ci
-from sim.scenario import ScenarioError, format_duration, read_scenario
-from sim.scenario.schema import Scenario
-from sim.world.reach import unreachable_needs
-
 EXIT_BAD_INPUT = 2
 
 
@@ -108,6 +103,8 @@ def run(
     """
     from sim.experiment import run_scenario
     from sim.report import OutputError
+    from sim.report.estimates import with_ci
+    from sim.scenario import ScenarioError, format_duration
 
     try:
         result = run_scenario(
@@ -163,6 +160,9 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         borderdrill validate scenarios/*.toml
     """
+    from sim.scenario import ScenarioError, format_duration, read_scenario
+    from sim.world.reach import unreachable_needs
+
     failed = False
     for file in files:
         try:
@@ -194,6 +194,8 @@ def schema() -> None:
     Example:
         borderdrill schema > scenario.schema.json
     """
+    from sim.scenario.schema import Scenario
+
     document = Scenario.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "borderdrill scenario"
@@ -259,6 +261,8 @@ def _run_experiment(
     from sim.experiment.folders import write_experiment
     from sim.experiment.variants import experiment_replications
     from sim.report import OutputError, check_replaceable
+    from sim.report.estimates import with_ci
+    from sim.scenario import read_scenario
 
     first = next(iter(variants.values()))
     n = settings.replications or experiment_replications(first)
@@ -319,7 +323,7 @@ def compare(spec: tuple[str, ...], settings: ExperimentSettings) -> None:
             --variant preauthorised --set coordination.mutual_assistance.pre_authorized=true \\
             --variant hotlines --set coordination.channels.enabled=true
     """
-    from sim.scenario import load_scenario
+    from sim.scenario import ScenarioError, load_scenario
 
     files, common, named = _parse_variants(spec)
     base = Path(files[0])
@@ -389,6 +393,7 @@ def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSetti
         borderdrill assess scenarios/sekong_flood_2018.toml -n 100
     """
     from sim.experiment.variants import assessment_variants
+    from sim.scenario import ScenarioError
 
     try:
         variants = assessment_variants(scenario, overrides)
@@ -425,6 +430,7 @@ def sweep(
             --param coordination.mutual_assistance.approval=1h,4h,12h
     """
     from sim.experiment.variants import sweep_variants
+    from sim.scenario import ScenarioError
 
     grid: dict[str, list[str]] = {}
     for param in params:
