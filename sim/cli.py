@@ -10,9 +10,12 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from sim.scenario import ScenarioFile
 
 EXIT_BAD_INPUT = 2
 
@@ -38,6 +41,14 @@ def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
 def set_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The repeatable --set PATH=VALUE option, with its help for one command."""
     return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=help_text)
+
+
+def _warn(source: ScenarioFile) -> None:
+    """Print what looks unmeant in a scenario, one line each, before anything runs."""
+    from sim.world.reach import route_warnings
+
+    for warning in [*source.warnings, *source.located(route_warnings(source.scenario))]:
+        click.echo(f"  warning: {source.path}: {warning.describe()}", err=True)
 
 
 def _fail(message: str) -> NoReturn:
@@ -104,9 +115,10 @@ def run(
     from sim.experiment import run_scenario
     from sim.report import OutputError
     from sim.report.estimates import with_ci
-    from sim.scenario import ScenarioError, format_duration
+    from sim.scenario import ScenarioError, format_duration, read_scenario
 
     try:
+        _warn(read_scenario(scenario, overrides))
         result = run_scenario(
             scenario,
             out,
@@ -161,7 +173,6 @@ def validate(files: tuple[Path, ...]) -> None:
         borderdrill validate scenarios/*.toml
     """
     from sim.scenario import ScenarioError, format_duration, read_scenario
-    from sim.world.reach import unreachable_needs
 
     failed = False
     for file in files:
@@ -180,8 +191,7 @@ def validate(files: tuple[Path, ...]) -> None:
         ]
         listed = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts)
         click.echo(f"ok: {file} ({listed}, {format_duration(s.duration_min)})")
-        for warning in [*source.warnings, *unreachable_needs(s)]:
-            click.echo(f"  warning: {file}: {warning.describe()}", err=True)
+        _warn(source)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -268,6 +278,7 @@ def _run_experiment(
     n = settings.replications or experiment_replications(first)
     seed = first.run.seed if settings.seed is None else settings.seed
     source = read_scenario(base, overrides)
+    _warn(source)
     out, force = settings.out, settings.force
     try:
         if out is not None:

@@ -7,6 +7,13 @@ import math
 from collections.abc import Iterable
 
 from sim.scenario.errors import Problem
+from sim.scenario.quantities import (
+    Distribution,
+    Fixed,
+    Triangular,
+    Uniform,
+    format_duration,
+)
 from sim.scenario.schema import (
     ChannelOutageInject,
     CrossingClosedInject,
@@ -409,4 +416,117 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                     "or such incidents stay unserved",
                 )
             )
+    if not problems:
+        warnings += meaning_warnings(s)
     return problems, warnings
+
+
+def _upper(dist: Distribution) -> float:
+    """The highest value a number distribution can give (infinite when unbounded)."""
+    match dist:
+        case Fixed():
+            return dist.value
+        case Uniform() | Triangular():
+            return dist.high
+        case _:
+            return math.inf
+
+
+def highest_readings(scenario: Scenario) -> dict[str, float]:
+    """The highest level each gauge can read (infinite when its wave is unbounded)."""
+    highest: dict[str, float] = {}
+    bases: dict[str, float] = {}
+    for g in scenario.gauges:
+        if g.levels is not None:
+            highest[g.id], bases[g.id] = max(v for _, v in g.levels), g.levels[0][1]
+        elif g.hydrograph is not None:
+            h = g.hydrograph
+            highest[g.id], bases[g.id] = max(h.base, _upper(h.peak)), h.base
+        elif g.follows is not None and g.follows.gauge in highest:
+            f = g.follows
+            rise = max(highest[f.gauge] - bases[f.gauge], 0.0)
+            highest[g.id], bases[g.id] = f.base + f.attenuation * rise, f.base
+    return highest
+
+
+def _check_levels(s: Scenario) -> list[Problem]:
+    highest = highest_readings(s)
+    warnings: list[Problem] = []
+
+    def check(path: str, gauge: str, level: float, effect: str) -> None:
+        top = highest.get(gauge, math.inf)
+        if level > top + 1e-9:
+            warnings.append(
+                Problem(
+                    path,
+                    f"{level:g} m is above the highest reading gauge '{gauge}' can give "
+                    f"({top:g} m), so {effect}",
+                    f"give a level of at most {top:g} m, or raise the gauge's peak",
+                )
+            )
+
+    for i, g in enumerate(s.gauges):
+        if g.alarm is not None:
+            check(f"gauges[{i}].alarm", g.id, g.alarm, "the alarm never sounds")
+    for i, p in enumerate(s.places):
+        if p.flood is not None:
+            check(f"places[{i}].flood.level", p.flood.gauge, p.flood.level, "it never floods")
+    for i, r in enumerate(s.roads):
+        if r.flood is not None:
+            check(f"roads[{i}].flood.level", r.flood.gauge, r.flood.level, "it is never closed")
+    return warnings
+
+
+def _check_bases(s: Scenario, places: dict[str, Place]) -> list[Problem]:
+    warnings = []
+    for i, g in enumerate(s.units):
+        base = places.get(g.base)
+        if base is not None and base.nation != g.nation:
+            warnings.append(
+                Problem(
+                    f"units[{i}].base",
+                    f"a {g.nation} unit based at '{g.base}', a place in {base.nation}",
+                    f'base it at a place of {g.nation}, or set nation = "{base.nation}" '
+                    "if it is that nation's unit",
+                )
+            )
+    return warnings
+
+
+def _check_default_channel(s: Scenario) -> list[Problem]:
+    """Requests between nations by the built-in default channel: likely never meant."""
+    channels = s.coordination.channels
+    if "default" in channels.model_fields_set:
+        return []  # the planner chose the default way on purpose
+    linked = {frozenset(link.between) for link in channels.links} if channels.enabled else set()
+    codes = [n.code for n in s.nations]
+    pairs = [
+        f"{a}-{b}"
+        for i, a in enumerate(codes)
+        for b in codes[i + 1 :]
+        if frozenset((a, b)) not in linked
+    ]
+    if not pairs:
+        return []
+    default = channels.default
+    return [
+        Problem(
+            "coordination.channels",
+            f"requests between {', '.join(pairs)} travel by the default channel "
+            f"({default.kind}, {format_duration(default.latency.mean)} on average a message), "
+            "so help across the border comes late or not at all",
+            "add a [[coordination.channels.links]] for each pair and set "
+            "coordination.channels.enabled = true, or write [coordination.channels.default] "
+            "to say how messages really travel",
+        )
+    ]
+
+
+def meaning_warnings(scenario: Scenario) -> list[Problem]:
+    """Warnings for what is valid but cannot be what the planner meant (no routing needed)."""
+    places = {p.id: p for p in scenario.places}
+    return [
+        *_check_levels(scenario),
+        *_check_bases(scenario, places),
+        *_check_default_channel(scenario),
+    ]

@@ -31,6 +31,12 @@ class ScenarioFile:
     warnings: list[Problem] = field(default_factory=list)
     overrides: tuple[str, ...] = ()
     """``path=value`` what-ifs applied on top of the file."""
+    text: str = ""
+    """The file's text, to find the line of a problem found later."""
+
+    def located(self, problems: Sequence[Problem]) -> list[Problem]:
+        """The problems with the line of the file each is about, where it can be told."""
+        return _with_lines(problems, self.text)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> schema.Scenario:
@@ -60,7 +66,7 @@ def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> ScenarioFi
         ) from None
     scenario, warnings = parse_scenario(text, path, overrides)
     return ScenarioFile(
-        scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings, tuple(overrides)
+        scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings, tuple(overrides), text
     )
 
 
