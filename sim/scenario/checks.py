@@ -28,7 +28,7 @@ from sim.scenario.schema import (
     UnitType,
     WarningInject,
 )
-from sim.scenario.wildfire import Wildfire
+from sim.scenario.wildfire import Wildfire, grid_shape
 
 
 def _unknown(path: str, what: str, value: str, known: Iterable[str]) -> Problem:
@@ -153,42 +153,25 @@ MAX_FIRE_CELLS = 1_000_000
 
 def _check_fire_geometry(fire: Wildfire, warnings: list[Problem]) -> list[Problem]:
     problems: list[Problem] = []
-    boxes = [("wildfire.bounds", fire.bounds)]
-    boxes += [(f"wildfire.fuel[{i}].box", a.box) for i, a in enumerate(fire.fuel)]
-    boxes += [(f"wildfire.mined[{i}].box", a.box) for i, a in enumerate(fire.mined)]
-    if fire.random_ignitions is not None:
-        boxes.append(("wildfire.random_ignitions.box", fire.random_ignitions.box))
-    for path, (south, west, north, east) in boxes:
-        if not (south < north and west < east):
-            problems.append(
-                Problem(
-                    path,
-                    "is not [south, west, north, east] with south < north and west < east",
-                    "reorder the four numbers",
-                )
+    rows, cols = grid_shape(fire.bounds, fire.cell_km)
+    if rows * cols > MAX_FIRE_CELLS:
+        problems.append(
+            Problem(
+                "wildfire.cell_km",
+                f"makes a grid of {rows * cols:,} cells, more than {MAX_FIRE_CELLS:,}",
+                "use larger cells or smaller bounds",
             )
+        )
     south, west, north, east = fire.bounds
-    if south < north and west < east:
-        km_per_degree = 111.32
-        rows = (north - south) * km_per_degree / fire.cell_km
-        cols = (east - west) * km_per_degree * math.cos(math.radians(south)) / fire.cell_km
-        if rows * cols > MAX_FIRE_CELLS:
-            problems.append(
+    for i, ignition in enumerate(fire.ignitions):
+        if not (south <= ignition.lat <= north and west <= ignition.lon <= east):
+            warnings.append(
                 Problem(
-                    "wildfire.cell_km",
-                    f"makes a grid of about {rows * cols:,.0f} cells",
-                    "use larger cells or smaller bounds",
+                    f"wildfire.ignitions[{i}]",
+                    "is outside the bounds",
+                    "it will not burn: move it inside wildfire.bounds",
                 )
             )
-        for i, ignition in enumerate(fire.ignitions):
-            if not (south <= ignition.lat <= north and west <= ignition.lon <= east):
-                warnings.append(
-                    Problem(
-                        f"wildfire.ignitions[{i}]",
-                        "is outside the bounds",
-                        "it will not burn: move it inside wildfire.bounds",
-                    )
-                )
     return problems
 
 

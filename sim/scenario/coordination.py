@@ -85,7 +85,7 @@ class InformationSharing(Section):
     """
 
     enabled: Flag = False
-    border_zone_km: Real = Field(default=15.0, ge=0)
+    border_zone_km: Real = Field(default=15.0, ge=0, le=1000)
     border_detection: DurationDistribution = Field(
         default=fixed("30min"), description="the other side's border units detecting it"
     )

@@ -8,6 +8,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,34 @@ def parse_scenario(
         ScenarioError: the text is not TOML or not a valid scenario.
     """
     try:
+        return _parse(text, file, overrides)
+    except RecursionError:
+        raise ScenarioError(
+            file,
+            [
+                Problem(
+                    "",
+                    "arrays or tables are nested too deeply to read",
+                    "write the data flat: a scenario needs at most a few levels of nesting",
+                )
+            ],
+        ) from None
+
+
+def _parse(
+    text: str, file: str | Path, overrides: Sequence[str]
+) -> tuple[schema.Scenario, list[Problem]]:
+    try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(match.group(1)) if match else None
-        what = re.sub(r"\s*\(at line.*\)$", "", message)
+        if line is None and "end of document" in message:
+            line = max(1, len(text.splitlines()))
+        what = re.sub(r"\s*\(at (line|end of document).*\)$", "", message)
+        if "end of document" in message:
+            what += " at the end of the file (something is left open)"
         raise ScenarioError(
             file,
             [Problem("", f"not valid TOML: {what}", "correct the TOML syntax at that line", line)],
@@ -273,9 +296,14 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         )
     hint = _HINTS.get(kind, "")
     scalar = value is not None and not isinstance(value, dict | list)
-    own_words = kind == "value_error" and str(value) in message
-    shown = f" (got {value!r})" if scalar and not own_words else ""
+    written = value.isoformat() if isinstance(value, date) else repr(value)
+    own_words = kind == "value_error" and any(w in message for w in (str(value), written, "..."))
+    shown = "" if own_words or not scalar else f" (got {_shorten(written)})"
     return Problem(where, f"{message}{shown}", hint)
+
+
+def _shorten(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 _ARRAY_SECTIONS = (
@@ -291,6 +319,7 @@ _ARRAY_SECTIONS = (
 )
 _SYNONYMS = {"until": "for", "duration": "for", "time": "at", "when": "at", "name_id": "id"}
 _HINTS = {
+    "finite_number": "write an ordinary number (nan and inf are not allowed)",
     "int_parsing": "write a whole number, without quotes",
     "int_type": "write a whole number, without quotes",
     "int_from_float": "write a whole number",

@@ -37,6 +37,8 @@ def locate_line(text: str, path: Sequence[str | int]) -> int | None:
         if own and own[0][1] and index is not None and index < len(own):
             row = own[index][0]
             i += 2
+        elif own and own[0][1] and index is None:
+            return own[0][0] + 1  # an array of tables named as a whole: its first header
         elif own and not own[0][1]:
             row = own[0][0]
             i += 1

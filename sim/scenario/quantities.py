@@ -29,6 +29,12 @@ MINUTES_PER_UNIT = {"s": 1 / 60, "sec": 1 / 60, "min": 1.0, "h": 60.0, "d": 1440
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|s|h|d)")
 _WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*(?:sec|min|s|h|d)\s*)+$")
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9
+MAX_DURATION_MIN = 3650 * 1440.0
+"""The longest duration a scenario may give (10 years): longer ones are typing mistakes."""
+MAX_NUMBER = 10_000_000.0
+"""The largest parameter of a number distribution (people, a level): draws stay finite."""
+MAX_LOGNORMAL_SPREAD = 1000.0
+"""The largest p90 / median of a log-normal: a wider one draws delays of centuries."""
 
 
 def parse_duration(text: str) -> float:
@@ -44,7 +50,14 @@ def parse_duration(text: str) -> float:
             f"'{text}' is not a duration; write a number with a unit, "
             'e.g. "45min", "2h", "1d" or "1h30min" (units: s, min, h, d)'
         )
-    return sum(float(n) * MINUTES_PER_UNIT[u] for n, u in _PART.findall(text))
+    minutes = sum(float(n) * MINUTES_PER_UNIT[u] for n, u in _PART.findall(text))
+    if not minutes <= MAX_DURATION_MIN:  # also catches a number too long to be finite
+        shown = text if len(text) <= 24 else text[:20] + "..."
+        raise ValueError(
+            f"'{shown}' is longer than 10 years (3650d), the longest duration a scenario "
+            "may give; check the number and its unit"
+        )
+    return minutes
 
 
 def format_duration(minutes: float) -> str:
@@ -100,8 +113,12 @@ class RandomSource(Protocol):
     def exponential(self) -> float: ...
 
 
+Param = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
+"""A distribution's parameter: finite, not negative, at most ``MAX_NUMBER``."""
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -115,7 +132,7 @@ class Fixed(_Dist):
     """Always the same value."""
 
     dist: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0)
+    value: Param
 
     @property
     def mean(self) -> float:
@@ -129,8 +146,8 @@ class Uniform(_Dist):
     """Uniform between low and high."""
 
     dist: Literal["uniform"]
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Param
+    high: Param
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -150,9 +167,9 @@ class Triangular(_Dist):
     """Triangular with a minimum, a most likely value and a maximum."""
 
     dist: Literal["triangular"]
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Param
+    mode: Param
+    high: Param
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -179,14 +196,19 @@ class LogNormal(_Dist):
     """Log-normal given by its median and 90th percentile (a right-skewed delay)."""
 
     dist: Literal["lognormal"]
-    median: float = Field(gt=0)
-    p90: float = Field(gt=0)
+    median: Param = Field(gt=0)
+    p90: Param = Field(gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> LogNormal:
         if self.p90 <= self.median:
             raise ValueError(
                 "p90 must be above the median (a delay's tail is longer than its middle)"
+            )
+        if self.p90 > MAX_LOGNORMAL_SPREAD * self.median:
+            raise ValueError(
+                f"p90 is more than {MAX_LOGNORMAL_SPREAD:,.0f} times the median, a spread "
+                "so wide that draws run to centuries; bring p90 closer to the median"
             )
         return self
 
@@ -206,7 +228,7 @@ class Exponential(_Dist):
     """Exponential with the given mean (memoryless waiting)."""
 
     dist: Literal["exponential"]
-    mean_value: float = Field(gt=0, alias="mean")
+    mean_value: Param = Field(gt=0, alias="mean")
 
     @property
     def mean(self) -> float:

@@ -19,7 +19,10 @@ from sim.scenario.types import (
     Count,
     Flag,
     Id,
+    Latitude,
+    Level,
     LocalDatetime,
+    Longitude,
     Mode,
     NationCode,
     Offset,
@@ -34,6 +37,12 @@ from sim.scenario.types import (
 from sim.scenario.wildfire import Wildfire
 
 __all__ = ["LOCAL_TIME", "Channel", "Coordination", "Id", "Section"]
+
+MAX_PEOPLE = 20_000_000
+"""More people than any place of the region holds (Bangkok has about 11 million)."""
+
+MAX_REPLICATIONS = 1_000_000
+"""A hard limit; the run's budget (``sim.scenario.budget``) sets the usual, lower one."""
 
 ROAD_CLASS_SPEED_KMH: dict[str, float] = {"highway": 70.0, "rural": 40.0, "track": 20.0}
 """Free-flow speed of a road class in the wet season (a unit drives at the lower of the two)."""
@@ -54,8 +63,8 @@ class ScenarioInfo(Section):
 class RunSettings(Section):
     """[run]: default seed and number of replications."""
 
-    seed: Count = Field(default=0, ge=0)
-    replications: Count = Field(default=1, ge=1)
+    seed: Count = Field(default=0, ge=0, le=2**63 - 1)
+    replications: Count = Field(default=1, ge=1, le=MAX_REPLICATIONS)
 
 
 class Eoc(Section):
@@ -83,7 +92,7 @@ class PlaceFlooding(Section):
     """When the water at a gauge reaches ``level``, people here are stranded."""
 
     gauge: Id
-    level: Real = Field(description="the gauge reading (m) at which the place floods")
+    level: Level = Field(description="the gauge reading (m) at which the place floods")
     need: Id = "rescue"
     stranded_share: Share = Field(default=0.3, description="share of the population stranded")
     priority: Count | None = Field(
@@ -95,7 +104,7 @@ class RoadFlooding(Section):
     """The road is closed while the water at a gauge is at or above ``level``."""
 
     gauge: Id
-    level: Real
+    level: Level
 
 
 class Place(Section):
@@ -105,9 +114,9 @@ class Place(Section):
     name: str
     nation: NationCode
     kind: PlaceKind
-    lat: Real = Field(ge=-90, le=90)
-    lon: Real = Field(ge=-180, le=180)
-    population: Count = Field(default=0, ge=0)
+    lat: Latitude
+    lon: Longitude
+    population: Count = Field(default=0, ge=0, le=MAX_PEOPLE)
     water_access: Flag = Field(default=False, description="boats can launch and work here")
     flood: PlaceFlooding | None = None
 
@@ -118,9 +127,9 @@ class Road(Section):
     id: Id | None = None
     from_: Id = Field(alias="from")
     to: Id
-    km: Real | None = Field(default=None, gt=0)
+    km: Real | None = Field(default=None, gt=0, le=5000)
     road_class: RoadClass = Field(default="rural", alias="class")
-    speed_kmh: Real | None = Field(default=None, gt=0)
+    speed_kmh: Real | None = Field(default=None, gt=0, le=300)
     flood: RoadFlooding | None = None
 
     @property
@@ -140,7 +149,7 @@ class Crossing(Section):
     name: str
     posts: tuple[Id, Id]
     hours: OpeningHours = "24h"
-    lanes: Count = Field(default=1, ge=1)
+    lanes: Count = Field(default=1, ge=1, le=100)
     processing: DurationDistribution = Field(
         default=fixed("30min"), description="customs, immigration and quarantine for one deployment"
     )
@@ -161,8 +170,8 @@ class UnitType(Section):
     id: Id
     name: str
     mode: Mode
-    speed_kmh: Real = Field(gt=0)
-    capacity: Count = Field(ge=1, description="people moved per trip on scene")
+    speed_kmh: Real = Field(gt=0, le=1000)
+    capacity: Count = Field(ge=1, le=10_000, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
     mobilisation: DurationDistribution = fixed("30min")
     trip: DurationDistribution = Field(
@@ -223,7 +232,7 @@ class IncidentInject(_Inject):
     type: Literal["incident"]
     place: Id
     need: Id
-    people: Count = Field(ge=1)
+    people: Count = Field(ge=1, le=MAX_PEOPLE)
     priority: Count | None = Field(default=None, ge=1, le=5)
 
 
@@ -320,7 +329,7 @@ class Hydrograph(Section):
     constant ``recession``.
     """
 
-    base: Real
+    base: Level
     peak: CountDistribution = Field(description="peak level (m): a number or a distribution")
     peak_at: DurationDistribution = Field(description="when the peak comes, after the start")
     rise: DurationDistribution = Field(description="from the start of the rise to the peak")
@@ -333,7 +342,7 @@ class FollowsGauge(Section):
     gauge: Id
     lag: Duration
     attenuation: Share = 1.0
-    base: Real = Field(description="this gauge's level with no flood wave (m)")
+    base: Level = Field(description="this gauge's level with no flood wave (m)")
     spread: Duration = Field(
         default=0.0,
         validate_default=False,
@@ -351,10 +360,10 @@ class Gauge(Section):
     id: Id
     name: str
     place: Id
-    levels: tuple[tuple[Duration, Real], ...] | None = Field(default=None, min_length=2)
+    levels: tuple[tuple[Duration, Level], ...] | None = Field(default=None, min_length=2)
     hydrograph: Hydrograph | None = None
     follows: FollowsGauge | None = None
-    alarm: Real | None = Field(default=None, description="a reading at this level is a warning")
+    alarm: Level | None = Field(default=None, description="a reading at this level is a warning")
     warns: tuple[Id, ...] = Field(default=(), description="places the alarm warns")
 
 

@@ -24,6 +24,8 @@ from pydantic import (
 from sim.scenario.quantities import DURATION_JSON, Duration, duration_minutes
 
 LOCAL_TIME = timezone(timedelta(hours=7), "UTC+7")
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Dates a scenario may give: far enough from year 1 and 9999 that no arithmetic overflows."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 """Identifier: lower-case letters, digits, '_' and '-' (e.g. "siem_pang")."""
@@ -42,7 +44,11 @@ class Section(BaseModel):
     """Base of every scenario section: immutable, unknown keys refused."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, validate_default=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        validate_default=True,
+        allow_inf_nan=False,
     )
 
 
@@ -55,6 +61,11 @@ def _local_datetime(value: Any) -> Any:
                 f"'{value}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00"
             ) from None
     if isinstance(value, datetime):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(
+                f"'{value.isoformat()}' is outside the years {FIRST_YEAR}-{LAST_YEAR}; "
+                "check the year"
+            )
         return value.astimezone(LOCAL_TIME) if value.tzinfo else value.replace(tzinfo=LOCAL_TIME)
     if isinstance(value, date):
         raise ValueError(
@@ -97,6 +108,15 @@ Count = Annotated[int, Strict()]
 
 Real = Annotated[float, Strict()]
 """A number, written as one ("14.5" in quotes is text, not a number)."""
+
+Latitude = Annotated[Real, Field(ge=-90, le=90)]
+"""Degrees north (negative: south)."""
+
+Longitude = Annotated[Real, Field(ge=-180, le=180)]
+"""Degrees east (negative: west)."""
+
+Level = Annotated[Real, Field(ge=-1000, le=10000)]
+"""A river gauge reading in metres (a local datum or above sea level)."""
 
 Flag = Annotated[bool, Strict()]
 """true or false."""

@@ -11,15 +11,43 @@ mined areas, where only aircraft reach the fire.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from sim.scenario.quantities import Duration
-from sim.scenario.types import Id, Offset, Real, Section, Share
+from sim.scenario.types import Id, Latitude, Longitude, Offset, Real, Section, Share
 
-Box = tuple[Real, Real, Real, Real]
-"""[south, west, north, east] in degrees."""
+KM_PER_DEGREE = 111.32
+"""Length of a degree of latitude (and of longitude at the equator)."""
+
+
+def _ordered(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    south, west, north, east = box
+    if not (south < north and west < east):
+        raise ValueError(
+            f"{list(box)} is not [south, west, north, east] with south < north and "
+            "west < east; reorder the four numbers"
+        )
+    return box
+
+
+Box = Annotated[tuple[Latitude, Longitude, Latitude, Longitude], AfterValidator(_ordered)]
+"""[south, west, north, east] in degrees, south of north and west of east."""
+
+
+def grid_shape(bounds: tuple[float, float, float, float], cell_km: float) -> tuple[int, int]:
+    """Rows and columns of the fire grid over ``bounds``: square cells of ``cell_km``.
+
+    A column is ``cell_km`` wide at the middle latitude of the bounds, so the number of
+    columns is set there (the grid is as wide in cells at every latitude).
+    """
+    south, west, north, east = bounds
+    dlat = cell_km / KM_PER_DEGREE
+    dlon = cell_km / (KM_PER_DEGREE * math.cos(math.radians((south + north) / 2)))
+    return max(1, math.ceil((north - south) / dlat)), max(1, math.ceil((east - west) / dlon))
+
 
 Fuel = Annotated[Real, Field(ge=0, le=3)]
 
@@ -43,8 +71,8 @@ class Ignition(Section):
     """[[wildfire.ignitions]]: a fire starting at a point."""
 
     at: Offset
-    lat: Real = Field(ge=-90, le=90)
-    lon: Real = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
 
 
 class RandomIgnitions(Section):
@@ -73,5 +101,5 @@ class Wildfire(Section):
     fire_need: Id = Field(default="fire", description="the need of fighting a fire")
     village_need: Id = Field(default="evacuation", description="the need of a village reached")
     village_share: Share = Field(default=0.5, description="share of a village to evacuate")
-    suppression_radius_km: Real = Field(default=5.0, gt=0)
+    suppression_radius_km: Real = Field(default=5.0, gt=0, le=100)
     suppression: Share = Field(default=0.3, description="chance a crew puts out a cell a step")

@@ -10,10 +10,9 @@ import math
 
 import numpy as np
 
-from sim.scenario.wildfire import Box, Wildfire
+from sim.scenario.wildfire import KM_PER_DEGREE, Box, Wildfire, grid_shape
 
 UNBURNT, BURNING, OUT = 0, 1, 2
-KM_PER_DEGREE = 111.32
 NEIGHBOURS = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
 DIAGONAL = 1 / math.sqrt(2)
 """Spread to a diagonal neighbour, whose centre is √2 cells away, is scaled by this."""
@@ -24,12 +23,11 @@ class FireGrid:
 
     def __init__(self, spec: Wildfire) -> None:
         self.spec = spec
-        south, west, north, east = spec.bounds
+        south, west, north, _ = spec.bounds
         self.south, self.west = south, west
         self.dlat = spec.cell_km / KM_PER_DEGREE
         self.dlon = spec.cell_km / (KM_PER_DEGREE * math.cos(math.radians((south + north) / 2)))
-        self.rows = max(1, math.ceil((north - south) / self.dlat))
-        self.cols = max(1, math.ceil((east - west) / self.dlon))
+        self.rows, self.cols = grid_shape(spec.bounds, spec.cell_km)
         lat = south + (np.arange(self.rows) + 0.5) * self.dlat
         lon = west + (np.arange(self.cols) + 0.5) * self.dlon
         self.lat, self.lon = np.meshgrid(lat, lon, indexing="ij")
