@@ -301,6 +301,7 @@ def _run_experiment(
             command=sys.argv,
             scenario_sha256=source.sha256,
             overrides=overrides,
+            variants=variants,
         )
     except OutputError as exc:
         _fail(str(exc))

@@ -49,6 +49,10 @@ UNIT_REPAIRED = "unit_repaired"
 GROUNDED = "grounded"
 UNGROUNDED = "ungrounded"
 NO_ROUTE = "no_route"
+"""A unit found no open road to where it goes; it waits ``NO_ROUTE_RETRY_MIN`` and looks again."""
+NO_ROUTE_RETRY_MIN = 30.0
+WAITED = "waited"
+"""A unit waits before it can move or work (detail: "daylight|grounding|repair MINUTES")."""
 CHANNEL_DOWN = "channel_down"
 CHANNEL_RESTORED = "channel_restored"
 # messages (detail: "purpose SENDER>RECEIVER kind")

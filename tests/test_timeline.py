@@ -48,8 +48,10 @@ def test_local_rescue_timeline() -> None:
         "reporting": 10.0,
         "request": 0.0,
         "approval": 0.0,
-        "dispatch": 0.0,
+        "waiting_for_unit": 0.0,
         "mobilisation": 30.0,
+        "no_route": 0.0,
+        "grounded": 0.0,
         "travel": 60.0,
         "border": 0.0,
     }
@@ -94,8 +96,10 @@ def test_cross_border_timeline_waits_for_the_crossing_to_open() -> None:
         "reporting": 10.0,
         "request": 150.0,
         "approval": 240.0,
-        "dispatch": 0.0,
+        "waiting_for_unit": 0.0,
         "mobilisation": 30.0,
+        "no_route": 0.0,
+        "grounded": 0.0,
         "travel": 120.0,
         "border": 960.0,
     }
@@ -234,7 +238,7 @@ def test_unserved_when_no_unit_can_serve() -> None:
 
     log = simulate(load_with("tiny.toml", no_water))
     row = incident_rows(log)[0]
-    assert row.status == "unserved" and not row.within_target
+    assert row.status == "not sent" and row.unserved and not row.within_target
     assert math.isnan(row.response_min)
 
 

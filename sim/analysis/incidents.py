@@ -3,7 +3,11 @@
 The response time (on scene − occurred) is split along the chain of the first unit on
 scene, so the parts add up exactly::
 
-    detection + reporting + request + approval + dispatch + mobilisation + travel + border
+    detection + reporting + request + approval + waiting for a unit + mobilisation
+    + no open route + grounded + travel + border
+
+The waits for a route and for daylight, a grounding or a repair are read from the unit's
+``no_route`` and ``waited`` records on its way; travel is what remains of the way.
 """
 
 from __future__ import annotations
@@ -35,14 +39,51 @@ COMPONENTS = (
     "reporting",
     "request",
     "approval",
-    "dispatch",
+    "waiting_for_unit",
     "mobilisation",
+    "no_route",
+    "grounded",
     "travel",
     "border",
 )
-"""The parts the response time is split into."""
+"""The parts the response time is split into, by cause."""
+
+COMPONENT_NAMES = {
+    "detection": "detection",
+    "reporting": "reporting",
+    "request": "request to a neighbour",
+    "approval": "approval",
+    "waiting_for_unit": "waiting for a free unit",
+    "mobilisation": "mobilisation",
+    "no_route": "no open route",
+    "grounded": "daylight, grounding or repair",
+    "travel": "travel",
+    "border": "border crossing",
+}
+"""A planner's name for each part."""
+
+COMPONENT_MEANINGS = {
+    "detection": "from the moment the need arose until someone noticed it",
+    "reporting": "from noticing it until the report reached the EOC responsible for the place",
+    "request": "from the report until the request for help reached the neighbour's EOC "
+    "(only where a neighbour's unit came first; zero otherwise)",
+    "approval": "from the request reaching the neighbour until it approved the deployment",
+    "waiting_for_unit": "from the report (or the approval) until a unit was sent: every "
+    "unit able to come was busy, or none could reach the place",
+    "mobilisation": "from being sent until the unit left its base (crew called in, loaded)",
+    "no_route": "on the way, waiting because every road to the place was closed "
+    "(flooded, burning or closed by an inject)",
+    "grounded": "on the way, an aircraft waiting for daylight or for a grounding to lift, "
+    "or a unit waiting for a repair",
+    "travel": "driving, sailing or flying",
+    "border": "at border posts: the queue for a lane, opening hours, closures and processing",
+}
+"""Each part in plain words, as the report defines it."""
 
 NAN = math.nan
+
+UNSERVED = ("en route", "not sent")
+"""The statuses that count as unserved: nobody came, and the need went on to the end."""
 
 
 @dataclass
@@ -57,6 +98,8 @@ class IncidentRow:
     unit_nations: list[str] = field(default_factory=list)
     first_unit: str = ""
     """The first unit on scene."""
+    first_nation: str = ""
+    """The nation of the first unit on scene (JOINT for a joint team)."""
     carried: int = 0
     """People carried to safety by the end."""
     due: bool = True
@@ -95,18 +138,29 @@ class IncidentRow:
 
     @property
     def status(self) -> str:
-        """resolved, ended (before any unit came, e.g. a fire that burnt out), on scene (work
-        going on at the end), en route, or unserved (no unit sent)."""
+        """resolved (help came and finished), ended (the need ended before any unit came,
+        e.g. a fire that burnt out), on scene (work going on at the end), en route (units
+        sent, none arrived) or not sent (no unit sent)."""
         if not math.isnan(self.at["resolved"]):
             return "resolved" if self.served else "ended"
         if self.served:
             return "on scene"
-        return "en route" if self.units else "unserved"
+        return "en route" if self.units else "not sent"
+
+    @property
+    def unserved(self) -> bool:
+        """No unit reached it and its need had not ended by the end (en route or not sent)."""
+        return self.status in UNSERVED
 
     @property
     def foreign_help(self) -> bool:
         """Whether a unit of another nation was sent (a joint team is not another nation)."""
         return any(n not in (self.info.nation, JOINT) for n in self.unit_nations)
+
+    @property
+    def neighbour_first(self) -> bool:
+        """Whether the first unit on scene came from another nation (not a joint team)."""
+        return self.first_nation not in ("", self.info.nation, JOINT)
 
     @property
     def integration_min(self) -> float:
@@ -120,6 +174,7 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     unit_nation = {u.id: u.nation for u in run.units}
     per_unit: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
     border_min: dict[tuple[int, str], float] = defaultdict(float)
+    waits: dict[tuple[int, str], list[tuple[float, str, float]]] = defaultdict(list)
     arrived: dict[tuple[int, str], float] = {}
     for t, event, incident, unit, detail in run.events:
         if incident < 0:
@@ -132,7 +187,12 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
                 row.at[event] = t
             continue
         key = (incident, unit)
-        if event == log.BORDER_ARRIVED:
+        if event == log.NO_ROUTE:
+            waits[key].append((t, "no_route", log.NO_ROUTE_RETRY_MIN))
+        elif event == log.WAITED:
+            _cause, minutes = detail.split()
+            waits[key].append((t, "grounded", float(minutes)))
+        elif event == log.BORDER_ARRIVED:
             arrived[key] = t
         elif event == log.BORDER_CLEARED:
             border_min[key] += t - arrived.pop(key)
@@ -156,6 +216,7 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
         if incident in first:
             unit = first[incident][1]
             row.first_unit = unit
+            row.first_nation = unit_nation[unit]
         elif row.units:
             unit = row.units[0]
         else:
@@ -168,11 +229,14 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
                 row,
                 foreign=unit_nation[unit] not in (row.info.nation, JOINT),
                 border=border_min.get((incident, unit), 0.0),
+                waits=waits.get((incident, unit), []),
             )
     return rows
 
 
-def _split(row: IncidentRow, foreign: bool, border: float) -> None:
+def _split(
+    row: IncidentRow, foreign: bool, border: float, waits: list[tuple[float, str, float]]
+) -> None:
     at, parts = row.at, row.parts
     parts["detection"] = at["detected"] - at["occurred"]
     parts["reporting"] = at["reported"] - at["detected"]
@@ -183,7 +247,12 @@ def _split(row: IncidentRow, foreign: bool, border: float) -> None:
         tasked_from = at["approved"]
     else:
         parts["request"] = parts["approval"] = 0.0
-    parts["dispatch"] = at["dispatched"] - tasked_from
+    parts["waiting_for_unit"] = at["dispatched"] - tasked_from
     parts["mobilisation"] = at["mobilised"] - at["dispatched"]
     parts["border"] = border
-    parts["travel"] = at["on_scene"] - at["mobilised"] - border
+    on_the_way = {"no_route": 0.0, "grounded": 0.0}
+    for t, cause, minutes in waits:
+        if at["mobilised"] <= t < at["on_scene"]:
+            on_the_way[cause] += min(minutes, at["on_scene"] - t)
+    parts.update(on_the_way)
+    parts["travel"] = at["on_scene"] - at["mobilised"] - border - sum(on_the_way.values())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.analysis.incidents import COMPONENTS
+from sim.analysis.kpis import bounded
 from sim.analysis.stats import Estimate, mean_ci, paired_difference
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class Replications:
 
     def estimate(self, kpi: str, variant: str | None = None) -> Estimate:
         """Mean of a key figure across replications, with its 95 % confidence interval."""
-        return mean_ci(self.values(kpi, variant))
+        return mean_ci(self.values(kpi, variant), bounded=bounded(kpi))
 
     def difference(self, kpi: str, variant: str) -> Estimate:
         """Paired difference variant − baseline of a key figure, with its 95 % CI."""

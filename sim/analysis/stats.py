@@ -1,4 +1,9 @@
-"""Statistics across replications: means with Student-t confidence intervals, paired differences."""
+"""Statistics across replications: means with 95 % confidence intervals, paired differences.
+
+Unbounded figures (times) get Student-t intervals; counts and shares get bootstrap
+percentile intervals, which stay within the values a replication can take (never a
+negative count or a share above one).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_T975 = (12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281)
-Z975 = 1.959963984540054
+BOOTSTRAP_RESAMPLES = 4000
+BOOTSTRAP_SEED = 20240101
+"""Bootstrap intervals are drawn from a fixed stream, so the same results give the same CI."""
 
 
 def t_quantile_975(df: int) -> float:
-    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom (two-sided 95 %).
-
-    Exact table to 10 degrees of freedom, then the Cornish-Fisher expansion (error < 1e-4).
-    """
+    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom (two-sided 95 %)."""
     if df < 1:
         return math.nan
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = Z975
-    return (
-        z
-        + (z**3 + z) / (4 * df)
-        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
-    )
+    from scipy import stats
+
+    return float(stats.t.ppf(0.975, df))
 
 
 @dataclass(frozen=True)
@@ -50,18 +47,68 @@ class Estimate:
             "n": self.n,
         }
 
+    @property
+    def spans_zero(self) -> bool:
+        """Whether the interval holds zero (or there is none): no clear effect."""
+        return self.n < 2 or math.isnan(self.low) or self.low <= 0.0 <= self.high
 
-def mean_ci(values: Iterable[float]) -> Estimate:
-    """Mean and 95 % Student-t confidence interval of the values that are numbers."""
-    data = np.array([v for v in values if not math.isnan(v)], dtype=float)
+
+def _numbers(values: Iterable[float]) -> np.ndarray:
+    return np.array([v for v in values if not math.isnan(v)], dtype=float)
+
+
+def mean_ci(values: Iterable[float], *, bounded: bool = False) -> Estimate:
+    """Mean and 95 % confidence interval of the values that are numbers.
+
+    ``bounded``: the values are counts or shares; the interval is a bootstrap percentile
+    interval, within the smallest and largest value observed. Otherwise Student's t.
+    """
+    data = _numbers(values)
     n = int(data.size)
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
     mean = float(data.mean())
     if n == 1:
         return Estimate(mean, math.nan, math.nan, 1)
+    if bounded:
+        if float(data.min()) == float(data.max()):
+            return Estimate(mean, mean, mean, n)
+        low, high = bootstrap_mean_ci(data)
+        return Estimate(mean, low, high, n)
     half = t_quantile_975(n - 1) * float(data.std(ddof=1)) / math.sqrt(n)
     return Estimate(mean, mean - half, mean + half, n)
+
+
+def bootstrap_mean_ci(data: np.ndarray) -> tuple[float, float]:
+    """95 % bootstrap percentile interval of the mean (reproducible)."""
+    from scipy import stats
+
+    result = stats.bootstrap(
+        (data,),
+        np.mean,
+        confidence_level=0.95,
+        n_resamples=BOOTSTRAP_RESAMPLES,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(BOOTSTRAP_SEED),
+    )
+    interval = result.confidence_interval
+    return float(interval.low), float(interval.high)
+
+
+def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a share of ``trials`` (within 0 and 1)."""
+    if trials <= 0:
+        return math.nan, math.nan
+    from scipy import stats
+
+    z = float(stats.norm.ppf(0.975))
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2)) / (1 + z * z / trials)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes >= trials else min(1.0, centre + half)
+    return low, high
 
 
 def paired_difference(variant: Sequence[float], base: Sequence[float]) -> Estimate:

@@ -39,7 +39,8 @@ def _group(rows: list[IncidentRow], horizon_min: float) -> dict[str, Any]:
         "on_scene_at_end": sum(r.status == "on scene" for r in rows),
         "en_route_at_end": sum(r.status == "en route" for r in rows),
         "ended_before_help": sum(r.status == "ended" for r in rows),
-        "unserved": sum(r.status in ("unserved", "en route") for r in rows),
+        "not_sent_at_end": sum(r.status == "not sent" for r in rows),
+        "unserved": sum(r.unserved for r in rows),
         "not_yet_due": len(rows) - len(counted),
         "response_min": response_stats(r.response_min for r in served),
         "waited_min": response_stats(r.waited_min(horizon_min) for r in counted),
@@ -113,10 +114,13 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
         elif event == log.WITHDRAWN:
             pairs[detail]["withdrawn"].append(t - requested[incident])
     helped: Counter[str] = Counter()
+    first: dict[str, list[IncidentRow]] = defaultdict(list)
     for row in rows:
         for nation in set(row.unit_nations):
             if nation != row.info.nation:
                 helped[f"{nation}>{row.info.nation}"] += 1
+        if row.neighbour_first:
+            first[f"{row.info.nation}>{row.first_nation}"].append(row)
     return {
         "requests": {
             pair: {
@@ -130,6 +134,14 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
             for pair, v in sorted(pairs.items())
         },
         "helped": dict(sorted(helped.items())),
+        "first_on_scene": {
+            pair: {
+                "incidents": len(group),
+                "request_mean_min": _mean(r.parts["request"] for r in group),
+                "approval_mean_min": _mean(r.parts["approval"] for r in group),
+            }
+            for pair, group in sorted(first.items())
+        },
     }
 
 
@@ -191,13 +203,14 @@ def crossings(run: RunLog) -> dict[str, Any]:
 
 
 def evacuations(run: RunLog) -> dict[str, Any]:
-    """Warnings that did not cross the border, village orders, and the people they spared."""
+    """Warnings that did not cross the border, village orders, and the people who left in
+    time (before the water or the fire reached them)."""
     orders = [e for e in run.events if e[1] == log.EVACUATION_ORDERED]
     spared = [e for e in run.events if e[1] in (log.EVACUATED, log.AVERTED)]
     return {
         "warnings_not_shared": sum(1 for e in run.events if e[1] == log.WARNING_NOT_SHARED),
         "orders": len(orders),
-        "people_left_before_the_water": sum(int(e[4].rsplit(" ", 1)[1]) for e in spared),
+        "people_left_in_time": sum(int(e[4].rsplit(" ", 1)[1]) for e in spared),
         "incidents_averted": sum(1 for e in spared if e[1] == log.AVERTED),
     }
 
@@ -218,6 +231,10 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "overall": _group(rows, run.horizon_min),
         "by_nation": _by(rows, "nation", run.horizon_min),
         "by_need": _by(rows, "need", run.horizon_min),
+        "by_first_responder": {
+            "own": _group([r for r in rows if r.served and not r.neighbour_first], run.horizon_min),
+            "neighbour": _group([r for r in rows if r.neighbour_first], run.horizon_min),
+        },
         "cross_border": cross_border(run, rows),
         "crossings": crossings(run),
         "communications": communications(run),

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.analysis.replications import Replications
 from sim.experiment.replications import replicate
+from sim.experiment.variants import scenario_changes
 from sim.model import simulate
 from sim.report import check_replaceable, experiment_files, manifest, run_files, write_folder
-from sim.scenario import read_scenario
+from sim.scenario import Scenario, read_scenario
 
 DEFAULT_OUTPUT_ROOT = Path("reports")
 
@@ -102,8 +103,12 @@ def write_experiment(
     command: list[str],
     scenario_sha256: str,
     overrides: Sequence[str] = (),
+    variants: Mapping[str, Scenario] | None = None,
 ) -> Path:
-    """Write the folder of a compare, assess or sweep experiment; returns it."""
+    """Write the folder of a compare, assess or sweep experiment; returns it.
+
+    ``variants``, when given, lets the report list what each variant changes.
+    """
     if out is None:
         out = DEFAULT_OUTPUT_ROOT / (
             f"{_slug(scenario_path.stem)}-{kind}-seed{reps.seed}-n{reps.n}"
@@ -113,5 +118,10 @@ def write_experiment(
     provenance = manifest(str(scenario_path), scenario_sha256, reps.seed, 0, command, overrides)
     provenance["replications"] = reps.n
     provenance["variants"] = reps.variants
-    write_folder(out, experiment_files(kind, reps, description, provenance), force=force)
+    changes = None
+    if variants is not None:
+        base = variants[reps.baseline]
+        changes = {name: scenario_changes(base, s) for name, s in variants.items()}
+    files = experiment_files(kind, reps, description, provenance, changes)
+    write_folder(out, files, force=force)
     return out

@@ -30,6 +30,32 @@ MECHANISMS: dict[str, str] = {
 """Each coordination mechanism and the switch that puts it in force."""
 
 
+def _flatten(node: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        flat: dict[str, Any] = {}
+        for key, value in node.items():
+            flat.update(_flatten(value, f"{path}.{key}" if path else str(key)))
+        return flat
+    if isinstance(node, list) and any(isinstance(v, dict | list) for v in node):
+        flat = {}
+        for i, value in enumerate(node):
+            flat.update(_flatten(value, f"{path}[{i}]"))
+        return flat
+    return {path: node}
+
+
+def scenario_changes(base: Scenario, other: Scenario) -> list[str]:
+    """What a variant changes from the baseline, one ``path = value`` line a field."""
+    old = _flatten(base.model_dump(mode="json", by_alias=True))
+    new = _flatten(other.model_dump(mode="json", by_alias=True))
+    lines = []
+    for path in sorted(set(old) | set(new)):
+        if old.get(path) != new.get(path):
+            value = new.get(path, "(absent)")
+            lines.append(f"{path} = {value if not isinstance(value, bool) else str(value).lower()}")
+    return lines
+
+
 MIN_REPLICATIONS = 30
 """Experiments run at least this many replications unless told otherwise."""
 

@@ -13,7 +13,7 @@ from sim.model.entities import Incident, Unit, UnitState
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
-NO_ROUTE_RETRY_MIN = 30.0
+NO_ROUTE_RETRY_MIN = log.NO_ROUTE_RETRY_MIN
 """How often a unit with no open road to its destination looks again."""
 
 Process = Generator[Any, Any, None]
@@ -72,7 +72,7 @@ def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
         yield from sim.fire.fight(unit, incident)
     trip = unit.type.trip
     while incident.remaining > 0:
-        yield from wait_until_usable(sim, unit)
+        yield from wait_until_usable(sim, unit, incident.id)
         if incident.remaining <= 0:
             break
         load = min(unit.type.capacity, incident.remaining)
@@ -97,7 +97,7 @@ def travel(
     if not, it stops there and the trip returns False.
     """
     env, geography = sim.env, sim.geography
-    yield from wait_until_usable(sim, unit)
+    yield from wait_until_usable(sim, unit, incident_id)
     speed = unit.type.speed_kmh
     if unit.type.mode == "air":
         if stand_down is not None and stand_down():
@@ -129,8 +129,8 @@ def travel(
     return True
 
 
-def wait_until_usable(sim: Simulation, unit: Unit) -> Process:
-    """Wait out a breakdown, and for aircraft, the night and groundings."""
+def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int = -1) -> Process:
+    """Wait out a breakdown, and for aircraft, the night and groundings (each wait logged)."""
     env = sim.env
     while True:
         ready_at = max(env.now, unit.down_until)
@@ -138,4 +138,12 @@ def wait_until_usable(sim: Simulation, unit: Unit) -> Process:
             ready_at = sim.flyable_from(unit, ready_at)
         if ready_at <= env.now:
             return
-        yield env.timeout(ready_at - env.now)
+        if unit.down_until > env.now:
+            cause = "repair"
+        elif sim.grounded_until.get(unit.nation, 0.0) > env.now:
+            cause = "grounding"
+        else:
+            cause = "daylight"
+        wait = ready_at - env.now
+        sim.record((env.now, log.WAITED, incident_id, unit.id, f"{cause} {wait:.2f}"))
+        yield env.timeout(wait)

@@ -24,6 +24,21 @@ for an incident no unit reached, the wait until it ended or the exercise did.
 """
 
 
+MECHANISM_NAMES: dict[str, str] = {
+    "channels": "communication channels and protocols (hotlines)",
+    "military_comms": "military communications",
+    "language": "language: interpreters",
+    "information_sharing": "information and intelligence sharing",
+    "mutual_assistance": "mutual assistance: deployments pre-authorised",
+    "joint_centre": "a joint coordination centre",
+    "joint_teams": "joint disaster response teams",
+    "border_operations": "coordinated border operations",
+    "joint_training": "joint training and doctrine",
+    "local_authorities": "local authorities order evacuations",
+}
+"""A planner's name for each mechanism (the arrangement an improvement plan would change)."""
+
+
 def label(kpi: str) -> str:
     """A planner's name for a key figure."""
     if kpi in LABELS:

@@ -9,7 +9,7 @@ from typing import Any
 from sim.analysis.replications import Replications
 from sim.analysis.stats import Estimate
 from sim.report import figures
-from sim.report.estimates import LABELS, label, with_ci
+from sim.report.estimates import LABELS, MECHANISM_NAMES, label, with_ci
 from sim.report.html import environment
 
 HEADLINE = ("response_median_min", "response_p90_min")
@@ -32,25 +32,64 @@ def _estimate(d: dict[str, Any]) -> Estimate:
     )
 
 
+MAX_CHANGES_SHOWN = 12
+
+
+def plain_name(variant: str) -> str:
+    """An assessment variant ("mutual_assistance on") in plain words; others as named."""
+    mechanism, _, switch = variant.rpartition(" ")
+    if mechanism in MECHANISM_NAMES and switch in ("on", "off"):
+        return f"{MECHANISM_NAMES[mechanism]}: switched {switch}"
+    return variant
+
+
 def experiment_files(
-    kind: str, reps: Replications, description: str, provenance: dict[str, Any]
+    kind: str,
+    reps: Replications,
+    description: str,
+    provenance: dict[str, Any],
+    changes: dict[str, list[str]] | None = None,
 ) -> dict[str, bytes]:
-    """The files of an experiment folder, by relative path."""
+    """The files of an experiment folder, by relative path.
+
+    ``changes``: what each variant changes from the baseline, one ``path = value`` a line.
+    """
     summary = {"kind": kind, "description": description, **reps.summary()}
+    if changes is not None:
+        summary["changes"] = changes
     pictures: dict[str, bytes] = {}
-    for kpi in HEADLINE:
-        rows = [(v, _estimate(summary["differences"][v][kpi])) for v in reps.variants[1:]]
+    for kpi in (*HEADLINE, "people_waiting_at_end"):
+        rows = [
+            (plain_name(v), _estimate(summary["differences"][v][kpi])) for v in reps.variants[1:]
+        ]
         if kind == "sweep":
-            points = [(v, _estimate(summary["variants"][v][kpi])) for v in reps.variants]
-            pictures[f"sweep_{kpi}"] = figures.sweep_curve(points, label(kpi))
+            if kpi in HEADLINE:
+                points = [(v, _estimate(summary["variants"][v][kpi])) for v in reps.variants]
+                pictures[f"sweep_{kpi}"] = figures.sweep_curve(points, label(kpi))
         elif rows:
             what = "Effect of each arrangement" if kind == "assess" else "Effect of each variant"
             title = f"{what} on the {label(kpi)}"
-            pictures[f"differences_{kpi}"] = figures.differences(rows, label(kpi), title)
-    ranking = sorted(
-        reps.variants[1:],
-        key=lambda v: summary["differences"][v]["response_median_min"]["mean"] or 0.0,
-    )
+            unit = "" if kpi.endswith("_min") else "people"
+            pictures[f"differences_{kpi}"] = figures.differences(rows, label(kpi), title, unit)
+
+    def ranked(kpi: str) -> list[str]:
+        return sorted(
+            reps.variants[1:], key=lambda v: summary["differences"][v][kpi]["mean"] or 0.0
+        )
+
+    def row(v: str) -> dict[str, Any]:
+        return {
+            "name": plain_name(v) + (" (no effect in this scenario)" if reps.identical(v) else ""),
+            **{
+                k: with_ci(k, summary["differences"][v][k], difference=True, replications=reps.n)
+                for k in (*HEADLINE, "people_waiting_at_end")
+            },
+            "clear_effect": {
+                k: not _estimate(summary["differences"][v][k]).spans_zero
+                for k in (*HEADLINE, "people_waiting_at_end")
+            },
+        }
+
     context = {
         "title": TITLES[kind],
         "description": description,
@@ -70,19 +109,20 @@ def experiment_files(
             }
             for v in reps.variants
         ],
-        "ranking": [
+        "ranking": [row(v) for v in ranked("response_median_min")],
+        "ranking_waiting": [row(v) for v in ranked("people_waiting_at_end")],
+        "changes": [
             {
-                "name": v + (" (no effect in this scenario)" if reps.identical(v) else ""),
-                **{
-                    k: with_ci(
-                        k, summary["differences"][v][k], difference=True, replications=reps.n
-                    )
-                    for k in (*HEADLINE, "people_waiting_at_end")
-                },
+                "name": plain_name(v),
+                "lines": (changes or {}).get(v, [])[:MAX_CHANGES_SHOWN],
+                "more": max(0, len((changes or {}).get(v, [])) - MAX_CHANGES_SHOWN),
             }
-            for v in ranking
-        ],
+            for v in reps.variants[1:]
+        ]
+        if changes is not None
+        else [],
         "figures": {k: base64.b64encode(png).decode("ascii") for k, png in pictures.items()},
+        "kind": kind,
     }
     html = environment().get_template("experiment.html.j2").render(context)
     return {

@@ -12,15 +12,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.analysis.incidents import COMPONENTS, IncidentRow
+from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
+from sim.analysis.stats import Estimate
+from sim.report.labels import spread
 
 COMPONENT_COLOURS = {
     "detection": "#9e9e9e",
     "reporting": "#616161",
     "request": "#d81b60",
     "approval": "#8e24aa",
-    "dispatch": "#fb8c00",
+    "waiting_for_unit": "#fb8c00",
     "mobilisation": "#fdd835",
+    "no_route": "#6d4c41",
+    "grounded": "#00acc1",
     "travel": "#1e88e5",
     "border": "#43a047",
 }
@@ -34,18 +38,23 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
-def response_by_nation(rows: list[IncidentRow]) -> bytes:
-    """Response time (hours) of each incident, by the nation where it happened, with box plots."""
+def response_by_nation(
+    rows: list[IncidentRow], by_nation: dict[str, Any], nations: dict[str, str]
+) -> bytes:
+    """Response time (hours) of each incident reached, by the nation where it happened.
+
+    The counts beside each nation are the summary's (``by_nation``), so they agree with
+    the report's tables.
+    """
     groups: dict[str, list[float]] = defaultdict(list)
-    unserved: dict[str, int] = defaultdict(int)
     for r in rows:
         if r.served:
             groups[r.info.nation].append(r.response_min / 60)
-        else:
-            unserved[r.info.nation] += 1
-    nations = sorted(set(groups) | set(unserved))
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * max(1, len(nations))))
-    data = [groups.get(n, []) for n in nations]
+    unserved = {code: g["unserved"] for code, g in by_nation.items()}
+    ended = {code: g["ended_before_help"] for code, g in by_nation.items()}
+    codes = sorted(set(groups) | set(unserved) | set(ended))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * max(1, len(codes))))
+    data = [groups.get(n, []) for n in codes]
     if any(data):
         ax.boxplot(
             [d if d else [np.nan] for d in data],
@@ -55,34 +64,45 @@ def response_by_nation(rows: list[IncidentRow]) -> bytes:
             medianprops={"color": "black"},
         )
     rng = np.random.default_rng(0)  # jitter for legibility only
-    for i, (nation, values) in enumerate(zip(nations, data, strict=True), start=1):
+    for i, (nation, values) in enumerate(zip(codes, data, strict=True), start=1):
         jitter = rng.uniform(-0.15, 0.15, len(values))
         ax.scatter(values, i + jitter, s=14, alpha=0.7, color=NATION_COLOURS.get(nation, "#555"))
-    ax.set_yticks(
-        range(1, len(nations) + 1),
-        [f"{n}  (n={len(groups.get(n, []))}, unserved {unserved.get(n, 0)})" for n in nations],
-    )
-    ax.set_xlabel("response time: first unit on scene after the need occurred (hours)")
+
+    def tick(code: str) -> str:
+        extra = f", ended {ended[code]}" if ended.get(code) else ""
+        return (
+            f"{nations.get(code, code)}\n{len(groups.get(code, []))} reached, "
+            f"unserved {unserved.get(code, 0)}{extra}"
+        )
+
+    ax.set_yticks(range(1, len(codes) + 1), [tick(n) for n in codes], fontsize=8)
+    ax.set_xlabel("response time: first unit on scene after the need arose (hours)")
     ax.set_title("Response time by nation where help was needed")
     ax.set_xlim(left=0)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
 
-def stage_decomposition(summary: dict[str, Any]) -> bytes:
-    """Mean minutes in each stage, overall and by nation, as stacked bars."""
-    groups = {"all": summary["overall"], **summary["by_nation"]}
-    labels = [g for g, s in groups.items() if s["response_min"]["count"]]
-    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.7 * max(1, len(labels))))
+def stage_decomposition(groups: dict[str, dict[str, float | None]]) -> bytes:
+    """Mean hours in each part of the response time, by group, as stacked bars.
+
+    ``groups``: a label -> part -> mean minutes (None where no incident was reached).
+    """
+    labels = list(groups)
+    fig, ax = plt.subplots(figsize=(8, 1.8 + 0.6 * max(1, len(labels))))
     left = np.zeros(len(labels))
     for part in COMPONENTS:
-        values = np.array([(groups[g]["stages_mean_min"][part] or 0.0) / 60 for g in labels])
-        ax.barh(labels, values, left=left, color=COMPONENT_COLOURS[part], label=part)
+        values = np.array([(groups[g][part] or 0.0) / 60 for g in labels])
+        if not values.any():
+            continue
+        ax.barh(
+            labels, values, left=left, color=COMPONENT_COLOURS[part], label=COMPONENT_NAMES[part]
+        )
         left += values
     ax.invert_yaxis()
-    ax.set_xlabel("mean hours from occurrence to the first unit on scene")
-    ax.set_title("Where the time went")
-    ax.legend(ncol=4, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), frameon=False)
+    ax.set_xlabel("mean hours from the need arising to the first unit on scene")
+    ax.set_title("Where the time went, by cause")
+    ax.legend(ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
@@ -109,20 +129,36 @@ def replication_spread(values: list[float], estimate: Any, label: str) -> bytes:
     return _png(fig)
 
 
-def differences(rows: list[tuple[str, Any]], label: str, title: str) -> bytes:
-    """Paired differences to the baseline with 95 % CIs, largest saving first (a tornado)."""
+def differences(rows: list[tuple[str, Estimate]], label: str, title: str, unit: str = "") -> bytes:
+    """Paired differences to the baseline with 95 % CIs, largest saving first (a tornado).
+
+    Green: better; red: worse; grey: the interval holds zero (no clear effect).
+    ``unit`` is "" for durations (minutes, shown in hours or minutes), else the count's unit.
+    """
     rows = sorted(rows, key=lambda r: r[1].mean)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(1, len(rows))))
     names = [name for name, _ in rows]
     means = np.array([e.mean for _, e in rows])
-    unit, scale = ("hours", 60.0) if np.nanmax(np.abs(means), initial=0.0) >= 120 else ("min", 1.0)
+    if unit:
+        scale, better = 1.0, "negative is fewer"
+    else:
+        big = np.nanmax(np.abs(means), initial=0.0) >= 120
+        unit, scale, better = (
+            ("hours" if big else "min"),
+            (60.0 if big else 1.0),
+            "negative is faster",
+        )
     lows = np.array([e.mean - e.low if e.n > 1 else 0.0 for _, e in rows]) / scale
     highs = np.array([e.high - e.mean if e.n > 1 else 0.0 for _, e in rows]) / scale
-    colours = ["#2e7d32" if m < 0 else "#c62828" for m in means]
+    colours = [
+        "#9e9e9e" if e.spans_zero else ("#2e7d32" if e.mean < 0 else "#c62828") for _, e in rows
+    ]
     ax.barh(names, means / scale, xerr=[lows, highs], color=colours, capsize=3)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"change in {label} against the baseline ({unit}; negative is faster)")
+    ax.set_xlabel(
+        f"change in {label} against the baseline ({unit}; {better}; grey: no clear effect)"
+    )
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
@@ -146,31 +182,51 @@ def hydrographs(
     gauges: dict[str, list[float]],
     step_min: float,
     thresholds: dict[str, list[tuple[float, str]]],
-    flooded: dict[str, list[tuple[float, str]]],
+    flooded: dict[str, list[tuple[float, float]]],
     names: dict[str, str],
 ) -> bytes:
     """Each gauge's level over the run, with the levels that flood places and roads.
 
-    ``thresholds``: gauge -> (level, what floods there); ``flooded``: gauge -> (time, place).
+    ``thresholds``: gauge -> (level, what floods there, by name); ``flooded``: gauge ->
+    (time, level) where a place flooded. Names stand in a column right of each plot,
+    spread so they never overlap, each tied to its level.
     """
     fig, axes = plt.subplots(
-        len(gauges), 1, figsize=(8, 2.4 * len(gauges)), sharex=True, squeeze=False
+        len(gauges), 1, figsize=(9, 2.5 * len(gauges)), sharex=True, squeeze=False
     )
     for ax, (gauge, levels) in zip(axes[:, 0], gauges.items(), strict=True):
         hours = np.arange(len(levels)) * step_min / 60
         ax.plot(hours, levels, color="#1565c0")
-        for level, what in thresholds.get(gauge, []):
+        marks = thresholds.get(gauge, [])
+        for level, _ in marks:
             ax.axhline(level, color="#c62828", linewidth=0.8, linestyle="--")
-            ax.annotate(
-                what, (hours[-1], level), fontsize=7, ha="right", va="bottom", color="#c62828"
-            )
-        for when, place in flooded.get(gauge, []):
-            ax.axvline(when / 60, color="#555", linewidth=0.6)
-            ax.annotate(place, (when / 60, min(levels)), fontsize=7, rotation=90, va="bottom")
+        for when, level in flooded.get(gauge, []):
+            ax.plot(when / 60, level, "o", color="#c62828", markersize=4, zorder=4)
+        low = min([*levels, *(m[0] for m in marks)])
+        high = max([*levels, *(m[0] for m in marks)])
+        pad = (high - low) * 0.08 or 0.5
+        ax.set_ylim(low - pad, high + pad)
+        if marks:
+            bottom, top = ax.get_ylim()
+            gap = (top - bottom) * 0.13
+            ys = spread([m[0] for m in marks], gap, bottom + gap / 2, top - gap / 2)
+            for (level, what), y in zip(marks, ys, strict=True):
+                ax.annotate(
+                    what,
+                    xy=(1.0, level),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(1.03, y),
+                    textcoords=("axes fraction", "data"),
+                    fontsize=7,
+                    va="center",
+                    color="#c62828",
+                    arrowprops={"arrowstyle": "-", "color": "#c62828", "linewidth": 0.5},
+                    annotation_clip=False,
+                )
         ax.set_ylabel("level (m)")
         ax.set_title(names.get(gauge, gauge), fontsize=10)
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("hours from the start")
+    axes[-1, 0].set_xlabel("hours from the start (dots: when a place flooded)")
     return _png(fig)
 
 

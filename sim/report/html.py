@@ -8,9 +8,10 @@ from typing import Any
 
 import jinja2
 
-from sim.analysis.incidents import COMPONENTS, IncidentRow
+from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.log import RunLog
 from sim.report.estimates import LABELS, label, with_ci
+from sim.report.names import Names
 from sim.scenario import Scenario, format_duration
 
 RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
@@ -86,7 +87,33 @@ def _group_rows(
     return rows
 
 
-def _outcome(run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind: str) -> str:
+def stage_groups(summary: dict[str, Any], names: Names) -> dict[str, dict[str, float | None]]:
+    """The groups of the stage chart and table: all incidents reached, each nation, and
+    those whose first unit was the nation's own or came from a neighbour."""
+    groups = {
+        "all incidents reached": summary["overall"],
+        **{names.nations.get(k, k): g for k, g in summary["by_nation"].items()},
+        "first unit the nation's own": summary["by_first_responder"]["own"],
+        "first unit from a neighbour": summary["by_first_responder"]["neighbour"],
+    }
+    return {name: g["stages_mean_min"] for name, g in groups.items() if g["response_min"]["count"]}
+
+
+def _stage_counts(summary: dict[str, Any], names: Names) -> dict[str, tuple[int, float | None]]:
+    groups = {
+        "all incidents reached": summary["overall"],
+        **{names.nations.get(k, k): g for k, g in summary["by_nation"].items()},
+        "first unit the nation's own": summary["by_first_responder"]["own"],
+        "first unit from a neighbour": summary["by_first_responder"]["neighbour"],
+    }
+    return {
+        name: (g["response_min"]["count"], g["response_min"]["mean"]) for name, g in groups.items()
+    }
+
+
+def _outcome(
+    run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind: str, names: Names
+) -> str:
     if kind != "incident":
         return "in force from this time (see events.csv for what it touched)"
     source = f"inject {index}"
@@ -96,7 +123,7 @@ def _outcome(run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind:
     if not row.served:
         return f"no unit on scene by the end ({row.status})"
     parts = [
-        f"first unit {row.first_unit} on scene {clock(row.at['on_scene'])}, "
+        f"first unit {names.unit(row.first_unit)} on scene {clock(row.at['on_scene'])}, "
         f"{format_duration(row.response_min)} after it occurred"
     ]
     parts.append("target met" if row.within_target else "target missed")
@@ -123,12 +150,14 @@ def render_report(
     def clock(minutes: float) -> str:
         return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
 
-    need_names = {n.id: n.name for n in scenario.needs}
+    names = Names.of(scenario)
+    need_names = names.needs
     targets = {n.id: n.target for n in scenario.needs}
     nation_names = {n.code: f"{n.name} ({n.code})" for n in scenario.nations}
-    crossing_names = {c.id: c.name for c in scenario.crossings}
+    crossing_names = names.crossings
     overall = summary["overall"]
-    stage_groups = {"all": overall, **summary["by_nation"]}
+    stages = stage_groups(summary, names)
+    counts = _stage_counts(summary, names)
     units = sorted(summary["utilisation"]["units"], key=lambda u: -u["utilisation"])
     across = summary.get("replications")
     context = {
@@ -159,6 +188,9 @@ def render_report(
             "p90": _minutes(overall["response_min"]["p90"]),
             "within": _share(overall["within_target"]),
             "unserved": overall["unserved"],
+            "resolved": overall["resolved"],
+            "ended": overall["ended_before_help"],
+            "not_sent": overall["not_sent_at_end"],
             "carried": overall["people_carried"],
             "waiting": overall["people_waiting_at_end"],
             "not_yet_due": overall["not_yet_due"],
@@ -183,17 +215,19 @@ def render_report(
         )
         + f"; U ({RATING_NAMES['U']}) below {RATINGS[-2][0]:.0%}",
         "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
-        "components": COMPONENTS,
+        "components": [
+            {"name": COMPONENT_NAMES[c], "meaning": COMPONENT_MEANINGS[c]} for c in COMPONENTS
+        ],
         "stage_rows": [
             {
-                "name": nation_names.get(key, key),
-                "cells": [_minutes(g["stages_mean_min"][c]) for c in COMPONENTS],
-                "total": _minutes(g["response_min"]["mean"]),
-                "integration": _minutes(g["integration_mean_min"]),
+                "name": name,
+                "n": counts[name][0],
+                "cells": [_minutes(parts[c]) for c in COMPONENTS],
+                "total": _minutes(counts[name][1]),
             }
-            for key, g in stage_groups.items()
-            if g["response_min"]["count"]
+            for name, parts in stages.items()
         ],
+        "integration": _minutes(overall["integration_mean_min"]),
         "cross_border": {
             "requests": [
                 {
@@ -210,6 +244,15 @@ def render_report(
             "helped": {
                 pair.replace(">", " › "): n for pair, n in summary["cross_border"]["helped"].items()
             },
+            "first": [
+                {
+                    "pair": pair.replace(">", " › "),
+                    "incidents": f["incidents"],
+                    "request": _minutes(f["request_mean_min"]),
+                    "approval": _minutes(f["approval_mean_min"]),
+                }
+                for pair, f in summary["cross_border"]["first_on_scene"].items()
+            ],
         },
         "messages": [
             {**m, "route": route, "delivery": _minutes(m["delivery_mean_min"])}
@@ -217,6 +260,7 @@ def render_report(
         ],
         "outages": summary["communications"]["outages"],
         "evacuations": summary["evacuations"],
+        "hazard_reached": "the fire" if run.fire else "the water",
         "crossings": [
             {
                 "name": crossing_names.get(key, key),
@@ -231,6 +275,7 @@ def render_report(
         "units": [
             {
                 **u,
+                "name": names.unit(u["unit"]),
                 "tasked": _minutes(u["tasked_min"]),
                 "share": _share(u["utilisation"]),
                 "flag": "overloaded"
@@ -248,7 +293,7 @@ def render_report(
                 "synopsis": i.synopsis,
                 "expected_action": i.expected_action,
                 "outcome": (
-                    _outcome(run, rows, clock, i.number, i.type)
+                    _outcome(run, rows, clock, i.number, i.type, names)
                     if i.at_min < run.horizon_min
                     else "after the end of the exercise: did not happen"
                 ),
@@ -265,7 +310,9 @@ def render_report(
                 "people": r.info.people,
                 "response": format_duration(r.response_min) if r.served else "—",
                 "met": "yes" if r.within_target else "no",
-                "first_unit": r.first_unit or (f"{r.units[0]} (not arrived)" if r.units else "—"),
+                "first_unit": names.unit(r.first_unit)
+                if r.first_unit
+                else (f"{names.unit(r.units[0])} (not arrived)" if r.units else "—"),
                 "carried": f"{r.carried}/{r.info.people}",
                 "status": r.status,
             }

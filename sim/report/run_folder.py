@@ -16,11 +16,12 @@ from sim.analysis import incident_rows, summarise
 from sim.analysis.replications import Replications
 from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures
-from sim.report.html import render_report
+from sim.report.html import render_report, stage_groups
+from sim.report.names import Names, short
 from sim.report.tables import events_csv, incidents_csv
 from sim.scenario import Scenario
 
-DEPENDENCIES = ("simpy", "numpy", "matplotlib", "click", "pydantic", "jinja2", "networkx")
+DEPENDENCIES = ("simpy", "numpy", "scipy", "matplotlib", "click", "pydantic", "jinja2", "networkx")
 
 
 def version() -> str:
@@ -65,24 +66,28 @@ def manifest(
     }
 
 
-def _hydrographs(scenario: Scenario, run: RunLog) -> bytes:
+def _hydrographs(scenario: Scenario, run: RunLog, names: Names) -> bytes:
     thresholds: dict[str, list[tuple[float, str]]] = {}
     for place in scenario.places:
         if place.flood is not None:
-            thresholds.setdefault(place.flood.gauge, []).append((place.flood.level, place.name))
+            thresholds.setdefault(place.flood.gauge, []).append(
+                (place.flood.level, short(place.name, 40))
+            )
     for road in scenario.roads:
         if road.flood is not None:
-            thresholds.setdefault(road.flood.gauge, []).append((road.flood.level, road.key))
+            thresholds.setdefault(road.flood.gauge, []).append(
+                (road.flood.level, f"road {names.road(road.key)} closes")
+            )
     for gauge in scenario.gauges:
         if gauge.alarm is not None:
-            thresholds.setdefault(gauge.id, []).append((gauge.alarm, "alarm"))
-    gauge_of = {p.id: p.flood.gauge for p in scenario.places if p.flood is not None}
-    flooded: dict[str, list[tuple[float, str]]] = {}
+            thresholds.setdefault(gauge.id, []).append((gauge.alarm, "alarm: warning downstream"))
+    level_of = {p.id: (p.flood.gauge, p.flood.level) for p in scenario.places if p.flood}
+    flooded: dict[str, list[tuple[float, float]]] = {}
     for t, event, _, _, detail in run.events:
         if event == log.FLOODED:
-            flooded.setdefault(gauge_of[detail], []).append((t, detail))
-    names = {g.id: g.name for g in scenario.gauges}
-    return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names)
+            at_gauge, level = level_of[detail]
+            flooded.setdefault(at_gauge, []).append((t, level))
+    return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names.gauges)
 
 
 def _wildfire(scenario: Scenario, run: RunLog) -> bytes:
@@ -113,12 +118,13 @@ def run_files(
     """
     rows = incident_rows(run)
     summary = summarise(run, rows)
+    names = Names.of(scenario)
     pictures = {
-        "response_by_nation": figures.response_by_nation(rows),
-        "stage_decomposition": figures.stage_decomposition(summary),
+        "response_by_nation": figures.response_by_nation(rows, summary["by_nation"], names.nations),
+        "stage_decomposition": figures.stage_decomposition(stage_groups(summary, names)),
     }
     if run.gauges:
-        pictures["hydrographs"] = _hydrographs(scenario, run)
+        pictures["hydrographs"] = _hydrographs(scenario, run, names)
     if run.fire:
         pictures["wildfire"] = _wildfire(scenario, run)
     extra: dict[str, bytes] = {}

@@ -1,0 +1,150 @@
+"""Labels that never overlap: greedy placement around each point, in display space.
+
+Each label tries positions around its point, nearest first, and takes the first where its
+box stays inside the axes and clear of every label already placed and of every point's
+marker. A label with no room is left off and returned, so the caller can list it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0)
+"""Distances (points) from the point at which a label is tried, nearest first."""
+DIRECTIONS = 16
+MARKER_PT = 3.0
+"""Half the size of the box kept clear around every point."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text to write beside a point (data coordinates)."""
+
+    x: float
+    y: float
+    text: str
+    colour: str = "#1d1d1d"
+    size: float = 7.0
+    weight: str = "normal"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a label went: its text artist and its box in display pixels."""
+
+    label: Label
+    box: tuple[float, float, float, float]
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    ax: Any, labels: Sequence[Label], keep_clear: Sequence[tuple[float, float]] = ()
+) -> tuple[list[Placed], list[Label]]:
+    """Write ``labels`` on ``ax`` without overlaps; returns those placed and those left off.
+
+    ``keep_clear``: more points (data coordinates) whose markers labels must not cover.
+    Call after the axes limits are final.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    scale = fig.dpi / 72.0
+    frame = ax.get_window_extent(renderer)
+    area = (frame.x0, frame.y0, frame.x1, frame.y1)
+    to_px = ax.transData.transform
+    marker = MARKER_PT * scale
+    obstacles: list[tuple[float, float, float, float]] = []
+    for x, y in [*((lb.x, lb.y) for lb in labels), *keep_clear]:
+        px, py = to_px((x, y))
+        obstacles.append((px - marker, py - marker, px + marker, py + marker))
+    placed: list[Placed] = []
+    left_off: list[Label] = []
+    for label in labels:
+        text = ax.annotate(
+            label.text,
+            (label.x, label.y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            fontsize=label.size,
+            color=label.colour,
+            fontweight=label.weight,
+            zorder=6,
+        )
+        box = text.get_window_extent(renderer)
+        width, height = box.width, box.height
+        px, py = to_px((label.x, label.y))
+        spot = _find_spot(px, py, width, height, scale, area, obstacles)
+        if spot is None:
+            text.remove()
+            left_off.append(label)
+            continue
+        x0, y0, radius = spot
+        text.set_position(((x0 - px) / scale, (y0 - py) / scale))
+        text.set_horizontalalignment("left")
+        text.set_verticalalignment("bottom")
+        if radius > RADII_PT[1]:
+            ax.annotate(
+                "",
+                (label.x, label.y),
+                xytext=(x0 + width / 2, y0 + height / 2),
+                textcoords="figure pixels",
+                arrowprops={"arrowstyle": "-", "color": "#9e9e9e", "linewidth": 0.5},
+                zorder=5,
+            )
+        found = (x0, y0, x0 + width, y0 + height)
+        obstacles.append(found)
+        placed.append(Placed(label, found))
+    return placed, left_off
+
+
+def _find_spot(
+    px: float,
+    py: float,
+    width: float,
+    height: float,
+    scale: float,
+    area: tuple[float, float, float, float],
+    obstacles: list[tuple[float, float, float, float]],
+) -> tuple[float, float, float] | None:
+    """The lower-left corner (pixels) of the first free box around a point, and its radius."""
+    for radius_pt in RADII_PT:
+        radius = radius_pt * scale
+        for k in range(DIRECTIONS):
+            angle = 2 * math.pi * k / DIRECTIONS
+            dx, dy = math.cos(angle), math.sin(angle)
+            # anchor the box's near side on the circle, so it grows away from the point
+            x0 = px + radius * dx - width * (0.5 - 0.5 * dx)
+            y0 = py + radius * dy - height * (0.5 - 0.5 * dy)
+            box = (x0, y0, x0 + width, y0 + height)
+            inside = (
+                box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
+            )
+            if inside and not any(_overlaps(box, o) for o in obstacles):
+                return x0, y0, radius_pt
+    return None
+
+
+def spread(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions moved apart to at least ``gap`` from each other, kept within [low, high]
+    where room allows, in the same order (for a column of labels beside an axis)."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    moved = [positions[i] for i in order]
+    for i in range(1, len(moved)):
+        moved[i] = max(moved[i], moved[i - 1] + gap)
+    overflow = moved[-1] - high if moved else 0.0
+    if overflow > 0:
+        moved[-1] -= overflow
+        for i in range(len(moved) - 2, -1, -1):
+            moved[i] = min(moved[i], moved[i + 1] - gap)
+    if moved and moved[0] < low:
+        shift = low - moved[0]
+        moved = [m + shift for m in moved]
+    result = [0.0] * len(moved)
+    for rank, i in enumerate(order):
+        result[i] = moved[rank]
+    return result

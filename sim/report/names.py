@@ -1,0 +1,60 @@
+"""Planners' names for what a scenario's ids stand for: places, roads, units, crossings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.scenario import Scenario
+
+
+def short(name: str, limit: int = 28) -> str:
+    """A place name without its parenthesised note, cut to ``limit`` characters."""
+    plain = name.split(" (")[0].strip()
+    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Lookups from ids to names; an unknown id is shown as it is."""
+
+    places: dict[str, str]
+    roads: dict[str, str]
+    units: dict[str, str]
+    crossings: dict[str, str]
+    needs: dict[str, str]
+    nations: dict[str, str]
+    gauges: dict[str, str]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Names:
+        places = {p.id: p.name for p in scenario.places}
+        types = {t.id: t.name for t in scenario.unit_types}
+        units: dict[str, str] = {}
+        for group in scenario.units:
+            ids = group.unit_ids()
+            base = short(places.get(group.base, group.base), 20)
+            for number, unit in enumerate(ids, start=1):
+                suffix = f" {number}" if len(ids) > 1 else ""
+                units[unit] = f"{group.nation} {types.get(group.type, group.type)}, {base}{suffix}"
+        return cls(
+            places=places,
+            roads={
+                r.key: f"{short(places.get(r.from_, r.from_), 20)} – "
+                f"{short(places.get(r.to, r.to), 20)}"
+                for r in scenario.roads
+            },
+            units=units,
+            crossings={c.id: c.name for c in scenario.crossings},
+            needs={n.id: n.name for n in scenario.needs},
+            nations={n.code: n.name for n in scenario.nations},
+            gauges={g.id: g.name for g in scenario.gauges},
+        )
+
+    def place(self, key: str) -> str:
+        return self.places.get(key, key)
+
+    def road(self, key: str) -> str:
+        return self.roads.get(key, key)
+
+    def unit(self, key: str) -> str:
+        return self.units.get(key, key)
