@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sim.scenario import ScenarioFile
 
 EXIT_BAD_INPUT = 2
+MAX_REPLICATIONS = 1_000_000
+"""As the scenario format's limit (``sim.scenario.schema.MAX_REPLICATIONS``)."""
 
 
 def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
@@ -32,6 +34,12 @@ def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
             help="Run on Dask: a scheduler address (tcp://host:8786) or 'local'.",
         ),
         click.option("--quiet", is_flag=True, help="No progress bar."),
+        click.option(
+            "--allow-large",
+            is_flag=True,
+            help="Run even beyond the soft limits on work and memory (replications, trips, "
+            "fire grid, hours of computing) that would otherwise refuse the run.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -83,7 +91,7 @@ def main() -> None:
 @click.option(
     "-n",
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_REPLICATIONS),
     help="Replications (default: the scenario's [run].replications).",
 )
 @PARALLEL
@@ -97,6 +105,7 @@ def run(
     jobs: int | None,
     scheduler: str | None,
     quiet: bool,
+    allow_large: bool,
 ) -> None:
     """Simulate SCENARIO and write a run folder with its report.
 
@@ -130,6 +139,7 @@ def run(
             jobs=jobs,
             scheduler=scheduler,
             progress=False if quiet else None,
+            allow_large=allow_large,
         )
     except ScenarioError as exc:
         _fail(str(exc))
@@ -173,6 +183,7 @@ def validate(files: tuple[Path, ...]) -> None:
         borderdrill validate scenarios/*.toml
     """
     from sim.scenario import ScenarioError, format_duration, read_scenario
+    from sim.scenario.budget import budget_warnings
 
     failed = False
     for file in files:
@@ -192,6 +203,8 @@ def validate(files: tuple[Path, ...]) -> None:
         listed = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts)
         click.echo(f"ok: {file} ({listed}, {format_duration(s.duration_min)})")
         _warn(source)
+        for warning in source.located(budget_warnings(s)):
+            click.echo(f"  warning: {file}: {warning.describe()}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -223,6 +236,7 @@ class ExperimentSettings:
     jobs: int | None
     scheduler: str | None
     quiet: bool
+    allow_large: bool
 
 
 def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -244,7 +258,7 @@ def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "-n",
             "--replications",
-            type=click.IntRange(min=2),
+            type=click.IntRange(min=2, max=MAX_REPLICATIONS),
             help="Replications a variant (default: the scenario's, at least 30).",
         ),
         click.option(
@@ -272,7 +286,8 @@ def _run_experiment(
     from sim.experiment.variants import experiment_replications
     from sim.report import OutputError, check_replaceable
     from sim.report.estimates import with_ci
-    from sim.scenario import read_scenario
+    from sim.scenario import ScenarioError, read_scenario
+    from sim.scenario.budget import check_budget
 
     first = next(iter(variants.values()))
     n = settings.replications or experiment_replications(first)
@@ -281,6 +296,7 @@ def _run_experiment(
     _warn(source)
     out, force = settings.out, settings.force
     try:
+        check_budget(list(variants.values()), n, file=base, allow_large=settings.allow_large)
         if out is not None:
             check_replaceable(out.resolve(), force=force)
         reps = run_variants(
@@ -290,6 +306,7 @@ def _run_experiment(
             jobs=settings.jobs,
             scheduler=settings.scheduler,
             progress=False if settings.quiet else None,
+            allow_large=True,  # checked above, with the file's name
         )
         folder = write_experiment(
             kind,
@@ -303,9 +320,7 @@ def _run_experiment(
             overrides=overrides,
             variants=variants,
         )
-    except OutputError as exc:
-        _fail(str(exc))
-    except RuntimeError as exc:
+    except (ScenarioError, OutputError, RuntimeError) as exc:
         _fail(str(exc))
     click.echo(f"{description}: {n} replications a variant, seed {seed}")
     ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)

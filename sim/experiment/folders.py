@@ -16,6 +16,7 @@ from sim.experiment.variants import scenario_changes
 from sim.model import simulate
 from sim.report import check_replaceable, experiment_files, manifest, run_files, write_folder
 from sim.scenario import Scenario, read_scenario
+from sim.scenario.budget import check_budget
 
 DEFAULT_OUTPUT_ROOT = Path("reports")
 
@@ -54,6 +55,7 @@ def run_scenario(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = False,
+    allow_large: bool = False,
 ) -> RunResult:
     """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
@@ -63,12 +65,15 @@ def run_scenario(
 
     Raises:
         ScenarioError: the scenario file is not valid.
+        BudgetError: the run would go beyond a soft limit (see ``sim.scenario.budget``) and
+            ``allow_large`` is false.
         OutputError: the folder exists and may not be replaced, or cannot be written.
     """
     source = read_scenario(path, overrides)
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
     n = scenario.run.replications if replications is None else replications
+    check_budget([scenario], n, file=source.path, allow_large=allow_large)
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     check_replaceable(folder.resolve(), force=force)
     run = simulate(scenario, seed=seed)
@@ -82,6 +87,7 @@ def run_scenario(
             scheduler=scheduler,
             progress=progress,
             keep_incidents=False,
+            allow_large=True,  # checked above, with the file's name
         )
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides

@@ -17,6 +17,7 @@ from sim.analysis.replications import KpiTable, Replications
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
 from sim.model import simulate
 from sim.scenario import Scenario
+from sim.scenario.budget import check_budget
 
 
 def simulate_batch(
@@ -59,10 +60,18 @@ def run_variants(
     scheduler: str | None = None,
     progress: bool | None = None,
     keep_incidents: bool = False,
+    allow_large: bool = False,
 ) -> Replications:
-    """Run ``n`` replications of each variant on the same seeds."""
+    """Run ``n`` replications of each variant on the same seeds.
+
+    Raises:
+        BudgetError: the run would go beyond a soft limit of ``sim.scenario.budget`` and
+            ``allow_large`` is false (nothing is run).
+    """
     if n < 1:
         raise ValueError("at least one replication is needed")
+    first = next(iter(variants.values()))
+    check_budget(list(variants.values()), n, file=first.scenario.name, allow_large=allow_large)
     jobs = jobs or default_jobs()
     size = batch_size(n * len(variants), jobs)
     tasks = [
@@ -108,6 +117,7 @@ def replicate(
     scheduler: str | None = None,
     progress: bool | None = None,
     keep_incidents: bool = True,
+    allow_large: bool = False,
 ) -> Replications:
     """Run ``n`` replications of a scenario (default: its ``[run]`` settings).
 
@@ -126,4 +136,5 @@ def replicate(
         scheduler=scheduler,
         progress=progress,
         keep_incidents=keep_incidents,
+        allow_large=allow_large,
     )

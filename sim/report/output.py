@@ -69,10 +69,15 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
 def check_replaceable(folder: Path, *, force: bool) -> None:
     """Refuse a folder that exists, unless forced and it is a run folder (or empty).
 
+    Also checks that the folder can be made where it is asked for, so that a run is
+    refused before it starts, not after.
+
     Raises:
         OutputExistsError: the folder may not be replaced.
+        OutputError: the folder cannot be made there (under a file, or not writable).
     """
     if not folder.exists():
+        _check_creatable(folder)
         return
     if not folder.is_dir():
         raise OutputExistsError(folder, f"{folder} is a file; choose a folder with -o")
@@ -84,3 +89,20 @@ def check_replaceable(folder: Path, *, force: bool) -> None:
             f"{folder} holds files but is not a borderdrill run folder (it has no {MARKER}); "
             "--force only replaces run folders: choose another folder with -o",
         )
+
+
+def _check_creatable(folder: Path) -> None:
+    """Refuse a folder under a file, or in a place where nothing can be written."""
+    parent = folder.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"cannot make {folder}: {parent} is a file, not a folder; choose another -o"
+        )
+    try:  # the only sure test of writing is to write (permissions, read-only disks, ...)
+        Path(tempfile.mkdtemp(prefix=".borderdrill-probe-", dir=parent)).rmdir()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in {parent} ({exc.strerror or exc}); choose another folder with -o"
+        ) from None
