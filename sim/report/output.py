@@ -98,7 +98,7 @@ def _check_creatable(folder: Path) -> None:
         parent = parent.parent
     if not parent.is_dir():
         raise OutputError(
-            f"cannot make {folder}: {parent} is a file, not a folder; choose another -o"
+            f"cannot write a folder at {folder}: {parent} is a file; choose another -o"
         )
     try:  # the only sure test of writing is to write (permissions, read-only disks, ...)
         Path(tempfile.mkdtemp(prefix=".borderdrill-probe-", dir=parent)).rmdir()
