@@ -13,6 +13,9 @@ from sim import log
 from sim.analysis.incidents import COMPONENTS, IncidentRow, incident_rows
 from sim.log import RunLog
 
+OVERLOADED = 0.8
+"""Utilisation (share of the exercise tasked) above which a unit is called overloaded."""
+
 
 def response_stats(values: Iterable[float]) -> dict[str, float | int | None]:
     """Count, mean, median and 90th percentile of response times in minutes (None when empty)."""

@@ -11,9 +11,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
 from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.analysis.stats import Estimate
+from sim.analysis.summary import OVERLOADED
 from sim.report.labels import spread
 
 COMPONENT_COLOURS = {
@@ -282,4 +284,54 @@ def wildfire(
     fig.subplots_adjust(wspace=0.35)
     extent.set_xlabel("longitude")
     extent.set_ylabel("latitude")
+    return _png(fig)
+
+
+STATE_COLOURS = {
+    "mobilising": "#fdd835",
+    "travelling": "#1e88e5",
+    "at border": "#43a047",
+    "waiting": "#6d4c41",
+    "on scene": "#c62828",
+    "returning": "#90caf9",
+    "down": "#212121",
+    "idle": "#eeeeee",
+}
+
+
+def unit_timeline(rows: list[tuple[str, list[Any], float]], horizon_min: float) -> bytes:
+    """One row per unit over the exercise, coloured by what it was doing.
+
+    ``rows``: (unit name, its spans from ``sim.analysis.activity``, its utilisation), top
+    to bottom. The utilisation (share of the exercise tasked) stands at the right.
+    """
+    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.24 * max(1, len(rows))))
+    for y, (_, spans, busy) in enumerate(rows):
+        for state in STATE_COLOURS:
+            bars = [(s.start / 60, (s.end - s.start) / 60) for s in spans if s.state == state]
+            if bars:
+                ax.broken_barh(bars, (y - 0.38, 0.76), color=STATE_COLOURS[state], linewidth=0)
+        ax.annotate(
+            f"{busy:.0%}",
+            (1.005, y),
+            xycoords=("axes fraction", "data"),
+            fontsize=7,
+            va="center",
+            color="#b71c1c" if busy > OVERLOADED else "#424242",
+        )
+    ax.set_yticks(range(len(rows)), [row[0] for row in rows], fontsize=7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, horizon_min / 60)
+    ax.set_xlabel("hours from the start (right: share of the exercise tasked, as in the table)")
+    ax.grid(axis="x", alpha=0.3)
+    handles = [Patch(color=c, label=s) for s, c in STATE_COLOURS.items()]
+    ax.legend(
+        handles=handles,
+        ncol=8,
+        fontsize=7,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+    )
+    ax.set_title("What each unit was doing", pad=22)
     return _png(fig)

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONENTS, IncidentRow
+from sim.analysis.summary import OVERLOADED
 from sim.log import RunLog
 from sim.report.estimates import LABELS, label, with_ci
 from sim.report.names import Names
@@ -30,10 +31,6 @@ def rating(share: float | None) -> str:
     if share is None:
         return "—"
     return next(letter for floor, letter in RATINGS if share >= floor)
-
-
-OVERLOADED = 0.8
-"""Utilisation above which a unit is called overloaded in the report."""
 
 
 def environment() -> jinja2.Environment:

@@ -28,7 +28,7 @@ class Names:
     @classmethod
     def of(cls, scenario: Scenario) -> Names:
         places = {p.id: p.name for p in scenario.places}
-        types = {t.id: t.name for t in scenario.unit_types}
+        types = {t.id: short(t.name, 24) for t in scenario.unit_types}
         units: dict[str, str] = {}
         for group in scenario.units:
             ids = group.unit_ids()

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim import log
 from sim.analysis import incident_rows, summarise
+from sim.analysis.activity import unit_activity
 from sim.analysis.replications import Replications
 from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures
@@ -123,6 +124,12 @@ def run_files(
         "response_by_nation": figures.response_by_nation(rows, summary["by_nation"], names.nations),
         "stage_decomposition": figures.stage_decomposition(stage_groups(summary, names)),
     }
+    activity = unit_activity(run)
+    ordered = sorted(run.units, key=lambda u: (u.nation, names.unit(u.id)))
+    tasked = {u["unit"]: u["utilisation"] for u in summary["utilisation"]["units"]}
+    pictures["unit_timeline"] = figures.unit_timeline(
+        [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered], run.horizon_min
+    )
     if run.gauges:
         pictures["hydrographs"] = _hydrographs(scenario, run, names)
     if run.fire:
