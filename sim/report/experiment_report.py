@@ -9,6 +9,7 @@ from typing import Any
 from sim.analysis.replications import Replications
 from sim.analysis.stats import Estimate
 from sim.report import figures
+from sim.report.csv_cells import frame_csv
 from sim.report.estimates import LABELS, MECHANISM_NAMES, label, with_ci
 from sim.report.html import environment
 
@@ -126,7 +127,7 @@ def experiment_files(
     }
     html = environment().get_template("experiment.html.j2").render(context)
     return {
-        "kpis.csv": reps.kpis.to_csv(index=False).encode("utf-8"),
+        "kpis.csv": frame_csv(reps.kpis).encode("utf-8"),
         "summary.json": (json.dumps(summary, indent=2) + "\n").encode("utf-8"),
         "report.html": html.encode("utf-8"),
         **{f"figures/{name}.png": png for name, png in pictures.items()},

@@ -17,6 +17,7 @@ from sim.analysis.activity import unit_activity
 from sim.analysis.replications import Replications
 from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures
+from sim.report.csv_cells import frame_csv
 from sim.report.html import render_report, stage_groups
 from sim.report.names import Names, short
 from sim.report.tables import events_csv, incidents_csv
@@ -146,7 +147,7 @@ def run_files(
             replications.estimate("response_median_min"),
             "median response time",
         )
-        extra["kpis.csv"] = replications.kpis.to_csv(index=False).encode("utf-8")
+        extra["kpis.csv"] = frame_csv(replications.kpis).encode("utf-8")
     html = render_report(scenario, run, rows, summary, pictures, provenance["borderdrill"])
     files = {
         **extra,

@@ -505,6 +505,51 @@ def _check_default_channel(s: Scenario) -> list[Problem]:
     ]
 
 
+def _check_people(s: Scenario, places: dict[str, Place]) -> list[Problem]:
+    """Incidents with more people than live at the place; floods where no one lives."""
+    warnings = []
+    rows = {p.id: i for i, p in enumerate(s.places)}
+    for i, inj in enumerate(s.injects):
+        where = places.get(inj.place) if isinstance(inj, IncidentInject) else None
+        if isinstance(inj, IncidentInject) and where and 0 < where.population < inj.people:
+            warnings.append(
+                Problem(
+                    f"injects[{i}].people",
+                    f"{inj.people:,} people at {where.name}, where {where.population:,} live",
+                    f"lower people, or correct places[{rows[where.id]}].population",
+                )
+            )
+    for i, p in enumerate(s.places):
+        if p.flood is not None and p.population == 0:
+            warnings.append(
+                Problem(
+                    f"places[{i}].flood",
+                    f"strands a share of the population of {p.name}, which is 0: no one",
+                    f"give places[{i}].population, or remove the flood",
+                )
+            )
+    return warnings
+
+
+def _check_hours(s: Scenario) -> list[Problem]:
+    """Crossings that open and close at the same minute: open for an instant a day."""
+    warnings = []
+    for i, c in enumerate(s.crossings):
+        window = c.open_window_min()
+        if window is not None and window[0] == window[1]:
+            opens = c.hours.split("-")[0]
+            warnings.append(
+                Problem(
+                    f"crossings[{i}].hours",
+                    f"'{c.hours}' opens and closes at the same minute, so the crossing is "
+                    f"open only at {opens} each day",
+                    'write "24h" for a crossing that never closes, or its real hours, '
+                    'e.g. "07:00-17:00"',
+                )
+            )
+    return warnings
+
+
 def meaning_warnings(scenario: Scenario) -> list[Problem]:
     """Warnings for what is valid but cannot be what the planner meant (no routing needed)."""
     places = {p.id: p for p in scenario.places}
@@ -512,4 +557,6 @@ def meaning_warnings(scenario: Scenario) -> list[Problem]:
         *_check_levels(scenario),
         *_check_bases(scenario, places),
         *_check_default_channel(scenario),
+        *_check_people(scenario, places),
+        *_check_hours(scenario),
     ]
