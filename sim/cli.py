@@ -217,12 +217,44 @@ def schema() -> None:
     Example:
         borderdrill schema > scenario.schema.json
     """
-    from sim.scenario.schema import Scenario
+    from sim.scenario.schema import json_schema
 
-    document = Scenario.model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "borderdrill scenario"
-    click.echo(json.dumps(document, indent=2))
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+@main.command()
+@click.argument("search", nargs=-1)
+@click.option("--parts", is_flag=True, help="List the library's parts instead.")
+def places(search: tuple[str, ...], parts: bool) -> None:
+    """List or find places and crossings of the library's gazetteer of the border.
+
+    SEARCH words are matched, in any case, against id, name, nation, kind and the part
+    that holds the entry; a scenario takes them with include = ["library:<part>"].
+
+    \b
+    Example:
+        borderdrill places chong mek
+        borderdrill places LA hospital
+        borderdrill places --parts
+    """
+    from sim.library import find
+    from sim.scenario.compose import library_parts
+
+    if parts:
+        for name in library_parts():
+            click.echo(name)
+        return
+    found = find(list(search))
+    if not found:
+        _fail(f"no place or crossing matches {' '.join(search)!r}: try fewer words")
+    for entry in found:
+        d = entry.data
+        if entry.section == "crossings":
+            posts = " - ".join(d["posts"])
+            what = f"crossing     {posts}, {d.get('hours', '24h')}"
+        else:
+            what = f"{d['kind']:<12} {d['nation']}  {d['lat']:.3f}, {d['lon']:.3f}"
+        click.echo(f"{entry.id:<32} {what:<44} {d['name']}  (library:{entry.part})")
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,14 @@ class Problem:
     message: str
     hint: str = ""
     line: int | None = None
+    file: str | None = None
+    """The part of a composed scenario the problem is in, when not the file itself."""
 
     def describe(self) -> str:
         """One line: where, what, and how to fix it."""
         where = f"line {self.line}, " if self.line else ""
+        if self.file:
+            where = f"in {self.file}{f' line {self.line}' if self.line else ''}, "
         field = self.path or "(top level)"
         hint = f" Fix: {self.hint}" if self.hint else ""
         return f"{where}{field}: {self.message}.{hint}"

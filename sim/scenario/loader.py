@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import coordination, quantities, schema, wildfire
 from sim.scenario.checks import check_references
+from sim.scenario.compose import Origins, compose
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
 from sim.scenario.overrides import OverrideError, apply_overrides
@@ -32,12 +33,12 @@ class ScenarioFile:
     warnings: list[Problem] = field(default_factory=list)
     overrides: tuple[str, ...] = ()
     """``path=value`` what-ifs applied on top of the file."""
-    text: str = ""
-    """The file's text, to find the line of a problem found later."""
+    origins: Origins | None = None
+    """The file and the parts it includes, to find the line of a problem found later."""
 
     def located(self, problems: Sequence[Problem]) -> list[Problem]:
-        """The problems with the line of the file each is about, where it can be told."""
-        return _with_lines(problems, self.text)
+        """The problems with the file and line each is about, where it can be told."""
+        return _with_lines(problems, self.origins or "")
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> schema.Scenario:
@@ -65,10 +66,11 @@ def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> ScenarioFi
         raise ScenarioError(
             path, [Problem("", "the file is not UTF-8 text", "save it as UTF-8")]
         ) from None
-    scenario, warnings = parse_scenario(text, path, overrides)
-    return ScenarioFile(
-        scenario, path, hashlib.sha256(raw_bytes).hexdigest(), warnings, tuple(overrides), text
-    )
+    scenario, warnings, origins = _parse(text, path, overrides)
+    digest = hashlib.sha256(raw_bytes)
+    for part in origins.parts:  # a composed scenario: its parts count too
+        digest.update(part.text.encode("utf-8"))
+    return ScenarioFile(scenario, path, digest.hexdigest(), warnings, tuple(overrides), origins)
 
 
 def parse_scenario(
@@ -76,9 +78,19 @@ def parse_scenario(
 ) -> tuple[schema.Scenario, list[Problem]]:
     """Validate a scenario given as TOML text; returns it and its warnings.
 
+    Included parts named by relative paths are found next to ``file``.
+
     Raises:
-        ScenarioError: the text is not TOML or not a valid scenario.
+        ScenarioError: the text is not TOML, a part is missing or clashes, or the result is
+            not a valid scenario.
     """
+    scenario, warnings, _ = _parse(text, file, overrides)
+    return scenario, warnings
+
+
+def _parse(
+    text: str, file: str | Path, overrides: Sequence[str]
+) -> tuple[schema.Scenario, list[Problem], Origins]:
     try:
         return _parse(text, file, overrides)
     except RecursionError:
@@ -112,8 +124,9 @@ def _parse(
             file,
             [Problem("", f"not valid TOML: {what}", "correct the TOML syntax at that line", line)],
         ) from None
+    data, origins = compose(data, text, file)
     if not overrides:
-        return validate_scenario(data, file, text)
+        return (*validate_scenario(data, file, origins), origins)
     try:
         data = apply_overrides(data, overrides)
     except OverrideError as exc:
@@ -123,7 +136,7 @@ def _parse(
         ) from None
     set_paths = [o.partition("=")[0].strip() for o in overrides]
     try:
-        return validate_scenario(data, file, text)
+        return (*validate_scenario(data, file, origins), origins)
     except ScenarioError as exc:
         raise ScenarioError(
             file, [_from_command_line(p, set_paths) for p in exc.problems]
@@ -138,7 +151,7 @@ def _from_command_line(problem: Problem, set_paths: list[str]) -> Problem:
 
 
 def validate_scenario(
-    data: dict[str, Any], file: str | Path = "<scenario>", text: str = ""
+    data: dict[str, Any], file: str | Path = "<scenario>", text: str | Origins = ""
 ) -> tuple[schema.Scenario, list[Problem]]:
     """Validate scenario data (as parsed from TOML); returns it and its warnings.
 
@@ -166,9 +179,11 @@ def _has_inner(loc: tuple[Any, ...], locs: list[tuple[Any, ...]]) -> bool:
     return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
 
 
-def _with_lines(problems: Sequence[Problem], text: str) -> list[Problem]:
+def _with_lines(problems: Sequence[Problem], text: str | Origins) -> list[Problem]:
     if not text:
         return list(problems)
+    if isinstance(text, Origins):
+        return [text.locate(p, _split_path(p.path)) for p in problems]
     return [
         p if p.line else Problem(p.path, p.message, p.hint, locate_line(text, _split_path(p.path)))
         for p in problems

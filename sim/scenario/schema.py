@@ -8,7 +8,7 @@ types are in ``types`` and the coordination sections in ``coordination``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -384,6 +384,15 @@ class IncidentGenerator(Section):
 class Scenario(Section):
     """A whole scenario file, validated."""
 
+    include: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "parts this file is built on, read in order before its own tables: "
+            '"library:..." parts shipped with borderdrill, or files relative to this one; '
+            "an item with the id of an included one overrides the keys it gives"
+        ),
+        examples=[["library:region/sekong", "library:nations", "my_units.toml"]],
+    )
     scenario: ScenarioInfo
     run: RunSettings = RunSettings()
     nations: tuple[Nation, ...] = Field(min_length=1)
@@ -408,3 +417,66 @@ class Scenario(Section):
     @property
     def duration_min(self) -> float:
         return self.scenario.duration
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors.
+
+    A file with ``include`` may give only part of a scenario, and items that give only the
+    keys they override: the types are checked everywhere, what is required only in a file
+    without ``include``.
+    """
+    strict = Scenario.model_json_schema(by_alias=True)
+    defs = strict.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **_rewrite(strict, keep_required=False),
+        "title": "borderdrill scenario",
+        "$defs": {
+            **{name: _rewrite(d, keep_required=False) for name, d in defs.items()},
+            **{f"Required{name}": _requirements(d) for name, d in defs.items()},
+        },
+        "if": {"required": ["include"]},
+        "else": _requirements(strict),
+    }
+
+
+def _rewrite(node: Any, keep_required: bool) -> Any:
+    """A schema without what a part may leave out (but the tags ``type`` and ``dist``)."""
+    if isinstance(node, list):
+        return [_rewrite(v, keep_required) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "required":
+            tags = [k for k in value if k in ("type", "dist")]
+            if tags:
+                out[key] = tags
+        elif key != "minItems":
+            out[key] = _rewrite(value, keep_required)
+    return out
+
+
+_STRUCTURE = {"properties", "items", "prefixItems", "anyOf", "oneOf", "allOf", "$ref"}
+
+
+def _requirements(node: Any) -> Any:
+    """Only what must be given (required keys, at least one item), for a whole file."""
+    if isinstance(node, list):
+        return [_requirements(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            out[key] = value.replace("#/$defs/", "#/$defs/Required")
+        elif key == "properties":
+            out[key] = {k: _requirements(v) for k, v in value.items()}
+        elif key == "oneOf":  # without the tags, several may match: any will do
+            out["anyOf"] = _requirements(value)
+        elif key in _STRUCTURE:
+            out[key] = _requirements(value)
+        elif key in ("required", "minItems"):
+            out[key] = value
+    return out
