@@ -92,7 +92,7 @@ def _parse(
     text: str, file: str | Path, overrides: Sequence[str]
 ) -> tuple[schema.Scenario, list[Problem], Origins]:
     try:
-        return _parse(text, file, overrides)
+        return _parse_text(text, file, overrides)
     except RecursionError:
         raise ScenarioError(
             file,
@@ -106,9 +106,9 @@ def _parse(
         ) from None
 
 
-def _parse(
+def _parse_text(
     text: str, file: str | Path, overrides: Sequence[str]
-) -> tuple[schema.Scenario, list[Problem]]:
+) -> tuple[schema.Scenario, list[Problem], Origins]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
