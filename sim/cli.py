@@ -339,6 +339,7 @@ def _run_experiment(
             scheduler=settings.scheduler,
             progress=False if settings.quiet else None,
             allow_large=True,  # checked above, with the file's name
+            keep_incidents=kind != "sweep",  # for the maps of where variants differ
         )
         folder = write_experiment(
             kind,

@@ -22,6 +22,7 @@ RUN_FILES = {
     "scenario.resolved.json",
     "figures/response_by_nation.png",
     "figures/stage_decomposition.png",
+    "figures/map.png",
     "figures/unit_timeline.png",
 }
 

@@ -27,6 +27,7 @@ INCIDENT_COLUMNS = (
     "status",
     "occurred_min",
     "response_min",
+    "waited_min",
     "within_target",
     *(f"{part}_min" for part in COMPONENTS),
 )
@@ -94,6 +95,17 @@ class Replications:
             np.array_equal(a, b, equal_nan=True)
             for a, b in zip(self.tables[variant].rows, self.tables[self.baseline].rows, strict=True)
         )
+
+    def place_waits(self, variant: str) -> dict[str, float]:
+        """Mean wait for help at each place over a variant's kept incidents (empty unless
+        incidents were kept); see ``sim.analysis.kpis`` for the wait."""
+        place = INCIDENT_COLUMNS.index("place")
+        waited = INCIDENT_COLUMNS.index("waited_min")
+        values: dict[str, list[float]] = {}
+        for row in self.incident_rows:
+            if row[0] == variant and not math.isnan(row[waited]):
+                values.setdefault(row[place], []).append(row[waited])
+        return {p: float(np.mean(v)) for p, v in values.items()}
 
     def kpi_names(self) -> list[str]:
         names: dict[str, None] = {}

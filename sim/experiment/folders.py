@@ -128,6 +128,7 @@ def write_experiment(
     if variants is not None:
         base = variants[reps.baseline]
         changes = {name: scenario_changes(base, s) for name, s in variants.items()}
-    files = experiment_files(kind, reps, description, provenance, changes)
+    scenario = variants[reps.baseline] if variants is not None else None
+    files = experiment_files(kind, reps, description, provenance, changes, scenario)
     write_folder(out, files, force=force)
     return out

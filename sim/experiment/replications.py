@@ -42,6 +42,7 @@ def simulate_batch(
                     r.status,
                     r.at["occurred"],
                     r.response_min,
+                    r.waited_min(run.horizon_min),
                     r.within_target,
                     *(r.parts[p] for p in COMPONENTS),
                 )

@@ -12,6 +12,7 @@ from sim.report import figures
 from sim.report.csv_cells import frame_csv
 from sim.report.estimates import LABELS, MECHANISM_NAMES, label, with_ci
 from sim.report.html import environment
+from sim.scenario import Scenario
 
 HEADLINE = ("response_median_min", "response_p90_min")
 """The key figures experiments rank by."""
@@ -44,16 +45,47 @@ def plain_name(variant: str) -> str:
     return variant
 
 
+MAPPED_VARIANTS = 4
+"""At most this many variants get a map of where they differ: the largest effects first."""
+
+
+def _difference_maps(
+    reps: Replications, summary: dict[str, Any], scenario: Scenario
+) -> dict[str, bytes]:
+    """Maps of the change in the mean wait at each place, for the variants that matter most."""
+    from sim.report import maps
+    from sim.report.map_data import difference_map_data
+
+    def effect(v: str) -> tuple[bool, float]:
+        e = _estimate(summary["differences"][v]["response_median_min"])
+        return (e.spans_zero, -abs(e.mean) if e.n else 0.0)
+
+    chosen = [v for v in sorted(reps.variants[1:], key=effect) if not reps.identical(v)]
+    base = reps.place_waits(reps.baseline)
+    pictures = {}
+    for number, variant in enumerate(chosen[:MAPPED_VARIANTS], start=1):
+        data = difference_map_data(
+            scenario,
+            f"Where it differs: {plain_name(variant)}",
+            reps.place_waits(variant),
+            base,
+        )
+        pictures[f"map_{number}"] = maps.difference_map(data).png
+    return pictures
+
+
 def experiment_files(
     kind: str,
     reps: Replications,
     description: str,
     provenance: dict[str, Any],
     changes: dict[str, list[str]] | None = None,
+    scenario: Scenario | None = None,
 ) -> dict[str, bytes]:
     """The files of an experiment folder, by relative path.
 
     ``changes``: what each variant changes from the baseline, one ``path = value`` a line.
+    ``scenario``: the baseline, to map where the variants differ (from kept incidents).
     """
     summary = {"kind": kind, "description": description, **reps.summary()}
     if changes is not None:
@@ -72,6 +104,9 @@ def experiment_files(
             title = f"{what} on the {label(kpi)}"
             unit = "" if kpi.endswith("_min") else "people"
             pictures[f"differences_{kpi}"] = figures.differences(rows, label(kpi), title, unit)
+
+    if scenario is not None and reps.incident_rows and kind != "sweep":
+        pictures.update(_difference_maps(reps, summary, scenario))
 
     def ranked(kpi: str) -> list[str]:
         return sorted(
@@ -124,6 +159,11 @@ def experiment_files(
         else [],
         "figures": {k: base64.b64encode(png).decode("ascii") for k, png in pictures.items()},
         "kind": kind,
+        "maps": [
+            base64.b64encode(png).decode("ascii")
+            for name, png in pictures.items()
+            if name.startswith("map_")
+        ],
     }
     html = environment().get_template("experiment.html.j2").render(context)
     return {

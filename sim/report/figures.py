@@ -232,15 +232,9 @@ def hydrographs(
     return _png(fig)
 
 
-def wildfire(
-    fire: dict[str, Any],
-    places: list[tuple[str, float, float]],
-    roads: list[tuple[float, float, float, float]],
-) -> bytes:
-    """Burned area over time, and a map of the cells the fire reached (mines hatched)."""
-    fig, (area, extent) = plt.subplots(
-        1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1, 1.2]}
-    )
+def burned_area(fire: dict[str, Any]) -> bytes:
+    """Burned and burning area over time (the map shows where the fire reached)."""
+    fig, area = plt.subplots(figsize=(8, 3.2))
     series = np.array(fire["series"], dtype=float).reshape(-1, 3)
     cell_km2 = fire["cell_km"] ** 2
     if series.size:
@@ -253,37 +247,6 @@ def wildfire(
     area.set_title("Burned area over time")
     area.legend(fontsize=8, frameon=False)
     area.grid(alpha=0.3)
-    south, west, north, east = fire["bounds"]
-    burnt = np.array(fire["burnt"], dtype=float)
-    extent.imshow(
-        np.where(burnt > 0, 1.0, np.nan),
-        origin="lower",
-        cmap="autumn",
-        extent=(west, east, south, north),
-        alpha=0.8,
-        aspect=1 / np.cos(np.radians((south + north) / 2)),  # true proportions on the ground
-    )
-    mined = np.array(fire["mined"], dtype=float)
-    if mined.any() and min(mined.shape) >= 2:
-        extent.contourf(
-            np.linspace(west, east, mined.shape[1]),
-            np.linspace(south, north, mined.shape[0]),
-            mined,
-            levels=[0.5, 1.5],
-            hatches=["xx"],
-            colors="none",
-        )
-    for lat1, lon1, lat2, lon2 in roads:
-        extent.plot([lon1, lon2], [lat1, lat2], color="#616161", linewidth=1)
-    for name, lat, lon in places:
-        extent.plot(lon, lat, "o", color="#1565c0", markersize=4)
-        extent.annotate(name, (lon, lat), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    extent.set_xlim(west, east)
-    extent.set_ylim(south, north)
-    extent.set_title("Where the fire reached (mined areas hatched)")
-    fig.subplots_adjust(wspace=0.35)
-    extent.set_xlabel("longitude")
-    extent.set_ylabel("latitude")
     return _png(fig)
 
 

@@ -26,6 +26,14 @@ RATING_NAMES = {
 }
 
 
+def basemap_source() -> str:
+    """Where the map's borders and rivers come from, and their licence."""
+    from sim.report.maps import basemap
+
+    geometry = basemap()
+    return f"{geometry['source']} Licence: {geometry['licence']}."
+
+
 def rating(share: float | None) -> str:
     """The HSEEP rating (P, S, M, U) of a share of incidents within target."""
     if share is None:
@@ -140,8 +148,10 @@ def render_report(
     summary: dict[str, Any],
     figures: dict[str, bytes],
     version: str,
+    unlabelled: list[str] | None = None,
 ) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page (``unlabelled``: names the map had no
+    room to write)."""
     start = datetime.fromisoformat(run.start)
 
     def clock(minutes: float) -> str:
@@ -171,6 +181,8 @@ def render_report(
                 if k.startswith(("by_nation.", "by_need.")) and k.endswith("response_median_min")
             ],
         },
+        "unlabelled": unlabelled or [],
+        "basemap_source": basemap_source(),
         "name": scenario.scenario.name,
         "description": scenario.scenario.description,
         "start": start.strftime("%A %d %B %Y, %H:%M"),

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0)
+RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0, 56.0)
 """Distances (points) from the point at which a label is tried, nearest first."""
-DIRECTIONS = 16
-MARKER_PT = 3.0
+DIRECTIONS = 24
+MARKER_PT = 5.0
 """Half the size of the box kept clear around every point."""
 
 
@@ -91,8 +91,8 @@ def place_labels(
             ax.annotate(
                 "",
                 (label.x, label.y),
-                xytext=(x0 + width / 2, y0 + height / 2),
-                textcoords="figure pixels",
+                xytext=((x0 + width / 2 - px) / scale, (y0 + height / 2 - py) / scale),
+                textcoords="offset points",
                 arrowprops={"arrowstyle": "-", "color": "#9e9e9e", "linewidth": 0.5},
                 zorder=5,
             )

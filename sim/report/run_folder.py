@@ -16,9 +16,10 @@ from sim.analysis import incident_rows, summarise
 from sim.analysis.activity import unit_activity
 from sim.analysis.replications import Replications
 from sim.log import GAUGE_STEP_MIN, RunLog
-from sim.report import figures
+from sim.report import figures, maps
 from sim.report.csv_cells import frame_csv
 from sim.report.html import render_report, stage_groups
+from sim.report.map_data import run_map_data
 from sim.report.names import Names, short
 from sim.report.tables import events_csv, incidents_csv
 from sim.scenario import Scenario
@@ -92,21 +93,6 @@ def _hydrographs(scenario: Scenario, run: RunLog, names: Names) -> bytes:
     return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names.gauges)
 
 
-def _wildfire(scenario: Scenario, run: RunLog) -> bytes:
-    places = {p.id: p for p in scenario.places}
-    south, west, north, east = run.fire["bounds"]
-    shown = [
-        (p.name.split(" (")[0][:28], p.lat, p.lon)
-        for p in scenario.places
-        if p.kind in ("village", "town") and south <= p.lat <= north and west <= p.lon <= east
-    ]
-    roads = [
-        (places[r.from_].lat, places[r.from_].lon, places[r.to].lat, places[r.to].lon)
-        for r in scenario.roads
-    ]
-    return figures.wildfire(run.fire, shown, roads)
-
-
 def run_files(
     scenario: Scenario,
     run: RunLog,
@@ -131,10 +117,12 @@ def run_files(
     pictures["unit_timeline"] = figures.unit_timeline(
         [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered], run.horizon_min
     )
+    drawn = maps.run_map(run_map_data(scenario, run, rows))
+    pictures["map"] = drawn.png
     if run.gauges:
         pictures["hydrographs"] = _hydrographs(scenario, run, names)
     if run.fire:
-        pictures["wildfire"] = _wildfire(scenario, run)
+        pictures["wildfire"] = figures.burned_area(run.fire)
     extra: dict[str, bytes] = {}
     if replications is not None:
         summary["replications"] = {
@@ -148,7 +136,9 @@ def run_files(
             "median response time",
         )
         extra["kpis.csv"] = frame_csv(replications.kpis).encode("utf-8")
-    html = render_report(scenario, run, rows, summary, pictures, provenance["borderdrill"])
+    html = render_report(
+        scenario, run, rows, summary, pictures, provenance["borderdrill"], drawn.unlabelled
+    )
     files = {
         **extra,
         "incidents.csv": incidents_csv(run, rows).encode("utf-8"),

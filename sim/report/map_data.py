@@ -1,0 +1,138 @@
+"""The data of the report's maps, from a scenario and a run: plain values for ``maps``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sim import log
+from sim.analysis.incidents import IncidentRow
+from sim.log import RunLog
+from sim.report import maps
+from sim.report.names import short
+from sim.scenario import Scenario
+
+
+def _closures(run: RunLog, clock: Any) -> dict[str, str]:
+    """Each road closed during the run -> when ("Tue 06:00–14:30", "from Tue 06:00")."""
+    opened: dict[str, float] = {}
+    spells: dict[str, list[str]] = {}
+    for t, event, _, _, detail in run.events:
+        if event == log.ROAD_CLOSED:
+            opened[detail] = t
+        elif event == log.ROAD_REOPENED and detail in opened:
+            start, end = clock(opened.pop(detail)), clock(t)
+            same_day = start.split()[0] == end.split()[0]
+            spells.setdefault(detail, []).append(f"{start}–{end.split()[1] if same_day else end}")
+    for key, start in opened.items():
+        spells.setdefault(key, []).append(f"from {clock(start)}")
+    return {
+        key: "closed " + v[0] + (f" (+{len(v) - 1} more)" if len(v) > 1 else "")
+        for key, v in spells.items()
+    }
+
+
+def run_map_data(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> maps.MapData:
+    """The plain data of a run's map: places, roads with their closures, incidents, hazard."""
+    start = datetime.fromisoformat(run.start)
+
+    def clock(minutes: float) -> str:
+        return (start + timedelta(minutes=minutes)).strftime("%a %H:%M")
+
+    places = {p.id: p for p in scenario.places}
+    flooded = {d: clock(t) for t, e, _, _, d in run.events if e == log.FLOODED}
+    data = scenario_map_data(
+        scenario,
+        f"{scenario.scenario.name} (replication {run.replication})",
+        flooded,
+        _closures(run, clock),
+    )
+    if run.fire:
+        south, west, north, east = run.fire["bounds"]
+        data.fire = maps.Fire((south, west, north, east), run.fire["burnt"], run.fire["mined"])
+    data.incidents = [
+        maps.Incident(
+            places[r.info.place].lat,
+            places[r.info.place].lon,
+            r.response_min if r.served else None,
+            ended=r.status == "ended",
+        )
+        for r in rows
+        if r.info.place in places
+    ]
+    return data
+
+
+def scenario_map_data(
+    scenario: Scenario,
+    title: str,
+    flooded: dict[str, str] | None = None,
+    closed: dict[str, str] | None = None,
+) -> maps.MapData:
+    """The places, roads, crossings and nations of a scenario as map data (``flooded``:
+    place id -> when; ``closed``: road key -> when it was closed)."""
+    places = {p.id: p for p in scenario.places}
+    eocs = {e.place for n in scenario.nations for e in n.eocs}
+    flooded, closed = flooded or {}, closed or {}
+    return maps.MapData(
+        title=title,
+        places=[
+            maps.Place(
+                short(p.name, 26),
+                p.kind,
+                p.lat,
+                p.lon,
+                p.nation,
+                p.id in eocs,
+                flooded.get(p.id, ""),
+            )
+            for p in scenario.places
+        ],
+        roads=[
+            maps.Road(
+                (places[r.from_].lat, places[r.from_].lon),
+                (places[r.to].lat, places[r.to].lon),
+                closed.get(r.key, ""),
+            )
+            for r in scenario.roads
+        ],
+        crossings=[
+            (
+                short(c.name, 30),
+                (places[c.posts[0]].lat + places[c.posts[1]].lat) / 2,
+                (places[c.posts[0]].lon + places[c.posts[1]].lon) / 2,
+            )
+            for c in scenario.crossings
+        ],
+        nations=_nation_anchors(scenario),
+    )
+
+
+def difference_map_data(
+    scenario: Scenario, title: str, waits: dict[str, float], base: dict[str, float]
+) -> maps.MapData:
+    """A map of the change in the mean wait for help at each place (variant − baseline)."""
+    data = scenario_map_data(scenario, title)
+    places = {p.id: p for p in scenario.places}
+    data.places = []
+    data.changes = [
+        maps.Change(
+            short(places[key].name, 26), places[key].lat, places[key].lon, waits[key] - base[key]
+        )
+        for key in sorted(set(waits) & set(base))
+        if key in places
+    ]
+    data.changes_label = "change in the mean wait for help (hours; green: sooner)"
+    return data
+
+
+def _nation_anchors(scenario: Scenario) -> list[tuple[str, float, float]]:
+    """Each nation's name at the middle of its places (where the map writes it)."""
+    anchors = []
+    for nation in scenario.nations:
+        mine = [p for p in scenario.places if p.nation == nation.code]
+        if mine:
+            lat = sum(p.lat for p in mine) / len(mine)
+            lon = sum(p.lon for p in mine) / len(mine)
+            anchors.append((nation.name, lat, lon))
+    return anchors

@@ -1,0 +1,494 @@
+"""Maps of the region from plain data: borders, rivers, places, roads, incidents, hazards.
+
+Nothing here knows about scenarios or logs: callers pass ``MapData`` (names, points,
+lines and values), so the report and the exercise's play mode draw the same map. The
+base geometry (borders, coast, main rivers) ships with the package in ``basemap.json``;
+nothing is downloaded. Labels are placed so they never overlap (``sim.report.labels``).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.report.labels import Label, place_labels
+
+KIND_STYLE = {
+    "town": ("s", 6.0, "#37474f"),
+    "village": ("o", 4.0, "#546e7a"),
+    "base": ("^", 6.0, "#1565c0"),
+    "airfield": ("D", 5.0, "#1565c0"),
+    "hospital": ("P", 6.0, "#00897b"),
+    "shelter": ("h", 6.0, "#6a1b9a"),
+    "border_post": ("|", 8.0, "#000000"),
+    "eoc": ("*", 10.0, "#f9a825"),
+}
+"""Marker, size and colour of each kind of place."""
+NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
+MARGIN_DEG = 0.12
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named point: its kind decides the marker; ``eoc`` marks an EOC there."""
+
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    nation: str = ""
+    eoc: bool = False
+    flooded: str = ""
+    """When it flooded (a clock time), or "" if it did not."""
+
+
+@dataclass(frozen=True)
+class Road:
+    """A road between two points; ``closed`` says when it was closed ("" if never)."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    closed: str = ""
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident at a point: its response time in minutes, or None when no unit came."""
+
+    lat: float
+    lon: float
+    response_min: float | None
+    ended: bool = False
+    """No unit came, but the need ended on its own (a fire burnt out)."""
+
+
+@dataclass(frozen=True)
+class Fire:
+    """The cells a fire reached on a grid over ``bounds`` (south, west, north, east)."""
+
+    bounds: tuple[float, float, float, float]
+    burnt: list[list[float]]
+    mined: list[list[float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value at a point for a difference map (e.g. minutes sooner or later)."""
+
+    name: str
+    lat: float
+    lon: float
+    value: float
+
+
+@dataclass
+class MapData:
+    """Everything a run map shows, as plain values (lat, lon in degrees)."""
+
+    title: str
+    places: list[Place] = field(default_factory=list)
+    roads: list[Road] = field(default_factory=list)
+    crossings: list[tuple[str, float, float]] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    fire: Fire | None = None
+    changes: list[Change] = field(default_factory=list)
+    changes_label: str = ""
+    nations: list[tuple[str, float, float]] = field(default_factory=list)
+    """Nation names and where to write them (lat, lon)."""
+
+
+@functools.cache
+def basemap() -> dict[str, Any]:
+    """The shipped base geometry: region, source, licence, coast, borders, rivers."""
+    text = resources.files("sim.report").joinpath("basemap.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def view(data: MapData) -> tuple[float, float, float, float]:
+    """The south, west, north, east of what the map shows: every point, with a margin."""
+    lats = [p.lat for p in data.places] + [c.lat for c in data.changes]
+    lons = [p.lon for p in data.places] + [c.lon for c in data.changes]
+    if data.fire is not None:
+        s, w, n, e = data.fire.bounds
+        lats += [s, n]
+        lons += [w, e]
+    if not lats:
+        region = basemap()["region"]
+        return region["south"], region["west"], region["north"], region["east"]
+    return (
+        min(lats) - MARGIN_DEG,
+        min(lons) - MARGIN_DEG,
+        max(lats) + MARGIN_DEG,
+        max(lons) + MARGIN_DEG,
+    )
+
+
+def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
+    """Draw the coast, borders and rivers; returns the labels of the named rivers."""
+    south, west, north, east = bounds
+    geometry = basemap()
+    ax.set_facecolor("#fbfbf8")
+    for line in geometry["coast"]:
+        xy = np.array(line["lonlat"])
+        ax.plot(xy[:, 0], xy[:, 1], color="#78909c", linewidth=0.7, zorder=1)
+    labels: dict[str, Label] = {}
+    for line in geometry["rivers"]:
+        xy = np.array(line["lonlat"])
+        named = bool(line.get("name"))
+        ax.plot(
+            xy[:, 0],
+            xy[:, 1],
+            color="#64b5f6" if named else "#bbdefb",
+            linewidth=1.4 if named else 0.6,
+            zorder=1,
+        )
+        if named and line["name"] not in labels:
+            inside = xy[
+                (xy[:, 0] > west) & (xy[:, 0] < east) & (xy[:, 1] > south) & (xy[:, 1] < north)
+            ]
+            if len(inside):
+                x, y = inside[len(inside) // 2]
+                labels[line["name"]] = Label(
+                    float(x), float(y), line["name"], colour="#1e88e5", size=7, weight="normal"
+                )
+    for line in geometry["borders"]:
+        xy = np.array(line["lonlat"])
+        ax.plot(xy[:, 0], xy[:, 1], color="#424242", linewidth=1.1, linestyle="-.", zorder=2)
+    return list(labels.values())
+
+
+def _frame(ax: Any, bounds: tuple[float, float, float, float]) -> None:
+    south, west, north, east = bounds
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))  # true proportions
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel("longitude (°E)", fontsize=8)
+    ax.set_ylabel("latitude (°N)", fontsize=8)
+
+
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+@dataclass
+class Drawn:
+    """A drawn map: the PNG, and the names there was no room to write on it."""
+
+    png: bytes
+    unlabelled: list[str]
+    label_boxes: list[tuple[float, float, float, float]]
+
+
+def _fire(ax: Any, fire: Fire) -> None:
+    south, west, north, east = fire.bounds
+    burnt = np.array(fire.burnt, dtype=float)
+    if burnt.size:
+        ax.imshow(
+            np.where(burnt > 0, 1.0, np.nan),
+            origin="lower",
+            cmap="autumn",
+            extent=(west, east, south, north),
+            alpha=0.55,
+            zorder=2,
+            interpolation="nearest",
+        )
+    mined = np.array(fire.mined, dtype=float)
+    if mined.size and mined.any() and min(mined.shape) >= 2:
+        ax.contourf(
+            np.linspace(west, east, mined.shape[1]),
+            np.linspace(south, north, mined.shape[0]),
+            mined,
+            levels=[0.5, 1.5],
+            hatches=["////"],
+            colors="none",
+            zorder=2,
+        )
+
+
+def _incidents(ax: Any, fig: Any, incidents: list[Incident]) -> list[tuple[float, float]]:
+    """Incidents coloured by response time; several at a place spread on a small ring."""
+    at: dict[tuple[float, float], list[Incident]] = {}
+    for incident in incidents:
+        at.setdefault((incident.lat, incident.lon), []).append(incident)
+    reached = [i.response_min / 60 for i in incidents if i.response_min is not None]
+    norm = Normalize(vmin=0, vmax=max(reached, default=1.0) or 1.0)
+    points: list[tuple[float, float]] = []
+    for (lat, lon), group in at.items():
+        for k, incident in enumerate(group):
+            angle = 2 * math.pi * k / len(group)
+            radius = 0.018 if len(group) > 1 else 0.0
+            x, y = lon + radius * math.cos(angle), lat + radius * math.sin(angle)
+            points.append((x, y))
+            if incident.response_min is not None:
+                ax.scatter(
+                    x,
+                    y,
+                    c=[incident.response_min / 60],
+                    cmap="plasma_r",
+                    norm=norm,
+                    s=46,
+                    edgecolors="black",
+                    linewidths=0.5,
+                    zorder=5,
+                )
+            elif incident.ended:
+                ax.scatter(x, y, s=46, facecolors="none", edgecolors="#757575", zorder=5)
+            else:
+                ax.scatter(x, y, s=60, marker="X", color="#d50000", edgecolors="black", zorder=5)
+    if reached:
+        mappable = plt.cm.ScalarMappable(norm=norm, cmap="plasma_r")
+        bar = fig.colorbar(mappable, ax=ax, shrink=0.55, pad=0.02)
+        bar.set_label("response time (hours)", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+    return points
+
+
+def run_map(data: MapData) -> Drawn:
+    """The map of one run: places by kind, roads (closed ones marked with when),
+    crossings, EOCs and bases, incidents by response time, flooding or the fire."""
+    bounds = view(data)
+    fig, ax = plt.subplots(figsize=(11.5, 9.5))
+    labels = _base(ax, bounds)
+    if data.fire is not None:
+        _fire(ax, data.fire)
+    for road in data.roads:
+        (lat1, lon1), (lat2, lon2) = road.start, road.end
+        ax.plot(
+            [lon1, lon2],
+            [lat1, lat2],
+            color="#d32f2f" if road.closed else "#9e9e9e",
+            linewidth=1.6 if road.closed else 0.9,
+            linestyle="--" if road.closed else "-",
+            zorder=3,
+        )
+        if road.closed:
+            labels.append(
+                Label((lon1 + lon2) / 2, (lat1 + lat2) / 2, road.closed, colour="#d32f2f", size=6)
+            )
+    for place in data.places:
+        marker, size, colour = KIND_STYLE.get(place.kind, ("o", 4.0, "#546e7a"))
+        if place.flooded:
+            ax.plot(place.lon, place.lat, "o", markersize=14, color="#4fc3f7", alpha=0.6, zorder=3)
+        ax.plot(place.lon, place.lat, marker, markersize=size, color=colour, zorder=4)
+        if place.eoc:
+            ax.plot(
+                place.lon,
+                place.lat,
+                "*",
+                markersize=12,
+                color="#f9a825",
+                mec="black",
+                mew=0.4,
+                zorder=4,
+            )
+    for _, lat, lon in data.crossings:
+        ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
+    points = _incidents(ax, fig, data.incidents)
+    _frame(ax, bounds)
+    ax.set_title(data.title, fontsize=11)
+    place_labels_ = _place_names(data)
+    legend = _legend(data)
+    ax.legend(
+        handles=legend, fontsize=7, loc="upper left", bbox_to_anchor=(1.18, 1.0), frameon=False
+    )
+    fig.canvas.draw()
+    closures = [lb for lb in labels if lb.colour == "#d32f2f"]
+    rivers = [lb for lb in labels if lb not in closures]
+    ordered = [*_nation_names(data), *place_labels_[:1], *closures, *place_labels_[1:], *rivers]
+    placed, left_off = place_labels(ax, ordered, keep_clear=points)
+    return Drawn(_png(fig), [lb.text for lb in left_off], [p.box for p in placed])
+
+
+def _nation_names(data: MapData) -> list[Label]:
+    return [
+        Label(lon, lat, name.upper(), colour="#9e9e9e", size=11, weight="bold")
+        for name, lat, lon in data.nations
+    ]
+
+
+def _place_names(data: MapData) -> list[Label]:
+    """Names to write, most important first: EOCs, crossings, towns, then the rest."""
+    rank = {"eoc": 0, "town": 1, "base": 3, "airfield": 3, "hospital": 4, "village": 2}
+    ordered = sorted(data.places, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
+    labels = [
+        Label(lon, lat, name, size=7, weight="bold", colour="#212121")
+        for name, lat, lon in data.crossings
+    ]
+    for place in ordered:
+        if place.kind == "border_post":
+            continue  # the crossing carries the name
+        text = place.name + (f" (flooded {place.flooded})" if place.flooded else "")
+        labels.append(Label(place.lon, place.lat, text, size=7))
+    return labels
+
+
+def _legend(data: MapData) -> list[Any]:
+    kinds = sorted({p.kind for p in data.places if p.kind != "border_post"})
+    handles: list[Any] = [
+        Line2D(
+            [],
+            [],
+            marker=KIND_STYLE[k][0],
+            linestyle="",
+            color=KIND_STYLE[k][2],
+            markersize=KIND_STYLE[k][1],
+            label=k.replace("_", " "),
+        )
+        for k in kinds
+        if k in KIND_STYLE
+    ]
+    if any(p.eoc for p in data.places):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="*",
+                linestyle="",
+                color="#f9a825",
+                mec="black",
+                markersize=10,
+                label="EOC",
+            )
+        )
+    if data.crossings:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="H",
+                linestyle="",
+                color="white",
+                mec="black",
+                markersize=8,
+                label="border crossing",
+            )
+        )
+    handles += [
+        Line2D([], [], color="#9e9e9e", label="road"),
+        Line2D([], [], color="#d32f2f", linestyle="--", label="road closed (when)"),
+        Line2D([], [], color="#424242", linestyle="-.", label="national border"),
+        Line2D([], [], color="#64b5f6", linewidth=1.4, label="main river"),
+    ]
+    if data.incidents:
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color="#f0f921",
+                mec="black",
+                label="incident (colour: response time)",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="X",
+                linestyle="",
+                color="#d50000",
+                mec="black",
+                label="unserved: no unit came",
+            ),
+        ]
+        if any(i.ended for i in data.incidents):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    color="none",
+                    mec="#757575",
+                    label="ended before any unit came",
+                )
+            )
+    if any(p.flooded for p in data.places):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color="#4fc3f7",
+                alpha=0.6,
+                markersize=12,
+                label="flooded",
+            )
+        )
+    if data.fire is not None:
+        handles.append(Patch(color="#ff8f00", alpha=0.6, label="burnt by the fire"))
+        handles.append(Patch(facecolor="none", hatch="////", label="mined area"))
+    return handles
+
+
+def _signed(minutes: float) -> str:
+    """A change in minutes, signed: "−25 min", "+1.4 h"."""
+    text = f"{minutes:+.0f} min" if abs(minutes) < 60 else f"{minutes / 60:+.1f} h"
+    return text.replace("-", "−")
+
+
+def difference_map(data: MapData) -> Drawn:
+    """Where variants differ: each place's change (``data.changes``), green where help
+    came sooner, red where later, on the base map with roads and crossings."""
+    bounds = view(data)
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    labels = _base(ax, bounds)
+    for road in data.roads:
+        (lat1, lon1), (lat2, lon2) = road.start, road.end
+        ax.plot([lon1, lon2], [lat1, lat2], color="#bdbdbd", linewidth=0.8, zorder=3)
+    for _, lat, lon in data.crossings:
+        ax.plot(lon, lat, marker="H", markersize=8, color="white", mec="black", zorder=4)
+    values = np.array([c.value for c in data.changes]) / 60
+    limit = float(np.nanmax(np.abs(values), initial=0.0)) or 1.0
+    norm = Normalize(vmin=-limit, vmax=limit)
+    for change, value in zip(data.changes, values, strict=True):
+        ax.scatter(
+            change.lon,
+            change.lat,
+            c=[value],
+            cmap="RdYlGn_r",
+            norm=norm,
+            s=30 + 140 * abs(value) / limit,
+            edgecolors="black",
+            linewidths=0.5,
+            zorder=5,
+        )
+    bar = fig.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap="RdYlGn_r"), ax=ax, shrink=0.6, pad=0.02
+    )
+    bar.set_label(data.changes_label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    _frame(ax, bounds)
+    ax.set_title(data.title, fontsize=11)
+    names = [
+        *_nation_names(data),
+        *(Label(lon, lat, name, size=7, weight="bold") for name, lat, lon in data.crossings),
+    ] + [
+        Label(c.lon, c.lat, f"{c.name} {_signed(c.value)}", size=7)
+        for c in sorted(data.changes, key=lambda c: -abs(c.value))
+        if abs(c.value) >= 1.0
+    ]
+    fig.canvas.draw()
+    placed, left_off = place_labels(
+        ax, [*names, *labels], keep_clear=[(c.lon, c.lat) for c in data.changes]
+    )
+    return Drawn(_png(fig), [lb.text for lb in left_off], [p.box for p in placed])

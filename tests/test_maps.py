@@ -1,0 +1,125 @@
+"""Maps: base geometry shipped with the package, labels that never overlap, names not ids."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import matplotlib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from sim.analysis import incident_rows
+from sim.model import simulate
+from sim.report import maps
+from sim.report.labels import Label, place_labels
+from sim.report.map_data import run_map_data
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_basemap_ships_small_with_source_and_licence() -> None:
+    path = ROOT / "sim" / "report" / "basemap.json"
+    assert path.stat().st_size < 400_000
+    geometry = maps.basemap()
+    assert "World Data Bank II" in geometry["source"] and geometry["licence"]
+    named = {line["name"] for line in geometry["rivers"] if line["name"]}
+    assert {"Mekong", "Sekong", "Sesan"} <= named
+    assert geometry["borders"] and geometry["coast"]
+    region = geometry["region"]
+    for layer in ("borders", "rivers"):
+        for line in geometry[layer]:
+            for lon, lat in line["lonlat"]:
+                assert region["west"] - 1 <= lon <= region["east"] + 1
+                assert region["south"] - 1 <= lat <= region["north"] + 1
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1),
+            st.floats(min_value=0, max_value=1),
+            st.text(alphabet="abcdefghij ", min_size=1, max_size=18),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_labels_never_overlap(points: list[tuple[float, float, str]]) -> None:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xlim(-0.1, 1.1)
+    ax.set_ylim(-0.1, 1.1)
+    fig.canvas.draw()
+    placed, left_off = place_labels(ax, [Label(x, y, text) for x, y, text in points])
+    plt.close(fig)
+    assert len(placed) + len(left_off) == len(points)
+    for a, b in itertools.combinations(placed, 2):
+        assert not _overlap(a.box, b.box)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_run_map_names_places_and_keeps_labels_apart(path: Path) -> None:
+    scenario = load_scenario(path)
+    run = simulate(scenario, seed=scenario.run.seed)
+    data = run_map_data(scenario, run, incident_rows(run))
+    assert all(not p.name.islower() or " " in p.name for p in data.places)  # names, not ids
+    ids = {p.id for p in scenario.places}
+    assert not ids & {p.name for p in data.places}
+    drawn = maps.run_map(data)
+    assert drawn.png.startswith(b"\x89PNG")
+    for a, b in itertools.combinations(drawn.label_boxes, 2):
+        assert not _overlap(a, b)
+    # most names find room; the rest are listed under the map
+    assert len(drawn.unlabelled) <= len(data.places) // 3
+    if run.fire:
+        assert data.fire is not None
+    else:
+        assert any(p.flooded for p in data.places)
+    assert any(r.closed for r in data.roads) == any(e[1] == "road_closed" for e in run.events)
+
+
+def test_nothing_is_downloaded_at_run_time() -> None:
+    source = (ROOT / "sim" / "report" / "maps.py").read_text()
+    assert "urllib" not in source and "http" not in source
+    assert json.loads((ROOT / "sim" / "report" / "basemap.json").read_text())["rivers"]
+
+
+def test_compare_report_maps_where_the_variants_differ(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "c"
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(ROOT / "tests" / "scenarios" / "tiny_border.toml"),
+            "--variant",
+            "preauthorised",
+            "--set",
+            "coordination.mutual_assistance.pre_authorized=true",
+            "-n",
+            "4",
+            "-o",
+            str(out),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "map_1.png").read_bytes().startswith(b"\x89PNG")
+    html = (out / "report.html").read_text()
+    assert "Where the variants differ" in html
+    assert "coordination.mutual_assistance.pre_authorized = true" in html
