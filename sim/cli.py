@@ -257,6 +257,44 @@ def places(search: tuple[str, ...], parts: bool) -> None:
         click.echo(f"{entry.id:<32} {what:<44} {d['name']}  (library:{entry.part})")
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--nations", required=True, metavar="A,B", help="The two nations, e.g. TH,LA.")
+@click.option(
+    "--hazard", type=click.Choice(["flood", "wildfire"]), default="flood", show_default=True
+)
+@click.option(
+    "--near", required=True, metavar="PLACE", help="A crossing or place of the library (id)."
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def new(file: Path, nations: str, hazard: str, near: str, force: bool) -> None:
+    """Write a small, commented scenario for a stretch of border, from the library.
+
+    It includes the gazetteer of the crossing between the two nations nearest PLACE, the
+    nations, the unit types and needs of the hazard and the 2018 coordination preset, and
+    adds each side's EOC, a first inventory of units and a first MSEL to edit. It runs as
+    it is.
+
+    \b
+    Example:
+        borderdrill new my_flood.toml --nations TH,LA --hazard flood --near nakhon_phanom_thakhek
+        borderdrill run my_flood.toml
+    """
+    from sim.library.draft import DraftError, draft_scenario
+
+    if file.exists() and not force:
+        _fail(f"{file} exists: give another name, or --force to replace it")
+    try:
+        text = draft_scenario(nations, "flood" if hazard == "flood" else "wildfire", near)
+    except DraftError as exc:
+        _fail(str(exc))
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {file} ({exc.strerror or exc})")
+    click.echo(f"wrote {file}: edit it, then `borderdrill run {file}`")
+
+
 @dataclass(frozen=True)
 class ExperimentSettings:
     """The options every experiment command shares."""

@@ -1,0 +1,448 @@
+"""``borderdrill new``: a small, commented scenario for a stretch of border, from the library.
+
+The draft includes the gazetteer part that holds the crossing between the two nations
+nearest the place asked for, the nations, the unit types (with their needs) and the 2018
+coordination preset. It adds what a library cannot know: each nation's EOC and units at
+the towns, bases and hospitals nearest the crossing, and a first MSEL. Every added figure
+says it is a starting point to edit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sim.library import NATIONS, Entry, find, gazetteer, read_part
+
+Hazard = Literal["flood", "wildfire"]
+NATION_NAMES = {"TH": "Thailand", "LA": "Laos", "KH": "Cambodia"}
+
+
+class DraftError(ValueError):
+    """A request ``new`` cannot draft: the message says why and what to give instead."""
+
+
+@dataclass(frozen=True)
+class _Place:
+    id: str
+    name: str
+    nation: str
+    kind: str
+    lat: float
+    lon: float
+    water: bool
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dl = math.radians(b[1] - a[1])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _part_places(part: str) -> dict[str, _Place]:
+    """The places of a region part and of the parts it includes."""
+    data = read_part(part)
+    places: dict[str, _Place] = {}
+    for name in data.get("include", []):
+        places |= _part_places(name.removeprefix("library:"))
+    for p in data.get("places", []):
+        places[p["id"]] = _Place(
+            p["id"],
+            p["name"],
+            p["nation"],
+            p["kind"],
+            p["lat"],
+            p["lon"],
+            bool(p.get("water_access")),
+        )
+    return places
+
+
+def _parse_nations(text: str) -> tuple[str, str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if len(codes) != 2 or len(set(codes)) != 2 or not set(codes) <= set(NATIONS):
+        raise DraftError(
+            f"--nations {text}: give two different nations of {', '.join(NATIONS)}, e.g. TH,LA"
+        )
+    return codes[0], codes[1]
+
+
+def _where(near: str) -> tuple[float, float]:
+    """The position of a crossing or place of the library, by id or by words of its name."""
+    exact = [e for e in gazetteer() if e.id == near]
+    found = exact or find(near.replace("_", " ").replace("-", " ").split())
+    if not found:
+        raise DraftError(
+            f"--near {near}: no crossing or place of the library matches; "
+            "list them with `borderdrill places`"
+        )
+    ids = {e.id for e in found}
+    if len(ids) > 1:
+        shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "")
+        raise DraftError(f"--near {near}: several match ({shown}); give one id")
+    entry = found[0]
+    if entry.section == "crossings":
+        posts = _part_places(entry.part)
+        a, b = (posts[p] for p in entry.data["posts"])
+        return (a.lat + b.lat) / 2, (a.lon + b.lon) / 2
+    return float(entry.data["lat"]), float(entry.data["lon"])
+
+
+def _crossing(pair: tuple[str, str], point: tuple[float, float]) -> tuple[Entry, dict[str, _Place]]:
+    """The crossing between the two nations nearest a point, with the places of its part."""
+    best: tuple[float, Entry, dict[str, _Place]] | None = None
+    for entry in gazetteer():
+        if entry.section != "crossings":
+            continue
+        places = _part_places(entry.part)
+        posts = [places[p] for p in entry.data["posts"]]
+        if {p.nation for p in posts} != set(pair):
+            continue
+        km = _km(point, (posts[0].lat, posts[0].lon))
+        if best is None or km < best[0]:
+            best = (km, entry, places)
+    if best is None:
+        raise DraftError(
+            f"the library has no crossing between {pair[0]} and {pair[1]}; "
+            "list the crossings with `borderdrill places crossing`"
+        )
+    return best[1], best[2]
+
+
+def _widest(part: str) -> str:
+    """The region part that includes this one (its wider area), or the part itself."""
+    for entry in gazetteer():
+        data = read_part(entry.part)
+        if f"library:{part}" in data.get("include", []):
+            return entry.part
+    return part
+
+
+def _nearest(
+    places: Iterable[_Place], nation: str, kinds: tuple[str, ...], to: tuple[float, float]
+) -> _Place | None:
+    fitting = [p for p in places if p.nation == nation and p.kind in kinds]
+    return min(fitting, key=lambda p: _km(to, (p.lat, p.lon)), default=None)
+
+
+WATER_TOWN_KM = 60.0
+"""A flood draft bases boats and sets incidents in a river town this near the crossing."""
+
+
+def _base_town(
+    places: Iterable[_Place], nation: str, hazard: Hazard, centre: tuple[float, float]
+) -> _Place | None:
+    """The town of a nation where a draft bases its units and sets its incidents."""
+    towns = [p for p in places if p.nation == nation and p.kind == "town"]
+    if hazard == "flood":
+        wet = [p for p in towns if p.water and _km(centre, (p.lat, p.lon)) <= WATER_TOWN_KM]
+        towns = wet or towns
+    return min(towns, key=lambda p: _km(centre, (p.lat, p.lon)), default=None)
+
+
+def _is_air(place: _Place) -> bool:
+    return place.kind == "airfield" or (place.kind == "base" and "air" in place.name.lower())
+
+
+class _Raw(str):
+    """TOML written as it is (a date-time)."""
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def _table(header: str, fields: dict[str, Any], notes: dict[str, str] | None = None) -> str:
+    notes = notes or {}
+    lines = [header]
+    for key, value in fields.items():
+        note = f"   # {notes[key]}" if key in notes else ""
+        lines.append(f"{key} = {_toml(value)}{note}")
+    return "\n".join(lines) + "\n"
+
+
+_UNITS: dict[Hazard, list[tuple[str, str, tuple[str, ...], int, str]]] = {
+    # (unit type, base kinds, fallback kinds, count, agency)
+    "flood": [
+        ("rescue_boat", "town", ("town",), 2, "provincial rescue"),
+        ("truck_convoy", "town", ("town",), 1, "army"),
+        ("medical_team", "hospital", ("hospital", "town"), 1, "provincial hospital"),
+        ("helicopter", "air", ("base", "airfield"), 1, "air force"),
+    ],
+    "wildfire": [
+        ("fire_crew", "town", ("town",), 2, "forest fire control"),
+        ("evac_truck", "town", ("town",), 1, "army"),
+        ("ambulance", "hospital", ("hospital", "town"), 1, "provincial hospital"),
+        ("bucket_helicopter", "air", ("base", "airfield"), 1, "air force"),
+    ],
+}
+START: dict[Hazard, str] = {
+    "flood": "2025-08-15T06:00:00+07:00",
+    "wildfire": "2025-03-12T10:00:00+07:00",
+}
+"""A start in the season of the hazard: the rains, the height of the dry season."""
+AIR_RANGE_KM = 250.0
+"""An air base farther than this from the crossing is left out of the draft."""
+
+
+def draft_scenario(nations: str, hazard: Hazard, near: str) -> str:
+    """The TOML text of a small scenario for the border near ``near``, ready to edit.
+
+    Raises:
+        DraftError: the nations, the hazard or the place cannot be drafted from the library.
+    """
+    pair = _parse_nations(nations)
+    crossing, _ = _crossing(pair, _where(near))
+    part = _widest(crossing.part)
+    places = _part_places(part)
+    a, b = (places[p] for p in crossing.data["posts"])
+    centre = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
+    title = "Flood" if hazard == "flood" else "Wildfire"
+    present = sorted({p.nation for p in places.values()}, key=lambda c: (c not in pair, c))
+    out = [_header(hazard, part, crossing, pair, present)]
+    out.append(
+        _table(
+            "[scenario]",
+            {
+                "name": f"{title} at {crossing.data['name']}",
+                "description": f"A {hazard} on both sides of the {pair[0]}-{pair[1]} border "
+                f"near {crossing.data['name']}: each side's own response, and help across "
+                "the crossing when it is asked for.",
+                "start": _Raw(
+                    "2025-08-15T06:00:00+07:00"
+                    if hazard == "flood"
+                    else "2025-03-12T10:00:00+07:00"
+                ),
+                "duration": "2d",
+            },
+            {
+                "start": "the rainy season: set your exercise's date and time (UTC+7)"
+                if hazard == "flood"
+                else "March, the height of the dry season: set your exercise's date (UTC+7)",
+                "duration": "how long the exercise runs",
+            },
+        )
+    )
+    out.append(_table("[run]", {"seed": 1, "replications": 30}))
+    out.append(
+        _section("Nations: the EOC of each side is the disaster office nearest the crossing")
+    )
+    towns: dict[str, _Place] = {}
+    for code in present:
+        eoc = _nearest(places.values(), code, ("eoc",), centre) or _nearest(
+            places.values(), code, ("town",), centre
+        )
+        if eoc is None:
+            raise DraftError(f"the library has no town of {code} near {crossing.id}")
+        town = _base_town(places.values(), code, hazard, centre)
+        if code in pair:
+            if town is None:
+                raise DraftError(f"the library has no town of {code} near {crossing.id}")
+            towns[code] = town
+            note = "# Report delay: from knowing of a need to its report at the EOC (estimate).\n"
+        else:
+            note = (
+                f"# {NATION_NAMES[code]} has places in {part} but no units here: it takes\n"
+                "# part only if you give it some.\n"
+            )
+        out.append(
+            _table("[[nations]]", {"code": code})
+            + note
+            + 'report_delay = { dist = "lognormal", median = "30min", p90 = "2h" }\n'
+            + _table(
+                "[[nations.eocs]]",
+                {
+                    "id": f"{code.lower()}_eoc",
+                    "name": eoc.name
+                    if eoc.kind == "eoc"
+                    else f"Disaster office at {eoc.name} (assumed: the library has none here)",
+                    "place": eoc.id,
+                },
+            )
+        )
+    out.append(
+        _section(
+            "Units: a first inventory at the towns, bases and hospitals nearest the crossing.\n"
+            "# Numbers are a starting point (estimates): replace them with your order of battle."
+        )
+    )
+    for code in pair:
+        for unit_type, role, kinds, count, agency in _UNITS[hazard]:
+            if role == "town":
+                base: _Place | None = towns[code]
+            elif role == "air":  # an airfield or an air base (not a park's or army's base)
+                airfields = [p for p in places.values() if _is_air(p)]
+                base = _nearest(airfields, code, kinds, centre)
+            else:  # a hospital, else a town
+                base = _nearest(places.values(), code, kinds[:1], centre) or _nearest(
+                    places.values(), code, kinds[1:], centre
+                )
+            if base is None or (role == "air" and _km(centre, (base.lat, base.lon)) > AIR_RANGE_KM):
+                continue
+            fields: dict[str, Any] = {
+                "id": f"{code.lower()}_{unit_type}_{base.id}",
+                "nation": code,
+                "agency": f"{NATION_NAMES[code]}: {agency}",
+                "type": unit_type,
+                "base": base.id,
+            }
+            if count > 1:
+                fields["count"] = count
+            out.append(_table("[[units]]", fields, {"base": base.name}))
+    out.append(_hazard_part(hazard, pair, towns, crossing, centre))
+    out.append(_coordination(pair))
+    return "\n".join(out)
+
+
+def _section(text: str) -> str:
+    rule = "# " + "-" * 87
+    return f"{rule}\n# {text}\n{rule}\n"
+
+
+def _header(
+    hazard: Hazard, region: str, crossing: Entry, pair: tuple[str, str], present: list[str]
+) -> str:
+    part = f"library:{region}"
+    types = f"library:unit_types/{hazard}"
+    nations = "".join(f'    "library:nations/{c.lower()}",\n' for c in present)
+    return (
+        f"# A {hazard} at {crossing.data['name']} ({pair[0]}-{pair[1]}): a draft written by\n"
+        "# `borderdrill new` from the library, ready to edit. It runs as it is; make it yours:\n"
+        "# the date, the EOCs' report delays, the units you really have, the incidents of your\n"
+        "# MSEL. Places, roads, crossings, unit types, needs and the coordination mechanisms\n"
+        "# come from the parts included below, each figure with its source there; override\n"
+        '# any of them by id in this file (README, "Scenario files from parts").\n'
+        "# `borderdrill places` lists the places you can name.\n\n"
+        "include = [\n"
+        f'    "{part}",\n'
+        f"{nations}"
+        f'    "{types}",\n'
+        '    "library:coordination/2018",\n'
+        "]\n"
+    )
+
+
+def _hazard_part(
+    hazard: Hazard,
+    pair: tuple[str, str],
+    towns: dict[str, _Place],
+    crossing: Entry,
+    centre: tuple[float, float],
+) -> str:
+    if hazard == "flood":
+        out = [
+            _section(
+                "MSEL: the incidents of the exercise (people counts are exercise figures: edit).\n"
+                "# To let the river drive it instead, add [[gauges]] and flood = {...} on places\n"
+                '# (README, "Floods").'
+            )
+        ]
+        for hours, code in ((1, pair[0]), (2, pair[1])):
+            town = towns[code]
+            rescue = town.water  # boats work where there is water; elsewhere, trucks evacuate
+            out.append(
+                _table(
+                    "[[injects]]",
+                    {
+                        "type": "incident",
+                        "at": f"{hours}h",
+                        "place": town.id,
+                        "need": "rescue" if rescue else "evacuation",
+                        "people": 30,
+                        "synopsis": f"About thirty people are cut off by the water in {town.name}."
+                        if rescue
+                        else f"About thirty people must leave their flooded homes in {town.name}.",
+                        "expected_action": f"The {code} EOC sends "
+                        f"{'boats' if rescue else 'trucks'}; asks the neighbour if its own cannot "
+                        "be there within the target.",
+                    },
+                )
+            )
+        town = towns[pair[1]]
+        out.append(
+            _table(
+                "[[injects]]",
+                {
+                    "type": "incident",
+                    "at": "4h",
+                    "place": town.id,
+                    "need": "medical",
+                    "people": 5,
+                    "synopsis": f"Five injured people in {town.name} need hospital care.",
+                    "expected_action": f"The {pair[1]} EOC sends a medical team.",
+                },
+            )
+        )
+        return "\n".join(out)
+    lat, lon = centre
+    half = 0.2
+    return (
+        _section(
+            "The fire: a grid over the border round the crossing. Figures as in the shipped\n"
+            "# wildfire scenario (estimates). The land cover is assumed dry dipterocarp forest\n"
+            "# throughout (default_fuel): lay out your own with [[wildfire.fuel]] areas."
+        )
+        + _table(
+            "[wildfire]",
+            {
+                "bounds": [
+                    round(lat - half, 3),
+                    round(lon - half, 3),
+                    round(lat + half, 3),
+                    round(lon + half, 3),
+                ],
+                "cell_km": 1.25,
+                "step": "30min",
+                "spread": 0.045,
+                "dryness": 0.85,
+                "burn_time": "3h",
+                "wind_toward_deg": 30,
+                "wind_kmh": 10,
+                "default_fuel": 1.2,
+                "fire_need": "fire",
+                "village_need": "evacuation",
+            },
+            {
+                "bounds": "[south, west, north, east]: 0.2° round the crossing",
+                "dryness": "March afternoons (estimate)",
+                "default_fuel": "dry dipterocarp forest (estimate: edit)",
+                "wind_toward_deg": "a light south-south-westerly (estimate)",
+            },
+        )
+        + "\n"
+        + _table(
+            "[[wildfire.ignitions]]",
+            {"at": "1h", "lat": round(lat, 3), "lon": round(lon, 3)},
+            {"lat": f"at the crossing {crossing.id}: move it to where your fire starts"},
+        )
+    )
+
+
+def _coordination(pair: tuple[str, str]) -> str:
+    a, b = pair
+    return _section(
+        "Coordination: the 2018 arrangements (library:coordination/2018): requests go by\n"
+        "# diplomatic note, about 3 h, and are approved case by case. A what-if hotline between\n"
+        "# the two EOCs is below; switch it on with --set coordination.channels.enabled=true"
+    ) + _table(
+        "[[coordination.channels.links]]",
+        {
+            "between": [a, b],
+            "kind": "hotline",
+            "latency": "15min",
+            "reliability": 0.95,
+            "resend_after": "30min",
+        },
+        {"latency": "duty officer to duty officer, an agreed form (estimate)"},
+    )

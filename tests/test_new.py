@@ -1,0 +1,80 @@
+"""`borderdrill new`: drafts for several nation pairs and both hazards validate without
+warnings and run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim import simulate, summarise
+from sim.cli import main
+from sim.scenario import read_scenario
+from sim.world.reach import route_warnings
+
+CASES = [
+    ("TH,LA", "flood", "nakhon_phanom_thakhek"),
+    ("LA,TH", "flood", "chong_mek"),
+    ("LA,KH", "flood", "nong_nok_khiene"),
+    ("TH,KH", "flood", "poipet"),
+    ("TH,LA", "wildfire", "chiang_khong_houayxay"),
+    ("TH,KH", "wildfire", "chong_sa_ngam_choam"),
+    ("KH,LA", "wildfire", "stung_treng"),
+]
+
+
+@pytest.mark.parametrize(("nations", "hazard", "near"), CASES)
+def test_a_draft_validates_without_warnings_and_runs(
+    nations: str, hazard: str, near: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "draft.toml"
+    result = CliRunner().invoke(
+        main, ["new", str(path), "--nations", nations, "--hazard", hazard, "--near", near]
+    )
+    assert result.exit_code == 0, result.output
+    source = read_scenario(path)
+    assert [w.describe() for w in [*source.warnings, *route_warnings(source.scenario)]] == []
+    scenario = source.scenario
+    assert {u.nation for u in scenario.units} == set(nations.split(","))
+    assert scenario.include[0].startswith("library:region/")
+    summary = summarise(simulate(scenario, seed=1))
+    assert summary["overall"]["incidents"] >= 1
+    text = path.read_text()
+    assert text.startswith("# A ") and "ready to edit" in text  # commented for its reader
+
+
+def test_a_flood_draft_runs_from_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    runner = CliRunner()
+    runner.invoke(main, ["new", str(path), "--nations", "TH,LA", "--near", "mukdahan"])
+    result = runner.invoke(main, ["run", str(path), "-n", "1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert (tmp_path / "out" / "report.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--nations", "TH,TH", "--near", "chong_mek"], "two different nations"),
+        (["--nations", "TH,LA", "--near", "atlantis"], "no crossing or place"),
+        (["--nations", "TH,LA", "--near", "chong"], "several match"),
+    ],
+)
+def test_bad_requests_are_refused_and_write_nothing(
+    args: list[str], expected: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.toml"
+    result = CliRunner().invoke(main, ["new", str(path), *args])
+    assert result.exit_code == 2 and expected in result.output
+    assert not path.exists()
+
+
+def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text("mine")
+    result = CliRunner().invoke(
+        main, ["new", str(path), "--nations", "TH,LA", "--near", "vientiane"]
+    )
+    assert result.exit_code == 2 and path.read_text() == "mine"
