@@ -49,10 +49,12 @@ UNIT_REPAIRED = "unit_repaired"
 GROUNDED = "grounded"
 UNGROUNDED = "ungrounded"
 NO_ROUTE = "no_route"
-"""A unit found no open road to where it goes; it waits ``NO_ROUTE_RETRY_MIN`` and looks again."""
-NO_ROUTE_RETRY_MIN = 30.0
+"""A unit found no open road to where it goes: it waits until a way reopens or it is
+re-tasked, and the wait lasts until its next event."""
 WAITED = "waited"
 """A unit waits before it can move or work (detail: "daylight|grounding|repair MINUTES")."""
+TURNED_BACK = "turned_back"
+"""A road closed under a unit: it drove back to where it came from (detail: the road)."""
 CHANNEL_DOWN = "channel_down"
 CHANNEL_RESTORED = "channel_restored"
 # messages (detail: "purpose SENDER>RECEIVER kind")
@@ -60,6 +62,8 @@ MESSAGE_SENT = "message_sent"
 MESSAGE_LOST = "message_lost"
 MESSAGE_INTERPRETED = "message_interpreted"
 MESSAGE_DELIVERED = "message_delivered"
+# decisions (detail: "seat kind choice reason [option@fact,...]"; see ``parse_decision``)
+DECISION = "decision"
 # warnings and evacuation orders
 WARNING_NOT_SHARED = "warning_not_shared"
 EVACUATION_ORDERED = "evacuation_ordered"
@@ -73,6 +77,23 @@ FIRE_IGNITED = "fire_ignited"
 IGNITION_FAILED = "ignition_failed"
 FIRE_REACHED = "fire_reached"
 WIND_SHIFT = "wind_shift"
+
+
+class Decision(NamedTuple):
+    """A decision event read back: who (seat), what (kind), the choice, why, the options."""
+
+    seat: str
+    kind: str
+    choice: str
+    reason: str
+    options: tuple[str, ...]
+
+
+def parse_decision(detail: str) -> Decision:
+    """Read the detail of a ``decision`` event."""
+    seat, kind, choice, reason, options = detail.split(" ", 4)
+    inner = options[1:-1]
+    return Decision(seat, kind, choice, reason, tuple(inner.split(",")) if inner else ())
 
 
 class IncidentInfo(NamedTuple):

@@ -158,15 +158,23 @@ def test_refused_requests_bring_no_help() -> None:
     assert sum(not r.served for r in rows(on)) > sum(not r.served for r in rows(off))
 
 
-def test_joint_centre_routes_requests_past_interpreters() -> None:
+def test_joint_centre_adds_to_national_asking() -> None:
     both = (switch("channels"), switch("mutual_assistance", "pre_authorized"))
     off, on = paired(switch("joint_centre"), *both)
-    # national: LA -> TH hotline, then the Thai EOC's interpreter; joint centre: LA -> JCC -> TH
-    # by liaison officers (10 min each), no interpreting
-    assert any("JCC" in e[4] for log in on for e in log.events if e[1] == "message_sent")
-    saved = mean_part(off, "request", foreign_first) - mean_part(on, "request", foreign_first)
-    assert saved > 20
-    assert mean_response(on) < mean_response(off)
+
+    def requests(logs: list[RunLog], sender: str) -> int:
+        return sum(
+            e[1] == "message_sent" and e[4].startswith(f"request {sender}>")
+            for log in logs
+            for e in log.events
+        )
+
+    # the nations still ask on their own (with two nations the centre finds Thailand asked
+    # already; tests/test_decisions.py shows it asking on top)
+    assert requests(on, "LA") > 0
+    assert requests(on, "LA") + requests(on, "JCC") >= requests(off, "LA")
+    assert sum(r.foreign_help for r in rows(on)) >= sum(r.foreign_help for r in rows(off))
+    assert mean_response(on) <= mean_response(off)
 
 
 def test_joint_teams_deploy_without_request_or_approval() -> None:

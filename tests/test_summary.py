@@ -45,11 +45,19 @@ def test_crossing_waits_are_summarised() -> None:
 
 
 def test_a_request_made_moot_is_withdrawn_not_approved() -> None:
+    def outage(data: dict[str, Any]) -> None:
+        slow_lao_boat(data)
+        data["unit_types"][1]["mobilisation"] = "6h"
+        data["coordination"]["mutual_assistance"]["pre_authorized"] = True
+        data["injects"].append(
+            {"type": "channel_outage", "at": "1h30min", "between": ["LA", "TH"], "for": "10h"}
+        )
 
-    log = simulate(load_with("tiny_border.toml", slow_lao_boat))
-    # the Lao boat cannot arrive within the target (90 + 180 + 30 = 300 > 240): Laos asks
-    # Thailand (request read at 240); the Lao boat carries everyone by 420, so at the
-    # approval (480) the request is withdrawn and no Thai unit is sent
+    log = simulate(load_with("tiny_border.toml", outage))
+    # the Lao boat cannot arrive within the target (90 + 360 + 30 = 480 > 240) and the Thai
+    # boat could sooner (370, pre-authorised): Laos asks Thailand at 90, but the channel is
+    # down until 690; the note is read at 690 + 120 + 30 = 840. The Lao boat carried
+    # everyone by 600, so the request is withdrawn and no Thai unit is sent
     flows = summarise(log)["cross_border"]
     assert flows["requests"]["LA>TH"]["requested"] == 1
     assert flows["requests"]["LA>TH"]["approved"] == 0

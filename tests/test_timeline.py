@@ -15,7 +15,8 @@ HERE = Path(__file__).parent / "scenarios"
 
 
 def unit_events(log: Any, unit: str) -> list[tuple[float, str]]:
-    return [(t, e) for t, e, _, u, _ in log.events if u == unit]
+    """What a unit did (decisions about it left out)."""
+    return [(t, e) for t, e, _, u, _ in log.events if u == unit and e != "decision"]
 
 
 def test_local_rescue_timeline() -> None:
@@ -136,11 +137,10 @@ def test_reopening_wakes_dispatch_for_an_unreachable_incident() -> None:
 
 def test_unit_without_open_route_waits_and_retries() -> None:
     # closed at 500, while the boat mobilises (480-510): at departure there is no open
-    # route, so it looks again every 30 min; the crossing reopens at 710 and the retry at
-    # 720 finds the route: 720 + 60 + 30 + 60 = 870.
+    # route, so it waits; the reopening at 710 sets it off at once: 710 + 60 + 30 + 60 = 860.
     log = simulate(load_with("tiny_border.toml", crossing_closed_between("8h20min", "11h50min")))
     assert (510.0, "no_route") in unit_events(log, "th-boat")
-    assert incident_rows(log)[0].at["on_scene"] == 870.0
+    assert incident_rows(log)[0].at["on_scene"] == 860.0
 
 
 def test_priority_one_incident_gets_the_only_unit_first() -> None:
@@ -381,24 +381,32 @@ def test_crossing_hours_are_local_whatever_offset_the_start_has() -> None:
     )
 
 
-def test_a_unit_waiting_at_a_crossing_is_stood_down_when_no_longer_needed() -> None:
-    def late_opening(data: dict[str, Any]) -> None:
+def test_a_unit_held_at_a_closed_crossing_is_stood_down_when_no_longer_needed() -> None:
+    def closed_while_on_the_way(data: dict[str, Any]) -> None:
         slow_lao_boat(data)
-        data["crossings"][0]["hours"] = "15:00-17:00"
+        data["unit_types"][1]["mobilisation"] = "6h"
         data["coordination"]["mutual_assistance"]["pre_authorized"] = True
+        data["injects"].append(
+            {"type": "crossing_closed", "at": "5h20min", "crossing": "chong_mek_vang_tao"}
+        )
 
-    log = simulate(load_with("tiny_border.toml", late_opening))
-    # The Lao boat would arrive at 90 + 180 + 30 = 300 > 240, so Laos asks Thailand (read at
-    # 240, pre-authorised). The Thai boat mobilises (270) and reaches Chong Mek at 330
-    # (13:30), before it opens at 15:00. The Lao boat loads its last 4 people at 380; at its
-    # hourly check (390) the waiting Thai boat is stood down and drives home (450).
+    log = simulate(load_with("tiny_border.toml", closed_while_on_the_way))
+    # The Lao boat would arrive at 90 + 360 + 30 = 480 > 240. The Thai boat could: 90 + 30
+    # + 60 + wait for 09:00 (180) + 30 + 40 = 250, plus the note's 2 h = 370 < 480, so Laos
+    # asks Thailand (read at 240, pre-authorised). The Thai boat mobilises (270) and reaches
+    # Chong Mek at 330, closed since 320: no open route, it waits. The Lao boat arrives at
+    # 480 and loads its last 4 people at 560: the waiting Thai boat is stood down at once
+    # and drives home (620).
     assert unit_events(log, "th-boat") == [
         (240.0, "dispatched"),
         (270.0, "mobilised"),
-        (330.0, "border_arrived"),
-        (390.0, "border_left"),
-        (390.0, "stood_down"),
-        (450.0, "returned"),
+        (330.0, "no_route"),
+        (560.0, "stood_down"),
+        (620.0, "returned"),
+    ]
+    stand_down = [e for e in log.events if e[1] == "decision" and " stand_down " in e[4]]
+    assert stand_down == [
+        (560.0, "decision", 0, "th-boat", "TH stand_down th-boat not_needed [th-boat,keep]")
     ]
     row = incident_rows(log)[0]
-    assert row.first_unit == "la-boat" and row.at["resolved"] == 420.0
+    assert row.first_unit == "la-boat" and row.at["resolved"] == 600.0

@@ -176,8 +176,10 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     border_min: dict[tuple[int, str], float] = defaultdict(float)
     waits: dict[tuple[int, str], list[tuple[float, str, float]]] = defaultdict(list)
     arrived: dict[tuple[int, str], float] = {}
+    for (incident, unit), spans in no_route_waits(run).items():
+        waits[(incident, unit)] += [(t, "no_route", minutes) for t, minutes in spans]
     for t, event, incident, unit, detail in run.events:
-        if incident < 0:
+        if incident < 0 or event == log.DECISION:
             continue
         row = rows[incident]
         if event == log.TRIP:
@@ -188,8 +190,8 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
             continue
         key = (incident, unit)
         if event == log.NO_ROUTE:
-            waits[key].append((t, "no_route", log.NO_ROUTE_RETRY_MIN))
-        elif event == log.WAITED:
+            continue
+        if event == log.WAITED:
             _cause, minutes = detail.split()
             waits[key].append((t, "grounded", float(minutes)))
         elif event == log.BORDER_ARRIVED:
@@ -232,6 +234,26 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
                 waits=waits.get((incident, unit), []),
             )
     return rows
+
+
+def no_route_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, float]]]:
+    """Each unit's waits for an open route: (incident, unit) -> [(start, minutes)].
+
+    A wait begins with a ``no_route`` event and lasts until the unit's next event (or the end).
+    """
+    waits: dict[tuple[int, str], list[tuple[float, float]]] = defaultdict(list)
+    blocked: dict[str, tuple[float, int]] = {}
+    for t, event, incident, unit, _ in run.events:
+        if not unit or event == log.DECISION:
+            continue
+        if unit in blocked:
+            start, for_incident = blocked.pop(unit)
+            waits[(for_incident, unit)].append((start, t - start))
+        if event == log.NO_ROUTE:
+            blocked[unit] = (t, incident)
+    for unit, (start, for_incident) in blocked.items():
+        waits[(for_incident, unit)].append((start, run.horizon_min - start))
+    return waits
 
 
 def _split(

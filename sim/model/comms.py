@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim import log
+from sim.model.entities import Incident
 from sim.scenario.schema import Channel
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class Comms:
         self.down_until: dict[frozenset[str], float] = {}
         self.languages = {n.code: n.language for n in sim.scenario.nations}
         self.common_language = sim.scenario.coordination.language.enabled
+        self.sent: dict[str, int] = {}
+        """Messages sent so far by name (purpose, parties, subject)."""
 
     def channel(self, a: str, b: str) -> Channel:
         """The channel two parties use."""
@@ -69,14 +72,24 @@ class Comms:
         self.sim.later(until - env.now, restore)
 
     def send(
-        self, sender: str, receiver: str, eoc: Eoc | None, purpose: str, incident: int
+        self, sender: str, receiver: str, eoc: Eoc | None, purpose: str, about: Incident | str
     ) -> Generator[Any, Any, None]:
-        """Carry one message until it is read at the receiver (a SimPy process body)."""
+        """Carry one message until it is read at the receiver (a SimPy process body).
+
+        ``about`` is the incident, or what else the message concerns (a warning's places);
+        the message's random draws are its own, keyed by what it is.
+        """
         sim = self.sim
-        env, record, stream = sim.env, sim.record, sim.random["comms"]
+        env, record = sim.env, sim.record
+        incident = about.id if isinstance(about, Incident) else -1
+        subject = about.key if isinstance(about, Incident) else about
         channel = self.channel(sender, receiver)
         pair = frozenset((sender, receiver))
         tag = f"{purpose} {sender}>{receiver} {channel.kind}"
+        name = f"{purpose}/{sender}>{receiver}/{subject}"
+        self.sent[name] = self.sent.get(name, 0) + 1
+        name += f"/{self.sent[name]}"
+        stream = sim.random.of("comms", name)
         record((env.now, log.MESSAGE_SENT, incident, "", tag))
         while True:
             while pair in self.down:
@@ -90,7 +103,7 @@ class Comms:
             with eoc.interpreters.request() as interpreter:
                 yield interpreter
                 language = sim.scenario.coordination.language
-                yield env.timeout(language.translation.draw(sim.random["language"]))
+                yield env.timeout(language.translation.draw(sim.random.of("language", name)))
             record((env.now, log.MESSAGE_INTERPRETED, incident, "", tag))
         record((env.now, log.MESSAGE_DELIVERED, incident, "", tag))
 

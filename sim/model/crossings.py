@@ -11,13 +11,11 @@ from sim import log
 from sim.scenario.schema import Crossing
 
 if TYPE_CHECKING:
+    from sim.model.entities import Unit
     from sim.model.simulation import Simulation
 
-StandDown = Callable[[], bool] | None
-"""Whether a unit on its way is no longer needed."""
-
-STAND_DOWN_CHECK_MIN = 60.0
-"""How often a unit waiting at a closed crossing hears whether it is still needed."""
+Wanted = Callable[[], bool]
+"""Whether a unit on its way is still wanted where it is going."""
 
 
 class BorderCrossing:
@@ -50,29 +48,38 @@ class BorderCrossing:
         waiting.succeed()
 
     def pass_through(
-        self, unit_id: str, incident_id: int, stand_down: StandDown = None
+        self, unit: Unit, incident_id: int, subject: str, wanted: Wanted
     ) -> Generator[Any, Any, bool]:
         """Queue for a lane, wait for opening hours, be processed (a SimPy process body).
 
-        Returns False, without crossing, if ``stand_down()`` turns true while the unit waits
-        for the crossing to open (it is checked at least hourly).
+        Returns False, without crossing, if the unit is no longer wanted while it waits
+        (``wanted()`` is looked at whenever the unit is signalled or the crossing reopens).
         """
-        env, record = self.sim.env, self.sim.record
-        record((env.now, log.BORDER_ARRIVED, incident_id, unit_id, self.id))
+        sim = self.sim
+        env, record = sim.env, sim.record
+        record((env.now, log.BORDER_ARRIVED, incident_id, unit.id, self.id))
         with self.lanes.request() as lane:
-            yield lane
+            while not lane.triggered:
+                yield lane | unit.signal
+                if not lane.triggered and not wanted():
+                    record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
+                    return False
+                sim.renew_signal(unit)
             while True:
-                if stand_down is not None and stand_down():
-                    record((env.now, log.BORDER_LEFT, incident_id, unit_id, self.id))
+                if not wanted():
+                    record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
                     return False
                 if self.closed:
-                    yield self.reopened | env.timeout(STAND_DOWN_CHECK_MIN)
+                    yield self.reopened | unit.signal
+                    sim.renew_signal(unit)
                     continue
-                opens_at = self.sim.clock.next_open(env.now, self.window)
+                opens_at = sim.clock.next_open(env.now, self.window)
                 if opens_at > env.now:
-                    yield env.timeout(min(opens_at - env.now, STAND_DOWN_CHECK_MIN))
+                    yield env.timeout(opens_at - env.now) | unit.signal
+                    sim.renew_signal(unit)
                     continue
                 break
-            yield env.timeout(self.processing.draw(self.sim.random["border"]))
-        record((env.now, log.BORDER_CLEARED, incident_id, unit_id, self.id))
+            stream = sim.random.of("border", f"{unit.id}/{self.id}/{subject}")
+            yield env.timeout(self.processing.draw(stream))
+        record((env.now, log.BORDER_CLEARED, incident_id, unit.id, self.id))
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -11,9 +12,13 @@ from sim.scenario.schema import Need, Place, UnitType
 
 
 class UnitState(Enum):
-    """What a unit is doing, as dispatch sees it."""
+    """What a unit is doing."""
 
     IDLE = "idle"
+    MOBILISING = "mobilising"
+    TRAVELLING = "travelling"
+    AT_BORDER = "at_border"
+    ON_SCENE = "on_scene"
     RETURNING = "returning"
 
 
@@ -22,6 +27,8 @@ class Incident:
     """A need at a place: people to move to safety, and who is on it."""
 
     id: int
+    key: str
+    """Names the incident whatever else happens in the run (its random draws are keyed by it)."""
     place: Place
     need: Need
     people: int
@@ -30,15 +37,16 @@ class Incident:
     remaining: int = field(init=False)
     """People not yet picked up by a trip."""
     delivered: int = 0
-    reported_at: float = float("inf")
-    help_requested: bool = False
+    reported_at: float = math.inf
     assigned: list[Unit] = field(default_factory=list)
     assigned_capacity: int = 0
     """People one round of trips by the assigned units carries."""
-    first_eta: float = float("inf")
-    """The earliest planned arrival of the units sent so far."""
     ground_access: bool = True
     """False inside a minefield: only aircraft can work there."""
+    requests: dict[str, tuple[str, float]] = field(default_factory=dict)
+    """Nation asked -> (sent, approved, refused or withdrawn; when)."""
+    waiting_reason: str = ""
+    """Why no unit is on the way, as last decided (logged when it changes)."""
 
     def __post_init__(self) -> None:
         self.remaining = self.people
@@ -52,15 +60,20 @@ class Incident:
         """When the first unit should be on scene to meet the capability target."""
         return self.occurred_at + self.need.target
 
+    @property
+    def attended(self) -> bool:
+        """Whether a unit is on scene."""
+        return any(u.state is UnitState.ON_SCENE for u in self.assigned)
+
     def wants_more_units(self) -> bool:
         """Whether one round of trips by the assigned units leaves people waiting.
 
         Never more than the need's ``max_units`` at once, so one large incident does not
         take every unit while others wait.
         """
-        if self.need.work == "suppress":
-            return self.remaining > 0 and len(self.assigned) < self.need.max_units
-        return self.remaining > self.assigned_capacity and len(self.assigned) < self.need.max_units
+        if len(self.assigned) >= self.need.max_units or self.remaining <= 0:
+            return False
+        return self.need.work == "suppress" or self.remaining > self.assigned_capacity
 
     def add_unit(self, unit: Unit) -> None:
         """A unit is tasked with this incident."""
@@ -83,14 +96,24 @@ class Unit:
     type: UnitType
     base: str
     location: str
+    """The place it is at, or last left."""
+    signal: simpy.Event
+    """Succeeds when something the unit must react to happens (a task, a recall, a breakdown)."""
     state: UnitState = UnitState.IDLE
-    free_at: float = 0.0
-    """When a returning unit is back at base."""
+    heading: str | None = None
+    """The place it is driving or flying to on its current leg (None when at ``location``)."""
+    heading_at: float = 0.0
+    """When it reaches ``heading`` (or ends its mobilisation)."""
     down_until: float = 0.0
     task: Incident | None = None
-    mobilise: bool = True
-    """Whether the current task starts with mobilisation (the unit was standing by at base)."""
-    wake: simpy.Event | None = None
+    tasked_by: str = ""
+    """The nation whose EOC tasked it (a joint team may be tasked by any)."""
+    standing_by: bool = True
+    """At base, not mobilised: a task starts with mobilisation."""
+    blocked: bool = False
+    """Waiting for an open route (logged once, when the wait begins)."""
+    planned_at: float = math.inf
+    """The arrival on scene its EOC last planned with."""
 
     def can_serve(self, incident: Incident) -> bool:
         """Capable of the need, and able to work at the place (boats need water access)."""

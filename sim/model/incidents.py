@@ -62,9 +62,9 @@ def incident_life(sim: Simulation, incident: Incident) -> Generator[Any, Any, No
     env, record = sim.env, sim.record
     record((env.now, log.OCCURRED, incident.id, "", incident.place.id))
     place = incident.place
-    own_detected = incident.need.detection.draw(sim.random["detection"])
+    own_detected = incident.need.detection.draw(sim.random.of("detection", incident.key))
     own_reported = own_detected + sim.nations[place.nation].report_delay.draw(
-        sim.random["reporting"]
+        sim.random.of("reporting", incident.key)
     )
     eoc = sim.responsible_eoc(place.id)
     watcher = sim.border_watcher(place.id)
@@ -74,7 +74,7 @@ def incident_life(sim: Simulation, incident: Incident) -> Generator[Any, Any, No
         yield env.timeout(own_reported - own_detected)
     else:
         sharing = sim.scenario.coordination.information_sharing
-        stream = sim.random["sharing"]
+        stream = sim.random.of("sharing", incident.key)
         seen = sharing.border_detection.draw(stream)
         relayed = seen + sim.nations[watcher].report_delay.draw(stream)
         own_path = env.timeout(own_reported)
@@ -101,4 +101,4 @@ def relay_report(
     """The other side's border units report to their EOC, which passes it across."""
     yield sim.env.timeout(reported_after)
     if incident.reported_at == float("inf"):
-        yield from sim.comms.send(watcher, incident.place.nation, eoc, "report", incident.id)
+        yield from sim.comms.send(watcher, incident.place.nation, eoc, "report", incident)

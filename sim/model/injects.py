@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim import log
 from sim.log import InjectInfo
+from sim.model import decisions as d
 from sim.scenario import format_duration, schema
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
         case schema.UnitBreakdownInject():
             until = env.now + inj.for_
             for unit in sim.units_named(inj.unit):
-                unit.down_until = max(unit.down_until, until)
+                sim.break_down(unit, until)
                 sim.record((env.now, log.UNIT_DOWN, -1, unit.id, f"{inj.for_:g}"))
                 sim.later(inj.for_, partial(sim.unit_repaired, unit))
         case schema.GroundingInject():
@@ -120,9 +121,31 @@ def pass_warning(
         if not sim.scenario.coordination.information_sharing.enabled:
             sim.record((sim.env.now, log.WARNING_NOT_SHARED, -1, "", f"{observer}>{nation}"))
             return
-        yield from sim.comms.send(observer, nation, eoc, "warning", -1)
+        yield from sim.comms.send(observer, nation, eoc, "warning", ",".join(sorted(places)))
     authorities = sim.scenario.coordination.local_authorities
     delay = authorities.coordinated_order_delay if authorities.enabled else authorities.order_delay
-    stream = sim.random["authorities"]
-    for place, wait in sorted((p, delay.draw(stream)) for p in places):
-        sim.later(wait, partial(sim.order_evacuation, place))
+    for place in sorted(places):
+        sim.warnings[place] = sim.warnings.get(place, 0) + 1
+        stream = sim.random.of("authorities", f"{place}/{sim.warnings[place]}")
+        sim.env.process(decide_evacuation(sim, nation, place, delay.draw(stream)))
+
+
+def decide_evacuation(
+    sim: Simulation, nation: str, place: str, deliberation: float
+) -> Generator[Any, Any, None]:
+    """The village leaders decide on an evacuation order after their deliberation."""
+    yield sim.env.timeout(deliberation)
+    if place in sim.evacuation_ordered_at:
+        return
+    point = d.DecisionPoint(
+        sim.env.now,
+        f"{nation}-local",
+        d.EVACUATE,
+        place,
+        -1,
+        (d.Option(d.YES), d.Option(d.NO)),
+        d.Choice(d.YES, d.WARNING),
+    )
+    choice = yield from sim.decision(point)
+    if choice.choice == d.YES:
+        sim.order_evacuation(place)

@@ -1,21 +1,25 @@
-"""Random numbers: one independent stream per source of randomness, drawn in batches.
+"""Random numbers: independent streams per source of randomness and, within it, per entity.
 
-Stream ``source`` of replication ``r`` of seed ``s`` is seeded by
-``SeedSequence(s, spawn_key=(r, crc32(source)))``: what a replication draws does not depend
-on how many replications or workers there are, and two variants of a scenario see the
-same floods and incidents (common random numbers) because each source has its own stream.
+Run-wide sources (``hazard``, ``flood``, ``fire``) have one stream each, seeded by
+``SeedSequence(seed, spawn_key=(replication, crc32(source)))`` and drawn in batches. Every
+other draw belongs to one entity (this message, this incident, this unit's task) and
+comes from a counter-based Philox stream keyed by seed, replication, source and entity, so
+it does not depend on what other mechanisms drew before it: switching one mechanism on or
+off leaves every other draw as it was (common random numbers), and what a replication
+draws does not depend on how many replications or workers there are.
 """
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 
 import numpy as np
 
-SOURCES = (
-    "hazard",
-    "flood",
-    "fire",
+RUN_SOURCES = ("hazard", "flood", "fire")
+"""hazard: background incidents; flood: flood waves; fire: ignitions and spread."""
+
+ENTITY_SOURCES = (
     "detection",
     "reporting",
     "comms",
@@ -28,25 +32,21 @@ SOURCES = (
     "integration",
     "work",
 )
-"""hazard: background incidents; flood: flood waves; fire: ignitions and spread; detection
-and reporting: an incident's own path to its EOC; comms: message latency and loss; language:
-interpretation; approval: case-by-case approval and refusal; sharing: detection by the other
-side's border units; authorities: evacuation-order decisions; readiness: mobilisation;
-border: crossing processing; integration: a foreign unit's briefing; work: trips. A
-mechanism draws only from its own stream, so switching it on or off leaves every other draw
-as it was (common random numbers)."""
+"""detection and reporting: an incident's own path to its EOC; comms: a message's latency
+and loss; language: its interpretation; approval: a request's case-by-case approval and
+refusal; sharing: detection by the other side's border units; authorities: a village's
+evacuation order; readiness: a unit's mobilisation for a task; border: a unit's processing
+at a crossing; integration: a foreign unit's briefing; work: a unit's trips at an incident."""
+
+SOURCES = RUN_SOURCES + ENTITY_SOURCES
 
 
 class RandomStream:
     """Standard variates from one numpy Generator, drawn a batch at a time."""
 
-    BATCH = 256
-
-    def __init__(self, seed: int, replication: int, source: str) -> None:
-        sequence = np.random.SeedSequence(
-            seed, spawn_key=(replication, zlib.crc32(source.encode()))
-        )
-        self.rng = np.random.Generator(np.random.PCG64(sequence))
+    def __init__(self, rng: np.random.Generator, batch: int = 256) -> None:
+        self.rng = rng
+        self.batch = batch
         self._u: list[float] = []
         self._z: list[float] = []
         self._e: list[float] = []
@@ -54,22 +54,62 @@ class RandomStream:
     def uniform(self) -> float:
         """A draw from U(0, 1)."""
         if not self._u:
-            self._u = self.rng.random(self.BATCH).tolist()[::-1]
+            self._u = self.rng.random(self.batch).tolist()[::-1]
         return self._u.pop()
 
     def normal(self) -> float:
         """A draw from N(0, 1)."""
         if not self._z:
-            self._z = self.rng.standard_normal(self.BATCH).tolist()[::-1]
+            self._z = self.rng.standard_normal(self.batch).tolist()[::-1]
         return self._z.pop()
 
     def exponential(self) -> float:
         """A draw from Exp(1)."""
         if not self._e:
-            self._e = self.rng.standard_exponential(self.BATCH).tolist()[::-1]
+            self._e = self.rng.standard_exponential(self.batch).tolist()[::-1]
         return self._e.pop()
 
 
-def streams(seed: int, replication: int) -> dict[str, RandomStream]:
-    """The streams of one replication, by source."""
-    return {source: RandomStream(seed, replication, source) for source in SOURCES}
+class Streams:
+    """The random streams of one replication."""
+
+    ENTITY_BATCH = 4
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self.seed, self.replication = seed, replication
+        self._run = {
+            source: RandomStream(
+                np.random.Generator(
+                    np.random.PCG64(
+                        np.random.SeedSequence(
+                            seed, spawn_key=(replication, zlib.crc32(source.encode()))
+                        )
+                    )
+                )
+            )
+            for source in RUN_SOURCES
+        }
+        self._entities: dict[tuple[str, str], RandomStream] = {}
+
+    def __getitem__(self, source: str) -> RandomStream:
+        """The run-wide stream of a hazard source."""
+        return self._run[source]
+
+    def of(self, source: str, entity: str) -> RandomStream:
+        """The stream of one entity (a message, an incident, a unit's task) for a source."""
+        key = (source, entity)
+        stream = self._entities.get(key)
+        if stream is None:
+            assert source in ENTITY_SOURCES, source
+            digest = hashlib.blake2b(
+                f"{self.seed}/{self.replication}/{source}/{entity}".encode(), digest_size=16
+            ).digest()
+            philox = np.random.Philox(key=int.from_bytes(digest, "little"))
+            stream = RandomStream(np.random.Generator(philox), self.ENTITY_BATCH)
+            self._entities[key] = stream
+        return stream
+
+
+def streams(seed: int, replication: int) -> Streams:
+    """The streams of one replication."""
+    return Streams(seed, replication)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from statistics import fmean
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
 from sim import log
 from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
+from sim.model import decisions as d
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
-from sim.model.dispatch import Eoc
+from sim.model.dispatch import Eoc, request_assistance
+from sim.model.doctrine import Planner
 from sim.model.entities import Incident, Unit
 from sim.model.flood import run_flood
 from sim.model.incidents import incident_life, plan_background_incidents
@@ -27,8 +29,15 @@ from sim.world import Clock, Geography
 class Simulation:
     """A scenario built into SimPy processes for one seed and replication."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, replication: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        replication: int = 0,
+        policy: d.Policy | None = None,
+    ) -> None:
         self.scenario = scenario
+        self.policy: d.Policy = policy or d.Doctrine()
         self.seed = scenario.run.seed if seed is None else seed
         self.env = simpy.Environment()
         self.random = streams(self.seed, replication)
@@ -41,30 +50,36 @@ class Simulation:
         )
         self.nations: dict[str, Nation] = {n.code: n for n in scenario.nations}
         self.needs = {n.id: n for n in scenario.needs}
-        self.queues: dict[str, list[Incident]] = {n.code: [] for n in scenario.nations}
-        self.allowed_types: dict[str, dict[int, frozenset[str]]] = {n: {} for n in self.queues}
-        """Open incidents each nation's EOCs dispatch to, shared so priority holds nationwide."""
         self.eocs = [Eoc(self, spec, n.code) for n in scenario.nations for spec in n.eocs]
-        self.dispatcher = {
-            n.code: next(e for e in self.eocs if e.nation == n.code) for n in scenario.nations
-        }
         self.crossings = {c.id: BorderCrossing(self, c) for c in scenario.crossings}
         self.comms = Comms(self)
         types = {t.id: t for t in scenario.unit_types}
         self.all_unit_types = frozenset(types)
         teams = scenario.coordination.joint_teams.enabled
         self.units = [
-            Unit(uid, JOINT if g.joint else g.nation, g.agency, types[g.type], g.base, g.base)
+            Unit(
+                uid,
+                JOINT if g.joint else g.nation,
+                g.agency,
+                types[g.type],
+                g.base,
+                g.base,
+                self.env.event(),
+            )
             for g in scenario.units
             if teams or not g.joint
             for uid in g.unit_ids()
         ]
         self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
-        self.units_by_nation: dict[str, list[Unit]] = {n: [] for n in self.nations}
-        for unit in self.units:
-            for nation in self.nations if unit.nation == JOINT else [unit.nation]:
-                self.units_by_nation[nation].append(unit)
+        self.planner = Planner(self)
+        self._closing: dict[str, simpy.Event] = {}
+        self.way_reopened = self.env.event()
+        """Succeeds when a road or crossing reopens (then is renewed)."""
+        self._pending: dict[tuple[str, str, str], d.DecisionPoint] = {}
+        self._answers: dict[tuple[str, str, str], d.Choice] = {}
         self.evacuation_ordered_at: dict[str, float] = {}
+        self.warnings: dict[str, int] = {}
+        """Warnings received so far, by place."""
         self.grounded_until: dict[str, float] = {}
         self._eoc_of_place: dict[str, Eoc] = {}
         self._watcher: dict[str, str | None] = {}
@@ -115,8 +130,9 @@ class Simulation:
         people = self._people_left(place, spec.averted_by_evacuation, people)
         if people == 0:
             return None
+        key = f"{place}/{need}/{self.env.now:.4f}/{source}"
         incident = Incident(
-            len(self.incidents), where, spec, people, priority or spec.priority, self.env.now
+            len(self.incidents), key, where, spec, people, priority or spec.priority, self.env.now
         )
         self.incidents.append(incident)
         self.log.incidents.append(
@@ -196,54 +212,89 @@ class Simulation:
             )
         return self._eoc_of_place[place]
 
-    def best_helper(self, incident: Incident, asking: str) -> tuple[float, Eoc] | None:
-        """The other nation whose unit would be on scene first if ``asking`` sent a request.
+    def ask_for_help(self, asking: str, nation: str, incident: Incident) -> None:
+        """Send a request for help with an incident to a nation (its EOC nearest the place)."""
+        eoc = min(
+            (e for e in self.eocs if e.nation == nation),
+            key=lambda e: self.geography.distance_km(e.place, incident.place.id),
+        )
+        self.env.process(request_assistance(self, asking, eoc, incident))
 
-        Counts the expected latency of the channel the request would take and, unless a
-        mutual assistance agreement pre-authorises the deployment, the mean approval time;
-        only the unit types that may be sent count. Returns the expected arrival and the
-        nation's EOC nearest to the incident, or None if no other nation can help.
+    # decisions
+
+    def decide(self, point: d.DecisionPoint) -> d.Choice | None:
+        """Answer a decision point now, or None while the policy's answer is awaited.
+
+        An answer that comes later is kept, and the seat looks again: the same point raised
+        then takes it (if it is still one of the options).
         """
-        approval = self.scenario.coordination.mutual_assistance.approval.mean
-        best: tuple[float, int, Eoc] | None = None
-        for rank, code in enumerate(self.nations):
-            if code == incident.place.nation:
-                continue
-            eoc = min(
-                (e for e in self.eocs if e.nation == code),
-                key=lambda e: self.geography.distance_km(e.place, incident.place.id),
-            )
-            types = self.pre_authorised_types(incident.place.nation, code)
-            arrival = eoc.best_arrival(incident, types, national_only=True)
-            if arrival is None:
-                continue
-            arrival += self.comms.channel(asking, code).latency.mean
-            if types is None:
-                arrival += approval
-            if best is None or (arrival, rank) < best[:2]:
-                best = (arrival, rank, eoc)
-        return None if best is None else (best[0], best[2])
+        key = (point.seat, point.kind, point.subject)
+        if key in self._answers:
+            return self._taken(point, self._answers.pop(key))
+        if key in self._pending:
+            return None
+        answer = self.policy.decide(point)
+        if isinstance(answer, simpy.Event):
+            self._pending[key] = point
 
-    def assign(self, unit: Unit, incident: Incident, eta: float) -> None:
-        """Task a unit with an incident (expected on scene at ``eta``); it sets off when free."""
-        incident.first_eta = min(incident.first_eta, eta)
-        unit.mobilise = unit.location == unit.base and unit.task is None
-        unit.task = incident
-        incident.add_unit(unit)
-        if unit.wake is not None and not unit.wake.triggered:
-            unit.wake.succeed()
+            def answered(event: simpy.Event) -> None:
+                del self._pending[key]
+                choice = cast(d.Choice, event.value)
+                self._answers[key] = choice
+                self.planner.changed(point.seat)
 
-    def unit_available(self, unit: Unit) -> None:
-        """A unit finished a task or came back: let the nations that may task it use it."""
-        for nation in self.nations if unit.nation == JOINT else [unit.nation]:
-            if unit.task is None:
-                self.dispatcher[nation].dispatch()
+            answer.callbacks.append(answered)
+            return None
+        return self._taken(point, answer)
+
+    def decision(self, point: d.DecisionPoint) -> Generator[Any, Any, d.Choice]:
+        """Answer a decision point, waiting for the policy if it answers later."""
+        answer = self.policy.decide(point)
+        if isinstance(answer, simpy.Event):
+            choice: d.Choice = yield answer
+            return self._taken(point, choice)
+        return self._taken(point, answer)
+
+    def _taken(self, point: d.DecisionPoint, choice: d.Choice) -> d.Choice:
+        if point.options and choice.choice not in {o.choice for o in point.options}:
+            choice = d.Choice(point.proposal.choice, d.FALLBACK)
+        self.log_decision(point, choice)
+        return choice
+
+    def log_decision(self, point: d.DecisionPoint, choice: d.Choice) -> None:
+        """Record a decision in the event log."""
+        unit = choice.choice if point.kind in (d.ASSIGN, d.STAND_DOWN) else ""
+        if unit in ("wait", "keep"):
+            unit = ""
+        self.record((self.env.now, log.DECISION, point.incident, unit, d.describe(point, choice)))
+
+    # units
+
+    def poke(self, unit: Unit) -> None:
+        """Make a unit look at its task again (a new task, a recall, a breakdown)."""
+        if not unit.signal.triggered:
+            unit.signal.succeed()
+
+    def renew_signal(self, unit: Unit) -> None:
+        """After a unit has reacted to its signal: a fresh one for next time."""
+        if unit.signal.triggered:
+            unit.signal = self.env.event()
 
     def unit_repaired(self, unit: Unit) -> None:
         """A broken-down unit is back in service."""
         if unit.down_until <= self.env.now:
             self.record((self.env.now, log.UNIT_REPAIRED, -1, unit.id, ""))
-            self.unit_available(unit)
+            self.planner.unit_free(unit)
+            if unit.task is not None:
+                self.planner.incident_changed(unit.task)
+
+    def break_down(self, unit: Unit, until: float) -> None:
+        """A unit breaks down where it is, until ``until``."""
+        unit.down_until = max(unit.down_until, until)
+        self.planner.unit_busy(unit)
+        self.poke(unit)
+        if unit.task is not None:
+            self.planner.incident_changed(unit.task)
 
     def units_named(self, name: str) -> list[Unit]:
         """The units an inject names: one unit id, or a whole group's id."""
@@ -252,22 +303,36 @@ class Simulation:
 
     # the world
 
-    def flyable_from(self, unit: Unit, t: float) -> float:
-        """The first time at or after t when this aircraft may fly (daylight, no grounding)."""
+    def flyable_from(
+        self, unit: Unit, t: float, minutes: float = 0.0, where: str | None = None
+    ) -> float:
+        """The first time at or after t when this aircraft may fly ``minutes`` from ``where``.
+
+        Not broken down, not grounded (in its own nation, or where it is: a joint team is
+        grounded with the nation it is in), and for ``day_only`` aircraft with the flight
+        or trip ending before sunset.
+        """
+        nations = self._airspace(unit, where)
         while True:
-            ready = max(t, self.grounded_until.get(unit.nation, 0.0))
+            ready = max(t, unit.down_until, *(self.grounded_until.get(n, 0.0) for n in nations))
             if unit.type.day_only:
-                ready = self.clock.next_daylight(ready)
+                ready = self.clock.daylight_for(ready, minutes)
             if ready == t:
                 return t
             t = ready
+
+    def grounded(self, unit: Unit, t: float) -> bool:
+        """Whether an aircraft is grounded at t where it is."""
+        return any(self.grounded_until.get(n, 0.0) > t for n in self._airspace(unit, None))
+
+    def _airspace(self, unit: Unit, where: str | None) -> set[str]:
+        return {unit.nation, self.geography.places[where or unit.location].nation}
 
     def travel_estimate(self, unit: Unit, origin: str, destination: str) -> float | None:
         """Planned travel minutes between two places for this unit (None if no open road)."""
         if unit.type.mode == "air":
             return self.geography.distance_km(origin, destination) / unit.type.speed_kmh * 60
-        route = self.geography.route(origin, destination, unit.type.speed_kmh)
-        return None if route is None else route.estimate_min
+        return self.geography.minutes(origin, destination, unit.type.speed_kmh)
 
     def hold_closed(self, key: str, reason: str, *, crossing: bool = False) -> None:
         """Close a road or crossing for a reason (an inject, the flood, the fire).
@@ -314,13 +379,20 @@ class Simulation:
                 self.geography.reopen(key)
             event = log.ROAD_CLOSED if closed else log.ROAD_REOPENED
         self.record((self.env.now, event, -1, "", key))
-        if not closed:
-            self._redispatch()
+        if closed:
+            closing = self._closing.pop(key, None)
+            if closing is not None:
+                closing.succeed()
+        else:
+            reopened, self.way_reopened = self.way_reopened, self.env.event()
+            reopened.succeed()
+        self.planner.everyone()
 
-    def _redispatch(self) -> None:
-        """A way reopened: incidents that no unit could reach may be reachable now."""
-        for eoc in self.dispatcher.values():
-            eoc.dispatch()
+    def way_closing(self, key: str) -> simpy.Event:
+        """An event that succeeds when a road or crossing closes."""
+        if key not in self._closing:
+            self._closing[key] = self.env.event()
+        return self._closing[key]
 
     def later(self, delay_min: float, action: Callable[[], None]) -> None:
         """Do ``action`` after a delay."""
@@ -338,15 +410,21 @@ class Simulation:
             self.raise_incident(item.place, item.need, item.people, item.priority, item.source)
 
 
-def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) -> RunLog:
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    replication: int = 0,
+    policy: d.Policy | None = None,
+) -> RunLog:
     """Run one replication of a scenario and return its event log.
 
     Args:
         scenario: a validated scenario (see ``load_scenario``).
         seed: the seed; the scenario's ``[run].seed`` when None.
         replication: which replication of that seed (its own random streams).
+        policy: who answers the decisions (doctrine when None).
     """
-    return Simulation(scenario, seed, replication).run()
+    return Simulation(scenario, seed, replication, policy).run()
 
 
 __all__ = ["Simulation", "simulate"]

@@ -1,4 +1,12 @@
-"""What a unit does: wait for a task, mobilise, travel, work on scene in trips, return."""
+"""What a unit does: wait for a task, mobilise, travel leg by leg, work on scene, return.
+
+A unit follows its task as it stands at each place it reaches, so a new task, a recall or
+a road closing ahead takes effect at once: it drives its route one road at a time and looks
+again at every place; a road that closes under it turns it back to where it came from. A
+breakdown stops it where it is until it is repaired. Aircraft fly only when not grounded
+(where they are, or in their own nation), and ``day_only`` aircraft only when the flight
+or the trip can end before sunset.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from sim import log
 from sim.log import JOINT
-from sim.model.crossings import StandDown
 from sim.model.entities import Incident, Unit, UnitState
+from sim.model.estimates import on_scene_estimate
+from sim.world.geography import CrossingLeg
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
-NO_ROUTE_RETRY_MIN = log.NO_ROUTE_RETRY_MIN
+NO_ROUTE_RETRY_MIN = 30.0
 """How often a unit with no open road to its destination looks again."""
+
+SLIP_MIN = 1.0
+"""A planned arrival later by more than this makes the EOC look again."""
 
 Process = Generator[Any, Any, None]
 
@@ -24,126 +36,212 @@ def unit_life(sim: Simulation, unit: Unit) -> Process:
 
     A unit with no open way home stays where it is, ready to be tasked from there.
     """
-    env = sim.env
     while True:
-        if unit.task is None:
-            unit.wake = env.event()
-            yield unit.wake
-            unit.wake = None
         incident = unit.task
-        assert incident is not None
-        yield from serve(sim, unit, incident)
-        unit.task = None
-        sim.unit_available(unit)
-        if unit.task is not None or unit.location == unit.base:
-            continue
-        way_home = sim.travel_estimate(unit, unit.location, unit.base)
-        if way_home is None:
-            continue
-        unit.state, unit.free_at = UnitState.RETURNING, env.now + way_home
-        yield from travel(sim, unit, unit.base, -1)
-        unit.state = UnitState.IDLE
-        sim.record((env.now, log.RETURNED, -1, unit.id, unit.base))
-        if unit.task is None:
-            sim.unit_available(unit)
+        if incident is None:
+            yield from go_home(sim, unit)
+        elif unit.standing_by:
+            yield from mobilise(sim, unit, incident)
+        elif unit.location != incident.place.id:
+            unit.state = UnitState.TRAVELLING
+            yield from step(sim, unit, incident.place.id, incident)
+            if unit.task is incident:
+                replanned(sim, unit, incident)
+        else:
+            yield from work(sim, unit, incident)
 
 
-def serve(sim: Simulation, unit: Unit, incident: Incident) -> Process:
-    """Answer one incident: mobilise, travel, integrate if foreign, then carry people in trips."""
-    env, record = sim.env, sim.record
-    record((env.now, log.DISPATCHED, incident.id, unit.id, ""))
-    if unit.mobilise:
-        yield env.timeout(unit.type.mobilisation.draw(sim.random["readiness"]))
-    record((env.now, log.MOBILISED, incident.id, unit.id, ""))
-    arrived = yield from travel(
-        sim, unit, incident.place.id, incident.id, lambda: incident.remaining <= 0
-    )
-    if not arrived:
-        incident.remove_unit(unit)
-        record((env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
+def go_home(sim: Simulation, unit: Unit) -> Process:
+    """Without a task: head home a leg at a time, or wait to be tasked."""
+    if sim.planner.settled is not None:  # its EOC is about to look again: hear it first
+        yield sim.planner.settled
         return
+    home = unit.location == unit.base
+    if home or sim.travel_estimate(unit, unit.location, unit.base) is None:
+        unit.state = UnitState.IDLE
+        unit.standing_by = home
+        yield unit.signal | sim.way_reopened
+        sim.renew_signal(unit)
+        return
+    unit.state = UnitState.RETURNING
+    yield from step(sim, unit, unit.base, None)
+    if unit.location == unit.base and unit.task is None:
+        unit.state, unit.standing_by = UnitState.IDLE, True
+        sim.record((sim.env.now, log.RETURNED, -1, unit.id, unit.base))
+        sim.planner.unit_free(unit)
+
+
+def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
+    """Get ready at base; the task may have changed meanwhile."""
+    unit.state, unit.standing_by = UnitState.MOBILISING, False
+    minutes = unit.type.mobilisation.draw(sim.random.of("readiness", f"{unit.id}/{incident.key}"))
+    unit.heading, unit.heading_at = unit.location, sim.env.now + minutes
+    yield from hold(sim, unit, minutes)
+    unit.heading = None
+    unit.state = UnitState.TRAVELLING
+    if unit.task is not None:
+        sim.record((sim.env.now, log.MOBILISED, unit.task.id, unit.id, ""))
+    else:
+        unit.state, unit.standing_by = UnitState.IDLE, unit.location == unit.base
+
+
+def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | None) -> Process:
+    """One leg towards ``destination``: a flight, a road, or a border crossing."""
+    env = sim.env
+    incident_id = -1 if incident is None else incident.id
+    if unit.type.mode == "air":
+        minutes = sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60
+        ready = sim.flyable_from(unit, env.now, minutes, unit.location)
+        if ready > env.now:
+            log_wait(sim, unit, incident_id, ready)
+            yield env.timeout(ready - env.now) | unit.signal
+            sim.renew_signal(unit)
+            return
+        if not still_wanted(unit, incident):
+            return
+        yield from drive(sim, unit, destination, minutes, None)
+        return
+    route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
+    if route is None:
+        if not unit.blocked:
+            unit.blocked = True
+            sim.record((env.now, log.NO_ROUTE, incident_id, unit.id, destination))
+        yield env.timeout(NO_ROUTE_RETRY_MIN) | unit.signal | sim.way_reopened
+        sim.renew_signal(unit)
+        return
+    unit.blocked = False
+    leg = route.legs[0]
+    if isinstance(leg, CrossingLeg):
+        unit.state = UnitState.AT_BORDER
+        subject = "home" if incident is None else incident.key
+        crossed = yield from sim.crossings[leg.crossing].pass_through(
+            unit, incident_id, subject, lambda: still_wanted(unit, incident)
+        )
+        if crossed:
+            unit.location = leg.exit
+        unit.state = UnitState.TRAVELLING if incident is not None else UnitState.RETURNING
+        return
+    driven = yield from drive(sim, unit, leg.end, leg.minutes, leg.road)
+    if driven is not None:  # the road closed under it: back to where it came from
+        sim.record((env.now, log.TURNED_BACK, incident_id, unit.id, leg.road))
+        yield from drive(sim, unit, leg.start, driven, None)
+
+
+def still_wanted(unit: Unit, incident: Incident | None) -> bool:
+    """Whether the unit is still going where it set off for (a task, or home)."""
+    return unit.task is incident
+
+
+def drive(
+    sim: Simulation, unit: Unit, to: str, minutes: float, road: str | None
+) -> Generator[Any, Any, float | None]:
+    """Drive or fly to the next place; None on arrival, or the minutes driven if ``road``
+    closed on the way (the unit is then still where it set off from)."""
+    unit.heading, unit.heading_at = to, sim.env.now + minutes
+    driven = yield from hold(sim, unit, minutes, road)
+    unit.heading = None
+    if driven is None:
+        unit.location = to
+    return driven
+
+
+def hold(
+    sim: Simulation, unit: Unit, minutes: float, road: str | None = None
+) -> Generator[Any, Any, float | None]:
+    """Spend ``minutes`` on an activity, paused while the unit is broken down.
+
+    Returns None when done, or the minutes spent if ``road`` closed meanwhile.
+    """
+    env = sim.env
+    left = minutes
+    while left > 1e-9:
+        if unit.down_until > env.now:
+            unit.heading_at += unit.down_until - env.now
+            if unit.task is not None:
+                replanned(sim, unit, unit.task)
+            log_wait(sim, unit, -1 if unit.task is None else unit.task.id, unit.down_until)
+            yield env.timeout(unit.down_until - env.now)
+            continue
+        started = env.now
+        waits = env.timeout(left) | unit.signal
+        if road is not None:
+            waits = waits | sim.way_closing(road)
+        yield waits
+        sim.renew_signal(unit)
+        left -= env.now - started
+        if road is not None and road in sim.geography.closed:
+            return minutes - left
+    return None
+
+
+def replanned(sim: Simulation, unit: Unit, incident: Incident) -> None:
+    """Tell the EOC when the unit's arrival slips beyond what it planned with."""
+    expected = on_scene_estimate(sim, unit)
+    if expected > unit.planned_at + SLIP_MIN:
+        sim.planner.incident_changed(incident)
+    unit.planned_at = expected
+
+
+def work(sim: Simulation, unit: Unit, incident: Incident) -> Process:
+    """On scene: integrate if foreign, then carry people in trips (or fight the fire)."""
+    env, record = sim.env, sim.record
+    unit.state, unit.planned_at = UnitState.ON_SCENE, env.now
     record((env.now, log.ON_SCENE, incident.id, unit.id, ""))
+    sim.planner.incident_changed(incident)
+    key = f"{unit.id}/{incident.key}"
     if incident.remaining > 0 and unit.nation not in (incident.place.nation, JOINT):
         training = sim.scenario.coordination.joint_training
         delay = training.trained_integration if training.enabled else training.untrained_integration
-        yield env.timeout(delay.draw(sim.random["integration"]))
+        yield from hold(sim, unit, delay.draw(sim.random.of("integration", key)))
         record((env.now, log.INTEGRATED, incident.id, unit.id, ""))
     if incident.need.work == "suppress" and sim.fire is not None and sim.fire.tracks(incident):
         yield from sim.fire.fight(unit, incident)
-    trip = unit.type.trip
+    stream = sim.random.of("work", key)
     while incident.remaining > 0:
-        yield from wait_until_usable(sim, unit, incident.id)
+        minutes = unit.type.trip.draw(stream)
+        yield from wait_until_usable(sim, unit, incident.id, minutes)
         if incident.remaining <= 0:
             break
         load = min(unit.type.capacity, incident.remaining)
         incident.remaining -= load
-        yield env.timeout(trip.draw(sim.random["work"]))
+        if incident.remaining <= 0:
+            sim.planner.incident_changed(incident)
+        yield from hold(sim, unit, minutes)
         incident.delivered += load
         record((env.now, log.TRIP, incident.id, unit.id, str(load)))
         if incident.resolved:
             record((env.now, log.RESOLVED, incident.id, "", ""))
     incident.remove_unit(unit)
+    unit.task = None
+    unit.state = UnitState.IDLE
     record((env.now, log.RELEASED, incident.id, unit.id, ""))
+    sim.planner.unit_free(unit)
 
 
-def travel(
-    sim: Simulation, unit: Unit, destination: str, incident_id: int, stand_down: StandDown = None
-) -> Generator[Any, Any, bool]:
-    """Go from the unit's location to ``destination``: fly straight, or drive the open route.
-
-    A road unit that finds a border crossing closed turns to another open way if there is
-    one, else waits at the crossing; with no open way at all it looks again every 30 min.
-    At each border post on the way it hears whether it is still needed (``stand_down``);
-    if not, it stops there and the trip returns False.
-    """
-    env, geography = sim.env, sim.geography
-    yield from wait_until_usable(sim, unit, incident_id)
-    speed = unit.type.speed_kmh
-    if unit.type.mode == "air":
-        if stand_down is not None and stand_down():
-            return False  # no longer needed: it does not take off
-        yield env.timeout(geography.distance_km(unit.location, destination) / speed * 60)
-        unit.location = destination
-        return True
-    while unit.location != destination:
-        route = geography.route(unit.location, destination, speed)
-        if route is None:
-            sim.record((env.now, log.NO_ROUTE, incident_id, unit.id, destination))
-            yield env.timeout(NO_ROUTE_RETRY_MIN)
-            continue
-        for leg in route.legs:
-            if isinstance(leg, float):
-                yield env.timeout(leg)
-                continue
-            unit.location = leg.entry
-            if stand_down is not None and stand_down():
-                return False
-            crossing = sim.crossings[leg.crossing]
-            if crossing.closed and geography.route(leg.entry, destination, speed) is not None:
-                break  # turn away from the closed crossing
-            if not (yield from crossing.pass_through(unit.id, incident_id, stand_down)):
-                return False
-            unit.location = leg.exit
-        else:
-            unit.location = destination
-    return True
-
-
-def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int = -1) -> Process:
-    """Wait out a breakdown, and for aircraft, the night and groundings (each wait logged)."""
+def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int, minutes: float) -> Process:
+    """Wait out a breakdown, and for aircraft a grounding, or the night when ``minutes``
+    of flying would not end before sunset (``day_only``); each wait logged."""
     env = sim.env
     while True:
         ready_at = max(env.now, unit.down_until)
         if unit.type.mode == "air":
-            ready_at = sim.flyable_from(unit, ready_at)
+            ready_at = sim.flyable_from(unit, ready_at, minutes, unit.location)
         if ready_at <= env.now:
             return
-        if unit.down_until > env.now:
-            cause = "repair"
-        elif sim.grounded_until.get(unit.nation, 0.0) > env.now:
-            cause = "grounding"
-        else:
-            cause = "daylight"
-        wait = ready_at - env.now
-        sim.record((env.now, log.WAITED, incident_id, unit.id, f"{cause} {wait:.2f}"))
-        yield env.timeout(wait)
+        log_wait(sim, unit, incident_id, ready_at)
+        yield env.timeout(ready_at - env.now)
+
+
+def log_wait(sim: Simulation, unit: Unit, incident_id: int, until: float) -> None:
+    """Record a wait before a unit can move or work, with its cause."""
+    now = sim.env.now
+    if unit.down_until > now:
+        cause = "repair"
+    elif sim.grounded(unit, now):
+        cause = "grounding"
+    else:
+        cause = "daylight"
+    sim.record((now, log.WAITED, incident_id, unit.id, f"{cause} {until - now:.2f}"))
+
+
+__all__ = ["NO_ROUTE_RETRY_MIN", "unit_life"]

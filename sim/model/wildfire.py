@@ -145,6 +145,7 @@ class Wildfire:
                 if incident.remaining > 0 and not grid.burning_in(area):
                     incident.remaining, incident.delivered = 0, incident.people
                     sim.record((env.now, log.RESOLVED, incident.id, "", "fire out"))
+                    sim.planner.incident_changed(incident)
             for place, cell in self.village_cells.items():
                 if place not in reached and grid.state[cell] == BURNING:
                     reached.add(place)

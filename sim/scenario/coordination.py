@@ -103,7 +103,9 @@ class MutualAssistance(Section):
 
     With ``pre_authorized``, deployments covered by ``agreements`` (every pair and type
     when none are listed) need no approval; anything else waits for case-by-case approval
-    at the helping nation's national level, and may be refused.
+    at the helping nation's national level, and may be refused. A refused request goes to
+    the next nation that could help; ``ask_again_after`` a request unanswered lets another
+    be asked too, and a refusing nation may be asked again.
     """
 
     pre_authorized: Flag = False
@@ -112,6 +114,14 @@ class MutualAssistance(Section):
         default=fixed("4h"), description="case-by-case national approval of a deployment"
     )
     refusal: Share = Field(default=0.0, description="chance a case-by-case request is refused")
+    ask_again_after: Duration = Field(
+        default=360.0,
+        validate_default=False,
+        description=(
+            "a request unanswered this long lets the asker ask another nation too; "
+            "a nation that refused may be asked again after it"
+        ),
+    )
 
 
 class JointCentre(Section):

@@ -1,14 +1,15 @@
 """Scenario minutes against the wall clock: time of day, opening hours, and daylight.
 
-Daylight uses the standard sunrise equation (solar declination, equation of time,
-0.833° for refraction and the sun's disc) at the region's mean latitude and longitude;
-it is good to a few minutes, which is what flight rules need.
+Daylight is sunrise to sunset (the sun's upper limb, with refraction) at the region's
+mean latitude and longitude, computed by ``astral``.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from astral import Observer
+from astral.sun import sunrise, sunset
 
 MINUTES_PER_DAY = 1440.0
 
@@ -52,18 +53,29 @@ class Clock:
                 return max(t, rise)
         return t  # beyond the scenario: no constraint
 
+    def daylight_for(self, t: float, duration_min: float) -> float:
+        """The first time at or after t from which ``duration_min`` fits before sunset."""
+        for rise, sets in self.daylight:
+            start = max(t, rise)
+            if start + duration_min <= sets:
+                return start
+        return t  # longer than a day, or beyond the scenario: no constraint
+
     def _daylight_of(self, day: int) -> tuple[float, float]:
         """Sunrise and sunset of a scenario day, in simulation minutes."""
         date = (self.start + timedelta(days=day)).date()
-        n = date.timetuple().tm_yday
-        decl = math.radians(-23.44) * math.cos(2 * math.pi / 365 * (n + 10))
-        b = 2 * math.pi / 365 * (n - 81)
-        eot_min = 9.87 * math.sin(2 * b) - 7.53 * math.cos(b) - 1.5 * math.sin(b)
-        phi = math.radians(self.lat)
-        cos_h = (math.sin(math.radians(-0.833)) - math.sin(phi) * math.sin(decl)) / (
-            math.cos(phi) * math.cos(decl)
-        )
-        half_day_min = math.degrees(math.acos(max(-1.0, min(1.0, cos_h)))) * 4
-        noon_local = 720 - 4 * self.lon - eot_min + self.utc_offset_h * 60
-        midnight = day * MINUTES_PER_DAY - self.start_of_day_min
-        return midnight + noon_local - half_day_min, midnight + noon_local + half_day_min
+        observer = Observer(latitude=self.lat, longitude=self.lon)
+        zone = self.start.tzinfo or UTC
+        midnight = datetime.combine(date, datetime.min.time(), zone)
+        day_start = (midnight - self.start).total_seconds() / 60
+        try:
+            rise = (sunrise(observer, date, zone) - self.start).total_seconds() / 60
+            sets = (sunset(observer, date, zone) - self.start).total_seconds() / 60
+        except ValueError:  # polar day or night: no daylight rule to apply
+            return day_start, day_start + MINUTES_PER_DAY
+        # astral gives the events of the date in UTC; keep those of the local day
+        while rise < day_start:
+            rise += MINUTES_PER_DAY
+        while sets < rise:
+            sets += MINUTES_PER_DAY
+        return rise, sets

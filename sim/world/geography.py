@@ -1,24 +1,36 @@
 """Places, roads and border crossings, and routing over what is open at departure.
 
-A route is a list of legs: driving minutes, or the id of a border crossing to pass. The
-road network of a scenario is built once and shared by all its runs; its routes are
-cached per (origin, destination, speed, closures), so each is computed once. Each run
-keeps its own closures in a ``Geography``.
+A route is a list of legs, one road or one border crossing each, so a unit can follow it
+node by node and look again where a road ahead has closed. Routes come from one
+single-source shortest-path search per origin, vehicle speed and set of closures; the
+searches of a scenario are shared by all its runs in a bounded cache. Each run keeps its
+own closures in a ``Geography``.
 """
 
 from __future__ import annotations
 
-import itertools
+import heapq
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-import networkx as nx
-
 from sim.scenario.schema import ROAD_CLASS_DETOUR, Crossing, Place, Road, Scenario
 
 EARTH_RADIUS_KM = 6371.0
+
+SEARCH_CACHE_SIZE = 4096
+"""Single-source searches a road network keeps (each a few kB): least recently used go first."""
+
+
+class RoadLeg(NamedTuple):
+    """One road of a route: from a place to the next, its key and the driving minutes."""
+
+    start: str
+    end: str
+    road: str
+    minutes: float
 
 
 class CrossingLeg(NamedTuple):
@@ -29,8 +41,7 @@ class CrossingLeg(NamedTuple):
     exit: str
 
 
-Leg = float | CrossingLeg
-"""Driving minutes, or a border crossing to pass."""
+Leg = RoadLeg | CrossingLeg
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -50,6 +61,22 @@ class Route:
     """Driving plus the mean processing at each crossing: what dispatch plans with."""
 
 
+class _Edge(NamedTuple):
+    to: str
+    key: str
+    km: float
+    speed_kmh: float
+    crossing: bool
+
+
+class _Search(NamedTuple):
+    """Shortest minutes from one origin to every place it reaches, and the edge taken last."""
+
+    minutes: dict[str, float]
+    via: dict[str, tuple[str, str, float]]
+    """place -> (previous place, edge key, minutes of that edge)"""
+
+
 class RoadNetwork:
     """The roads and crossings of a scenario and the routes found over them (shared by runs)."""
 
@@ -57,30 +84,22 @@ class RoadNetwork:
         self, places: tuple[Place, ...], roads: tuple[Road, ...], crossings: tuple[Crossing, ...]
     ) -> None:
         self.places = {p.id: p for p in places}
-        self.graph = nx.MultiGraph()
-        self.graph.add_nodes_from(self.places)
+        self.edges: dict[str, list[_Edge]] = {p: [] for p in self.places}
+        self.crossing_mean_min: dict[str, float] = {}
         for road in roads:
             a, b = self.places[road.from_], self.places[road.to]
             km = (
                 road.km
                 or great_circle_km(a.lat, a.lon, b.lat, b.lon) * ROAD_CLASS_DETOUR[road.road_class]
             )
-            self.graph.add_edge(
-                road.from_,
-                road.to,
-                key=road.key,
-                km=km,
-                speed_kmh=road.max_speed_kmh,
-                crossing=None,
-            )
-        self.crossing_mean_min: dict[str, float] = {}
+            for u, v in ((road.from_, road.to), (road.to, road.from_)):
+                self.edges[u].append(_Edge(v, road.key, km, road.max_speed_kmh, False))
         for crossing in crossings:
             post_a, post_b = crossing.posts
-            self.graph.add_edge(
-                post_a, post_b, key=crossing.id, km=0.0, speed_kmh=1.0, crossing=crossing.id
-            )
             self.crossing_mean_min[crossing.id] = crossing.processing.mean
-        self._routes: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
+            for u, v in ((post_a, post_b), (post_b, post_a)):
+                self.edges[u].append(_Edge(v, crossing.id, 0.0, math.inf, True))
+        self._searches: OrderedDict[tuple[str, float, frozenset[str]], _Search] = OrderedDict()
         self._km: dict[tuple[str, str], float] = {}
 
     @staticmethod
@@ -96,64 +115,64 @@ class RoadNetwork:
             self._km[key] = great_circle_km(a.lat, a.lon, b.lat, b.lon)
         return self._km[key]
 
+    def minutes(
+        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+    ) -> float | None:
+        """Planned minutes of the fastest open route (None if there is none)."""
+        return self._search(origin, speed_kmh, closed).minutes.get(destination)
+
     def route(
         self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
     ) -> Route | None:
         """The fastest route avoiding ``closed`` roads and crossings, or None if there is none."""
-        key = (origin, destination, speed_kmh, closed)
-        if key not in self._routes:
-            self._routes[key] = self._find_route(origin, destination, speed_kmh, closed)
-        return self._routes[key]
-
-    def _edge_minutes(
-        self, data: dict[str, object], speed_kmh: float, closed: frozenset[str]
-    ) -> float | None:
-        crossing = data["crossing"]
-        if isinstance(crossing, str):
-            return None if crossing in closed else self.crossing_mean_min[crossing]
-        km, road_speed = float(data["km"]), float(data["speed_kmh"])  # type: ignore[arg-type]
-        return km / min(speed_kmh, road_speed) * 60.0
-
-    def _best_edge(
-        self, u: str, v: str, speed_kmh: float, closed: frozenset[str]
-    ) -> tuple[str, float] | None:
-        best: tuple[str, float] | None = None
-        for key, data in self.graph.get_edge_data(u, v).items():
-            if key in closed:
-                continue
-            minutes = self._edge_minutes(data, speed_kmh, closed)
-            if minutes is not None and (best is None or minutes < best[1]):
-                best = (key, minutes)
-        return best
-
-    def _find_route(
-        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
-    ) -> Route | None:
-        if origin == destination:
-            return Route((), 0.0)
-
-        def weight(u: str, v: str, _: object) -> float | None:
-            best = self._best_edge(u, v, speed_kmh, closed)
-            return None if best is None else best[1]
-
-        try:
-            nodes = nx.dijkstra_path(self.graph, origin, destination, weight=weight)
-        except nx.NetworkXNoPath:
+        search = self._search(origin, speed_kmh, closed)
+        if destination not in search.minutes:
             return None
         legs: list[Leg] = []
-        estimate = 0.0
-        for u, v in itertools.pairwise(nodes):
-            edge = self._best_edge(u, v, speed_kmh, closed)
-            assert edge is not None
-            key, minutes = edge
-            estimate += minutes
-            if self.graph.edges[u, v, key]["crossing"]:
-                legs.append(CrossingLeg(key, u, v))
-            elif legs and isinstance(legs[-1], float):
-                legs[-1] += minutes
+        place = destination
+        while place != origin:
+            previous, key, minutes = search.via[place]
+            if key in self.crossing_mean_min:
+                legs.append(CrossingLeg(key, previous, place))
             else:
-                legs.append(minutes)
-        return Route(tuple(legs), estimate)
+                legs.append(RoadLeg(previous, place, key, minutes))
+            place = previous
+        return Route(tuple(reversed(legs)), search.minutes[destination])
+
+    def _search(self, origin: str, speed_kmh: float, closed: frozenset[str]) -> _Search:
+        key = (origin, speed_kmh, closed)
+        found = self._searches.get(key)
+        if found is not None:
+            self._searches.move_to_end(key)
+            return found
+        found = self._dijkstra(origin, speed_kmh, closed)
+        self._searches[key] = found
+        if len(self._searches) > SEARCH_CACHE_SIZE:
+            self._searches.popitem(last=False)
+        return found
+
+    def _dijkstra(self, origin: str, speed_kmh: float, closed: frozenset[str]) -> _Search:
+        minutes: dict[str, float] = {}
+        via: dict[str, tuple[str, str, float]] = {}
+        best = {origin: 0.0}
+        frontier = [(0.0, origin)]
+        while frontier:
+            t, place = heapq.heappop(frontier)
+            if place in minutes:
+                continue
+            minutes[place] = t
+            for edge in self.edges[place]:
+                if edge.key in closed or edge.to in minutes:
+                    continue
+                if edge.crossing:
+                    cost = self.crossing_mean_min[edge.key]
+                else:
+                    cost = edge.km / min(speed_kmh, edge.speed_kmh) * 60.0
+                if t + cost < best.get(edge.to, math.inf):
+                    best[edge.to] = t + cost
+                    via[edge.to] = (place, edge.key, cost)
+                    heapq.heappush(frontier, (t + cost, edge.to))
+        return _Search(minutes, via)
 
 
 @lru_cache(maxsize=16)
@@ -183,3 +202,7 @@ class Geography:
     def route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
         """The fastest route open now for a vehicle of this speed, or None if there is none."""
         return self.network.route(origin, destination, speed_kmh, self.closed)
+
+    def minutes(self, origin: str, destination: str, speed_kmh: float) -> float | None:
+        """Planned minutes of the fastest route open now (None if there is none)."""
+        return self.network.minutes(origin, destination, speed_kmh, self.closed)

@@ -1,0 +1,162 @@
+"""Decisions: who decides what, among which options, and the policies that answer.
+
+The model raises a ``DecisionPoint`` wherever judgement is needed: an EOC assigning or
+standing down a unit, an EOC or the joint centre asking a neighbour for help, a nation
+approving a request, a local authority ordering an evacuation. The doctrine (the standing
+procedures, ``doctrine_*`` below and in ``sim.model.dispatch``) proposes a choice with its
+reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
+outside the simulation triggers, for players), and every answer is logged as a
+``decision`` event: ``seat kind choice reason [options]``.
+
+Policies:
+- ``Doctrine``: takes the proposal (the automatic run).
+- ``Replay``: takes a recorded choice for the same seat, kind and subject when it is still
+  one of the options, else falls back to doctrine.
+- ``Deferred``: hands each point to a callback and waits for ``answer`` (play mode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+import simpy
+
+# kinds of decision
+ASSIGN = "assign"
+STAND_DOWN = "stand_down"
+HOLD = "hold"
+ASK = "ask"
+APPROVE = "approve"
+EVACUATE = "evacuate"
+
+# reasons, in a word
+NEAREST = "nearest"
+"""the capable free unit that would be on scene first"""
+SOONER = "sooner"
+"""it would arrive before every unit already on the way"""
+REINFORCE = "reinforce"
+"""people outnumber one round of trips by the units on it"""
+FASTER_UNIT = "faster_unit"
+"""a unit that arrives sooner was sent, and this one is not needed as well"""
+NOT_NEEDED = "not_needed"
+"""nobody is left to pick up"""
+NO_CAPABLE_UNIT = "no_capable_unit"
+NO_FREE_UNIT = "no_free_unit"
+NO_ROUTE = "no_route"
+MISSES_TARGET = "misses_target"
+"""own units cannot be on scene within the capability target"""
+ARRIVES_SOONER = "arrives_sooner"
+"""(joint centre) another nation's unit would arrive before the plan"""
+REFUSED_ELSEWHERE = "refused_elsewhere"
+UNANSWERED = "unanswered"
+PRE_AUTHORISED = "pre_authorised"
+CASE_BY_CASE = "case_by_case"
+WARNING = "warning"
+FALLBACK = "fallback"
+"""a recorded choice no longer applied: doctrine decided"""
+
+YES, NO = "yes", "no"
+
+
+class Option(NamedTuple):
+    """One thing that could be chosen, with the fact that bears on it (e.g. an arrival)."""
+
+    choice: str
+    fact: str = ""
+
+
+class Choice(NamedTuple):
+    """An answer to a decision point, and why."""
+
+    choice: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DecisionPoint:
+    """A decision to take: who (seat), what (kind, about subject), among which options."""
+
+    at_min: float
+    seat: str
+    """A nation's EOC (its code), JCC, or a nation's local authorities (``LA-local``)."""
+    kind: str
+    subject: str
+    """What it is about: an incident's key, or a place."""
+    incident: int
+    options: tuple[Option, ...]
+    proposal: Choice
+    """What doctrine would choose."""
+
+
+class Policy(Protocol):
+    """Answers decision points: a choice now, or an event whose value is the choice."""
+
+    def decide(self, point: DecisionPoint) -> Choice | simpy.Event: ...
+
+
+class Doctrine:
+    """The standing procedures: take doctrine's proposal."""
+
+    def decide(self, point: DecisionPoint) -> Choice:
+        return point.proposal
+
+
+class RecordedDecision(NamedTuple):
+    """A decision as taken once: enough to take it again in another run."""
+
+    seat: str
+    kind: str
+    subject: str
+    choice: str
+
+
+@dataclass
+class Replay:
+    """Takes recorded decisions again, in order per seat, kind and subject; else doctrine."""
+
+    recorded: Iterable[RecordedDecision]
+    fallbacks: int = 0
+    _queues: dict[tuple[str, str, str], list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._queues = {}
+        for r in self.recorded:
+            self._queues.setdefault((r.seat, r.kind, r.subject), []).append(r.choice)
+
+    def decide(self, point: DecisionPoint) -> Choice:
+        queue = self._queues.get((point.seat, point.kind, point.subject))
+        if queue:
+            choice = queue.pop(0)
+            if choice in {o.choice for o in point.options}:
+                return Choice(choice, "replayed")
+        if queue is not None:
+            self.fallbacks += 1
+            return Choice(point.proposal.choice, FALLBACK)
+        return point.proposal
+
+
+class Deferred:
+    """Hands each point to ``ask`` and waits until ``answer`` is called for it."""
+
+    def __init__(self, env: simpy.Environment, ask: Callable[[DecisionPoint], None]) -> None:
+        self.env = env
+        self.ask = ask
+        self.pending: dict[DecisionPoint, simpy.Event] = {}
+
+    def decide(self, point: DecisionPoint) -> simpy.Event:
+        event = self.env.event()
+        self.pending[point] = event
+        self.ask(point)
+        return event
+
+    def answer(self, point: DecisionPoint, choice: Choice) -> None:
+        """Answer a waiting point (its options are checked by the model)."""
+        self.pending.pop(point).succeed(choice)
+
+
+def describe(point: DecisionPoint, choice: Choice) -> str:
+    """The ``detail`` of a decision event: ``seat kind choice reason [options]``."""
+    options = ",".join(f"{o.choice}@{o.fact}" if o.fact else o.choice for o in point.options)
+    return f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}]"

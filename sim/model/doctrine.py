@@ -1,0 +1,364 @@
+"""Doctrine: the standing procedures, re-planned whenever the situation changes.
+
+A party (a nation's EOCs, or the joint centre) looks again at its open incidents whenever
+something relevant changes: an incident is reported or help is approved, a unit is freed,
+repaired, delayed or breaks down, a road or crossing closes or reopens, a request is
+refused or goes unanswered, an arrival slips. Changes at one instant are planned once.
+
+Each look, for a nation, in order of priority, then of report time:
+
+1. **First response.** An incident nobody is on scene at gets the capable free unit that
+   would be on scene first (``sim.model.estimates``), if it would come before every unit
+   already on the way; a unit already sent that is then not needed as well is stood down.
+2. **Reinforcement.** An incident whose people outnumber one round of trips by the units
+   on it gets more, nearest first, up to the need's ``max_units``.
+3. **Asking a neighbour.** When its own units cannot be on scene within the capability
+   target, the nation asks the neighbour whose units (free, or busy and free later) could
+   be on scene first, counting the channel's expected delay and, unless pre-authorised,
+   the expected approval. A refused request goes to the next neighbour; one unanswered for
+   ``ask_again_after`` lets another be asked too; after that time a refusing nation may be
+   asked again.
+
+The joint centre, when there is one, sees every report and asks any nation whose units
+would be on scene before the current plan, on top of the nations' own asking.
+An incident nobody can be sent to is held, with the reason (no capable unit, none free,
+no open route). Every choice is a decision point answered by the run's policy.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim import log
+from sim.log import JOINT
+from sim.model import decisions as d
+from sim.model.comms import JOINT_CENTRE
+from sim.model.entities import Incident, Unit, UnitState
+from sim.model.estimates import arrival, could_arrive, on_scene_estimate
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+OPTIONS_SHOWN = 3
+"""How many units a logged assignment lists as options (the nearest)."""
+
+
+def _fact(t: float) -> str:
+    return "never" if t == math.inf else f"{t:.0f}"
+
+
+class Planner:
+    """The plans of every party of a run, re-made when something relevant changes."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.queues: dict[str, list[Incident]] = {n: [] for n in sim.nations}
+        """Open incidents each nation dispatches to: its own, and neighbours' it agreed to help."""
+        self.allowed: dict[str, dict[int, frozenset[str]]] = {n: {} for n in sim.nations}
+        """For a neighbour's incident: the unit types the nation agreed to send."""
+        self.fleet: dict[str, dict[str, list[Unit]]] = {n: {} for n in sim.nations}
+        """The units each nation may task, by the need they serve."""
+        self.free: dict[str, dict[str, dict[Unit, None]]] = {n: {} for n in sim.nations}
+        """The same, those free now (an ordered set)."""
+        self.joint_centre: list[Incident] = []
+        """Incidents reported to the joint centre."""
+        self._dirty: set[str] = set()
+        self.settled: simpy.Event | None = None
+        """While parties are yet to look again at this instant: succeeds when they have."""
+        for unit in sim.units:
+            for nation in self.taskers(unit):
+                for need in unit.type.capabilities:
+                    self.fleet[nation].setdefault(need, []).append(unit)
+                    self.free[nation].setdefault(need, {})[unit] = None
+
+    def taskers(self, unit: Unit) -> list[str]:
+        """The nations whose EOCs may task a unit (any, for a joint team)."""
+        return list(self.sim.nations) if unit.nation == JOINT else [unit.nation]
+
+    # when to look again
+
+    def changed(self, *parties: str) -> None:
+        """Something relevant to these parties changed: they look again at this instant."""
+        self._dirty.update(parties)
+        if self.settled is None:
+            self.settled = self.sim.env.event()
+            event = self.sim.env.event()
+            event.callbacks.append(self._look_again)
+            event.succeed()
+
+    def incident_changed(self, incident: Incident) -> None:
+        """An incident's situation changed: every party planning for it looks again."""
+        parties = [n for n, q in self.queues.items() if incident in q]
+        if incident in self.joint_centre:
+            parties.append(JOINT_CENTRE)
+        self.changed(*parties)
+
+    def everyone(self) -> None:
+        """The world changed (a way closed or reopened): every party looks again."""
+        self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
+
+    def _look_again(self, _: object) -> None:
+        while self._dirty:
+            party = min(self._dirty)
+            self._dirty.discard(party)
+            if party == JOINT_CENTRE:
+                self._plan_joint_centre()
+            else:
+                self._plan_nation(party)
+        settled, self.settled = self.settled, None
+        assert settled is not None
+        settled.succeed()
+
+    # unit availability
+
+    def unit_free(self, unit: Unit) -> None:
+        """A unit has no task (and is not broken down): it may be tasked."""
+        if unit.task is None and unit.down_until <= self.sim.env.now:
+            for nation in self.taskers(unit):
+                for need in unit.type.capabilities:
+                    self.free[nation][need][unit] = None
+            self.changed(*self.taskers(unit))
+
+    def unit_busy(self, unit: Unit) -> None:
+        """A unit was tasked or broke down: not free."""
+        for nation in self.taskers(unit):
+            for need in unit.type.capabilities:
+                self.free[nation][need].pop(unit, None)
+
+    # a nation's plan
+
+    def accept(self, nation: str, incident: Incident, types: frozenset[str] | None) -> None:
+        """A nation takes an incident into its plan (its own, or a neighbour's it will help)."""
+        if types is not None:
+            self.allowed[nation][incident.id] = types
+        if incident not in self.queues[nation]:
+            self.queues[nation].append(incident)
+        self.changed(nation)
+
+    def _plan_nation(self, nation: str) -> None:
+        queue = self.queues[nation]
+        for incident in queue:
+            if incident.remaining <= 0:
+                self._stand_down_all(nation, incident)
+        queue[:] = [i for i in queue if i.remaining > 0]
+        order = sorted(queue, key=lambda i: (i.priority, i.reported_at, i.id))
+        for incident in order:
+            if not incident.attended:
+                self._first_response(nation, incident)
+        for incident in order:
+            while incident.wants_more_units() and self._reinforce(nation, incident):
+                pass
+        for incident in order:
+            if incident.place.nation == nation:
+                self._consider_asking(nation, incident)
+
+    def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
+        types = self.allowed[nation].get(incident.id)
+        found = []
+        for unit in self.free[nation].get(incident.need.id, {}):
+            if unit.can_serve(incident) and (types is None or unit.type.id in types):
+                eta = arrival(self.sim, unit, incident.place.id)
+                if eta is not None:
+                    found.append((eta, unit.id, unit))
+        return sorted(found, key=lambda c: c[:2])
+
+    def _first_response(self, nation: str, incident: Incident) -> None:
+        current = min((on_scene_estimate(self.sim, u) for u in incident.assigned), default=math.inf)
+        candidates = self._candidates(nation, incident)
+        if not candidates or candidates[0][0] >= current:
+            if not incident.assigned:
+                self._hold(nation, incident)
+            return
+        reason = d.SOONER if incident.assigned else d.NEAREST
+        self._offer(nation, incident, candidates, reason)
+
+    def _reinforce(self, nation: str, incident: Incident) -> bool:
+        candidates = self._candidates(nation, incident)
+        if not candidates:
+            return False
+        return self._offer(nation, incident, candidates, d.REINFORCE)
+
+    def _offer(
+        self, nation: str, incident: Incident, candidates: list[tuple[float, str, Unit]], why: str
+    ) -> bool:
+        """Raise an assignment decision; True if a unit was assigned."""
+        unit = candidates[0][2]
+        options = tuple(d.Option(u.id, _fact(t)) for t, _, u in candidates[:OPTIONS_SHOWN])
+        point = self._point(
+            nation, d.ASSIGN, incident, (*options, d.Option("wait")), d.Choice(unit.id, why)
+        )
+        choice = self.sim.decide(point)
+        if choice is None or choice.choice == "wait":
+            return False
+        chosen = next(u for _, _, u in candidates if u.id == choice.choice)
+        self.assign(nation, chosen, incident)
+        self._stand_down_surplus(nation, incident, keep=chosen)
+        return True
+
+    def assign(self, nation: str, unit: Unit, incident: Incident) -> None:
+        """Task a unit with an incident; it sets off (or turns) at once."""
+        sim = self.sim
+        if unit.task is not None:
+            unit.task.remove_unit(unit)
+        unit.task = incident
+        unit.tasked_by = nation
+        incident.add_unit(unit)
+        self.unit_busy(unit)
+        planned = arrival(sim, unit, incident.place.id)
+        unit.planned_at = math.inf if planned is None else planned
+        sim.record((sim.env.now, log.DISPATCHED, incident.id, unit.id, nation))
+        if not (unit.standing_by or unit.state is UnitState.MOBILISING):
+            sim.record((sim.env.now, log.MOBILISED, incident.id, unit.id, ""))
+        incident.waiting_reason = ""
+        sim.poke(unit)
+
+    def _stand_down_surplus(self, nation: str, incident: Incident, keep: Unit) -> None:
+        """Stand down the slowest unit on the way if the others are enough without it."""
+        on_the_way = [
+            (on_scene_estimate(self.sim, u), u.id, u)
+            for u in incident.assigned
+            if u is not keep and u.state is not UnitState.ON_SCENE
+        ]
+        if not on_the_way:
+            return
+        _, _, slowest = max(on_the_way, key=lambda c: c[:2])
+        too_many = len(incident.assigned) > incident.need.max_units
+        enough = (
+            incident.need.work != "suppress"
+            and incident.remaining <= incident.assigned_capacity - slowest.type.capacity
+        )
+        if too_many or enough:
+            self.stand_down(nation, slowest, d.FASTER_UNIT)
+
+    def _stand_down_all(self, nation: str, incident: Incident) -> None:
+        for unit in list(incident.assigned):
+            if unit.state is not UnitState.ON_SCENE and unit.tasked_by == nation:
+                self.stand_down(nation, unit, d.NOT_NEEDED)
+
+    def stand_down(self, nation: str, unit: Unit, why: str) -> None:
+        """A decision to release a unit on its way (it stops at the next place it reaches)."""
+        incident = unit.task
+        assert incident is not None
+        options = (d.Option(unit.id), d.Option("keep"))
+        point = self._point(nation, d.STAND_DOWN, incident, options, d.Choice(unit.id, why))
+        choice = self.sim.decide(point)
+        if choice is None or choice.choice != unit.id or unit.task is not incident:
+            return
+        if unit.state is UnitState.ON_SCENE:
+            return
+        incident.remove_unit(unit)
+        unit.task = None
+        self.sim.record((self.sim.env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
+        self.sim.poke(unit)
+        self.unit_free(unit)
+
+    def _hold(self, nation: str, incident: Incident) -> None:
+        """Log, when it changes, why an incident waits with nobody on the way."""
+        types = self.allowed[nation].get(incident.id)
+        capable = [
+            u
+            for u in self.fleet[nation].get(incident.need.id, [])
+            if u.can_serve(incident) and (types is None or u.type.id in types)
+        ]
+        if not capable:
+            why = d.NO_CAPABLE_UNIT
+        elif any(u.task is None and u.down_until <= self.sim.env.now for u in capable):
+            why = d.NO_ROUTE
+        else:
+            why = d.NO_FREE_UNIT
+        if why != incident.waiting_reason:
+            incident.waiting_reason = why
+            point = self._point(nation, d.HOLD, incident, (), d.Choice("wait", why))
+            self.sim.log_decision(point, point.proposal)
+
+    # asking for help
+
+    def _plan(self, incident: Incident) -> float:
+        """When the first unit is now expected on scene."""
+        return min((on_scene_estimate(self.sim, u) for u in incident.assigned), default=math.inf)
+
+    def _consider_asking(self, nation: str, incident: Incident) -> None:
+        plan = self._plan(incident)
+        if plan <= incident.target_at or self._waiting_for_answer(incident):
+            return
+        self._ask_best(nation, incident, plan, d.MISSES_TARGET)
+
+    def _waiting_for_answer(self, incident: Incident) -> bool:
+        """A request is approved, or sent and not yet unanswered for too long."""
+        patience = self.sim.scenario.coordination.mutual_assistance.ask_again_after
+        now = self.sim.env.now
+        return any(
+            status == "approved" or (status == "sent" and now - at < patience)
+            for status, at in incident.requests.values()
+        )
+
+    def _ask_best(self, asker: str, incident: Incident, plan: float, why: str) -> None:
+        helpers = self._helpers(asker, incident, plan)
+        if not helpers:
+            return
+        if any(s == "refused" for s, _ in incident.requests.values()):
+            why = d.REFUSED_ELSEWHERE
+        elif any(s == "sent" for s, _ in incident.requests.values()):
+            why = d.UNANSWERED
+        options = tuple(d.Option(code, _fact(t)) for t, code in helpers)
+        point = self._point(
+            asker, d.ASK, incident, (*options, d.Option("wait")), d.Choice(helpers[0][1], why)
+        )
+        choice = self.sim.decide(point)
+        if choice is None or choice.choice == "wait":
+            return
+        self.sim.ask_for_help(asker, choice.choice, incident)
+
+    def _helpers(self, asker: str, incident: Incident, plan: float) -> list[tuple[float, str]]:
+        """Nations that could be asked, by when their unit would be on scene, soonest first."""
+        sim = self.sim
+        assistance = sim.scenario.coordination.mutual_assistance
+        found = []
+        for code in sim.nations:
+            if code == incident.place.nation:
+                continue
+            status = incident.requests.get(code)
+            if status is not None and not (
+                status[0] == "refused" and sim.env.now - status[1] >= assistance.ask_again_after
+            ):
+                continue
+            types = sim.pre_authorised_types(incident.place.nation, code)
+            best = math.inf
+            for unit in self.fleet[code].get(incident.need.id, []):
+                if (
+                    unit.nation == code
+                    and unit.can_serve(incident)
+                    and (types is None or unit.type.id in types)
+                ):
+                    eta = could_arrive(sim, unit, incident)
+                    best = min(best, math.inf if eta is None else eta)
+            best += sim.comms.channel(asker, code).latency.mean
+            if types is None:
+                best += assistance.approval.mean
+            if best < plan:
+                found.append((best, code))
+        return sorted(found)
+
+    def _plan_joint_centre(self) -> None:
+        self.joint_centre[:] = [i for i in self.joint_centre if i.remaining > 0]
+        for incident in sorted(self.joint_centre, key=lambda i: (i.priority, i.reported_at, i.id)):
+            if self._waiting_for_answer(incident):
+                continue
+            plan = self._plan(incident)
+            why = d.MISSES_TARGET if plan > incident.target_at else d.ARRIVES_SOONER
+            self._ask_best(JOINT_CENTRE, incident, plan, why)
+
+    def _point(
+        self,
+        seat: str,
+        kind: str,
+        incident: Incident,
+        options: tuple[d.Option, ...],
+        proposal: d.Choice,
+    ) -> d.DecisionPoint:
+        return d.DecisionPoint(
+            self.sim.env.now, seat, kind, incident.key, incident.id, options, proposal
+        )

@@ -1,0 +1,83 @@
+"""Planning estimates: when a unit would be on scene, counting everything known now.
+
+Estimates use mean durations (mobilisation, processing) and what is known at the moment
+they are made: where the unit is or is heading, breakdowns, the roads and crossings open
+now, crossing hours, daylight for ``day_only`` aircraft and groundings. They are computed
+afresh whenever dispatch looks again, so they never go stale.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.model.entities import Incident, Unit, UnitState
+from sim.world.geography import CrossingLeg
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+
+def departure(sim: Simulation, unit: Unit) -> tuple[str, float]:
+    """Where and when the unit could set off on a new task (before its own travel rules)."""
+    if unit.heading is not None:
+        origin, t = unit.heading, max(sim.env.now, unit.heading_at)
+    else:
+        origin, t = unit.location, sim.env.now
+    if unit.standing_by and unit.state is UnitState.IDLE:
+        t += unit.type.mobilisation.mean
+    return origin, max(t, unit.down_until)
+
+
+def arrival(sim: Simulation, unit: Unit, place: str) -> float | None:
+    """When ``unit`` would reach ``place`` if it went now (None if it cannot get there)."""
+    origin, t = departure(sim, unit)
+    return travel_end(sim, unit, origin, place, t)
+
+
+def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -> float | None:
+    """When ``unit`` setting off from ``origin`` at ``t`` would reach ``place``."""
+    if unit.type.mode == "air":
+        flight = sim.geography.distance_km(origin, place) / unit.type.speed_kmh * 60
+        return sim.flyable_from(unit, t, flight, origin) + flight
+    route = sim.geography.route(origin, place, unit.type.speed_kmh)
+    if route is None:
+        return None
+    for leg in route.legs:
+        if isinstance(leg, CrossingLeg):
+            crossing = sim.crossings[leg.crossing]
+            t = sim.clock.next_open(t, crossing.window) + crossing.processing.mean
+        else:
+            t += leg.minutes
+    return t
+
+
+def on_scene_estimate(sim: Simulation, unit: Unit) -> float:
+    """When a tasked unit is expected on scene now (its arrival if there already)."""
+    incident = unit.task
+    assert incident is not None
+    if unit.state is UnitState.ON_SCENE:
+        return unit.planned_at
+    eta = arrival(sim, unit, incident.place.id)
+    return math.inf if eta is None else eta
+
+
+def busy_until(sim: Simulation, unit: Unit) -> tuple[str, float] | None:
+    """Where and when a busy unit is expected to be free again (None if never)."""
+    incident = unit.task
+    assert incident is not None
+    there = on_scene_estimate(sim, unit)
+    if there == math.inf:
+        return None
+    rounds = math.ceil(incident.remaining / max(1, incident.assigned_capacity))
+    return incident.place.id, max(there, sim.env.now) + rounds * unit.type.trip.mean
+
+
+def could_arrive(sim: Simulation, unit: Unit, incident: Incident) -> float | None:
+    """When a unit, free or busy, could be on scene at ``incident`` if asked now."""
+    if unit.task is None:
+        return arrival(sim, unit, incident.place.id)
+    free = busy_until(sim, unit)
+    if free is None:
+        return None
+    return travel_end(sim, unit, free[0], incident.place.id, max(free[1], unit.down_until))
