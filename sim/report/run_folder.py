@@ -24,7 +24,7 @@ from sim.report.names import Names, short
 from sim.report.tables import events_csv, incidents_csv
 from sim.scenario import Scenario
 
-DEPENDENCIES = ("simpy", "numpy", "scipy", "matplotlib", "click", "pydantic", "jinja2", "networkx")
+DEPENDENCIES = ("simpy", "numpy", "scipy", "matplotlib", "click", "pydantic", "jinja2", "astral")
 
 
 def version() -> str:
