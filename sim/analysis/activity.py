@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sim import log
-from sim.analysis.incidents import no_route_waits
+from sim.analysis.incidents import unit_waits
 from sim.log import RunLog
 
 STATES = (
@@ -69,8 +69,8 @@ def unit_activity(run: RunLog) -> dict[str, list[Span]]:
         state[unit], since[unit] = new, t
         incident_of[unit] = incident if new != "idle" else -1
 
-    for (incident, unit), waits in no_route_waits(run).items():
-        overlays[unit] += [Span(t, t + minutes, "waiting", incident) for t, minutes in waits]
+    for (incident, unit), waits in unit_waits(run).items():
+        overlays[unit] += [Span(t, t + minutes, "waiting", incident) for t, _, minutes in waits]
     going_home = _going_home(run)
     for t, event, incident, unit, detail in run.events:
         if unit not in state:
@@ -79,9 +79,6 @@ def unit_activity(run: RunLog) -> dict[str, list[Span]]:
             enter(unit, t, "returning" if (unit, t) in going_home else "idle", incident)
         elif event == log.BORDER_CLEARED and incident < 0:
             enter(unit, t, "returning", incident)
-        elif event == log.WAITED:
-            end = min(t + float(detail.split()[1]), run.horizon_min)
-            overlays[unit].append(Span(t, end, "waiting", incident))
         elif event == log.UNIT_DOWN:
             end = min(t + float(detail), run.horizon_min)
             overlays[unit].append(Span(t, end, "down", -1))

@@ -176,8 +176,8 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     border_min: dict[tuple[int, str], float] = defaultdict(float)
     waits: dict[tuple[int, str], list[tuple[float, str, float]]] = defaultdict(list)
     arrived: dict[tuple[int, str], float] = {}
-    for (incident, unit), spans in no_route_waits(run).items():
-        waits[(incident, unit)] += [(t, "no_route", minutes) for t, minutes in spans]
+    for key, spans in unit_waits(run).items():
+        waits[key] += spans
     for t, event, incident, unit, detail in run.events:
         if incident < 0 or event == log.DECISION:
             continue
@@ -189,12 +189,9 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
                 row.at[event] = t
             continue
         key = (incident, unit)
-        if event == log.NO_ROUTE:
+        if event in (log.NO_ROUTE, log.WAITED):
             continue
-        if event == log.WAITED:
-            _cause, minutes = detail.split()
-            waits[key].append((t, "grounded", float(minutes)))
-        elif event == log.BORDER_ARRIVED:
+        if event == log.BORDER_ARRIVED:
             arrived[key] = t
         elif event == log.BORDER_CLEARED:
             border_min[key] += t - arrived.pop(key)
@@ -226,6 +223,8 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
         times = per_unit[(incident, unit)]
         for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
             row.at[stage] = times.get(stage, NAN)
+        if incident not in first:  # no arrival before the need ended: nobody came in time
+            row.at["on_scene"] = row.at["integrated"] = NAN
         if row.served:
             _split(
                 row,
@@ -236,23 +235,31 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     return rows
 
 
-def no_route_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, float]]]:
-    """Each unit's waits for an open route: (incident, unit) -> [(start, minutes)].
+def unit_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, str, float]]]:
+    """Each unit's waits on its way: (incident, unit) -> [(start, cause, minutes)].
 
-    A wait begins with a ``no_route`` event and lasts until the unit's next event (or the end).
+    Causes: ``no_route`` (a ``no_route`` event: no open road), ``grounded`` (a ``waited``
+    event: daylight, a grounding or a repair). A wait ends when it was due to, or at the
+    unit's next event (a new task, a stand-down, a way reopening), or at the end.
     """
-    waits: dict[tuple[int, str], list[tuple[float, float]]] = defaultdict(list)
-    blocked: dict[str, tuple[float, int]] = {}
-    for t, event, incident, unit, _ in run.events:
+    waits: dict[tuple[int, str], list[tuple[float, str, float]]] = defaultdict(list)
+    open_wait: dict[str, tuple[float, str, float, int]] = {}
+
+    def close(unit: str, t: float) -> None:
+        start, cause, due, incident = open_wait.pop(unit)
+        waits[(incident, unit)].append((start, cause, min(t, due) - start))
+
+    for t, event, incident, unit, detail in run.events:
         if not unit or event == log.DECISION:
             continue
-        if unit in blocked:
-            start, for_incident = blocked.pop(unit)
-            waits[(for_incident, unit)].append((start, t - start))
+        if unit in open_wait:
+            close(unit, t)
         if event == log.NO_ROUTE:
-            blocked[unit] = (t, incident)
-    for unit, (start, for_incident) in blocked.items():
-        waits[(for_incident, unit)].append((start, run.horizon_min - start))
+            open_wait[unit] = (t, "no_route", math.inf, incident)
+        elif event == log.WAITED:
+            open_wait[unit] = (t, "grounded", t + float(detail.split()[1]), incident)
+    for unit in list(open_wait):
+        close(unit, run.horizon_min)
     return waits
 
 

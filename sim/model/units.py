@@ -37,6 +37,7 @@ def unit_life(sim: Simulation, unit: Unit) -> Process:
     A unit with no open way home stays where it is, ready to be tasked from there.
     """
     while True:
+        sim.renew_signal(unit)  # it looks at its task now: what signalled it is heard
         incident = unit.task
         if incident is None:
             yield from go_home(sim, unit)
