@@ -10,17 +10,84 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim import log
 from sim.model.entities import Incident
+from sim.scenario.schema import Place, Road
+from sim.scenario.wildfire import Wildfire as WildfireSpec
 from sim.world.fire import BURNING, FireGrid
+from sim.world.geography import great_circle_km
 
 if TYPE_CHECKING:
     from sim.model.entities import Unit
     from sim.model.simulation import Simulation
+
+
+@dataclass(frozen=True)
+class _Villages:
+    places: list[str]
+    index: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where villages and roads lie on the fire grid (the same in every replication)."""
+
+    village_cells: dict[str, tuple[int, int]]
+    villages: _Villages
+    """The same, as a list of places and an index array of their cells."""
+    roads: list[str]
+    """Road keys; the cells of all of them, flat, with the road each belongs to:"""
+    road_of_cell: np.ndarray
+    road_cell_index: tuple[np.ndarray, np.ndarray]
+    ground_access: dict[str, bool]
+    """Whether ground crews can work at a place (it is not in a mined area)."""
+
+
+@lru_cache(maxsize=8)
+def _layout(spec: WildfireSpec, places: tuple[Place, ...], roads: tuple[Road, ...]) -> _Layout:
+    """The layout of a scenario's villages and roads, computed once a process."""
+    grid = FireGrid(spec)
+    by_id = {p.id: p for p in places}
+    village_cells = {
+        p.id: cell
+        for p in places
+        if p.population > 0 and (cell := grid.cell(p.lat, p.lon)) is not None
+    }
+    road_cells: dict[str, list[tuple[int, int]]] = {}
+    for road in roads:
+        a, b = by_id[road.from_], by_id[road.to]
+        km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        points = max(2, math.ceil(km / (spec.cell_km / 2)))
+        cells = {
+            grid.cell(a.lat + (b.lat - a.lat) * k / points, a.lon + (b.lon - a.lon) * k / points)
+            for k in range(points + 1)
+        }
+        road_cells[road.key] = [c for c in cells if c is not None]
+    keys = list(road_cells)
+    pairs = [(i, cell) for i, key in enumerate(keys) for cell in road_cells[key]]
+    road_of_cell = np.array([i for i, _ in pairs], dtype=int)
+    rows = np.array([c[0] for _, c in pairs], dtype=int)
+    cols = np.array([c[1] for _, c in pairs], dtype=int)
+    for array in (road_of_cell, rows, cols):
+        array.setflags(write=False)
+
+    def mined(p: Place) -> bool:
+        cell = grid.cell(p.lat, p.lon)
+        return cell is not None and bool(grid.mined[cell])
+
+    access = {p.id: not mined(p) for p in places}
+    at = list(village_cells.values())
+    villages = _Villages(
+        list(village_cells),
+        (np.array([r for r, _ in at], dtype=int), np.array([c for _, c in at], dtype=int)),
+    )
+    return _Layout(village_cells, villages, keys, road_of_cell, (rows, cols), access)
 
 
 class Wildfire:
@@ -35,37 +102,12 @@ class Wildfire:
         self.fires: list[tuple[Incident, tuple[np.ndarray, ...]]] = []
         """Each fire to fight and the cells its crews work (an index array)."""
         self.crews: dict[int, list[Unit]] = {}
-        places = sim.geography.places
-        self.village_cells = {
-            p.id: cell
-            for p in places.values()
-            if p.population > 0 and (cell := self.grid.cell(p.lat, p.lon)) is not None
-        }
-        road_cells: dict[str, list[tuple[int, int]]] = {}
-        for road in sim.scenario.roads:
-            a, b = places[road.from_], places[road.to]
-            points = max(2, math.ceil(sim.geography.distance_km(a.id, b.id) / (spec.cell_km / 2)))
-            cells = {
-                self.grid.cell(
-                    a.lat + (b.lat - a.lat) * k / points, a.lon + (b.lon - a.lon) * k / points
-                )
-                for k in range(points + 1)
-            }
-            road_cells[road.key] = [c for c in cells if c is not None]
-        self.roads = list(road_cells)
-        """Road keys; the cells of all of them, flat, with the road each belongs to:"""
-        pairs = [(i, cell) for i, key in enumerate(self.roads) for cell in road_cells[key]]
-        self.road_of_cell = np.array([i for i, _ in pairs], dtype=int)
-        self.road_cell_index = (
-            np.array([c[0] for _, c in pairs], dtype=int),
-            np.array([c[1] for _, c in pairs], dtype=int),
-        )
-        self.ground_access = {p.id: not self._mined(p.lat, p.lon) for p in places.values()}
+        self.layout = layout = _layout(spec, sim.scenario.places, sim.scenario.roads)
+        self.village_cells = layout.village_cells
+        self.roads = layout.roads
+        self.road_of_cell, self.road_cell_index = layout.road_of_cell, layout.road_cell_index
+        self.ground_access = layout.ground_access
         self.series: list[tuple[float, int, int]] = []
-
-    def _mined(self, lat: float, lon: float) -> bool:
-        cell = self.grid.cell(lat, lon)
-        return cell is not None and bool(self.grid.mined[cell])
 
     def ignitions(self) -> list[tuple[float, float, float]]:
         """Scripted and random ignitions, (time, lat, lon) in time order, drawn before the run."""
@@ -117,14 +159,15 @@ class Wildfire:
         """Advance the fire step by step (a SimPy process); idle while nothing burns."""
         sim, env, grid, spec = self.sim, self.sim.env, self.grid, self.spec
         pending = self.ignitions()
-        reached: set[str] = set()
-        closed: set[str] = set()
+        villages = self.layout.villages
+        reached = np.zeros(len(villages.places), dtype=bool)
+        closed = np.zeros(len(self.roads), dtype=bool)
         next_step = math.inf
         while True:
             while pending and pending[0][0] <= env.now:
                 _, lat, lon = pending.pop(0)
                 self.ignite(lat, lon)
-            burning = bool((grid.state == BURNING).any())
+            burning = grid.burning > 0
             if burning and next_step == math.inf:
                 next_step = env.now + spec.step
             elif not burning:
@@ -146,26 +189,24 @@ class Wildfire:
                     incident.remaining, incident.delivered = 0, incident.people
                     sim.record((env.now, log.RESOLVED, incident.id, "", "fire out"))
                     sim.planner.incident_changed(incident)
-            for place, cell in self.village_cells.items():
-                if place not in reached and grid.state[cell] == BURNING:
-                    reached.add(place)
-                    sim.record((env.now, log.FIRE_REACHED, -1, "", place))
-                    where = sim.geography.places[place]
-                    people = round(where.population * spec.village_share)
-                    if people:
-                        sim.raise_incident(place, spec.village_need, people, None, "wildfire")
+            catching = (grid.state[villages.index] == BURNING) & ~reached
+            for k in np.flatnonzero(catching).tolist():
+                reached[k] = True
+                place = villages.places[k]
+                sim.record((env.now, log.FIRE_REACHED, -1, "", place))
+                where = sim.geography.places[place]
+                people = round(where.population * spec.village_share)
+                if people:
+                    sim.raise_incident(place, spec.village_need, people, None, "wildfire")
             on_fire = np.bincount(
                 self.road_of_cell,
                 weights=grid.state[self.road_cell_index] == BURNING,
                 minlength=len(self.roads),
             )
-            for road, burning in zip(self.roads, (on_fire > 0).tolist(), strict=True):
-                if burning != (road in closed):
-                    (closed.add if burning else closed.discard)(road)
-                    (sim.hold_closed if burning else sim.release)(road, "fire")
-            self.series.append(
-                (env.now, int((grid.state == BURNING).sum()), int(grid.ever_burnt.sum()))
-            )
+            for k in np.flatnonzero((on_fire > 0) != closed).tolist():  # in road order
+                closed[k] = not closed[k]
+                (sim.hold_closed if closed[k] else sim.release)(self.roads[k], "fire")
+            self.series.append((env.now, grid.burning, grid.burnt))
 
     def can_work(self, unit: Unit) -> bool:
         """Whether a crew can fight now: repaired, and for aircraft daylight and no grounding."""

@@ -7,6 +7,8 @@ assumptions). A cell is unburnt, burning or out (burnt out or put out).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,6 +18,61 @@ UNBURNT, BURNING, OUT = 0, 1, 2
 NEIGHBOURS = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
 DIAGONAL = 1 / math.sqrt(2)
 """Spread to a diagonal neighbour, whose centre is √2 cells away, is scaled by this."""
+
+
+@dataclass(frozen=True)
+class _Terrain:
+    """What does not change during a run: cell centres, fuel and mines (read-only arrays)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    fuel: np.ndarray
+    mined: np.ndarray
+
+
+def _in_box(lat: np.ndarray, lon: np.ndarray, box: Box) -> np.ndarray:
+    south, west, north, east = box
+    inside: np.ndarray = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
+    return inside
+
+
+@lru_cache(maxsize=8)
+def _terrain(spec: Wildfire) -> _Terrain:
+    """The terrain of a fire spec, built once and shared by the replications of a process."""
+    rows, cols = grid_shape(spec.bounds, spec.cell_km)
+    south, west, north, _ = spec.bounds
+    dlat = spec.cell_km / KM_PER_DEGREE
+    dlon = spec.cell_km / (KM_PER_DEGREE * math.cos(math.radians((south + north) / 2)))
+    lat, lon = np.meshgrid(
+        south + (np.arange(rows) + 0.5) * dlat, west + (np.arange(cols) + 0.5) * dlon, indexing="ij"
+    )
+    fuel = np.full((rows, cols), spec.default_fuel)
+    for area in spec.fuel:
+        fuel[_in_box(lat, lon, area.box)] = area.fuel
+    mined = np.zeros((rows, cols), dtype=bool)
+    for mined_area in spec.mined:
+        mined |= _in_box(lat, lon, mined_area.box)
+    for array in (lat, lon, fuel, mined):
+        array.setflags(write=False)
+    return _Terrain(lat, lon, fuel, mined)
+
+
+@lru_cache(maxsize=32)
+def _survival(spec: Wildfire, wind: tuple[float, float]) -> np.ndarray:
+    """For each direction, the chance a cell escapes a burning neighbour there (1 - chance).
+
+    Computed as ``1.0 - chance``, the very number the product of the step multiplies by.
+    """
+    fuel_chance = spec.spread * spec.dryness * _terrain(spec).fuel
+    layers = []
+    for dr, dc in NEIGHBOURS:
+        heading = math.degrees(math.atan2(dc, dr)) % 360  # rows go north, columns east
+        factor = max(0.1, 1 + wind[1] / 10 * math.cos(math.radians(heading - wind[0])))
+        chance = np.minimum(fuel_chance * factor * (DIAGONAL if dr and dc else 1.0), 1)
+        layers.append(1.0 - chance)
+    survival = np.stack(layers)
+    survival.setflags(write=False)
+    return survival
 
 
 class FireGrid:
@@ -28,30 +85,23 @@ class FireGrid:
         self.dlat = spec.cell_km / KM_PER_DEGREE
         self.dlon = spec.cell_km / (KM_PER_DEGREE * math.cos(math.radians((south + north) / 2)))
         self.rows, self.cols = grid_shape(spec.bounds, spec.cell_km)
-        lat = south + (np.arange(self.rows) + 0.5) * self.dlat
-        lon = west + (np.arange(self.cols) + 0.5) * self.dlon
-        self.lat, self.lon = np.meshgrid(lat, lon, indexing="ij")
-        self.fuel = np.full((self.rows, self.cols), spec.default_fuel)
-        for area in spec.fuel:
-            self.fuel[self.in_box(area.box)] = area.fuel
-        self.mined = np.zeros((self.rows, self.cols), dtype=bool)
-        for mined in spec.mined:
-            self.mined |= self.in_box(mined.box)
+        terrain = _terrain(spec)
+        self.lat, self.lon = terrain.lat, terrain.lon
+        self.fuel, self.mined = terrain.fuel, terrain.mined
         self.state = np.zeros((self.rows, self.cols), dtype=np.int8)
         self.burn_end = np.full((self.rows, self.cols), np.inf)
         self.ever_burnt = np.zeros((self.rows, self.cols), dtype=bool)
         self.put_out_by_ground = np.zeros((self.rows, self.cols), dtype=bool)
         self.wind_toward_deg, self.wind_kmh = spec.wind_toward_deg, spec.wind_kmh
-        self._wind: tuple[float, float] | None = None
-        self._chance_layers = np.empty((0,))
+        self.burning = 0
+        """How many cells burn now (kept as cells catch, burn out and are put out)."""
+        self.burnt = 0
+        """How many cells have ever burned."""
+        self._survival: dict[tuple[float, float], np.ndarray] = {}
 
     def in_box(self, box: Box) -> np.ndarray:
         """The cells whose centre lies in a [south, west, north, east] box."""
-        south, west, north, east = box
-        inside: np.ndarray = (
-            (self.lat >= south) & (self.lat <= north) & (self.lon >= west) & (self.lon <= east)
-        )
-        return inside
+        return _in_box(self.lat, self.lon, box)
 
     def cell(self, lat: float, lon: float) -> tuple[int, int] | None:
         """The cell of a point, or None outside the grid."""
@@ -60,10 +110,18 @@ class FireGrid:
         return (r, c) if 0 <= r < self.rows and 0 <= c < self.cols else None
 
     def near(self, lat: float, lon: float, km: float) -> np.ndarray:
-        """The cells within ``km`` of a point."""
-        dy = (self.lat - lat) * KM_PER_DEGREE
-        dx = (self.lon - lon) * KM_PER_DEGREE * math.cos(math.radians(lat))
-        within: np.ndarray = dx**2 + dy**2 <= km**2
+        """The cells within ``km`` of a point (computed only over the rows and columns that
+        can be that near)."""
+        within = np.zeros((self.rows, self.cols), dtype=bool)
+        scale = math.cos(math.radians(lat))
+        reach_rows = math.ceil(km / KM_PER_DEGREE / self.dlat) + 1
+        reach_cols = math.ceil(km / (KM_PER_DEGREE * max(scale, 1e-9)) / self.dlon) + 1
+        r, c = math.floor((lat - self.south) / self.dlat), math.floor((lon - self.west) / self.dlon)
+        r0, r1 = max(r - reach_rows, 0), max(min(r + reach_rows + 1, self.rows), 0)
+        c0, c1 = max(c - reach_cols, 0), max(min(c + reach_cols + 1, self.cols), 0)
+        dy = (self.lat[r0:r1, c0:c1] - lat) * KM_PER_DEGREE
+        dx = (self.lon[r0:r1, c0:c1] - lon) * KM_PER_DEGREE * scale
+        within[r0:r1, c0:c1] = dx**2 + dy**2 <= km**2
         return within
 
     def ignite(self, cell: tuple[int, int], t: float) -> bool:
@@ -73,49 +131,45 @@ class FireGrid:
         self.state[cell] = BURNING
         self.burn_end[cell] = t + self.spec.burn_time
         self.ever_burnt[cell] = True
+        self.burnt += 1
+        self.burning += 1
         return True
 
     def step(self, t: float, rng: np.random.Generator) -> None:
         """Spread for one step ending at ``t``, then burn out what has burned its time.
 
         Only the box around the burning cells (one cell wider) is computed and drawn for.
+        A cell escapes with the product, over its burning neighbours in ``NEIGHBOURS``
+        order, of ``1 - chance``, and catches when its uniform draw is below one minus that.
         """
-        spec = self.spec
-        rows, cols = np.nonzero(self.state == BURNING)
-        if rows.size == 0:
+        if self.burning == 0:
             return
+        rows, cols = np.nonzero(self.state == BURNING)
         r0, r1 = max(rows.min() - 1, 0), min(rows.max() + 2, self.rows)
         c0, c1 = max(cols.min() - 1, 0), min(cols.max() + 2, self.cols)
         state = self.state[r0:r1, c0:c1]
-        burning = state == BURNING
-        fuel = self.fuel[r0:r1, c0:c1]
-        height, width = burning.shape
-        survive = np.ones((height, width))
-        padded = np.pad(burning, 1)
-        for (dr, dc), chance in zip(NEIGHBOURS, self._chances(), strict=True):
-            source = padded[1 - dr : 1 - dr + height, 1 - dc : 1 - dc + width]  # neighbour burns
-            survive *= 1.0 - chance[r0:r1, c0:c1] * source
-        new = (state == UNBURNT) & (fuel > 0) & (rng.random((height, width)) < 1 - survive)
-        state[new] = BURNING
-        self.burn_end[r0:r1, c0:c1][new] = t + spec.burn_time
-        self.ever_burnt[r0:r1, c0:c1] |= new
-        done = (self.state == BURNING) & (self.burn_end <= t)
-        self.state[done] = OUT
-
-    def _chances(self) -> np.ndarray:
-        """Each direction's ignition chance, for every cell (recomputed when the wind changes)."""
+        height, width = state.shape
+        padded = np.zeros((height + 2, width + 2), dtype=bool)
+        padded[1:-1, 1:-1] = state == BURNING
+        escape = np.ones((height, width))
         wind = (self.wind_toward_deg, self.wind_kmh)
-        if self._wind != wind:
-            fuel_chance = self.spec.spread * self.spec.dryness * self.fuel
-            layers = []
-            for dr, dc in NEIGHBOURS:
-                heading = math.degrees(math.atan2(dc, dr)) % 360  # rows go north, columns east
-                factor = max(0.1, 1 + wind[1] / 10 * math.cos(math.radians(heading - wind[0])))
-                layers.append(
-                    np.minimum(fuel_chance * factor * (DIAGONAL if dr and dc else 1.0), 1)
-                )
-            self._chance_layers, self._wind = np.stack(layers), wind
-        return self._chance_layers
+        if wind not in self._survival:
+            self._survival[wind] = _survival(self.spec, wind)
+        survival = self._survival[wind][:, r0:r1, c0:c1]
+        for d, (dr, dc) in enumerate(NEIGHBOURS):
+            source = padded[1 - dr : 1 - dr + height, 1 - dc : 1 - dc + width]  # neighbour burns
+            np.multiply(escape, survival[d], out=escape, where=source)
+        draws = rng.random((height, width))
+        new = (state == UNBURNT) & (self.fuel[r0:r1, c0:c1] > 0) & (draws < 1 - escape)
+        burn_end = self.burn_end[r0:r1, c0:c1]
+        state[new] = BURNING
+        burn_end[new] = t + self.spec.burn_time
+        self.ever_burnt[r0:r1, c0:c1] |= new
+        done = (state == BURNING) & (burn_end <= t)  # every burning cell is in the box
+        state[done] = OUT
+        caught = int(np.count_nonzero(new))
+        self.burnt += caught
+        self.burning += caught - int(np.count_nonzero(done))
 
     def suppress(
         self, area: tuple[np.ndarray, ...], chance: float, draws: np.ndarray, *, ground: bool
@@ -132,7 +186,9 @@ class FireGrid:
         self.state[cells] = OUT
         if ground:
             self.put_out_by_ground[cells] = True
-        return int(hit.sum())
+        put_out = int(np.count_nonzero(hit))
+        self.burning -= put_out
+        return put_out
 
     def burning_in(self, area: tuple[np.ndarray, ...]) -> bool:
         """Whether any cell of an area (an index array) burns."""
