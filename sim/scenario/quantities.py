@@ -188,8 +188,10 @@ class Triangular(_Dist):
         u = source.uniform()
         cut = (mode - low) / (high - low)
         if u < cut:
-            return low + math.sqrt(u * (high - low) * (mode - low))
-        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+            x = low + math.sqrt(u * (high - low) * (mode - low))
+        else:
+            x = high - math.sqrt((1 - u) * (high - low) * (high - mode))
+        return min(max(x, low), high)  # rounding never takes a draw outside its range
 
 
 class LogNormal(_Dist):
