@@ -194,6 +194,10 @@ class Planner:
         if choice is None or choice.choice == "wait":
             return False
         chosen = next(u for _, _, u in candidates if u.id == choice.choice)
+        if len(incident.assigned) >= incident.need.max_units:  # make room: never above it
+            self._stand_down_surplus(nation, incident, keep=None)
+            if len(incident.assigned) >= incident.need.max_units:
+                return False
         self.assign(nation, chosen, incident)
         self._stand_down_surplus(nation, incident, keep=chosen)
         return True
@@ -215,8 +219,9 @@ class Planner:
         incident.waiting_reason = ""
         sim.poke(unit)
 
-    def _stand_down_surplus(self, nation: str, incident: Incident, keep: Unit) -> None:
-        """Stand down the slowest unit on the way if the others are enough without it."""
+    def _stand_down_surplus(self, nation: str, incident: Incident, keep: Unit | None) -> None:
+        """Stand down the slowest unit on the way if the others are enough without it (or
+        if the need's ``max_units`` are all on it)."""
         on_the_way = [
             (on_scene_estimate(self.sim, u), u.id, u)
             for u in incident.assigned
@@ -225,13 +230,13 @@ class Planner:
         if not on_the_way:
             return
         _, _, slowest = max(on_the_way, key=lambda c: c[:2])
-        too_many = len(incident.assigned) > incident.need.max_units
+        too_many = len(incident.assigned) >= incident.need.max_units + (keep is not None)
         enough = (
             incident.need.work != "suppress"
             and incident.remaining <= incident.assigned_capacity - slowest.type.capacity
         )
         if too_many or enough:
-            self.stand_down(nation, slowest, d.FASTER_UNIT)
+            self.stand_down(slowest.tasked_by, slowest, d.FASTER_UNIT)
 
     def _stand_down_all(self, nation: str, incident: Incident) -> None:
         for unit in list(incident.assigned):
@@ -239,7 +244,8 @@ class Planner:
                 self.stand_down(nation, unit, d.NOT_NEEDED)
 
     def stand_down(self, nation: str, unit: Unit, why: str) -> None:
-        """A decision to release a unit on its way (it stops at the next place it reaches)."""
+        """A decision, by the nation that tasked it, to release a unit on its way (it stops
+        at the next place it reaches)."""
         incident = unit.task
         assert incident is not None
         options = (d.Option(unit.id), d.Option("keep"))
