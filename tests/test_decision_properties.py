@@ -121,7 +121,13 @@ def build(case: dict[str, Any]) -> Any:
     return load_with("tiny_border.toml", case["change"])
 
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @SETTINGS
