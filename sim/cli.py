@@ -94,6 +94,17 @@ def main() -> None:
     type=click.IntRange(min=1, max=MAX_REPLICATIONS),
     help="Replications (default: the scenario's [run].replications).",
 )
+@click.option(
+    "--assess",
+    is_flag=True,
+    help="Also switch each coordination arrangement in turn (as borderdrill assess) and add "
+    "the improvement plan to the report.",
+)
+@click.option(
+    "--assess-from",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Take the improvement plan from an assess folder of the same scenario file.",
+)
 @PARALLEL
 def run(
     scenario: Path,
@@ -106,6 +117,8 @@ def run(
     scheduler: str | None,
     quiet: bool,
     allow_large: bool,
+    assess: bool,
+    assess_from: Path | None,
 ) -> None:
     """Simulate SCENARIO and write a run folder with its report.
 
@@ -140,6 +153,8 @@ def run(
             scheduler=scheduler,
             progress=False if quiet else None,
             allow_large=allow_large,
+            assess=assess,
+            assess_from=assess_from,
         )
     except ScenarioError as exc:
         _fail(str(exc))

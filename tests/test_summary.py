@@ -90,7 +90,7 @@ def test_an_incident_never_reached_counts_as_waiting_until_the_end() -> None:
 
 
 def test_hseep_ratings_follow_the_share_within_target() -> None:
-    from sim.report.html import rating
+    from sim.report.aar import rating
 
     assert [rating(x) for x in (1.0, 0.9, 0.89, 0.75, 0.6, 0.5, 0.49, 0.0, None)] == [
         "P",

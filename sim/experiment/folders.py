@@ -12,9 +12,17 @@ from typing import Any
 
 from sim.analysis.replications import Replications
 from sim.experiment.replications import replicate
-from sim.experiment.variants import scenario_changes
+from sim.experiment.variants import MIN_REPLICATIONS, scenario_changes
+from sim.experiment.variants import assess as run_assessment
 from sim.model import simulate
-from sim.report import check_replaceable, experiment_files, manifest, run_files, write_folder
+from sim.report import (
+    OutputError,
+    check_replaceable,
+    experiment_files,
+    manifest,
+    run_files,
+    write_folder,
+)
 from sim.scenario import Scenario, read_scenario
 from sim.scenario.budget import check_budget
 
@@ -56,6 +64,8 @@ def run_scenario(
     scheduler: str | None = None,
     progress: bool | None = False,
     allow_large: bool = False,
+    assess: bool = False,
+    assess_from: str | Path | None = None,
 ) -> RunResult:
     """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
@@ -67,9 +77,15 @@ def run_scenario(
         ScenarioError: the scenario file is not valid.
         BudgetError: the run would go beyond a soft limit (see ``sim.scenario.budget``) and
             ``allow_large`` is false.
-        OutputError: the folder exists and may not be replaced, or cannot be written.
+        OutputError: the folder exists and may not be replaced, or cannot be written, or
+            ``assess_from`` is not an assessment of this scenario.
+
+    ``assess`` also runs an assessment (each coordination arrangement switched in turn, on
+    the same replications, at least ``MIN_REPLICATIONS``); ``assess_from`` reads one from
+    an assess folder instead. Either adds the improvement plan to the report.
     """
     source = read_scenario(path, overrides)
+    assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
     n = scenario.run.replications if replications is None else replications
@@ -92,10 +108,50 @@ def run_scenario(
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
     )
+    if assess:
+        assessed = run_assessment(
+            path,
+            max(n, MIN_REPLICATIONS),
+            seed,
+            overrides,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+            allow_large=True,
+        )
+        assessment = {"kind": "assess", **assessed.summary()}
     provenance["replications"] = n
-    files = run_files(scenario, run, provenance, reps)
+    files = run_files(scenario, run, provenance, reps, assessment)
+    if assessment is not None:
+        files["assessment.json"] = (json.dumps(assessment, indent=2) + "\n").encode("utf-8")
     write_folder(folder, files, force=force)
     return RunResult(folder, json.loads(files["summary.json"]))
+
+
+def read_assessment(folder: Path, scenario_sha256: str) -> dict[str, Any]:
+    """The summary of an assess folder made from the same scenario file.
+
+    Raises:
+        OutputError: the folder is not an assess folder, or was made from another file.
+    """
+    try:
+        summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        made_from = json.loads((folder / "manifest.json").read_text("utf-8"))["scenario_sha256"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise OutputError(
+            f"{folder}: not an assess folder ({exc}); give a folder written by borderdrill assess"
+        ) from None
+    if summary.get("kind") != "assess":
+        raise OutputError(
+            f"{folder}: a {summary.get('kind', 'run')} folder, not an assessment; give a folder "
+            "written by borderdrill assess"
+        )
+    if made_from != scenario_sha256:
+        raise OutputError(
+            f"{folder}: assessed another version of the scenario file (its checksum differs); "
+            "run borderdrill assess on this file again"
+        )
+    return dict(summary)
 
 
 def write_experiment(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -11,19 +11,11 @@ import jinja2
 from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.analysis.summary import OVERLOADED
 from sim.log import RunLog
+from sim.report.aar import AfterAction, rating, rating_rule
 from sim.report.estimates import LABELS, label, with_ci
+from sim.report.msel import inject_outcome, run_clock
 from sim.report.names import Names
 from sim.scenario import Scenario, format_duration
-
-RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
-"""HSEEP ratings by the share of incidents that met their capability target (at least ...)."""
-
-RATING_NAMES = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
-}
 
 
 def basemap_source() -> str:
@@ -32,13 +24,6 @@ def basemap_source() -> str:
 
     geometry = basemap()
     return f"{geometry['source']} Licence: {geometry['licence']}."
-
-
-def rating(share: float | None) -> str:
-    """The HSEEP rating (P, S, M, U) of a share of incidents within target."""
-    if share is None:
-        return "—"
-    return next(letter for floor, letter in RATINGS if share >= floor)
 
 
 def environment() -> jinja2.Environment:
@@ -116,31 +101,6 @@ def _stage_counts(summary: dict[str, Any], names: Names) -> dict[str, tuple[int,
     }
 
 
-def _outcome(
-    run: RunLog, rows: list[IncidentRow], clock: Any, index: int, kind: str, names: Names
-) -> str:
-    if kind != "incident":
-        return "in force from this time (see events.csv for what it touched)"
-    source = f"inject {index}"
-    row = next((r for r in rows if r.info.source == source), None)
-    if row is None:
-        return "did not happen before the end"
-    if not row.served:
-        return f"no unit on scene by the end ({row.status})"
-    parts = [
-        f"first unit {names.unit(row.first_unit)} on scene {clock(row.at['on_scene'])}, "
-        f"{format_duration(row.response_min)} after it occurred"
-    ]
-    parts.append("target met" if row.within_target else "target missed")
-    if row.status == "resolved":
-        parts.append(f"resolved {clock(row.at['resolved'])}")
-    if row.foreign_help:
-        parts.append(
-            "with help from " + ", ".join(sorted(set(row.unit_nations) - {row.info.nation}))
-        )
-    return "; ".join(parts)
-
-
 def render_report(
     scenario: Scenario,
     run: RunLog,
@@ -148,14 +108,13 @@ def render_report(
     summary: dict[str, Any],
     figures: dict[str, bytes],
     version: str,
+    aar: AfterAction,
     unlabelled: list[str] | None = None,
 ) -> str:
     """The report as one self-contained HTML page (``unlabelled``: names the map had no
     room to write)."""
     start = datetime.fromisoformat(run.start)
-
-    def clock(minutes: float) -> str:
-        return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+    clock = run_clock(run)
 
     names = Names.of(scenario)
     need_names = names.needs
@@ -218,11 +177,8 @@ def render_report(
             if across
             else None,
         ),
-        "rating_rule": "; ".join(
-            f"{letter} ({RATING_NAMES[letter]}) at {floor:.0%} or more"
-            for floor, letter in RATINGS[:-1]
-        )
-        + f"; U ({RATING_NAMES['U']}) below {RATINGS[-2][0]:.0%}",
+        "rating_rule": rating_rule(),
+        "aar": aar,
         "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
         "components": [
             {"name": COMPONENT_NAMES[c], "meaning": COMPONENT_MEANINGS[c]} for c in COMPONENTS
@@ -301,11 +257,7 @@ def render_report(
                 "subject": i.subject,
                 "synopsis": i.synopsis,
                 "expected_action": i.expected_action,
-                "outcome": (
-                    _outcome(run, rows, clock, i.number, i.type, names)
-                    if i.at_min < run.horizon_min
-                    else "after the end of the exercise: did not happen"
-                ),
+                "outcome": inject_outcome(run, rows, clock, i, names),
             }
             for i in run.injects
         ],

@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -143,20 +144,28 @@ def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
     south, west, north, east = bounds
     geometry = basemap()
     ax.set_facecolor("#fbfbf8")
-    for line in geometry["coast"]:
-        xy = np.array(line["lonlat"])
-        ax.plot(xy[:, 0], xy[:, 1], color="#78909c", linewidth=0.7, zorder=1)
-    labels: dict[str, Label] = {}
-    for line in geometry["rivers"]:
-        xy = np.array(line["lonlat"])
-        named = bool(line.get("name"))
-        ax.plot(
-            xy[:, 0],
-            xy[:, 1],
-            color="#64b5f6" if named else "#bbdefb",
-            linewidth=1.4 if named else 0.6,
+    ax.add_collection(
+        LineCollection(
+            [line["lonlat"] for line in geometry["coast"]],
+            colors="#78909c",
+            linewidths=0.7,
             zorder=1,
         )
+    )
+    rivers = geometry["rivers"]
+    for named, colour, width in ((False, "#bbdefb", 0.6), (True, "#64b5f6", 1.4)):
+        ax.add_collection(
+            LineCollection(
+                [r["lonlat"] for r in rivers if bool(r.get("name")) == named],
+                colors=colour,
+                linewidths=width,
+                zorder=1,
+            )
+        )
+    labels: dict[str, Label] = {}
+    for line in rivers:
+        xy = np.array(line["lonlat"])
+        named = bool(line.get("name"))
         if named and line["name"] not in labels:
             inside = xy[
                 (xy[:, 0] > west) & (xy[:, 0] < east) & (xy[:, 1] > south) & (xy[:, 1] < north)
@@ -166,9 +175,15 @@ def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
                 labels[line["name"]] = Label(
                     float(x), float(y), line["name"], colour="#1e88e5", size=7, weight="normal"
                 )
-    for line in geometry["borders"]:
-        xy = np.array(line["lonlat"])
-        ax.plot(xy[:, 0], xy[:, 1], color="#424242", linewidth=1.1, linestyle="-.", zorder=2)
+    ax.add_collection(
+        LineCollection(
+            [line["lonlat"] for line in geometry["borders"]],
+            colors="#424242",
+            linewidths=1.1,
+            linestyles="-.",
+            zorder=2,
+        )
+    )
     return list(labels.values())
 
 

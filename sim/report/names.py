@@ -58,3 +58,10 @@ class Names:
 
     def unit(self, key: str) -> str:
         return self.units.get(key, key)
+
+    def unit_group(self, key: str) -> str:
+        """A unit, or a group of units by its id (named without the number)."""
+        if key in self.units:
+            return self.units[key]
+        first = self.units.get(f"{key}-1")
+        return first.rsplit(" ", 1)[0] + " (all)" if first else key

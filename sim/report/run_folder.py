@@ -17,14 +17,28 @@ from sim.analysis.activity import unit_activity
 from sim.analysis.replications import Replications
 from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures, maps
+from sim.report.aar import after_action
 from sim.report.csv_cells import frame_csv
 from sim.report.html import render_report, stage_groups
 from sim.report.map_data import run_map_data
+from sim.report.msel import msel_rows
 from sim.report.names import Names, short
+from sim.report.planners import aar_docx, msel_xlsx
 from sim.report.tables import events_csv, incidents_csv
 from sim.scenario import Scenario
 
-DEPENDENCIES = ("simpy", "numpy", "scipy", "matplotlib", "click", "pydantic", "jinja2", "astral")
+DEPENDENCIES = (
+    "simpy",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "click",
+    "pydantic",
+    "jinja2",
+    "astral",
+    "python-docx",
+    "openpyxl",
+)
 
 
 def version() -> str:
@@ -98,11 +112,13 @@ def run_files(
     run: RunLog,
     provenance: dict[str, Any],
     replications: Replications | None = None,
+    assessment: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The files of a run folder, by relative path.
 
     ``run`` is the replication whose story the report tells; ``replications``, when given,
-    adds the key figures across all of them with confidence intervals.
+    adds the key figures across all of them with confidence intervals; ``assessment``
+    (the summary of an assess experiment of the same scenario) adds the improvement plan.
     """
     rows = incident_rows(run)
     summary = summarise(run, rows)
@@ -136,9 +152,12 @@ def run_files(
             "median response time",
         )
         extra["kpis.csv"] = frame_csv(replications.kpis).encode("utf-8")
+    aar = after_action(scenario, run, rows, summary, assessment)
     html = render_report(
-        scenario, run, rows, summary, pictures, provenance["borderdrill"], drawn.unlabelled
+        scenario, run, rows, summary, pictures, provenance["borderdrill"], aar, drawn.unlabelled
     )
+    extra["aar.docx"] = aar_docx(aar, pictures)
+    extra["msel.xlsx"] = msel_xlsx(scenario.scenario.name, msel_rows(scenario, run, rows))
     files = {
         **extra,
         "incidents.csv": incidents_csv(run, rows).encode("utf-8"),

@@ -1,0 +1,504 @@
+"""The After-Action Report / Improvement Plan (HSEEP) of a run, as plain data.
+
+The HTML report and the Word document both render ``AfterAction``. Findings are ranked
+by what they cost, in person-hours: the people of an incident times the hours they
+waited beyond its capability target (or in a cause of delay). Each finding points to the
+figure of the run that backs it. Findings come from the finders in ``FINDERS``, each
+reading the run's analysis; a new kind of finding (e.g. from decision records) is one
+more finder there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
+from sim.analysis.stats import wilson_interval
+from sim.analysis.summary import OVERLOADED
+from sim.log import RunLog
+from sim.report.estimates import MECHANISM_NAMES, with_ci
+from sim.report.names import Names
+from sim.scenario import Scenario, format_duration
+
+RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
+"""HSEEP ratings by the share of incidents that met their capability target (at least ...)."""
+
+RATING_NAMES = {
+    "P": "performed without challenges",
+    "S": "performed with some challenges",
+    "M": "performed with major challenges",
+    "U": "unable to be performed",
+}
+
+MECHANISM_CAPABILITIES = {
+    "channels": "Operational Communications",
+    "military_comms": "Operational Communications",
+    "language": "Operational Communications",
+    "information_sharing": "Intelligence and Information Sharing",
+    "mutual_assistance": "Operational Coordination",
+    "joint_centre": "Operational Coordination",
+    "joint_teams": "Mass Search and Rescue Operations",
+    "border_operations": "Logistics and Supply Chain Management",
+    "joint_training": "Operational Coordination",
+    "local_authorities": "Critical Transportation",
+}
+"""The core capability each coordination arrangement serves."""
+
+
+def rating(share: float | None) -> str:
+    """The HSEEP rating (P, S, M, U) of a share of incidents within target."""
+    if share is None or math.isnan(share):
+        return "—"
+    return next(letter for floor, letter in RATINGS if share >= floor)
+
+
+def rating_rule() -> str:
+    """The rating rule in words."""
+    return (
+        "; ".join(
+            f"{letter} ({RATING_NAMES[letter]}) at {floor:.0%} or more"
+            for floor, letter in RATINGS[:-1]
+        )
+        + f"; U ({RATING_NAMES['U']}) below {RATINGS[-2][0]:.0%}"
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One strength or area for improvement, backed by a figure of the run."""
+
+    title: str
+    detail: str
+    cost_person_hours: float | None
+    """What it cost: person-hours waited beyond target (None: not measurable here)."""
+    evidence: str
+    """The report section (anchor id) whose figure or table backs it."""
+    evidence_name: str
+
+
+@dataclass(frozen=True)
+class CapabilityRow:
+    """Analysis of one capability target: need, core capability, target, share, rating."""
+
+    need: str
+    capability: str
+    target: str
+    incidents: int
+    share: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One row of the improvement plan (HSEEP)."""
+
+    capability: str
+    area: str
+    action: str
+    owners: str
+    effect: str
+    effect_waiting: str
+
+
+@dataclass
+class AfterAction:
+    """Everything the AAR/IP says, ready to render."""
+
+    name: str
+    dates: str
+    hazard: str
+    scope: str
+    organisations: list[str]
+    summary: str
+    capabilities: list[CapabilityRow]
+    strengths: list[Finding]
+    findings: list[Finding]
+    plan: list[PlanRow] = field(default_factory=list)
+    plan_note: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What finders read: the run, its incident rows and summary, names."""
+
+    scenario: Scenario
+    run: RunLog
+    rows: list[IncidentRow]
+    summary: dict[str, Any]
+    names: Names
+
+    def late_person_hours(self, rows: list[IncidentRow]) -> float:
+        """People × hours waited beyond the target, over incidents whose target came."""
+        total = 0.0
+        for r in rows:
+            if r.counted:
+                late = r.waited_min(self.run.horizon_min) - r.info.target_min
+                total += r.info.people * max(0.0, late) / 60
+        return total
+
+
+def _hours(minutes: float | None) -> str:
+    return "—" if minutes is None or math.isnan(minutes) else format_duration(minutes)
+
+
+def capability_findings(ctx: Context) -> list[Finding]:
+    """Each capability target rated below P: its share within target and what it cost."""
+    found = []
+    for need in ctx.scenario.needs:
+        rows = [r for r in ctx.rows if r.info.need == need.id and r.counted]
+        if not rows:
+            continue
+        met = sum(r.within_target for r in rows)
+        share = met / len(rows)
+        low, high = wilson_interval(met, len(rows))
+        letter = rating(share)
+        text = (
+            f"In replication 0, {met} of {len(rows)} incidents ({share:.0%}, 95 % CI {low:.0%} "
+            f"to {high:.0%}) had their first unit on scene within {_hours(need.target)}"
+        )
+        across = ctx.summary.get("replications")
+        key = f"by_need.{need.id}.within_target"
+        if across and key in across["kpis"] and across["kpis"][key]["mean"] is not None:
+            letter = rating(across["kpis"][key]["mean"])
+            text += (
+                f"; over {across['n']} replications {with_ci('within_target', across['kpis'][key])}"
+            )
+        title = f"{need.name}: rated {letter} ({RATING_NAMES[letter]})"
+        found.append(
+            Finding(
+                title,
+                text + ".",
+                ctx.late_person_hours(rows) if letter != "P" else None,
+                "by-need",
+                "capability targets table",
+            )
+        )
+    return found
+
+
+def delay_findings(ctx: Context) -> list[Finding]:
+    """The single largest delay and its cause, and the cause that cost the most overall."""
+    served = [r for r in ctx.rows if r.served]
+    if not served:
+        return []
+    worst = max(served, key=lambda r: r.response_min)
+    part = max(COMPONENTS, key=lambda c: worst.parts[c])
+    found = [
+        Finding(
+            f"Largest delay: {_hours(worst.response_min)} at {worst.info.place_name}",
+            f"{worst.info.people} people waited {_hours(worst.response_min)} for the first unit "
+            f"({ctx.names.unit(worst.first_unit)}); the largest part was "
+            f"{COMPONENT_NAMES[part]}: {_hours(worst.parts[part])}.",
+            ctx.late_person_hours([worst]),
+            "stages",
+            "where the time went, by cause",
+        )
+    ]
+    person_hours = {
+        c: sum(r.info.people * r.parts[c] for r in served) / 60 for c in COMPONENTS if c != "travel"
+    }
+    cause = max(person_hours, key=lambda c: person_hours[c])
+    if person_hours[cause] > 0:
+        mean = sum(r.parts[cause] for r in served) / len(served)
+        found.append(
+            Finding(
+                f"Most waiting was {COMPONENT_NAMES[cause]}",
+                f"{COMPONENT_NAMES[cause].capitalize()} took {_hours(mean)} on average over "
+                f"{len(served)} incidents reached: {person_hours[cause]:,.0f} person-hours "
+                "of the people's wait.",
+                person_hours[cause],
+                "stages",
+                "where the time went, by cause",
+            )
+        )
+    return found
+
+
+def unit_findings(ctx: Context) -> list[Finding]:
+    """Overloaded units, and units never tasked while incidents waited for a free unit."""
+    units = ctx.summary["utilisation"]["units"]
+    overloaded = [u for u in units if u["utilisation"] > OVERLOADED]
+    idle = [u for u in units if not u["tasks"]]
+    waiting = sum(r.info.people * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
+    found = []
+    if overloaded:
+        names = "; ".join(ctx.names.unit(u["unit"]) for u in overloaded[:6])
+        more = f" and {len(overloaded) - 6} more" if len(overloaded) > 6 else ""
+        found.append(
+            Finding(
+                f"{len(overloaded)} unit(s) overloaded (tasked over {OVERLOADED:.0%} of the time)",
+                f"{names}{more}. Meanwhile incidents waited {waiting:,.0f} person-hours for a "
+                "free unit (counted in the cost of waiting for a free unit, not again here).",
+                None,
+                "units",
+                "unit timeline",
+            )
+        )
+    if idle:
+        nations = sorted({u["nation"] for u in idle})
+        by_nation = {n: sum(u["nation"] == n for u in idle) for n in nations}
+        listed = ", ".join(f"{k} {ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
+        found.append(
+            Finding(
+                f"{len(idle)} unit(s) never tasked",
+                f"Never tasked ({listed}) while incidents waited {waiting:,.0f} person-hours for "
+                "a free unit: capacity a request or a standing arrangement could have used.",
+                None,
+                "units",
+                "unit timeline",
+            )
+        )
+    return found
+
+
+def crossing_findings(ctx: Context) -> list[Finding]:
+    """Crossings no deployment used, and why; requests refused or withdrawn."""
+    used = ctx.summary["crossings"]
+    found = []
+    for crossing in ctx.scenario.crossings:
+        c = used.get(crossing.id)
+        if c and c["passages"]:
+            continue
+        why = (
+            f"it was closed {c['closures']} time(s)"
+            if c and c["closures"]
+            else "no unit was routed through it (no request needed it, or another way was faster)"
+        )
+        found.append(
+            Finding(
+                f"Crossing never used: {crossing.name}",
+                f"No deployment crossed here; {why}.",
+                None,
+                "crossings",
+                "border crossings table",
+            )
+        )
+    requests = ctx.summary["cross_border"]["requests"]
+    for pair, r in requests.items():
+        unused = r["refused"] + r["withdrawn"]
+        if unused:
+            asking, asked = pair.split(">")
+            found.append(
+                Finding(
+                    f"Requests {asking} › {asked} not used: {r['refused']} refused, "
+                    f"{r['withdrawn']} withdrawn",
+                    f"Of {r['requested']} requests, {r['approved']} were approved; a withdrawn "
+                    "request arrived after the incident no longer needed anyone (mean report to "
+                    f"request {_hours(r['request_mean_min'])}).",
+                    None,
+                    "cross-border",
+                    "cross-border requests table",
+                )
+            )
+    return found
+
+
+def unserved_findings(ctx: Context) -> list[Finding]:
+    """Incidents nobody reached, and the people still waiting at the end."""
+    rows = [r for r in ctx.rows if r.unserved]
+    if not rows:
+        return []
+    people = sum(r.info.people - r.carried for r in rows)
+    cost = sum(
+        (r.info.people - r.carried) * (ctx.run.horizon_min - r.at["occurred"]) / 60 for r in rows
+    )
+    places = ", ".join(sorted({r.info.place_name for r in rows})[:5])
+    return [
+        Finding(
+            f"{len(rows)} incident(s) unserved at the end",
+            f"No unit reached {places}; {people} people there were still waiting when the "
+            "exercise ended.",
+            cost,
+            "map",
+            "map (red crosses)",
+        )
+    ]
+
+
+Finder = Callable[[Context], list[Finding]]
+FINDERS: tuple[Finder, ...] = (
+    capability_findings,
+    delay_findings,
+    unit_findings,
+    unserved_findings,
+    crossing_findings,
+)
+"""Every finder, each reading the run's analysis; findings are ranked by cost together."""
+
+
+def _strengths(ctx: Context) -> list[Finding]:
+    found = []
+    for need in ctx.scenario.needs:
+        rows = [r for r in ctx.rows if r.info.need == need.id and r.counted]
+        if rows:
+            share = sum(r.within_target for r in rows) / len(rows)
+            if rating(share) == "P":
+                found.append(
+                    Finding(
+                        f"{need.name}: rated P ({RATING_NAMES['P']})",
+                        f"{share:.0%} of {len(rows)} incidents met the target of "
+                        f"{_hours(need.target)}.",
+                        None,
+                        "by-need",
+                        "capability targets table",
+                    )
+                )
+    for pair, f in ctx.summary["cross_border"]["first_on_scene"].items():
+        asking, helper = pair.split(">")
+        found.append(
+            Finding(
+                f"Help across the border: {helper} was first on scene in {asking}",
+                f"{f['incidents']} incident(s), after a mean {_hours(f['request_mean_min'])} "
+                f"to request and {_hours(f['approval_mean_min'])} to approve.",
+                None,
+                "cross-border",
+                "cross-border tables",
+            )
+        )
+    return found
+
+
+def after_action(
+    scenario: Scenario,
+    run: RunLog,
+    rows: list[IncidentRow],
+    summary: dict[str, Any],
+    assessment: dict[str, Any] | None = None,
+) -> AfterAction:
+    """The AAR/IP of a run; ``assessment`` (an assess experiment's summary) adds the plan."""
+    names = Names.of(scenario)
+    ctx = Context(scenario, run, rows, summary, names)
+    findings = [f for finder in FINDERS for f in finder(ctx)]
+    findings.sort(key=lambda f: (f.cost_person_hours is None, -(f.cost_person_hours or 0.0)))
+    overall = summary["overall"]
+    across = summary.get("replications")
+    counted = [r for r in rows if r.counted]
+    met = sum(r.within_target for r in counted)
+    hazard = "wildfire" if run.fire else ("flood" if run.gauges else "incidents")
+    text = (
+        f"{overall['incidents']} incidents affecting {overall['people']} people over "
+        f"{format_duration(run.horizon_min)}. The first unit was on scene within the capability "
+        f"target for {met} of {len(counted)} incidents"
+        + (
+            f" ({met / len(counted):.0%}, 95 % CI {wilson_interval(met, len(counted))[0]:.0%} to "
+            f"{wilson_interval(met, len(counted))[1]:.0%})"
+            if counted
+            else ""
+        )
+        + f"; {overall['unserved']} unserved and {overall['people_waiting_at_end']} people still "
+        "waiting at the end (replication 0)."
+    )
+    if across:
+        text += (
+            f" Over {across['n']} replications: median wait for help "
+            f"{with_ci('response_median_min', across['kpis']['response_median_min'])}, within "
+            f"target {with_ci('within_target', across['kpis']['within_target'])}."
+        )
+    if findings and findings[0].cost_person_hours:
+        text += f" The costliest finding: {findings[0].title.lower()}."
+    start = run.start[:10]
+    aar = AfterAction(
+        name=scenario.scenario.name,
+        dates=f"{start}, {format_duration(run.horizon_min)} simulated",
+        hazard=hazard,
+        scope="Tabletop exercise of joint disaster response across the "
+        + ", ".join(n.name for n in scenario.nations)
+        + " border (simulated with borderdrill)",
+        organisations=[f"{n.name}: {n.agency}" for n in scenario.nations]
+        + sorted({f"{g.agency} ({g.nation})" for g in scenario.units}),
+        summary=text,
+        capabilities=_capabilities(ctx, across),
+        strengths=_strengths(ctx),
+        findings=findings,
+    )
+    if assessment is not None:
+        aar.plan, aar.plan_note = improvement_plan(scenario, assessment)
+    else:
+        aar.plan_note = (
+            "No assessment was run: run with --assess (or --assess-from an assess folder) to "
+            "measure what changing each arrangement would do."
+        )
+    return aar
+
+
+def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[CapabilityRow]:
+    rows = []
+    for need in ctx.scenario.needs:
+        mine = [r for r in ctx.rows if r.info.need == need.id and r.counted]
+        share: float | None = sum(r.within_target for r in mine) / len(mine) if mine else None
+        shown = "—" if share is None else f"{share:.0%}"
+        if across and f"by_need.{need.id}.within_target" in across["kpis"]:
+            estimate = across["kpis"][f"by_need.{need.id}.within_target"]
+            share = estimate["mean"]
+            shown = with_ci("within_target", estimate)
+        rows.append(
+            CapabilityRow(
+                need.name,
+                need.core_capability or "—",
+                _hours(need.target),
+                len(mine),
+                shown,
+                rating(share),
+            )
+        )
+    return rows
+
+
+def _owners(scenario: Scenario, mechanism: str) -> str:
+    agencies = [f"{n.agency} ({n.code})" for n in scenario.nations]
+    if mechanism == "joint_centre":
+        return "AHA Centre with " + ", ".join(agencies)
+    if mechanism == "military_comms":
+        return "armed forces liaison of " + ", ".join(n.name for n in scenario.nations)
+    if mechanism == "border_operations":
+        return "customs, immigration and quarantine at " + ", ".join(
+            c.name for c in scenario.crossings
+        )
+    if mechanism == "local_authorities":
+        return "provincial and district authorities of " + ", ".join(
+            n.name for n in scenario.nations
+        )
+    return ", ".join(agencies)
+
+
+def improvement_plan(scenario: Scenario, assessment: dict[str, Any]) -> tuple[list[PlanRow], str]:
+    """Plan rows for the arrangements whose change measurably shortened the wait for help
+    or left fewer people waiting (95 % CI clear of zero), largest effect first."""
+    rows: list[tuple[float, PlanRow]] = []
+    n = assessment.get("replications", 0)
+    for variant, diff in assessment["differences"].items():
+        mechanism, _, switch = variant.rpartition(" ")
+        if mechanism not in MECHANISM_NAMES:
+            continue
+        median, waiting = diff["response_median_min"], diff["people_waiting_at_end"]
+        faster = median["ci_high"] is not None and median["ci_high"] < 0
+        fewer = waiting["ci_high"] is not None and waiting["ci_high"] < 0
+        if not (faster or fewer):
+            continue
+        verb = "Put in place" if switch == "on" else "Reconsider"
+        rows.append(
+            (
+                median["mean"] or 0.0,
+                PlanRow(
+                    capability=MECHANISM_CAPABILITIES[mechanism],
+                    area=f"{MECHANISM_NAMES[mechanism]} (switched {switch} in the assessment)",
+                    action=f"{verb}: {MECHANISM_NAMES[mechanism]}",
+                    owners=_owners(scenario, mechanism),
+                    effect=with_ci("response_median_min", median, difference=True),
+                    effect_waiting=with_ci("people_waiting_at_end", waiting, difference=True),
+                ),
+            )
+        )
+    rows.sort(key=lambda r: r[0])
+    note = (
+        f"From an assessment of {n} replications a variant on common random numbers: each "
+        "arrangement switched in turn from the scenario's setting. Listed: those whose 95 % "
+        "confidence interval shows a shorter median wait for help or fewer people still waiting. "
+        "Start and completion dates are for the planners to set."
+    )
+    if not rows:
+        note += " No arrangement had an effect clear of zero in this assessment."
+    return [r for _, r in rows], note

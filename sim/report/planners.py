@@ -1,0 +1,257 @@
+"""The planners' own formats: the AAR/IP as a Word document (HSEEP layout) and the MSEL as
+a spreadsheet with the HSEEP columns. python-docx and openpyxl are imported only here,
+inside the functions that write them."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sim.report.aar import AfterAction, rating_rule
+from sim.report.csv_cells import neutralise
+
+MSEL_COLUMNS = (
+    "MSEL #",
+    "Scenario time (from the start)",
+    "Clock time (UTC+7)",
+    "Event synopsis",
+    "Inject",
+    "Responsible controller",
+    "Intended player",
+    "Expected action",
+    "Objective / core capability",
+    "What followed (simulated)",
+)
+"""The HSEEP columns of a master scenario events list, and what the run made of each."""
+
+AAR_SECTIONS = (
+    "Executive summary",
+    "Exercise overview",
+    "Analysis of capabilities",
+    "Strengths",
+    "Areas for improvement",
+    "Improvement plan",
+)
+"""The headings of the AAR/IP document, in order (HSEEP)."""
+
+PLAN_COLUMNS = (
+    "Core capability",
+    "Area for improvement",
+    "Corrective action",
+    "Owning organisation(s)",
+    "Measured effect (median wait for help)",
+    "Measured effect (people still waiting)",
+    "Start date",
+    "Completion date",
+)
+
+
+@dataclass(frozen=True)
+class MselRow:
+    """One inject of the MSEL, with what the run made of it."""
+
+    number: int
+    scenario_time: str
+    clock: str
+    synopsis: str
+    inject: str
+    controller: str
+    player: str
+    expected_action: str
+    capability: str
+    outcome: str
+
+
+FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+"""Documents carry this creation time, and their zip entries 1980-01-01, so the same run
+gives the same bytes."""
+
+
+def _stable(document: bytes) -> bytes:
+    """An Office file (a zip) rewritten with fixed entry times, in the same order."""
+    source = zipfile.ZipFile(io.BytesIO(document))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\2", content
+                )
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
+    """The AAR/IP as a .docx: overview, capability analysis with ratings, strengths, areas
+    for improvement ranked by cost (each with its figure where there is one), the plan."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+    properties = document.core_properties
+    properties.title = f"{aar.name}: After-Action Report / Improvement Plan"
+    properties.author = properties.last_modified_by = "borderdrill"
+    properties.created = properties.modified = FIXED_TIME.replace(tzinfo=None)
+    properties.revision = 1
+    document.add_heading(f"{aar.name}\nAfter-Action Report / Improvement Plan", level=0)
+
+    document.add_heading(AAR_SECTIONS[0], level=1)
+    document.add_paragraph(aar.summary)
+
+    document.add_heading(AAR_SECTIONS[1], level=1)
+    _table(
+        document,
+        ("", ""),
+        [
+            ("Exercise name", aar.name),
+            ("Exercise dates", aar.dates),
+            ("Hazard", aar.hazard),
+            ("Scope", aar.scope),
+            ("Participating organisations", "; ".join(aar.organisations)),
+        ],
+        header=False,
+    )
+
+    document.add_heading(AAR_SECTIONS[2], level=1)
+    _table(
+        document,
+        ("Capability target", "Core capability", "Target", "Incidents", "Within target", "Rating"),
+        [
+            (c.need, c.capability, c.target, str(c.incidents), c.share, c.rating)
+            for c in aar.capabilities
+        ],
+    )
+    document.add_paragraph(f"Rating (HSEEP): {rating_rule()}.")
+
+    document.add_heading(AAR_SECTIONS[3], level=1)
+    for finding in aar.strengths or []:
+        document.add_paragraph(f"{finding.title}: {finding.detail}", style="List Bullet")
+    if not aar.strengths:
+        document.add_paragraph("None measured in this run.")
+
+    document.add_heading(AAR_SECTIONS[4], level=1)
+    shown: set[str] = set()
+    for finding in aar.findings:
+        cost = (
+            f" ({finding.cost_person_hours:,.0f} person-hours)"
+            if finding.cost_person_hours is not None
+            else ""
+        )
+        paragraph = document.add_paragraph(style="List Number")
+        paragraph.add_run(finding.title + cost).bold = True
+        paragraph.add_run(f". {finding.detail} Evidence: the {finding.evidence_name}.")
+        picture = EVIDENCE_FIGURES.get(finding.evidence)
+        if picture in figures and picture not in shown:
+            shown.add(picture)
+            document.add_picture(io.BytesIO(figures[picture]), width=Cm(20))
+
+    document.add_heading(AAR_SECTIONS[5], level=1)
+    if aar.plan:
+        _table(
+            document,
+            PLAN_COLUMNS,
+            [
+                (
+                    p.capability,
+                    p.area,
+                    p.action,
+                    p.owners,
+                    p.effect,
+                    p.effect_waiting,
+                    "",
+                    "",
+                )
+                for p in aar.plan
+            ],
+        )
+    document.add_paragraph(aar.plan_note)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _stable(buffer.getvalue())
+
+
+EVIDENCE_FIGURES = {
+    "stages": "stage_decomposition",
+    "units": "unit_timeline",
+    "map": "map",
+    "by-need": "response_by_nation",
+}
+"""The figure that backs a finding, by the report section it points to."""
+
+
+def _table(
+    document: Any, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, header: bool = True
+) -> None:
+    table = document.add_table(rows=1 if header else 0, cols=len(columns))
+    table.style = "Table Grid"
+    if header:
+        for cell, name in zip(table.rows[0].cells, columns, strict=True):
+            cell.text = name
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = value
+
+
+def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
+    """The MSEL as an .xlsx: one row per inject in time order, HSEEP columns, a header row
+    frozen and filtered. Text that a spreadsheet would run as a formula is neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "MSEL"
+    sheet.append(list(MSEL_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+    for r in rows:
+        sheet.append(
+            [
+                r.number,
+                *(
+                    neutralise(v)
+                    for v in (
+                        r.scenario_time,
+                        r.clock,
+                        r.synopsis,
+                        r.inject,
+                        r.controller,
+                        r.player,
+                        r.expected_action,
+                        r.capability,
+                        r.outcome,
+                    )
+                ),
+            ]
+        )
+    widths = (7, 12, 18, 50, 18, 24, 24, 40, 30, 60)
+    for column, width in zip("ABCDEFGHIJ", widths, strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.properties.title = f"{title}: MSEL"
+    book.properties.creator = "borderdrill"
+    book.properties.created = book.properties.modified = FIXED_TIME.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable(buffer.getvalue())

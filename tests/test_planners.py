@@ -1,0 +1,168 @@
+"""The AAR/IP and the planners' formats: DOCX and XLSX read back, the plan, --assess."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from support import load_with
+
+from sim.analysis import incident_rows, summarise
+from sim.cli import main
+from sim.model import simulate
+from sim.report import run_files
+from sim.report.aar import after_action, improvement_plan
+from sim.report.planners import AAR_SECTIONS, MSEL_COLUMNS, PLAN_COLUMNS
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
+
+
+@pytest.fixture(scope="module", params=SHIPPED, ids=lambda p: p.stem)
+def folder(request: pytest.FixtureRequest) -> tuple[Any, Any, dict[str, bytes]]:
+    scenario = load_scenario(request.param)
+    run = simulate(scenario, seed=scenario.run.seed)
+    return scenario, run, run_files(scenario, run, {"borderdrill": "test"})
+
+
+def test_aar_docx_reads_back_in_the_hseep_layout(folder: tuple[Any, Any, Any]) -> None:
+    import docx
+
+    scenario, run, files = folder
+    document = docx.Document(io.BytesIO(files["aar.docx"]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == list(AAR_SECTIONS)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert scenario.scenario.name in text
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    assert len(numbered) == len(aar.findings) and aar.findings
+    assert numbered[0].text.startswith(aar.findings[0].title)
+    capability = document.tables[1]
+    assert [c.text for c in capability.rows[0].cells][-1] == "Rating"
+    assert len(capability.rows) == 1 + len(scenario.needs)
+    assert {row.cells[-1].text for row in capability.rows[1:]} <= {"P", "S", "M", "U", "—"}
+    assert document.inline_shapes, "findings carry the figures that back them"
+
+
+def test_msel_xlsx_has_the_hseep_columns_and_every_inject(folder: tuple[Any, Any, Any]) -> None:
+    import openpyxl
+
+    scenario, _, files = folder
+    sheet = openpyxl.load_workbook(io.BytesIO(files["msel.xlsx"]))["MSEL"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == MSEL_COLUMNS
+    assert len(rows) - 1 == len(scenario.injects)
+    assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+    for row in rows[1:]:
+        assert all(row[i] for i in (1, 2, 3, 4, 5, 6, 8)), row  # no empty HSEEP cell
+        assert "_" not in str(row[4]).split(":", 1)[1]  # names, not ids
+    assert sheet.freeze_panes == "A2"
+
+
+def test_office_files_are_reproducible(folder: tuple[Any, Any, Any]) -> None:
+    scenario, run, files = folder
+    again = run_files(scenario, run, {"borderdrill": "test"})
+    assert again["aar.docx"] == files["aar.docx"] and again["msel.xlsx"] == files["msel.xlsx"]
+
+
+def test_findings_are_ranked_by_cost(folder: tuple[Any, Any, Any]) -> None:
+    scenario, run, _ = folder
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    costs = [f.cost_person_hours for f in aar.findings]
+    measured = [c for c in costs if c is not None]
+    assert measured == sorted(measured, reverse=True)
+    assert costs[: len(measured)] == measured  # unmeasured findings come last
+    assert "--assess" in aar.plan_note and not aar.plan
+
+
+def test_a_formula_in_a_synopsis_is_text_in_the_spreadsheet() -> None:
+    import openpyxl
+
+    def formula(data: dict[str, Any]) -> None:
+        data["injects"][0]["synopsis"] = '=HYPERLINK("http://example.invalid","x")'
+
+    scenario = load_with("tiny.toml", formula)
+    run = simulate(scenario)
+    files = run_files(scenario, run, {"borderdrill": "test"})
+    sheet = openpyxl.load_workbook(io.BytesIO(files["msel.xlsx"]))["MSEL"]
+    cell = sheet.cell(row=2, column=4)
+    assert cell.data_type == "s" and str(cell.value).startswith("'=")
+
+
+def _difference(mean: float, low: float, high: float) -> dict[str, Any]:
+    return {"mean": mean, "ci_low": low, "ci_high": high, "n": 40}
+
+
+def test_improvement_plan_lists_clear_effects_with_owners() -> None:
+    scenario = load_scenario(SHIPPED[0])
+    zero = _difference(0.0, 0.0, 0.0)
+    assessment = {
+        "replications": 40,
+        "differences": {
+            "mutual_assistance on": {
+                "response_median_min": _difference(-45.0, -60.0, -30.0),
+                "people_waiting_at_end": zero,
+            },
+            "channels on": {
+                "response_median_min": _difference(-5.0, -12.0, 2.0),
+                "people_waiting_at_end": _difference(-3.0, -5.0, 1.0),
+            },
+            "border_operations on": {
+                "response_median_min": _difference(-10.0, -20.0, 4.0),
+                "people_waiting_at_end": _difference(-8.0, -12.0, -4.0),
+            },
+        },
+    }
+    plan, note = improvement_plan(scenario, assessment)
+    assert [p.action for p in plan] == [
+        "Put in place: mutual assistance: deployments pre-authorised",
+        "Put in place: coordinated border operations",
+    ]
+    assert all(n.agency in plan[0].owners for n in scenario.nations)
+    assert "customs" in plan[1].owners
+    assert plan[0].effect.startswith("−45min (95 % CI −1h 00min to −30min")
+    assert "40 replications" in note
+    assert len(PLAN_COLUMNS) == 8
+
+
+def test_run_takes_the_plan_from_an_assess_folder(tmp_path: Path) -> None:
+    scenario = str(ROOT / "tests" / "scenarios" / "tiny_border.toml")
+    runner = CliRunner()
+    assessed = runner.invoke(
+        main, ["assess", scenario, "-n", "3", "-o", str(tmp_path / "a"), "--quiet"]
+    )
+    assert assessed.exit_code == 0, assessed.output
+    ran = runner.invoke(
+        main,
+        [
+            "run",
+            scenario,
+            "-n",
+            "1",
+            "-o",
+            str(tmp_path / "r"),
+            "--assess-from",
+            str(tmp_path / "a"),
+        ],
+    )
+    assert ran.exit_code == 0, ran.output
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "From an assessment of 3 replications" in html
+    assert json.loads((tmp_path / "r" / "assessment.json").read_text())["kind"] == "assess"
+
+
+def test_assess_from_a_run_folder_is_refused(tmp_path: Path) -> None:
+    scenario = str(ROOT / "tests" / "scenarios" / "tiny.toml")
+    runner = CliRunner()
+    runner.invoke(main, ["run", scenario, "-n", "1", "-o", str(tmp_path / "r")])
+    again = runner.invoke(
+        main, ["run", scenario, "-o", str(tmp_path / "s"), "--assess-from", str(tmp_path / "r")]
+    )
+    assert again.exit_code == 2
+    assert "not an assess" in again.output and not (tmp_path / "s").exists()
