@@ -22,6 +22,8 @@ RUN_FILES = {
     "scenario.resolved.json",
     "figures/response_by_nation.png",
     "figures/stage_decomposition.png",
+    "aar.docx",
+    "msel.xlsx",
     "figures/map.png",
     "figures/unit_timeline.png",
 }

@@ -104,7 +104,10 @@ def stage_decomposition(groups: dict[str, dict[str, float | None]]) -> bytes:
     ax.invert_yaxis()
     ax.set_xlabel("mean hours from the need arising to the first unit on scene")
     ax.set_title("Where the time went, by cause")
-    ax.legend(ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
+    if left.any():
+        ax.legend(
+            ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False
+        )
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
