@@ -165,3 +165,56 @@ def test_a_breakdown_on_the_way_stops_the_unit_where_it_is() -> None:
     log = simulate(load_with("tiny.toml", breaks_down))
     # half-way at 150, stopped for an hour: on scene at 180 + 60 = 240
     assert incident_rows(log)[0].at["on_scene"] == 240.0
+
+
+def test_a_threatened_nation_keeps_its_reserve_and_lends_once_safe() -> None:
+    def thai_flood_and_reserve(data: dict[str, Any]) -> None:
+        data["places"].append(
+            {
+                "id": "ban_tai",
+                "name": "Ban Tai",
+                "nation": "TH",
+                "kind": "village",
+                "lat": 15.2,
+                "lon": 104.9,
+                "population": 100,
+                "water_access": True,
+            }
+        )
+        data["roads"].append({"from": "ubon", "to": "ban_tai", "km": 10, "class": "rural"})
+        data["injects"].insert(
+            0,
+            {"type": "incident", "at": "0min", "place": "ban_tai", "need": "rescue", "people": 40},
+        )
+        data["coordination"]["mutual_assistance"].update(
+            pre_authorized=True, reserves=[{"nation": "TH", "unit_type": "boat", "keep": 1}]
+        )
+
+    log = simulate(load_with("tiny_border.toml", thai_flood_and_reserve))
+    lao = next(r for r in incident_rows(log) if r.info.place == "ban_hat")
+    thai = next(r for r in incident_rows(log) if r.info.place == "ban_tai")
+    # while Thailand has its own people to rescue its only boat is its reserve: Laos does not
+    # ask it (it could not lend); once Ban Tai is resolved Laos asks and the boat comes
+    asks = [t for t, i, _ in decisions(log, "ask") if i == lao.info.id]
+    assert asks and asks[0] >= thai.at["resolved"]
+    assert lao.first_unit == "th-boat"
+    holds = [d.reason for _, i, d in decisions(log, "hold") if i == lao.info.id]
+    assert holds[0] == "no_capable_unit"
+
+
+def test_a_request_that_only_the_reserve_could_meet_is_refused() -> None:
+    def warned_thailand(data: dict[str, Any]) -> None:
+        data["coordination"]["mutual_assistance"].update(
+            pre_authorized=True, reserves=[{"nation": "TH", "keep": 1}]
+        )
+        data["coordination"]["information_sharing"] = {"enabled": True}
+        data["places"][0]["population"] = 0
+        data["injects"].append(
+            {"type": "warning", "at": "2h", "observed_by": "TH", "places": ["ubon"]}
+        )
+
+    log = simulate(load_with("tiny_border.toml", warned_thailand))
+    # asked at 90 (Thailand not yet warned); warned at 120, so at the request's reading
+    # (240) its one boat is its reserve: refused, with the reason
+    answers = [(t, d.choice, d.reason) for t, _, d in decisions(log, "approve")]
+    assert answers[0] == (240.0, "no", "reserve")

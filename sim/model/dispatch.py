@@ -79,6 +79,8 @@ def request_assistance(
         proposal = d.Choice(d.NO if refused else d.YES, d.CASE_BY_CASE)
     else:
         proposal = d.Choice(d.YES, d.PRE_AUTHORISED)
+    if proposal.choice == d.YES and sim.planner.holds_back(nation, incident, types):
+        proposal = d.Choice(d.NO, d.RESERVE)
     if incident.remaining <= 0:
         _withdraw(sim, incident, nation, flow)
         return

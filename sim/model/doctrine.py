@@ -19,6 +19,10 @@ Each look, for a nation, in order of priority, then of report time:
    ``ask_again_after`` lets another be asked too; after that time a refusing nation may be
    asked again.
 
+A nation under warning or with open incidents of its own lends only units beyond the
+reserve it keeps (``mutual_assistance.reserves``): it neither sends nor offers the others,
+and refuses a request it could only meet from its reserve.
+
 The joint centre, when there is one, sees every report and asks any nation whose units
 would be on scene before the current plan, on top of the nations' own asking.
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
@@ -120,7 +124,7 @@ class Planner:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self.free[nation][need][unit] = None
-            self.changed(*self.taskers(unit))
+            self.everyone()  # its own nation may task it; others may now ask for it
 
     def unit_busy(self, unit: Unit) -> None:
         """A unit was tasked or broke down: not free."""
@@ -155,11 +159,58 @@ class Planner:
             if incident.place.nation == nation:
                 self._consider_asking(nation, incident)
 
+    # the reserve a threatened nation keeps
+
+    def threatened(self, nation: str) -> bool:
+        """Under warning, or with open incidents of its own."""
+        return nation in self.sim.warned or any(
+            i.place.nation == nation and i.remaining > 0 for i in self.queues[nation]
+        )
+
+    def _keep(self, nation: str, unit_type: str) -> int | None:
+        """How many units of a type the nation keeps (a type's own entry before a general one)."""
+        entries = {
+            r.unit_type: r.keep
+            for r in reversed(self.sim.scenario.coordination.mutual_assistance.reserves)
+            if r.nation == nation
+        }
+        return entries.get(unit_type, entries.get(None))
+
+    def lendable(self, nation: str, unit: Unit) -> bool:
+        """Whether a nation would lend this unit abroad now (beyond the reserve it keeps)."""
+        if unit.nation != nation or not self.threatened(nation):
+            return True
+        keep = self._keep(nation, unit.type.id)
+        if keep is None:
+            return True
+        at_home = sum(
+            u.type is unit.type and (u.task is None or u.task.place.nation == nation)
+            for u in self.sim.units
+            if u.nation == nation
+        )
+        return at_home - (unit.task is None or unit.task.place.nation == nation) >= keep
+
+    def holds_back(self, nation: str, incident: Incident, types: frozenset[str] | None) -> bool:
+        """Whether every unit the nation could send to a neighbour's incident is in reserve."""
+        capable = [
+            u
+            for u in self.fleet[nation].get(incident.need.id, [])
+            if u.nation == nation
+            and u.can_serve(incident)
+            and (types is None or u.type.id in types)
+        ]
+        return bool(capable) and not any(self.lendable(nation, u) for u in capable)
+
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
         types = self.allowed[nation].get(incident.id)
+        abroad = incident.place.nation != nation
         found = []
         for unit in self.free[nation].get(incident.need.id, {}):
-            if unit.can_serve(incident) and (types is None or unit.type.id in types):
+            if (
+                unit.can_serve(incident)
+                and (types is None or unit.type.id in types)
+                and not (abroad and not self.lendable(nation, unit))
+            ):
                 eta = arrival(self.sim, unit, incident.place.id)
                 if eta is not None:
                     found.append((eta, unit.id, unit))
@@ -269,9 +320,16 @@ class Planner:
             for u in self.fleet[nation].get(incident.need.id, [])
             if u.can_serve(incident) and (types is None or u.type.id in types)
         ]
+        free = [u for u in capable if u.task is None and u.down_until <= self.sim.env.now]
         if not capable:
             why = d.NO_CAPABLE_UNIT
-        elif any(u.task is None and u.down_until <= self.sim.env.now for u in capable):
+        elif (
+            incident.place.nation != nation
+            and free
+            and not any(self.lendable(nation, u) for u in free)
+        ):
+            why = d.RESERVE
+        elif free:
             why = d.NO_ROUTE
         else:
             why = d.NO_FREE_UNIT
@@ -338,6 +396,7 @@ class Planner:
                     unit.nation == code
                     and unit.can_serve(incident)
                     and (types is None or unit.type.id in types)
+                    and self.lendable(code, unit)
                 ):
                     eta = could_arrive(sim, unit, incident)
                     best = min(best, math.inf if eta is None else eta)

@@ -124,6 +124,8 @@ def pass_warning(
         yield from sim.comms.send(observer, nation, eoc, "warning", ",".join(sorted(places)))
     authorities = sim.scenario.coordination.local_authorities
     delay = authorities.coordinated_order_delay if authorities.enabled else authorities.order_delay
+    sim.warned.add(nation)
+    sim.planner.changed(nation)
     for place in sorted(places):
         sim.warnings[place] = sim.warnings.get(place, 0) + 1
         stream = sim.random.of("authorities", f"{place}/{sim.warnings[place]}")

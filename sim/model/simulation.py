@@ -80,6 +80,8 @@ class Simulation:
         self.evacuation_ordered_at: dict[str, float] = {}
         self.warnings: dict[str, int] = {}
         """Warnings received so far, by place."""
+        self.warned: set[str] = set()
+        """Nations that have received a warning for places of their own."""
         self.grounded_until: dict[str, float] = {}
         self._eoc_of_place: dict[str, Eoc] = {}
         self._watcher: dict[str, str | None] = {}

@@ -80,6 +80,12 @@ def _check_coordination(
         for j, type_id in enumerate(agreement.unit_types):
             if type_id not in types:
                 problems.append(_unknown(f"{path}.unit_types[{j}]", "unit type", type_id, types))
+    for i, reserve in enumerate(c.mutual_assistance.reserves):
+        path = f"coordination.mutual_assistance.reserves[{i}]"
+        if reserve.nation not in nations:
+            problems.append(_unknown(f"{path}.nation", "nation", reserve.nation, nations))
+        if reserve.unit_type is not None and reserve.unit_type not in types:
+            problems.append(_unknown(f"{path}.unit_type", "unit type", reserve.unit_type, types))
     if c.joint_centre.place is not None and c.joint_centre.place not in places:
         problems.append(
             _unknown("coordination.joint_centre.place", "place", c.joint_centre.place, places)

@@ -98,6 +98,18 @@ class Agreement(Section):
     unit_types: tuple[Id, ...] = ()
 
 
+class Reserve(Section):
+    """[[coordination.mutual_assistance.reserves]]: units a nation keeps for itself when threatened.
+
+    While the nation is under warning or has open incidents of its own, it lends units of
+    ``unit_type`` (every type when absent) to a neighbour only beyond ``keep`` of them at home.
+    """
+
+    nation: NationCode
+    unit_type: Id | None = None
+    keep: Count = Field(ge=0, le=10_000, description="units of the type kept at home")
+
+
 class MutualAssistance(Section):
     """Mutual assistance agreements (source 000).
 
@@ -114,6 +126,9 @@ class MutualAssistance(Section):
         default=fixed("4h"), description="case-by-case national approval of a deployment"
     )
     refusal: Share = Field(default=0.0, description="chance a case-by-case request is refused")
+    reserves: tuple[Reserve, ...] = Field(
+        default=(), description="units each nation keeps for itself while threatened"
+    )
     ask_again_after: Duration = Field(
         default=360.0,
         validate_default=False,
