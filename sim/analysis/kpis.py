@@ -28,19 +28,6 @@ HEADLINE = (
 )
 """The figures a planner reads first; experiments rank and plot these."""
 
-COUNTS_AND_SHARES = (
-    "incidents",
-    "unserved",
-    "people_waiting_at_end",
-    "within_target",
-    "utilisation_mean",
-)
-
-
-def bounded(kpi: str) -> bool:
-    """Whether a key figure is a count or a share (its interval must stay within its range)."""
-    return kpi.rsplit(".", 1)[-1] in COUNTS_AND_SHARES
-
 
 def _number(value: Any) -> float:
     return NAN if value is None else float(value)

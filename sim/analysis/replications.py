@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.analysis.incidents import COMPONENTS
-from sim.analysis.kpis import bounded
 from sim.analysis.stats import Estimate, mean_ci, paired_difference
 
 if TYPE_CHECKING:
@@ -82,8 +81,12 @@ class Replications:
         return self.tables[variant or self.baseline].column(kpi)
 
     def estimate(self, kpi: str, variant: str | None = None) -> Estimate:
-        """Mean of a key figure across replications, with its 95 % confidence interval."""
-        return mean_ci(self.values(kpi, variant), bounded=bounded(kpi))
+        """Mean of a key figure across replications, with its 95 % confidence interval.
+
+        Every key figure is a time, count or share, never negative: its interval is a
+        bootstrap one, within the values the replications took (never a negative wait).
+        """
+        return mean_ci(self.values(kpi, variant), bounded=True)
 
     def difference(self, kpi: str, variant: str) -> Estimate:
         """Paired difference variant − baseline of a key figure, with its 95 % CI."""

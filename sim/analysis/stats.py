@@ -1,8 +1,8 @@
 """Statistics across replications: means with 95 % confidence intervals, paired differences.
 
-Unbounded figures (times) get Student-t intervals; counts and shares get bootstrap
-percentile intervals, which stay within the values a replication can take (never a
-negative count or a share above one).
+Key figures (times, counts, shares: never negative) get bootstrap percentile intervals,
+which stay within the values the replications took (never a negative count or wait, nor
+a share above one); paired differences, which may take either sign, get Student-t ones.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def _numbers(values: Iterable[float]) -> np.ndarray:
 def mean_ci(values: Iterable[float], *, bounded: bool = False) -> Estimate:
     """Mean and 95 % confidence interval of the values that are numbers.
 
-    ``bounded``: the values are counts or shares; the interval is a bootstrap percentile
-    interval, within the smallest and largest value observed. Otherwise Student's t.
+    ``bounded``: the values are times, counts or shares (with a floor, and a ceiling for
+    shares); the interval is a bootstrap percentile interval, within the smallest and
+    largest value observed. Otherwise Student's t.
     """
     data = _numbers(values)
     n = int(data.size)

@@ -1,8 +1,9 @@
 """The After-Action Report / Improvement Plan (HSEEP) of a run, as plain data.
 
 The HTML report and the Word document both render ``AfterAction``. Findings are ranked
-by what they cost, in person-hours: the people of an incident times the hours they
-waited beyond its capability target (or in a cause of delay). Each finding points to the
+by what they cost, in person-hours: the people of an incident (at least one, so a fire
+with nobody in it counts as one) times the hours they waited beyond its capability target
+(or in a cause of delay). Each finding points to the
 figure of the run that backs it. Findings come from the finders in ``FINDERS``, each
 reading the run's analysis; a new kind of finding (e.g. from decision records) is one
 more finder there.
@@ -136,8 +137,13 @@ class Context:
         for r in rows:
             if r.counted:
                 late = r.waited_min(self.run.horizon_min) - r.info.target_min
-                total += r.info.people * max(0.0, late) / 60
+                total += weight(r) * max(0.0, late) / 60
         return total
+
+
+def weight(row: IncidentRow) -> int:
+    """What an incident's waiting counts for: its people, and at least one (a fire)."""
+    return max(1, row.info.people)
 
 
 def _hours(minutes: float | None) -> str:
@@ -186,10 +192,15 @@ def delay_findings(ctx: Context) -> list[Finding]:
         return []
     worst = max(served, key=lambda r: r.response_min)
     part = max(COMPONENTS, key=lambda c: worst.parts[c])
+    who = (
+        f"{worst.info.people} people waited"
+        if worst.info.people
+        else f"The {ctx.names.needs.get(worst.info.need, worst.info.need).lower()} waited"
+    )
     found = [
         Finding(
             f"Largest delay: {_hours(worst.response_min)} at {worst.info.place_name}",
-            f"{worst.info.people} people waited {_hours(worst.response_min)} for the first unit "
+            f"{who} {_hours(worst.response_min)} for the first unit "
             f"({ctx.names.unit(worst.first_unit)}); the largest part was "
             f"{COMPONENT_NAMES[part]}: {_hours(worst.parts[part])}.",
             ctx.late_person_hours([worst]),
@@ -198,7 +209,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
         )
     ]
     person_hours = {
-        c: sum(r.info.people * r.parts[c] for r in served) / 60 for c in COMPONENTS if c != "travel"
+        c: sum(weight(r) * r.parts[c] for r in served) / 60 for c in COMPONENTS if c != "travel"
     }
     cause = max(person_hours, key=lambda c: person_hours[c])
     if person_hours[cause] > 0:
@@ -222,7 +233,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
     units = ctx.summary["utilisation"]["units"]
     overloaded = [u for u in units if u["utilisation"] > OVERLOADED]
     idle = [u for u in units if not u["tasks"]]
-    waiting = sum(r.info.people * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
+    waiting = sum(weight(r) * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
     found = []
     if overloaded:
         names = "; ".join(ctx.names.unit(u["unit"]) for u in overloaded[:6])
@@ -303,7 +314,8 @@ def unserved_findings(ctx: Context) -> list[Finding]:
         return []
     people = sum(r.info.people - r.carried for r in rows)
     cost = sum(
-        (r.info.people - r.carried) * (ctx.run.horizon_min - r.at["occurred"]) / 60 for r in rows
+        max(1, r.info.people - r.carried) * (ctx.run.horizon_min - r.at["occurred"]) / 60
+        for r in rows
     )
     places = ", ".join(sorted({r.info.place_name for r in rows})[:5])
     return [

@@ -117,6 +117,7 @@ def render_report(
     clock = run_clock(run)
 
     names = Names.of(scenario)
+    type_names = {t.id: t.name.split(" (")[0] for t in scenario.unit_types}
     need_names = names.needs
     targets = {n.id: n.target for n in scenario.needs}
     nation_names = {n.code: f"{n.name} ({n.code})" for n in scenario.nations}
@@ -241,6 +242,7 @@ def render_report(
             {
                 **u,
                 "name": names.unit(u["unit"]),
+                "type": type_names.get(u["type"], u["type"]),
                 "tasked": _minutes(u["tasked_min"]),
                 "share": _share(u["utilisation"]),
                 "flag": "overloaded"
