@@ -20,7 +20,7 @@ from sim import log
 from sim.model.entities import Incident
 from sim.scenario.schema import Place, Road
 from sim.scenario.wildfire import Wildfire as WildfireSpec
-from sim.world.fire import BURNING, FireGrid
+from sim.world.fire import FireGrid
 from sim.world.geography import great_circle_km
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class _Layout:
     """Road keys; the cells of all of them, flat, with the road each belongs to:"""
     road_of_cell: np.ndarray
     road_cell_index: tuple[np.ndarray, np.ndarray]
+    watched: tuple[np.ndarray, np.ndarray]
+    """The villages' cells then the roads', and which village or road (after the
+    villages) each belongs to: what a step checks for fire."""
+    watched_group: np.ndarray
     ground_access: dict[str, bool]
     """Whether ground crews can work at a place (it is not in a mined area)."""
 
@@ -87,7 +91,11 @@ def _layout(spec: WildfireSpec, places: tuple[Place, ...], roads: tuple[Road, ..
         list(village_cells),
         (np.array([r for r, _ in at], dtype=int), np.array([c for _, c in at], dtype=int)),
     )
-    return _Layout(village_cells, villages, keys, road_of_cell, (rows, cols), access)
+    watched = (np.concatenate([villages.index[0], rows]), np.concatenate([villages.index[1], cols]))
+    group = np.concatenate([np.arange(len(villages.places)), len(villages.places) + road_of_cell])
+    return _Layout(
+        village_cells, villages, keys, road_of_cell, (rows, cols), watched, group, access
+    )
 
 
 class Wildfire:
@@ -160,8 +168,11 @@ class Wildfire:
         sim, env, grid, spec = self.sim, self.sim.env, self.grid, self.spec
         pending = self.ignitions()
         villages = self.layout.villages
-        reached = np.zeros(len(villages.places), dtype=bool)
+        n_villages = len(villages.places)
+        reached = np.zeros(n_villages, dtype=bool)
         closed = np.zeros(len(self.roads), dtype=bool)
+        watched, watched_group = self.layout.watched, self.layout.watched_group
+        horizon = sim.scenario.duration_min
         next_step = math.inf
         while True:
             while pending and pending[0][0] <= env.now:
@@ -173,7 +184,7 @@ class Wildfire:
             elif not burning:
                 next_step = math.inf
             wake = min(next_step, pending[0][0] if pending else math.inf)
-            if wake == math.inf or wake >= sim.scenario.duration_min:
+            if wake == math.inf or wake >= horizon:
                 return
             yield env.timeout(wake - env.now)
             if env.now < next_step:
@@ -189,8 +200,8 @@ class Wildfire:
                     incident.remaining, incident.delivered = 0, incident.people
                     sim.record((env.now, log.RESOLVED, incident.id, "", "fire out"))
                     sim.planner.incident_changed(incident)
-            catching = (grid.state[villages.index] == BURNING) & ~reached
-            for k in np.flatnonzero(catching).tolist():
+            on_fire = grid.burning_groups(watched, watched_group, n_villages + len(self.roads))
+            for k in np.flatnonzero(on_fire[:n_villages] & ~reached).tolist():
                 reached[k] = True
                 place = villages.places[k]
                 sim.record((env.now, log.FIRE_REACHED, -1, "", place))
@@ -198,12 +209,7 @@ class Wildfire:
                 people = round(where.population * spec.village_share)
                 if people:
                     sim.raise_incident(place, spec.village_need, people, None, "wildfire")
-            on_fire = np.bincount(
-                self.road_of_cell,
-                weights=grid.state[self.road_cell_index] == BURNING,
-                minlength=len(self.roads),
-            )
-            for k in np.flatnonzero((on_fire > 0) != closed).tolist():  # in road order
+            for k in np.flatnonzero(on_fire[n_villages:] != closed).tolist():  # in road order
                 closed[k] = not closed[k]
                 (sim.hold_closed if closed[k] else sim.release)(self.roads[k], "fire")
             self.series.append((env.now, grid.burning, grid.burnt))

@@ -1,7 +1,9 @@
 """A wildfire on a grid of cells: fuel, mines, wind, spread and suppression (numpy).
 
 One ``step`` advances every cell at once (see ``sim.scenario.wildfire`` for the model's
-assumptions). A cell is unburnt, burning or out (burnt out or put out).
+assumptions). A cell is unburnt, burning or out (burnt out or put out). The loops over
+cells run compiled (``sim.world.fire_kernels``); what does not change during a run (the
+terrain, the escape chances for a wind) is computed once a process.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sim.scenario.wildfire import KM_PER_DEGREE, Box, Wildfire, grid_shape
 
 UNBURNT, BURNING, OUT = 0, 1, 2
 NEIGHBOURS = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
+OFFSETS = np.array(NEIGHBOURS, dtype=np.int64)
+OFFSETS.setflags(write=False)
 DIAGONAL = 1 / math.sqrt(2)
 """Spread to a diagonal neighbour, whose centre is √2 cells away, is scaled by this."""
 
@@ -144,32 +148,28 @@ class FireGrid:
         """
         if self.burning == 0:
             return
-        rows, cols = np.nonzero(self.state == BURNING)
-        r0, r1 = max(rows.min() - 1, 0), min(rows.max() + 2, self.rows)
-        c0, c1 = max(cols.min() - 1, 0), min(cols.max() + 2, self.cols)
-        state = self.state[r0:r1, c0:c1]
-        height, width = state.shape
-        padded = np.zeros((height + 2, width + 2), dtype=bool)
-        padded[1:-1, 1:-1] = state == BURNING
-        escape = np.ones((height, width))
+        from sim.world import fire_kernels  # numba loads only when a fire burns
+
+        box = fire_kernels.burning_box(self.state)
+        r0, r1, c0, c1 = box
         wind = (self.wind_toward_deg, self.wind_kmh)
         if wind not in self._survival:
             self._survival[wind] = _survival(self.spec, wind)
-        survival = self._survival[wind][:, r0:r1, c0:c1]
-        for d, (dr, dc) in enumerate(NEIGHBOURS):
-            source = padded[1 - dr : 1 - dr + height, 1 - dc : 1 - dc + width]  # neighbour burns
-            np.multiply(escape, survival[d], out=escape, where=source)
-        draws = rng.random((height, width))
-        new = (state == UNBURNT) & (self.fuel[r0:r1, c0:c1] > 0) & (draws < 1 - escape)
-        burn_end = self.burn_end[r0:r1, c0:c1]
-        state[new] = BURNING
-        burn_end[new] = t + self.spec.burn_time
-        self.ever_burnt[r0:r1, c0:c1] |= new
-        done = (state == BURNING) & (burn_end <= t)  # every burning cell is in the box
-        state[done] = OUT
-        caught = int(np.count_nonzero(new))
+        draws = rng.random((r1 - r0, c1 - c0))
+        caught, out = fire_kernels.spread(
+            self.state,
+            self.fuel,
+            self._survival[wind],
+            self.burn_end,
+            self.ever_burnt,
+            box,
+            draws,
+            OFFSETS,
+            t,
+            self.spec.burn_time,
+        )
         self.burnt += caught
-        self.burning += caught - int(np.count_nonzero(done))
+        self.burning += caught - out
 
     def suppress(
         self, area: tuple[np.ndarray, ...], chance: float, draws: np.ndarray, *, ground: bool
@@ -179,17 +179,27 @@ class FireGrid:
         ``area`` is an index array of cells (``np.nonzero`` of a mask), ``draws`` one uniform
         for each of them.
         """
-        hit = (self.state[area] == BURNING) & (draws < chance)
-        if ground:
-            hit &= ~self.mined[area]
-        cells = tuple(index[hit] for index in area)
-        self.state[cells] = OUT
-        if ground:
-            self.put_out_by_ground[cells] = True
-        put_out = int(np.count_nonzero(hit))
+        from sim.world import fire_kernels
+
+        rows, cols = area
+        put_out = int(
+            fire_kernels.suppress(
+                self.state, self.mined, self.put_out_by_ground, rows, cols, draws, chance, ground
+            )
+        )
         self.burning -= put_out
         return put_out
 
     def burning_in(self, area: tuple[np.ndarray, ...]) -> bool:
         """Whether any cell of an area (an index array) burns."""
-        return bool((self.state[area] == BURNING).any())
+        return bool(self.burning_groups(area, np.zeros(area[0].size, dtype=np.int64), 1)[0])
+
+    def burning_groups(
+        self, cells: tuple[np.ndarray, ...], group: np.ndarray, groups: int
+    ) -> np.ndarray:
+        """For each of ``groups`` groups of cells (``group[k]`` is cell k's), whether any burns."""
+        from sim.world import fire_kernels
+
+        rows, cols = cells
+        burning: np.ndarray = fire_kernels.burning_groups(self.state, rows, cols, group, groups)
+        return burning
