@@ -70,6 +70,8 @@ class Planner:
         self.joint_centre: list[Incident] = []
         """Incidents reported to the joint centre."""
         self._dirty: set[str] = set()
+        self._expected: dict[Unit, float] = {}
+        """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.settled: simpy.Event | None = None
         """While parties are yet to look again at this instant: succeeds when they have."""
         for unit in sim.units:
@@ -105,6 +107,7 @@ class Planner:
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
     def _look_again(self, _: object) -> None:
+        self._expected.clear()
         while self._dirty:
             party = min(self._dirty)
             self._dirty.discard(party)
@@ -216,8 +219,14 @@ class Planner:
                     found.append((eta, unit.id, unit))
         return sorted(found, key=lambda c: c[:2])
 
+    def expected(self, unit: Unit) -> float:
+        """When a tasked unit is now expected on scene (kept for the rest of this look)."""
+        if unit not in self._expected:
+            self._expected[unit] = on_scene_estimate(self.sim, unit)
+        return self._expected[unit]
+
     def _first_response(self, nation: str, incident: Incident) -> None:
-        current = min((on_scene_estimate(self.sim, u) for u in incident.assigned), default=math.inf)
+        current = self._plan(incident)
         candidates = self._candidates(nation, incident)
         if not candidates or candidates[0][0] >= current:
             if not incident.assigned:
@@ -260,6 +269,7 @@ class Planner:
             unit.task.remove_unit(unit)
         unit.task = incident
         unit.tasked_by = nation
+        self._expected.pop(unit, None)
         incident.add_unit(unit)
         self.unit_busy(unit)
         planned = arrival(sim, unit, incident.place.id)
@@ -274,7 +284,7 @@ class Planner:
         """Stand down the slowest unit on the way if the others are enough without it (or
         if the need's ``max_units`` are all on it)."""
         on_the_way = [
-            (on_scene_estimate(self.sim, u), u.id, u)
+            (self.expected(u), u.id, u)
             for u in incident.assigned
             if u is not keep and u.state is not UnitState.ON_SCENE
         ]
@@ -308,6 +318,7 @@ class Planner:
             return
         incident.remove_unit(unit)
         unit.task = None
+        self._expected.pop(unit, None)
         self.sim.record((self.sim.env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
         self.sim.poke(unit)
         self.unit_free(unit)
@@ -342,7 +353,7 @@ class Planner:
 
     def _plan(self, incident: Incident) -> float:
         """When the first unit is now expected on scene."""
-        return min((on_scene_estimate(self.sim, u) for u in incident.assigned), default=math.inf)
+        return min((self.expected(u) for u in incident.assigned), default=math.inf)
 
     def _consider_asking(self, nation: str, incident: Incident) -> None:
         plan = self._plan(incident)
@@ -390,6 +401,11 @@ class Planner:
             ):
                 continue
             types = sim.pre_authorised_types(incident.place.nation, code)
+            delay = sim.comms.channel(asker, code).latency.mean
+            if types is None:
+                delay += assistance.approval.mean
+            if sim.env.now + delay >= plan:
+                continue  # not even a unit on the spot would come sooner
             best = math.inf
             for unit in self.fleet[code].get(incident.need.id, []):
                 if (
@@ -400,9 +416,7 @@ class Planner:
                 ):
                     eta = could_arrive(sim, unit, incident)
                     best = min(best, math.inf if eta is None else eta)
-            best += sim.comms.channel(asker, code).latency.mean
-            if types is None:
-                best += assistance.approval.mean
+            best += delay
             if best < plan:
                 found.append((best, code))
         return sorted(found)

@@ -43,6 +43,8 @@ def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -
     route = sim.geography.route(origin, place, unit.type.speed_kmh)
     if route is None:
         return None
+    if not route.crosses:
+        return t + route.estimate_min
     for leg in route.legs:
         if isinstance(leg, CrossingLeg):
             crossing = sim.crossings[leg.crossing]

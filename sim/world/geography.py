@@ -23,6 +23,9 @@ EARTH_RADIUS_KM = 6371.0
 SEARCH_CACHE_SIZE = 4096
 """Single-source searches a road network keeps (each a few kB): least recently used go first."""
 
+ROUTE_CACHE_SIZE = 65536
+"""Routes a road network keeps (the oldest go first)."""
+
 
 class RoadLeg(NamedTuple):
     """One road of a route: from a place to the next, its key and the driving minutes."""
@@ -59,6 +62,8 @@ class Route:
     legs: tuple[Leg, ...]
     estimate_min: float
     """Driving plus the mean processing at each crossing: what dispatch plans with."""
+    crosses: bool = False
+    """Whether it passes a border crossing."""
 
 
 class _Edge(NamedTuple):
@@ -100,6 +105,7 @@ class RoadNetwork:
             for u, v in ((post_a, post_b), (post_b, post_a)):
                 self.edges[u].append(_Edge(v, crossing.id, 0.0, math.inf, True))
         self._searches: OrderedDict[tuple[str, float, frozenset[str]], _Search] = OrderedDict()
+        self._routes: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
         self._km: dict[tuple[str, str], float] = {}
 
     @staticmethod
@@ -125,6 +131,18 @@ class RoadNetwork:
         self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
     ) -> Route | None:
         """The fastest route avoiding ``closed`` roads and crossings, or None if there is none."""
+        key = (origin, destination, speed_kmh, closed)
+        if key in self._routes:
+            return self._routes[key]
+        route = self._route(origin, destination, speed_kmh, closed)
+        self._routes[key] = route
+        if len(self._routes) > ROUTE_CACHE_SIZE:
+            del self._routes[next(iter(self._routes))]
+        return route
+
+    def _route(
+        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+    ) -> Route | None:
         search = self._search(origin, speed_kmh, closed)
         if destination not in search.minutes:
             return None
@@ -137,7 +155,11 @@ class RoadNetwork:
             else:
                 legs.append(RoadLeg(previous, place, key, minutes))
             place = previous
-        return Route(tuple(reversed(legs)), search.minutes[destination])
+        return Route(
+            tuple(reversed(legs)),
+            search.minutes[destination],
+            any(isinstance(leg, CrossingLeg) for leg in legs),
+        )
 
     def _search(self, origin: str, speed_kmh: float, closed: frozenset[str]) -> _Search:
         key = (origin, speed_kmh, closed)
