@@ -218,3 +218,16 @@ def test_a_request_that_only_the_reserve_could_meet_is_refused() -> None:
     # (240) its one boat is its reserve: refused, with the reason
     answers = [(t, d.choice, d.reason) for t, _, d in decisions(log, "approve")]
     assert answers[0] == (240.0, "no", "reserve")
+
+
+def test_the_summary_says_why_help_came_late() -> None:
+    from sim import load_scenario, summarise
+    from support import SCENARIOS
+
+    summary = summarise(simulate(load_scenario(SCENARIOS / "tiny_border.toml")))["decisions"]
+    # Laos has no boat: its incident waits from the report (90) until the Thai boat is sent
+    # at the approval (480); it asks Thailand once, which approves case by case
+    assert summary["hold_min"] == {"no_capable_unit": 390.0}
+    assert summary["asked"] == {"LA>TH": 1}
+    assert summary["answers"] == {"TH:yes:case_by_case": 1}
+    assert summary["by_kind"]["assign"] == {"nearest": 1}

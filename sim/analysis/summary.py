@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from sim import log
+from sim.analysis.decisions import decision_summary
 from sim.analysis.incidents import COMPONENTS, IncidentRow, incident_rows
 from sim.log import RunLog
 
@@ -242,6 +243,7 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "crossings": crossings(run),
         "communications": communications(run),
         "evacuations": evacuations(run),
+        "decisions": decision_summary(run),
         "utilisation": {
             "mean": round(float(np.mean([u["utilisation"] for u in units])), 4) if units else None,
             "by_type": {t: round(float(np.mean(v)), 4) for t, v in sorted(by_type.items())},
