@@ -221,8 +221,9 @@ def test_a_request_that_only_the_reserve_could_meet_is_refused() -> None:
 
 
 def test_the_summary_says_why_help_came_late() -> None:
-    from sim import load_scenario, summarise
     from support import SCENARIOS
+
+    from sim import load_scenario, summarise
 
     summary = summarise(simulate(load_scenario(SCENARIOS / "tiny_border.toml")))["decisions"]
     # Laos has no boat: its incident waits from the report (90) until the Thai boat is sent
