@@ -41,10 +41,19 @@ from sim.log import JOINT
 from sim.model import decisions as d
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
-from sim.model.estimates import arrival, could_arrive, on_scene_estimate
+from sim.model.estimates import (
+    arrival,
+    could_arrive,
+    departure,
+    on_scene_estimate,
+    travel_end,
+)
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
+
+GroupKey = tuple[str, str, str, float, bool]
+"""Type, nation, where it sets off from, when it gets there (-1: it is there), idle at base."""
 
 OPTIONS_SHOWN = 3
 """How many units a logged assignment lists as options (the nearest)."""
@@ -71,6 +80,13 @@ class Planner:
         """Incidents reported to the joint centre."""
         self._dirty: set[str] = set()
         self._expected: dict[Unit, float] = {}
+        self.groups: dict[str, dict[str, dict[GroupKey, dict[Unit, None]]]] = {
+            n: {} for n in sim.nations
+        }
+        """The free units of ``free`` by group: those that would arrive together."""
+        self._group_of: dict[Unit, GroupKey] = {}
+        self.seeking: set[str] = set()
+        """Parties that found no one to ask for an incident that needs help."""
         """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.settled: simpy.Event | None = None
         """While parties are yet to look again at this instant: succeeds when they have."""
@@ -79,6 +95,9 @@ class Planner:
                 for need in unit.type.capabilities:
                     self.fleet[nation].setdefault(need, []).append(unit)
                     self.free[nation].setdefault(need, {})[unit] = None
+                    self.groups[nation].setdefault(need, {})
+        for unit in sim.units:
+            self._group(unit)
 
     def taskers(self, unit: Unit) -> list[str]:
         """The nations whose EOCs may task a unit (any, for a joint team)."""
@@ -127,10 +146,13 @@ class Planner:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self.free[nation][need][unit] = None
-            self.everyone()  # its own nation may task it; others may now ask for it
+            self._ungroup(unit)
+            self._group(unit)
+            self.changed(*self.taskers(unit), *self.seeking)  # and who may now ask for it
 
     def unit_busy(self, unit: Unit) -> None:
         """A unit was tasked or broke down: not free."""
+        self._ungroup(unit)
         for nation in self.taskers(unit):
             for need in unit.type.capabilities:
                 self.free[nation][need].pop(unit, None)
@@ -146,6 +168,7 @@ class Planner:
         self.changed(nation)
 
     def _plan_nation(self, nation: str) -> None:
+        self.seeking.discard(nation)
         queue = self.queues[nation]
         for incident in queue:
             if incident.remaining <= 0:
@@ -204,17 +227,52 @@ class Planner:
         ]
         return bool(capable) and not any(self.lendable(nation, u) for u in capable)
 
+    @staticmethod
+    def _group_key(unit: Unit) -> GroupKey:
+        """Free units with the same key would set off from the same place at the same time."""
+        idle_at_base = unit.standing_by and unit.state is UnitState.IDLE
+        heading_at = unit.heading_at if unit.heading is not None else -1.0
+        return (unit.type.id, unit.nation, unit.heading or unit.location, heading_at, idle_at_base)
+
+    def regroup(self, unit: Unit) -> None:
+        """A free unit moved or changed state: file it under its new group."""
+        if unit in self._group_of:
+            self._ungroup(unit)
+            self._group(unit)
+
+    def _group(self, unit: Unit) -> None:
+        key = self._group_key(unit)
+        self._group_of[unit] = key
+        for nation in self.taskers(unit):
+            for need in unit.type.capabilities:
+                self.groups[nation][need].setdefault(key, {})[unit] = None
+
+    def _ungroup(self, unit: Unit) -> None:
+        key = self._group_of.pop(unit, None)
+        if key is None:
+            return
+        for nation in self.taskers(unit):
+            for need in unit.type.capabilities:
+                members = self.groups[nation][need].get(key)
+                if members is not None:
+                    members.pop(unit, None)
+                    if not members:
+                        del self.groups[nation][need][key]
+
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
+        """The free units that could be sent, soonest first (one for each group)."""
         types = self.allowed[nation].get(incident.id)
         abroad = incident.place.nation != nation
         found = []
-        for unit in self.free[nation].get(incident.need.id, {}):
+        for members in self.groups[nation].get(incident.need.id, {}).values():
+            unit = min(members, key=lambda u: u.id)
+            origin, t = departure(self.sim, unit)
             if (
                 unit.can_serve(incident)
                 and (types is None or unit.type.id in types)
                 and not (abroad and not self.lendable(nation, unit))
             ):
-                eta = arrival(self.sim, unit, incident.place.id)
+                eta = travel_end(self.sim, unit, origin, incident.place.id, t)
                 if eta is not None:
                     found.append((eta, unit.id, unit))
         return sorted(found, key=lambda c: c[:2])
@@ -373,6 +431,7 @@ class Planner:
     def _ask_best(self, asker: str, incident: Incident, plan: float, why: str) -> None:
         helpers = self._helpers(asker, incident, plan)
         if not helpers:
+            self.seeking.add(asker)  # look again when a unit is freed anywhere
             return
         if any(s == "refused" for s, _ in incident.requests.values()):
             why = d.REFUSED_ELSEWHERE
@@ -407,21 +466,34 @@ class Planner:
             if sim.env.now + delay >= plan:
                 continue  # not even a unit on the spot would come sooner
             best = math.inf
-            for unit in self.fleet[code].get(incident.need.id, []):
-                if (
-                    unit.nation == code
-                    and unit.can_serve(incident)
-                    and (types is None or unit.type.id in types)
-                    and self.lendable(code, unit)
-                ):
-                    eta = could_arrive(sim, unit, incident)
+            for members in self.groups[code].get(incident.need.id, {}).values():
+                unit = min(members, key=lambda u: u.id)
+                if self._may_send(code, unit, incident, types):
+                    eta = arrival(sim, unit, incident.place.id)
                     best = min(best, math.inf if eta is None else eta)
+            if best == math.inf:  # nobody free: when busy units could come
+                for unit in self.fleet[code].get(incident.need.id, []):
+                    if unit.task is not None and self._may_send(code, unit, incident, types):
+                        eta = could_arrive(sim, unit, incident)
+                        best = min(best, math.inf if eta is None else eta)
             best += delay
             if best < plan:
                 found.append((best, code))
         return sorted(found)
 
+    def _may_send(
+        self, nation: str, unit: Unit, incident: Incident, types: frozenset[str] | None
+    ) -> bool:
+        """Whether the nation could send its own unit to a neighbour's incident."""
+        return (
+            unit.nation == nation
+            and unit.can_serve(incident)
+            and (types is None or unit.type.id in types)
+            and self.lendable(nation, unit)
+        )
+
     def _plan_joint_centre(self) -> None:
+        self.seeking.discard(JOINT_CENTRE)
         self.joint_centre[:] = [i for i in self.joint_centre if i.remaining > 0]
         for incident in sorted(self.joint_centre, key=lambda i: (i.priority, i.reported_at, i.id)):
             if self._waiting_for_answer(incident):

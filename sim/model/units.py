@@ -61,10 +61,12 @@ def go_home(sim: Simulation, unit: Unit) -> Process:
     if home or sim.travel_estimate(unit, unit.location, unit.base) is None:
         unit.state = UnitState.IDLE
         unit.standing_by = home
+        sim.planner.regroup(unit)
         yield unit.signal | sim.way_reopened
         sim.renew_signal(unit)
         return
     unit.state = UnitState.RETURNING
+    sim.planner.regroup(unit)
     yield from step(sim, unit, unit.base, None)
     if unit.location == unit.base and unit.task is None:
         unit.state, unit.standing_by = UnitState.IDLE, True
@@ -84,6 +86,7 @@ def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
         sim.record((sim.env.now, log.MOBILISED, unit.task.id, unit.id, ""))
     else:
         unit.state, unit.standing_by = UnitState.IDLE, unit.location == unit.base
+        sim.planner.regroup(unit)
 
 
 def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | None) -> Process:
@@ -139,10 +142,12 @@ def drive(
     """Drive or fly to the next place; None on arrival, or the minutes driven if ``road``
     closed on the way (the unit is then still where it set off from)."""
     unit.heading, unit.heading_at = to, sim.env.now + minutes
+    sim.planner.regroup(unit)
     driven = yield from hold(sim, unit, minutes, road)
     unit.heading = None
     if driven is None:
         unit.location = to
+    sim.planner.regroup(unit)
     return driven
 
 
