@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,6 @@ from sim.analysis import incident_rows, summarise
 from sim.analysis.kpis import replication_kpis
 from sim.analysis.stats import mean_ci, wilson_interval
 from sim.model import simulate
-from sim.report import run_files
 from sim.report.html import stage_groups
 from sim.report.labels import spread
 from sim.report.names import Names
@@ -30,11 +30,11 @@ ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
 
 
-@pytest.fixture(scope="module", params=SHIPPED, ids=lambda p: p.stem)
-def shipped(request: pytest.FixtureRequest) -> tuple[object, object, dict[str, bytes]]:
-    scenario = load_scenario(request.param)
-    run = simulate(scenario, seed=scenario.run.seed)
-    return scenario, run, run_files(scenario, run, {"borderdrill": "test"})
+@pytest.fixture(params=[p.stem for p in SHIPPED])
+def shipped(
+    request: pytest.FixtureRequest, shipped_runs: dict[str, Any]
+) -> tuple[Any, Any, dict[str, bytes]]:
+    return shipped_runs[request.param]
 
 
 def _headline(html: str, label: str) -> int:

@@ -1,0 +1,26 @@
+"""Shared fixtures: the run folder of each shipped scenario, made once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
+
+
+@pytest.fixture(scope="session")
+def shipped_runs() -> dict[str, tuple[Any, Any, dict[str, bytes]]]:
+    """Scenario, replication-0 log and run-folder files of every shipped scenario."""
+    from sim.model import simulate
+    from sim.report import run_files
+    from sim.scenario import load_scenario
+
+    runs = {}
+    for path in SHIPPED:
+        scenario = load_scenario(path)
+        run = simulate(scenario, seed=scenario.run.seed)
+        runs[path.stem] = (scenario, run, run_files(scenario, run, {"borderdrill": "test"}))
+    return runs
