@@ -410,7 +410,8 @@ def after_action(
             f"target {with_ci('within_target', across['kpis']['within_target'])}."
         )
     if findings and findings[0].cost_person_hours:
-        text += f" The costliest finding: {findings[0].title.lower()}."
+        title = findings[0].title
+        text += f" The costliest finding: {title[0].lower()}{title[1:]}."
     start = run.start[:10]
     aar = AfterAction(
         name=scenario.scenario.name,
@@ -496,7 +497,7 @@ def improvement_plan(scenario: Scenario, assessment: dict[str, Any]) -> tuple[li
                 median["mean"] or 0.0,
                 PlanRow(
                     capability=MECHANISM_CAPABILITIES[mechanism],
-                    area=f"{MECHANISM_NAMES[mechanism]} (switched {switch} in the assessment)",
+                    area=("without " if switch == "on" else "with ") + MECHANISM_NAMES[mechanism],
                     action=f"{verb}: {MECHANISM_NAMES[mechanism]}",
                     owners=_owners(scenario, mechanism),
                     effect=with_ci("response_median_min", median, difference=True),
