@@ -41,6 +41,7 @@ KIND_STYLE = {
 """Marker, size and colour of each kind of place."""
 NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
 MARGIN_DEG = 0.12
+MIN_SPAN_DEG = 0.8
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,17 @@ def view(data: MapData) -> tuple[float, float, float, float]:
     if not lats:
         region = basemap()["region"]
         return region["south"], region["west"], region["north"], region["east"]
-    return (
-        min(lats) - MARGIN_DEG,
-        min(lons) - MARGIN_DEG,
-        max(lats) + MARGIN_DEG,
-        max(lons) + MARGIN_DEG,
-    )
+    south, north = _widen(min(lats) - MARGIN_DEG, max(lats) + MARGIN_DEG)
+    west, east = _widen(min(lons) - MARGIN_DEG, max(lons) + MARGIN_DEG)
+    return south, west, north, east
+
+
+def _widen(low: float, high: float) -> tuple[float, float]:
+    """A span of at least ``MIN_SPAN_DEG`` around the same middle (a map of one place)."""
+    if high - low >= MIN_SPAN_DEG:
+        return low, high
+    middle = (low + high) / 2
+    return middle - MIN_SPAN_DEG / 2, middle + MIN_SPAN_DEG / 2
 
 
 def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
