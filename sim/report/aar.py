@@ -214,12 +214,14 @@ def delay_findings(ctx: Context) -> list[Finding]:
     cause = max(person_hours, key=lambda c: person_hours[c])
     if person_hours[cause] > 0:
         mean = sum(r.parts[cause] for r in served) / len(served)
+        most = max(served, key=lambda r: weight(r) * r.parts[cause])
         found.append(
             Finding(
                 f"Most waiting was {COMPONENT_NAMES[cause]}",
                 f"{COMPONENT_NAMES[cause].capitalize()} took {_hours(mean)} on average over "
                 f"{len(served)} incidents reached: {person_hours[cause]:,.0f} person-hours "
-                "of the people's wait.",
+                f"of the people's wait, the most at {most.info.place_name} ({weight(most)} "
+                f"people, {_hours(most.parts[cause])}).",
                 person_hours[cause],
                 "stages",
                 "where the time went, by cause",
