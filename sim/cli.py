@@ -367,7 +367,7 @@ def _run_experiment(
 ) -> None:
     """Run variants on common random numbers, write the folder and print the ranking."""
     from sim.experiment import run_variants
-    from sim.experiment.folders import write_experiment
+    from sim.experiment.folders import experiment_folder, write_experiment
     from sim.experiment.variants import experiment_replications
     from sim.report import OutputError, check_replaceable
     from sim.report.estimates import with_ci
@@ -379,11 +379,11 @@ def _run_experiment(
     seed = first.run.seed if settings.seed is None else settings.seed
     source = read_scenario(base, overrides)
     _warn(source)
-    out, force = settings.out, settings.force
+    force = settings.force
+    out = settings.out or experiment_folder(kind, source.path, seed, n, list(variants), overrides)
     try:
         check_budget(list(variants.values()), n, file=base, allow_large=settings.allow_large)
-        if out is not None:
-            check_replaceable(out.resolve(), force=force)
+        check_replaceable(out.resolve(), force=force)  # before running, not after
         reps = run_variants(
             variants,
             n,

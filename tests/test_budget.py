@@ -128,3 +128,13 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_simulating(
     _refused(["run", TINY, "-o", str(out)], expected)
     _refused(["assess", TINY, "-n", "2", "-o", str(out)], expected)
     assert not out.exists()
+
+
+def test_an_experiment_default_folder_that_cannot_be_written_is_refused_before_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _must_not_simulate(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    Path("reports").write_text("a file where the reports folder would go")
+    _refused(["assess", TINY, "-n", "2"], "is a file")
+    _refused(["run", TINY], "is a file")

@@ -154,6 +154,20 @@ def read_assessment(folder: Path, scenario_sha256: str) -> dict[str, Any]:
     return dict(summary)
 
 
+def experiment_folder(
+    kind: str,
+    scenario_path: Path,
+    seed: int,
+    n: int,
+    variants: Sequence[str],
+    overrides: Sequence[str] = (),
+) -> Path:
+    """reports/<scenario>-<kind>-seed<seed>-n<n>-<tag of the variants and what-ifs>."""
+    return DEFAULT_OUTPUT_ROOT / (
+        f"{_slug(scenario_path.stem)}-{kind}-seed{seed}-n{n}-{_tag([*variants, *overrides])}"
+    )
+
+
 def write_experiment(
     kind: str,
     reps: Replications,
@@ -172,10 +186,7 @@ def write_experiment(
     ``variants``, when given, lets the report list what each variant changes.
     """
     if out is None:
-        out = DEFAULT_OUTPUT_ROOT / (
-            f"{_slug(scenario_path.stem)}-{kind}-seed{reps.seed}-n{reps.n}"
-            f"-{_tag([*reps.variants, *overrides])}"
-        )
+        out = experiment_folder(kind, scenario_path, reps.seed, reps.n, reps.variants, overrides)
     check_replaceable(out.resolve(), force=force)
     provenance = manifest(str(scenario_path), scenario_sha256, reps.seed, 0, command, overrides)
     provenance["replications"] = reps.n
