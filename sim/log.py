@@ -62,7 +62,7 @@ MESSAGE_SENT = "message_sent"
 MESSAGE_LOST = "message_lost"
 MESSAGE_INTERPRETED = "message_interpreted"
 MESSAGE_DELIVERED = "message_delivered"
-# decisions (detail: "seat kind choice reason [option@fact,...]"; see ``parse_decision``)
+# decisions (detail: "seat kind choice reason [option@fact,...] subject"; ``parse_decision``)
 DECISION = "decision"
 # warnings and evacuation orders
 WARNING_NOT_SHARED = "warning_not_shared"
@@ -80,20 +80,23 @@ WIND_SHIFT = "wind_shift"
 
 
 class Decision(NamedTuple):
-    """A decision event read back: who (seat), what (kind), the choice, why, the options."""
+    """A decision event read back: who (seat), what (kind), the choice, why, the options,
+    and what it was about (an incident's key, or a place)."""
 
     seat: str
     kind: str
     choice: str
     reason: str
     options: tuple[str, ...]
+    subject: str
 
 
 def parse_decision(detail: str) -> Decision:
     """Read the detail of a ``decision`` event."""
-    seat, kind, choice, reason, options = detail.split(" ", 4)
+    rest, subject = detail.rsplit(" ", 1)
+    seat, kind, choice, reason, options = rest.split(" ", 4)
     inner = options[1:-1]
-    return Decision(seat, kind, choice, reason, tuple(inner.split(",")) if inner else ())
+    return Decision(seat, kind, choice, reason, tuple(inner.split(",")) if inner else (), subject)
 
 
 class IncidentInfo(NamedTuple):

@@ -232,3 +232,20 @@ def test_the_summary_says_why_help_came_late() -> None:
     assert summary["asked"] == {"LA>TH": 1}
     assert summary["answers"] == {"TH:yes:case_by_case": 1}
     assert summary["by_kind"]["assign"] == {"nearest": 1}
+
+
+def test_the_report_tells_who_decided_what_and_why() -> None:
+    from sim import load_scenario
+    from sim.report import manifest, run_files
+    from support import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "tiny_border.toml")
+    run = simulate(scenario)
+    html = run_files(scenario, run, manifest("tiny_border.toml", "-", 1, 0, []))["report.html"]
+    text = html.decode()
+    section = text[text.index('id="decisions"') : text.index('id="crossings"')]
+    assert "no unit of the nation can serve this need there" in section
+    assert "6h 30min" in section  # Ban Hat waited from the report (90) to the dispatch (480)
+    assert "asks Thailand" in section and "for help at Ban Hat" in section
+    assert "approves the request for Ban Hat" in section
+    assert "approved: decided case by case (1)" in section

@@ -406,7 +406,13 @@ def test_a_unit_held_at_a_closed_crossing_is_stood_down_when_no_longer_needed() 
     ]
     stand_down = [e for e in log.events if e[1] == "decision" and " stand_down " in e[4]]
     assert stand_down == [
-        (560.0, "decision", 0, "th-boat", "TH stand_down th-boat not_needed [th-boat,keep]")
+        (
+            560.0,
+            "decision",
+            0,
+            "th-boat",
+            "TH stand_down th-boat not_needed [th-boat,keep] ban_hat/rescue/60.0000/inject_0",
+        )
     ]
     row = incident_rows(log)[0]
     assert row.first_unit == "la-boat" and row.at["resolved"] == 600.0

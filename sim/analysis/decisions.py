@@ -33,6 +33,8 @@ class DecisionRow(NamedTuple):
     choice: str
     reason: str
     options: tuple[str, ...]
+    subject: str
+    """The incident's key, or the place (an evacuation order)."""
 
 
 def decision_rows(run: RunLog) -> list[DecisionRow]:
@@ -41,7 +43,7 @@ def decision_rows(run: RunLog) -> list[DecisionRow]:
     for t, event, incident, _, detail in run.events:
         if event == log.DECISION:
             d = parse_decision(detail)
-            rows.append(DecisionRow(t, incident, d.seat, d.kind, d.choice, d.reason, d.options))
+            rows.append(DecisionRow(t, incident, *d))
     return rows
 
 

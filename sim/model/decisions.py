@@ -6,7 +6,7 @@ approving a request, a local authority ordering an evacuation. The doctrine (the
 procedures, ``doctrine_*`` below and in ``sim.model.dispatch``) proposes a choice with its
 reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
 outside the simulation triggers, for players), and every answer is logged as a
-``decision`` event: ``seat kind choice reason [options]``.
+``decision`` event: ``seat kind choice reason [options] subject``.
 
 Policies:
 - ``Doctrine``: takes the proposal (the automatic run).
@@ -159,6 +159,6 @@ class Deferred:
 
 
 def describe(point: DecisionPoint, choice: Choice) -> str:
-    """The ``detail`` of a decision event: ``seat kind choice reason [options]``."""
+    """The ``detail`` of a decision event: ``seat kind choice reason [options] subject``."""
     options = ",".join(f"{o.choice}@{o.fact}" if o.fact else o.choice for o in point.options)
-    return f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}]"
+    return f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}] {point.subject}"

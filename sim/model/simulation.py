@@ -132,7 +132,7 @@ class Simulation:
         people = self._people_left(place, spec.averted_by_evacuation, people)
         if people == 0:
             return None
-        key = f"{place}/{need}/{self.env.now:.4f}/{source}"
+        key = f"{place}/{need}/{self.env.now:.4f}/{source.replace(' ', '_')}"
         incident = Incident(
             len(self.incidents), key, where, spec, people, priority or spec.priority, self.env.now
         )
