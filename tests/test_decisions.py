@@ -235,9 +235,10 @@ def test_the_summary_says_why_help_came_late() -> None:
 
 
 def test_the_report_tells_who_decided_what_and_why() -> None:
+    from support import SCENARIOS
+
     from sim import load_scenario
     from sim.report import manifest, run_files
-    from support import SCENARIOS
 
     scenario = load_scenario(SCENARIOS / "tiny_border.toml")
     run = simulate(scenario)
