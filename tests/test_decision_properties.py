@@ -13,7 +13,6 @@ from support import load_with
 from sim import incident_rows
 from sim.model import Simulation
 from sim.model import random as rnd
-from sim.model.doctrine import Planner
 from sim.model.entities import UnitState
 from sim.model.estimates import arrival, on_scene_estimate
 
@@ -134,23 +133,27 @@ SETTINGS = settings(
 @given(scenarios())
 def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: dict[str, Any]) -> None:
     sim = Simulation(build(case))
-    checked = []
-    original = Planner._plan_nation
+    planner = sim.planner
+    original = planner._look_again
 
-    def plan_and_check(planner: Planner, nation: str) -> None:
-        original(planner, nation)
-        for incident in planner.queues[nation]:
-            if incident.attended or incident.remaining <= 0:
-                continue
-            current = min((on_scene_estimate(sim, u) for u in incident.assigned), default=math.inf)
-            types = planner.allowed[nation].get(incident.id)
-            for unit in planner.free[nation].get(incident.need.id, {}):
-                if unit.can_serve(incident) and (types is None or unit.type.id in types):
-                    eta = arrival(sim, unit, incident.place.id)
-                    assert eta is None or eta >= current, (unit.id, incident.id, eta, current)
-            checked.append(incident.id)
+    def look_and_check(event: object) -> None:
+        original(event)  # every party has looked again: check the plans they made
+        for nation, queue in planner.queues.items():
+            for incident in queue:
+                if incident.attended or incident.remaining <= 0:
+                    continue
+                current = min(
+                    (on_scene_estimate(sim, u) for u in incident.assigned), default=math.inf
+                )
+                types = planner.allowed[nation].get(incident.id)
+                for unit in sim.units:
+                    if not planner.is_free(unit) or nation not in planner.taskers(unit):
+                        continue
+                    if unit.can_serve(incident) and (types is None or unit.type.id in types):
+                        eta = arrival(sim, unit, incident.place.id)
+                        assert eta is None or eta >= current, (unit.id, incident.id, eta, current)
 
-    sim.planner._plan_nation = plan_and_check.__get__(sim.planner)  # type: ignore[method-assign]
+    planner._look_again = look_and_check  # type: ignore[method-assign]
     sim.run()
 
 

@@ -27,6 +27,26 @@ def decisions(log: RunLog, kind: str) -> list[tuple[float, int, Any]]:
     ]
 
 
+def thai_village_flooded(data: dict[str, Any]) -> None:
+    """40 people to rescue at Ban Tai, 10 km from Ubon, from the start: the Thai boat's work."""
+    data["places"].append(
+        {
+            "id": "ban_tai",
+            "name": "Ban Tai",
+            "nation": "TH",
+            "kind": "village",
+            "lat": 15.2,
+            "lon": 104.9,
+            "population": 100,
+            "water_access": True,
+        }
+    )
+    data["roads"].append({"from": "ubon", "to": "ban_tai", "km": 10, "class": "rural"})
+    data["injects"].insert(
+        0, {"type": "incident", "at": "0min", "place": "ban_tai", "need": "rescue", "people": 40}
+    )
+
+
 def lao_boat_down_until_19h(data: dict[str, Any]) -> None:
     slow_lao_boat(data)
     data["unit_types"][1]["mobilisation"] = "30min"
@@ -55,26 +75,7 @@ def test_a_nearer_unit_that_frees_up_is_sent_and_a_slower_one_recalled() -> None
 
 
 def test_a_neighbour_busy_at_report_time_is_still_asked_and_comes_when_free() -> None:
-    def thai_boat_busy(data: dict[str, Any]) -> None:
-        data["places"].append(
-            {
-                "id": "ban_tai",
-                "name": "Ban Tai",
-                "nation": "TH",
-                "kind": "village",
-                "lat": 15.2,
-                "lon": 104.9,
-                "population": 100,
-                "water_access": True,
-            }
-        )
-        data["roads"].append({"from": "ubon", "to": "ban_tai", "km": 10, "class": "rural"})
-        data["injects"].insert(
-            0,
-            {"type": "incident", "at": "0min", "place": "ban_tai", "need": "rescue", "people": 40},
-        )
-
-    log = simulate(load_with("tiny_border.toml", thai_boat_busy))
+    log = simulate(load_with("tiny_border.toml", thai_village_flooded))
     # the Thai boat is busy at Ban Tai from 30 min on (5 trips of 40 min); Laos has no boat
     # and asks Thailand at its report all the same; the boat comes once free and approved
     lao = next(r for r in incident_rows(log) if r.info.place == "ban_hat")
@@ -169,23 +170,7 @@ def test_a_breakdown_on_the_way_stops_the_unit_where_it_is() -> None:
 
 def test_a_threatened_nation_keeps_its_reserve_and_lends_once_safe() -> None:
     def thai_flood_and_reserve(data: dict[str, Any]) -> None:
-        data["places"].append(
-            {
-                "id": "ban_tai",
-                "name": "Ban Tai",
-                "nation": "TH",
-                "kind": "village",
-                "lat": 15.2,
-                "lon": 104.9,
-                "population": 100,
-                "water_access": True,
-            }
-        )
-        data["roads"].append({"from": "ubon", "to": "ban_tai", "km": 10, "class": "rural"})
-        data["injects"].insert(
-            0,
-            {"type": "incident", "at": "0min", "place": "ban_tai", "need": "rescue", "people": 40},
-        )
+        thai_village_flooded(data)
         data["coordination"]["mutual_assistance"].update(
             pre_authorized=True, reserves=[{"nation": "TH", "unit_type": "boat", "keep": 1}]
         )

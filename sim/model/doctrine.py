@@ -74,29 +74,26 @@ class Planner:
         """For a neighbour's incident: the unit types the nation agreed to send."""
         self.fleet: dict[str, dict[str, list[Unit]]] = {n: {} for n in sim.nations}
         """The units each nation may task, by the need they serve."""
-        self.free: dict[str, dict[str, dict[Unit, None]]] = {n: {} for n in sim.nations}
-        """The same, those free now (an ordered set)."""
         self.joint_centre: list[Incident] = []
         """Incidents reported to the joint centre."""
         self._dirty: set[str] = set()
         self._expected: dict[Unit, float] = {}
+        """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.groups: dict[str, dict[str, dict[GroupKey, dict[Unit, None]]]] = {
             n: {} for n in sim.nations
         }
-        """The free units of ``free`` by group: those that would arrive together."""
+        """The free units each nation may task, by need, in groups that would arrive together
+        (ordered sets)."""
         self._group_of: dict[Unit, GroupKey] = {}
         self.seeking: set[str] = set()
         """Parties that found no one to ask for an incident that needs help."""
-        """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.settled: simpy.Event | None = None
         """While parties are yet to look again at this instant: succeeds when they have."""
         for unit in sim.units:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self.fleet[nation].setdefault(need, []).append(unit)
-                    self.free[nation].setdefault(need, {})[unit] = None
                     self.groups[nation].setdefault(need, {})
-        for unit in sim.units:
             self._group(unit)
 
     def taskers(self, unit: Unit) -> list[str]:
@@ -143,9 +140,6 @@ class Planner:
     def unit_free(self, unit: Unit) -> None:
         """A unit has no task (and is not broken down): it may be tasked."""
         if unit.task is None and unit.down_until <= self.sim.env.now:
-            for nation in self.taskers(unit):
-                for need in unit.type.capabilities:
-                    self.free[nation][need][unit] = None
             self._ungroup(unit)
             self._group(unit)
             self.changed(*self.taskers(unit), *self.seeking)  # and who may now ask for it
@@ -153,9 +147,10 @@ class Planner:
     def unit_busy(self, unit: Unit) -> None:
         """A unit was tasked or broke down: not free."""
         self._ungroup(unit)
-        for nation in self.taskers(unit):
-            for need in unit.type.capabilities:
-                self.free[nation][need].pop(unit, None)
+
+    def is_free(self, unit: Unit) -> bool:
+        """Whether a unit may be tasked now."""
+        return unit in self._group_of
 
     # a nation's plan
 
@@ -389,7 +384,7 @@ class Planner:
             for u in self.fleet[nation].get(incident.need.id, [])
             if u.can_serve(incident) and (types is None or u.type.id in types)
         ]
-        free = [u for u in capable if u.task is None and u.down_until <= self.sim.env.now]
+        free = [u for u in capable if self.is_free(u)]
         if not capable:
             why = d.NO_CAPABLE_UNIT
         elif (
