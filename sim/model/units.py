@@ -159,24 +159,24 @@ def hold(
     Returns None when done, or the minutes spent if ``road`` closed meanwhile.
     """
     env = sim.env
-    left = minutes
-    while left > 1e-9:
+    end = env.now + minutes
+    while env.now < end:
         if unit.down_until > env.now:
-            unit.heading_at += unit.down_until - env.now
+            pause = unit.down_until - env.now
+            unit.heading_at += pause
+            end += pause
             if unit.task is not None:
                 replanned(sim, unit, unit.task)
             log_wait(sim, unit, -1 if unit.task is None else unit.task.id, unit.down_until)
-            yield env.timeout(unit.down_until - env.now)
+            yield env.timeout(pause)
             continue
-        started = env.now
-        waits = env.timeout(left) | unit.signal
+        waits = env.timeout(end - env.now) | unit.signal
         if road is not None:
             waits = waits | sim.way_closing(road)
         yield waits
         sim.renew_signal(unit)
-        left -= env.now - started
-        if road is not None and road in sim.geography.closed:
-            return minutes - left
+        if road is not None and road in sim.geography.closed and env.now < end:
+            return minutes - (end - env.now)
     return None
 
 
