@@ -235,3 +235,16 @@ def test_the_report_tells_who_decided_what_and_why() -> None:
     assert "asks Thailand" in section and "for help at Ban Hat" in section
     assert "approves the request for Ban Hat" in section
     assert "approved: decided case by case (1)" in section
+
+
+def test_the_after_action_report_names_why_incidents_waited() -> None:
+    from sim import load_scenario
+    from sim.report import manifest, run_files
+    from support import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "tiny_border.toml")
+    run = simulate(scenario)
+    html = run_files(scenario, run, manifest("tiny_border.toml", "-", 1, 0, []))["report.html"]
+    aar = html.decode().split('id="aar"')[1].split('id="replications"')[0]
+    assert "Incidents waited 6h 30min in all with nobody on the way" in aar
+    assert "no unit of the nation can serve this need there" in aar

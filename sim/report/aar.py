@@ -332,6 +332,40 @@ def unserved_findings(ctx: Context) -> list[Finding]:
     ]
 
 
+def decision_findings(ctx: Context) -> list[Finding]:
+    """Why incidents waited with nobody on the way, and requests that went unanswered."""
+    from sim.report.decisions import REASONS
+
+    decisions = ctx.summary["decisions"]
+    found = []
+    holds = sorted(decisions["hold_min"].items(), key=lambda kv: -kv[1])
+    if holds:
+        reason, minutes = holds[0]
+        found.append(
+            Finding(
+                f"Incidents waited {_hours(minutes)} in all with nobody on the way",
+                f"The main reason: {REASONS.get(reason, reason)}. (Counted as incident time, "
+                "not people; the cost is in the waits for a free unit and unserved incidents.)",
+                None,
+                "decisions",
+                "decisions table",
+            )
+        )
+    unanswered = decisions["by_kind"].get("ask", {}).get("unanswered", 0)
+    if unanswered:
+        found.append(
+            Finding(
+                f"{unanswered} request(s) unanswered long enough for another nation to be asked",
+                "A request that stays unanswered ties an incident to help that may not come; "
+                "a channel or a pre-authorisation shortens the wait for an answer.",
+                None,
+                "decisions",
+                "decisions table",
+            )
+        )
+    return found
+
+
 Finder = Callable[[Context], list[Finding]]
 FINDERS: tuple[Finder, ...] = (
     capability_findings,
@@ -339,6 +373,7 @@ FINDERS: tuple[Finder, ...] = (
     unit_findings,
     unserved_findings,
     crossing_findings,
+    decision_findings,
 )
 """Every finder, each reading the run's analysis; findings are ranked by cost together."""
 
