@@ -238,9 +238,10 @@ def test_the_report_tells_who_decided_what_and_why() -> None:
 
 
 def test_the_after_action_report_names_why_incidents_waited() -> None:
+    from support import SCENARIOS
+
     from sim import load_scenario
     from sim.report import manifest, run_files
-    from support import SCENARIOS
 
     scenario = load_scenario(SCENARIOS / "tiny_border.toml")
     run = simulate(scenario)
