@@ -420,6 +420,94 @@ def _run_experiment(
     click.echo(f"  report: {folder / 'report.html'}")
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--seats",
+    metavar="TH,LA,JCC",
+    help="The seats played (default: every nation, and JCC with a joint centre).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--session",
+    "session_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Session file: resumed if it exists, else started (default: a new one in reports/).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
+)
+def play(
+    scenario: Path,
+    seats: str | None,
+    host: str,
+    port: int,
+    session_file: Path | None,
+    seed: int | None,
+) -> None:
+    """Run SCENARIO as a tabletop exercise in the browser.
+
+    Prints the facilitator's address and one join link per seat. Every decision is
+    written to the session file the moment it is made; --session FILE resumes it.
+    Afterwards, replay the players' decisions over replications with
+    `borderdrill run SCENARIO --decisions FILE`.
+
+    \b
+    Example:
+        borderdrill play scenarios/sekong_flood_2018.toml --seats TH,LA,KH
+        borderdrill play scenarios/sekong_flood_2018.toml --session reports/play.jsonl
+    """
+    from datetime import UTC, datetime
+
+    from sim.play.session import SessionError, open_session
+    from sim.scenario import ScenarioError, read_scenario
+
+    try:
+        source = read_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    _warn(source)
+    spec = source.scenario
+    possible = [n.code for n in spec.nations]
+    if spec.coordination.joint_centre.enabled:
+        possible.append("JCC")
+    chosen = None
+    if seats is not None:
+        chosen = [s.strip().upper() for s in seats.split(",") if s.strip()]
+        wrong = [s for s in chosen if s not in possible]
+        if wrong or not chosen or len(set(chosen)) < len(chosen):
+            _fail(f"--seats: give distinct seats among {','.join(possible)} (not {seats!r})")
+    if session_file is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
+    try:
+        session, resumed = open_session(
+            session_file,
+            spec.scenario.name,
+            source.sha256,
+            seed,
+            chosen,
+            default_seed=spec.run.seed,
+            default_seats=possible,
+        )
+    except SessionError as exc:
+        _fail(str(exc))
+    from sim.play.server import FACILITATOR, PlayServer, serve
+
+    server = PlayServer(spec, session)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    links = server.links(f"http://{shown}:{port}")
+    verb = f"resumed ({len(session.commands)} commands)" if resumed else "started"
+    click.echo(f"{spec.scenario.name}: session {session_file} {verb}, seed {session.seed}")
+    click.echo(f"  facilitator: {links.pop(FACILITATOR)}")
+    for seat, link in links.items():
+        click.echo(f"  seat {seat}: {link}")
+    if shown != host:
+        click.echo("  (on the room's network, use this machine's address instead of 127.0.0.1)")
+    serve(server, host, port)
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("spec", nargs=-1, type=click.UNPROCESSED, required=True)
 @_experiment_options

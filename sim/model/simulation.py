@@ -77,6 +77,8 @@ class Simulation:
         """Succeeds when a road or crossing reopens (then is renewed)."""
         self._pending: dict[tuple[str, str, str], d.DecisionPoint] = {}
         self._answers: dict[tuple[str, str, str], d.Choice] = {}
+        self._waiting: dict[tuple[str, str, str], tuple[float, tuple[d.Option, ...]]] = {}
+        """Points answered "wait": not asked again at the same instant with the same options."""
         self.evacuation_ordered_at: dict[str, float] = {}
         self.warnings: dict[str, int] = {}
         """Warnings received so far, by place."""
@@ -228,13 +230,16 @@ class Simulation:
         """Answer a decision point now, or None while the policy's answer is awaited.
 
         An answer that comes later is kept, and the seat looks again: the same point raised
-        then takes it (if it is still one of the options).
+        then takes it (if it is still one of the options). A point answered "wait" stays
+        answered until the clock moves or its options change.
         """
         key = (point.seat, point.kind, point.subject)
         if key in self._answers:
             return self._taken(point, self._answers.pop(key))
         if key in self._pending:
             return None
+        if self._waiting.get(key) == (self.env.now, point.options):
+            return d.Choice("wait", "waiting")
         answer = self.policy.decide(point)
         if isinstance(answer, simpy.Event):
             self._pending[key] = point
@@ -261,6 +266,9 @@ class Simulation:
         if point.options and choice.choice not in {o.choice for o in point.options}:
             choice = d.Choice(point.proposal.choice, d.FALLBACK)
         self.log_decision(point, choice)
+        if choice.choice == "wait":
+            key = (point.seat, point.kind, point.subject)
+            self._waiting[key] = (self.env.now, point.options)
         return choice
 
     def log_decision(self, point: d.DecisionPoint, choice: d.Choice) -> None:

@@ -1,0 +1,270 @@
+"""The exercise's web application: the facilitator's page and one page a seat.
+
+Every page is rendered on the server (Jinja2, autoescaped); a little script reloads it
+when the exercise moves on. Each role's address carries its own unguessable token; a
+request with a wrong token is refused (403), and a seat acts only as itself. Every command
+is checked by the exercise before it is written to the session file and applied, so a
+refused one changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from sim.play.exercise import Command, Exercise, Refused
+from sim.play.session import FACILITATOR, Session
+from sim.play.views import Clock, facilitator_view, seat_view
+from sim.scenario.schema import Scenario
+
+
+class PlayServer:
+    """One exercise in play: its state, its session file, its seats' tokens."""
+
+    def __init__(self, scenario: Scenario, session: Session) -> None:
+        self.scenario = scenario
+        self.session = session
+        self.exercise = Exercise(scenario, session.seed, session.seats, session.commands)
+        self.tokens = session.tokens
+        self.show_doctrine = True
+        self.revision = 0
+        self._map: tuple[int, bytes] | None = None
+
+    def links(self, base: str) -> dict[str, str]:
+        """The facilitator's address and each seat's join link."""
+        out = {FACILITATOR: f"{base}/facilitator/{self.tokens[FACILITATOR]}"}
+        for seat in self.session.seats:
+            out[seat] = f"{base}/seat/{seat}/{self.tokens[seat]}"
+        return out
+
+    def allowed(self, role: str, token: str) -> bool:
+        expected = self.tokens.get(role)
+        return expected is not None and secrets.compare_digest(expected, token)
+
+    def perform(self, command: Command) -> None:
+        """Apply a command and write it down (nothing is written if it is refused)."""
+        lapsed_before = len(self.exercise.lapsed)
+        recorded = self.exercise.perform(command)
+        self.session.append(recorded)
+        for at, item in self.exercise.lapsed[lapsed_before:]:
+            p = item.point
+            self.session.append(
+                {
+                    "do": "lapsed",
+                    "at": at,
+                    "seat": item.seat,
+                    "point": item.number,
+                    "kind": p.kind,
+                    "decider": p.seat,
+                    "subject": p.subject,
+                    "choice": p.proposal.choice,
+                }
+            )
+        self.revision += 1
+
+    def rewind(self, to: float) -> None:
+        """Go back to an earlier time: rebuild the run from the commands issued before it."""
+        if not 0 <= to < self.exercise.now:
+            raise Refused("rewind to a time between the start and now")
+        self.session.append({"do": "rewind", "to": to, "at": self.exercise.now})
+        self.exercise = Exercise(
+            self.scenario, self.session.seed, self.session.seats, self.session.commands
+        )
+        self.revision += 1
+
+    def map_png(self) -> bytes:
+        """The map of the run so far (drawn once a revision)."""
+        if self._map is None or self._map[0] != self.revision:
+            from sim.analysis.incidents import incident_rows
+            from sim.report.map_data import run_map_data
+            from sim.report.maps import run_map
+
+            run = self.exercise.sim.log
+            data = run_map_data(self.scenario, run, incident_rows(run))
+            now = Clock(self.scenario.scenario.start)(self.exercise.now)
+            data.title = f"{self.scenario.scenario.name}: {now}"
+            self._map = (self.revision, run_map(data).png)
+        return self._map[1]
+
+
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sim.play", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def create_app(server: PlayServer) -> Starlette:
+    """The Starlette application serving one exercise."""
+    templates = _templates()
+
+    def page(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+
+    def refused(message: str, status: int) -> HTMLResponse:
+        return page("refused.j2", {"message": message}, status)
+
+    def facilitator_page(request: Request, message: str = "", status: int = 200) -> Response:
+        token = request.path_params["token"]
+        view = facilitator_view(server.exercise, server.show_doctrine)
+        links = server.links(str(request.base_url).rstrip("/"))
+        return page(
+            "facilitator.j2",
+            view
+            | {
+                "base": f"/facilitator/{token}",
+                "revision": server.revision,
+                "message": message,
+                "links": {s: u for s, u in links.items() if s != FACILITATOR},
+                "show_doctrine": server.show_doctrine,
+            },
+            status,
+        )
+
+    def seat_page(request: Request, message: str = "", status: int = 200) -> Response:
+        seat, token = request.path_params["seat"], request.path_params["token"]
+        view = seat_view(server.exercise, seat, server.show_doctrine)
+        return page(
+            "seat.j2",
+            view
+            | {
+                "base": f"/seat/{seat}/{token}",
+                "revision": server.revision,
+                "message": message,
+            },
+            status,
+        )
+
+    def guard(request: Request) -> str | None:
+        """The role the request's token opens, or None."""
+        role = request.path_params.get("seat", FACILITATOR)
+        return role if server.allowed(role, request.path_params["token"]) else None
+
+    async def facilitator(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("This link is not valid: ask the facilitator for the right one.", 403)
+        return facilitator_page(request)
+
+    async def seat(request: Request) -> Response:
+        if guard(request) is None:
+            return refused("This link is not valid: ask the facilitator for your seat's link.", 403)
+        return seat_page(request)
+
+    async def revision(request: Request) -> Response:
+        if guard(request) is None:
+            return JSONResponse({"error": "not allowed"}, status_code=403)
+        return JSONResponse({"revision": server.revision})
+
+    async def clock(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator moves the clock.", 403)
+        form = await request.form()
+        ex = server.exercise
+        try:
+            move = form.get("move")
+            if move == "next":
+                server.perform({"do": "next"})
+            elif move in ("30", "60"):
+                server.perform({"do": "advance", "to": ex.now + float(str(move))})
+            elif move == "to":
+                server.perform({"do": "advance", "to": _time(ex, str(form.get("at", "")))})
+            elif move == "end":
+                server.perform({"do": "advance", "to": ex.horizon})
+            else:
+                raise Refused("choose how to move the clock")
+        except Refused as exc:
+            return facilitator_page(request, str(exc), exc.status)
+        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
+    async def rewind(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator rewinds.", 403)
+        form = await request.form()
+        try:
+            if "minutes" in form:
+                to = float(str(form["minutes"]))
+            else:
+                to = _time(server.exercise, str(form.get("at", "")))
+            server.rewind(to)
+        except (Refused, ValueError) as exc:
+            status = exc.status if isinstance(exc, Refused) else 400
+            return facilitator_page(request, str(exc), status)
+        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
+    async def doctrine(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator shows or hides doctrine.", 403)
+        form = await request.form()
+        server.show_doctrine = form.get("show") == "yes"
+        server.revision += 1
+        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
+    async def map_png(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return Response(status_code=403)
+        return Response(server.map_png(), media_type="image/png")
+
+    async def events_csv(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return Response(status_code=403)
+        from sim.report.tables import events_csv
+
+        return Response(
+            events_csv(server.exercise.sim.log),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="events.csv"'},
+        )
+
+    async def seat_command(request: Request) -> Response:
+        role = guard(request)
+        if role is None or role == FACILITATOR:
+            return refused("This link is not valid: ask the facilitator for your seat's link.", 403)
+        form = await request.form()
+        fields: dict[str, Any] = {k: str(v) for k, v in form.items()}
+        fields["seat"] = role
+        fields["do"] = "decide" if request.url.path.endswith("/decide") else "act"
+        try:
+            server.perform(fields)
+        except Refused as exc:
+            return seat_page(request, str(exc), exc.status)
+        return RedirectResponse(f"/seat/{role}/{request.path_params['token']}", 303)
+
+    static = resources.files("sim.play").joinpath("static")
+    routes = [
+        Route("/facilitator/{token}", facilitator),
+        Route("/facilitator/{token}/revision", revision),
+        Route("/facilitator/{token}/clock", clock, methods=["POST"]),
+        Route("/facilitator/{token}/rewind", rewind, methods=["POST"]),
+        Route("/facilitator/{token}/doctrine", doctrine, methods=["POST"]),
+        Route("/facilitator/{token}/map.png", map_png),
+        Route("/facilitator/{token}/events.csv", events_csv),
+        Route("/seat/{seat}/{token}", seat),
+        Route("/seat/{seat}/{token}/revision", revision),
+        Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
+        Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(static)), name="static"),
+    ]
+    return Starlette(routes=routes)
+
+
+def _time(ex: Exercise, text: str) -> float:
+    try:
+        return Clock(ex.scenario.scenario.start).minutes(text)
+    except ValueError:
+        raise Refused(f"{text!r} is not a date and time (e.g. 2018-07-24T02:00)") from None
+
+
+def serve(server: PlayServer, host: str, port: int) -> None:
+    """Serve the exercise until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(server), host=host, port=port, log_level="warning")

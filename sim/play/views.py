@@ -1,0 +1,335 @@
+"""What the facilitator and each seat see of an exercise, as plain values for the pages.
+
+A seat sees only what its organisation would know: the incidents it plans for, its own
+units, the messages it received, warnings for its villages, and its open decisions. The
+facilitator sees everything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sim import log
+from sim.model import decisions as d
+from sim.model.comms import JOINT_CENTRE
+from sim.model.entities import Incident, Unit
+from sim.play.exercise import Exercise, point_key
+from sim.play.players import OpenPoint
+
+LOCAL = timezone(timedelta(hours=7), "UTC+7")
+"""The exercise clock's time zone (Indochina time)."""
+
+KIND_TITLES = {
+    d.ASSIGN: "Send a unit",
+    d.STAND_DOWN: "Stand a unit down",
+    d.ASK: "Ask a neighbour for help",
+    d.APPROVE: "Answer a request for help",
+    d.EVACUATE: "Order a village evacuated",
+}
+REASONS = {
+    d.NEAREST: "the capable free unit that would be on scene first",
+    d.SOONER: "it would arrive before every unit already on the way",
+    d.REINFORCE: "more people than one round of trips by the units on it",
+    d.FASTER_UNIT: "a faster unit was sent; this one is not needed as well",
+    d.NOT_NEEDED: "nobody is left to pick up",
+    d.MISSES_TARGET: "own units cannot be on scene within the capability target",
+    d.ARRIVES_SOONER: "another nation's unit would arrive before the current plan",
+    d.REFUSED_ELSEWHERE: "another neighbour refused",
+    d.UNANSWERED: "an earlier request is still unanswered",
+    d.PRE_AUTHORISED: "an agreement pre-authorises the deployment",
+    d.CASE_BY_CASE: "the national approval process",
+    d.WARNING: "a warning came for the village",
+}
+
+
+class Clock:
+    """Scenario minutes as the room reads them (local time, UTC+7)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start.astimezone(LOCAL)
+
+    def __call__(self, minutes: float) -> str:
+        if not math.isfinite(minutes):
+            return "never"
+        return (self.start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+
+    def hhmm(self, minutes: float) -> str:
+        return (self.start + timedelta(minutes=minutes)).strftime("%H:%M")
+
+    def field(self, minutes: float) -> str:
+        """The value of a ``datetime-local`` input for this time."""
+        return (self.start + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+
+    def minutes(self, text: str) -> float:
+        """Minutes from the start for a ``datetime-local`` value (local time)."""
+        at = datetime.fromisoformat(text).replace(tzinfo=LOCAL)
+        return (at - self.start).total_seconds() / 60
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of an exercise's ids."""
+
+    places: dict[str, str]
+    needs: dict[str, str]
+    nations: dict[str, str]
+    unit_types: dict[str, str]
+
+    @classmethod
+    def of(cls, ex: Exercise) -> Names:
+        s = ex.scenario
+        return cls(
+            {p.id: p.name for p in s.places} | {c.id: c.name for c in s.crossings},
+            {n.id: n.name for n in s.needs},
+            {n.code: n.name for n in s.nations} | {JOINT_CENTRE: "Joint coordination centre"},
+            {t.id: t.name for t in s.unit_types},
+        )
+
+    def seat(self, seat: str) -> str:
+        return self.nations.get(seat.removesuffix("-local"), seat) + (
+            " (local authorities)" if seat.endswith("-local") else ""
+        )
+
+    def incident(self, incident: Incident) -> str:
+        return f"{incident.need.name} at {incident.place.name}"
+
+    def unit(self, unit: Unit) -> str:
+        return f"{unit.id} ({self.unit_types.get(unit.type.id, unit.type.id)}, {unit.nation})"
+
+
+def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "name": names.incident(i),
+        "nation": i.place.nation,
+        "people": i.people,
+        "remaining": i.remaining,
+        "priority": i.priority,
+        "occurred": clock(i.occurred_at),
+        "reported": clock(i.reported_at) if math.isfinite(i.reported_at) else "not yet",
+        "target": clock(i.target_at),
+        "units": [names.unit(u) + f" — {u.state.value.replace('_', ' ')}" for u in i.assigned],
+        "requests": [
+            f"{names.nations.get(n, n)}: {status} {clock.hhmm(at)}"
+            for n, (status, at) in sorted(i.requests.items())
+        ],
+        "waiting": i.waiting_reason.replace("_", " "),
+        "open": i.remaining > 0,
+    }
+
+
+def _unit_row(ex: Exercise, names: Names, clock: Clock, u: Unit) -> dict[str, Any]:
+    down = u.down_until > ex.now
+    return {
+        "id": u.id,
+        "name": names.unit(u),
+        "state": "broken down" if down else u.state.value.replace("_", " "),
+        "where": names.places.get(u.location, u.location),
+        "heading": names.places.get(u.heading or "", ""),
+        "task": names.incident(u.task) if u.task is not None else "",
+        "tasked_by": u.tasked_by,
+        "free": u.task is None and not down,
+    }
+
+
+def _option_fact(clock: Clock, kind: str, fact: str) -> str:
+    if not fact:
+        return ""
+    if fact == "never":
+        return "cannot get there"
+    try:
+        minutes = float(fact)
+    except ValueError:
+        return fact
+    return f"on scene about {clock(minutes)}" if kind in (d.ASSIGN, d.ASK) else fact
+
+
+def point_row(
+    ex: Exercise, names: Names, clock: Clock, item: OpenPoint, show_doctrine: bool
+) -> dict[str, Any]:
+    """An open decision as a seat's page shows it: options with facts, and doctrine's choice."""
+    p = item.point
+    incident = ex.sim.incidents[p.incident] if p.incident >= 0 else None
+    about = names.incident(incident) if incident else names.places.get(p.subject, p.subject)
+    facts = []
+    if incident is not None:
+        facts.append(f"{incident.remaining} of {incident.people} people still waiting")
+        facts.append(f"capability target: on scene by {clock(incident.target_at)}")
+        if incident.assigned:
+            facts.append("on it: " + ", ".join(names.unit(u) for u in incident.assigned))
+    options = []
+    for o in p.options:
+        label = "wait for now" if o.choice == "wait" else o.choice
+        if p.kind in (d.ASK,) and o.choice in names.nations:
+            label = names.nations[o.choice]
+        elif p.kind in (d.ASSIGN, d.STAND_DOWN):
+            unit = next((u for u in ex.sim.units if u.id == o.choice), None)
+            label = (
+                names.unit(unit)
+                if unit
+                else {"wait": "wait for now", "keep": "keep it going"}.get(o.choice, o.choice)
+            )
+        options.append(
+            {"choice": o.choice, "label": label, "fact": _option_fact(clock, p.kind, o.fact)}
+        )
+    proposal = next((o["label"] for o in options if o["choice"] == p.proposal.choice), "")
+    return {
+        "number": item.number,
+        "key": point_key(p),
+        "seat": item.seat,
+        "decider": names.seat(p.seat),
+        "title": KIND_TITLES.get(p.kind, p.kind),
+        "about": about,
+        "raised": clock(p.at_min),
+        "facts": facts,
+        "options": options,
+        "doctrine": proposal if show_doctrine else "",
+        "doctrine_reason": REASONS.get(p.proposal.reason, p.proposal.reason)
+        if show_doctrine
+        else "",
+    }
+
+
+def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
+    rows = []
+    for t, event, incident, _, detail in ex.sim.log.events:
+        if event != log.MESSAGE_DELIVERED:
+            continue
+        purpose, route, kind = detail.split(" ")
+        sender, receiver = route.split(">")
+        if seat is not None and receiver != seat:
+            continue
+        about = names.incident(ex.sim.incidents[incident]) if incident >= 0 else ""
+        rows.append(
+            {
+                "at": clock(t),
+                "what": purpose,
+                "from": names.seat(sender),
+                "to": names.seat(receiver),
+                "by": kind,
+                "about": about,
+            }
+        )
+    return rows[::-1]
+
+
+def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
+    rows = []
+    for t, event, incident, _, detail in ex.sim.log.events:
+        if event != log.DECISION:
+            continue
+        dec = log.parse_decision(detail)
+        if dec.kind == d.HOLD or (seat is not None and dec.seat.removesuffix("-local") != seat):
+            continue
+        about = names.incident(ex.sim.incidents[incident]) if incident >= 0 else ""
+        rows.append(
+            {
+                "at": clock(t),
+                "seat": names.seat(dec.seat),
+                "what": KIND_TITLES.get(dec.kind, dec.kind),
+                "about": about,
+                "choice": names.nations.get(dec.choice, dec.choice),
+                "by": {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
+                    dec.reason, "doctrine"
+                ),
+            }
+        )
+    return rows[::-1]
+
+
+def _injects(ex: Exercise, clock: Clock) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    delivered = {int(e[4]) for e in ex.sim.log.events if e[1] == log.INJECT}
+    rows, upcoming = [], None
+    for info in ex.sim.log.injects:
+        row = {
+            "number": info.number + 1,
+            "at": clock(info.at_min),
+            "type": info.type.replace("_", " "),
+            "subject": info.subject,
+            "synopsis": info.synopsis,
+            "expected": info.expected_action,
+        }
+        if info.number in delivered:
+            rows.append(row)
+        elif upcoming is None:
+            upcoming = row
+    return rows[::-1], upcoming
+
+
+def common(ex: Exercise) -> tuple[Names, Clock, dict[str, Any]]:
+    """Names, the clock, and what every page shows (the time, the end)."""
+    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+    return (
+        names,
+        clock,
+        {
+            "scenario": ex.scenario.scenario.name,
+            "now": clock(ex.now),
+            "now_field": clock.field(ex.now),
+            "elapsed": f"{ex.now / 60:.1f} h of {ex.horizon / 60:.0f} h",
+            "end": clock(ex.horizon),
+            "finished": ex.finished,
+            "nations": names.nations,
+        },
+    )
+
+
+def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
+    """Everything, for the facilitator's page."""
+    names, clock, view = common(ex)
+    delivered, upcoming = _injects(ex, clock)
+    sim = ex.sim
+    view |= {
+        "points": [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points()],
+        "injects": delivered,
+        "upcoming": upcoming,
+        "incidents": [_incident_row(ex, names, clock, i) for i in reversed(sim.incidents)],
+        "units": [_unit_row(ex, names, clock, u) for u in sim.units],
+        "crossings": [
+            {
+                "name": c.spec.name,
+                "state": "closed" if c.closed else ("open 24 h" if c.window is None else "open"),
+                "hours": c.spec.hours or "24 h",
+            }
+            for c in sim.crossings.values()
+        ],
+        "messages": _messages(ex, names, clock, None)[:40],
+        "decisions": _decisions(ex, names, clock, None),
+        "rewind_points": sorted(
+            {(round(c["at"], 4), clock(c["at"])) for c in ex.commands if c["do"] == "decide"}
+        ),
+    }
+    return view
+
+
+def seat_view(ex: Exercise, seat: str, show_doctrine: bool) -> dict[str, Any]:
+    """What one seat knows, for its page."""
+    names, clock, view = common(ex)
+    sim = ex.sim
+    incidents = ex.known_incidents(seat)
+    own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
+    villages = [
+        {"id": p.id, "name": p.name, "ordered": p.id in sim.evacuation_ordered_at}
+        for p in ex.scenario.places
+        if p.nation == seat and p.population
+    ]
+    view |= {
+        "seat": seat,
+        "seat_name": names.seat(seat),
+        "points": [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points(seat)],
+        "incidents": [_incident_row(ex, names, clock, i) for i in incidents],
+        "units": [_unit_row(ex, names, clock, u) for u in own_units],
+        "messages": _messages(ex, names, clock, seat),
+        "decisions": _decisions(ex, names, clock, seat),
+        "warnings": [
+            {"place": names.places[p], "count": n}
+            for p, n in sorted(sim.warnings.items())
+            if sim.geography.places[p].nation == seat
+        ],
+        "villages": [v for v in villages if not v["ordered"]],
+        "neighbours": [(c, n) for c, n in names.nations.items() if c not in (seat, JOINT_CENTRE)],
+    }
+    return view

@@ -1,0 +1,209 @@
+"""The exercise server: seats decide only their own points, refusals change nothing, the
+session file rebuilds the run event for event, and rewinding replays the past exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+from support import load_with
+
+from sim import load_scenario
+from sim.cli import main
+from sim.model import decisions as d
+from sim.play.exercise import Exercise, Refused, branch, point_key
+from sim.play.server import PlayServer, create_app
+from sim.play.session import SessionError, create_session, read_session, recorded_decisions
+
+TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
+SCENARIO = load_scenario(TINY)
+
+
+def _server(tmp_path: Path) -> tuple[PlayServer, TestClient]:
+    session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
+    server = PlayServer(SCENARIO, session)
+    return server, TestClient(create_app(server), follow_redirects=False)
+
+
+def _to_first_point(server: PlayServer, client: TestClient) -> None:
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+    while not server.exercise.open_points():
+        assert client.post(f"{fac}/clock", data={"move": "next"}).status_code == 303
+
+
+def _decision_form(server: PlayServer, choice: str) -> dict[str, str]:
+    (item,) = server.exercise.open_points()
+    return {"point": str(item.number), "key": point_key(item.point), "choice": choice}
+
+
+def test_refusals_change_nothing(tmp_path: Path) -> None:
+    server, client = _server(tmp_path)
+    _to_first_point(server, client)  # Laos: ask Thailand for help?
+    la, th = (f"/seat/{s}/{server.tokens[s]}" for s in ("LA", "TH"))
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+    form = _decision_form(server, "TH")
+    file_before = server.session.path.read_bytes()
+    events_before = list(server.exercise.sim.log.events)
+
+    refused = [
+        client.get(f"/seat/LA/{server.tokens['TH']}"),  # another seat's token
+        client.get("/facilitator/guess"),
+        client.post(f"/seat/LA/{'x' * 32}/decide", data=form),
+        client.post(f"{fac[:-3]}abc/clock", data={"move": "next"}),
+        client.post(f"{th}/decide", data=form),  # Thailand answering Laos's point
+        client.post(f"{la}/decide", data=form | {"choice": "KH"}),  # not an option
+        client.post(f"{la}/decide", data=form | {"point": "x"}),  # malformed
+        client.post(f"{la}/decide", data={"choice": "TH"}),  # fields missing
+        client.post(f"{la}/decide", data=form | {"key": "0|ask|elsewhere"}),  # stale form
+        client.post(f"{la}/act", data={"action": "assign", "incident": "0", "unit": "th-boat"}),
+        client.post(f"{la}/act", data={"action": "evacuate", "place": "ubon"}),
+        client.post(f"{la}/act", data={"action": "fly", "incident": "0"}),
+        client.post(f"{fac}/clock", data={"move": "to", "at": "yesterday"}),
+        client.post(f"{fac}/rewind", data={"minutes": "99999"}),
+    ]
+    assert [r.status_code for r in refused] == [403] * 5 + [400] * 3 + [409, 403] + [400] * 4
+    messages = [r.text.split('id="message">')[1].split("</p>")[0] for r in refused]
+    assert "Thailand" not in refused[0].text  # nothing of the seat's page shown
+    assert "not valid" in messages[0]
+    assert messages[4:] == [
+        "this decision is LA&#39;s, not TH&#39;s",
+        "&#39;KH&#39; is not one of this decision&#39;s options",
+        "point must be a number, not &#39;x&#39;",
+        "point must be a number, not None",
+        "this decision is no longer open (already taken, lapsed, or rewound): reload the page",
+        "LA cannot task unit &#39;th-boat&#39;",
+        "LA can order no evacuation of &#39;ubon&#39;",
+        "unknown action &#39;fly&#39;: assign, stand_down, ask, evacuate",
+        "&#39;yesterday&#39; is not a date and time (e.g. 2018-07-24T02:00)",
+        "rewind to a time between the start and now",
+    ]
+    assert server.session.path.read_bytes() == file_before
+    assert server.exercise.sim.log.events == events_before
+
+    assert client.post(f"{la}/decide", data=form).status_code == 303
+    after = server.session.path.read_bytes()
+    duplicate = client.post(f"{la}/decide", data=form)
+    assert duplicate.status_code == 409 and "no longer open" in duplicate.text
+    assert server.session.path.read_bytes() == after
+    decision = read_session(server.session.path).commands[-1]
+    assert (decision["seat"], decision["kind"], decision["choice"]) == ("LA", d.ASK, "TH")
+    assert decision["at"] == 90.0 and decision["subject"].startswith("ban_hat/rescue/")
+
+
+def test_pages_escape_scenario_text(tmp_path: Path) -> None:
+    def markup(data: dict[str, Any]) -> None:
+        data["places"][4]["name"] = "<b>Ban</b> Hat"
+
+    session = create_session(tmp_path / "s.jsonl", "x", "abc", 0, ["LA", "TH"])
+    server = PlayServer(load_with("tiny_border.toml", markup), session)
+    client = TestClient(create_app(server), follow_redirects=False)
+    _to_first_point(server, client)
+    for page in (f"/facilitator/{server.tokens['facilitator']}", f"/seat/LA/{server.tokens['LA']}"):
+        text = client.get(page).text
+        assert "<b>Ban</b>" not in text and "&lt;b&gt;Ban&lt;/b&gt;" in text
+
+
+def _play(commands: list[dict[str, object]]) -> Exercise:
+    return Exercise(SCENARIO, 0, ["LA", "TH"], commands)
+
+
+def _played_once() -> Exercise:
+    """Laos waits, then asks Thailand unprompted; Thailand approves; to the end."""
+    ex = _play([])
+    choices = iter(["wait", "yes"])
+    while not ex.finished:
+        for item in ex.open_points():
+            ex.perform(
+                {
+                    "do": "decide",
+                    "seat": item.seat,
+                    "point": item.number,
+                    "key": point_key(item.point),
+                    "choice": next(choices, item.point.proposal.choice),
+                }
+            )
+            if item.point.kind == d.ASK:
+                ex.perform(
+                    {"do": "act", "seat": "LA", "action": "ask", "incident": 0, "nation": "TH"}
+                )
+        ex.perform({"do": "next"})
+    return ex
+
+
+def test_session_commands_rebuild_the_run() -> None:
+    ex = _played_once()
+    assert ex.sim.log.events == _play(ex.commands).sim.log.events
+    kinds = [c["do"] for c in ex.commands]
+    assert kinds.count("decide") == 2 and kinds.count("act") == 1
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(min_value=1, max_value=2879))
+def test_rewinding_replays_the_past_exactly(to: float) -> None:
+    ex = _played_once()
+    rewound = _play(branch(ex.commands, to))
+    assert rewound.now == pytest.approx(to)
+    assert [e for e in rewound.sim.log.events if e[0] < to] == [
+        e for e in ex.sim.log.events if e[0] < to
+    ]
+    # and a decision taken after ``to`` is undone
+    assert all(c["at"] < to for c in rewound.commands if c["do"] != "advance")
+
+
+def test_a_wait_is_not_asked_again_at_the_same_instant() -> None:
+    ex = _play([{"do": "next"}, {"do": "next"}])
+    (item,) = ex.open_points()
+    form = {"do": "decide", "seat": "LA", "point": item.number, "key": point_key(item.point)}
+    ex.perform(form | {"choice": "wait"})
+    assert ex.open_points() == []  # the seat's re-planning at 09:30 took the wait
+    ex.sim.planner.changed("LA")  # something changes at the same instant
+    ex.perform({"do": "advance", "to": ex.now})
+    ex.sim.env.step()
+    assert ex.open_points() == []
+
+
+def test_recorded_decisions_for_replications() -> None:
+    ex = _played_once()
+    recorded = recorded_decisions(ex.commands)
+    assert [(r.seat, r.kind, r.choice) for r in recorded] == [
+        ("LA", d.ASK, "wait"),
+        ("LA", d.ASK, "TH"),
+        ("TH", d.APPROVE, "yes"),
+    ]
+
+
+def test_session_file_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n{}\n")
+    with pytest.raises(SessionError, match="line 1: not a JSON line"):
+        read_session(bad)
+    cut = tmp_path / "cut.jsonl"
+    session = create_session(cut, "Tiny border", "abc", 0, ["LA"])
+    session.append({"do": "advance", "to": 30.0, "at": 0.0})
+    with cut.open("a") as out:
+        out.write('{"do": "adv')  # the server died while writing
+    assert read_session(cut).commands == [{"do": "advance", "to": 30.0, "at": 0.0}]
+    with pytest.raises(SessionError, match="already exists"):
+        create_session(cut, "Tiny border", "abc", 0, ["LA"])
+
+
+def test_play_command_refuses_bad_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    wrong_seat = runner.invoke(main, ["play", str(TINY), "--seats", "LA,XX"])
+    assert wrong_seat.exit_code == 2 and "--seats" in wrong_seat.output
+    other = tmp_path / "other.jsonl"
+    create_session(other, "Tiny border", "0" * 64, 0, ["LA"])
+    mismatch = runner.invoke(main, ["play", str(TINY), "--session", str(other)])
+    assert mismatch.exit_code == 2 and "another scenario file" in mismatch.output
+    assert "Traceback" not in mismatch.output
+
+
+def test_exercise_refuses_going_back_by_advance() -> None:
+    ex = _play([{"do": "advance", "to": 120}])
+    with pytest.raises(Refused, match="only moves forward"):
+        ex.perform({"do": "advance", "to": 60})

@@ -1,0 +1,171 @@
+"""An exercise played in real headless Chromium: the facilitator and two seats on the tiny
+border scenario take decisions, advance, rewind and finish; the session file replays to the
+identical event log, and a killed server resumes with every decision.
+
+Without Chromium the test is skipped on a developer's machine, and fails in CI (where
+``.ci/run`` installs it)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from chromium import Browser, find_browser
+
+from sim import load_scenario
+from sim.play.exercise import Exercise
+from sim.play.session import read_session
+from sim.report.tables import events_csv
+
+TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser_present() -> None:
+    if find_browser() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("no Chromium on this machine (CI installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``borderdrill play`` in a child process, and the links it printed."""
+
+    def __init__(self, session: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or _free_port()
+        command = [sys.executable, "-m", "sim", "play", str(TINY), "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [*command, "--session", str(session), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.links: dict[str, str] = {}
+        for line in self.process.stdout:
+            found = re.match(r"\s+(facilitator|seat (\w+)): (http\S+)", line)
+            if found:
+                self.links[found.group(2) or "facilitator"] = found.group(3)
+            if "seat TH" in line:
+                break
+        self._wait_up()
+
+    def _wait_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.links["facilitator"], timeout=2)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("the play server did not start")
+
+    def events(self) -> str:
+        return httpx.get(self.links["facilitator"] + "/events.csv", timeout=10).text
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def shots() -> Path | None:
+    keep = os.environ.get("BORDERDRILL_SCREENSHOTS")
+    return Path(keep) if keep else None
+
+
+def _replayed(session: Path) -> str:
+    scenario = load_scenario(TINY)
+    played = read_session(session)
+    return events_csv(Exercise(scenario, played.seed, played.seats, played.commands).sim.log)
+
+
+def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -> None:
+    session = tmp_path / "session.jsonl"
+    server = Server(session, "--seats", "LA,TH")
+    try:
+        with Browser() as page:
+            fac, la, th = server.links["facilitator"], server.links["LA"], server.links["TH"]
+            page.goto(fac)
+            assert "Mon 23 Jul 08:00" in page.text("#clock")
+            assert "You run the clock" in page.text()
+            page.click("#run-next")  # the MSEL's inject at 09:00
+            assert "Mon 23 Jul 09:00" in page.text("#clock")
+            assert "Inject 1" in page.text(".msel")
+            page.click("#run-next")  # Laos hears of it and has no boat
+            assert "Waiting for the seats (1)" in page.text()
+            if shots:
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(shots / "facilitator.png")
+
+            page.goto(la)
+            card = page.text(".pending")
+            assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in card
+            assert "Standing procedure would choose Thailand" in card
+            if shots:
+                page.screenshot(shots / "seat-LA.png")
+            page.click(".pending button[value=wait]")
+            assert "Nothing to decide now" in page.text(".pending")
+            assert "wait" in page.text(".decisions") and "by players" in page.text(".decisions")
+            page.click("#act-ask")  # then asks Thailand unprompted
+            assert "Thailand by players" in page.text(".decisions")
+
+            page.goto(th)
+            assert "Nothing to decide now" in page.text(".pending")
+            for _ in range(10):  # the request travels, is translated, then weighed
+                page.goto(fac)
+                page.click("#run-next")
+                page.goto(th)
+                if page.count(".pending .point"):
+                    break
+            assert "Answer a request for help" in page.text(".pending")
+            page.click(".pending button[value=yes]")
+            approved = read_session(session).commands[-1]
+            assert approved["do"] == "decide" and approved["choice"] == "yes"
+
+            page.goto(fac)
+            page.click("#advance-60")
+            assert "th-boat (Rescue boat team, TH)" in page.text(".incidents")
+
+            # rewind to just before the approval, and refuse this time
+            page.click(f"button[name=minutes][value='{round(approved['at'], 4)}']")
+            assert "Waiting for the seats (1)" in page.text()
+            page.goto(th)
+            assert "Answer a request for help" in page.text(".pending")
+            page.click(".pending button[value=no]")
+            assert "no by players" in page.text(".decisions")
+
+            page.goto(fac)
+            page.click("#advance-end")
+            assert "the exercise has ended" in page.text("header")
+            assert "th-boat" not in page.text(".incidents")
+        played = server.events()
+        assert "TH approve no player [yes,no]" in played
+        assert played == _replayed(session)
+    finally:
+        server.kill()
+
+    # killed and restarted: it resumes where it was, with every decision
+    again = Server(session, port=server.port)
+    try:
+        assert again.links == server.links  # the same join links
+        assert again.events() == played
+        with Browser() as page:
+            page.goto(again.links["facilitator"])
+            assert "Wed 25 Jul 08:00" in page.text("#clock")
+            assert "the exercise has ended" in page.text("header")
+    finally:
+        again.kill()
