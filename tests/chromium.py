@@ -136,9 +136,7 @@ class Browser:
 
     def select(self, selector: str, value: str) -> None:
         """Choose a value in a select or type it into an input."""
-        self.evaluate(
-            f"document.querySelector({json.dumps(selector)}).value = {json.dumps(value)}"
-        )
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).value = {json.dumps(value)}")
 
     def text(self, selector: str = "body") -> str:
         """The visible text of the first element matching ``selector`` ("" if none)."""
