@@ -1,10 +1,10 @@
-"""Drive real headless Chromium over the DevTools protocol: open pages, click, read, screenshot."""
+"""Drive real headless Chromium over the DevTools protocol: open pages, click, read,
+screenshot (the browser started as ``browser`` starts it for the report tests)."""
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -12,13 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-TIMEOUT_S = 60.0
+from browser import TIMEOUT_S, _devtools_address, find_browser
 
-
-def find_browser() -> str | None:
-    """The Chromium on this machine, if any."""
-    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
+__all__ = ["Browser", "find_browser"]
 
 
 class Browser:
@@ -53,7 +49,8 @@ class Browser:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.socket = websocket.create_connection(self._address(), timeout=TIMEOUT_S)
+        address = _devtools_address(self.process)
+        self.socket = websocket.create_connection(address, timeout=TIMEOUT_S)
         target = self._send("Target.createTarget", url="about:blank")["targetId"]
         self.session = self._send("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
@@ -70,18 +67,6 @@ class Browser:
         except subprocess.TimeoutExpired:
             self.process.kill()
         shutil.rmtree(self.profile, ignore_errors=True)
-
-    def _address(self) -> str:
-        assert self.process.stderr is not None
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            found = re.search(r"DevTools listening on (ws://\S+)", line)
-            if found:
-                return found.group(1)
-            if not line and self.process.poll() is not None:
-                break
-        raise RuntimeError("Chromium did not open its DevTools port")
 
     def _send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
         self.counter += 1
