@@ -59,6 +59,23 @@ def _warn(source: ScenarioFile) -> None:
         click.echo(f"  warning: {source.path}: {warning.describe()}", err=True)
 
 
+PLAYERS = "players"
+"""The variant of a compare that replays a played session's decisions."""
+
+
+def _played_decisions(path: Path, scenario_sha256: str) -> tuple[list[Any], int]:
+    """The decisions of a play session file played on this scenario, and its seed."""
+    from sim.play.session import SessionError, read_session, recorded_decisions
+
+    try:
+        session = read_session(path)
+    except SessionError as exc:
+        _fail(str(exc))
+    if session.scenario_sha256 != scenario_sha256:
+        _fail(f"{path}: was played on another scenario file (its checksum differs)")
+    return recorded_decisions(session.taken), session.seed
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -105,6 +122,13 @@ def main() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Take the improvement plan from an assess folder of the same scenario file.",
 )
+@click.option(
+    "--decisions",
+    "decisions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Replay the players' decisions of a play session file in every replication "
+    "(default seed: the session's).",
+)
 @PARALLEL
 def run(
     scenario: Path,
@@ -119,6 +143,7 @@ def run(
     allow_large: bool,
     assess: bool,
     assess_from: Path | None,
+    decisions_file: Path | None,
 ) -> None:
     """Simulate SCENARIO and write a run folder with its report.
 
@@ -126,11 +151,14 @@ def run(
     the validated scenario and a manifest. It is written whole or not at all. With
     several replications the report adds each key figure's mean and 95 % confidence
     interval across them, and kpis.csv one row per replication. --set makes a what-if
-    without editing the file; the manifest records it.
+    without editing the file; the manifest records it. --decisions replays a played
+    exercise (borderdrill play) over the replications; a decision that no longer applies
+    in a replication falls back to doctrine, and the run counts how often.
 
     \b
     Example:
         borderdrill run scenarios/sekong_flood_2018.toml -o reports/sekong --seed 7
+        borderdrill run scenarios/sekong_flood_2018.toml --decisions reports/play.jsonl -n 200
         borderdrill run scenarios/sekong_flood_2018.toml -o reports/preauth \\
             --set coordination.mutual_assistance.pre_authorized=true
     """
@@ -139,8 +167,13 @@ def run(
     from sim.report.estimates import with_ci
     from sim.scenario import ScenarioError, format_duration, read_scenario
 
+    decisions = None
     try:
-        _warn(read_scenario(scenario, overrides))
+        source = read_scenario(scenario, overrides)
+        _warn(source)
+        if decisions_file is not None:
+            decisions, played_seed = _played_decisions(decisions_file, source.sha256)
+            seed = played_seed if seed is None else seed
         result = run_scenario(
             scenario,
             out,
@@ -155,6 +188,7 @@ def run(
             allow_large=allow_large,
             assess=assess,
             assess_from=assess_from,
+            decisions=decisions,
         )
     except ScenarioError as exc:
         _fail(str(exc))
@@ -168,6 +202,15 @@ def run(
 
     within = overall["within_target"]
     across = result.summary.get("replications")
+    if decisions is not None:
+        manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
+        first = manifest["decisions"]["fallbacks_in_replication_0"]
+        click.echo(f"players' decisions from {decisions_file}: {len(decisions)} replayed")
+        shown = f"{first} in replication 0"
+        if across:
+            mean = across["kpis"]["decision_fallbacks"]["mean"]
+            shown += f", {mean:.2f} a replication on average"
+        click.echo(f"  fell back to doctrine (no longer applied): {shown}")
     if across:
         median = across["kpis"]["response_median_min"]
         click.echo(f"{result.summary['scenario']}: {across['n']} replications")
@@ -364,10 +407,16 @@ def _run_experiment(
     description: str,
     settings: ExperimentSettings,
     overrides: Sequence[str] = (),
+    decisions: dict[str, Any] | None = None,
+    notes: dict[str, list[str]] | None = None,
 ) -> None:
-    """Run variants on common random numbers, write the folder and print the ranking."""
+    """Run variants on common random numbers, write the folder and print the ranking.
+
+    ``decisions``: recorded decisions a variant replays (by name); ``notes``: more lines
+    on what a variant changes."""
     from sim.experiment import run_variants
     from sim.experiment.folders import experiment_folder, write_experiment
+    from sim.experiment.replications import FALLBACKS
     from sim.experiment.variants import experiment_replications
     from sim.report import OutputError, check_replaceable
     from sim.report.estimates import with_ci
@@ -393,6 +442,7 @@ def _run_experiment(
             progress=False if settings.quiet else None,
             allow_large=True,  # checked above, with the file's name
             keep_incidents=kind != "sweep",  # for the maps of where variants differ
+            decisions=decisions,
         )
         folder = write_experiment(
             kind,
@@ -405,10 +455,14 @@ def _run_experiment(
             scenario_sha256=source.sha256,
             overrides=overrides,
             variants=variants,
+            notes=notes,
         )
     except (ScenarioError, OutputError, RuntimeError) as exc:
         _fail(str(exc))
     click.echo(f"{description}: {n} replications a variant, seed {seed}")
+    for name in decisions or {}:
+        fell = reps.estimate(FALLBACKS, name).mean
+        click.echo(f"  {name}: {fell:.2f} decisions a replication fell back to doctrine")
     ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)
     for name in ranked:
         change = reps.difference("response_median_min", name).as_dict()
@@ -511,25 +565,38 @@ def play(
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("spec", nargs=-1, type=click.UNPROCESSED, required=True)
+@click.option(
+    "--decisions",
+    "decisions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add the variant 'players': the decisions of a play session file, replayed "
+    "(default seed: the session's).",
+)
 @_experiment_options
-def compare(spec: tuple[str, ...], settings: ExperimentSettings) -> None:
+def compare(
+    spec: tuple[str, ...], decisions_file: Path | None, settings: ExperimentSettings
+) -> None:
     """Compare variants of a scenario on the same random numbers (paired differences).
 
     SPEC is the base scenario, then variants: --variant NAME followed by its --set
     PATH=VALUE changes, or other scenario files. A --set before the first --variant
-    applies to every variant and the baseline.
+    applies to every variant and the baseline. --decisions SESSION adds the players'
+    decisions of a played exercise as a variant, measured against doctrine.
 
     \b
     Example:
         borderdrill compare scenarios/sekong_flood_2018.toml \\
             --variant preauthorised --set coordination.mutual_assistance.pre_authorized=true \\
             --variant hotlines --set coordination.channels.enabled=true
+        borderdrill compare scenarios/sekong_flood_2018.toml --decisions reports/play.jsonl
     """
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario import ScenarioError, load_scenario, read_scenario
 
     files, common, named = _parse_variants(spec)
     base = Path(files[0])
     names = ["baseline", *(Path(f).stem for f in files[1:]), *(name for name, _ in named)]
+    if decisions_file is not None:
+        names.append(PLAYERS)
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         _fail(
@@ -542,11 +609,30 @@ def compare(spec: tuple[str, ...], settings: ExperimentSettings) -> None:
             variants[Path(other).stem] = load_scenario(other, common)
         for name, sets in named:
             variants[name] = load_scenario(base, [*common, *sets])
+        decisions, notes = None, None
+        if decisions_file is not None:
+            recorded, played_seed = _played_decisions(decisions_file, read_scenario(base).sha256)
+            variants[PLAYERS] = variants["baseline"]
+            decisions = {PLAYERS: recorded}
+            notes = {
+                PLAYERS: [f"the players' decisions in {decisions_file.name} ({len(recorded)})"]
+            }
+            if settings.seed is None:
+                settings = dataclasses.replace(settings, seed=played_seed)
     except ScenarioError as exc:
         _fail(str(exc))
     if len(variants) < 2:
         _fail("nothing to compare: add --variant NAME --set PATH=VALUE, or another scenario file")
-    _run_experiment("compare", base, variants, f"Comparison against {base.name}", settings, common)
+    _run_experiment(
+        "compare",
+        base,
+        variants,
+        f"Comparison against {base.name}",
+        settings,
+        common,
+        decisions,
+        notes,
+    )
 
 
 def _parse_variants(

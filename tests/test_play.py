@@ -3,6 +3,7 @@ session file rebuilds the run event for event, and rewinding replays the past ex
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -167,13 +168,12 @@ def test_a_wait_is_not_asked_again_at_the_same_instant() -> None:
     assert ex.open_points() == []
 
 
-def test_recorded_decisions_for_replications() -> None:
-    ex = _played_once()
-    recorded = recorded_decisions(ex.commands)
-    assert [(r.seat, r.kind, r.choice) for r in recorded] == [
-        ("LA", d.ASK, "wait"),
+def test_recorded_decisions_for_replications(tmp_path: Path) -> None:
+    session = read_session(_tiny_session(tmp_path, "TH"))
+    assert [(r.seat, r.kind, r.choice) for r in recorded_decisions(session.taken)] == [
         ("LA", d.ASK, "TH"),
-        ("TH", d.APPROVE, "yes"),
+        ("TH", d.APPROVE, d.LEFT_TO_DOCTRINE),  # Thailand's seat let these lapse
+        ("TH", d.ASSIGN, d.LEFT_TO_DOCTRINE),
     ]
 
 
@@ -207,3 +207,59 @@ def test_exercise_refuses_going_back_by_advance() -> None:
     ex = _play([{"do": "advance", "to": 120}])
     with pytest.raises(Refused, match="only moves forward"):
         ex.perform({"do": "advance", "to": 60})
+
+
+def _tiny_session(tmp_path: Path, choice: str) -> Path:
+    """A session on the tiny border scenario in which Laos answers its one point."""
+    from sim.scenario import read_scenario
+
+    source = read_scenario(TINY)
+    path = tmp_path / f"{choice}.jsonl"
+    session = create_session(path, "Tiny border", source.sha256, 0, ["LA", "TH"])
+    server = PlayServer(SCENARIO, session)
+    while not server.exercise.finished:
+        for item in server.exercise.open_points("LA"):
+            server.perform(
+                {"do": "decide", "seat": "LA", "point": item.number}
+                | {"key": point_key(item.point), "choice": choice}
+            )
+        server.perform({"do": "next"})
+    return path
+
+
+def test_run_replays_a_session_over_replications(tmp_path: Path) -> None:
+    waited = _tiny_session(tmp_path, "wait")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", str(TINY), "--decisions", str(waited), "-n", "4", "-o", str(out), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "players' decisions from" in result.output and "1 replayed" in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["decisions"] == {"recorded": 1, "fallbacks_in_replication_0": 0}
+    assert manifest["seed"] == 0  # the session's
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["overall"]["unserved"] == 1  # Laos waited and never asked
+    assert summary["replications"]["kpis"]["decision_fallbacks"]["mean"] == 0
+
+
+def test_compare_measures_the_players_against_doctrine(tmp_path: Path) -> None:
+    runner = CliRunner()
+    waited = _tiny_session(tmp_path, "wait")
+    out = tmp_path / "cmp"
+    args = ["compare", str(TINY), "--decisions", str(waited), "-n", "5", "--quiet", "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["variants"]["players"]["unserved"]["mean"] == 1
+    assert summary["variants"]["baseline"]["unserved"]["mean"] == 0
+    assert "the players' decisions in wait.jsonl (1)" in summary["changes"]["players"]
+    # doctrine's own choices, replayed, are doctrine: no difference at all
+    asked = _tiny_session(tmp_path, "TH")
+    again = runner.invoke(main, [*args[:3], str(asked), *args[4:-1], str(tmp_path / "same")])
+    assert again.exit_code == 0, again.output
+    assert "players: no effect in this scenario (every replication identical)" in again.output
+    other = tmp_path / "other.jsonl"
+    create_session(other, "x", "0" * 64, 0, ["LA"])
+    refused = runner.invoke(main, ["run", str(TINY), "--decisions", str(other)])
+    assert refused.exit_code == 2 and "another scenario file" in refused.output

@@ -15,6 +15,7 @@ from sim.experiment.replications import replicate
 from sim.experiment.variants import MIN_REPLICATIONS, scenario_changes
 from sim.experiment.variants import assess as run_assessment
 from sim.model import simulate
+from sim.model.decisions import RecordedDecision, Replay
 from sim.report import (
     OutputError,
     check_replaceable,
@@ -66,6 +67,7 @@ def run_scenario(
     allow_large: bool = False,
     assess: bool = False,
     assess_from: str | Path | None = None,
+    decisions: Sequence[RecordedDecision] | None = None,
 ) -> RunResult:
     """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
@@ -83,6 +85,9 @@ def run_scenario(
     ``assess`` also runs an assessment (each coordination arrangement switched in turn, on
     the same replications, at least ``MIN_REPLICATIONS``); ``assess_from`` reads one from
     an assess folder instead. Either adds the improvement plan to the report.
+
+    ``decisions`` (a played session's) are replayed in every replication; the manifest
+    and the key figures count those that fell back to doctrine.
     """
     source = read_scenario(path, overrides)
     assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
@@ -92,7 +97,8 @@ def run_scenario(
     check_budget([scenario], n, file=source.path, allow_large=allow_large)
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     check_replaceable(folder.resolve(), force=force)
-    run = simulate(scenario, seed=seed)
+    replay = Replay(decisions) if decisions is not None else None
+    run = simulate(scenario, seed=seed, policy=replay)
     reps = None
     if n > 1:
         reps = replicate(
@@ -104,10 +110,16 @@ def run_scenario(
             progress=progress,
             keep_incidents=False,
             allow_large=True,  # checked above, with the file's name
+            decisions=decisions,
         )
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
     )
+    if decisions is not None and replay is not None:
+        provenance["decisions"] = {
+            "recorded": len(decisions),
+            "fallbacks_in_replication_0": replay.fallbacks,
+        }
     if assess:
         assessed = run_assessment(
             path,
@@ -180,10 +192,12 @@ def write_experiment(
     scenario_sha256: str,
     overrides: Sequence[str] = (),
     variants: Mapping[str, Scenario] | None = None,
+    notes: Mapping[str, list[str]] | None = None,
 ) -> Path:
     """Write the folder of a compare, assess or sweep experiment; returns it.
 
-    ``variants``, when given, lets the report list what each variant changes.
+    ``variants``, when given, lets the report list what each variant changes; ``notes``
+    adds lines to that (e.g. the decisions a variant replays).
     """
     if out is None:
         out = experiment_folder(kind, scenario_path, reps.seed, reps.n, reps.variants, overrides)
@@ -194,7 +208,10 @@ def write_experiment(
     changes = None
     if variants is not None:
         base = variants[reps.baseline]
-        changes = {name: scenario_changes(base, s) for name, s in variants.items()}
+        changes = {
+            name: [*scenario_changes(base, s), *(notes or {}).get(name, [])]
+            for name, s in variants.items()
+        }
     scenario = variants[reps.baseline] if variants is not None else None
     files = experiment_files(kind, reps, description, provenance, changes, scenario)
     write_folder(out, files, force=force)

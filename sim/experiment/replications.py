@@ -3,7 +3,9 @@
 Replication ``r`` of seed ``s`` draws every source from ``SeedSequence(s, spawn_key=(r,
 source))`` (see ``sim.model.random``), whichever worker runs it and whichever variant it
 belongs to: results do not depend on the number of workers, and variants differ only by
-their own arrangements (common random numbers).
+their own arrangements (common random numbers). A variant may also carry recorded
+decisions (a played session): each replication takes them again where they still apply,
+and counts the ones that fell back to doctrine (``decision_fallbacks``).
 """
 
 from __future__ import annotations
@@ -16,17 +18,31 @@ from sim.analysis.kpis import replication_kpis
 from sim.analysis.replications import KpiTable, Replications
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
 from sim.model import simulate
+from sim.model.decisions import RecordedDecision, Replay
 from sim.scenario import Scenario
 from sim.scenario.budget import check_budget
 
+FALLBACKS = "decision_fallbacks"
+"""Key figure of a replayed session: recorded decisions that no longer applied."""
+
 
 def simulate_batch(
-    variant: str, scenario: Scenario, seed: int, replications: Sequence[int], keep_incidents: bool
+    variant: str,
+    scenario: Scenario,
+    seed: int,
+    replications: Sequence[int],
+    keep_incidents: bool,
+    decisions: tuple[RecordedDecision, ...] | None = None,
 ) -> list[tuple[str, int, dict[str, float], list[tuple[Any, ...]]]]:
-    """Run some replications of one variant (in a worker): key figures and incident rows."""
+    """Run some replications of one variant (in a worker): key figures and incident rows.
+
+    With ``decisions``, each replication replays them (see ``Replay``) and its key
+    figures count the ones that fell back to doctrine.
+    """
     out = []
     for replication in replications:
-        run = simulate(scenario, seed=seed, replication=replication)
+        replay = Replay(decisions) if decisions is not None else None
+        run = simulate(scenario, seed=seed, replication=replication, policy=replay)
         rows = []
         if keep_incidents:
             rows = [
@@ -48,7 +64,10 @@ def simulate_batch(
                 )
                 for r in incident_rows(run)
             ]
-        out.append((variant, replication, replication_kpis(run), rows))
+        kpis = replication_kpis(run)
+        if replay is not None:
+            kpis[FALLBACKS] = float(replay.fallbacks)
+        out.append((variant, replication, kpis, rows))
     return out
 
 
@@ -62,8 +81,12 @@ def run_variants(
     progress: bool | None = None,
     keep_incidents: bool = False,
     allow_large: bool = False,
+    decisions: Mapping[str, Sequence[RecordedDecision]] | None = None,
 ) -> Replications:
     """Run ``n`` replications of each variant on the same seeds.
+
+    ``decisions``: recorded decisions by variant name; when given, every variant replays
+    its own (none: doctrine throughout) and reports ``decision_fallbacks``.
 
     Raises:
         BudgetError: the run would go beyond a soft limit of ``sim.scenario.budget`` and
@@ -76,7 +99,14 @@ def run_variants(
     jobs = jobs or default_jobs()
     size = batch_size(n * len(variants), jobs)
     tasks = [
-        (name, scenario, seed, tuple(range(start, min(n, start + size))), keep_incidents)
+        (
+            name,
+            scenario,
+            seed,
+            tuple(range(start, min(n, start + size))),
+            keep_incidents,
+            None if decisions is None else tuple(decisions.get(name, ())),
+        )
         for name, scenario in variants.items()
         for start in range(0, n, size)
     ]
@@ -119,8 +149,10 @@ def replicate(
     progress: bool | None = None,
     keep_incidents: bool = True,
     allow_large: bool = False,
+    decisions: Sequence[RecordedDecision] | None = None,
 ) -> Replications:
-    """Run ``n`` replications of a scenario (default: its ``[run]`` settings).
+    """Run ``n`` replications of a scenario (default: its ``[run]`` settings), replaying
+    ``decisions`` (a played session's) in each when given.
 
     Example:
         >>> reps = replicate(load_scenario("scenarios/sekong_flood_2018.toml"), n=100)
@@ -138,4 +170,5 @@ def replicate(
         progress=progress,
         keep_incidents=keep_incidents,
         allow_large=allow_large,
+        decisions=None if decisions is None else {scenario.scenario.name: decisions},
     )

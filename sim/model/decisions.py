@@ -60,6 +60,8 @@ FALLBACK = "fallback"
 """a recorded choice no longer applied: doctrine decided"""
 
 YES, NO = "yes", "no"
+LEFT_TO_DOCTRINE = "*"
+"""A recorded choice that was doctrine's (a played point left to lapse): replayed as doctrine."""
 
 
 class Option(NamedTuple):
@@ -131,6 +133,8 @@ class Replay:
         queue = self._queues.get((point.seat, point.kind, point.subject))
         if queue:
             choice = queue.pop(0)
+            if choice == LEFT_TO_DOCTRINE:
+                return point.proposal
             if choice in {o.choice for o in point.options}:
                 return Choice(choice, "replayed")
         if queue is not None:

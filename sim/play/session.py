@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,13 +40,22 @@ class Session:
     commands: list[Command]
     tokens: dict[str, str]
     """Each role's secret (the facilitator's and each seat's), kept so links survive a restart."""
+    taken: list[Command] = field(default_factory=list)
+    """Decisions, actions and lapsed points in force, in the order they were taken."""
 
     def append(self, entry: Command) -> None:
         """Write one line at once (flushed to disk before returning)."""
         _append(self.path, entry)
+        self._take(entry)
+
+    def _take(self, entry: Command) -> None:
         if entry["do"] == "rewind":
             self.commands = branch(self.commands, entry["to"])
-        elif entry["do"] != "lapsed":
+            self.taken = [c for c in self.taken if c["at"] < entry["to"]]
+            return
+        if entry["do"] in ("decide", "act", "lapsed"):
+            self.taken.append(entry)
+        if entry["do"] != "lapsed":
             self.commands.append(entry)
 
 
@@ -128,24 +137,25 @@ def read_session(path: Path) -> Session:
             f"{path}, line 1: the header lacks the scenario, seed or seats"
         ) from None
     for number, entry in entries[1:]:
-        do = entry.get("do")
-        if do == "rewind":
-            if not isinstance(entry.get("to"), int | float):
-                raise SessionError(f"{path}, line {number}: a rewind needs a time 'to'")
-            session.commands = branch(session.commands, float(entry["to"]))
-        elif do != "lapsed":
-            if not isinstance(entry.get("at"), int | float):
-                raise SessionError(f"{path}, line {number}: a command needs its time 'at'")
-            session.commands.append(entry)
+        if not isinstance(entry.get("at"), int | float):
+            raise SessionError(f"{path}, line {number}: a command needs its time 'at'")
+        if entry.get("do") == "rewind" and not isinstance(entry.get("to"), int | float):
+            raise SessionError(f"{path}, line {number}: a rewind needs a time 'to'")
+        session._take(entry)
     return session
 
 
-def recorded_decisions(commands: Sequence[Command]) -> list[d.RecordedDecision]:
-    """The players' decisions and actions, as a replay takes them again in another run."""
+def recorded_decisions(taken: Sequence[Command]) -> list[d.RecordedDecision]:
+    """The decisions and actions of a session (``Session.taken``), as a replay takes them
+    again in another run (a lapsed point: left to doctrine there too)."""
     recorded = []
-    for c in commands:
+    for c in taken:
         if c.get("do") == "decide":
             recorded.append(d.RecordedDecision(c["decider"], c["kind"], c["subject"], c["choice"]))
+        elif c.get("do") == "lapsed":
+            recorded.append(
+                d.RecordedDecision(c["decider"], c["kind"], c["subject"], d.LEFT_TO_DOCTRINE)
+            )
         elif c.get("do") == "act":
             decider = f"{c['seat']}-local" if c["action"] == d.EVACUATE else c["seat"]
             recorded.append(d.RecordedDecision(decider, c["action"], c["subject"], c["choice"]))
