@@ -138,7 +138,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
 
             page.goto(fac)
             page.click("#advance-60")
-            assert "th-boat (Rescue boat team, TH)" in page.text(".incidents")
+            assert "TH Rescue boat team, Ubon Ratchathani" in page.text(".incidents")
 
             # rewind to just before the approval, and refuse this time
             page.click(f"button[name=minutes][value='{round(approved['at'], 4)}']")
@@ -151,7 +151,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             page.goto(fac)
             page.click("#advance-end")
             assert "the exercise has ended" in page.text("header")
-            assert "th-boat" not in page.text(".incidents")
+            assert "TH Rescue boat team" not in page.text(".incidents")
         played = server.events()
         assert "TH approve no player [yes,no]" in played
         assert played == _replayed(session)

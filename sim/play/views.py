@@ -15,9 +15,11 @@ from typing import Any
 from sim import log
 from sim.model import decisions as d
 from sim.model.comms import JOINT_CENTRE
-from sim.model.entities import Incident, Unit
+from sim.model.entities import Incident, Unit, UnitState
 from sim.play.exercise import Exercise, point_key
 from sim.play.players import OpenPoint
+from sim.report.names import Names as ReportNames
+from sim.report.names import short
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
 """The exercise clock's time zone (Indochina time)."""
@@ -76,16 +78,16 @@ class Names:
     places: dict[str, str]
     needs: dict[str, str]
     nations: dict[str, str]
-    unit_types: dict[str, str]
+    units: dict[str, str]
 
     @classmethod
     def of(cls, ex: Exercise) -> Names:
         s = ex.scenario
         return cls(
             {p.id: p.name for p in s.places} | {c.id: c.name for c in s.crossings},
-            {n.id: n.name for n in s.needs},
+            {n.id: short(n.name, 40) for n in s.needs},
             {n.code: n.name for n in s.nations} | {JOINT_CENTRE: "Joint coordination centre"},
-            {t.id: t.name for t in s.unit_types},
+            ReportNames.of(s).units,
         )
 
     def seat(self, seat: str) -> str:
@@ -94,10 +96,10 @@ class Names:
         )
 
     def incident(self, incident: Incident) -> str:
-        return f"{incident.need.name} at {incident.place.name}"
+        return f"{self.needs.get(incident.need.id, incident.need.name)} at {incident.place.name}"
 
     def unit(self, unit: Unit) -> str:
-        return f"{unit.id} ({self.unit_types.get(unit.type.id, unit.type.id)}, {unit.nation})"
+        return self.units.get(unit.id, unit.id)
 
 
 def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict[str, Any]:
@@ -123,12 +125,18 @@ def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict
 
 def _unit_row(ex: Exercise, names: Names, clock: Clock, u: Unit) -> dict[str, Any]:
     down = u.down_until > ex.now
+    state = u.state.value.replace("_", " ")
+    if down:
+        state = "broken down"
+    elif u.task is not None and u.state is UnitState.IDLE:
+        state = "setting off"
+    moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
     return {
         "id": u.id,
         "name": names.unit(u),
-        "state": "broken down" if down else u.state.value.replace("_", " "),
+        "state": state,
         "where": names.places.get(u.location, u.location),
-        "heading": names.places.get(u.heading or "", ""),
+        "heading": names.places.get(u.heading or "", "") if moving else "",
         "task": names.incident(u.task) if u.task is not None else "",
         "tasked_by": u.tasked_by,
         "free": u.task is None and not down,
