@@ -353,6 +353,50 @@ def new(file: Path, nations: str, hazard: str, near: str, force: bool) -> None:
     click.echo(f"wrote {file}: edit it, then `borderdrill run {file}`")
 
 
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="TOML file to write."
+)
+@click.option(
+    "--detour",
+    type=click.FloatRange(min=1.0, max=3.0),
+    help="Road length over great-circle distance where none is given "
+    "(default: 1.3 on highways, 1.5 on rural roads and tracks).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def import_(files: tuple[Path, ...], out: Path | None, detour: float | None, force: bool) -> None:
+    """Turn your own villages and roads (CSV or GeoJSON) into scenario tables.
+
+    A places CSV has the columns name, nation, lat, lon and optionally id, kind,
+    population, water_access, and road_to (a place it is joined to) with road_km and
+    road_class; a roads CSV has from, to and optionally km, class, id. GeoJSON: Points are
+    places, LineStrings roads. Roads without a length get the great-circle distance times
+    the detour factor (or their drawn length). The output is a part to include in a scenario.
+
+    \b
+    Example:
+        borderdrill import villages.csv -o villages.toml
+        borderdrill import survey.geojson --detour 1.4 -o survey.toml
+    """
+    from sim.scenario.imports import ImportProblem, import_places
+
+    if out is not None and out.exists() and not force:
+        _fail(f"{out} exists: give another name, or --force to replace it")
+    try:
+        text = import_places(list(files), detour)
+    except ImportProblem as exc:
+        _fail(str(exc))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {out} ({exc.strerror or exc})")
+    click.echo(f'wrote {out}: include it in a scenario with include = ["{out.name}"]')
+
+
 @dataclass(frozen=True)
 class ExperimentSettings:
     """The options every experiment command shares."""
