@@ -379,7 +379,7 @@ def import_(files: tuple[Path, ...], out: Path | None, detour: float | None, for
         borderdrill import villages.csv -o villages.toml
         borderdrill import survey.geojson --detour 1.4 -o survey.toml
     """
-    from sim.scenario.imports import ImportProblem, import_places
+    from sim.library.imports import ImportProblem, import_places
 
     if out is not None and out.exists() and not force:
         _fail(f"{out} exists: give another name, or --force to replace it")

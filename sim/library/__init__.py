@@ -18,6 +18,19 @@ NATIONS = ("TH", "LA", "KH")
 
 
 @dataclass(frozen=True)
+class Point:
+    """A place as the library's tools handle it."""
+
+    id: str
+    name: str
+    nation: str
+    kind: str
+    lat: float
+    lon: float
+    water: bool
+
+
+@dataclass(frozen=True)
 class Entry:
     """A place or a crossing of the gazetteer, with the part that holds it."""
 

@@ -9,12 +9,11 @@ says it is a starting point to edit.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from sim.library import NATIONS, Entry, find, gazetteer, read_part
+from sim.library import NATIONS, Entry, Point, find, gazetteer, read_part
+from sim.world.geography import great_circle_km
 
 Hazard = Literal["flood", "wildfire"]
 NATION_NAMES = {"TH": "Thailand", "LA": "Laos", "KH": "Cambodia"}
@@ -24,22 +23,11 @@ class DraftError(ValueError):
     """A request ``new`` cannot draft: the message says why and what to give instead."""
 
 
-@dataclass(frozen=True)
-class _Place:
-    id: str
-    name: str
-    nation: str
-    kind: str
-    lat: float
-    lon: float
-    water: bool
+_Place = Point
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dl = math.radians(b[1] - a[1])
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return great_circle_km(a[0], a[1], b[0], b[1])
 
 
 def _part_places(part: str) -> dict[str, _Place]:

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+from sim.library import Point, gazetteer
 from sim.scenario.schema import ROAD_CLASS_DETOUR
 from sim.scenario.types import PlaceKind, RoadClass
+from sim.world.geography import great_circle_km
 
-EARTH_RADIUS_KM = 6371.0
 SNAP_KM = 2.0
 """A LineString end this near a place is taken to start or end there."""
 
@@ -44,16 +45,9 @@ class ImportProblem(ValueError):
         super().__init__(f"{file}: {where}: {message}. Fix: {fix}")
 
 
-@dataclass
-class _Place:
-    id: str
-    name: str
-    nation: str
-    kind: str
-    lat: float
-    lon: float
+@dataclass(frozen=True)
+class _Place(Point):
     population: int
-    water: bool
     file: Path
     where: str
 
@@ -81,10 +75,7 @@ class _Import:
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dl = math.radians(b[1] - a[1])
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+    return great_circle_km(a[0], a[1], b[0], b[1])
 
 
 def slug(name: str) -> str:
@@ -161,8 +152,8 @@ class _Reader:
             kind,
             self.number("lat", -90, 90, "write the latitude in decimal degrees, e.g. 14.81"),
             self.number("lon", -180, 180, "write the longitude in decimal degrees, e.g. 106.83"),
-            int(population),
             self.flag("water_access"),
+            int(population),
             self.file,
             self.where,
         )
@@ -298,8 +289,6 @@ def import_places(files: list[Path], detour: float | None = None) -> str:
     Raises:
         ImportProblem: a file cannot be read or a row or feature is not usable.
     """
-    from sim.library import gazetteer
-
     data = _Import()
     for file in files:
         if file.suffix.lower() in (".geojson", ".json"):
