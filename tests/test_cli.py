@@ -211,3 +211,24 @@ def test_validate_warns_of_incidents_no_unit_can_reach(tmp_path: Path) -> None:
     assert "injects[0]: no unit can serve 'rescue' at 'sanamxay'" in result.output
     clean = CliRunner().invoke(main, ["validate", TINY])
     assert "warning" not in clean.output
+
+
+def test_every_key_of_the_schema_is_explained_for_the_editor() -> None:
+    document = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    undescribed = []
+
+    def walk(where: str, node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.get("properties", {}).items():
+                if not (isinstance(value, dict) and value.get("description")):
+                    undescribed.append(f"{where}.{key}")
+            for key, value in node.items():
+                walk(f"{where}/{key}", value)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(f"{where}[{i}]", value)
+
+    walk("", document)
+    assert undescribed == []
+    place = document["$defs"]["Place"]["properties"]
+    assert place["lat"]["examples"] == [14.81]

@@ -21,6 +21,7 @@ class Channel(Section):
     """A way messages travel between two parties."""
 
     kind: Literal["hotline", "liaison", "diplomatic", "radio"] = "diplomatic"
+    """hotline, liaison, diplomatic or radio (for reports)."""
     latency: DurationDistribution = Field(
         default=fixed("6h"), description="one message, sent to read"
     )
@@ -36,6 +37,7 @@ class ChannelLink(Channel):
     """[[coordination.channels.links]]: a dedicated channel between two parties."""
 
     between: tuple[Party, Party]
+    """The two parties it joins: nation codes or "JCC"."""
 
 
 class Channels(Section):
@@ -46,17 +48,21 @@ class Channels(Section):
     """
 
     enabled: Flag = False
+    """Dedicated channels in force (else every message goes the default way)."""
     default: Channel = Channel(
         kind="diplomatic",
         latency={"dist": "lognormal", "median": "6h", "p90": "1d"},
     )
+    """How messages travel without a dedicated channel (a diplomatic note)."""
     links: tuple[ChannelLink, ...] = ()
+    """Dedicated channels between pairs of parties."""
 
 
 class MilitaryComms(Section):
     """Military communication systems that restore a channel during an outage (source 000)."""
 
     enabled: Flag = False
+    """Military communications in force."""
     restore: Positive = Field(
         default=120.0, validate_default=False, description="an outage lasts at most this long"
     )
@@ -70,6 +76,7 @@ class Language(Section):
     """
 
     enabled: Flag = False
+    """A trained common working language (no interpreting)."""
     interpreters: Count = Field(default=1, ge=1, description="interpreters on duty at each EOC")
     translation: DurationDistribution = Field(
         default=fixed("45min"), description="one message, with the interpreter"
@@ -85,7 +92,9 @@ class InformationSharing(Section):
     """
 
     enabled: Flag = False
+    """Information sharing in force."""
     border_zone_km: Real = Field(default=15.0, ge=0, le=1000)
+    """How far from its posts a nation's border units see across."""
     border_detection: DurationDistribution = Field(
         default=fixed("30min"), description="the other side's border units detecting it"
     )
@@ -95,7 +104,9 @@ class Agreement(Section):
     """A mutual assistance agreement between two nations for some unit types (all if none)."""
 
     between: tuple[NationCode, NationCode]
+    """The two nations (codes)."""
     unit_types: tuple[Id, ...] = ()
+    """Unit types (ids) it covers; all when empty."""
 
 
 class Reserve(Section):
@@ -121,7 +132,9 @@ class MutualAssistance(Section):
     """
 
     pre_authorized: Flag = False
+    """Deployments covered by an agreement need no approval."""
     agreements: tuple[Agreement, ...] = ()
+    """The agreements (every pair and type when none are listed)."""
     approval: DurationDistribution = Field(
         default=fixed("4h"), description="case-by-case national approval of a deployment"
     )
@@ -146,7 +159,9 @@ class JointCentre(Section):
     """
 
     enabled: Flag = False
+    """A joint coordination centre in force."""
     place: Id | None = None
+    """Where it sits (a place id), for the narrative."""
 
 
 class JointTeams(Section):
@@ -156,13 +171,16 @@ class JointTeams(Section):
     """
 
     enabled: Flag = False
+    """Joint disaster response teams in force (units with joint = true take part)."""
 
 
 class BorderOperations(Section):
     """Coordinated border operations (source 004, 000): how crossings treat deployments."""
 
     enabled: Flag = False
+    """Coordinated border operations in force."""
     open_24h: Flag = True
+    """Posts open around the clock for relief."""
     emergency_lane: Flag = Field(default=True, description="one more lane kept for deployments")
     fast_track: DurationDistribution = Field(
         default=fixed("10min"), description="processing of a deployment instead of the crossing's"
@@ -173,6 +191,7 @@ class JointTraining(Section):
     """Joint training and doctrine alignment (source 000): a foreign unit's integration delay."""
 
     enabled: Flag = False
+    """Joint training done: foreign units integrate faster."""
     untrained_integration: DurationDistribution = Field(
         default=fixed("2h"), description="briefing, procedures and equipment without joint training"
     )
@@ -191,6 +210,7 @@ class LocalAuthorities(Section):
     """
 
     enabled: Flag = False
+    """Local authorities in the warning plan: orders come sooner."""
     order_delay: DurationDistribution = Field(
         default=fixed("6h"), description="warning to village order, without coordination"
     )
@@ -199,18 +219,29 @@ class LocalAuthorities(Section):
     )
     lead_needed: Duration = Field(default=120.0, validate_default=False)
     evacuated_share: Share = 0.8
+    """Share of a village that leaves on a timely order."""
 
 
 class Coordination(Section):
     """[coordination]: the arrangements between nations, each a switch (MODEL.md)."""
 
     channels: Channels = Channels()
+    """Communication channels and protocols."""
     military_comms: MilitaryComms = MilitaryComms()
+    """Military communications that restore a channel in an outage."""
     language: Language = Language()
+    """Language barriers and interpreters."""
     information_sharing: InformationSharing = InformationSharing()
+    """Intelligence and information sharing."""
     mutual_assistance: MutualAssistance = MutualAssistance()
+    """Mutual assistance agreements and case-by-case approval."""
     joint_centre: JointCentre = JointCentre()
+    """A joint coordination centre."""
     joint_teams: JointTeams = JointTeams()
+    """Joint disaster response teams."""
     border_operations: BorderOperations = BorderOperations()
+    """Coordinated border operations."""
     joint_training: JointTraining = JointTraining()
+    """Joint training and doctrine alignment."""
     local_authorities: LocalAuthorities = LocalAuthorities()
+    """Local authorities and administrative leaders."""

@@ -267,6 +267,17 @@ def _number_distribution(value: Any) -> Any:
     return value
 
 
+_PARAM_MEANING = {
+    "value": "always this",
+    "low": "the smallest value",
+    "mode": "the most likely value",
+    "high": "the largest value",
+    "median": "half the draws are below this",
+    "p90": "nine draws in ten are below this (above the median)",
+    "mean": "the average",
+}
+
+
 def _distribution_json(value: dict[str, Any], description: str) -> dict[str, Any]:
     """JSON Schema of a distribution as written in TOML: a bare value or a tagged table."""
     shapes = {
@@ -279,7 +290,11 @@ def _distribution_json(value: dict[str, Any], description: str) -> dict[str, Any
     tables = [
         {
             "type": "object",
-            "properties": {"dist": {"const": tag}, **{p: value for p in params}},
+            "description": f"a {tag} distribution",
+            "properties": {
+                "dist": {"const": tag, "description": "the shape of the distribution"},
+                **{p: {**value, "description": _PARAM_MEANING[p]} for p in params},
+            },
             "required": ["dist", *params],
             "additionalProperties": False,
         }

@@ -55,45 +55,59 @@ class ScenarioInfo(Section):
     """[scenario]: what the exercise is and when it runs."""
 
     name: str = Field(min_length=1)
+    """The exercise's title, shown on reports."""
     description: str = ""
-    start: LocalDatetime
-    duration: Duration = Field(gt=0)
+    """What the exercise is about, in a few sentences."""
+    start: LocalDatetime = Field(examples=["2018-07-23T20:00:00+07:00"])
+    duration: Duration = Field(gt=0, examples=["3d", "36h"])
 
 
 class RunSettings(Section):
     """[run]: default seed and number of replications."""
 
     seed: Count = Field(default=0, ge=0, le=2**63 - 1)
+    """Seed of the random numbers (same seed, same results)."""
     replications: Count = Field(default=1, ge=1, le=MAX_REPLICATIONS)
+    """How many replications `run` makes by default."""
 
 
 class Eoc(Section):
     """An emergency operations centre that receives reports and dispatches its nation's units."""
 
     id: Id
+    """Its id, e.g. "la_attapeu_eoc"."""
     name: str
+    """Its name, as on reports."""
     place: Id
+    """The place (id) where it sits."""
 
 
 class Nation(Section):
     """[[nations]]: a nation, its disaster agency, working language and EOCs."""
 
     code: NationCode
+    """ISO 3166 two-letter code: TH, LA or KH."""
     name: str
+    """The nation's name, as on reports."""
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    """Working language, ISO 639 code (th, lo, km): messages across languages need interpreting."""
     agency: str
+    """The national disaster agency (DDPM, NDMC, NCDM)."""
     report_delay: DurationDistribution = Field(
         default=fixed("15min"), description="from detection to the report reaching the EOC"
     )
     eocs: tuple[Eoc, ...] = Field(min_length=1)
+    """Its emergency operations centres: an incident is reported to the nearest."""
 
 
 class PlaceFlooding(Section):
     """When the water at a gauge reaches ``level``, people here are stranded."""
 
     gauge: Id
+    """The gauge (id) whose reading floods the place."""
     level: Level = Field(description="the gauge reading (m) at which the place floods")
     need: Id = "rescue"
+    """The need (id) of the people stranded."""
     stranded_share: Share = Field(default=0.3, description="share of the population stranded")
     priority: Count | None = Field(
         default=None, ge=1, le=5, description="severity here (default: the need's priority)"
@@ -104,33 +118,50 @@ class RoadFlooding(Section):
     """The road is closed while the water at a gauge is at or above ``level``."""
 
     gauge: Id
+    """The gauge (id) whose reading closes the road."""
     level: Level
+    """The reading (m) at or above which the road is closed."""
 
 
 class Place(Section):
     """[[places]]: a named point; villages carry a population."""
 
     id: Id
+    """Its id: lower-case letters, digits, '_' or '-', e.g. "siem_pang"."""
     name: str
+    """Its name, as on reports and maps."""
     nation: NationCode
+    """The nation it is in (TH, LA, KH)."""
     kind: PlaceKind
-    lat: Latitude
-    lon: Longitude
+    """town, village, base, airfield, hospital, shelter, border_post or eoc."""
+    lat: Latitude = Field(examples=[14.81])
+    """Latitude, decimal degrees (north positive)."""
+    lon: Longitude = Field(examples=[106.83])
+    """Longitude, decimal degrees (east positive)."""
     population: Count = Field(default=0, ge=0, le=MAX_PEOPLE)
+    """People living there (villages): background incidents and flooding draw on it."""
     water_access: Flag = Field(default=False, description="boats can launch and work here")
     flood: PlaceFlooding | None = None
+    """When the water at a gauge reaches a level, people here are stranded."""
 
 
 class Road(Section):
     """[[roads]]: a two-way road between two places."""
 
     id: Id | None = None
+    """Its id for injects (default "from--to")."""
     from_: Id = Field(alias="from")
+    """One end (a place id)."""
     to: Id
-    km: Real | None = Field(default=None, gt=0, le=5000)
+    """The other end (a place id)."""
+    km: Real | None = Field(default=None, gt=0, le=5000, examples=[33])
+    """Length in km (default: great-circle distance x 1.3 on highways, 1.5 otherwise)."""
     road_class: RoadClass = Field(default="rural", alias="class")
+    """highway, rural or track: sets the wet-season speed (70, 40, 20 km/h)."""
     speed_kmh: Real | None = Field(default=None, gt=0, le=300)
+    """Free-flow speed, km/h, instead of the class's."""
     flood: RoadFlooding | None = None
+    """The road is closed while a gauge reads at or above a level."""
 
     @property
     def key(self) -> str:
@@ -146,10 +177,15 @@ class Crossing(Section):
     """[[crossings]]: a border crossing between two border posts of different nations."""
 
     id: Id
+    """Its id, e.g. "chong_mek_vang_tao"."""
     name: str
+    """Its name, as on reports."""
     posts: tuple[Id, Id]
-    hours: OpeningHours = "24h"
+    """Its two border posts (place ids), one in each nation."""
+    hours: OpeningHours = Field(default="24h", examples=["07:00-17:00", "24h"])
+    """Opening hours, "07:00-17:00" (local time) or "24h"."""
     lanes: Count = Field(default=1, ge=1, le=100)
+    """Deployments processed at once."""
     processing: DurationDistribution = Field(
         default=fixed("30min"), description="customs, immigration and quarantine for one deployment"
     )
@@ -168,12 +204,17 @@ class UnitType(Section):
     """[[unit_types]]: what a kind of unit can do and how fast."""
 
     id: Id
+    """Its id, e.g. "rescue_boat"."""
     name: str
+    """Its name, as on reports."""
     mode: Mode
+    """road, air (flies great-circle) or water (a boat trucked to the water)."""
     speed_kmh: Real = Field(gt=0, le=1000)
+    """Travel speed, km/h (on roads, the road's speed caps it)."""
     capacity: Count = Field(ge=1, le=10_000, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
     mobilisation: DurationDistribution = fixed("30min")
+    """From call-out to leaving base."""
     trip: DurationDistribution = Field(
         default=fixed("30min"), description="one round on scene: load, carry to safety, come back"
     )
@@ -184,11 +225,17 @@ class UnitGroup(Section):
     """[[units]]: ``count`` identical units of one type at one base."""
 
     id: Id
+    """Its id; with count > 1 the units are id-1 ... id-N."""
     nation: NationCode
+    """The nation it belongs to (TH, LA, KH)."""
     agency: str
+    """Who fields it, as on reports."""
     type: Id
+    """Its unit type (id)."""
     base: Id
+    """Where it is based (a place id of its own nation)."""
     count: Count = Field(default=1, ge=1, le=500)
+    """How many identical units."""
     joint: Flag = Field(default=False, description="a joint disaster response team")
 
     def unit_ids(self) -> list[str]:
@@ -202,7 +249,9 @@ class Need(Section):
     """[[needs]]: a kind of need, its priority and its capability target."""
 
     id: Id
+    """Its id, e.g. "rescue"."""
     name: str
+    """Its name, as on reports."""
     target: Duration = Field(gt=0, description="first unit on scene within this of occurrence")
     priority: Count = Field(default=3, ge=1, le=5, description="1 is the most urgent")
     detection: DurationDistribution = Field(
@@ -218,92 +267,126 @@ class Need(Section):
         default=4, ge=1, le=100, description="most units sent to one incident of this kind at once"
     )
     core_capability: str = ""
+    """The FEMA core capability it tests, for the HSEEP rating."""
 
 
 class _Inject(Section):
-    at: Offset
+    at: Offset = Field(examples=["6h", "2018-07-24T06:00:00+07:00"])
+    """When: a duration after the start ("6h") or a date-time (UTC+7 without an offset)."""
     synopsis: str = ""
+    """What the players are told."""
     expected_action: str = ""
+    """What the players are expected to do (for the evaluators)."""
 
 
 class IncidentInject(_Inject):
     """A scripted incident: a need at a place."""
 
     type: Literal["incident"]
+    """An incident: a need at a place."""
     place: Id
+    """Where (a place id)."""
     need: Id
+    """What kind of need (id)."""
     people: Count = Field(ge=1, le=MAX_PEOPLE)
+    """People in need."""
     priority: Count | None = Field(default=None, ge=1, le=5)
+    """1 (most urgent) to 5; default the need's."""
 
 
 class RoadClosedInject(_Inject):
     """A road closes, for a time or until reopened."""
 
     type: Literal["road_closed"]
+    """A road closes."""
     road: str
+    """The road's id (or "from--to")."""
     for_: Positive | None = Field(default=None, alias="for")
+    """How long; without it, until a road_reopened inject."""
 
 
 class RoadReopenedInject(_Inject):
     """A closed road reopens."""
 
     type: Literal["road_reopened"]
+    """A closed road reopens."""
     road: str
+    """The road's id (or "from--to")."""
 
 
 class CrossingClosedInject(_Inject):
     """A border crossing closes, for a time or until reopened."""
 
     type: Literal["crossing_closed"]
+    """A border crossing closes."""
     crossing: Id
+    """The crossing's id."""
     for_: Positive | None = Field(default=None, alias="for")
+    """How long; without it, until a crossing_reopened inject."""
 
 
 class CrossingReopenedInject(_Inject):
     """A closed border crossing reopens."""
 
     type: Literal["crossing_reopened"]
+    """A closed crossing reopens."""
     crossing: Id
+    """The crossing's id."""
 
 
 class UnitBreakdownInject(_Inject):
     """A unit breaks down; it finishes its current step, then is out of service for a time."""
 
     type: Literal["unit_breakdown"]
+    """A unit breaks down."""
     unit: str
+    """The unit's id (id-N for a unit of a group)."""
     for_: Duration = Field(alias="for", gt=0)
+    """How long it is out of service."""
 
 
 class GroundingInject(_Inject):
     """Weather grounds the aircraft of some nations (all when ``nations`` is empty)."""
 
     type: Literal["grounding"]
+    """Weather grounds aircraft."""
     nations: tuple[NationCode, ...] = ()
+    """Whose aircraft (all when empty)."""
     for_: Duration = Field(alias="for", gt=0)
+    """How long."""
 
 
 class ChannelOutageInject(_Inject):
     """The channel between two parties is down for a time."""
 
     type: Literal["channel_outage"]
+    """A channel between two parties is down."""
     between: tuple[Party, Party]
+    """The two parties: nation codes or "JCC"."""
     for_: Duration = Field(alias="for", gt=0)
+    """How long."""
 
 
 class WarningInject(_Inject):
     """A reading (an upstream gauge, a patrol) says the water will reach some places."""
 
     type: Literal["warning"]
+    """A warning that the water will reach some places."""
     observed_by: NationCode
+    """The nation that reads it (across the border only with information sharing)."""
     places: tuple[Id, ...] = Field(min_length=1)
+    """The places warned (ids)."""
 
 
 class WindShiftInject(_Inject):
     """The wind changes (for the wildfire)."""
 
     type: Literal["wind_shift"]
+    """The wind changes (wildfire)."""
     toward_deg: Real = Field(ge=0, lt=360)
+    """Where the wind blows to, degrees (0 north, 90 east)."""
     speed_kmh: Real = Field(ge=0, le=150)
+    """Wind speed, km/h."""
 
 
 Inject = Annotated[
@@ -330,6 +413,7 @@ class Hydrograph(Section):
     """
 
     base: Level
+    """The level (m) with no flood wave."""
     peak: CountDistribution = Field(description="peak level (m): a number or a distribution")
     peak_at: DurationDistribution = Field(description="when the peak comes, after the start")
     rise: DurationDistribution = Field(description="from the start of the rise to the peak")
@@ -340,8 +424,11 @@ class FollowsGauge(Section):
     """A downstream gauge: the upstream rise above its base, later and smaller."""
 
     gauge: Id
+    """The upstream gauge (id), listed above this one."""
     lag: Duration
+    """How much later the wave arrives here."""
     attenuation: Share = 1.0
+    """Share of the upstream rise that arrives here (1 = all)."""
     base: Level = Field(description="this gauge's level with no flood wave (m)")
     spread: Duration = Field(
         default=0.0,
@@ -358,11 +445,17 @@ class Gauge(Section):
     """
 
     id: Id
+    """Its id, e.g. "sekong_siem_pang"."""
     name: str
+    """Its name, as on reports."""
     place: Id
+    """Where it reads (a place id)."""
     levels: tuple[tuple[Duration, Level], ...] | None = Field(default=None, min_length=2)
+    """A scripted series of [time, level (m)] pairs, linear in between."""
     hydrograph: Hydrograph | None = None
+    """A random flood wave: rise, peak, recession."""
     follows: FollowsGauge | None = None
+    """A downstream gauge: an upstream one's wave, later and smaller."""
     alarm: Level | None = Field(default=None, description="a reading at this level is a warning")
     warns: tuple[Id, ...] = Field(default=(), description="places the alarm warns")
 
@@ -374,11 +467,15 @@ class IncidentGenerator(Section):
     """
 
     need: Id
+    """The kind of need (id) of its incidents."""
     places: tuple[Id, ...] = Field(min_length=1)
+    """Where they happen (ids), drawn in proportion to population."""
     per_day: Real = Field(gt=0, le=1000, description="mean number of incidents a day")
     people: CountDistribution = fixed(1)
+    """People in need in each incident."""
     start: Offset = Field(default=0.0, validate_default=False, description="when it starts")
     end: Offset | None = None
+    """When it stops (default: the end of the scenario)."""
 
 
 class Scenario(Section):
@@ -394,19 +491,33 @@ class Scenario(Section):
         examples=[["library:region/sekong", "library:nations", "my_units.toml"]],
     )
     scenario: ScenarioInfo
+    """What the exercise is and when it runs."""
     run: RunSettings = RunSettings()
+    """Default seed and number of replications."""
     nations: tuple[Nation, ...] = Field(min_length=1)
+    """The nations taking part, each with its EOCs."""
     places: tuple[Place, ...] = Field(min_length=1)
+    """Named points: towns, villages, bases, airfields, hospitals, shelters, border posts, EOCs."""
     roads: tuple[Road, ...] = ()
+    """Two-way roads between places."""
     crossings: tuple[Crossing, ...] = ()
+    """Border crossings: two posts of different nations, with hours, lanes and processing."""
     gauges: tuple[Gauge, ...] = ()
+    """River gauges whose readings flood places and roads and raise alarms."""
     wildfire: Wildfire | None = None
+    """A fire spreading on a grid over the region."""
     needs: tuple[Need, ...] = Field(min_length=1)
+    """Kinds of need, with their capability target and priority."""
     unit_types: tuple[UnitType, ...] = Field(min_length=1)
+    """What each kind of unit can do and how fast."""
     units: tuple[UnitGroup, ...] = Field(min_length=1)
+    """The units: groups of identical units of one type at one base."""
     injects: tuple[Inject, ...] = ()
+    """The MSEL: scripted incidents, closures, breakdowns, groundings, outages, warnings."""
     generators: tuple[IncidentGenerator, ...] = ()
+    """Background incidents: Poisson streams over some places."""
     coordination: Coordination = Coordination()
+    """The coordination mechanisms, one sub-table each (off by default)."""
 
     def offset_min(self, at: Real | datetime) -> float:
         """Minutes after the scenario start of an ``Offset`` (a duration or a wall-clock time)."""
@@ -477,6 +588,6 @@ def _requirements(node: Any) -> Any:
             out["anyOf"] = _requirements(value)
         elif key in _STRUCTURE:
             out[key] = _requirements(value)
-        elif key in ("required", "minItems"):
+        elif key in ("required", "minItems", "description"):
             out[key] = value
     return out

@@ -47,6 +47,7 @@ class Section(BaseModel):
         extra="forbid",
         frozen=True,
         populate_by_name=True,
+        use_attribute_docstrings=True,
         validate_default=True,
         allow_inf_nan=False,
     )

@@ -56,50 +56,72 @@ class FuelArea(Section):
     """[[wildfire.fuel]]: a land-cover area and how readily it burns (1 = average)."""
 
     name: str
+    """What it is, e.g. "dry dipterocarp forest"."""
     box: Box
+    """[south, west, north, east] in degrees."""
     fuel: Fuel
+    """How readily it burns: 0 (water) to 3; 1 = average."""
 
 
 class MinedArea(Section):
     """[[wildfire.mined]]: an area with landmines, closed to ground crews."""
 
     name: str
+    """What it is, e.g. "mined border strip"."""
     box: Box
+    """[south, west, north, east] in degrees."""
 
 
 class Ignition(Section):
     """[[wildfire.ignitions]]: a fire starting at a point."""
 
     at: Offset
+    """When it starts: a duration after the start or a date-time."""
     lat: Latitude
+    """Latitude, decimal degrees."""
     lon: Longitude
+    """Longitude, decimal degrees."""
 
 
 class RandomIgnitions(Section):
     """Fires starting at random times and points of a box (the dry season's risk)."""
 
     per_day: Real = Field(gt=0, le=100)
+    """Mean number of fires starting a day."""
     box: Box
+    """[south, west, north, east] in degrees: where they start."""
 
 
 class Wildfire(Section):
     """[wildfire]: the grid, the weather, the fuel, mines and ignitions."""
 
     bounds: Box
+    """The grid: [south, west, north, east] in degrees."""
     cell_km: Real = Field(default=1.0, gt=0.1, le=10)
+    """Side of a grid cell, km."""
     step: Duration = Field(default=30.0, validate_default=False, gt=0)
+    """Time step of the spread."""
     spread: Share = Field(default=0.2, description="ignition chance per neighbour and step")
     dryness: Share = 0.7
+    """How dry the fuel is: 0 to 1."""
     burn_time: Duration = Field(default=360.0, validate_default=False, gt=0)
+    """How long a cell burns."""
     wind_toward_deg: Real = Field(default=0.0, ge=0, lt=360, description="0 = north, 90 = east")
     wind_kmh: Real = Field(default=0.0, ge=0, le=150)
+    """Wind speed, km/h."""
     default_fuel: Fuel = 0.3
+    """Fuel where no [[wildfire.fuel]] area says otherwise."""
     fuel: tuple[FuelArea, ...] = ()
+    """Land-cover areas; later ones overwrite earlier."""
     mined: tuple[MinedArea, ...] = ()
+    """Mined areas, closed to ground crews."""
     ignitions: tuple[Ignition, ...] = ()
+    """Fires starting at scripted points."""
     random_ignitions: RandomIgnitions | None = None
+    """Fires starting at random."""
     fire_need: Id = Field(default="fire", description="the need of fighting a fire")
     village_need: Id = Field(default="evacuation", description="the need of a village reached")
     village_share: Share = Field(default=0.5, description="share of a village to evacuate")
     suppression_radius_km: Real = Field(default=5.0, gt=0, le=100)
+    """Radius, km, of the sector one crew works from its place."""
     suppression: Share = Field(default=0.3, description="chance a crew puts out a cell a step")
