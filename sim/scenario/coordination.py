@@ -117,7 +117,9 @@ class Reserve(Section):
     """
 
     nation: NationCode
+    """The nation that keeps them (TH, LA, KH)."""
     unit_type: Id | None = None
+    """The unit type (id) kept; every type when absent."""
     keep: Count = Field(ge=0, le=10_000, description="units of the type kept at home")
 
 
