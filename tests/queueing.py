@@ -19,12 +19,16 @@ Two ways to measure a steady state without a long warm-up bias:
   so the queue starts empty and incidents reported before the warm-up are left out;
   arrivals go on after the window so that low-priority waits see the later urgent ones.
 
-Estimates are means over independent replications with a confidence interval from
-Student's t, made sharper with control variates whose expectations are known exactly
-(Lavenberg and Welch): the number in system at the start of the window, the mean service
-time, the number of arrivals. The controlled estimate is the intercept of a least-squares
-fit of the replication means on the controls' deviations from their expectations, its
-interval from the fit's standard error on ``R − 1 − q`` degrees of freedom.
+A replication's estimate is the sum of the waits of the arrivals in its window divided by
+the *expected* number of arrivals, λT: in steady state the expected sum is exactly λT
+times the mean wait, whereas the plain mean of each replication's waits is biased low
+(congested replications have more arrivals but count once). Estimates are means over
+independent replications with a confidence interval from Student's t, made sharper with
+control variates whose expectations are known exactly (Lavenberg and Welch): the number in
+system at the start of the window, the mean service time, the number of arrivals. The
+controlled estimate is the intercept of a least-squares fit of the replication means on
+the controls' deviations from their expectations, its interval from the fit's standard
+error on ``R − 1 − q`` degrees of freedom.
 """
 
 from __future__ import annotations
@@ -250,8 +254,9 @@ def run_point(point: Point, seed: int = 1) -> GridResult:
         served = _served(rows)
         wait = [r.at["dispatched"] - r.at["reported"] for r in measured]
         drained = drained and not any(math.isnan(w) for w in wait)
-        waits.append(statistics.fmean(wait))
-        waited.append(sum(w > 0 for w in wait) / len(wait))
+        expected_arrivals = point.lam * window
+        waits.append(sum(wait) / expected_arrivals)
+        waited.append(sum(w > 0 for w in wait) / expected_arrivals)
         controls.append(
             [
                 already - mean_in_system(point.c, point.load),
@@ -325,7 +330,7 @@ def run_priority(seed: int = 1) -> PriorityResult:
         counts = []
         for k, need in enumerate(("urgent", "routine")):
             measured = [r for r in rows if r.info.need == need and t0 < r.at["reported"] <= t1]
-            per_class[k].append(statistics.fmean(_waits(measured)))
+            per_class[k].append(sum(_waits(measured)) / (PRIORITY_LAMS[k] * PRIORITY_WINDOW_MIN))
             counts.append(len(measured) - PRIORITY_LAMS[k] * PRIORITY_WINDOW_MIN)
         controls.append(
             [in_system - rho / (1 - rho), statistics.fmean(_served(rows)) - SERVICE_MIN, *counts]
