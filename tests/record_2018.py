@@ -1,0 +1,302 @@
+"""The record of July 2018 and the same facts read off runs of the default scenario.
+
+Shared by tests/test_backtest.py (a few replications, in CI) and scripts/validation.py (100
+replications, the table of docs/validation.md). Each fact has its source, the recorded
+value, how it is read from one replication's event log, and a tolerance: the model's mean
+must lie within it. Times are hours after the collapse (20:00 on 23 July 2018, UTC+7).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim import RunLog, incident_rows
+from sim.analysis.incidents import IncidentRow
+from sim.log import BORDER_CLEARED, DISPATCHED, GAUGE_STEP_MIN, ON_SCENE, TRIP
+
+SCENARIO = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
+START = "20:00 on 23 July"
+
+
+def hours(day: int, hh: int, mm: int = 0) -> float:
+    """Hours after the collapse of a wall-clock time in July 2018."""
+    return (day - 23) * 24 + hh - 20 + mm / 60
+
+
+@dataclass(frozen=True)
+class Run:
+    """One replication, read once."""
+
+    log: RunLog
+    rows: list[IncidentRow]
+    unit_nation: dict[str, str]
+    by_road: set[str]
+    """Units that travel by road or water (they cross at border posts; aircraft fly over)."""
+
+    @classmethod
+    def of(cls, log: RunLog) -> Run:
+        nations = {u.id: u.nation for u in log.units}
+        return cls(log, incident_rows(log), nations, {u.id for u in log.units if u.mode != "air"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the record and the model's reading of it."""
+
+    name: str
+    source: str
+    recorded: str
+    """The record in words."""
+    low: float
+    high: float
+    """The tolerance: the model's mean must lie in [low, high]."""
+    unit: str
+    read: Callable[[Run], float]
+    """The value in one replication (nan when it did not happen)."""
+
+
+def level_at(gauge: str, at_h: float) -> Callable[[Run], float]:
+    def read(run: Run) -> float:
+        return float(run.log.gauges[gauge][round(at_h * 60 / GAUGE_STEP_MIN)])
+
+    return read
+
+
+def peak_level(gauge: str) -> Callable[[Run], float]:
+    return lambda run: float(max(run.log.gauges[gauge]))
+
+
+def peak_time(gauge: str) -> Callable[[Run], float]:
+    def read(run: Run) -> float:
+        return float(np.argmax(run.log.gauges[gauge])) * GAUGE_STEP_MIN / 60
+
+    return read
+
+
+def first_crossing(nation: str, crossing: str) -> Callable[[Run], float]:
+    """When the first unit of ``nation`` cleared ``crossing`` (nan if none did)."""
+
+    def read(run: Run) -> float:
+        times = [
+            t
+            for t, event, _, unit, detail in run.log.events
+            if event == BORDER_CLEARED and detail == crossing and run.unit_nation[unit] == nation
+        ]
+        return min(times) / 60 if times else math.nan
+
+    return read
+
+
+def first_on_scene_abroad(nation: str, host: str) -> Callable[[Run], float]:
+    """When the first road or boat unit of ``nation`` was on scene at an incident in ``host``."""
+
+    def read(run: Run) -> float:
+        where = {r.info.id: r.info.nation for r in run.rows}
+        times = [
+            t
+            for t, event, incident, unit, _ in run.log.events
+            if event == ON_SCENE
+            and where.get(incident) == host
+            and unit in run.by_road
+            and run.unit_nation[unit] == nation
+        ]
+        return min(times) / 60 if times else math.nan
+
+    return read
+
+
+def dispatches_abroad(nation: str, host: str) -> Callable[[Run], float]:
+    """How many times units of ``nation`` were sent to incidents in ``host``."""
+
+    def read(run: Run) -> float:
+        where = {r.info.id: r.info.nation for r in run.rows}
+        return float(
+            sum(
+                event == DISPATCHED
+                and where.get(incident) == host
+                and run.unit_nation.get(unit) == nation
+                for _, event, incident, unit, _ in run.log.events
+            )
+        )
+
+    return read
+
+
+def people_in_need(nation: str) -> Callable[[Run], float]:
+    return lambda run: float(sum(r.info.people for r in run.rows if r.info.nation == nation))
+
+
+def carried_by(nation: str, at_h: float) -> Callable[[Run], float]:
+    """People carried to safety in ``nation`` by ``at_h``."""
+
+    def read(run: Run) -> float:
+        where = {r.info.id: r.info.nation for r in run.rows}
+        return float(
+            sum(
+                int(detail.split()[0])
+                for t, event, incident, _, detail in run.log.events
+                if event == TRIP and t <= at_h * 60 and where.get(incident) == nation
+            )
+        )
+
+    return read
+
+
+def last_carried(place: str) -> Callable[[Run], float]:
+    """When the last person of the incidents at ``place`` was carried (nan if never)."""
+
+    def read(run: Run) -> float:
+        ids = {r.info.id for r in run.rows if r.info.place == place and r.info.need != "medical"}
+        times = [t for t, event, i, _, _ in run.log.events if event == TRIP and i in ids]
+        return max(times) / 60 if times else math.nan
+
+    return read
+
+
+def first_flooded(places: tuple[str, ...]) -> Callable[[Run], float]:
+    def read(run: Run) -> float:
+        times = [
+            t
+            for t, event, _, _, subject in run.log.events
+            if event == "flooded" and subject in places
+        ]
+        return min(times) / 60 if times else math.nan
+
+    return read
+
+
+SANAMXAY = ("ban_mai", "ban_hinlad", "ban_yai_thae", "ban_tha_hin")
+
+FACTS = [
+    Fact(
+        "Sanamxay villages flooded",
+        "Vientiane Times; press reports, 24 July 2018",
+        "the night of 23 July, within hours of 20:00",
+        0.5,
+        3.0,
+        "h after 20:00 on 23 July",
+        first_flooded(SANAMXAY),
+    ),
+    Fact(
+        "Thai teams cross at Chong Mek",
+        "Thai press reports, 25 July 2018",
+        "the night of 24-25 July (waiting at the post at night)",
+        hours(24, 18),
+        hours(25, 8),
+        "h",
+        first_crossing("TH", "chong_mek_vang_tao"),
+    ),
+    Fact(
+        "Thai teams at work in Laos",
+        "Thai press reports, 25-26 July 2018",
+        "in Sanamxay from 25 July",
+        hours(25, 0),
+        hours(25, 18),
+        "h",
+        first_on_scene_abroad("TH", "LA"),
+    ),
+    Fact(
+        "Cambodian units sent to Laos",
+        "Cambodian press, 25-26 July 2018 (units kept for Stung Treng)",
+        "none: Cambodia was flooding and kept its units",
+        0.0,
+        0.1,
+        "dispatches",
+        dispatches_abroad("KH", "LA"),
+    ),
+    Fact(
+        "Lao units sent to Cambodia",
+        "2018 reports name none (Laos was the disaster area)",
+        "none",
+        0.0,
+        0.1,
+        "dispatches",
+        dispatches_abroad("LA", "KH"),
+    ),
+    Fact(
+        "Siem Pang level, morning of 25 July",
+        "Stung Treng provincial reports via Cambodian press, 25 July 2018",
+        "about 11.3 m",
+        11.0,
+        11.6,
+        "m",
+        level_at("sekong_siem_pang", hours(25, 8)),
+    ),
+    Fact(
+        "Siem Pang level, evening of 25 July",
+        "Cambodian press, 25 July 2018 (alarm level reached)",
+        "about 11.5 m",
+        11.3,
+        11.8,
+        "m",
+        level_at("sekong_siem_pang", hours(25, 19)),
+    ),
+    Fact(
+        "Siem Pang level, 10:30 on 26 July",
+        "Cambodian press, 26 July 2018",
+        "11.98 m, rising about 2 cm an hour",
+        11.8,
+        12.15,
+        "m",
+        level_at("sekong_siem_pang", hours(26, 10, 30)),
+    ),
+    Fact(
+        "Siem Pang peak level",
+        "GEOGRAPHY notes; Cambodian press, 26 July 2018",
+        "12.10 m",
+        11.9,
+        12.3,
+        "m",
+        peak_level("sekong_siem_pang"),
+    ),
+    Fact(
+        "Siem Pang peak time",
+        "Cambodian press, 26 July 2018",
+        "15:10 on 26 July",
+        hours(26, 12),
+        hours(26, 18),
+        "h",
+        peak_time("sekong_siem_pang"),
+    ),
+    Fact(
+        "People needing help in Laos",
+        "Lao authorities via press, 25 July 2018: 2,851 rescued, more than 3,000 awaiting",
+        "about 6,000",
+        5100.0,
+        6900.0,
+        "people",
+        people_in_need("LA"),
+    ),
+    Fact(
+        "People carried to safety in Laos by noon on 25 July",
+        "Lao authorities via press, 25 July 2018 (the count of that day; read at noon)",
+        "2,851 rescued",
+        2000.0,
+        3700.0,
+        "people",
+        carried_by("LA", hours(25, 12)),
+    ),
+    Fact(
+        "Xai Don Khong: the last of the stranded brought out",
+        "press reports, 26 July 2018 (about 800 on high ground until 26 July)",
+        "26 July",
+        hours(26, 0),
+        hours(27, 0),
+        "h",
+        last_carried("ban_xai_don_khong"),
+    ),
+    Fact(
+        "People needing help in Cambodia",
+        "Stung Treng provincial authority via press, 26 July 2018",
+        "5,619 evacuated by 26 July (25,000 planned)",
+        5000.0,
+        7000.0,
+        "people",
+        people_in_need("KH"),
+    ),
+]
