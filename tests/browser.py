@@ -78,10 +78,8 @@ CHECK = """(() => {
 })()"""
 
 
-def open_page(path: Path, width: int = 1200) -> PageReport:
-    """Load ``path`` in headless Chromium; collect errors, image states and a screenshot."""
-    import websocket
-
+def launch(width: int, height: int) -> tuple[subprocess.Popen[str], str]:
+    """Start headless Chromium with remote debugging on a fresh profile: (process, profile)."""
     browser = find_browser()
     if browser is None:
         raise FileNotFoundError("no Chromium on this machine")
@@ -96,13 +94,21 @@ def open_page(path: Path, width: int = 1200) -> PageReport:
             "--remote-debugging-port=0",
             "--remote-allow-origins=*",
             f"--user-data-dir={profile}",
-            f"--window-size={width},1000",
+            f"--window-size={width},{height}",
             "about:blank",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+    return process, profile
+
+
+def open_page(path: Path, width: int = 1200) -> PageReport:
+    """Load ``path`` in headless Chromium; collect errors, image states and a screenshot."""
+    import websocket
+
+    process, profile = launch(width, 1000)
     try:
         address = _devtools_address(process)
         socket = websocket.create_connection(address, timeout=TIMEOUT_S)

@@ -7,12 +7,11 @@ import base64
 import json
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from browser import TIMEOUT_S, _devtools_address, find_browser
+from browser import TIMEOUT_S, _devtools_address, find_browser, launch
 
 __all__ = ["Browser", "find_browser"]
 
@@ -28,27 +27,7 @@ class Browser:
     def __enter__(self) -> Browser:
         import websocket
 
-        browser = find_browser()
-        if browser is None:
-            raise FileNotFoundError("no Chromium on this machine")
-        self.profile = tempfile.mkdtemp(prefix="borderdrill-browser-")
-        self.process = subprocess.Popen(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
-                f"--user-data-dir={self.profile}",
-                f"--window-size={self.width},{self.height}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.process, self.profile = launch(self.width, self.height)
         address = _devtools_address(self.process)
         self.socket = websocket.create_connection(address, timeout=TIMEOUT_S)
         target = self._send("Target.createTarget", url="about:blank")["targetId"]

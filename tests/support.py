@@ -29,3 +29,18 @@ def slow_lao_boat(data: dict[str, Any]) -> None:
     data["units"].append(
         {"id": "la-boat", "nation": "LA", "agency": "army", "type": "slow_boat", "base": "pakse"}
     )
+
+
+def refused(args: list[str], *expected: str) -> str:
+    """Run the command line; assert a clean refusal (exit 2, no traceback) naming ``expected``."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for text in expected:
+        assert text in result.output, result.output
+    return result.output

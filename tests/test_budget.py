@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import refused
 
 from sim.cli import MAX_REPLICATIONS, main
 from sim.scenario import load_scenario
@@ -26,16 +27,6 @@ def _must_not_simulate(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sim.experiment.replications.simulate", refuse)
 
 
-def _refused(args: list[str], *expected: str) -> str:
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    for text in expected:
-        assert text in result.output, result.output
-    return result.output
-
-
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_the_shipped_scenarios_are_well_within_budget(path: Path) -> None:
     scenario = load_scenario(path)
@@ -47,7 +38,7 @@ def test_a_zero_minute_trip_for_ten_million_people_is_refused_naming_the_trips(
 ) -> None:
     _must_not_simulate(monkeypatch)
     out = tmp_path / "o"
-    output = _refused(["run", TINY, "-o", str(out), *ZERO_TRIP_CROWD], "trips", "--allow-large")
+    output = refused(["run", TINY, "-o", str(out), *ZERO_TRIP_CROWD], "trips", "--allow-large")
     assert "1,250,000 trips" in output  # 10 million people, 8 a boat
     assert not out.exists()
 
@@ -68,12 +59,12 @@ def test_too_many_replications_are_refused_before_running(
 ) -> None:
     _must_not_simulate(monkeypatch)
     out = tmp_path / "o"
-    _refused([*args, "-o", str(out)], "replications", "more than the limit of 100,000")
+    refused([*args, "-o", str(out)], "replications", "more than the limit of 100,000")
     assert not out.exists()
 
 
 def test_a_billion_replications_is_refused_by_the_option_itself() -> None:
-    _refused(["run", TINY, "-n", "1000000000"], "--replications")
+    refused(["run", TINY, "-n", "1000000000"], "--replications")
     assert MAX_REPLICATIONS == SCHEMA_MAX_REPLICATIONS
 
 
@@ -82,7 +73,7 @@ def test_allow_large_goes_beyond_a_soft_limit(
 ) -> None:
     tight = Limit("trips", 1, "trips a replication", "injects", "carry fewer")
     monkeypatch.setattr("sim.scenario.budget.LIMITS", (tight,))
-    _refused(["run", TINY, "-o", str(tmp_path / "a")], "trips")
+    refused(["run", TINY, "-o", str(tmp_path / "a")], "trips")
     result = CliRunner().invoke(main, ["run", TINY, "-o", str(tmp_path / "b"), "--allow-large"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "b" / "report.html").is_file()
@@ -125,8 +116,8 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_simulating(
     else:
         out = Path("/proc/borderdrill-no-such-place/run")  # nothing may be made in /proc
         expected = "cannot write in"
-    _refused(["run", TINY, "-o", str(out)], expected)
-    _refused(["assess", TINY, "-n", "2", "-o", str(out)], expected)
+    refused(["run", TINY, "-o", str(out)], expected)
+    refused(["assess", TINY, "-n", "2", "-o", str(out)], expected)
     assert not out.exists()
 
 
@@ -136,5 +127,5 @@ def test_an_experiment_default_folder_that_cannot_be_written_is_refused_before_r
     _must_not_simulate(monkeypatch)
     monkeypatch.chdir(tmp_path)
     Path("reports").write_text("a file where the reports folder would go")
-    _refused(["assess", TINY, "-n", "2"], "is a file")
-    _refused(["run", TINY], "is a file")
+    refused(["assess", TINY, "-n", "2"], "is a file")
+    refused(["run", TINY], "is a file")

@@ -5,23 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import refused
 
-from sim.cli import main
 from sim.scenario import ScenarioError, parse_duration, read_scenario
 
 HERE = Path(__file__).parent / "scenarios"
 TINY = HERE / "tiny.toml"
-
-
-def _refused(args: list[str], *expected: str) -> str:
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    for text in expected:
-        assert text in result.output, result.output
-    return result.output
 
 
 @pytest.mark.parametrize("opening", ["[", "{ a = "])
@@ -33,9 +22,9 @@ def test_toml_nested_thousands_deep_is_refused_naming_the_file(
     deep.write_text(TINY.read_text() + "\nx = " + opening * 5000 + "1" + closing * 5000 + "\n")
     with pytest.raises(ScenarioError, match="nested too deeply"):
         read_scenario(deep)
-    _refused(["validate", str(deep)], "deep.toml", "nested too deeply")
+    refused(["validate", str(deep)], "deep.toml", "nested too deeply")
     out = tmp_path / "out"
-    _refused(["run", str(deep), "-o", str(out)], "deep.toml", "nested too deeply")
+    refused(["run", str(deep), "-o", str(out)], "deep.toml", "nested too deeply")
     assert not out.exists()
 
 
@@ -55,12 +44,12 @@ def test_absurd_set_values_are_refused_before_running(
     tmp_path: Path, override: str, expected: str
 ) -> None:
     out = tmp_path / "o"
-    _refused(["run", str(TINY), "-o", str(out), "--set", override], expected)
+    refused(["run", str(TINY), "-o", str(out), "--set", override], expected)
     assert not out.exists()
 
 
 @pytest.mark.parametrize("text", ["9" * 400 + "min", "99999999h", "1000000d", "3651d"])
-def test_durations_beyond_ten_years_are_refused(text: str) -> None:
+def test_durations_beyond_ten_years_arerefused(text: str) -> None:
     with pytest.raises(ValueError, match="longer than 10 years"):
         parse_duration(text)
 
