@@ -63,17 +63,23 @@ PLAYERS = "players"
 """The variant of a compare that replays a played session's decisions."""
 
 
-def _played_decisions(path: Path, scenario_sha256: str) -> tuple[list[Any], int]:
-    """The decisions of a play session file played on this scenario, and its seed."""
-    from sim.play.session import SessionError, read_session, recorded_decisions
+def _played_session(path: Path, scenario_path: Path) -> Any:
+    """A play session file played on this scenario file, rebuilt for replays."""
+    from sim.play.exercise import Refused
+    from sim.play.replay import played_session
+    from sim.play.session import SessionError, read_session
+    from sim.scenario import load_scenario, read_scenario
 
     try:
         session = read_session(path)
     except SessionError as exc:
         _fail(str(exc))
-    if session.scenario_sha256 != scenario_sha256:
+    if session.scenario_sha256 != read_scenario(scenario_path).sha256:
         _fail(f"{path}: was played on another scenario file (its checksum differs)")
-    return recorded_decisions(session.taken), session.seed
+    try:
+        return played_session(load_scenario(scenario_path), session)
+    except Refused as exc:
+        _fail(f"{path}: its commands do not replay on this scenario ({exc})")
 
 
 def _fail(message: str) -> NoReturn:
@@ -167,13 +173,13 @@ def run(
     from sim.report.estimates import with_ci
     from sim.scenario import ScenarioError, format_duration, read_scenario
 
-    decisions = None
+    played = None
     try:
         source = read_scenario(scenario, overrides)
         _warn(source)
         if decisions_file is not None:
-            decisions, played_seed = _played_decisions(decisions_file, source.sha256)
-            seed = played_seed if seed is None else seed
+            played = _played_session(decisions_file, scenario)
+            seed = played.seed if seed is None else seed
         result = run_scenario(
             scenario,
             out,
@@ -188,7 +194,7 @@ def run(
             allow_large=allow_large,
             assess=assess,
             assess_from=assess_from,
-            decisions=decisions,
+            played=played,
         )
     except ScenarioError as exc:
         _fail(str(exc))
@@ -202,10 +208,11 @@ def run(
 
     within = overall["within_target"]
     across = result.summary.get("replications")
-    if decisions is not None:
+    if played is not None:
         manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
         first = manifest["decisions"]["fallbacks_in_replication_0"]
-        click.echo(f"players' decisions from {decisions_file}: {len(decisions)} replayed")
+        mine = len(played.by_players)
+        click.echo(f"players' decisions from {decisions_file}: {mine} replayed")
         shown = f"{first} in replication 0"
         if across:
             mean = across["kpis"]["decision_fallbacks"]["mean"]
@@ -451,13 +458,13 @@ def _run_experiment(
     description: str,
     settings: ExperimentSettings,
     overrides: Sequence[str] = (),
-    decisions: dict[str, Any] | None = None,
+    played: dict[str, Any] | None = None,
     notes: dict[str, list[str]] | None = None,
 ) -> None:
     """Run variants on common random numbers, write the folder and print the ranking.
 
-    ``decisions``: recorded decisions a variant replays (by name); ``notes``: more lines
-    on what a variant changes."""
+    ``played``: played sessions a variant replays (by name); ``notes``: more lines on
+    what a variant changes."""
     from sim.experiment import run_variants
     from sim.experiment.folders import experiment_folder, write_experiment
     from sim.experiment.replications import FALLBACKS
@@ -474,8 +481,13 @@ def _run_experiment(
     _warn(source)
     force = settings.force
     out = settings.out or experiment_folder(kind, source.path, seed, n, list(variants), overrides)
+    runs = n
+    if played:
+        from sim.play.debrief import runs_needed
+
+        runs += sum(runs_needed(p, n) for p in played.values()) // len(variants)
     try:
-        check_budget(list(variants.values()), n, file=base, allow_large=settings.allow_large)
+        check_budget(list(variants.values()), runs, file=base, allow_large=settings.allow_large)
         check_replaceable(out.resolve(), force=force)  # before running, not after
         reps = run_variants(
             variants,
@@ -486,8 +498,14 @@ def _run_experiment(
             progress=False if settings.quiet else None,
             allow_large=True,  # checked above, with the file's name
             keep_incidents=kind != "sweep",  # for the maps of where variants differ
-            decisions=decisions,
+            played=played,
         )
+        notes = dict(notes or {})
+        weightiest = {}
+        for name, session in (played or {}).items():
+            weightiest[name] = _weightiest(name, variants[name], session, reps, settings)
+            if weightiest[name]:
+                notes[name] = [*notes.get(name, []), f"weighed most: {weightiest[name]}"]
         folder = write_experiment(
             kind,
             reps,
@@ -504,9 +522,11 @@ def _run_experiment(
     except (ScenarioError, OutputError, RuntimeError) as exc:
         _fail(str(exc))
     click.echo(f"{description}: {n} replications a variant, seed {seed}")
-    for name in decisions or {}:
+    for name in played or {}:
         fell = reps.estimate(FALLBACKS, name).mean
         click.echo(f"  {name}: {fell:.2f} decisions a replication fell back to doctrine")
+        if weightiest[name]:
+            click.echo(f"  {name}: the decision that weighed most: {weightiest[name]}")
     ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)
     for name in ranked:
         change = reps.difference("response_median_min", name).as_dict()
@@ -634,7 +654,7 @@ def compare(
             --variant hotlines --set coordination.channels.enabled=true
         borderdrill compare scenarios/sekong_flood_2018.toml --decisions reports/play.jsonl
     """
-    from sim.scenario import ScenarioError, load_scenario, read_scenario
+    from sim.scenario import ScenarioError, load_scenario
 
     files, common, named = _parse_variants(spec)
     base = Path(files[0])
@@ -653,16 +673,15 @@ def compare(
             variants[Path(other).stem] = load_scenario(other, common)
         for name, sets in named:
             variants[name] = load_scenario(base, [*common, *sets])
-        decisions, notes = None, None
+        played, notes = None, None
         if decisions_file is not None:
-            recorded, played_seed = _played_decisions(decisions_file, read_scenario(base).sha256)
+            session = _played_session(decisions_file, base)
             variants[PLAYERS] = variants["baseline"]
-            decisions = {PLAYERS: recorded}
-            notes = {
-                PLAYERS: [f"the players' decisions in {decisions_file.name} ({len(recorded)})"]
-            }
+            played = {PLAYERS: session}
+            mine = len(session.by_players)
+            notes = {PLAYERS: [f"the players' decisions in {decisions_file.name} ({mine})"]}
             if settings.seed is None:
-                settings = dataclasses.replace(settings, seed=played_seed)
+                settings = dataclasses.replace(settings, seed=session.seed)
     except ScenarioError as exc:
         _fail(str(exc))
     if len(variants) < 2:
@@ -674,9 +693,30 @@ def compare(
         f"Comparison against {base.name}",
         settings,
         common,
-        decisions,
+        played,
         notes,
     )
+
+
+def _weightiest(
+    name: str, scenario: Any, played: Any, reps: Any, settings: ExperimentSettings
+) -> str | None:
+    """The played decision that weighed most on the wait for help, in a line."""
+    from sim.experiment.replications import FALLBACKS
+    from sim.play.debrief import debrief
+    from sim.report.decisions import weightiest_decision
+
+    players = debrief(
+        scenario,
+        played,
+        reps.n,
+        reps.seed,
+        reps.values(FALLBACKS, name),
+        jobs=settings.jobs,
+        scheduler=settings.scheduler,
+        progress=False if settings.quiet else None,
+    )
+    return weightiest_decision(players, scenario)
 
 
 def _parse_variants(

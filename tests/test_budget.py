@@ -23,7 +23,6 @@ def _must_not_simulate(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("simulated before the refusal")
 
-    monkeypatch.setattr("sim.experiment.folders.simulate", refuse)
     monkeypatch.setattr("sim.experiment.replications.simulate", refuse)
 
 

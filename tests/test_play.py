@@ -18,8 +18,9 @@ from sim import load_scenario
 from sim.cli import main
 from sim.model import decisions as d
 from sim.play.exercise import Exercise, Refused, branch, point_key
+from sim.play.replay import played_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import SessionError, create_session, read_session, recorded_decisions
+from sim.play.session import SessionError, create_session, read_session
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
 SCENARIO = load_scenario(TINY)
@@ -168,13 +169,14 @@ def test_a_wait_is_not_asked_again_at_the_same_instant() -> None:
     assert ex.open_points() == []
 
 
-def test_recorded_decisions_for_replications(tmp_path: Path) -> None:
-    session = read_session(_tiny_session(tmp_path, "TH"))
-    assert [(r.seat, r.kind, r.choice) for r in recorded_decisions(session.taken)] == [
-        ("LA", d.ASK, "TH"),
-        ("TH", d.APPROVE, d.LEFT_TO_DOCTRINE),  # Thailand's seat let these lapse
-        ("TH", d.ASSIGN, d.LEFT_TO_DOCTRINE),
+def test_a_played_session_names_incidents_as_every_replication_does(tmp_path: Path) -> None:
+    played = played_session(SCENARIO, read_session(_tiny_session(tmp_path, "TH")))
+    assert [(t.seat, t.kind, t.choice, t.subject) for t in played.taken] == [
+        ("LA", d.ASK, "TH", "ban_hat/rescue/inject_0#1"),
+        ("TH", d.APPROVE, d.LEFT_TO_DOCTRINE, "ban_hat/rescue/inject_0#1"),  # lapsed
+        ("TH", d.ASSIGN, d.LEFT_TO_DOCTRINE, "ban_hat/rescue/inject_0#1"),
     ]
+    assert played.by_players == [0]
 
 
 def test_session_file_errors(tmp_path: Path) -> None:
@@ -236,11 +238,18 @@ def test_run_replays_a_session_over_replications(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "players' decisions from" in result.output and "1 replayed" in result.output
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["decisions"] == {"recorded": 1, "fallbacks_in_replication_0": 0}
+    assert manifest["decisions"] == {"by_players": 1, "fallbacks_in_replication_0": 0}
     assert manifest["seed"] == 0  # the session's
     summary = json.loads((out / "summary.json").read_text())
     assert summary["overall"]["unserved"] == 1  # Laos waited and never asked
     assert summary["replications"]["kpis"]["decision_fallbacks"]["mean"] == 0
+    # the debrief: the wait measured against asking at once, in every replication
+    (decision,) = summary["players"]["decisions"]
+    assert (decision["kind"], decision["choice"], decision["proposal"]) == ("ask", "wait", "TH")
+    assert decision["effect"]["unserved"]["mean"] == 1 and decision["changed"] == 4
+    assert decision["effect"]["response_median_min"]["mean"] > 0
+    page = " ".join((out / "report.html").read_text().split())
+    assert "weighed most on the wait for help: <b>Laos does not ask for help yet</b>" in page
 
 
 def test_compare_measures_the_players_against_doctrine(tmp_path: Path) -> None:
@@ -254,6 +263,7 @@ def test_compare_measures_the_players_against_doctrine(tmp_path: Path) -> None:
     assert summary["variants"]["players"]["unserved"]["mean"] == 1
     assert summary["variants"]["baseline"]["unserved"]["mean"] == 0
     assert "the players' decisions in wait.jsonl (1)" in summary["changes"]["players"]
+    assert "the decision that weighed most: Laos does not ask for help yet" in result.output
     # doctrine's own choices, replayed, are doctrine: no difference at all
     asked = _tiny_session(tmp_path, "TH")
     again = runner.invoke(main, [*args[:3], str(asked), *args[4:-1], str(tmp_path / "same")])

@@ -8,14 +8,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis.replications import Replications
-from sim.experiment.replications import replicate
+from sim.experiment.replications import FALLBACKS, replicate, run_once
 from sim.experiment.variants import MIN_REPLICATIONS, scenario_changes
 from sim.experiment.variants import assess as run_assessment
-from sim.model import simulate
-from sim.model.decisions import RecordedDecision, Replay
 from sim.report import (
     OutputError,
     check_replaceable,
@@ -26,6 +24,9 @@ from sim.report import (
 )
 from sim.scenario import Scenario, read_scenario
 from sim.scenario.budget import check_budget
+
+if TYPE_CHECKING:
+    from sim.play.replay import PlayedSession
 
 DEFAULT_OUTPUT_ROOT = Path("reports")
 
@@ -67,7 +68,7 @@ def run_scenario(
     allow_large: bool = False,
     assess: bool = False,
     assess_from: str | Path | None = None,
-    decisions: Sequence[RecordedDecision] | None = None,
+    played: PlayedSession | None = None,
 ) -> RunResult:
     """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
@@ -86,19 +87,24 @@ def run_scenario(
     the same replications, at least ``MIN_REPLICATIONS``); ``assess_from`` reads one from
     an assess folder instead. Either adds the improvement plan to the report.
 
-    ``decisions`` (a played session's) are replayed in every replication; the manifest
-    and the key figures count those that fell back to doctrine.
+    ``played``: a played session, replayed in every replication (``sim.play.replay``);
+    the manifest and the key figures count the players' decisions that fell back to
+    doctrine.
     """
     source = read_scenario(path, overrides)
     assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
     scenario = source.scenario
     seed = scenario.run.seed if seed is None else seed
     n = scenario.run.replications if replications is None else replications
-    check_budget([scenario], n, file=source.path, allow_large=allow_large)
+    runs = n
+    if played is not None:  # each of the players' decisions is measured too
+        from sim.play import debrief
+
+        runs += debrief.runs_needed(played, n)
+    check_budget([scenario], runs, file=source.path, allow_large=allow_large)
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     check_replaceable(folder.resolve(), force=force)
-    replay = Replay(decisions) if decisions is not None else None
-    run = simulate(scenario, seed=seed, policy=replay)
+    run, kpis = run_once(scenario, seed, 0, played)
     reps = None
     if n > 1:
         reps = replicate(
@@ -110,15 +116,15 @@ def run_scenario(
             progress=progress,
             keep_incidents=False,
             allow_large=True,  # checked above, with the file's name
-            decisions=decisions,
+            played=played,
         )
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
     )
-    if decisions is not None and replay is not None:
+    if played is not None:
         provenance["decisions"] = {
-            "recorded": len(decisions),
-            "fallbacks_in_replication_0": replay.fallbacks,
+            "by_players": len(played.by_players),
+            "fallbacks_in_replication_0": int(kpis[FALLBACKS]),
         }
     if assess:
         assessed = run_assessment(
@@ -133,7 +139,19 @@ def run_scenario(
         )
         assessment = {"kind": "assess", **assessed.summary()}
     provenance["replications"] = n
-    files = run_files(scenario, run, provenance, reps, assessment)
+    players = None
+    if played is not None:
+        players = debrief.debrief(
+            scenario,
+            played,
+            n,
+            seed,
+            reps.values(FALLBACKS) if reps else [kpis[FALLBACKS]],
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    files = run_files(scenario, run, provenance, reps, assessment, players)
     if assessment is not None:
         files["assessment.json"] = (json.dumps(assessment, indent=2) + "\n").encode("utf-8")
     write_folder(folder, files, force=force)

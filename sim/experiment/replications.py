@@ -3,27 +3,43 @@
 Replication ``r`` of seed ``s`` draws every source from ``SeedSequence(s, spawn_key=(r,
 source))`` (see ``sim.model.random``), whichever worker runs it and whichever variant it
 belongs to: results do not depend on the number of workers, and variants differ only by
-their own arrangements (common random numbers). A variant may also carry recorded
-decisions (a played session): each replication takes them again where they still apply,
-and counts the ones that fell back to doctrine (``decision_fallbacks``).
+their own arrangements (common random numbers). A variant may also carry a played
+session: each replication takes the players' decisions again where they still apply (see
+``sim.play.replay``), and counts the ones that fell back to doctrine (``decision_fallbacks``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis.incidents import COMPONENTS, incident_rows
 from sim.analysis.kpis import replication_kpis
 from sim.analysis.replications import KpiTable, Replications
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.log import RunLog
 from sim.model import simulate
-from sim.model.decisions import RecordedDecision, Replay
 from sim.scenario import Scenario
 from sim.scenario.budget import check_budget
 
+if TYPE_CHECKING:
+    from sim.play.replay import PlayedSession
+
 FALLBACKS = "decision_fallbacks"
-"""Key figure of a replayed session: recorded decisions that no longer applied."""
+"""Key figure of a replayed session: the players' decisions that did not apply."""
+
+
+def run_once(
+    scenario: Scenario, seed: int, replication: int, played: PlayedSession | None = None
+) -> tuple[RunLog, dict[str, float]]:
+    """One replication (replaying a played session when given): its log and key figures."""
+    if played is None:
+        run = simulate(scenario, seed=seed, replication=replication)
+        return run, replication_kpis(run)
+    from sim.play.replay import replay_run
+
+    run, not_applied = replay_run(scenario, played, seed, replication)
+    return run, replication_kpis(run) | {FALLBACKS: float(not_applied)}
 
 
 def simulate_batch(
@@ -32,17 +48,19 @@ def simulate_batch(
     seed: int,
     replications: Sequence[int],
     keep_incidents: bool,
-    decisions: tuple[RecordedDecision, ...] | None = None,
+    played: PlayedSession | None = None,
+    count_fallbacks: bool = False,
 ) -> list[tuple[str, int, dict[str, float], list[tuple[Any, ...]]]]:
     """Run some replications of one variant (in a worker): key figures and incident rows.
 
-    With ``decisions``, each replication replays them (see ``Replay``) and its key
-    figures count the ones that fell back to doctrine.
+    With ``played``, each replication replays the session; with ``count_fallbacks`` (or
+    ``played``) its key figures count the players' decisions that fell back to doctrine.
     """
     out = []
     for replication in replications:
-        replay = Replay(decisions) if decisions is not None else None
-        run = simulate(scenario, seed=seed, replication=replication, policy=replay)
+        run, kpis = run_once(scenario, seed, replication, played)
+        if count_fallbacks:
+            kpis.setdefault(FALLBACKS, 0.0)  # doctrine's variant beside a played one
         rows = []
         if keep_incidents:
             rows = [
@@ -64,9 +82,6 @@ def simulate_batch(
                 )
                 for r in incident_rows(run)
             ]
-        kpis = replication_kpis(run)
-        if replay is not None:
-            kpis[FALLBACKS] = float(replay.fallbacks)
         out.append((variant, replication, kpis, rows))
     return out
 
@@ -81,12 +96,12 @@ def run_variants(
     progress: bool | None = None,
     keep_incidents: bool = False,
     allow_large: bool = False,
-    decisions: Mapping[str, Sequence[RecordedDecision]] | None = None,
+    played: Mapping[str, PlayedSession] | None = None,
 ) -> Replications:
     """Run ``n`` replications of each variant on the same seeds.
 
-    ``decisions``: recorded decisions by variant name; when given, every variant replays
-    its own (none: doctrine throughout) and reports ``decision_fallbacks``.
+    ``played``: played sessions by variant name, replayed in that variant's replications
+    (the others: doctrine throughout), which also report ``decision_fallbacks``.
 
     Raises:
         BudgetError: the run would go beyond a soft limit of ``sim.scenario.budget`` and
@@ -105,7 +120,8 @@ def run_variants(
             seed,
             tuple(range(start, min(n, start + size))),
             keep_incidents,
-            None if decisions is None else tuple(decisions.get(name, ())),
+            None if played is None else played.get(name),
+            played is not None,
         )
         for name, scenario in variants.items()
         for start in range(0, n, size)
@@ -149,10 +165,10 @@ def replicate(
     progress: bool | None = None,
     keep_incidents: bool = True,
     allow_large: bool = False,
-    decisions: Sequence[RecordedDecision] | None = None,
+    played: PlayedSession | None = None,
 ) -> Replications:
     """Run ``n`` replications of a scenario (default: its ``[run]`` settings), replaying
-    ``decisions`` (a played session's) in each when given.
+    a ``played`` session in each when given.
 
     Example:
         >>> reps = replicate(load_scenario("scenarios/sekong_flood_2018.toml"), n=100)
@@ -170,5 +186,5 @@ def replicate(
         progress=progress,
         keep_incidents=keep_incidents,
         allow_large=allow_large,
-        decisions=None if decisions is None else {scenario.scenario.name: decisions},
+        played=None if played is None else {scenario.scenario.name: played},
     )

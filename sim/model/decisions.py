@@ -58,10 +58,16 @@ CASE_BY_CASE = "case_by_case"
 WARNING = "warning"
 FALLBACK = "fallback"
 """a recorded choice no longer applied: doctrine decided"""
+PLAYER = "player"
+"""a player chose"""
+LAPSED = "lapsed"
+"""doctrine chose: the point was left open when the clock moved on"""
+REPLAYED = "replayed"
+"""a player's choice, taken again in a replay of the session"""
 
 YES, NO = "yes", "no"
 LEFT_TO_DOCTRINE = "*"
-"""A recorded choice that was doctrine's (a played point left to lapse): replayed as doctrine."""
+"""An answer that leaves the point to doctrine: its proposal when the answer is taken."""
 
 
 class Option(NamedTuple):

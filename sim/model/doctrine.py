@@ -367,8 +367,13 @@ class Planner:
         choice = self.sim.decide(point)
         if choice is None or choice.choice != unit.id or unit.task is not incident:
             return
-        if unit.state is UnitState.ON_SCENE:
-            return
+        if unit.state is not UnitState.ON_SCENE:
+            self.release(unit)
+
+    def release(self, unit: Unit) -> None:
+        """Release a unit on its way from its task (it stops at the next place it reaches)."""
+        incident = unit.task
+        assert incident is not None
         incident.remove_unit(unit)
         unit.task = None
         self._expected.pop(unit, None)

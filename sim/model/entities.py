@@ -34,6 +34,9 @@ class Incident:
     people: int
     priority: int
     occurred_at: float
+    ref: str = ""
+    """Names the same incident in every replication: ``place/need/source#n``, the n-th such
+    incident of the run (its key holds the time, which differs between replications)."""
     remaining: int = field(init=False)
     """People not yet picked up by a trip."""
     delivered: int = 0

@@ -71,6 +71,7 @@ class Simulation:
             for uid in g.unit_ids()
         ]
         self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
+        self._group_of = {u: g for g, ids in self.unit_groups.items() for u in ids}
         self.planner = Planner(self)
         self._closing: dict[str, simpy.Event] = {}
         self.way_reopened = self.env.event()
@@ -90,6 +91,9 @@ class Simulation:
         self._holds: dict[str, set[str]] = {}
         self._closures = 0
         self.incidents: list[Incident] = []
+        self.incidents_by_ref: dict[str, Incident] = {}
+        self._by_key: dict[str, Incident] = {}
+        self._refs: dict[str, int] = {}
         self.log = RunLog(
             scenario=scenario.scenario.name,
             seed=self.seed,
@@ -134,11 +138,23 @@ class Simulation:
         people = self._people_left(place, spec.averted_by_evacuation, people)
         if people == 0:
             return None
-        key = f"{place}/{need}/{self.env.now:.4f}/{source.replace(' ', '_')}"
+        source_ = source.replace(" ", "_")
+        key = f"{place}/{need}/{self.env.now:.4f}/{source_}"
+        kin = f"{place}/{need}/{source_}"
+        self._refs[kin] = self._refs.get(kin, 0) + 1
         incident = Incident(
-            len(self.incidents), key, where, spec, people, priority or spec.priority, self.env.now
+            len(self.incidents),
+            key,
+            where,
+            spec,
+            people,
+            priority or spec.priority,
+            self.env.now,
+            f"{kin}#{self._refs[kin]}",
         )
         self.incidents.append(incident)
+        self.incidents_by_ref[incident.ref] = incident
+        self._by_key[key] = incident
         self.log.incidents.append(
             IncidentInfo(
                 incident.id,
@@ -167,6 +183,12 @@ class Simulation:
         event = log.EVACUATED if left else log.AVERTED
         self.record((self.env.now, event, -1, "", f"{place} {people - left}"))
         return left
+
+    def ref_of(self, subject: str) -> str:
+        """What names a decision's subject in every replication: an incident's ``ref``
+        for its key; a place as it is."""
+        incident = self._by_key.get(subject)
+        return subject if incident is None else incident.ref
 
     def order_evacuation(self, place: str) -> None:
         """A village evacuation order is issued now (the first one counts)."""
@@ -263,13 +285,26 @@ class Simulation:
         return self._taken(point, answer)
 
     def _taken(self, point: d.DecisionPoint, choice: d.Choice) -> d.Choice:
-        if point.options and choice.choice not in {o.choice for o in point.options}:
-            choice = d.Choice(point.proposal.choice, d.FALLBACK)
+        if choice.choice == d.LEFT_TO_DOCTRINE:
+            choice = d.Choice(point.proposal.choice, choice.reason)
+        options = [o.choice for o in point.options]
+        if options and choice.choice not in options:
+            twin = self._twin(choice.choice, options)
+            choice = (
+                d.Choice(point.proposal.choice, d.FALLBACK)
+                if twin is None
+                else choice._replace(choice=twin)
+            )
         self.log_decision(point, choice)
         if choice.choice == "wait":
             key = (point.seat, point.kind, point.subject)
             self._waiting[key] = (self.env.now, point.options)
         return choice
+
+    def _twin(self, unit: str, options: list[str]) -> str | None:
+        """An option that is a unit of the same group as ``unit`` (interchangeable with it)."""
+        group = self._group_of.get(unit)
+        return next((o for o in options if group and self._group_of.get(o) == group), None)
 
     def log_decision(self, point: d.DecisionPoint, choice: d.Choice) -> None:
         """Record a decision in the event log."""
@@ -404,7 +439,7 @@ class Simulation:
             self._closing[key] = self.env.event()
         return self._closing[key]
 
-    def later(self, delay_min: float, action: Callable[[], None]) -> None:
+    def later(self, delay_min: float, action: Callable[[], object]) -> None:
         """Do ``action`` after a delay."""
 
         def wait() -> Generator[Any, Any, None]:

@@ -11,20 +11,43 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim import log
+from sim.model import actions
 from sim.model import decisions as d
-from sim.model.comms import JOINT_CENTRE
-from sim.model.entities import Incident, Unit, UnitState
+from sim.model.entities import Incident
 from sim.model.simulation import Simulation
-from sim.play.players import PLAYER, OpenPoint, Players, seat_of
+from sim.play.players import OpenPoint, Players
 from sim.scenario.schema import Scenario
 
 Command = dict[str, Any]
 
-ACTIONS = ("assign", "stand_down", "ask", "evacuate")
-"""What a seat may do unprompted."""
+
+class Taken(NamedTuple):
+    """What became of a point of a seat in play, or what a seat did unprompted."""
+
+    at: float
+    """When it was taken."""
+    raised_at: float
+    """When the point was raised (``at`` for an action)."""
+    seat: str
+    decider: str
+    """Who it is logged for: the seat, or its local authorities (``LA-local``)."""
+    kind: str
+    """The kind of decision, or the action."""
+    subject: str
+    """An incident's key, or a place."""
+    choice: str
+    """The players' choice; ``LEFT_TO_DOCTRINE`` for a point that lapsed."""
+    proposal: str
+    """What doctrine proposed ("" for an action)."""
+    action: bool
+    """Taken unprompted."""
+
+    @property
+    def by_players(self) -> bool:
+        return self.choice != d.LEFT_TO_DOCTRINE
 
 
 class Refused(Exception):
@@ -59,6 +82,8 @@ class Exercise:
         self.commands: list[Command] = []
         self.lapsed: list[tuple[float, OpenPoint]] = []
         """Points doctrine took when the clock moved on, with when."""
+        self.taken: list[Taken] = []
+        """The seats' decisions, actions and lapsed points, in the order they were taken."""
         for command in commands:
             self.perform(command)
 
@@ -110,10 +135,22 @@ class Exercise:
         self.commands.append(recorded)
         return recorded
 
+    def finish(self) -> log.RunLog:
+        """The players leave: open points lapse and doctrine plays to the end; the run's log."""
+        self._lapse_open()
+        self.players.leave()
+        self._advance(self.horizon)
+        return self.sim.log
+
     def _lapse(self) -> None:
         if self.finished:
             raise Refused("the exercise has reached its end")
-        self.lapsed.extend((self.now, item) for item in self.players.lapse())
+        self._lapse_open()
+
+    def _lapse_open(self) -> None:
+        for item in self.players.lapse():
+            self.lapsed.append((self.now, item))
+            self.taken.append(_taken(self.now, item.point, d.LEFT_TO_DOCTRINE))
 
     def _advance(self, to: float) -> None:
         env = self.sim.env
@@ -158,8 +195,9 @@ class Exercise:
             raise Refused(f"this decision is {item.seat}'s, not {seat}'s", 403)
         if choice not in {o.choice for o in item.point.options}:
             raise Refused(f"{choice!r} is not one of this decision's options")
-        self.players.answer(number, d.Choice(choice, PLAYER))
+        self.players.answer(number, d.Choice(choice, d.PLAYER))
         point = item.point
+        self.taken.append(_taken(self.now, point, choice))
         return {
             "seat": seat,
             "point": number,
@@ -182,146 +220,60 @@ class Exercise:
             raise Refused(f"{seat} is not a seat of this exercise", 403)
         if self.finished:
             raise Refused("the exercise has reached its end")
-        if action not in ACTIONS:
-            raise Refused(f"unknown action {action!r}: {', '.join(ACTIONS)}")
-        if action == "evacuate":
-            return self._evacuate(seat, _text(command, "place"))
-        incident = self._incident(seat, int(_number(command, "incident")))
-        if action == "ask":
-            return self._ask(seat, incident, _text(command, "nation"))
-        unit = self._unit(seat, _text(command, "unit"))
-        if action == "assign":
-            return self._assign(seat, unit, incident)
-        assert action == "stand_down"
-        return self._stand_down(seat, unit, incident)
-
-    def _incident(self, seat: str, number: int) -> Incident:
-        known = self.known_incidents(seat)
-        found = next((i for i in known if i.id == number), None)
-        if found is None:
-            raise Refused(f"{seat} knows of no open incident {number}")
-        return found
-
-    def _unit(self, seat: str, unit_id: str) -> Unit:
-        unit = next((u for u in self.sim.units if u.id == unit_id), None)
-        if unit is None or seat not in self.sim.planner.taskers(unit):
-            raise Refused(f"{seat} cannot task unit {unit_id!r}", 403)
-        return unit
-
-    def _log_action(self, point: d.DecisionPoint) -> Command:
-        self.sim.log_decision(point, d.Choice(point.proposal.choice, PLAYER))
-        return {
-            "seat": seat_of(point.seat),
-            "action": point.kind,
-            "subject": point.subject,
-            "incident": point.incident,
-            "choice": point.proposal.choice,
-        }
-
-    def _assign(self, seat: str, unit: Unit, incident: Incident) -> Command:
-        planner = self.sim.planner
-        if not unit.can_serve(incident) or unit.down_until > self.now:
-            raise Refused(f"{unit.id} cannot serve this incident now")
-        allowed = planner.allowed[seat].get(incident.id)
-        if allowed is not None and unit.type.id not in allowed:
-            raise Refused(f"{unit.id}'s type was not agreed for this incident")
-        if unit.task is incident:
-            raise Refused(f"{unit.id} is already on this incident")
-        if unit.task is not None and unit.state is UnitState.ON_SCENE:
-            raise Refused(f"{unit.id} is at work on scene: stand it down when it is released")
-        previous = unit.task
-        point = d.DecisionPoint(
-            self.now,
-            seat,
-            d.ASSIGN,
-            incident.key,
-            incident.id,
-            (d.Option(unit.id),),
-            d.Choice(unit.id, PLAYER),
+        if action not in actions.ACTIONS:
+            raise Refused(f"unknown action {action!r}: {', '.join(actions.ACTIONS)}")
+        incident = None
+        if action == d.EVACUATE:
+            field = "place"
+        else:
+            field = "nation" if action == d.ASK else "unit"
+            number = int(_number(command, "incident"))
+            incident = next((i for i in self.known_incidents(seat) if i.id == number), None)
+            if incident is None:
+                raise Refused(f"{seat} knows of no open incident {number}")
+        target = _text(command, field)
+        try:
+            decider = actions.act(self.sim, seat, action, incident, target)
+        except actions.ActionRefused as exc:
+            raise Refused(str(exc), exc.status) from None
+        subject = target if incident is None else incident.key
+        self.taken.append(
+            Taken(self.now, self.now, seat, decider, action, subject, target, "", True)
         )
-        recorded = self._log_action(point)
-        planner.assign(seat, unit, incident)
-        if previous is not None:
-            planner.incident_changed(previous)
-        planner.incident_changed(incident)
-        return recorded | {"unit": unit.id}
-
-    def _stand_down(self, seat: str, unit: Unit, incident: Incident) -> Command:
-        if unit.task is not incident or unit.tasked_by != seat:
-            raise Refused(f"{unit.id} is not on its way to this incident for {seat}")
-        if unit.state is UnitState.ON_SCENE:
-            raise Refused(f"{unit.id} is at work on scene")
-        point = d.DecisionPoint(
-            self.now,
-            seat,
-            d.STAND_DOWN,
-            incident.key,
-            incident.id,
-            (d.Option(unit.id), d.Option("keep")),
-            d.Choice(unit.id, PLAYER),
-        )
-        self.players.force(point, point.proposal)
-        self.sim.planner.stand_down(seat, unit, PLAYER)
-        self.players.unforce(point)
-        self.sim.planner.incident_changed(incident)
         return {
             "seat": seat,
-            "action": d.STAND_DOWN,
-            "subject": incident.key,
-            "incident": incident.id,
-            "choice": unit.id,
-            "unit": unit.id,
+            "action": action,
+            "decider": decider,
+            "subject": subject,
+            "incident": -1 if incident is None else incident.id,
+            "choice": target,
+            field: target,
         }
-
-    def _ask(self, seat: str, incident: Incident, nation: str) -> Command:
-        if nation not in self.sim.nations or nation == incident.place.nation:
-            raise Refused(f"{nation!r} is not a neighbour that could help with this incident")
-        status = incident.requests.get(nation)
-        if status is not None and status[0] in ("sent", "approved"):
-            raise Refused(f"{nation} has already been asked ({status[0]})")
-        point = d.DecisionPoint(
-            self.now,
-            seat,
-            d.ASK,
-            incident.key,
-            incident.id,
-            (d.Option(nation),),
-            d.Choice(nation, PLAYER),
-        )
-        recorded = self._log_action(point)
-        self.sim.ask_for_help(seat, nation, incident)
-        return recorded | {"nation": nation}
-
-    def _evacuate(self, seat: str, place: str) -> Command:
-        where = self.sim.geography.places.get(place)
-        if where is None or where.nation != seat or not where.population:
-            raise Refused(f"{seat} can order no evacuation of {place!r}")
-        if place in self.sim.evacuation_ordered_at:
-            raise Refused(f"{where.name} has already been ordered evacuated")
-        point = d.DecisionPoint(
-            self.now,
-            f"{seat}-local",
-            d.EVACUATE,
-            place,
-            -1,
-            (d.Option(d.YES),),
-            d.Choice(d.YES, PLAYER),
-        )
-        recorded = self._log_action(point)
-        self.sim.order_evacuation(place)
-        return recorded | {"place": place}
 
     # what a seat knows
 
     def known_incidents(self, seat: str) -> list[Incident]:
         """Open incidents a seat plans for: reported to it, or a neighbour's it agreed to help."""
-        planner = self.sim.planner
-        known = planner.joint_centre if seat == JOINT_CENTRE else planner.queues.get(seat, [])
-        return [i for i in known if i.remaining > 0]
+        return actions.known_incidents(self.sim, seat)
 
     def open_points(self, seat: str | None = None) -> list[OpenPoint]:
         """Points waiting for a seat (every seat's when None), oldest first."""
         return [p for p in self.players.open.values() if seat is None or p.seat == seat]
+
+
+def _taken(at: float, point: d.DecisionPoint, choice: str) -> Taken:
+    seat = point.seat.removesuffix("-local")
+    return Taken(
+        at,
+        point.at_min,
+        seat,
+        point.seat,
+        point.kind,
+        point.subject,
+        choice,
+        point.proposal.choice,
+        False,
+    )
 
 
 def branch(commands: Sequence[Command], to: float) -> list[Command]:

@@ -14,11 +14,6 @@ import simpy
 
 from sim.model import decisions as d
 
-LAPSED = "lapsed"
-"""Reason of a choice doctrine took because the clock moved on with the point still open."""
-PLAYER = "player"
-"""Reason of a choice a player made."""
-
 
 def seat_of(decider: str) -> str:
     """The seat that answers for a decider: ``LA-local`` is answered by ``LA``."""
@@ -47,12 +42,8 @@ class Players:
         """Set once the simulation exists (its events are made on its environment)."""
         self.open: dict[int, OpenPoint] = {}
         self.raised = 0
-        self._forced: dict[tuple[str, str, str], d.Choice] = {}
 
     def decide(self, point: d.DecisionPoint) -> d.Choice | simpy.Event:
-        key = (point.seat, point.kind, point.subject)
-        if key in self._forced:
-            return self._forced.pop(key)
         if seat_of(point.seat) not in self.seats or self.env is None:
             return point.proposal
         self.raised += 1
@@ -68,13 +59,9 @@ class Players:
         """Doctrine takes every open point (the clock moves on); returns them."""
         lapsed = list(self.open.values())
         for item in lapsed:
-            self.answer(item.number, d.Choice(item.point.proposal.choice, LAPSED))
+            self.answer(item.number, d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED))
         return lapsed
 
-    def force(self, point: d.DecisionPoint, choice: d.Choice) -> None:
-        """The next time this point is raised, take ``choice`` at once (a seat's own action)."""
-        self._forced[(point.seat, point.kind, point.subject)] = choice
-
-    def unforce(self, point: d.DecisionPoint) -> None:
-        """Forget a forced choice that was not used."""
-        self._forced.pop((point.seat, point.kind, point.subject), None)
+    def leave(self) -> None:
+        """The players have left: doctrine takes every point from now on, at once."""
+        self.seats = frozenset()

@@ -4,7 +4,7 @@ The first line says which scenario (its SHA-256), seed and seats; every later li
 command as the exercise recorded it (``sim.play.exercise``): clock moves, decisions (seat,
 scenario time, the point, the choice), unprompted actions, rewinds, and, for the record,
 the points doctrine took when the clock moved on (``lapsed``). A server that stops resumes
-from it with nothing lost; ``borderdrill run --decisions`` replays its decisions.
+from it with nothing lost; ``borderdrill run --decisions`` replays it (``sim.play.replay``).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import json
 import os
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.model import decisions as d
 from sim.play.exercise import Command, branch
 
 FORMAT = "borderdrill play session"
@@ -40,8 +39,6 @@ class Session:
     commands: list[Command]
     tokens: dict[str, str]
     """Each role's secret (the facilitator's and each seat's), kept so links survive a restart."""
-    taken: list[Command] = field(default_factory=list)
-    """Decisions, actions and lapsed points in force, in the order they were taken."""
 
     def append(self, entry: Command) -> None:
         """Write one line at once (flushed to disk before returning)."""
@@ -51,11 +48,7 @@ class Session:
     def _take(self, entry: Command) -> None:
         if entry["do"] == "rewind":
             self.commands = branch(self.commands, entry["to"])
-            self.taken = [c for c in self.taken if c["at"] < entry["to"]]
-            return
-        if entry["do"] in ("decide", "act", "lapsed"):
-            self.taken.append(entry)
-        if entry["do"] != "lapsed":
+        elif entry["do"] != "lapsed":
             self.commands.append(entry)
 
 
@@ -143,23 +136,6 @@ def read_session(path: Path) -> Session:
             raise SessionError(f"{path}, line {number}: a rewind needs a time 'to'")
         session._take(entry)
     return session
-
-
-def recorded_decisions(taken: Sequence[Command]) -> list[d.RecordedDecision]:
-    """The decisions and actions of a session (``Session.taken``), as a replay takes them
-    again in another run (a lapsed point: left to doctrine there too)."""
-    recorded = []
-    for c in taken:
-        if c.get("do") == "decide":
-            recorded.append(d.RecordedDecision(c["decider"], c["kind"], c["subject"], c["choice"]))
-        elif c.get("do") == "lapsed":
-            recorded.append(
-                d.RecordedDecision(c["decider"], c["kind"], c["subject"], d.LEFT_TO_DOCTRINE)
-            )
-        elif c.get("do") == "act":
-            decider = f"{c['seat']}-local" if c["action"] == d.EVACUATE else c["seat"]
-            recorded.append(d.RecordedDecision(decider, c["action"], c["subject"], c["choice"]))
-    return recorded
 
 
 def open_session(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sim.analysis.decisions import HOLD_REASONS, decision_rows
 from sim.log import RunLog
 from sim.report.names import Names
-from sim.scenario import format_duration
+from sim.scenario import Scenario, format_duration
 
 KINDS = {
     "hold": "incidents held with nobody on the way",
@@ -76,11 +77,6 @@ def decision_context(
         if reasons
     ]
 
-    def who(seat: str) -> str:
-        if seat.endswith("-local"):
-            return f"village leaders, {names.nations.get(seat[:-6], seat[:-6])}"
-        return "joint centre" if seat == "JCC" else names.nations.get(seat, seat)
-
     def what(kind: str, choice: str, incident: int) -> str:
         place = places.get(incident, "")
         if kind == "ask":
@@ -94,7 +90,7 @@ def decision_context(
     listed = [
         {
             "time": clock(r.time_min),
-            "seat": who(r.seat),
+            "seat": _who(r.seat, names),
             "decision": what(r.kind, r.subject if r.kind == "evacuate" else r.choice, r.incident),
             "reason": REASONS.get(r.reason, r.reason),
         }
@@ -108,3 +104,98 @@ def decision_context(
         "listed": listed[:LISTED_AT_MOST],
         "more": max(0, len(listed) - LISTED_AT_MOST),
     }
+
+
+def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
+    """A player's (or doctrine's) choice at a decision point, in words."""
+    if kind == "assign":
+        return f"sends {names.unit(choice)} to {place}" if choice != "wait" else "sends no unit yet"
+    if kind == "ask":
+        if choice == "wait":
+            return "does not ask for help yet"
+        return f"asks {names.nations.get(choice, choice)} for help"
+    if kind == "approve":
+        return "approves the request" if choice == "yes" else "refuses the request"
+    if kind == "stand_down":
+        return f"stands down {names.unit(choice)}" if choice != "keep" else "keeps the unit going"
+    return f"orders {place} evacuated" if choice == "yes" else "orders no evacuation"
+
+
+def players_context(
+    players: dict[str, Any], names: Names, clock: Callable[[float], str]
+) -> dict[str, Any]:
+    """What the report shows of a played session: each of the players' decisions with its
+    measured consequence (``sim.play.debrief``)."""
+    from sim.play.debrief import MEASURED
+    from sim.report.estimates import with_ci
+
+    rows = []
+    for r in players["decisions"]:
+        place_id = r["subject"].split("/")[0]
+        place = names.places.get(place_id, place_id)
+        late = r["at_min"] - r["raised_at_min"]
+        effect = r["effect"]
+        rows.append(
+            {
+                "time": clock(r["at_min"]),
+                "seat": _who(r["decider"], names),
+                "about": place,
+                "decision": ("unprompted: " if r["action"] else "")
+                + _player_decision(r["kind"], r["choice"], place, names),
+                "doctrine": _player_decision(r["kind"], r["proposal"], place, names)
+                if r["proposal"]
+                else "—",
+                "late": format_duration(late) if late > 0 else "",
+                "changes": [_change(kpi, effect[kpi]) for kpi in MEASURED],
+                "changed": r["changed"],
+                "weight": abs(effect["response_median_min"]["mean"] or 0.0),
+                "effect": effect["response_median_min"],
+            }
+        )
+    heaviest = max(rows, key=lambda row: row["weight"], default=None)
+    if heaviest is not None:
+        heaviest["wait"] = with_ci("response_median_min", heaviest["effect"], difference=True)
+    return {
+        "rows": rows,
+        "replications": players["replications"],
+        "heaviest": heaviest if heaviest and heaviest["weight"] > 0 else None,
+        "not_applied": (
+            f"Decisions and actions of the players in the session: {players['by_players']}."
+            " In the replication they were played in,"
+            f" {players['fallbacks_in_replication_0']} fell back to doctrine; across the"
+            f" replications of this run, {players['fallbacks_mean']:.1f} a replication on"
+            " average (a choice no longer among the options, a point that did not arise,"
+            " or an action no longer possible)."
+        ),
+    }
+
+
+def _change(kpi: str, estimate: dict[str, Any]) -> tuple[str, str]:
+    """A measured change and its interval, apart: ('+38min', '95 % CI +12min to +1h 02min')."""
+    from sim.report.estimates import with_ci
+
+    value, _, interval = with_ci(kpi, estimate, difference=True).partition(" (")
+    return value, interval.removesuffix(")")
+
+
+def _who(seat: str, names: Names) -> str:
+    if seat.endswith("-local"):
+        return f"village leaders, {names.nations.get(seat[:-6], seat[:-6])}"
+    return "joint centre" if seat == "JCC" else names.nations.get(seat, seat)
+
+
+def weightiest_decision(players: dict[str, Any], scenario: Scenario) -> str | None:
+    """The players' decision that weighed most on the wait for help, in a line (None if
+    none changed it)."""
+    start = scenario.scenario.start
+
+    def clock(minutes: float) -> str:
+        return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+
+    heaviest = players_context(players, Names.of(scenario), clock)["heaviest"]
+    if heaviest is None:
+        return None
+    return (
+        f"{heaviest['seat']} {heaviest['decision']} ({heaviest['about']}) at {heaviest['time']}:"
+        f" median wait for help {heaviest['wait']}"
+    )

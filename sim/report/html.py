@@ -12,7 +12,7 @@ from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONEN
 from sim.analysis.summary import OVERLOADED
 from sim.log import RunLog
 from sim.report.aar import AfterAction, rating, rating_rule
-from sim.report.decisions import decision_context
+from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
 from sim.report.msel import inject_outcome, run_clock
 from sim.report.names import Names
@@ -196,6 +196,9 @@ def render_report(
         ],
         "integration": _minutes(overall["integration_mean_min"]),
         "decisions": decision_context(run, summary, names, clock),
+        "players": players_context(summary["players"], names, clock)
+        if "players" in summary
+        else None,
         "cross_border": {
             "requests": [
                 {

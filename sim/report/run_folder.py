@@ -113,15 +113,20 @@ def run_files(
     provenance: dict[str, Any],
     replications: Replications | None = None,
     assessment: dict[str, Any] | None = None,
+    players: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The files of a run folder, by relative path.
 
     ``run`` is the replication whose story the report tells; ``replications``, when given,
     adds the key figures across all of them with confidence intervals; ``assessment``
-    (the summary of an assess experiment of the same scenario) adds the improvement plan.
+    (the summary of an assess experiment of the same scenario) adds the improvement plan;
+    ``players`` (a played session's decisions with their consequences, ``sim.play.debrief``)
+    adds them to the summary and the report.
     """
     rows = incident_rows(run)
     summary = summarise(run, rows)
+    if players is not None:
+        summary["players"] = players
     names = Names.of(scenario)
     pictures = {
         "response_by_nation": figures.response_by_nation(rows, summary["by_nation"], names.nations),

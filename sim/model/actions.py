@@ -1,0 +1,130 @@
+"""What a seat may do unprompted: send or reassign a unit, stand one down, ask a neighbour
+for help, order a village evacuated.
+
+Each action is checked against the situation now (``ActionRefused`` says why not, and
+nothing is changed), logged as a decision taken by a player, and takes effect at once.
+A played exercise calls them when a seat acts; a replay of its session calls them again
+at the same scenario times in other replications.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.model import decisions as d
+from sim.model.comms import JOINT_CENTRE
+from sim.model.entities import Incident, Unit, UnitState
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.EVACUATE)
+"""What a seat may do unprompted."""
+
+
+class ActionRefused(ValueError):
+    """An action that cannot be taken now; the message says why (nothing was changed)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+        """403 when the seat may not do it at all, 400 when the situation does not allow it."""
+
+
+def known_incidents(sim: Simulation, seat: str) -> list[Incident]:
+    """Open incidents a seat plans for: reported to it, or a neighbour's it agreed to help."""
+    planner = sim.planner
+    known = planner.joint_centre if seat == JOINT_CENTRE else planner.queues.get(seat, [])
+    return [i for i in known if i.remaining > 0]
+
+
+def act(sim: Simulation, seat: str, action: str, incident: Incident | None, target: str) -> str:
+    """Take one action for ``seat`` now and return the decider it is logged for.
+
+    ``target`` is the unit (assign, stand_down), the nation asked (ask) or the place
+    (evacuate); ``incident`` is the incident acted on (None for an evacuation).
+
+    Raises:
+        ActionRefused: the action is unknown, not this seat's, or not possible now.
+    """
+    if action not in ACTIONS:
+        raise ActionRefused(f"unknown action {action!r}: {', '.join(ACTIONS)}")
+    if action == d.EVACUATE:
+        return _evacuate(sim, seat, target)
+    if incident is None or incident not in known_incidents(sim, seat):
+        raise ActionRefused(f"{seat} knows of no such open incident")
+    if action == d.ASK:
+        return _ask(sim, seat, incident, target)
+    unit = _unit(sim, seat, target)
+    if action == d.ASSIGN:
+        return _assign(sim, seat, unit, incident)
+    return _stand_down(sim, seat, unit, incident)
+
+
+def _unit(sim: Simulation, seat: str, unit_id: str) -> Unit:
+    unit = next((u for u in sim.units if u.id == unit_id), None)
+    if unit is None or seat not in sim.planner.taskers(unit):
+        raise ActionRefused(f"{seat} cannot task unit {unit_id!r}", 403)
+    return unit
+
+
+def _log(sim: Simulation, decider: str, kind: str, subject: str, incident: int, choice: str) -> str:
+    point = d.DecisionPoint(
+        sim.env.now, decider, kind, subject, incident, (d.Option(choice),), d.Choice(choice, "")
+    )
+    sim.log_decision(point, d.Choice(choice, d.PLAYER))
+    return decider
+
+
+def _assign(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
+    planner = sim.planner
+    if not unit.can_serve(incident) or unit.down_until > sim.env.now:
+        raise ActionRefused(f"{unit.id} cannot serve this incident now")
+    allowed = planner.allowed[seat].get(incident.id)
+    if allowed is not None and unit.type.id not in allowed:
+        raise ActionRefused(f"{unit.id}'s type was not agreed for this incident")
+    if unit.task is incident:
+        raise ActionRefused(f"{unit.id} is already on this incident")
+    if unit.task is not None and unit.state is UnitState.ON_SCENE:
+        raise ActionRefused(f"{unit.id} is at work on scene: stand it down when it is released")
+    previous = unit.task
+    _log(sim, seat, d.ASSIGN, incident.key, incident.id, unit.id)
+    planner.assign(seat, unit, incident)
+    if previous is not None:
+        planner.incident_changed(previous)
+    planner.incident_changed(incident)
+    return seat
+
+
+def _stand_down(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
+    if unit.task is not incident or unit.tasked_by != seat:
+        raise ActionRefused(f"{unit.id} is not on its way to this incident for {seat}")
+    if unit.state is UnitState.ON_SCENE:
+        raise ActionRefused(f"{unit.id} is at work on scene")
+    _log(sim, seat, d.STAND_DOWN, incident.key, incident.id, unit.id)
+    sim.planner.release(unit)
+    sim.planner.incident_changed(incident)
+    return seat
+
+
+def _ask(sim: Simulation, seat: str, incident: Incident, nation: str) -> str:
+    if nation not in sim.nations or nation == incident.place.nation:
+        raise ActionRefused(f"{nation!r} is not a neighbour that could help with this incident")
+    status = incident.requests.get(nation)
+    if status is not None and status[0] in ("sent", "approved"):
+        raise ActionRefused(f"{nation} has already been asked ({status[0]})")
+    _log(sim, seat, d.ASK, incident.key, incident.id, nation)
+    sim.ask_for_help(seat, nation, incident)
+    return seat
+
+
+def _evacuate(sim: Simulation, seat: str, place: str) -> str:
+    where = sim.geography.places.get(place)
+    if where is None or where.nation != seat or not where.population:
+        raise ActionRefused(f"{seat} can order no evacuation of {place!r}")
+    if place in sim.evacuation_ordered_at:
+        raise ActionRefused(f"{where.name} has already been ordered evacuated")
+    decider = f"{seat}-local"
+    _log(sim, decider, d.EVACUATE, place, -1, d.YES)
+    sim.order_evacuation(place)
+    return decider

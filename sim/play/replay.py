@@ -1,0 +1,171 @@
+"""A played session taken again: exactly in the replication it was played in, and at the
+same scenario times in every other replication.
+
+The played replication (the session's seed, replication 0) is rebuilt from the session's
+commands: it is the exercise, event for event. In any other replication the seats in play
+answer as they did, when they did. A point raised for such a seat waits for the players'
+recorded answer to the same point (the same decider, kind and subject, in the order they
+were met; an incident is named by its ``ref``, which is the same in every replication)
+until the scenario time it was given; a point the players never met is doctrine's, as in
+play: at once, or at the end of a stretch the facilitator advanced the clock over.
+Unprompted actions are taken again at their times. A recorded choice that is no longer an
+option, a recorded point that never arises and an action that can no longer be taken fall
+back to doctrine, and are counted.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import deque
+from dataclasses import dataclass
+from functools import partial
+
+import simpy
+
+from sim import log
+from sim.model import actions
+from sim.model import decisions as d
+from sim.model.simulation import Simulation
+from sim.play.exercise import Command, Exercise, Taken
+from sim.play.players import seat_of
+from sim.play.session import Session
+from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class PlayedSession:
+    """What a replay needs of a session: its seed and seats, the commands in force (rewinds
+    applied), and what the seats took, with incidents named by their ``ref``."""
+
+    scenario: Scenario
+    """The scenario it was played on."""
+    seed: int
+    seats: tuple[str, ...]
+    commands: tuple[Command, ...]
+    taken: tuple[Taken, ...]
+    jumps: tuple[tuple[float, float], ...]
+    """The stretches of scenario time the facilitator advanced the clock over, in order: a
+    point raised within one stayed open until its end (the clock moved to the next
+    decision stops at any point as it is raised)."""
+    ended_at: float
+    """The scenario time the session reached: doctrine plays on from there."""
+
+    @property
+    def by_players(self) -> list[int]:
+        """Indices of what the players decided or did themselves (not left to lapse)."""
+        return [i for i, t in enumerate(self.taken) if t.by_players]
+
+
+def played_session(scenario: Scenario, session: Session) -> PlayedSession:
+    """Rebuild a session's exercise and read what its seats took, for replays."""
+    return played(Exercise(scenario, session.seed, session.seats, session.commands))
+
+
+def played(exercise: Exercise) -> PlayedSession:
+    """What the seats of an exercise have taken so far, for replays."""
+    ref = exercise.sim.ref_of
+    return PlayedSession(
+        exercise.scenario,
+        exercise.seed,
+        exercise.seats,
+        tuple(exercise.commands),
+        tuple(t._replace(subject=ref(t.subject)) for t in exercise.taken),
+        tuple((c["at"], c["to"]) for c in exercise.commands if c["do"] == "advance"),
+        exercise.now,
+    )
+
+
+def replay_run(
+    scenario: Scenario,
+    played: PlayedSession,
+    seed: int,
+    replication: int,
+    without: int | None = None,
+) -> tuple[log.RunLog, int]:
+    """One replication with the players' decisions: its log, and how many of them did not
+    apply there (fell back to doctrine). The played replication, on the scenario it was
+    played on, is the exercise itself.
+
+    ``without``: the index of one of ``played.taken`` left to doctrine instead (a decision
+    taken by doctrine as soon as it is raised; an action not taken), to measure what it did.
+    """
+    if (without, seed, replication) == (None, played.seed, 0) and scenario == played.scenario:
+        return Exercise(scenario, seed, played.seats, played.commands).finish(), 0
+    policy = SessionReplay(played, without)
+    sim = Simulation(scenario, seed, replication, policy)
+    policy.start(sim)
+    run = sim.run()
+    return run, policy.not_applied(run)
+
+
+class SessionReplay:
+    """The policy of a replayed session (see the module docstring)."""
+
+    def __init__(self, played: PlayedSession, without: int | None = None) -> None:
+        self.played = played
+        self.seats = frozenset(played.seats)
+        self.without = without
+        self.missed = 0
+        """Actions that could not be taken."""
+        self._queues: dict[tuple[str, str, str], deque[tuple[int, Taken]]] = {}
+        for index, t in enumerate(played.taken):
+            if not t.action:
+                self._queues.setdefault((t.decider, t.kind, t.subject), deque()).append((index, t))
+        self._sim: Simulation | None = None
+
+    def start(self, sim: Simulation) -> None:
+        """Bind to the replication's simulation and schedule the seats' actions."""
+        self._sim = sim
+        for index, t in enumerate(self.played.taken):
+            if t.action and index != self.without:
+                sim.later(t.at, partial(self._act, t))
+
+    def _act(self, t: Taken) -> None:
+        sim = self._sim
+        assert sim is not None
+        incident = None if t.kind == d.EVACUATE else sim.incidents_by_ref.get(t.subject)
+        try:
+            actions.act(sim, t.seat, t.kind, incident, t.choice)
+        except actions.ActionRefused:
+            self.missed += 1
+
+    def decide(self, point: d.DecisionPoint) -> d.Choice | simpy.Event:
+        sim = self._sim
+        assert sim is not None, "start() binds the replay to its simulation"
+        now = sim.env.now
+        if seat_of(point.seat) not in self.seats or now >= self.played.ended_at:
+            return point.proposal
+        queue = self._queues.get((point.seat, point.kind, sim.ref_of(point.subject)))
+        doctrine = d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED)
+        if queue:
+            index, t = queue.popleft()
+            if index == self.without:
+                return doctrine
+            at, answer = t.at, d.Choice(t.choice, d.REPLAYED) if t.by_players else doctrine
+        else:  # a point the players never met: open until the clock next stopped
+            jumps = self.played.jumps
+            within = bisect_right(jumps, (now, math.inf)) - 1
+            at = jumps[within][1] if within >= 0 and now < jumps[within][1] else now
+            answer = doctrine
+        event = sim.env.event()
+        if at <= now:
+            event.succeed(answer)
+        else:
+            sim.later(at - now, partial(event.succeed, answer))
+        return event
+
+    def not_applied(self, run: log.RunLog) -> int:
+        """The players' decisions and actions that did not apply in this run."""
+        unmet = sum(
+            1
+            for queue in self._queues.values()
+            for index, t in queue
+            if t.by_players and index != self.without
+        )
+        fell_back = sum(
+            1
+            for e in run.events
+            if e[1] == log.DECISION and log.parse_decision(e[4]).reason == d.FALLBACK
+        )
+        return unmet + fell_back + self.missed

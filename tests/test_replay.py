@@ -1,0 +1,106 @@
+"""A played session taken again over replications: exact where it was played, at the
+players' times elsewhere, and what no longer applies counted, never silently dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim import load_scenario, log
+from sim.model import decisions as d
+from sim.model.simulation import Simulation
+from sim.play.exercise import Exercise, Taken, branch, point_key
+from sim.play.replay import PlayedSession, SessionReplay, played, replay_run
+
+TESTS = Path(__file__).parent / "scenarios"
+TINY = load_scenario(TESTS / "tiny_border.toml")
+
+
+def _decisions(run: log.RunLog) -> list[tuple[float, log.Decision]]:
+    return [(e[0], log.parse_decision(e[4])) for e in run.events if e[1] == log.DECISION]
+
+
+def _decide(ex: Exercise, choice: str) -> None:
+    for item in ex.open_points():
+        ex.perform(
+            {"do": "decide", "seat": item.seat, "point": item.number}
+            | {"key": point_key(item.point), "choice": choice}
+        )
+
+
+def _late_ask() -> Exercise:
+    """Laos's seat sees its point to ask Thailand only when the clock stops, 45 min on."""
+    ex = Exercise(TINY, 0, ["LA", "TH"])
+    while not ex.open_points():
+        ex.perform({"do": "next"})
+    raised = ex.open_points()[0].point.at_min
+    ex = Exercise(TINY, 0, ["LA", "TH"], branch(ex.commands, raised - 1))
+    ex.perform({"do": "advance", "to": raised + 45})
+    _decide(ex, "TH")
+    return ex
+
+
+def test_the_played_replication_is_the_exercise() -> None:
+    ex = _late_ask()
+    ex.perform({"do": "next"})
+    _decide(ex, "yes")
+    session = played(ex)
+    expected = Exercise(TINY, 0, ["LA", "TH"], ex.commands).finish().events
+    run, not_applied = replay_run(TINY, session, 0, 0)
+    assert run.events == expected and not_applied == 0
+    # on a rewound session too: what came after the rewind is gone
+    rewound = Exercise(TINY, 0, ["LA", "TH"], branch(ex.commands, session.taken[0].at - 1))
+    run, _ = replay_run(TINY, played(rewound), 0, 0)
+    assert run.events == rewound.finish().events
+
+
+def test_other_replications_take_a_decision_when_the_players_took_it() -> None:
+    ex = _late_ask()
+    session = played(ex)
+    (asked,) = session.taken
+    assert asked.at - asked.raised_at == 45
+    for replication in (1, 2):
+        run, not_applied = replay_run(TINY, session, 0, replication)
+        asks = [(t, dec) for t, dec in _decisions(run) if dec.kind == d.ASK]
+        assert not_applied == 0
+        assert asks[0][0] == asked.at  # raised 45 min before, answered when the players did
+        assert (asks[0][1].choice, asks[0][1].reason) == ("TH", d.REPLAYED)
+
+
+def test_a_point_the_players_never_met_waits_for_the_clock_then_doctrine() -> None:
+    ex = Exercise(TINY, 0, ["LA", "TH"])
+    ex.perform({"do": "advance", "to": 600})  # everything raised before 10:00 lapses then
+    session = played(ex)
+    empty = PlayedSession(TINY, 0, ("LA", "TH"), (), (), session.jumps, session.ended_at)
+    run, not_applied = replay_run(TINY, empty, 0, 1)
+    first = [(t, dec.reason) for t, dec in _decisions(run) if dec.kind != d.HOLD]
+    assert not_applied == 0
+    assert first[0] == (600, d.LAPSED)
+
+
+def _hand_made(*taken: Taken) -> PlayedSession:
+    return PlayedSession(TINY, 0, ("LA", "TH"), (), taken, (), TINY.duration_min)
+
+
+def test_what_no_longer_applies_falls_back_and_is_counted() -> None:
+    ref = "ban_hat/rescue/inject_0#1"
+    session = _hand_made(
+        Taken(0, 0, "LA", "LA", d.ASK, ref, "KH", "TH", False),  # not an option
+        Taken(0, 0, "LA", "LA", d.ASK, "ban_hat/rescue/inject_9#1", "TH", "", False),  # no such
+        Taken(500, 500, "LA", "LA", d.ASSIGN, "nowhere#1", "th-boat", "", True),  # cannot
+    )
+    policy = SessionReplay(session)
+    sim = Simulation(TINY, 0, 1, policy)
+    policy.start(sim)
+    run = sim.run()
+    assert policy.not_applied(run) == 3
+    asks = [dec for _, dec in _decisions(run) if dec.kind == d.ASK]
+    assert (asks[0].choice, asks[0].reason) == ("TH", d.FALLBACK)  # doctrine's, counted
+
+
+def test_a_unit_of_the_same_group_stands_in_for_the_one_chosen() -> None:
+    sim = Simulation(load_scenario(TESTS / "mechanisms.toml"), 0)
+    point = d.DecisionPoint(
+        0, "TH", d.ASSIGN, "x", 0, (d.Option("th-boat-1"), d.Option("wait")), d.Choice("wait", "")
+    )
+    assert sim._taken(point, d.Choice("th-boat-3", d.REPLAYED)) == ("th-boat-1", d.REPLAYED)
+    assert sim._taken(point, d.Choice("joint-boat", d.REPLAYED)) == ("wait", d.FALLBACK)
