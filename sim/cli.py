@@ -208,16 +208,22 @@ def run(
 
     within = overall["within_target"]
     across = result.summary.get("replications")
-    if played is not None:
-        manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
-        first = manifest["decisions"]["fallbacks_in_replication_0"]
-        mine = len(played.by_players)
-        click.echo(f"players' decisions from {decisions_file}: {mine} replayed")
-        shown = f"{first} in replication 0"
-        if across:
-            mean = across["kpis"]["decision_fallbacks"]["mean"]
-            shown += f", {mean:.2f} a replication on average"
-        click.echo(f"  fell back to doctrine (no longer applied): {shown}")
+    players = result.summary.get("players")
+    if players is not None:
+        from sim.report.decisions import weightiest_decision
+
+        click.echo(
+            f"players' decisions from {decisions_file}: {players['by_players']} replayed,"
+            f" {players['departures']} of them departing from doctrine"
+        )
+        click.echo(
+            "  departures that no longer applied (doctrine decided):"
+            f" {players['fallbacks_in_replication_0']} in replication 0,"
+            f" {players['fallbacks_mean']:.2f} a replication on average"
+        )
+        heaviest = weightiest_decision(players, source.scenario)
+        if heaviest:
+            click.echo(f"  the decision that weighed most: {heaviest}")
     if across:
         median = across["kpis"]["response_median_min"]
         click.echo(f"{result.summary['scenario']}: {across['n']} replications")

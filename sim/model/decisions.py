@@ -3,22 +3,19 @@
 The model raises a ``DecisionPoint`` wherever judgement is needed: an EOC assigning or
 standing down a unit, an EOC or the joint centre asking a neighbour for help, a nation
 approving a request, a local authority ordering an evacuation. The doctrine (the standing
-procedures, ``doctrine_*`` below and in ``sim.model.dispatch``) proposes a choice with its
+procedures, ``sim.model.doctrine`` and ``sim.model.dispatch``) proposes a choice with its
 reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
 outside the simulation triggers, for players), and every answer is logged as a
 ``decision`` event: ``seat kind choice reason [options] subject``.
 
-Policies:
-- ``Doctrine``: takes the proposal (the automatic run).
-- ``Replay``: takes a recorded choice for the same seat, kind and subject when it is still
-  one of the options, else falls back to doctrine.
-- ``Deferred``: hands each point to a callback and waits for ``answer`` (play mode).
+``Doctrine`` takes the proposal (the automatic run); a played exercise answers with its
+players (``sim.play.players``), a replay of its session with
+``sim.play.replay.SessionReplay``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import simpy
@@ -111,61 +108,6 @@ class Doctrine:
 
     def decide(self, point: DecisionPoint) -> Choice:
         return point.proposal
-
-
-class RecordedDecision(NamedTuple):
-    """A decision as taken once: enough to take it again in another run."""
-
-    seat: str
-    kind: str
-    subject: str
-    choice: str
-
-
-@dataclass
-class Replay:
-    """Takes recorded decisions again, in order per seat, kind and subject; else doctrine."""
-
-    recorded: Iterable[RecordedDecision]
-    fallbacks: int = 0
-    _queues: dict[tuple[str, str, str], list[str]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._queues = {}
-        for r in self.recorded:
-            self._queues.setdefault((r.seat, r.kind, r.subject), []).append(r.choice)
-
-    def decide(self, point: DecisionPoint) -> Choice:
-        queue = self._queues.get((point.seat, point.kind, point.subject))
-        if queue:
-            choice = queue.pop(0)
-            if choice == LEFT_TO_DOCTRINE:
-                return point.proposal
-            if choice in {o.choice for o in point.options}:
-                return Choice(choice, "replayed")
-        if queue is not None:
-            self.fallbacks += 1
-            return Choice(point.proposal.choice, FALLBACK)
-        return point.proposal
-
-
-class Deferred:
-    """Hands each point to ``ask`` and waits until ``answer`` is called for it."""
-
-    def __init__(self, env: simpy.Environment, ask: Callable[[DecisionPoint], None]) -> None:
-        self.env = env
-        self.ask = ask
-        self.pending: dict[DecisionPoint, simpy.Event] = {}
-
-    def decide(self, point: DecisionPoint) -> simpy.Event:
-        event = self.env.event()
-        self.pending[point] = event
-        self.ask(point)
-        return event
-
-    def answer(self, point: DecisionPoint, choice: Choice) -> None:
-        """Answer a waiting point (its options are checked by the model)."""
-        self.pending.pop(point).succeed(choice)
 
 
 def describe(point: DecisionPoint, choice: Choice) -> str:

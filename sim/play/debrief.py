@@ -52,10 +52,11 @@ def consequences(
     scheduler: str | None = None,
     progress: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Each of the players' decisions and actions, in the order taken, with the measured
-    change it made to each of ``MEASURED`` (a paired difference with its 95 % CI over
-    ``n`` replications) and in how many replications it changed anything at all."""
-    chosen = played.by_players
+    """Each of the players' decisions and actions that departed from doctrine, in the order
+    taken, with the measured change it made to each of ``MEASURED`` (a paired difference
+    with its 95 % CI over ``n`` replications) and in how many replications it changed
+    anything at all. (A decision doctrine would have taken at once changes nothing.)"""
+    chosen = played.departures
     if not chosen:
         return []
     jobs = jobs or default_jobs()
@@ -127,6 +128,7 @@ def debrief(
     measured = min(n, REPLICATIONS)
     return {
         "by_players": len(played.by_players),
+        "departures": len(played.departures),
         "fallbacks_in_replication_0": int(fallbacks[0]),
         "fallbacks_mean": sum(fallbacks) / len(fallbacks),
         "replications": measured,
@@ -136,4 +138,4 @@ def debrief(
 
 def runs_needed(played: PlayedSession, n: int) -> int:
     """Replications the consequences of the players' decisions take, beside the run's ``n``."""
-    return min(n, REPLICATIONS) * (len(played.by_players) + 1)
+    return min(n, REPLICATIONS) * (len(played.departures) + 1)

@@ -49,6 +49,14 @@ class Taken(NamedTuple):
     def by_players(self) -> bool:
         return self.choice != d.LEFT_TO_DOCTRINE
 
+    @property
+    def departs(self) -> bool:
+        """Not what doctrine would have done at once: an action, another choice, or a
+        choice left waiting for the players."""
+        return self.by_players and (
+            self.action or self.choice != self.proposal or self.at > self.raised_at
+        )
+
 
 class Refused(Exception):
     """A command that cannot be applied; the message says why (nothing was changed)."""

@@ -6,7 +6,8 @@ commands: it is the exercise, event for event. In any other replication the seat
 answer as they did, when they did. A point raised for such a seat waits for the players'
 recorded answer to the same point (the same decider, kind and subject, in the order they
 were met; an incident is named by its ``ref``, which is the same in every replication)
-until the scenario time it was given; a point the players never met is doctrine's, as in
+until the scenario time it was given (a choice that was doctrine's proposal is taken as
+doctrine's proposal there); a point the players never met is doctrine's, as in
 play: at once, or at the end of a stretch the facilitator advanced the clock over.
 Unprompted actions are taken again at their times. A recorded choice that is no longer an
 option, a recorded point that never arises and an action that can no longer be taken fall
@@ -55,6 +56,11 @@ class PlayedSession:
     def by_players(self) -> list[int]:
         """Indices of what the players decided or did themselves (not left to lapse)."""
         return [i for i, t in enumerate(self.taken) if t.by_players]
+
+    @property
+    def departures(self) -> list[int]:
+        """Indices of what the players did otherwise than doctrine would have at once."""
+        return [i for i, t in enumerate(self.taken) if t.departs]
 
 
 def played_session(scenario: Scenario, session: Session) -> PlayedSession:
@@ -142,7 +148,10 @@ class SessionReplay:
             index, t = queue.popleft()
             if index == self.without:
                 return doctrine
-            at, answer = t.at, d.Choice(t.choice, d.REPLAYED) if t.by_players else doctrine
+            at, answer = t.at, doctrine
+            if t.by_players:  # agreeing with doctrine is taken again as agreeing with it
+                agreed = t.choice == t.proposal
+                answer = d.Choice(d.LEFT_TO_DOCTRINE if agreed else t.choice, d.REPLAYED)
         else:  # a point the players never met: open until the clock next stopped
             jumps = self.played.jumps
             within = bisect_right(jumps, (now, math.inf)) - 1
@@ -156,12 +165,13 @@ class SessionReplay:
         return event
 
     def not_applied(self, run: log.RunLog) -> int:
-        """The players' decisions and actions that did not apply in this run."""
+        """The players' departures from doctrine that did not apply in this run: a choice
+        no longer an option, a point that did not arise, an action no longer possible."""
         unmet = sum(
             1
             for queue in self._queues.values()
             for index, t in queue
-            if t.by_players and index != self.without
+            if t.departs and index != self.without
         )
         fell_back = sum(
             1

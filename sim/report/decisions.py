@@ -109,7 +109,7 @@ def decision_context(
 def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
     """A player's (or doctrine's) choice at a decision point, in words."""
     if kind == "assign":
-        return f"sends {names.unit(choice)} to {place}" if choice != "wait" else "sends no unit yet"
+        return f"sends {names.unit(choice)}" if choice != "wait" else "sends no unit yet"
     if kind == "ask":
         if choice == "wait":
             return "does not ask for help yet"
@@ -146,7 +146,10 @@ def players_context(
                 if r["proposal"]
                 else "—",
                 "late": format_duration(late) if late > 0 else "",
-                "changes": [_change(kpi, effect[kpi]) for kpi in MEASURED],
+                "changes": [
+                    _change(kpi, effect[kpi]) if r["changed"] else ("no change", "")
+                    for kpi in MEASURED
+                ],
                 "changed": r["changed"],
                 "weight": abs(effect["response_median_min"]["mean"] or 0.0),
                 "effect": effect["response_median_min"],
@@ -160,8 +163,10 @@ def players_context(
         "replications": players["replications"],
         "heaviest": heaviest if heaviest and heaviest["weight"] > 0 else None,
         "not_applied": (
-            f"Decisions and actions of the players in the session: {players['by_players']}."
-            " In the replication they were played in,"
+            f"The players took {players['by_players']} decisions and actions in the session;"
+            f" {players['departures']} of them departed from what doctrine would have done at"
+            " once (another choice, a choice left waiting, or an unprompted action), and are"
+            " measured here. In the replication they were played in,"
             f" {players['fallbacks_in_replication_0']} fell back to doctrine; across the"
             f" replications of this run, {players['fallbacks_mean']:.1f} a replication on"
             " average (a choice no longer among the options, a point that did not arise,"
