@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sim import load_scenario, log
 from sim.model import decisions as d
 from sim.model.simulation import Simulation
@@ -104,3 +107,60 @@ def test_a_unit_of_the_same_group_stands_in_for_the_one_chosen() -> None:
     )
     assert sim._taken(point, d.Choice("th-boat-3", d.REPLAYED)) == ("th-boat-1", d.REPLAYED)
     assert sim._taken(point, d.Choice("joint-boat", d.REPLAYED)) == ("wait", d.FALLBACK)
+
+
+def _play_out(tmp_path: Path, moves: list[tuple[int, int]], scenario_path: Path) -> Path:
+    """Play a session through the server: each move answers the open points (option k, or
+    lets them lapse on k = -1), then runs to the next point or advances by some minutes."""
+    from sim.play.server import PlayServer
+    from sim.play.session import create_session
+    from sim.scenario import read_scenario
+
+    scenario = load_scenario(scenario_path)
+    path = tmp_path / "s.jsonl"
+    path.unlink(missing_ok=True)
+    seats = [n.code for n in scenario.nations]
+    session = create_session(path, "s", read_scenario(scenario_path).sha256, 3, seats)
+    server = PlayServer(scenario, session)
+    for pick, minutes in moves:
+        ex = server.exercise
+        if ex.finished:
+            break
+        for item in ex.open_points() if pick >= 0 else []:
+            options = [o.choice for o in item.point.options]
+            server.perform(
+                {"do": "decide", "seat": item.seat, "point": item.number}
+                | {"key": point_key(item.point), "choice": options[pick % len(options)]}
+            )
+        move = {"do": "advance", "to": ex.now + minutes} if minutes else {"do": "next"}
+        server.perform(move)
+    return path
+
+
+MOVES = st.lists(
+    st.tuples(st.integers(-1, 3), st.sampled_from([0, 0, 0, 30, 240])), min_size=1, max_size=25
+)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(MOVES)
+def test_a_session_file_replays_the_exercise_it_records(moves: list[tuple[int, int]]) -> None:
+    import tempfile
+
+    from sim.play.replay import played_session
+    from sim.play.session import read_session
+
+    scenario_path = TESTS / "mechanisms.toml"
+    scenario = load_scenario(scenario_path)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _play_out(Path(folder), moves, scenario_path)
+        session = read_session(path)
+        live = Exercise(scenario, 3, session.seats, session.commands)
+        session_played = played_session(scenario, session)
+    run, not_applied = replay_run(scenario, session_played, 3, 0)
+    assert run.events == live.finish().events and not_applied == 0
+    # elsewhere, only departures from doctrine can fail to apply, and each is counted once
+    other, missed = replay_run(scenario, session_played, 3, 1)
+    assert 0 <= missed <= len(session_played.departures)
+    replayed = [dec for _, dec in _decisions(other) if dec.reason == d.REPLAYED]
+    assert len(replayed) <= len(session_played.by_players)
