@@ -8,7 +8,9 @@ doctrine, and prints
 - rewinding to 10 %, 50 % and 90 % of the exercise (the run replayed from the start with
   the commands issued before): the slowest (goal: within 1 s),
 
-each also as a ratio against one whole doctrine replication in the same run.
+each also as a ratio against one whole doctrine replication in the same run; and
+- replaying the session in five other replications (``run --decisions``), against the same
+  five replications under doctrine.
 
     .venv/bin/python benchmarks/bench_play.py
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 from sim import load_scenario
 from sim.model import simulate
 from sim.play.exercise import Exercise, branch
+from sim.play.replay import played, replay_run
 
 DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
 
@@ -56,6 +59,19 @@ def main() -> None:
     print(
         f"rewind: slowest {max(rewinds) * 1000:.0f} ms ({max(rewinds) / whole:.2f} of a"
         " replication; goal: within 1 s)"
+    )
+    session = played(exercise)
+    started = time.perf_counter()
+    for replication in range(1, 6):
+        simulate(scenario, replication=replication)
+    doctrine = time.perf_counter() - started
+    started = time.perf_counter()
+    for replication in range(1, 6):
+        replay_run(scenario, session, session.seed, replication)
+    replayed = time.perf_counter() - started
+    print(
+        f"session replayed in 5 other replications: {replayed * 1000:.0f} ms against"
+        f" {doctrine * 1000:.0f} ms under doctrine ({replayed / doctrine:.2f}×)"
     )
 
 

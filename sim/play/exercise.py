@@ -88,8 +88,6 @@ class Exercise:
         self.sim = Simulation(scenario, seed, 0, self.players)
         self.players.env = self.sim.env
         self.commands: list[Command] = []
-        self.lapsed: list[tuple[float, OpenPoint]] = []
-        """Points doctrine took when the clock moved on, with when."""
         self.taken: list[Taken] = []
         """The seats' decisions, actions and lapsed points, in the order they were taken."""
         for command in commands:
@@ -157,7 +155,6 @@ class Exercise:
 
     def _lapse_open(self) -> None:
         for item in self.players.lapse():
-            self.lapsed.append((self.now, item))
             self.taken.append(_taken(self.now, item.point, d.LEFT_TO_DOCTRINE))
 
     def _advance(self, to: float) -> None:

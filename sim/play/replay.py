@@ -155,8 +155,9 @@ class SessionReplay:
         else:  # a point the players never met: open until the clock next stopped
             jumps = self.played.jumps
             within = bisect_right(jumps, (now, math.inf)) - 1
-            at = jumps[within][1] if within >= 0 and now < jumps[within][1] else now
-            answer = doctrine
+            if within < 0 or now >= jumps[within][1]:
+                return point.proposal
+            at, answer = jumps[within][1], doctrine
         event = sim.env.event()
         if at <= now:
             event.succeed(answer)

@@ -51,23 +51,22 @@ class PlayServer:
 
     def perform(self, command: Command) -> None:
         """Apply a command and write it down (nothing is written if it is refused)."""
-        lapsed_before = len(self.exercise.lapsed)
+        taken_before = len(self.exercise.taken)
         recorded = self.exercise.perform(command)
         self.session.append(recorded)
-        for at, item in self.exercise.lapsed[lapsed_before:]:
-            p = item.point
-            self.session.append(
-                {
-                    "do": "lapsed",
-                    "at": at,
-                    "seat": item.seat,
-                    "point": item.number,
-                    "kind": p.kind,
-                    "decider": p.seat,
-                    "subject": p.subject,
-                    "choice": p.proposal.choice,
-                }
-            )
+        for t in self.exercise.taken[taken_before:]:
+            if not t.by_players:  # written down for the record; a replay derives them
+                self.session.append(
+                    {
+                        "do": "lapsed",
+                        "at": t.at,
+                        "seat": t.seat,
+                        "kind": t.kind,
+                        "decider": t.decider,
+                        "subject": t.subject,
+                        "choice": t.proposal,
+                    }
+                )
         self.revision += 1
 
     def rewind(self, to: float) -> None:
