@@ -2,7 +2,8 @@
 
 The public API follows the data flow: ``load_scenario`` -> ``simulate`` -> ``incident_rows``
 and ``summarise`` -> ``run_scenario`` (a whole run folder with the report); experiments:
-``replicate``, ``compare``, ``assess``, ``sweep`` (results with tidy pandas DataFrames).
+``replicate``, ``compare``, ``assess``, ``sweep`` (results with tidy pandas DataFrames);
+a played exercise: ``load_played`` (its session, to replay with ``replicate(played=...)``).
 
 The names are imported on first use, so that ``import sim`` (and the command line's start)
 does not pay for the model, pandas and matplotlib until they are needed.
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sim.experiment import RunResult, assess, compare, replicate, run_scenario, sweep
     from sim.log import RunLog
     from sim.model import Simulation, simulate
+    from sim.play.replay import load_played
     from sim.scenario import Scenario, ScenarioError, load_scenario, read_scenario
 
 _HOMES = {
@@ -31,6 +33,7 @@ _HOMES = {
     "assess": "sim.experiment",
     "compare": "sim.experiment",
     "incident_rows": "sim.analysis",
+    "load_played": "sim.play.replay",
     "load_scenario": "sim.scenario",
     "read_scenario": "sim.scenario",
     "replicate": "sim.experiment",
@@ -50,6 +53,7 @@ __all__ = [
     "assess",
     "compare",
     "incident_rows",
+    "load_played",
     "load_scenario",
     "read_scenario",
     "replicate",

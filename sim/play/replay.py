@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import simpy
 
@@ -28,9 +29,9 @@ from sim import log
 from sim.model import actions
 from sim.model import decisions as d
 from sim.model.simulation import Simulation
-from sim.play.exercise import Command, Exercise, Taken
+from sim.play.exercise import Command, Exercise, Refused, Taken
 from sim.play.players import seat_of
-from sim.play.session import Session
+from sim.play.session import Session, SessionError, read_session
 from sim.scenario.schema import Scenario
 
 
@@ -180,3 +181,30 @@ class SessionReplay:
             if e[1] == log.DECISION and log.parse_decision(e[4]).reason == d.FALLBACK
         )
         return unmet + fell_back + self.missed
+
+
+def load_played(scenario_path: str | Path, session_path: str | Path) -> PlayedSession:
+    """A play session file and the scenario file it was played on, ready to replay.
+
+    Example:
+        >>> played = load_played("scenarios/sekong_flood_2018.toml", "reports/play.jsonl")
+        >>> reps = replicate(played.scenario, n=100, seed=played.seed, played=played)
+
+    Raises:
+        SessionError: the session file is unreadable, was played on another scenario file,
+            or its commands no longer replay on it.
+        ScenarioError: the scenario file is not valid.
+    """
+    from sim.scenario import load_scenario, read_scenario
+
+    session = read_session(Path(session_path))
+    if session.scenario_sha256 != read_scenario(scenario_path).sha256:
+        raise SessionError(
+            f"{session_path}: was played on another scenario file (its checksum differs)"
+        )
+    try:
+        return played_session(load_scenario(scenario_path), session)
+    except Refused as exc:
+        raise SessionError(
+            f"{session_path}: its commands do not replay on this scenario ({exc})"
+        ) from None
