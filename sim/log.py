@@ -55,6 +55,9 @@ WAITED = "waited"
 """A unit waits before it can move or work (detail: "daylight|grounding|repair MINUTES")."""
 TURNED_BACK = "turned_back"
 """A road closed under a unit: it drove back to where it came from (detail: the road)."""
+ARRANGEMENT_ON = "arrangement_on"
+"""A coordination arrangement was switched on mid-run (detail: its name; see
+``sim.model.arrangements``)."""
 CHANNEL_DOWN = "channel_down"
 CHANNEL_RESTORED = "channel_restored"
 # messages (detail: "purpose SENDER>RECEIVER kind")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim import log
+from sim.model.arrangements import FAST_TRACK, OPEN_24H
 from sim.scenario.schema import Crossing
 
 if TYPE_CHECKING:
@@ -26,14 +27,23 @@ class BorderCrossing:
         self.id = spec.id
         self.spec = spec
         operations = sim.scenario.coordination.border_operations
-        coordinated = operations.enabled
         self.lanes = simpy.Resource(
-            sim.env, capacity=spec.lanes + (coordinated and operations.emergency_lane)
+            sim.env, capacity=spec.lanes + (operations.enabled and operations.emergency_lane)
         )
-        self.window = None if coordinated and operations.open_24h else spec.open_window_min()
-        self.processing = operations.fast_track if coordinated else spec.processing
+        self.window = None if OPEN_24H in sim.in_force else spec.open_window_min()
+        """The daily opening hours (open, close minute), or None: open around the clock."""
+        self.processing = operations.fast_track if FAST_TRACK in sim.in_force else spec.processing
+        """How long a deployment's processing takes (drawn when it starts)."""
         self.closed = False
         self.reopened = sim.env.event()
+        self.hours_changed = sim.env.event()
+        """Succeeds when the opening hours change (then is renewed)."""
+
+    def open_around_the_clock(self) -> None:
+        """Open 24 h from now: units waiting for opening hours go through at once."""
+        self.window = None
+        changed, self.hours_changed = self.hours_changed, self.sim.env.event()
+        changed.succeed()
 
     def close(self) -> None:
         """Close the crossing: nobody passes and no new route uses it."""
@@ -75,7 +85,7 @@ class BorderCrossing:
                     continue
                 opens_at = sim.clock.next_open(env.now, self.window)
                 if opens_at > env.now:
-                    yield env.timeout(opens_at - env.now) | unit.signal
+                    yield env.timeout(opens_at - env.now) | unit.signal | self.hours_changed
                     sim.renew_signal(unit)
                     continue
                 break

@@ -1,8 +1,8 @@
 """EOCs and cross-border requests: reports arrive, requests travel, neighbours answer.
 
 An EOC receives the reports of incidents in its area and hands them to its nation's plan
-(``sim.model.doctrine``); with a joint centre, every report also goes to the centre by
-its own channel. A request for help travels as a message; the helping nation approves it
+(``sim.model.doctrine``); with a joint centre in force, every report also goes to the
+centre by its own channel. A request for help travels as a message; the helping nation approves it
 at once when a mutual assistance agreement pre-authorises the deployment, else case by case
 after its national approval process, and may refuse. An approved incident joins the helping
 nation's plan, for the unit types agreed. A request whose incident no longer needs anyone
@@ -18,6 +18,7 @@ import simpy
 
 from sim import log
 from sim.model import decisions as d
+from sim.model.arrangements import JOINT_CENTRE_OPEN
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident
 from sim.scenario.schema import Eoc as EocSpec
@@ -41,8 +42,12 @@ class Eoc:
     def receive(self, incident: Incident) -> None:
         """Take a report of an incident in this EOC's area."""
         self.sim.planner.accept(self.nation, incident, None)
-        if self.sim.scenario.coordination.joint_centre.enabled:
-            self.sim.env.process(report_to_joint_centre(self.sim, self, incident))
+        if JOINT_CENTRE_OPEN in self.sim.in_force:
+            self.report_to_joint_centre(incident)
+
+    def report_to_joint_centre(self, incident: Incident) -> None:
+        """Pass an incident's report on to the joint centre (a message of its own)."""
+        self.sim.env.process(report_to_joint_centre(self.sim, self, incident))
 
 
 def report_to_joint_centre(sim: Simulation, eoc: Eoc, incident: Incident) -> Any:

@@ -10,6 +10,7 @@ import simpy
 
 from sim import log
 from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
+from sim.model import arrangements
 from sim.model import decisions as d
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
@@ -41,7 +42,13 @@ class Simulation:
         self.seed = scenario.run.seed if seed is None else seed
         self.env = simpy.Environment()
         self.random = streams(self.seed, replication)
-        self.geography = Geography(scenario)
+        self.in_force: frozenset[str] = arrangements.in_force_at_start(scenario)
+        """The coordination arrangements in force now (``sim.model.arrangements``)."""
+        operations = scenario.coordination.border_operations
+        self.geography = Geography(
+            scenario,
+            operations.fast_track.mean if arrangements.FAST_TRACK in self.in_force else None,
+        )
         self.clock = Clock(
             scenario.scenario.start,
             fmean(p.lat for p in scenario.places),
@@ -126,6 +133,15 @@ class Simulation:
         if self.fire is not None:
             self.log.fire = self.fire.snapshot()
         return self.log
+
+    def switch_on(self, arrangement: str) -> None:
+        """Put a coordination arrangement in force from now (``sim.model.arrangements``).
+
+        Raises:
+            ArrangementRefused: an unknown arrangement, or one already in force (a
+                ValueError; nothing changes).
+        """
+        arrangements.switch_on(self, arrangement)
 
     # incidents and dispatch
 

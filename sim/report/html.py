@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +12,11 @@ import jinja2
 from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.analysis.summary import OVERLOADED
 from sim.log import RunLog
+from sim.model.arrangements import DESCRIPTIONS
 from sim.report.aar import AfterAction, rating, rating_rule
 from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
-from sim.report.msel import inject_outcome, run_clock
+from sim.report.msel import inject_outcome, run_clock, switched_on
 from sim.report.names import Names
 from sim.scenario import Scenario, format_duration
 
@@ -256,18 +258,7 @@ def render_report(
             }
             for u in units
         ],
-        "msel": [
-            {
-                "clock": clock(i.at_min),
-                "offset": format_duration(i.at_min),
-                "type": i.type,
-                "subject": i.subject,
-                "synopsis": i.synopsis,
-                "expected_action": i.expected_action,
-                "outcome": inject_outcome(run, rows, clock, i, names),
-            }
-            for i in run.injects
-        ],
+        "msel": _timeline(run, rows, clock, names),
         "incidents": [
             {
                 "id": r.info.id,
@@ -289,3 +280,36 @@ def render_report(
         "figures": {name: base64.b64encode(png).decode("ascii") for name, png in figures.items()},
     }
     return _ENV.get_template("report.html.j2").render(context)
+
+
+def _timeline(
+    run: RunLog, rows: list[IncidentRow], clock: Callable[[float], str], names: Names
+) -> list[dict[str, Any]]:
+    """The MSEL's injects and the arrangements switched on during play, in time order."""
+    injects = [
+        {
+            "at": i.at_min,
+            "clock": clock(i.at_min),
+            "offset": format_duration(i.at_min),
+            "type": i.type,
+            "subject": i.subject,
+            "synopsis": i.synopsis,
+            "expected_action": i.expected_action,
+            "outcome": inject_outcome(run, rows, clock, i, names),
+        }
+        for i in run.injects
+    ]
+    arrangements = [
+        {
+            "at": at,
+            "clock": clock(at),
+            "offset": format_duration(at),
+            "type": "arrangement switched on",
+            "subject": name,
+            "synopsis": DESCRIPTIONS.get(name, name),
+            "expected_action": "",
+            "outcome": "in force from this time (see events.csv for what it touched)",
+        }
+        for at, name in switched_on(run)
+    ]
+    return sorted(injects + arrangements, key=lambda row: float(row["at"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sim import log
 from sim.analysis.incidents import IncidentRow
 from sim.log import InjectInfo, RunLog
 from sim.report.names import Names
@@ -96,6 +97,11 @@ def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[
             )
         )
     return msel
+
+
+def switched_on(run: RunLog) -> list[tuple[float, str]]:
+    """The arrangements switched on during the run (in a played exercise), with when."""
+    return [(t, detail) for t, event, _, _, detail in run.events if event == log.ARRANGEMENT_ON]
 
 
 def run_clock(run: RunLog) -> Callable[[float], str]:

@@ -3,8 +3,9 @@
 A route is a list of legs, one road or one border crossing each, so a unit can follow it
 node by node and look again where a road ahead has closed. Routes come from one
 single-source shortest-path search per origin, vehicle speed and set of closures; the
-searches of a scenario are shared by all its runs in a bounded cache. Each run keeps its
-own closures in a ``Geography``.
+searches of a scenario are shared by all its runs that plan crossings the same way (each
+crossing's own processing, or fast track) in a bounded cache. Each run keeps its own
+closures in a ``Geography``.
 """
 
 from __future__ import annotations
@@ -86,11 +87,16 @@ class RoadNetwork:
     """The roads and crossings of a scenario and the routes found over them (shared by runs)."""
 
     def __init__(
-        self, places: tuple[Place, ...], roads: tuple[Road, ...], crossings: tuple[Crossing, ...]
+        self,
+        places: tuple[Place, ...],
+        roads: tuple[Road, ...],
+        crossings: tuple[Crossing, ...],
+        fast_track_min: float | None = None,
     ) -> None:
         self.places = {p.id: p for p in places}
         self.edges: dict[str, list[_Edge]] = {p: [] for p in self.places}
         self.crossing_mean_min: dict[str, float] = {}
+        """The mean processing at each crossing: what a route counts for passing it."""
         for road in roads:
             a, b = self.places[road.from_], self.places[road.to]
             km = (
@@ -101,7 +107,9 @@ class RoadNetwork:
                 self.edges[u].append(_Edge(v, road.key, km, road.max_speed_kmh, False))
         for crossing in crossings:
             post_a, post_b = crossing.posts
-            self.crossing_mean_min[crossing.id] = crossing.processing.mean
+            self.crossing_mean_min[crossing.id] = (
+                crossing.processing.mean if fast_track_min is None else fast_track_min
+            )
             for u, v in ((post_a, post_b), (post_b, post_a)):
                 self.edges[u].append(_Edge(v, crossing.id, 0.0, math.inf, True))
         self._searches: OrderedDict[tuple[str, float, frozenset[str]], _Search] = OrderedDict()
@@ -109,9 +117,14 @@ class RoadNetwork:
         self._km: dict[tuple[str, str], float] = {}
 
     @staticmethod
-    def of(scenario: Scenario) -> RoadNetwork:
-        """The network of a scenario, built once however many runs and variants use it."""
-        return _network(scenario.places, scenario.roads, scenario.crossings)
+    def of(scenario: Scenario, fast_track_min: float | None = None) -> RoadNetwork:
+        """The network of a scenario, built once however many runs and variants use it.
+
+        ``fast_track_min``: the mean processing at every crossing when deployments are
+        fast-tracked (None: each crossing's own). Each value is a network of its own, so
+        routes planned with one never serve a run that plans with another.
+        """
+        return _network(scenario.places, scenario.roads, scenario.crossings, fast_track_min)
 
     def distance_km(self, origin: str, destination: str) -> float:
         """Straight-line distance between two places (how aircraft fly)."""
@@ -199,19 +212,32 @@ class RoadNetwork:
 
 @lru_cache(maxsize=16)
 def _network(
-    places: tuple[Place, ...], roads: tuple[Road, ...], crossings: tuple[Crossing, ...]
+    places: tuple[Place, ...],
+    roads: tuple[Road, ...],
+    crossings: tuple[Crossing, ...],
+    fast_track_min: float | None,
 ) -> RoadNetwork:
-    return RoadNetwork(places, roads, crossings)
+    return RoadNetwork(places, roads, crossings, fast_track_min)
 
 
 class Geography:
     """One run's view of the road network: the shared routes and this run's closures."""
 
-    def __init__(self, scenario: Scenario) -> None:
-        self.network = RoadNetwork.of(scenario)
+    def __init__(self, scenario: Scenario, fast_track_min: float | None = None) -> None:
+        self.scenario = scenario
+        self.network = RoadNetwork.of(scenario, fast_track_min)
         self.places = self.network.places
         self.distance_km = self.network.distance_km
         self.closed: frozenset[str] = frozenset()
+
+    def plan_crossings(self, fast_track_min: float) -> None:
+        """From now, plan every crossing with this mean processing (fast track in force).
+
+        The run moves to the network shared by runs that plan the same way; the routes
+        cached for the crossings' own processing stay as they were for the runs using them.
+        """
+        self.network = RoadNetwork.of(self.scenario, fast_track_min)
+        self.distance_km = self.network.distance_km
 
     def close(self, key: str) -> None:
         """Close a road or crossing (by its key) to new routes."""
