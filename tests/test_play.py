@@ -164,8 +164,7 @@ def test_a_wait_is_not_asked_again_at_the_same_instant() -> None:
     ex.perform(form | {"choice": "wait"})
     assert ex.open_points() == []  # the seat's re-planning at 09:30 took the wait
     ex.sim.planner.changed("LA")  # something changes at the same instant
-    ex.perform({"do": "advance", "to": ex.now})
-    ex.sim.env.step()
+    ex.perform({"do": "advance", "to": ex.now})  # the instant settles: the seat looks again
     assert ex.open_points() == []
 
 
@@ -192,6 +191,37 @@ def test_session_file_errors(tmp_path: Path) -> None:
     assert read_session(cut).commands == [{"do": "advance", "to": 30.0, "at": 0.0}]
     with pytest.raises(SessionError, match="already exists"):
         create_session(cut, "Tiny border", "abc", 0, ["LA"])
+
+
+def test_hand_edited_session_files_are_refused_clearly(tmp_path: Path) -> None:
+    from sim.scenario import read_scenario
+
+    good = _tiny_session(tmp_path, "TH")
+    header, *lines = good.read_text().splitlines()
+
+    def edited(name: str, first: dict[str, Any] | None, rest: list[str]) -> Path:
+        path = tmp_path / name
+        top = json.loads(header) | (first or {})
+        path.write_text("\n".join([json.dumps(top), *rest]) + "\n")
+        return path
+
+    decide = next(i for i, line in enumerate(lines) if '"decide"' in line)
+    stale = [*lines[:decide], lines[decide].replace('"choice": "TH"', '"choice": "XX"')]
+    cases = {
+        edited("seed.jsonl", {"seed": -1}, lines): "a seed (a whole number from 0)",
+        edited("seats.jsonl", {"seats": "LA"}, lines): "the seats (a list of nation codes)",
+        edited("do.jsonl", None, ['{"at": 0}']): "'do' must be one of advance",
+        edited("at.jsonl", None, ['{"do": "next", "at": -5}']): "needs its time 'at'",
+        edited("stale.jsonl", None, stale): "no longer replays on this scenario",
+    }
+    assert read_scenario(TINY).sha256 == json.loads(header)["scenario_sha256"]
+    for path, message in cases.items():
+        result = CliRunner().invoke(
+            main, ["run", str(TINY), "--decisions", str(path), "-o", str(tmp_path / "o")]
+        )
+        assert result.exit_code == 2, (path.name, result.output)
+        assert message in result.output and "Traceback" not in result.output, path.name
+        assert not (tmp_path / "o").exists()
 
 
 def test_play_command_refuses_bad_input(tmp_path: Path) -> None:

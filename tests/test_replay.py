@@ -60,7 +60,8 @@ def test_other_replications_take_a_decision_when_the_players_took_it() -> None:
     ex = _late_ask()
     session = played(ex)
     (asked,) = session.taken
-    assert asked.at - asked.raised_at == 45
+    assert asked.at - asked.raised_at == 45  # the facilitator's jump, not the players'
+    assert not asked.departs  # doctrine's own choice: nothing to measure
     for replication in (1, 2):
         run, not_applied = replay_run(TINY, session, 0, replication)
         asks = [(t, dec) for t, dec in _decisions(run) if dec.kind == d.ASK]
@@ -164,3 +165,19 @@ def test_a_session_file_replays_the_exercise_it_records(moves: list[tuple[int, i
     assert 0 <= missed <= len(session_played.departures)
     replayed = [dec for _, dec in _decisions(other) if dec.reason == d.REPLAYED]
     assert len(replayed) <= len(session_played.by_players)
+
+
+def test_an_action_taken_as_its_point_opens_is_taken_again() -> None:
+    ex = Exercise(TINY, 0, ["LA", "TH"])
+    while not ex.open_points():
+        ex.perform({"do": "next"})
+    (item,) = ex.open_points()
+    ask = {"do": "act", "seat": "LA", "action": d.ASK, "incident": item.point.incident}
+    ex.perform(ask | {"nation": "TH"})
+    ex.perform({"do": "next"})
+    session = played(ex)
+    assert [t.action for t in session.taken if t.departs] == [True]
+    for replication in (0, 1, 2):
+        run, missed = replay_run(TINY, session, 0, replication, rebuild=False)
+        asks = [(t, dec.reason) for t, dec in _decisions(run) if dec.kind == d.ASK]
+        assert missed == 0 and asks[0] == (item.point.at_min, d.PLAYER)

@@ -36,7 +36,7 @@ def _measure(
     """Key figures of some replications of the session, with one decision left out."""
     out = []
     for replication in replications:
-        run, _ = replay_run(scenario, played, seed, replication, without)
+        run, _ = replay_run(scenario, played, seed, replication, without, rebuild=False)
         kpis = replication_kpis(run)
         out.append((without, replication, tuple(kpis[k] for k in MEASURED)))
     return out
@@ -55,7 +55,7 @@ def consequences(
     """Each of the players' decisions and actions that departed from doctrine, in the order
     taken, with the measured change it made to each of ``MEASURED`` (a paired difference
     with its 95 % CI over ``n`` replications) and in how many replications it changed
-    anything at all. (A decision doctrine would have taken at once changes nothing.)"""
+    anything at all. (A choice that was doctrine's own changes nothing.)"""
     chosen = played.departures
     if not chosen:
         return []
@@ -105,12 +105,6 @@ def consequences(
 
 def _same(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b, strict=True))
-
-
-def weightiest(rows: Sequence[dict[str, Any]], kpi: str = MEASURED[0]) -> dict[str, Any] | None:
-    """The decision whose consequence on ``kpi`` was largest either way (None if none)."""
-    measured = [r for r in rows if r["effect"][kpi]["mean"] not in (None, 0)]
-    return max(measured, key=lambda r: abs(r["effect"][kpi]["mean"]), default=None)
 
 
 def debrief(

@@ -30,7 +30,8 @@ class Taken(NamedTuple):
     at: float
     """When it was taken."""
     raised_at: float
-    """When the point was raised (``at`` for an action)."""
+    """When the point was raised (``at`` for an action): earlier than ``at`` when the
+    facilitator advanced the clock over it (the clock stands still while seats decide)."""
     seat: str
     decider: str
     """Who it is logged for: the seat, or its local authorities (``LA-local``)."""
@@ -51,11 +52,8 @@ class Taken(NamedTuple):
 
     @property
     def departs(self) -> bool:
-        """Not what doctrine would have done at once: an action, another choice, or a
-        choice left waiting for the players."""
-        return self.by_players and (
-            self.action or self.choice != self.proposal or self.at > self.raised_at
-        )
+        """Not what doctrine would have done: an action, or another choice."""
+        return self.by_players and (self.action or self.choice != self.proposal)
 
 
 class Refused(Exception):
@@ -155,7 +153,21 @@ class Exercise:
 
     def _lapse_open(self) -> None:
         for item in self.players.lapse():
-            self.taken.append(_taken(self.now, item.point, d.LEFT_TO_DOCTRINE))
+            self.taken.append(self._taken(item, d.LEFT_TO_DOCTRINE))
+
+    def _taken(self, item: OpenPoint, choice: str) -> Taken:
+        point = item.point
+        return Taken(
+            self.now,
+            point.at_min,
+            item.seat,
+            point.seat,
+            point.kind,
+            point.subject,
+            choice,
+            point.proposal.choice,
+            False,
+        )
 
     def _advance(self, to: float) -> None:
         env = self.sim.env
@@ -163,6 +175,7 @@ class Exercise:
             stop = env.timeout(to - env.now)
             while not stop.processed:
                 env.step()
+        self._settle()
         self._ended()
 
     def _next(self, until: float) -> None:
@@ -172,6 +185,7 @@ class Exercise:
             seen = len(events)
             env.step()
             if self.players.open or any(e[1] == log.INJECT for e in events[seen:]):
+                self._settle()  # the seats see the instant whole
                 return
         self._advance(until)
 
@@ -202,7 +216,7 @@ class Exercise:
             raise Refused(f"{choice!r} is not one of this decision's options")
         self.players.answer(number, d.Choice(choice, d.PLAYER))
         point = item.point
-        self.taken.append(_taken(self.now, point, choice))
+        self.taken.append(self._taken(item, choice))
         return {
             "seat": seat,
             "point": number,
@@ -264,21 +278,6 @@ class Exercise:
     def open_points(self, seat: str | None = None) -> list[OpenPoint]:
         """Points waiting for a seat (every seat's when None), oldest first."""
         return [p for p in self.players.open.values() if seat is None or p.seat == seat]
-
-
-def _taken(at: float, point: d.DecisionPoint, choice: str) -> Taken:
-    seat = point.seat.removesuffix("-local")
-    return Taken(
-        at,
-        point.at_min,
-        seat,
-        point.seat,
-        point.kind,
-        point.subject,
-        choice,
-        point.proposal.choice,
-        False,
-    )
 
 
 def branch(commands: Sequence[Command], to: float) -> list[Command]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -89,6 +90,8 @@ def replay_run(
     seed: int,
     replication: int,
     without: int | None = None,
+    *,
+    rebuild: bool = True,
 ) -> tuple[log.RunLog, int]:
     """One replication with the players' decisions: its log, and how many of them did not
     apply there (fell back to doctrine). The played replication, on the scenario it was
@@ -96,8 +99,11 @@ def replay_run(
 
     ``without``: the index of one of ``played.taken`` left to doctrine instead (a decision
     taken by doctrine as soon as it is raised; an action not taken), to measure what it did.
+    ``rebuild``: False replays the played replication like any other (``SessionReplay``),
+    so that it compares like with like against a replay ``without`` a decision.
     """
-    if (without, seed, replication) == (None, played.seed, 0) and scenario == played.scenario:
+    exact = (without, seed, replication) == (None, played.seed, 0)
+    if exact and rebuild and scenario == played.scenario:
         return Exercise(scenario, seed, played.seats, played.commands).finish(), 0
     policy = SessionReplay(played, without)
     sim = Simulation(scenario, seed, replication, policy)
@@ -107,7 +113,12 @@ def replay_run(
 
 
 class SessionReplay:
-    """The policy of a replayed session (see the module docstring)."""
+    """The policy of a replayed session (see the module docstring).
+
+    The seats' answers and actions are given in the order they were taken, each at its
+    scenario time once that instant has settled (as in play, where the clock stops on a
+    settled instant before the seats act).
+    """
 
     def __init__(self, played: PlayedSession, without: int | None = None) -> None:
         self.played = played
@@ -119,14 +130,30 @@ class SessionReplay:
         for index, t in enumerate(played.taken):
             if not t.action:
                 self._queues.setdefault((t.decider, t.kind, t.subject), deque()).append((index, t))
+        self._waiting: dict[int, tuple[simpy.Event, d.Choice]] = {}
+        """Points raised and waiting for the seats' answer, by the index of that answer."""
+        self._next = 0
+        """The index of the next answer or action the seats give."""
         self._sim: Simulation | None = None
 
     def start(self, sim: Simulation) -> None:
-        """Bind to the replication's simulation and schedule the seats' actions."""
+        """Bind to the replication's simulation and start the seats' side of it."""
         self._sim = sim
+        sim.env.process(self._seats(sim.env))
+
+    def _seats(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
         for index, t in enumerate(self.played.taken):
-            if t.action and index != self.without:
-                sim.later(t.at, partial(self._act, t))
+            if t.at > env.now:
+                yield env.timeout(t.at - env.now)
+            while env.peek() <= env.now:  # let the instant settle first
+                yield env.timeout(0)
+            self._next = index + 1
+            if t.action:
+                if index != self.without:
+                    self._act(t)
+            elif index in self._waiting:
+                event, answer = self._waiting.pop(index)
+                event.succeed(answer)
 
     def _act(self, t: Taken) -> None:
         sim = self._sim
@@ -145,25 +172,26 @@ class SessionReplay:
             return point.proposal
         queue = self._queues.get((point.seat, point.kind, sim.ref_of(point.subject)))
         doctrine = d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED)
+        event = sim.env.event()
         if queue:
             index, t = queue.popleft()
             if index == self.without:
                 return doctrine
-            at, answer = t.at, doctrine
+            answer = doctrine
             if t.by_players:  # agreeing with doctrine is taken again as agreeing with it
                 agreed = t.choice == t.proposal
                 answer = d.Choice(d.LEFT_TO_DOCTRINE if agreed else t.choice, d.REPLAYED)
-        else:  # a point the players never met: open until the clock next stopped
-            jumps = self.played.jumps
-            within = bisect_right(jumps, (now, math.inf)) - 1
-            if within < 0 or now >= jumps[within][1]:
-                return point.proposal
-            at, answer = jumps[within][1], doctrine
-        event = sim.env.event()
-        if at <= now:
-            event.succeed(answer)
-        else:
-            sim.later(at - now, partial(event.succeed, answer))
+            if index < self._next:  # the seats answered it before it arose here
+                event.succeed(answer)
+            else:
+                self._waiting[index] = (event, answer)
+            return event
+        # a point the players never met: doctrine's, once the clock next stopped
+        jumps = self.played.jumps
+        within = bisect_right(jumps, (now, math.inf)) - 1
+        if within < 0 or now >= jumps[within][1]:
+            return point.proposal
+        sim.later(jumps[within][1] - now, partial(event.succeed, doctrine))
         return event
 
     def not_applied(self, run: log.RunLog) -> int:
@@ -202,9 +230,11 @@ def load_played(scenario_path: str | Path, session_path: str | Path) -> PlayedSe
         raise SessionError(
             f"{session_path}: was played on another scenario file (its checksum differs)"
         )
+    scenario = load_scenario(scenario_path)
     try:
-        return played_session(load_scenario(scenario_path), session)
-    except Refused as exc:
+        return played_session(scenario, session)
+    except (Refused, ValueError, TypeError, KeyError) as exc:  # a hand-edited command
         raise SessionError(
-            f"{session_path}: its commands do not replay on this scenario ({exc})"
+            f"{session_path}: a command no longer replays on this scenario ({exc}); was the"
+            " file edited by hand? Use the file borderdrill play wrote"
         ) from None

@@ -10,6 +10,7 @@ from it with nothing lost; ``borderdrill run --decisions`` replays it (``sim.pla
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from collections.abc import Sequence
@@ -60,6 +61,18 @@ def _append(path: Path, entry: dict[str, Any]) -> None:
 
 
 FACILITATOR = "facilitator"
+COMMANDS = ("advance", "next", "decide", "act", "rewind", "lapsed")
+"""What a session file's lines after the header do."""
+
+
+def _time(value: object) -> bool:
+    """A scenario time in minutes: a finite number from 0."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def new_tokens(seats: Sequence[str]) -> dict[str, str]:
@@ -116,23 +129,29 @@ def read_session(path: Path) -> Session:
     if not entries or entries[0][1].get("format") != FORMAT:
         raise SessionError(f"{path}: not a borderdrill play session (no header line)")
     header = entries[0][1]
-    try:
-        session = Session(
-            path,
-            str(header["scenario_sha256"]),
-            int(header["seed"]),
-            tuple(str(s) for s in header["seats"]),
-            [],
-            {str(k): str(v) for k, v in header["tokens"].items()},
-        )
-    except (KeyError, TypeError, ValueError):
+    seed, seats, tokens = header.get("seed"), header.get("seats"), header.get("tokens")
+    if (
+        not isinstance(header.get("scenario_sha256"), str)
+        or not isinstance(seed, int)
+        or isinstance(seed, bool)
+        or not 0 <= seed < 2**63
+        or not isinstance(seats, list)
+        or not all(isinstance(s, str) for s in seats)
+        or not isinstance(tokens, dict)
+        or not all(isinstance(v, str) for v in tokens.values())
+    ):
         raise SessionError(
-            f"{path}, line 1: the header lacks the scenario, seed or seats"
-        ) from None
+            f"{path}, line 1: the header needs the scenario's checksum, a seed (a whole"
+            " number from 0), the seats (a list of nation codes) and the tokens; it was"
+            " written by borderdrill play: restore it from a copy, or start a new session"
+        )
+    session = Session(path, header["scenario_sha256"], seed, tuple(seats), [], tokens)
     for number, entry in entries[1:]:
-        if not isinstance(entry.get("at"), int | float):
+        if entry.get("do") not in COMMANDS:
+            raise SessionError(f"{path}, line {number}: 'do' must be one of {', '.join(COMMANDS)}")
+        if not _time(entry.get("at")):
             raise SessionError(f"{path}, line {number}: a command needs its time 'at'")
-        if entry.get("do") == "rewind" and not isinstance(entry.get("to"), int | float):
+        if entry["do"] == "rewind" and not _time(entry.get("to")):
             raise SessionError(f"{path}, line {number}: a rewind needs a time 'to'")
         session._take(entry)
     return session

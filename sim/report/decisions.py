@@ -118,7 +118,7 @@ def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
         return "approves the request" if choice == "yes" else "refuses the request"
     if kind == "stand_down":
         return f"stands down {names.unit(choice)}" if choice != "keep" else "keeps the unit going"
-    return f"orders {place} evacuated" if choice == "yes" else "orders no evacuation"
+    return "orders no evacuation" if choice == "no" else f"orders {place} evacuated"
 
 
 def players_context(
@@ -151,28 +151,36 @@ def players_context(
                     for kpi in MEASURED
                 ],
                 "changed": r["changed"],
-                "weight": abs(effect["response_median_min"]["mean"] or 0.0),
-                "effect": effect["response_median_min"],
+                "wait": with_ci(
+                    "response_median_min", effect["response_median_min"], difference=True
+                ),
+                "weight": _clear_of_zero(effect["response_median_min"]),
             }
         )
     heaviest = max(rows, key=lambda row: row["weight"], default=None)
-    if heaviest is not None:
-        heaviest["wait"] = with_ci("response_median_min", heaviest["effect"], difference=True)
     return {
         "rows": rows,
         "replications": players["replications"],
         "heaviest": heaviest if heaviest and heaviest["weight"] > 0 else None,
         "not_applied": (
             f"The players took {players['by_players']} decisions and actions in the session;"
-            f" {players['departures']} of them departed from what doctrine would have done at"
-            " once (another choice, a choice left waiting, or an unprompted action), and are"
-            " measured here. In the replication they were played in,"
+            f" {players['departures']} of them departed from what doctrine would have done"
+            " (another choice, waiting included, or an unprompted action), and are measured"
+            " here. In the replication they were played in,"
             f" {players['fallbacks_in_replication_0']} fell back to doctrine; across the"
             f" replications of this run, {players['fallbacks_mean']:.1f} a replication on"
             " average (a choice no longer among the options, a point that did not arise,"
             " or an action no longer possible)."
         ),
     }
+
+
+def _clear_of_zero(estimate: dict[str, Any]) -> float:
+    """The size of a change whose 95 % CI excludes zero (0 when it does not, or has none)."""
+    low, high = estimate["ci_low"], estimate["ci_high"]
+    if low is None or high is None or low <= 0 <= high:
+        return 0.0
+    return abs(float(estimate["mean"]))
 
 
 def _change(kpi: str, estimate: dict[str, Any]) -> tuple[str, str]:
