@@ -609,8 +609,8 @@ def play(
         )
     except SessionError as exc:
         _fail(str(exc))
+    from sim.play.exercise import FACILITATOR
     from sim.play.server import PlayServer, serve
-    from sim.play.session import FACILITATOR
 
     server = PlayServer(spec, session)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

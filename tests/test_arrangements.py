@@ -230,7 +230,7 @@ def test_refusals_change_nothing() -> None:
 
 def test_every_arrangement_is_described_for_the_pages() -> None:
     assert NAMES == ("joint_centre", "open_24h", "fast_track")
-    assert all(a.description and "\n" not in a.description for a in ARRANGEMENTS)
+    assert all(a.title and a.description and "\n" not in a.description for a in ARRANGEMENTS)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

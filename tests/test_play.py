@@ -80,7 +80,7 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
         "this decision is no longer open (already taken, lapsed, or rewound): reload the page",
         "LA cannot task unit &#39;th-boat&#39;",
         "LA can order no evacuation of &#39;ubon&#39;",
-        "unknown action &#39;fly&#39;: assign, stand_down, ask, evacuate",
+        "unknown action &#39;fly&#39;: assign, stand_down, ask, evacuate, arrange",
         "&#39;yesterday&#39; is not a date and time (e.g. 2018-07-24T02:00)",
         "rewind to a time between the start and now",
     ]
@@ -95,6 +95,102 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
     decision = read_session(server.session.path).commands[-1]
     assert (decision["seat"], decision["kind"], decision["choice"]) == ("LA", d.ASK, "TH")
     assert decision["at"] == 90.0 and decision["subject"].startswith("ban_hat/rescue/")
+
+
+def _message(page: Any) -> str:
+    return str(page.text.split('id="message">')[1].split("</p>")[0])
+
+
+def test_arrangements_switched_on_by_the_facilitator_and_the_seats(tmp_path: Path) -> None:
+    server, client = _server(tmp_path)
+    la, th = (f"/seat/{s}/{server.tokens[s]}" for s in ("LA", "TH"))
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+    client.post(f"{fac}/clock", data={"move": "to", "at": "2018-07-23T10:00"})
+    assert "Switch on" in client.get(la).text  # every arrangement, on every seat's page
+
+    # the facilitator opens the crossings around the clock
+    assert client.post(f"{fac}/arrange", data={"arrangement": "open_24h"}).status_code == 303
+    # Laos's seat opens the joint centre
+    arranged = client.post(f"{la}/act", data={"action": "arrange", "arrangement": "joint_centre"})
+    assert arranged.status_code == 303
+    sim = server.exercise.sim
+    assert sim.in_force == {"open_24h", "joint_centre"}
+    assert [e for e in sim.log.events if e[1] == "arrangement_on"] == [
+        (120.0, "arrangement_on", -1, "", "open_24h"),
+        (120.0, "arrangement_on", -1, "", "joint_centre"),
+    ]
+    assert (120.0, "message_sent", 0, "", "report LA>JCC diplomatic") in sim.log.events
+    acts = [c for c in read_session(server.session.path).commands if c["do"] == "act"]
+    assert [(c["seat"], c["action"], c["arrangement"]) for c in acts] == [
+        ("facilitator", "arrange", "open_24h"),
+        ("LA", "arrange", "joint_centre"),
+    ]
+    # both pages say what is in force, since when and by whom; the seat can switch on the rest
+    page = client.get(th).text
+    assert "since Mon 23 Jul 10:00 (Facilitator)" in page
+    assert "since Mon 23 Jul 10:00 (Laos)" in page
+    assert page.count('id="arrange-') == 1 and 'id="arrange-fast_track"' in page
+    assert "since Mon 23 Jul 10:00 (Laos)" in client.get(fac).text
+
+    file_before = server.session.path.read_bytes()
+    events_before = list(sim.log.events)
+    refused = [
+        client.post(f"{th}/act", data={"action": "arrange", "arrangement": "joint_centre"}),
+        client.post(f"{fac}/arrange", data={"arrangement": "open_24h"}),
+        client.post(f"{th}/act", data={"action": "arrange", "arrangement": "bridges"}),
+        client.post(f"{th}/act", data={"action": "arrange"}),
+        client.post(f"/seat/TH/{server.tokens['LA']}/act", data={"arrangement": "fast_track"}),
+        client.post(f"{fac[:-3]}abc/arrange", data={"arrangement": "fast_track"}),
+    ]
+    assert [r.status_code for r in refused] == [400] * 4 + [403] * 2
+    assert [_message(r) for r in refused[:4]] == [
+        "the arrangement &#39;joint_centre&#39; is already in force",
+        "the arrangement &#39;open_24h&#39; is already in force",
+        "unknown arrangement &#39;bridges&#39;: one of joint_centre, open_24h, fast_track",
+        "arrangement is missing or not a short text",
+    ]
+    # the facilitator does not let the seats do it any more
+    assert client.post(f"{fac}/seats-arrange", data={"allow": "no"}).status_code == 303
+    page = client.get(th).text
+    assert 'id="arrange-' not in page and "the facilitator switches arrangements on" in page
+    not_allowed = client.post(f"{th}/act", data={"action": "arrange", "arrangement": "fast_track"})
+    assert not_allowed.status_code == 403
+    assert _message(not_allowed) == (
+        "The facilitator has not allowed the seats to switch arrangements on."
+    )
+    assert server.session.path.read_bytes() == file_before
+    assert sim.log.events == events_before and sim.in_force == {"open_24h", "joint_centre"}
+    # the facilitator still may, and then lets the seats again
+    assert client.post(f"{fac}/arrange", data={"arrangement": "fast_track"}).status_code == 303
+    assert client.post(f"{fac}/seats-arrange", data={"allow": "yes"}).status_code == 303
+    assert "Switch on" not in client.get(la).text  # all three in force
+
+    # the session file rebuilds the run, switches included
+    session = read_session(server.session.path)
+    assert _play(session.commands).sim.log.events == sim.log.events
+
+
+def test_a_seat_switching_an_arrangement_on_is_replayed_at_its_time(tmp_path: Path) -> None:
+    from sim.play.replay import played, replay_run
+
+    ex = _play([{"do": "advance", "to": 600.0}])
+    ex.perform({"do": "act", "seat": "TH", "action": "arrange", "arrangement": "open_24h"})
+    ex.perform({"do": "advance", "to": ex.horizon})
+    session = played(ex)
+    ((index, taken),) = [(i, t) for i, t in enumerate(session.taken) if t.action]
+    assert (taken.seat, taken.kind, taken.choice, taken.at) == ("TH", d.ARRANGE, "open_24h", 600)
+    assert index in session.departures
+    for replication in (0, 1, 2):
+        run, not_applied = replay_run(SCENARIO, session, 0, replication)
+        assert not_applied == 0
+        assert [(e[0], e[4]) for e in run.events if e[1] == "arrangement_on"] == [
+            (600.0, "open_24h")
+        ]
+        decisions = [e[4] for e in run.events if e[1] == "decision"]
+        assert "TH arrange open_24h player [open_24h] open_24h" in decisions
+    # left out, the replay is the scenario without it
+    run, _ = replay_run(SCENARIO, session, 0, 1, without=index)
+    assert not any(e[1] == "arrangement_on" for e in run.events)
 
 
 def test_pages_escape_scenario_text(tmp_path: Path) -> None:

@@ -122,6 +122,14 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "wait" in page.text(".decisions") and "by players" in page.text(".decisions")
             page.click("#act-ask")  # then asks Thailand unprompted
             assert "Thailand by players" in page.text(".decisions")
+            assert page.count("#arrangements button") == 3  # none in force yet
+            page.click("#arrange-fast_track")  # and switches fast-track processing on
+            fast_track = page.text("#arrangements tr[data-arrangement=fast_track]")
+            assert "in force since Mon 23 Jul 09:30 (Laos)" in fast_track
+            assert page.count("#arrangements button") == 2
+            assert not page.count("#arrange-fast_track")
+            if shots:
+                page.screenshot(shots / "seat-LA-arranged.png")
 
             page.goto(th)
             assert "Nothing to decide now" in page.text(".pending")
@@ -137,12 +145,22 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert approved["do"] == "decide" and approved["choice"] == "yes"
 
             page.goto(fac)
+            fast_track = page.text("#arrangements tr[data-arrangement=fast_track]")
+            assert "in force since Mon 23 Jul 09:30 (Laos)" in fast_track
+            assert page.count("#arrange-open_24h") == 1
+            page.click("#arrange-open_24h")  # the facilitator opens the crossings 24 h
+            open_24h = page.text("#arrangements tr[data-arrangement=open_24h]")
+            assert "in force since" in open_24h and "(Facilitator)" in open_24h
+            if shots:
+                page.screenshot(shots / "facilitator-arranged.png")
             page.click("#advance-60")
             assert "TH Rescue boat team, Ubon Ratchathani" in page.text(".incidents")
 
             # rewind to just before the approval, and refuse this time
             page.click(f"button[name=minutes][value='{round(approved['at'], 4)}']")
             assert "Waiting for the seats (1)" in page.text()
+            # the facilitator's switch came after it and is undone; the seat's stays
+            assert page.count("#arrange-open_24h") == 1 and not page.count("#arrange-fast_track")
             page.goto(th)
             assert "Answer a request for help" in page.text(".pending")
             page.click(".pending button[value=no]")

@@ -1,5 +1,5 @@
 """What a seat may do unprompted: send or reassign a unit, stand one down, ask a neighbour
-for help, order a village evacuated.
+for help, order a village evacuated, switch a coordination arrangement on.
 
 Each action is checked against the situation now (``ActionRefused`` says why not, and
 nothing is changed), logged as a decision taken by a player, and takes effect at once.
@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model import decisions as d
+from sim.model.arrangements import ArrangementRefused, check_switch
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
-ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.EVACUATE)
+ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.EVACUATE, d.ARRANGE)
 """What a seat may do unprompted."""
 
 
@@ -41,8 +42,9 @@ def known_incidents(sim: Simulation, seat: str) -> list[Incident]:
 def act(sim: Simulation, seat: str, action: str, incident: Incident | None, target: str) -> str:
     """Take one action for ``seat`` now and return the decider it is logged for.
 
-    ``target`` is the unit (assign, stand_down), the nation asked (ask) or the place
-    (evacuate); ``incident`` is the incident acted on (None for an evacuation).
+    ``target`` is the unit (assign, stand_down), the nation asked (ask), the place
+    (evacuate) or the arrangement (arrange, ``sim.model.arrangements``); ``incident`` is
+    the incident acted on (None for an evacuation or an arrangement).
 
     Raises:
         ActionRefused: the action is unknown, not this seat's, or not possible now.
@@ -51,6 +53,8 @@ def act(sim: Simulation, seat: str, action: str, incident: Incident | None, targ
         raise ActionRefused(f"unknown action {action!r}: {', '.join(ACTIONS)}")
     if action == d.EVACUATE:
         return _evacuate(sim, seat, target)
+    if action == d.ARRANGE:
+        return _arrange(sim, seat, target)
     if incident is None or incident not in known_incidents(sim, seat):
         raise ActionRefused(f"{seat} knows of no such open incident")
     if action == d.ASK:
@@ -128,3 +132,13 @@ def _evacuate(sim: Simulation, seat: str, place: str) -> str:
     _log(sim, decider, d.EVACUATE, place, -1, d.YES)
     sim.order_evacuation(place)
     return decider
+
+
+def _arrange(sim: Simulation, seat: str, name: str) -> str:
+    try:
+        check_switch(sim.in_force, name)
+    except ArrangementRefused as exc:
+        raise ActionRefused(str(exc)) from None
+    _log(sim, seat, d.ARRANGE, name, -1, name)
+    sim.switch_on(name)
+    return seat

@@ -33,24 +33,35 @@ FAST_TRACK = "fast_track"
 
 
 class Arrangement(NamedTuple):
-    """An arrangement that can be switched on: its name and what it does, in a line."""
+    """An arrangement that can be switched on: its name, a short title, what it does."""
 
     name: str
+    title: str
     description: str
 
 
 ARRANGEMENTS: tuple[Arrangement, ...] = (
     Arrangement(
         JOINT_CENTRE_OPEN,
+        "Joint coordination centre",
         "Open the joint coordination centre: every EOC reports its open incidents to it",
     ),
-    Arrangement(OPEN_24H, "Run the border crossings 24 h: posts no longer close at night"),
-    Arrangement(FAST_TRACK, "Fast-track processing of deployments at the border crossings"),
+    Arrangement(
+        OPEN_24H,
+        "Crossings open 24 h",
+        "Run the border crossings 24 h: posts no longer close at night",
+    ),
+    Arrangement(
+        FAST_TRACK,
+        "Fast-track processing",
+        "Fast-track processing of deployments at the border crossings",
+    ),
 )
 """The arrangements, in the order a page lists them."""
 
 NAMES = tuple(a.name for a in ARRANGEMENTS)
 DESCRIPTIONS = {a.name: a.description for a in ARRANGEMENTS}
+TITLES = {a.name: a.title for a in ARRANGEMENTS}
 
 
 class ArrangementRefused(ValueError):
@@ -112,8 +123,10 @@ __all__ = [
     "JOINT_CENTRE_OPEN",
     "NAMES",
     "OPEN_24H",
+    "TITLES",
     "Arrangement",
     "ArrangementRefused",
+    "check_switch",
     "in_force_at_start",
     "switch_on",
 ]

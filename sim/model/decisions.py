@@ -27,6 +27,8 @@ HOLD = "hold"
 ASK = "ask"
 APPROVE = "approve"
 EVACUATE = "evacuate"
+ARRANGE = "arrange"
+"""a seat (or the facilitator) switches a coordination arrangement on (an action only)"""
 
 # reasons, in a word
 NEAREST = "nearest"

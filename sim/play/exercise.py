@@ -2,7 +2,8 @@
 
 Everything that changes an exercise is a *command*, a small JSON-able dict: the clock
 moves (``advance`` to a time, ``next`` decision or inject), a seat decides an open point
-(``decide``) or acts unprompted (``act``). Commands are validated and applied in order;
+(``decide``) or acts unprompted (``act``; the facilitator too, to switch an arrangement
+on). Commands are validated and applied in order;
 applied again from the start they give the same run event for event, so the state at
 any earlier time is the replay of the commands issued before it (``branch``).
 """
@@ -22,6 +23,9 @@ from sim.play.players import OpenPoint, Players
 from sim.scenario.schema import Scenario
 
 Command = dict[str, Any]
+
+FACILITATOR = "facilitator"
+"""Who runs the exercise: besides the seats, may switch arrangements on (``act``)."""
 
 
 class Taken(NamedTuple):
@@ -235,15 +239,15 @@ class Exercise:
     def _act(self, command: Command) -> Command:
         seat = _text(command, "seat")
         action = _text(command, "action")
-        if seat not in self.seats:
+        if seat not in self.seats and not (seat == FACILITATOR and action == d.ARRANGE):
             raise Refused(f"{seat} is not a seat of this exercise", 403)
         if self.finished:
             raise Refused("the exercise has reached its end")
         if action not in actions.ACTIONS:
             raise Refused(f"unknown action {action!r}: {', '.join(actions.ACTIONS)}")
         incident = None
-        if action == d.EVACUATE:
-            field = "place"
+        if action in (d.EVACUATE, d.ARRANGE):
+            field = "place" if action == d.EVACUATE else "arrangement"
         else:
             field = "nation" if action == d.ASK else "unit"
             number = int(_number(command, "incident"))

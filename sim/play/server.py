@@ -20,8 +20,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sim.play.exercise import Command, Exercise, Refused
-from sim.play.session import FACILITATOR, Session
+from sim.model import decisions as d
+from sim.play.exercise import FACILITATOR, Command, Exercise, Refused
+from sim.play.session import Session
 from sim.play.views import Clock, facilitator_view, seat_view
 from sim.scenario.schema import Scenario
 
@@ -35,6 +36,8 @@ class PlayServer:
         self.exercise = Exercise(scenario, session.seed, session.seats, session.commands)
         self.tokens = session.tokens
         self.show_doctrine = True
+        self.seats_may_arrange = True
+        """Whether the seats may switch arrangements on themselves (the facilitator always may)."""
         self.revision = 0
         self._map: tuple[int, bytes] | None = None
 
@@ -125,13 +128,14 @@ def create_app(server: PlayServer) -> Starlette:
                 "message": message,
                 "links": {s: u for s, u in links.items() if s != FACILITATOR},
                 "show_doctrine": server.show_doctrine,
+                "seats_may_arrange": server.seats_may_arrange,
             },
             status,
         )
 
     def seat_page(request: Request, message: str = "", status: int = 200) -> Response:
         seat, token = request.path_params["seat"], request.path_params["token"]
-        view = seat_view(server.exercise, seat, server.show_doctrine)
+        view = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
         return page(
             "seat.j2",
             view
@@ -207,6 +211,31 @@ def create_app(server: PlayServer) -> Starlette:
         server.revision += 1
         return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
 
+    async def arrange(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("This link is not valid: ask the facilitator for the right one.", 403)
+        form = await request.form()
+        try:
+            server.perform(
+                {
+                    "do": "act",
+                    "seat": FACILITATOR,
+                    "action": d.ARRANGE,
+                    "arrangement": form.get("arrangement"),
+                }
+            )
+        except Refused as exc:
+            return facilitator_page(request, str(exc), exc.status)
+        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
+    async def seats_arrange(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator lets the seats switch arrangements on.", 403)
+        form = await request.form()
+        server.seats_may_arrange = form.get("allow") == "yes"
+        server.revision += 1
+        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
     async def map_png(request: Request) -> Response:
         if guard(request) != FACILITATOR:
             return Response(status_code=403)
@@ -231,6 +260,10 @@ def create_app(server: PlayServer) -> Starlette:
         fields: dict[str, Any] = {k: str(v) for k, v in form.items()}
         fields["seat"] = role
         fields["do"] = "decide" if request.url.path.endswith("/decide") else "act"
+        arranging = fields["do"] == "act" and fields.get("action") == d.ARRANGE
+        if arranging and not server.seats_may_arrange:
+            message = "The facilitator has not allowed the seats to switch arrangements on."
+            return seat_page(request, message, 403)
         try:
             server.perform(fields)
         except Refused as exc:
@@ -244,6 +277,8 @@ def create_app(server: PlayServer) -> Starlette:
         Route("/facilitator/{token}/clock", clock, methods=["POST"]),
         Route("/facilitator/{token}/rewind", rewind, methods=["POST"]),
         Route("/facilitator/{token}/doctrine", doctrine, methods=["POST"]),
+        Route("/facilitator/{token}/arrange", arrange, methods=["POST"]),
+        Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
         Route("/facilitator/{token}/map.png", map_png),
         Route("/facilitator/{token}/events.csv", events_csv),
         Route("/seat/{seat}/{token}", seat),

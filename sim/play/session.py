@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.play.exercise import Command, branch
+from sim.play.exercise import FACILITATOR, Command, branch
 
 FORMAT = "borderdrill play session"
 VERSION = 1
@@ -60,7 +60,6 @@ def _append(path: Path, entry: dict[str, Any]) -> None:
         os.fsync(out.fileno())
 
 
-FACILITATOR = "facilitator"
 COMMANDS = ("advance", "next", "decide", "act", "rewind", "lapsed")
 """What a session file's lines after the header do."""
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from sim import log
 from sim.model import decisions as d
+from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
-from sim.play.exercise import Exercise, point_key
+from sim.play.exercise import FACILITATOR, Exercise, point_key
 from sim.play.players import OpenPoint
 from sim.report.names import Names as ReportNames
 from sim.report.names import short
@@ -30,6 +31,7 @@ KIND_TITLES = {
     d.ASK: "Ask a neighbour for help",
     d.APPROVE: "Answer a request for help",
     d.EVACUATE: "Order a village evacuated",
+    d.ARRANGE: "Switch an arrangement on",
 }
 REASONS = {
     d.NEAREST: "the capable free unit that would be on scene first",
@@ -91,6 +93,8 @@ class Names:
         )
 
     def seat(self, seat: str) -> str:
+        if seat == FACILITATOR:
+            return "Facilitator"
         return self.nations.get(seat.removesuffix("-local"), seat) + (
             " (local authorities)" if seat.endswith("-local") else ""
         )
@@ -239,8 +243,12 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
                 "seat": names.seat(dec.seat),
                 "what": KIND_TITLES.get(dec.kind, dec.kind),
                 "about": about,
-                "choice": names.nations.get(dec.choice, dec.choice),
-                "by": {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
+                "choice": TITLES.get(dec.choice, dec.choice)
+                if dec.kind == d.ARRANGE
+                else names.nations.get(dec.choice, dec.choice),
+                "by": ""
+                if dec.seat == FACILITATOR
+                else {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
                     dec.reason, "doctrine"
                 ),
             }
@@ -267,6 +275,25 @@ def _injects(ex: Exercise, clock: Clock) -> tuple[list[dict[str, Any]], dict[str
     return rows[::-1], upcoming
 
 
+def arrangement_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]:
+    """Each arrangement that can be switched on: whether it is in force, since when, by whom."""
+    switched = {t.choice: t for t in ex.taken if t.action and t.kind == d.ARRANGE}
+    rows = []
+    for a in ARRANGEMENTS:
+        by = switched.get(a.name)
+        rows.append(
+            {
+                "name": a.name,
+                "title": a.title,
+                "description": a.description,
+                "in_force": a.name in ex.sim.in_force,
+                "since": "from the start" if by is None else f"since {clock(by.at)}",
+                "by": "" if by is None else names.seat(by.seat),
+            }
+        )
+    return rows
+
+
 def common(ex: Exercise) -> tuple[Names, Clock, dict[str, Any]]:
     """Names, the clock, and what every page shows (the time, the end)."""
     names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
@@ -291,6 +318,7 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
     delivered, upcoming = _injects(ex, clock)
     sim = ex.sim
     view |= {
+        "arrangements": arrangement_rows(ex, names, clock),
         "points": [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points()],
         "injects": delivered,
         "upcoming": upcoming,
@@ -313,8 +341,11 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
     return view
 
 
-def seat_view(ex: Exercise, seat: str, show_doctrine: bool) -> dict[str, Any]:
-    """What one seat knows, for its page."""
+def seat_view(
+    ex: Exercise, seat: str, show_doctrine: bool, may_arrange: bool = True
+) -> dict[str, Any]:
+    """What one seat knows, for its page (``may_arrange``: the facilitator lets the seats
+    switch arrangements on)."""
     names, clock, view = common(ex)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
@@ -339,5 +370,7 @@ def seat_view(ex: Exercise, seat: str, show_doctrine: bool) -> dict[str, Any]:
         ],
         "villages": [v for v in villages if not v["ordered"]],
         "neighbours": [(c, n) for c, n in names.nations.items() if c not in (seat, JOINT_CENTRE)],
+        "arrangements": arrangement_rows(ex, names, clock),
+        "may_arrange": may_arrange,
     }
     return view

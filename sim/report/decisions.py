@@ -9,6 +9,7 @@ from typing import Any
 
 from sim.analysis.decisions import HOLD_REASONS, decision_rows
 from sim.log import RunLog
+from sim.model.arrangements import TITLES
 from sim.report.names import Names
 from sim.scenario import Scenario, format_duration
 
@@ -19,6 +20,7 @@ KINDS = {
     "ask": "neighbours asked for help",
     "approve": "requests answered",
     "evacuate": "village evacuation orders",
+    "arrange": "arrangements switched on during play",
 }
 """Kinds of decision in plain words, in the order the report lists them."""
 
@@ -41,7 +43,7 @@ REASONS = {
 }
 """Each reason a decision gives, in plain words."""
 
-SHOWN_KINDS = ("ask", "approve", "stand_down", "evacuate")
+SHOWN_KINDS = ("ask", "approve", "stand_down", "evacuate", "arrange")
 """The decisions the report lists one by one (assignments are many: they are counted)."""
 
 LISTED_AT_MOST = 60
@@ -85,6 +87,8 @@ def decision_context(
             return f"{'approves' if choice == 'yes' else 'refuses'} the request for {place}"
         if kind == "stand_down":
             return f"stands down {names.unit(choice)} on its way to {place}"
+        if kind == "arrange":
+            return f"switches on: {TITLES.get(choice, choice)}"
         return f"orders {names.places.get(choice, choice)} evacuated"
 
     listed = [
@@ -118,6 +122,8 @@ def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
         return "approves the request" if choice == "yes" else "refuses the request"
     if kind == "stand_down":
         return f"stands down {names.unit(choice)}" if choice != "keep" else "keeps the unit going"
+    if kind == "arrange":
+        return f"switches on: {TITLES.get(choice, choice)}"
     return "orders no evacuation" if choice == "no" else f"orders {place} evacuated"
 
 
@@ -132,7 +138,7 @@ def players_context(
     rows = []
     for r in players["decisions"]:
         place_id = r["subject"].split("/")[0]
-        place = names.places.get(place_id, place_id)
+        place = "" if r["kind"] == "arrange" else names.places.get(place_id, place_id)
         late = r["at_min"] - r["raised_at_min"]
         effect = r["effect"]
         rows.append(
@@ -194,6 +200,8 @@ def _change(kpi: str, estimate: dict[str, Any]) -> tuple[str, str]:
 def _who(seat: str, names: Names) -> str:
     if seat.endswith("-local"):
         return f"village leaders, {names.nations.get(seat[:-6], seat[:-6])}"
+    if seat == "facilitator":
+        return "the facilitator"
     return "joint centre" if seat == "JCC" else names.nations.get(seat, seat)
 
 
