@@ -113,7 +113,9 @@ def decision_context(
 def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
     """A player's (or doctrine's) choice at a decision point, in words."""
     if kind == "assign":
-        return f"sends {names.unit(choice)}" if choice != "wait" else "sends no unit yet"
+        if choice == "wait":
+            return "sends no unit yet"
+        return f"sends the {names.units_in_full.get(choice, choice)}"
     if kind == "ask":
         if choice == "wait":
             return "does not ask for help yet"
@@ -121,7 +123,9 @@ def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
     if kind == "approve":
         return "approves the request" if choice == "yes" else "refuses the request"
     if kind == "stand_down":
-        return f"stands down {names.unit(choice)}" if choice != "keep" else "keeps the unit going"
+        if choice == "keep":
+            return "keeps the unit going"
+        return f"stands down the {names.units_in_full.get(choice, choice)}"
     if kind == "arrange":
         return f"switches on: {TITLES.get(choice, choice)}"
     return "orders no evacuation" if choice == "no" else f"orders {place} evacuated"

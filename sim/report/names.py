@@ -20,6 +20,9 @@ class Names:
     places: dict[str, str]
     roads: dict[str, str]
     units: dict[str, str]
+    """Short names, for tables."""
+    units_in_full: dict[str, str]
+    """Names for sentences: the type and where it is based, uncut."""
     crossings: dict[str, str]
     needs: dict[str, str]
     nations: dict[str, str]
@@ -28,14 +31,17 @@ class Names:
     @classmethod
     def of(cls, scenario: Scenario) -> Names:
         places = {p.id: p.name for p in scenario.places}
-        types = {t.id: short(t.name, 24) for t in scenario.unit_types}
+        types = {t.id: t.name for t in scenario.unit_types}
         units: dict[str, str] = {}
+        units_in_full: dict[str, str] = {}
         for group in scenario.units:
             ids = group.unit_ids()
-            base = short(places.get(group.base, group.base), 20)
+            kind = types.get(group.type, group.type)
+            base = places.get(group.base, group.base)
             for number, unit in enumerate(ids, start=1):
                 suffix = f" {number}" if len(ids) > 1 else ""
-                units[unit] = f"{group.nation} {types.get(group.type, group.type)}, {base}{suffix}"
+                units[unit] = f"{group.nation} {short(kind, 24)}, {short(base, 20)}{suffix}"
+                units_in_full[unit] = f"{kind.split(' (')[0]}{suffix} from {base}"
         return cls(
             places=places,
             roads={
@@ -44,6 +50,7 @@ class Names:
                 for r in scenario.roads
             },
             units=units,
+            units_in_full=units_in_full,
             crossings={c.id: c.name for c in scenario.crossings},
             needs={n.id: n.name for n in scenario.needs},
             nations={n.code: n.name for n in scenario.nations},
