@@ -564,7 +564,8 @@ def play(
 ) -> None:
     """Run SCENARIO as a tabletop exercise in the browser.
 
-    Prints the facilitator's address and one join link per seat. Every decision is
+    Prints the facilitator's address, one join link per seat, and one read-only link per
+    seat for evaluators and observers. Every decision is
     written to the session file the moment it is made; --session FILE resumes it.
     Afterwards, replay the players' decisions over replications with
     `borderdrill run SCENARIO --decisions FILE`.
@@ -620,6 +621,8 @@ def play(
     click.echo(f"  facilitator: {links.pop(FACILITATOR)}")
     for seat, link in links.items():
         click.echo(f"  seat {seat}: {link}")
+    for seat, link in server.observer_links(f"http://{shown}:{port}").items():
+        click.echo(f"  observer {seat}: {link}")
     if shown != host:
         click.echo("  (on the room's network, use this machine's address instead of 127.0.0.1)")
     serve(server, host, port)

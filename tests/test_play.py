@@ -193,6 +193,58 @@ def test_a_seat_switching_an_arrangement_on_is_replayed_at_its_time(tmp_path: Pa
     assert not any(e[1] == "arrangement_on" for e in run.events)
 
 
+def test_observers_see_a_seat_read_only(tmp_path: Path) -> None:
+    server, client = _server(tmp_path)
+    _to_first_point(server, client)  # Laos: ask Thailand for help?
+    tokens = server.tokens
+    watch = f"/observe/LA/{tokens['LA:observer']}"
+    fac = f"/facilitator/{tokens['facilitator']}"
+    assert len({*tokens.values()}) == 5  # facilitator, two seats, two observers' links
+    seat_page, page = client.get(f"/seat/LA/{tokens['LA']}").text, client.get(watch).text
+    assert "Observing Laos" in page and "read-only" in page
+    # what the seat sees, without any form to decide or act
+    assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in page
+    assert "Standing procedure would choose <strong>Thailand</strong>" in page
+    assert "<form" in seat_page and "<form" not in page and "<button" not in page
+    assert client.get(f"{watch}/revision").json() == {"revision": server.revision}
+    assert tokens["LA:observer"] in client.get(fac).text  # the facilitator hands it out
+
+    form = _decision_form(server, "TH")
+    file_before = server.session.path.read_bytes()
+    events_before = list(server.exercise.sim.log.events)
+    refused = [
+        client.post(f"{watch}/decide", data=form),
+        client.post(f"{watch}/act", data={"action": "arrange", "arrangement": "open_24h"}),
+        client.post(watch, data=form),
+        client.post(f"/seat/LA/{tokens['LA:observer']}/decide", data=form),
+        client.post(f"/seat/LA:observer/{tokens['LA:observer']}/decide", data=form),
+        client.post(f"/facilitator/{tokens['LA:observer']}/clock", data={"move": "next"}),
+        client.get(f"/observe/TH/{tokens['LA:observer']}"),  # another seat's
+        client.get(f"/observe/LA/{tokens['LA']}"),  # the players' token opens no observer page
+        client.get(f"/observe/LA/{tokens['TH:observer']}/revision"),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert "do not decide or act" in refused[0].text
+    assert server.session.path.read_bytes() == file_before
+    assert server.exercise.sim.log.events == events_before
+    assert len(server.exercise.open_points()) == 1
+
+
+def test_play_prints_the_observers_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.play.server
+
+    monkeypatch.setattr(sim.play.server, "serve", lambda *_: None)
+    session = tmp_path / "s.jsonl"
+    args = ["play", str(TINY), "--seats", "LA,TH", "--session", str(session), "--port", "8765"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    tokens = read_session(session).tokens
+    for seat in ("LA", "TH"):
+        assert f"  seat {seat}: http://127.0.0.1:8765/seat/{seat}/{tokens[seat]}" in result.output
+        link = f"http://127.0.0.1:8765/observe/{seat}/{tokens[seat + ':observer']}"
+        assert f"  observer {seat}: {link}" in result.output
+
+
 def test_pages_escape_scenario_text(tmp_path: Path) -> None:
     def markup(data: dict[str, Any]) -> None:
         data["places"][4]["name"] = "<b>Ban</b> Hat"

@@ -56,10 +56,11 @@ class Server:
         assert self.process.stdout is not None
         self.links: dict[str, str] = {}
         for line in self.process.stdout:
-            found = re.match(r"\s+(facilitator|seat (\w+)): (http\S+)", line)
+            found = re.match(r"\s+(facilitator|seat (\w+)|observer (\w+)): (http\S+)", line)
             if found:
-                self.links[found.group(2) or "facilitator"] = found.group(3)
-            if "seat TH" in line:
+                role = found.group(2) or (found.group(3) and f"{found.group(3)}:observer")
+                self.links[role or "facilitator"] = found.group(4)
+            if "observer TH" in line:
                 break
         self._wait_up()
 
@@ -110,6 +111,20 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             if shots:
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(shots / "facilitator.png")
+
+            # an evaluator watching Laos sees its point, read-only
+            page.goto(server.links["LA:observer"])
+            assert "Observing Laos" in page.text("header")
+            card = page.text(".pending")
+            assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in card
+            assert page.count("form") == 0 and page.count("button") == 0
+            if shots:
+                page.screenshot(shots / "observer-LA.png")
+            watched = server.links["LA:observer"]
+            for path in ("/decide", "/act", ""):
+                assert (
+                    httpx.post(watched + path, data={"choice": "TH"}, timeout=10).status_code == 403
+                )
 
             page.goto(la)
             card = page.text(".pending")

@@ -1,8 +1,10 @@
-"""The exercise's web application: the facilitator's page and one page a seat.
+"""The exercise's web application: the facilitator's page, one page a seat, and a
+read-only copy of each seat's page for evaluators and observers.
 
 Every page is rendered on the server (Jinja2, autoescaped); a little script reloads it
 when the exercise moves on. Each role's address carries its own unguessable token; a
-request with a wrong token is refused (403), and a seat acts only as itself. Every command
+request with a wrong token is refused (403), a seat acts only as itself, and an observer's
+token opens its seat's page without any form and is refused every command. Every command
 is checked by the exercise before it is written to the session file and applied, so a
 refused one changes nothing.
 """
@@ -22,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from sim.model import decisions as d
 from sim.play.exercise import FACILITATOR, Command, Exercise, Refused
-from sim.play.session import Session
+from sim.play.session import Session, observer
 from sim.play.views import Clock, facilitator_view, seat_view
 from sim.scenario.schema import Scenario
 
@@ -47,6 +49,15 @@ class PlayServer:
         for seat in self.session.seats:
             out[seat] = f"{base}/seat/{seat}/{self.tokens[seat]}"
         return out
+
+    def observer_links(self, base: str) -> dict[str, str]:
+        """Each seat's read-only link for evaluators and observers (for sessions that have
+        observer tokens: those started by this version)."""
+        return {
+            seat: f"{base}/observe/{seat}/{self.tokens[observer(seat)]}"
+            for seat in self.session.seats
+            if observer(seat) in self.tokens
+        }
 
     def allowed(self, role: str, token: str) -> bool:
         expected = self.tokens.get(role)
@@ -127,29 +138,35 @@ def create_app(server: PlayServer) -> Starlette:
                 "revision": server.revision,
                 "message": message,
                 "links": {s: u for s, u in links.items() if s != FACILITATOR},
+                "observer_links": server.observer_links(str(request.base_url).rstrip("/")),
                 "show_doctrine": server.show_doctrine,
                 "seats_may_arrange": server.seats_may_arrange,
             },
             status,
         )
 
-    def seat_page(request: Request, message: str = "", status: int = 200) -> Response:
+    def seat_page(
+        request: Request, message: str = "", status: int = 200, *, observing: bool = False
+    ) -> Response:
         seat, token = request.path_params["seat"], request.path_params["token"]
         view = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
         return page(
             "seat.j2",
             view
             | {
-                "base": f"/seat/{seat}/{token}",
+                "base": f"/{'observe' if observing else 'seat'}/{seat}/{token}",
                 "revision": server.revision,
                 "message": message,
+                "observer": observing,
             },
             status,
         )
 
     def guard(request: Request) -> str | None:
-        """The role the request's token opens, or None."""
+        """The role the request's token opens (the facilitator, or a seat), or None."""
         role = request.path_params.get("seat", FACILITATOR)
+        if "seat" in request.path_params and role not in server.session.seats:
+            return None
         return role if server.allowed(role, request.path_params["token"]) else None
 
     async def facilitator(request: Request) -> Response:
@@ -161,6 +178,28 @@ def create_app(server: PlayServer) -> Starlette:
         if guard(request) is None:
             return refused("This link is not valid: ask the facilitator for your seat's link.", 403)
         return seat_page(request)
+
+    def observing(request: Request) -> bool:
+        """Whether the request's token is the observers' of its seat."""
+        seat = request.path_params["seat"]
+        return seat in server.session.seats and server.allowed(
+            observer(seat), request.path_params["token"]
+        )
+
+    async def observe(request: Request) -> Response:
+        if not observing(request):
+            return refused(
+                "This link is not valid: ask the facilitator for the observers' link.", 403
+            )
+        return seat_page(request, observing=True)
+
+    async def observe_revision(request: Request) -> Response:
+        if not observing(request):
+            return JSONResponse({"error": "not allowed"}, status_code=403)
+        return JSONResponse({"revision": server.revision})
+
+    async def observers_do_not_act(request: Request) -> Response:
+        return refused("Observers watch a seat: they do not decide or act.", 403)
 
     async def revision(request: Request) -> Response:
         if guard(request) is None:
@@ -285,6 +324,10 @@ def create_app(server: PlayServer) -> Starlette:
         Route("/seat/{seat}/{token}/revision", revision),
         Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),
+        Route("/observe/{seat}/{token}", observe),
+        Route("/observe/{seat}/{token}/revision", observe_revision),
+        Route("/observe/{seat}/{token}", observers_do_not_act, methods=["POST"]),
+        Route("/observe/{seat}/{token}/{rest:path}", observers_do_not_act, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
     return Starlette(routes=routes)

@@ -39,7 +39,8 @@ class Session:
     seats: tuple[str, ...]
     commands: list[Command]
     tokens: dict[str, str]
-    """Each role's secret (the facilitator's and each seat's), kept so links survive a restart."""
+    """Each role's secret (the facilitator's, each seat's and its observers'), kept so links
+    survive a restart."""
 
     def append(self, entry: Command) -> None:
         """Write one line at once (flushed to disk before returning)."""
@@ -74,9 +75,16 @@ def _time(value: object) -> bool:
     )
 
 
+def observer(seat: str) -> str:
+    """The role of an evaluator or observer watching a seat (read-only)."""
+    return f"{seat}:observer"
+
+
 def new_tokens(seats: Sequence[str]) -> dict[str, str]:
-    """An unguessable secret for the facilitator and for each seat."""
-    return {role: secrets.token_urlsafe(24) for role in (FACILITATOR, *seats)}
+    """An unguessable secret for the facilitator, for each seat, and for each seat's
+    observers."""
+    roles = (FACILITATOR, *seats, *(observer(s) for s in seats))
+    return {role: secrets.token_urlsafe(24) for role in roles}
 
 
 def create_session(
