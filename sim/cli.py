@@ -613,7 +613,7 @@ def play(
     from sim.play.exercise import FACILITATOR
     from sim.play.server import PlayServer, serve
 
-    server = PlayServer(spec, session)
+    server = PlayServer(spec, session, str(scenario))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     links = server.links(f"http://{shown}:{port}")
     verb = f"resumed ({len(session.commands)} commands)" if resumed else "started"

@@ -451,3 +451,12 @@ def test_compare_measures_the_players_against_doctrine(tmp_path: Path) -> None:
     create_session(other, "x", "0" * 64, 0, ["LA"])
     refused = runner.invoke(main, ["run", str(TINY), "--decisions", str(other)])
     assert refused.exit_code == 2 and "another scenario file" in refused.output
+
+
+def test_the_facilitator_page_says_how_to_debrief(tmp_path: Path) -> None:
+    session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
+    server = PlayServer(SCENARIO, session, str(TINY))
+    client = TestClient(create_app(server), follow_redirects=False)
+    page = client.get(f"/facilitator/{server.tokens['facilitator']}").text
+    command = page.split('<code id="debrief">')[1].split("</code>")[0]
+    assert command == f"borderdrill run {TINY} --decisions {session.path} -n 200"

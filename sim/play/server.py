@@ -32,9 +32,13 @@ from sim.scenario.schema import Scenario
 class PlayServer:
     """One exercise in play: its state, its session file, its seats' tokens."""
 
-    def __init__(self, scenario: Scenario, session: Session) -> None:
+    def __init__(self, scenario: Scenario, session: Session, scenario_file: str = "") -> None:
         self.scenario = scenario
         self.session = session
+        self.debrief = (
+            f"borderdrill run {scenario_file or 'SCENARIO'} --decisions {session.path} -n 200"
+        )
+        """The command that measures the players' decisions afterwards."""
         self.exercise = Exercise(scenario, session.seed, session.seats, session.commands)
         self.tokens = session.tokens
         self.show_doctrine = True
@@ -135,6 +139,7 @@ def create_app(server: PlayServer) -> Starlette:
             view
             | {
                 "base": f"/facilitator/{token}",
+                "debrief": server.debrief,
                 "revision": server.revision,
                 "message": message,
                 "links": {s: u for s, u in links.items() if s != FACILITATOR},
