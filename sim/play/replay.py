@@ -61,7 +61,8 @@ class PlayedSession:
 
     @property
     def departures(self) -> list[int]:
-        """Indices of what the players did otherwise than doctrine would have at once."""
+        """Indices of what the players did otherwise than doctrine would have: another
+        choice, or an action (``Taken.departs``)."""
         return [i for i, t in enumerate(self.taken) if t.departs]
 
 
@@ -102,8 +103,8 @@ def replay_run(
     ``rebuild``: False replays the played replication like any other (``SessionReplay``),
     so that it compares like with like against a replay ``without`` a decision.
     """
-    exact = (without, seed, replication) == (None, played.seed, 0)
-    if exact and rebuild and scenario == played.scenario:
+    played_here = (without, seed, replication) == (None, played.seed, 0)
+    if rebuild and played_here and scenario == played.scenario:
         return Exercise(scenario, seed, played.seats, played.commands).finish(), 0
     policy = SessionReplay(played, without)
     sim = Simulation(scenario, seed, replication, policy)
