@@ -12,6 +12,7 @@ refused one changes nothing.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
@@ -247,13 +248,27 @@ def create_app(server: PlayServer) -> Starlette:
             return facilitator_page(request, str(exc), status)
         return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
 
-    async def doctrine(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused("Only the facilitator shows or hides doctrine.", 403)
-        form = await request.form()
-        server.show_doctrine = form.get("show") == "yes"
-        server.revision += 1
-        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+    def facilitator_switch(
+        attribute: str, field: str, refusal: str
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A facilitator's on/off setting of the server (the form sends ``field=yes``)."""
+
+        async def switch(request: Request) -> Response:
+            if guard(request) != FACILITATOR:
+                return refused(refusal, 403)
+            form = await request.form()
+            setattr(server, attribute, form.get(field) == "yes")
+            server.revision += 1
+            return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
+
+        return switch
+
+    doctrine = facilitator_switch(
+        "show_doctrine", "show", "Only the facilitator shows or hides doctrine."
+    )
+    seats_arrange = facilitator_switch(
+        "seats_may_arrange", "allow", "Only the facilitator lets the seats switch arrangements on."
+    )
 
     async def arrange(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -270,14 +285,6 @@ def create_app(server: PlayServer) -> Starlette:
             )
         except Refused as exc:
             return facilitator_page(request, str(exc), exc.status)
-        return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
-
-    async def seats_arrange(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused("Only the facilitator lets the seats switch arrangements on.", 403)
-        form = await request.form()
-        server.seats_may_arrange = form.get("allow") == "yes"
-        server.revision += 1
         return RedirectResponse(f"/facilitator/{request.path_params['token']}", 303)
 
     async def map_png(request: Request) -> Response:
