@@ -292,7 +292,9 @@ def places(search: tuple[str, ...], parts: bool) -> None:
     """List or find places and crossings of the library's gazetteer of the border.
 
     SEARCH words are matched, in any case, against id, name, nation, kind and the part
-    that holds the entry; a scenario takes them with include = ["library:<part>"].
+    that holds the entry; a scenario takes them with include = ["library:<part>"]. Under
+    each entry: its status (checked, estimate, or recalled, unverified), the date it was
+    true and its source.
 
     \b
     Example:
@@ -318,6 +320,9 @@ def places(search: tuple[str, ...], parts: bool) -> None:
         else:
             what = f"{d['kind']:<12} {d['nation']}  {d['lat']:.3f}, {d['lon']:.3f}"
         click.echo(f"{entry.id:<32} {what:<44} {d['name']}  (library:{entry.part})")
+        source = d.get("source")
+        if source:
+            click.echo(f"{'':<4}{source['status']}, as of {source['as_of']}: {source['ref']}")
 
 
 @main.command()

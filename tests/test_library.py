@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.library import gazetteer
+from sim.library import gazetteer, read_part
 from sim.scenario import read_scenario
 from sim.scenario.compose import library_parts
 
@@ -46,15 +46,27 @@ def test_each_region_part_is_a_valid_piece_of_scenario(part: str, tmp_path: Path
         assert set(crossing.posts) <= ends, crossing.id
 
 
-def test_every_coordinate_says_where_it_comes_from() -> None:
-    from sim.scenario.compose import _read_part
-
+def test_every_place_road_and_crossing_says_its_source_date_and_status() -> None:
     for part in REGIONS:
-        found = _read_part(part, None)
-        assert found is not None
-        for line in found.text.splitlines():
-            if re.match(r"^(lat|km) = ", line):
-                assert "#" in line, f"{part}: {line}"
+        data = read_part(part.removeprefix("library:"))
+        for section in ("places", "roads", "crossings"):
+            for entry in data.get(section, []):
+                where = f"{part} {section} {entry.get('id') or entry.get('from')}"
+                source = entry.get("source")
+                assert source, where
+                assert source["status"] in ("checked", "estimate", "recalled, unverified"), where
+                assert re.fullmatch(r"\d{4}(-\d{2})?(-\d{2})?", source["as_of"]), where
+                assert len(source["ref"]) > 8, where
+    # nothing could be checked against a publication here: none claims it was
+    assert not any(
+        e.data["source"]["status"] == "checked" for e in gazetteer() if "source" in e.data
+    )
+
+
+def test_places_shows_each_entrys_status_date_and_source() -> None:
+    result = CliRunner().invoke(main, ["places", "pailin"])
+    assert result.exit_code == 0
+    assert "recalled, unverified, as of 2024:" in result.output
 
 
 def test_places_finds_by_words() -> None:
@@ -66,7 +78,7 @@ def test_places_finds_by_words() -> None:
 
 def test_places_filters_by_nation_code() -> None:
     result = CliRunner().invoke(main, ["places", "LA", "hospital"])
-    lines = result.output.splitlines()
+    lines = [line for line in result.output.splitlines() if not line.startswith(" ")]
     assert lines and all(" LA " in line for line in lines)
     assert any("Attapeu provincial hospital" in line for line in lines)
 

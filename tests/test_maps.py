@@ -19,6 +19,7 @@ from sim.model import simulate
 from sim.report import maps
 from sim.report.labels import Label, place_labels
 from sim.report.map_data import run_map_data
+from sim.report.territory import basemap
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -32,7 +33,7 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 def test_basemap_ships_small_with_source_and_licence() -> None:
     path = ROOT / "sim" / "report" / "basemap.json"
     assert path.stat().st_size < 400_000
-    geometry = maps.basemap()
+    geometry = basemap()
     assert "World Data Bank II" in geometry["source"] and geometry["licence"]
     named = {line["name"] for line in geometry["rivers"] if line["name"]}
     assert {"Mekong", "Sekong", "Sesan"} <= named
@@ -123,3 +124,59 @@ def test_compare_report_maps_where_the_variants_differ(tmp_path: Path) -> None:
     html = (out / "report.html").read_text()
     assert "Where the variants differ" in html
     assert "coordination.mutual_assistance.pre_authorized = true" in html
+
+
+def _draft(tmp_path: Path, nations: str, near: str) -> Path:
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / f"{near}.toml"
+    path.write_text(draft_scenario(nations, "flood", near), encoding="utf-8")
+    return path
+
+
+PAIRS = [
+    ("TH,LA", "chong_mek_vang_tao"),
+    ("TH,KH", "khlong_luek_poipet"),
+    ("LA,KH", "nong_nok_khiene_trapeang_kriel"),
+]
+HEARTLAND = {"Thailand": (102.5, 15.0), "Laos": (106.0, 16.5), "Cambodia": (104.5, 12.8)}
+"""A point (lon, lat) well inside each nation (as in test_library_places)."""
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p[1])
+def test_each_nation_is_named_inside_its_own_territory_on_a_cropped_map(
+    pair: tuple[str, str], tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from sim.report.territory import crossings, name_anchors
+
+    scenario = load_scenario(_draft(tmp_path, *pair))
+    run = simulate(scenario, seed=1)
+    rows = incident_rows(run)
+    data = run_map_data(scenario, run, rows)
+    south, west, north, east = bounds = maps.view(data)
+    anchors = name_anchors(data.shown_nations(bounds), bounds)
+    assert len(anchors) == 2
+    for name, (lon, lat) in anchors.items():
+        assert south < lat < north and west < lon < east
+        heart = np.array([HEARTLAND[name]])
+        assert int(crossings(np.array([(lon, lat)]), heart)[0, 0]) % 2 == 0, name
+    # cropped to what the exercise used: its incidents, not the far end of the library part
+    for incident in data.incidents:
+        assert south < incident.lat < north and west < incident.lon < east
+    assert len(data.shown(bounds)) < len(data.places)
+    assert maps.run_map(data).png.startswith(b"\x89PNG")
+
+
+def test_leader_lines_are_dotted_unlike_the_solid_roads() -> None:
+    fig, ax = plt.subplots(figsize=(3, 3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.canvas.draw()
+    crowd = [Label(0.5, 0.5, f"name {k}") for k in range(8)]
+    placed, _ = place_labels(ax, crowd)
+    leaders = [t.arrow_patch for t in ax.texts if getattr(t, "arrow_patch", None)]
+    plt.close(fig)
+    assert leaders and len(placed) > 2
+    assert all(patch.get_linestyle() not in ("-", "solid") for patch in leaders)

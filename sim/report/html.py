@@ -23,7 +23,7 @@ from sim.scenario import Scenario, format_duration
 
 def basemap_source() -> str:
     """Where the map's borders and rivers come from, and their licence."""
-    from sim.report.maps import basemap
+    from sim.report.territory import basemap
 
     geometry = basemap()
     return f"{geometry['source']} Licence: {geometry['licence']}."

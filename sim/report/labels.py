@@ -29,6 +29,12 @@ class Label:
     colour: str = "#1d1d1d"
     size: float = 7.0
     weight: str = "normal"
+    leader: bool = True
+    """Draw a leader line to the point when the label sits away from it."""
+
+
+LEADER = {"arrowstyle": "-", "linewidth": 0.6, "linestyle": (0, (1, 1.5)), "alpha": 0.8}
+"""Leader lines: dotted in the label's colour, unlike any road or border of the map."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,13 @@ def place_labels(
         text.set_position(((x0 - px) / scale, (y0 - py) / scale))
         text.set_horizontalalignment("left")
         text.set_verticalalignment("bottom")
-        if radius > RADII_PT[1]:
+        if label.leader and radius > RADII_PT[1]:
             ax.annotate(
                 "",
                 (label.x, label.y),
                 xytext=((x0 + width / 2 - px) / scale, (y0 + height / 2 - py) / scale),
                 textcoords="offset points",
-                arrowprops={"arrowstyle": "-", "color": "#9e9e9e", "linewidth": 0.5},
+                arrowprops={**LEADER, "color": label.colour},
                 zorder=5,
             )
         found = (x0, y0, x0 + width, y0 + height)

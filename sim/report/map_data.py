@@ -50,6 +50,7 @@ def run_map_data(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> ma
     if run.fire:
         south, west, north, east = run.fire["bounds"]
         data.fire = maps.Fire((south, west, north, east), run.fire["burnt"], run.fire["mined"])
+    data.focus = _used(scenario, run, rows)
     data.incidents = [
         maps.Incident(
             places[r.info.place].lat,
@@ -61,6 +62,24 @@ def run_map_data(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> ma
         if r.info.place in places
     ]
     return data
+
+
+def _used(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[tuple[float, float]]:
+    """The points (lat, lon) the run used: its incidents, the bases of the units that
+    moved, the posts of the crossings used and the EOCs that took a report."""
+    places = {p.id: p for p in scenario.places}
+    bases = {unit: g.base for g in scenario.units for unit in g.unit_ids()}
+    posts = {c.id: c.posts for c in scenario.crossings}
+    eocs = {e.id: e.place for n in scenario.nations for e in n.eocs}
+    used = {r.info.place for r in rows}
+    for _, event, _, unit, detail in run.events:
+        if event == log.DISPATCHED:
+            used.add(bases.get(unit, ""))
+        elif event == log.BORDER_ARRIVED:
+            used.update(posts.get(detail, ()))
+        elif event == log.REPORTED:
+            used.add(eocs.get(detail, ""))
+    return [(places[k].lat, places[k].lon) for k in sorted(used) if k in places]
 
 
 def scenario_map_data(
@@ -78,7 +97,7 @@ def scenario_map_data(
         title=title,
         places=[
             maps.Place(
-                short(p.name, 26),
+                p.name.split(" (")[0],
                 p.kind,
                 p.lat,
                 p.lon,
@@ -98,7 +117,7 @@ def scenario_map_data(
         ],
         crossings=[
             (
-                short(c.name, 30),
+                c.name,
                 (places[c.posts[0]].lat + places[c.posts[1]].lat) / 2,
                 (places[c.posts[0]].lon + places[c.posts[1]].lon) / 2,
             )
@@ -127,12 +146,11 @@ def difference_map_data(
 
 
 def _nation_anchors(scenario: Scenario) -> list[tuple[str, float, float]]:
-    """Each nation's name at the middle of its places (where the map writes it)."""
-    anchors = []
-    for nation in scenario.nations:
-        mine = [p for p in scenario.places if p.nation == nation.code]
-        if mine:
-            lat = sum(p.lat for p in mine) / len(mine)
-            lon = sum(p.lon for p in mine) / len(mine)
-            anchors.append((nation.name, lat, lon))
-    return anchors
+    """Each nation's name with each of its places away from the border (the map writes
+    the name on their side of the drawn border)."""
+    names = {n.code: n.name for n in scenario.nations}
+    return [
+        (names[p.nation], p.lat, p.lon)
+        for p in scenario.places
+        if p.nation in names and p.kind != "border_post"
+    ]

@@ -8,12 +8,10 @@ nothing is downloaded. Labels are placed so they never overlap (``sim.report.lab
 
 from __future__ import annotations
 
-import functools
 import io
-import json
 import math
+import textwrap
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import matplotlib
@@ -24,9 +22,10 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from sim.report.labels import Label, place_labels
+from sim.report.territory import basemap, name_anchors
 
 KIND_STYLE = {
     "town": ("s", 6.0, "#37474f"),
@@ -40,8 +39,12 @@ KIND_STYLE = {
 }
 """Marker, size and colour of each kind of place."""
 NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
-MARGIN_DEG = 0.12
+MARGIN_DEG = 0.15
 MIN_SPAN_DEG = 0.8
+NAME_WIDTH = 24
+"""Characters a line of a place's name on the map (longer names wrap, never cut)."""
+FOCUS = "incidents, units that moved, crossings used, EOCs"
+"""What a cropped map shows, as its note says."""
 
 
 @dataclass(frozen=True)
@@ -110,21 +113,31 @@ class MapData:
     changes: list[Change] = field(default_factory=list)
     changes_label: str = ""
     nations: list[tuple[str, float, float]] = field(default_factory=list)
-    """Nation names and where to write them (lat, lon)."""
+    """Each nation's name with each of its places (name, lat, lon): the name is written
+    inside the nation's own territory, on the side of the drawn border its places are."""
+    focus: list[tuple[float, float]] = field(default_factory=list)
+    """The points (lat, lon) the exercise used: the map is cropped to them with a margin
+    and an inset shows where they are in the region; empty: every place is shown."""
 
+    def shown(self, bounds: tuple[float, float, float, float]) -> list[Place]:
+        """The places inside ``bounds`` (south, west, north, east)."""
+        south, west, north, east = bounds
+        return [p for p in self.places if south <= p.lat <= north and west <= p.lon <= east]
 
-@functools.cache
-def basemap() -> dict[str, Any]:
-    """The shipped base geometry: region, source, licence, coast, borders, rivers."""
-    text = resources.files("sim.report").joinpath("basemap.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    def shown_nations(
+        self, bounds: tuple[float, float, float, float]
+    ) -> list[tuple[str, float, float]]:
+        """The rows of ``nations`` inside ``bounds``."""
+        south, west, north, east = bounds
+        return [n for n in self.nations if south <= n[1] <= north and west <= n[2] <= east]
 
 
 def view(data: MapData) -> tuple[float, float, float, float]:
-    """The south, west, north, east of what the map shows: every point, with a margin."""
-    lats = [p.lat for p in data.places] + [c.lat for c in data.changes]
-    lons = [p.lon for p in data.places] + [c.lon for c in data.changes]
+    """The south, west, north, east of what the map shows, with a margin: what the
+    exercise used (``data.focus``), else every place."""
+    points = data.focus or [(p.lat, p.lon) for p in data.places]
+    lats = [lat for lat, _ in points] + [c.lat for c in data.changes]
+    lons = [lon for _, lon in points] + [c.lon for c in data.changes]
     if data.fire is not None:
         s, w, n, e = data.fire.bounds
         lats += [s, n]
@@ -287,6 +300,7 @@ def run_map(data: MapData) -> Drawn:
     """The map of one run: places by kind, roads (closed ones marked with when),
     crossings, EOCs and bases, incidents by response time, flooding or the fire."""
     bounds = view(data)
+    shown = data.shown(bounds)
     fig, ax = plt.subplots(figsize=(11.5, 9.5))
     labels = _base(ax, bounds)
     if data.fire is not None:
@@ -305,7 +319,7 @@ def run_map(data: MapData) -> Drawn:
             labels.append(
                 Label((lon1 + lon2) / 2, (lat1 + lat2) / 2, road.closed, colour="#d32f2f", size=6)
             )
-    for place in data.places:
+    for place in shown:
         marker, size, colour = KIND_STYLE.get(place.kind, ("o", 4.0, "#546e7a"))
         if place.flooded:
             ax.plot(place.lon, place.lat, "o", markersize=14, color="#4fc3f7", alpha=0.6, zorder=3)
@@ -321,49 +335,131 @@ def run_map(data: MapData) -> Drawn:
                 mew=0.4,
                 zorder=4,
             )
-    for _, lat, lon in data.crossings:
+    crossings = _crossings_in(data, bounds)
+    for _, lat, lon in crossings:
         ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
     points = _incidents(ax, fig, data.incidents)
     _frame(ax, bounds)
     ax.set_title(data.title, fontsize=11)
-    place_labels_ = _place_names(data)
-    legend = _legend(data)
+    place_labels_ = _place_names(shown, crossings)
     ax.legend(
-        handles=legend, fontsize=7, loc="upper left", bbox_to_anchor=(1.18, 1.0), frameon=False
+        handles=_legend(data, shown),
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.18, 1.0),
+        frameon=False,
     )
+    _crop_note(ax, data, bounds, len(shown))
     fig.canvas.draw()
     closures = [lb for lb in labels if lb.colour == "#d32f2f"]
     rivers = [lb for lb in labels if lb not in closures]
-    ordered = [*_nation_names(data), *place_labels_[:1], *closures, *place_labels_[1:], *rivers]
+    ordered = [
+        *_nation_names(data, bounds),
+        *place_labels_[:1],
+        *closures,
+        *place_labels_[1:],
+        *rivers,
+    ]
     placed, left_off = place_labels(ax, ordered, keep_clear=points)
     return Drawn(_png(fig), [lb.text for lb in left_off], [p.box for p in placed])
 
 
-def _nation_names(data: MapData) -> list[Label]:
+def _crossings_in(
+    data: MapData, bounds: tuple[float, float, float, float]
+) -> list[tuple[str, float, float]]:
+    south, west, north, east = bounds
+    return [c for c in data.crossings if south <= c[1] <= north and west <= c[2] <= east]
+
+
+def _crop_note(
+    ax: Any, data: MapData, bounds: tuple[float, float, float, float], shown: int
+) -> None:
+    """When the map is cropped to what the exercise used: say so, and draw an inset of
+    the region with the cropped area outlined."""
+    left_out = len(data.places) - shown
+    if not data.focus or left_out <= 0:
+        return
+    ax.annotate(
+        f"Cropped to what the exercise used ({FOCUS}), with a margin; "
+        f"{left_out} more place{'s' if left_out != 1 else ''} of the scenario lie outside.",
+        (0.0, -0.075),
+        xycoords="axes fraction",
+        fontsize=7,
+        color="#424242",
+        va="top",
+    )
+    lats = [p.lat for p in data.places]
+    lons = [p.lon for p in data.places]
+    south, west, north, east = bounds
+    middle_lat, middle_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    half = max(max(lats) - min(lats), max(lons) - min(lons), 2 * (north - south), 3.0) / 2 + 0.3
+    region = (middle_lat - half, middle_lon - half, middle_lat + half, middle_lon + half)
+    inset = ax.inset_axes((1.18, 0.0, 0.42, 0.36))
+    geometry = basemap()
+    for key, colour, style in (("coast", "#78909c", "-"), ("borders", "#424242", "-.")):
+        inset.add_collection(
+            LineCollection(
+                [line["lonlat"] for line in geometry[key]],
+                colors=colour,
+                linewidths=0.6,
+                linestyles=style,
+            )
+        )
+    inset.add_collection(
+        LineCollection(
+            [r["lonlat"] for r in geometry["rivers"] if r.get("name")],
+            colors="#64b5f6",
+            linewidths=0.6,
+        )
+    )
+    inset.plot(lons, lats, ".", markersize=2, color="#546e7a")
+    inset.add_patch(
+        Rectangle((west, south), east - west, north - south, fill=False, color="#d32f2f", lw=1.2)
+    )
+    inset.set_xlim(region[1], region[3])
+    inset.set_ylim(region[0], region[2])
+    inset.set_aspect(1 / math.cos(math.radians(middle_lat)))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor("#fbfbf8")
+    inset.set_title("where in the region (red: this map)", fontsize=7)
+
+
+def _nation_names(data: MapData, bounds: tuple[float, float, float, float]) -> list[Label]:
+    """Each nation's name, inside its own territory, away from the borders."""
+    inside = data.shown_nations(bounds)
     return [
-        Label(lon, lat, name.upper(), colour="#9e9e9e", size=11, weight="bold")
-        for name, lat, lon in data.nations
+        Label(lon, lat, name.upper(), colour="#9e9e9e", size=11, weight="bold", leader=False)
+        for name, (lon, lat) in name_anchors(inside, bounds).items()
     ]
 
 
-def _place_names(data: MapData) -> list[Label]:
+def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) -> list[Label]:
     """Names to write, most important first: EOCs, crossings, towns, then the rest."""
     rank = {"eoc": 0, "town": 1, "base": 3, "airfield": 3, "hospital": 4, "village": 2}
-    ordered = sorted(data.places, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
+    ordered = sorted(shown, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
     labels = [
-        Label(lon, lat, name, size=7, weight="bold", colour="#212121")
-        for name, lat, lon in data.crossings
+        Label(lon, lat, _wrapped(name), size=7, weight="bold", colour="#212121")
+        for name, lat, lon in crossings
     ]
     for place in ordered:
         if place.kind == "border_post":
             continue  # the crossing carries the name
         text = place.name + (f" (flooded {place.flooded})" if place.flooded else "")
-        labels.append(Label(place.lon, place.lat, text, size=7))
+        labels.append(Label(place.lon, place.lat, _wrapped(text), size=7))
     return labels
 
 
-def _legend(data: MapData) -> list[Any]:
-    kinds = sorted({p.kind for p in data.places if p.kind != "border_post"})
+def _wrapped(name: str) -> str:
+    """A name on lines of at most ``NAME_WIDTH`` characters, broken between words."""
+    return textwrap.fill(name, NAME_WIDTH, break_long_words=False)
+
+
+KIND_NAMES = {"eoc": "disaster office", "border_post": "border post"}
+
+
+def _legend(data: MapData, shown: list[Place]) -> list[Any]:
+    kinds = sorted({p.kind for p in shown if p.kind != "border_post" and not p.eoc})
     handles: list[Any] = [
         Line2D(
             [],
@@ -372,12 +468,12 @@ def _legend(data: MapData) -> list[Any]:
             linestyle="",
             color=KIND_STYLE[k][2],
             markersize=KIND_STYLE[k][1],
-            label=k.replace("_", " "),
+            label=KIND_NAMES.get(k, k),
         )
         for k in kinds
         if k in KIND_STYLE
     ]
-    if any(p.eoc for p in data.places):
+    if any(p.eoc for p in shown):
         handles.append(
             Line2D(
                 [],
@@ -387,7 +483,7 @@ def _legend(data: MapData) -> list[Any]:
                 color="#f9a825",
                 mec="black",
                 markersize=10,
-                label="EOC",
+                label="EOC of the exercise",
             )
         )
     if data.crossings:
@@ -442,7 +538,7 @@ def _legend(data: MapData) -> list[Any]:
                     label="ended before any unit came",
                 )
             )
-    if any(p.flooded for p in data.places):
+    if any(p.flooded for p in shown):
         handles.append(
             Line2D(
                 [],
@@ -501,7 +597,7 @@ def difference_map(data: MapData) -> Drawn:
     _frame(ax, bounds)
     ax.set_title(data.title, fontsize=11)
     names = [
-        *_nation_names(data),
+        *_nation_names(data, bounds),
         *(Label(lon, lat, name, size=7, weight="bold") for name, lat, lon in data.crossings),
     ] + [
         Label(c.lon, c.lat, f"{c.name} {_signed(c.value)}", size=7)

@@ -8,9 +8,13 @@ from sim.scenario import Scenario
 
 
 def short(name: str, limit: int = 28) -> str:
-    """A place name without its parenthesised note, cut to ``limit`` characters."""
+    """A place name without its parenthesised note, cut between words to at most
+    ``limit`` characters (a single word longer than that is kept whole)."""
     plain = name.split(" (")[0].strip()
-    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,–-")
+    return (cut or plain.split(" ")[0]) + "…"
 
 
 @dataclass(frozen=True)

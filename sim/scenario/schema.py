@@ -123,6 +123,20 @@ class RoadFlooding(Section):
     """The reading (m) at or above which the road is closed."""
 
 
+class Source(Section):
+    """Where a figure comes from, when it was true and how far to trust it."""
+
+    ref: str = Field(min_length=1)
+    """The source: a publication, a survey, or the rule it was computed by."""
+    as_of: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = Field(
+        examples=["2024", "2018-07", "2025-06-24"]
+    )
+    """The date (year, month or day) the figure was true."""
+    status: Literal["checked", "estimate", "recalled, unverified"]
+    """checked against the source; an estimate (computed by a stated rule); or recalled,
+    unverified (check it before relying on it for anything but an exercise)."""
+
+
 class Place(Section):
     """[[places]]: a named point; villages carry a population."""
 
@@ -143,6 +157,8 @@ class Place(Section):
     water_access: Flag = Field(default=False, description="boats can launch and work here")
     flood: PlaceFlooding | None = None
     """When the water at a gauge reaches a level, people here are stranded."""
+    source: Source | None = None
+    """Where its position (and population) come from."""
 
 
 class Road(Section):
@@ -162,6 +178,8 @@ class Road(Section):
     """Free-flow speed, km/h, instead of the class's."""
     flood: RoadFlooding | None = None
     """The road is closed while a gauge reads at or above a level."""
+    source: Source | None = None
+    """Where its length comes from."""
 
     @property
     def key(self) -> str:
@@ -189,6 +207,8 @@ class Crossing(Section):
     processing: DurationDistribution = Field(
         default=fixed("30min"), description="customs, immigration and quarantine for one deployment"
     )
+    source: Source | None = None
+    """Where its hours and processing times come from."""
 
     def open_window_min(self) -> tuple[float, float] | None:
         """Opening and closing minute of the day, or None when open around the clock."""
