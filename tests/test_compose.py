@@ -163,3 +163,100 @@ def test_the_editor_schema_lets_a_composed_file_give_only_what_it_overrides() ->
     assert any(
         "'scenario' is a required property" in e.message for e in validator.iter_errors(whole)
     )
+
+
+def validated(path: Path, *options: str) -> tuple[int, str]:
+    """``borderdrill validate`` of a file: its exit code and what it printed."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(path), *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not UTF-8 text"),
+        ('[[places]]\nid = "m"\nname = "Mu\u00e9ang"\n'.encode("latin-1"), "is not UTF-8 text"),
+    ],
+)
+def test_a_part_that_is_not_text_is_refused_naming_it(
+    content: bytes, expected: str, tmp_path: Path
+) -> None:
+    (tmp_path / "world.toml").write_bytes(content)
+    code, output = validated(write(tmp_path, "main.toml", head(["world.toml"]) + REST))
+    assert code == 2
+    assert f"the part 'world.toml' {expected}" in output and "Fix: save it as UTF-8" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("wor\\u0000ld.toml", "is not a file name"),
+        ("library:../../../../../etc/passwd", "is not a name of the library"),
+        ("library:/etc/hostname", "is not a name of the library"),
+        ("library:region/../../cli", "is not a name of the library"),
+        ("x" * 300 + ".toml", "cannot be read"),
+    ],
+)
+def test_include_names_that_cannot_be_parts_are_refused(
+    name: str, expected: str, tmp_path: Path
+) -> None:
+    code, output = validated(write(tmp_path, "main.toml", head([name]) + WORLD + REST))
+    assert code == 2 and expected in output and "Fix:" in output
+
+
+def test_a_missing_part_says_where_it_was_looked_for(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", "a.toml", 'include = ["b.toml"]\n')
+    main = write(tmp_path, "main.toml", head(["sub/a.toml"]) + WORLD + REST)
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(main)
+    (problem,) = caught.value.problems
+    assert f"(looked for {tmp_path / 'sub' / 'b.toml'})" in problem.message  # beside a.toml
+    assert problem.file == str(tmp_path / "sub" / "a.toml")
+
+
+def test_a_part_reached_by_many_paths_is_read_once(tmp_path: Path) -> None:
+    """Each level includes the next twice: 2^24 builds unless each part is built once."""
+    write(tmp_path, "level24.toml", WORLD)
+    for level in range(24):
+        name = f"level{level + 1}.toml"
+        write(tmp_path, f"level{level}.toml", f'include = ["{name}", "./{name}"]\n')
+    main = write(tmp_path, "main.toml", head(["level0.toml"]) + REST)
+    assert len(read_scenario(main).scenario.places) == 2
+
+
+def test_parts_nested_too_deeply_are_refused(tmp_path: Path) -> None:
+    write(tmp_path, "level40.toml", WORLD)
+    for level in range(40):
+        write(tmp_path, f"level{level}.toml", f'include = ["level{level + 1}.toml"]\n')
+    code, output = validated(write(tmp_path, "main.toml", head(["level0.toml"]) + REST))
+    assert code == 2 and "more than 32 deep" in output
+
+
+def test_a_scenario_larger_than_the_bound_is_refused_before_parsing(tmp_path: Path) -> None:
+    from sim.scenario.compose import MAX_FILE_BYTES
+
+    filler = "# " + "x" * 98 + "\n"
+    write(tmp_path, "world.toml", WORLD + filler * (MAX_FILE_BYTES // 100))
+    code, output = validated(write(tmp_path, "main.toml", head(["world.toml"]) + REST))
+    assert code == 2 and "is larger than 4 MiB" in output
+    code, output = validated(write(tmp_path, "whole.toml", TINY + filler * (MAX_FILE_BYTES // 100)))
+    assert code == 2 and "is larger than 4 MiB" in output
+
+
+def test_include_can_be_set_from_the_command_line(tmp_path: Path) -> None:
+    write(tmp_path, "world.toml", WORLD)
+    main = write(tmp_path, "main.toml", TINY[: TINY.index("[[places]]")] + REST)
+    code, output = validated(main)
+    assert code == 2  # its places are in the part
+    from sim.scenario import read_scenario as read
+
+    source = read(main, ['include=["world.toml"]'])
+    assert {p.id for p in source.scenario.places} == {"attapeu", "sanamxay"}
+    with pytest.raises(ScenarioError, match="the part 'elsewhere.toml' does not exist"):
+        read(main, ['include=["elsewhere.toml"]'])

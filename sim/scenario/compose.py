@@ -16,12 +16,16 @@ The rules:
 - Plain tables (``[scenario]``, ``[run]``, ``[coordination]``, ``[wildfire]``) merge key by
   key, at any depth; a value given later replaces the earlier one, and an array in them
   (``links``, ``agreements``) is replaced whole.
-- A missing part or an include cycle is an error naming the including file.
+- A missing or unreadable part, an include cycle or parts nested too deeply is an error
+  naming the including file; a file's own parts are looked for beside it, ``library:``
+  names only inside the library. A scenario and its parts hold at most 4 MiB together.
+- ``--set include=[...]`` chooses the parts before they are read.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -153,18 +157,67 @@ def item_key(section: str, item: Any) -> str | None:
     return str(item["id"]) if "id" in item else None
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""The most a scenario file and its parts may hold together: about 25,000 places, far more
+than an exercise names, and read in a few seconds (benchmarks/bench_reading.py)."""
+MAX_INCLUDE_DEPTH = 32
+"""How deeply parts may include parts."""
+_LIBRARY_NAME = re.compile(r"[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*")
+
+
+class Unreadable(ValueError):
+    """A file that cannot be used as a scenario or part: what is wrong and the fix."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        self.message, self.fix = message, fix
+        super().__init__(f"{message}. Fix: {fix}")
+
+
+def read_file(path: Path, budget: int = MAX_FILE_BYTES) -> tuple[str, bytes]:
+    """The UTF-8 text of a scenario file or part (a byte-order mark is fine), and its bytes.
+
+    Raises:
+        Unreadable: the file cannot be read, is larger than ``budget`` bytes, or is not
+            UTF-8 text.
+    """
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(budget + 1)
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "check the path") from None
+    if len(raw) > budget:
+        raise Unreadable(
+            f"is larger than {_mib(MAX_FILE_BYTES)} with the files read before it",
+            "keep the places, roads and units of the exercise area",
+        )
+    try:
+        return raw.decode("utf-8-sig"), raw
+    except UnicodeDecodeError as exc:
+        raise Unreadable(
+            f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8 (a TOML file)"
+        ) from None
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:g} MiB"
+
+
 def compose(data: dict[str, Any], text: str, file: str | Path) -> tuple[dict[str, Any], Origins]:
     """Resolve the ``include`` of a scenario: the data it stands for, and where each part came from.
 
+    Each part is read once, however often it is reached (by its resolved path).
+
     Raises:
-        ScenarioError: a part is missing or not TOML, parts include each other, or two parts
-            define the same id.
+        ScenarioError: a part is missing, unreadable, too large or not TOML, parts include
+            each other or nest too deeply, or two parts define the same id.
     """
     top = Part(str(file), text)
     if "include" not in data:
         return data, Origins(top, table_parts=(top,))
     base = Path(file).parent if not str(file).startswith(LIBRARY) else None
-    built = _build(top, data, base, (), str(file))
+    key = _key(Path(file)) if base is not None else str(file)
+    composer = _Composer(str(file), MAX_FILE_BYTES - len(text.encode("utf-8")))
+    built = composer.build(top, data, base, (key,))
     merged: dict[str, Any] = copy.deepcopy(built.tables)
     merged["include"] = data["include"]
     items: dict[str, list[list[tuple[Part, int]]]] = {}
@@ -174,21 +227,53 @@ def compose(data: dict[str, Any], text: str, file: str | Path) -> tuple[dict[str
     return merged, Origins(top, items, tuple(built.table_parts))
 
 
+def _key(path: Path) -> str:
+    """A file's identity in a composition: its resolved path."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return str(path.absolute())
+
+
 def _error(file: str, part: Part, message: str, hint: str) -> ScenarioError:
     line = locate_line(part.text, ["include"])
     shown = None if part.label == file else part.label
     return ScenarioError(file, [Problem("include", message, hint, line, shown)])
 
 
-def _read_part(name: str, base: Path | None) -> Part | None:
+def _library_root() -> Path:
+    return Path(str(resources.files("sim.library")))
+
+
+def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Part | None:
+    """The part an include names; None when there is no such file.
+
+    Raises:
+        Unreadable: the name is not usable, or the file cannot be read.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name) > 1000:
+        raise Unreadable(
+            "is not a file name (it holds control characters or is too long)",
+            "write the file's name as it is on disk",
+        )
     if name.startswith(LIBRARY):
-        resource = resources.files("sim.library").joinpath(name.removeprefix(LIBRARY) + ".toml")
-        return Part(name, resource.read_text("utf-8")) if resource.is_file() else None
-    path = Path(name) if base is None else base / name
+        inner = name.removeprefix(LIBRARY)
+        if not _LIBRARY_NAME.fullmatch(inner):
+            raise Unreadable(
+                "is not a name of the library (words joined by '/', no '..')",
+                "use one of `borderdrill places --parts`",
+            )
+        path = _library_root() / f"{inner}.toml"
+        label = name
+    else:
+        path = Path(name) if base is None else base / name
+        label = str(path)
     try:
-        return Part(str(path), path.read_text("utf-8-sig"))
-    except OSError:
-        return None
+        if not path.is_file():
+            return None
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "check the name") from None
+    return Part(label, read_file(path, budget)[0])
 
 
 def library_parts() -> list[str]:
@@ -207,39 +292,78 @@ def library_parts() -> list[str]:
     return names
 
 
-def _build(
-    part: Part, data: dict[str, Any], base: Path | None, chain: tuple[str, ...], file: str
-) -> _Built:
-    chain = (*chain, part.label)
-    includes = data.get("include", [])
-    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-        raise _error(file, part, "include should be a list of part names", 'write include = ["a"]')
-    built = _Built()
-    for name in includes:
-        child = _read_part(name, base)
-        if child is None:
-            known = ", ".join(library_parts())
-            raise _error(
-                file,
+class _Composer:
+    """One composition: each part read and built once, the bytes read kept within bounds."""
+
+    def __init__(self, file: str, budget: int) -> None:
+        self.file, self.budget = file, budget
+        self.built: dict[str, _Built] = {}
+
+    def build(
+        self, part: Part, data: dict[str, Any], base: Path | None, chain: tuple[str, ...]
+    ) -> _Built:
+        includes = data.get("include", [])
+        if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+            raise self.error(
+                part, "include should be a list of part names", 'write include = ["a"]'
+            )
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            raise self.error(
                 part,
-                f"the part '{name}' does not exist",
-                f"give a file relative to {part.label}, or one of {known}",
+                f"parts include parts more than {MAX_INCLUDE_DEPTH} deep",
+                "include the parts you need from fewer levels",
             )
-        if child.label in chain:
-            cycle = " -> ".join([*chain[chain.index(child.label) :], child.label])
-            raise _error(
-                file, part, f"parts include each other ({cycle})", "remove one of the includes"
+        built = _Built()
+        for name in includes:
+            path = (
+                None if name.startswith(LIBRARY) else (Path(name) if base is None else base / name)
             )
+            key = name if path is None else _key(path)
+            if key in chain:
+                cycle = " -> ".join([*chain[chain.index(key) :], key])
+                raise self.error(
+                    part, f"parts include each other ({cycle})", "remove one of the includes"
+                )
+            if key not in self.built:
+                self.built[key] = self.read(part, name, base, (*chain, key))
+            _add_sibling(built, _copy(self.built[key]), self.file)
+        _add_own(built, part, data)
+        return built
+
+    def read(self, parent: Part, name: str, base: Path | None, chain: tuple[str, ...]) -> _Built:
+        """Read, parse and build the part ``name`` that ``parent`` includes."""
+        try:
+            child = _read_part(name, base, self.budget)
+        except Unreadable as exc:
+            raise self.error(parent, f"the part '{name}' {exc.message}", exc.fix) from None
+        if child is None:
+            where = "" if name.startswith(LIBRARY) else f" (looked for {chain[-1]})"
+            raise self.error(
+                parent,
+                f"the part '{name}' does not exist{where}",
+                f"give a file relative to {parent.label}, or one of {', '.join(library_parts())}",
+            )
+        self.budget -= len(child.text.encode("utf-8"))
         try:
             child_data = tomllib.loads(child.text)
         except tomllib.TOMLDecodeError as exc:
-            raise _error(
-                file, part, f"the part '{name}' is not valid TOML: {exc}", "correct that file"
+            raise self.error(
+                parent, f"the part '{name}' is not valid TOML: {exc}", "correct that file"
             ) from None
         child_base = None if child.label.startswith(LIBRARY) else Path(child.label).parent
-        _add_sibling(built, _build(child, child_data, child_base, chain, file), file)
-    _add_own(built, part, data)
-    return built
+        return self.build(child, child_data, child_base, chain)
+
+    def error(self, part: Part, message: str, hint: str) -> ScenarioError:
+        return _error(self.file, part, message, hint)
+
+
+def _copy(built: _Built) -> _Built:
+    """A part's result to merge into one including it (which may change its items)."""
+    arrays = {
+        section: [_Item(copy.deepcopy(i.data), list(i.origins)) for i in items]
+        for section, items in built.arrays.items()
+    }
+    return _Built(copy.deepcopy(built.tables), list(built.table_parts), arrays)
 
 
 def _add_sibling(built: _Built, other: _Built, file: str) -> None:

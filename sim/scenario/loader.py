@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import coordination, quantities, schema, wildfire
 from sim.scenario.checks import check_references
-from sim.scenario.compose import Origins, compose
+from sim.scenario.compose import Origins, Unreadable, compose, read_file
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
 from sim.scenario.overrides import OverrideError, apply_overrides
@@ -54,18 +54,9 @@ def read_scenario(path: str | Path, overrides: Sequence[str] = ()) -> ScenarioFi
     """Read and validate a scenario file, keeping its checksum and the warnings found."""
     path = Path(path)
     try:
-        raw_bytes = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ScenarioError(
-            path, [Problem("", f"cannot read the file ({reason})", "check the path")]
-        ) from None
-    try:
-        text = raw_bytes.decode("utf-8-sig")  # a byte-order mark (Windows Notepad) is fine
-    except UnicodeDecodeError:
-        raise ScenarioError(
-            path, [Problem("", "the file is not UTF-8 text", "save it as UTF-8")]
-        ) from None
+        text, raw_bytes = read_file(path)
+    except Unreadable as exc:
+        raise ScenarioError(path, [Problem("", exc.message, exc.fix)]) from None
     scenario, warnings, origins = _parse(text, path, overrides)
     digest = hashlib.sha256(raw_bytes)
     for part in origins.parts:  # a composed scenario: its parts count too
@@ -124,11 +115,14 @@ def _parse_text(
             file,
             [Problem("", f"not valid TOML: {what}", "correct the TOML syntax at that line", line)],
         ) from None
-    data, origins = compose(data, text, file)
-    if not overrides:
-        return (*validate_scenario(data, file, origins), origins)
+    includes = [o for o in overrides if _is_include(o)]  # they choose the parts: set first
     try:
-        data = apply_overrides(data, overrides)
+        if includes:
+            data = apply_overrides(data, includes)
+        data, origins = compose(data, text, file)
+        if not overrides:
+            return (*validate_scenario(data, file, origins), origins)
+        data = apply_overrides(data, [o for o in overrides if o not in includes])
     except OverrideError as exc:
         problem = exc.problem
         raise ScenarioError(
@@ -141,6 +135,10 @@ def _parse_text(
         raise ScenarioError(
             file, [_from_command_line(p, set_paths) for p in exc.problems]
         ) from None
+
+
+def _is_include(override: str) -> bool:
+    return re.match(r"\s*include\s*(=|\[)", override) is not None
 
 
 def _from_command_line(problem: Problem, set_paths: list[str]) -> Problem:
