@@ -394,14 +394,18 @@ def import_(files: tuple[Path, ...], out: Path | None, detour: float | None, for
     if out is not None and out.exists() and not force:
         _fail(f"{out} exists: give another name, or --force to replace it")
     try:
-        text = import_places(list(files), detour)
+        imported = import_places(list(files), detour)
     except ImportProblem as exc:
         _fail(str(exc))
+    for line in imported.notes:
+        click.echo(line, err=True)
+    for warning in imported.warnings:
+        click.echo(f"  warning: {warning.describe()}", err=True)
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(imported.text, nl=False)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(imported.text, encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {out} ({exc.strerror or exc})")
     click.echo(f'wrote {out}: include it in a scenario with include = ["{out.name}"]')

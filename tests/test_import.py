@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,12 +21,28 @@ Ban Don,LA,village,14.72,106.74,300,no,ban_hat_xai,track,6.5
 """
 
 
-def imported(tmp_path: Path, name: str, text: str, *options: str) -> tuple[int, str, Path]:
+def imported(tmp_path: Path, name: str, text: str | bytes, *options: str) -> tuple[int, str, Path]:
     source = tmp_path / name
-    source.write_text(text)
+    if isinstance(text, bytes):
+        source.write_bytes(text)
+    else:
+        source.write_text(text, encoding="utf-8")
     out = tmp_path / "imported.toml"
     result = CliRunner().invoke(main, ["import", str(source), "-o", str(out), *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output, out
+
+
+def feature_collection(*features: dict[str, Any]) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": list(features)})
+
+
+def point(lon: Any, lat: Any, **properties: Any) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }
 
 
 def test_a_csv_of_villages_becomes_places_and_roads(tmp_path: Path) -> None:
@@ -94,7 +111,13 @@ def test_geojson_points_and_drawn_lines(tmp_path: Path) -> None:
         ("v.csv", "name,nation,lat,lon\nBan X,LA,abc,106\n", "row 2: lat 'abc' is not a number"),
         ("v.csv", "name,nation,lat,lon\nBan X,LA,95,106\n", "row 2: lat 95 is out of range"),
         ("v.csv", "name,nation,lat,lon\nBan X,Laos,14,106\n", "nation 'LAOS' is not a nation"),
-        ("v.csv", "name,nation,lat,lon\nบ้าน,TH,14,106\n", "is not a usable id"),
+        ("v.csv", "name,nation,lat,lon\n---,TH,14,106\n", "no id can be made from the name"),
+        ("v.csv", "name,nation,lat,lon,population\nB,LA,14,106,²\n", "not a whole number"),
+        ("v.csv", 'name,nation,lat,lon\n"Ban\nX",LA,14,106\n', "holds a line break"),
+        ("v.csv", "name,nation,lat,lon\nBan X, Nua,LA,14,106\n", "has 5 cells but the header 4"),
+        ("v.csv", "name;nation;lat;lon\nBan X;LA;14;106;;x\n", "has 6 cells but the header 4"),
+        ("v.csv", "nom,pays,lat,lon\nBan X,LA,14,106\n", "no column name, nation"),
+        ("v.csv", b"name,nation,lat,lon\nM\xe9ang,LA,14,106\n", "is not UTF-8 text"),
         ("v.csv", "name,nation,lat,lon,population\nB,LA,14,106,1 200\n", "not a whole number"),
         (
             "v.csv",
@@ -106,7 +129,8 @@ def test_geojson_points_and_drawn_lines(tmp_path: Path) -> None:
             "name,nation,lat,lon,road_to\nBan X,LA,14,106,nowhere\n",
             "the road's end 'nowhere' is neither",
         ),
-        ("s.geojson", "{not json", "is not readable GeoJSON"),
+        ("s.geojson", "{not json", "line 1: is not JSON"),
+        ("s.geojson", "[" * 100_000 + "]" * 100_000, "is nested too deeply"),
         (
             "s.geojson",
             json.dumps(
@@ -118,10 +142,130 @@ def test_geojson_points_and_drawn_lines(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_refused_with_file_row_and_fix(
-    name: str, text: str, expected: str, tmp_path: Path
+    name: str, text: str | bytes, expected: str, tmp_path: Path
 ) -> None:
     code, output, out = imported(tmp_path, name, text)
     assert code == 2
     assert expected in output and name in output and "Fix:" in output
     assert "Traceback" not in output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("feature", "expected"),
+    [
+        ({**point(106.7, 14.7), "properties": ["Ban X", "LA"]}, "its properties are a list"),
+        ({**point(106.7, 14.7), "properties": "Ban X"}, "its properties are a str"),
+        (point(106.7, "14.7", name="Ban X", nation="LA"), "its point is not [longitude"),
+        (
+            {"geometry": {"type": "LineString", "coordinates": [[106.7, 14.7], 5]}},
+            "feature 0 point 1: is not a line",
+        ),
+        (
+            {"geometry": {"type": "LineString", "coordinates": [[106.7, 14.7], [106.8]]}},
+            "feature 0 point 1: is not a line",
+        ),
+        ({"geometry": {"type": "LineString", "coordinates": [[106.7, 14.7]]}}, "at least two"),
+        (point(106.7, 14.7, name={"th": "x"}, nation="LA"), "name is a dict"),
+        ("feature", "feature 0: is not an object"),
+    ],
+)
+def test_geojson_of_the_wrong_shape_is_refused(feature: Any, expected: str, tmp_path: Path) -> None:
+    code, output, out = imported(tmp_path, "s.geojson", feature_collection(feature))
+    assert code == 2 and expected in output and "Fix:" in output
+    assert not out.exists()
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        "name,nation,lat,lon,population\n"
+        "Ban A,LA,14.7,106.7,10\n"
+        "Ban B,LA,north,106.7,10\n"
+        "Ban C,Laos,14.7,106.7,ten\n"
+        "Ban D,LA,14.7,106.8,20\n"
+        "Ban E,LA,14.7,999,20\n"
+    )
+    code, output, out = imported(tmp_path, "v.csv", text)
+    assert code == 2 and not out.exists()
+    assert "4 problems in the import" in output
+    assert "row 3: lat 'north' is not a number" in output
+    assert "row 4: nation 'LAOS'" in output and "row 4: population 'ten'" in output
+    assert "row 6: lon 999 is out of range" in output
+
+
+def test_names_in_thai_lao_and_khmer_are_kept_and_get_latin_ids(tmp_path: Path) -> None:
+    text = (
+        "name,nation,lat,lon\n"
+        "บ้านหาดทราย,TH,15.30,105.45\n"
+        "ບ້ານຫາດຊາຍ,LA,14.70,106.70\n"
+        "ភូមិស្វាយ,KH,13.60,105.90\n"
+    )
+    code, output, out = imported(tmp_path, "v.csv", text)
+    assert code == 0, output
+    places = tomllib.loads(out.read_text("utf-8"))["places"]
+    assert [p["name"] for p in places] == ["บ้านหาดทราย", "ບ້ານຫາດຊາຍ", "ភូមិស្វាយ"]
+    assert [p["id"] for p in places] == ["banhadthray", "banhadxagn", "phoumesvay"]
+
+
+def test_a_semicolon_export_with_decimal_commas_is_read_and_said(tmp_path: Path) -> None:
+    text = "name;nation;lat;lon;population\nBan Hat Xai, Nua;LA;14,70;106,70;450\n"
+    code, output, out = imported(tmp_path, "v.csv", text)
+    assert code == 0, output
+    assert "read as semicolon-separated places" in output
+    (place,) = tomllib.loads(out.read_text())["places"]
+    assert (place["name"], place["lat"], place["lon"]) == ("Ban Hat Xai, Nua", 14.7, 106.7)
+
+
+def test_what_a_file_holds_cannot_write_other_tables(tmp_path: Path) -> None:
+    """Names and ids go through a TOML writer: quotes, brackets and newlines stay values."""
+    sneaky = 'Ban "X" ]]\n[[units]]\nid = "ghost"'
+    features = [
+        point(106.70, 14.70, name='Ban ]] [[units]] \\ "Hat"', nation="LA"),
+        point(106.74, 14.72, name="Ban Don", nation="LA"),
+        {
+            "geometry": {"type": "LineString", "coordinates": [[106.70, 14.70], [106.74, 14.72]]},
+            "properties": {"id": sneaky},
+        },
+    ]
+    code, output, out = imported(tmp_path, "s.geojson", feature_collection(*features))
+    assert code == 2 and "is not usable" in output and not out.exists()
+    features[2]["properties"] = {"id": "track-1"}
+    code, output, out = imported(tmp_path, "s.geojson", feature_collection(*features))
+    assert code == 0, output
+    data = tomllib.loads(out.read_text())
+    assert set(data) == {"places", "roads"}
+    assert data["places"][0]["name"] == 'Ban ]] [[units]] \\ "Hat"'
+
+
+def test_points_outside_the_border_region_are_warned(tmp_path: Path) -> None:
+    text = feature_collection(
+        point(0, 0, name="Null Island", nation="LA"),
+        point(-0.13, 51.51, name="London", nation="TH"),
+        point(106.7, 14.7, name="Ban Hat Xai", nation="LA"),
+    )
+    code, output, out = imported(tmp_path, "s.geojson", text)
+    assert code == 0 and out.exists()
+    warnings = [line for line in output.splitlines() if "warning:" in line]
+    assert len(warnings) == 2
+    assert "Null Island (0, 0) lies" in warnings[0] and "outside the border region" in output
+    assert "London" in warnings[1]
+    swapped = feature_collection(point(14.7, 106.7, name="Swapped", nation="LA"))
+    code, output, _ = imported(tmp_path, "swapped.geojson", swapped, "--force")
+    assert code == 2 and "writes the longitude first" in output
+
+
+def test_a_file_larger_than_a_part_may_be_is_refused_unread(tmp_path: Path) -> None:
+    from sim.scenario.compose import MAX_FILE_BYTES
+
+    row = "Ban X,LA,14.7,106.7\n"
+    text = "name,nation,lat,lon\n" + row * (MAX_FILE_BYTES // len(row) + 1)
+    code, output, out = imported(tmp_path, "v.csv", text)
+    assert code == 2 and "is larger than 4 MiB" in output and not out.exists()
+
+
+def test_more_places_than_an_import_may_hold_are_refused(tmp_path: Path) -> None:
+    from sim.library.imports import MAX_RECORDS
+
+    rows = "".join(f"Ban {i},LA,14.7,106.7\n" for i in range(MAX_RECORDS + 5))
+    code, output, _ = imported(tmp_path, "v.csv", "name,nation,lat,lon\n" + rows)
+    assert code == 2 and f"more than {MAX_RECORDS:,} places and roads" in output
