@@ -334,8 +334,16 @@ def places(search: tuple[str, ...], parts: bool) -> None:
 @click.option(
     "--near", required=True, metavar="PLACE", help="A crossing or place of the library (id)."
 )
+@click.option(
+    "--within",
+    type=click.FloatRange(min=0, max=20_000),
+    metavar="KM",
+    help="Refuse a crossing farther than this from PLACE (default: 100 km).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def new(file: Path, nations: str, hazard: str, near: str, force: bool) -> None:
+def new(
+    file: Path, nations: str, hazard: str, near: str, within: float | None, force: bool
+) -> None:
     """Write a small, commented scenario for a stretch of border, from the library.
 
     It includes the gazetteer of the crossing between the two nations nearest PLACE, the
@@ -348,18 +356,20 @@ def new(file: Path, nations: str, hazard: str, near: str, force: bool) -> None:
         borderdrill new my_flood.toml --nations TH,LA --hazard flood --near nakhon_phanom_thakhek
         borderdrill run my_flood.toml
     """
-    from sim.library.draft import DraftError, draft_scenario
+    from sim.library.draft import NEAR_KM, DraftError, draft_scenario
 
     if file.exists() and not force:
         _fail(f"{file} exists: give another name, or --force to replace it")
+    kind = "flood" if hazard == "flood" else "wildfire"
     try:
-        text = draft_scenario(nations, "flood" if hazard == "flood" else "wildfire", near)
+        draft = draft_scenario(nations, kind, near, NEAR_KM if within is None else within)
     except DraftError as exc:
         _fail(str(exc))
     try:
-        file.write_text(text, encoding="utf-8")
+        file.write_text(draft.text, encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {file} ({exc.strerror or exc})")
+    click.echo(f"drafted for the crossing {draft.crossing}, {draft.km:,.0f} km from {draft.near}")
     click.echo(f"wrote {file}: edit it, then `borderdrill run {file}`")
 
 

@@ -3,6 +3,7 @@ warnings and run."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,14 @@ def test_a_flood_draft_runs_from_the_command_line(tmp_path: Path) -> None:
         (["--nations", "TH,TH", "--near", "chong_mek"], "two different nations"),
         (["--nations", "TH,LA", "--near", "atlantis"], "no crossing or place"),
         (["--nations", "TH,LA", "--near", "chong"], "several match"),
+        (
+            ["--nations", "TH,LA", "--near", "poipet"],
+            "the nearest TH-LA crossing, Chong Mek",
+        ),
+        (
+            ["--nations", "TH,LA", "--near", "poipet", "--within", "300"],
+            "km from Poipet border post (poipet), more than 300 km; give --within",
+        ),
     ],
 )
 def test_bad_requests_are_refused_and_write_nothing(
@@ -78,3 +87,19 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
         main, ["new", str(path), "--nations", "TH,LA", "--near", "vientiane"]
     )
     assert result.exit_code == 2 and path.read_text() == "mine"
+
+
+def test_the_crossing_chosen_and_its_distance_are_said(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    far = ["new", str(path), "--nations", "TH,LA", "--near", "poipet", "--within", "400"]
+    result = CliRunner().invoke(main, far)
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[0]
+    assert line.startswith("drafted for the crossing Chong Mek - Vang Tao")
+    km = float(line.split(", ")[-1].split(" km from")[0])
+    assert 300 < km < 400 and line.endswith("km from Poipet border post (poipet)")
+    near = ["new", str(path), "--nations", "TH,KH", "--near", "poipet", "--force"]
+    result = CliRunner().invoke(main, near)
+    assert result.exit_code == 0
+    assert "crossing Khlong Luek (Aranyaprathet) - Poipet" in result.output
+    assert re.search(r", [0-5] km from Poipet border post", result.output)

@@ -9,7 +9,9 @@ says it is a starting point to edit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sim.library import NATIONS, Entry, Point, find, gazetteer, read_part
@@ -21,6 +23,23 @@ NATION_NAMES = {"TH": "Thailand", "LA": "Laos", "KH": "Cambodia"}
 
 class DraftError(ValueError):
     """A request ``new`` cannot draft: the message says why and what to give instead."""
+
+
+NEAR_KM = 100.0
+"""``new`` refuses a crossing farther than this from the place asked for, unless told."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted scenario, and the crossing chosen for it."""
+
+    text: str
+    crossing: str
+    """The crossing's name and id."""
+    km: float
+    """Its distance from the place asked for (to the middle of its two posts)."""
+    near: str
+    """The place asked for: its name and id."""
 
 
 _Place = Point
@@ -58,8 +77,8 @@ def _parse_nations(text: str) -> tuple[str, str]:
     return codes[0], codes[1]
 
 
-def _where(near: str) -> tuple[float, float]:
-    """The position of a crossing or place of the library, by id or by words of its name."""
+def _where(near: str) -> tuple[str, tuple[float, float]]:
+    """The name and position of a crossing or place of the library, by id or words of its name."""
     exact = [e for e in gazetteer() if e.id == near]
     found = exact or find(near.replace("_", " ").replace("-", " ").split())
     if not found:
@@ -72,24 +91,31 @@ def _where(near: str) -> tuple[float, float]:
         shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "")
         raise DraftError(f"--near {near}: several match ({shown}); give one id")
     entry = found[0]
+    name = f"{entry.data['name']} ({entry.id})"
     if entry.section == "crossings":
-        posts = _part_places(entry.part)
-        a, b = (posts[p] for p in entry.data["posts"])
-        return (a.lat + b.lat) / 2, (a.lon + b.lon) / 2
-    return float(entry.data["lat"]), float(entry.data["lon"])
+        return name, _middle(entry, _part_places(entry.part))
+    return name, (float(entry.data["lat"]), float(entry.data["lon"]))
 
 
-def _crossing(pair: tuple[str, str], point: tuple[float, float]) -> tuple[Entry, dict[str, _Place]]:
-    """The crossing between the two nations nearest a point, with the places of its part."""
+def _middle(crossing: Entry, places: dict[str, _Place]) -> tuple[float, float]:
+    """The point halfway between a crossing's two posts."""
+    a, b = (places[p] for p in crossing.data["posts"])
+    return (a.lat + b.lat) / 2, (a.lon + b.lon) / 2
+
+
+def _crossing(
+    pair: tuple[str, str], point: tuple[float, float]
+) -> tuple[Entry, dict[str, _Place], float]:
+    """The crossing between the two nations nearest a point, the places of its part, and
+    its distance from the point."""
     best: tuple[float, Entry, dict[str, _Place]] | None = None
     for entry in gazetteer():
         if entry.section != "crossings":
             continue
         places = _part_places(entry.part)
-        posts = [places[p] for p in entry.data["posts"]]
-        if {p.nation for p in posts} != set(pair):
+        if {places[p].nation for p in entry.data["posts"]} != set(pair):
             continue
-        km = _km(point, (posts[0].lat, posts[0].lon))
+        km = _km(point, _middle(entry, places))
         if best is None or km < best[0]:
             best = (km, entry, places)
     if best is None:
@@ -97,7 +123,7 @@ def _crossing(pair: tuple[str, str], point: tuple[float, float]) -> tuple[Entry,
             f"the library has no crossing between {pair[0]} and {pair[1]}; "
             "list the crossings with `borderdrill places crossing`"
         )
-    return best[1], best[2]
+    return best[1], best[2], best[0]
 
 
 def _widest(part: str) -> str:
@@ -184,14 +210,35 @@ AIR_RANGE_KM = 250.0
 """An air base farther than this from the crossing is left out of the draft."""
 
 
-def draft_scenario(nations: str, hazard: Hazard, near: str) -> str:
-    """The TOML text of a small scenario for the border near ``near``, ready to edit.
+def draft_scenario(
+    nations: str, hazard: Hazard, near: str, within_km: float | None = NEAR_KM
+) -> Draft:
+    """A small scenario for the border near ``near``, ready to edit, and the crossing chosen.
 
     Raises:
-        DraftError: the nations, the hazard or the place cannot be drafted from the library.
+        DraftError: the nations, the hazard or the place cannot be drafted from the library,
+            or the nearest crossing between the nations is farther than ``within_km`` (None:
+            any distance).
     """
     pair = _parse_nations(nations)
-    crossing, _ = _crossing(pair, _where(near))
+    named, point = _where(near)
+    crossing, _, km = _crossing(pair, point)
+    if within_km is not None and km > within_km:
+        raise DraftError(
+            f"--near {near}: the nearest {pair[0]}-{pair[1]} crossing, "
+            f"{crossing.data['name']} ({crossing.id}), is {km:,.0f} km from {named}, more "
+            f"than {within_km:g} km; give --within {math.ceil(km / 10) * 10} to draft it "
+            "anyway, or a place near one (`borderdrill places crossing` lists them)"
+        )
+    return Draft(
+        _draft_text(pair, hazard, crossing),
+        f"{crossing.data['name']} ({crossing.id})",
+        km,
+        named,
+    )
+
+
+def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
     part = _widest(crossing.part)
     places = _part_places(part)
     a, b = (places[p] for p in crossing.data["posts"])
