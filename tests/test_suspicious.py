@@ -63,3 +63,24 @@ def test_the_unchanged_scenarios_give_no_such_warning(case: str) -> None:
     name, _, _, warning, _ = CASES[case]
     result = CliRunner().invoke(main, ["validate", str(HERE / name)])
     assert result.exit_code == 0 and warning.split(":")[0] not in result.output
+
+
+@pytest.mark.parametrize(
+    ("people", "warned"), [(5_000, False), (5_001, True), (20_000, True)], ids=str
+)
+def test_people_beyond_any_village_are_warned_when_it_states_no_population(
+    people: int, warned: bool, tmp_path: Path
+) -> None:
+    """The rule: a village that states no population holds at most 5,000 people."""
+    text = (HERE / "tiny.toml").read_text()
+    text = text.replace("population = 500\n", "").replace("people = 20", f"people = {people}")
+    path = tmp_path / "tiny.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    expected = (
+        f"injects[0].people: {people:,} people at Sanamxay, a village that states no "
+        "population: more than any village of the region holds (5,000). "
+        "Fix: lower people, or give places[1].population"
+    )
+    assert (expected in result.output) == warned, result.output

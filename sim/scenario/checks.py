@@ -511,18 +511,41 @@ def _check_default_channel(s: Scenario) -> list[Problem]:
     ]
 
 
+MOST_PEOPLE = {"village": 5_000, "town": 1_000_000}
+"""The people an incident may involve at a place of this kind that states no population.
+
+Recalled, unverified: a village (Thai muban, Lao ban, Cambodian phum) has some hundreds
+to a few thousand people; Vientiane, the largest city on these borders, has under a
+million. Places of the other kinds (posts, bases, hospitals, shelters, EOCs) gather people
+from elsewhere and have no such bound."""
+
+
 def _check_people(s: Scenario, places: dict[str, Place]) -> list[Problem]:
-    """Incidents with more people than live at the place; floods where no one lives."""
+    """Incidents with more people than live at the place (or than any place of its kind
+    holds, when it states no population); floods where no one lives."""
     warnings = []
     rows = {p.id: i for i, p in enumerate(s.places)}
     for i, inj in enumerate(s.injects):
         where = places.get(inj.place) if isinstance(inj, IncidentInject) else None
-        if isinstance(inj, IncidentInject) and where and 0 < where.population < inj.people:
+        if not isinstance(inj, IncidentInject) or where is None:
+            continue
+        row = rows[where.id]
+        most = MOST_PEOPLE.get(where.kind)
+        if 0 < where.population < inj.people:
             warnings.append(
                 Problem(
                     f"injects[{i}].people",
                     f"{inj.people:,} people at {where.name}, where {where.population:,} live",
-                    f"lower people, or correct places[{rows[where.id]}].population",
+                    f"lower people, or correct places[{row}].population",
+                )
+            )
+        elif where.population == 0 and most is not None and inj.people > most:
+            warnings.append(
+                Problem(
+                    f"injects[{i}].people",
+                    f"{inj.people:,} people at {where.name}, a {where.kind} that states no "
+                    f"population: more than any {where.kind} of the region holds ({most:,})",
+                    f"lower people, or give places[{row}].population",
                 )
             )
     for i, p in enumerate(s.places):
