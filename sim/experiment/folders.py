@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,7 +157,7 @@ def run_scenario(
     files = run_files(scenario, run, provenance, reps, assessment, players)
     if assessment is not None:
         files["assessment.json"] = (json.dumps(assessment, indent=2) + "\n").encode("utf-8")
-    write_folder(folder, files, force=force)
+    _write(folder, files, force=force)
     return RunResult(folder, json.loads(files["summary.json"]))
 
 
@@ -232,5 +235,41 @@ def write_experiment(
         }
     scenario = variants[reps.baseline] if variants is not None else None
     files = experiment_files(kind, reps, description, provenance, changes, scenario)
-    write_folder(out, files, force=force)
+    _write(out, files, force=force)
     return out
+
+
+def _write(folder: Path, files: dict[str, bytes], *, force: bool) -> None:
+    """Write a folder (``write_folder``), first removing the hidden staging folders an
+    earlier writer of it left when it was killed while writing."""
+    folder = folder.resolve()
+    with _writers_of(folder.parent):
+        for stale in _staging(folder):
+            shutil.rmtree(stale, ignore_errors=True)
+        write_folder(folder, files, force=force)
+
+
+@contextlib.contextmanager
+def _writers_of(parent: Path) -> Iterator[None]:
+    """Held while writing into ``parent``: a staging folder found then is no one's."""
+    try:
+        import fcntl
+
+        handle = os.open(parent, os.O_RDONLY)
+    except (ImportError, OSError):  # no such folder yet (so nothing stale), or no flock
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _staging(folder: Path) -> list[Path]:
+    """The hidden folders ``write_folder`` stages ``folder`` in (and retires the old one to)."""
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.([a-z0-9_]{{8}}|old-\d+)")
+    try:
+        return [p for p in folder.parent.iterdir() if pattern.fullmatch(p.name) and p.is_dir()]
+    except OSError:
+        return []
