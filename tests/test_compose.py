@@ -189,7 +189,7 @@ def test_a_part_that_is_not_text_is_refused_naming_it(
     (tmp_path / "world.toml").write_bytes(content)
     code, output = validated(write(tmp_path, "main.toml", head(["world.toml"]) + REST))
     assert code == 2
-    assert f"the part 'world.toml' {expected}" in output and "Fix: save it as UTF-8" in output
+    assert f"the part 'world.toml': the file {expected}" in output and "Fix: save it as UTF-8" in output
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_a_part_that_is_not_text_is_refused_naming_it(
         ("library:../../../../../etc/passwd", "is not a name of the library"),
         ("library:/etc/hostname", "is not a name of the library"),
         ("library:region/../../cli", "is not a name of the library"),
-        ("x" * 300 + ".toml", "cannot be read"),
+        ("x" * 300 + ".toml", "cannot read the file"),
     ],
 )
 def test_include_names_that_cannot_be_parts_are_refused(

@@ -184,17 +184,17 @@ def read_file(path: Path, budget: int = MAX_FILE_BYTES) -> tuple[str, bytes]:
         with path.open("rb") as handle:
             raw = handle.read(budget + 1)
     except OSError as exc:
-        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "check the path") from None
+        raise Unreadable(f"cannot read the file ({exc.strerror or exc})", "check the path") from None
     if len(raw) > budget:
         raise Unreadable(
-            f"is larger than {_mib(MAX_FILE_BYTES)} with the files read before it",
+            f"the file is larger than {_mib(MAX_FILE_BYTES)} with the files read before it",
             "keep the places, roads and units of the exercise area",
         )
     try:
         return raw.decode("utf-8-sig"), raw
     except UnicodeDecodeError as exc:
         raise Unreadable(
-            f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8 (a TOML file)"
+            f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8 (a TOML file)"
         ) from None
 
 
@@ -253,14 +253,14 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
     """
     if any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name) > 1000:
         raise Unreadable(
-            "is not a file name (it holds control characters or is too long)",
+            "the name is not a file name (it holds control characters or is too long)",
             "write the file's name as it is on disk",
         )
     if name.startswith(LIBRARY):
         inner = name.removeprefix(LIBRARY)
         if not _LIBRARY_NAME.fullmatch(inner):
             raise Unreadable(
-                "is not a name of the library (words joined by '/', no '..')",
+                "the name is not a name of the library (words joined by '/', no '..')",
                 "use one of `borderdrill places --parts`",
             )
         path = _library_root() / f"{inner}.toml"
@@ -272,7 +272,7 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
         if not path.is_file():
             return None
     except OSError as exc:
-        raise Unreadable(f"cannot be read ({exc.strerror or exc})", "check the name") from None
+        raise Unreadable(f"cannot read the file ({exc.strerror or exc})", "check the name") from None
     return Part(label, read_file(path, budget)[0])
 
 
@@ -335,7 +335,7 @@ class _Composer:
         try:
             child = _read_part(name, base, self.budget)
         except Unreadable as exc:
-            raise self.error(parent, f"the part '{name}' {exc.message}", exc.fix) from None
+            raise self.error(parent, f"the part '{name}': {exc.message}", exc.fix) from None
         if child is None:
             where = "" if name.startswith(LIBRARY) else f" (looked for {chain[-1]})"
             raise self.error(
