@@ -184,7 +184,9 @@ def read_file(path: Path, budget: int = MAX_FILE_BYTES) -> tuple[str, bytes]:
         with path.open("rb") as handle:
             raw = handle.read(budget + 1)
     except OSError as exc:
-        raise Unreadable(f"cannot read the file ({exc.strerror or exc})", "check the path") from None
+        raise Unreadable(
+            f"cannot read the file ({exc.strerror or exc})", "check the path"
+        ) from None
     if len(raw) > budget:
         raise Unreadable(
             f"the file is larger than {_mib(MAX_FILE_BYTES)} with the files read before it",
@@ -272,7 +274,9 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
         if not path.is_file():
             return None
     except OSError as exc:
-        raise Unreadable(f"cannot read the file ({exc.strerror or exc})", "check the name") from None
+        raise Unreadable(
+            f"cannot read the file ({exc.strerror or exc})", "check the name"
+        ) from None
     return Part(label, read_file(path, budget)[0])
 
 
