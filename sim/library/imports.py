@@ -487,10 +487,11 @@ def _read_geojson(file: Path, into: _Import) -> None:
         else:
             shown = _short(str(kind)) if kind else "feature without geometry"
             into.add(file, where, f"is a {shown}", "give Points and LineStrings")
+    known = _radians([(p.lat, p.lon) for p in into.places])
     for r, points in lines:
         length = sum(_km(p, q) for p, q in itertools.pairwise(points))
-        a = r.text("from", "") or _snap(points[0], into, r)
-        b = r.text("to", "") or _snap(points[-1], into, r)
+        a = r.text("from", "") or _snap(points[0], into.places, known, r)
+        b = r.text("to", "") or _snap(points[-1], into.places, known, r)
         road = _Road(
             a,
             b,
@@ -505,15 +506,16 @@ def _read_geojson(file: Path, into: _Import) -> None:
             into.roads.append(road)
 
 
-def _snap(point: tuple[float, float], data: _Import, r: _Reader) -> str:
-    nearest = min(data.places, key=lambda p: _km(point, (p.lat, p.lon)), default=None)
-    if nearest is None or _km(point, (nearest.lat, nearest.lon)) > SNAP_KM:
+def _snap(point: tuple[float, float], places: list[_Place], known: Any, r: _Reader) -> str:
+    """The id of the place a line's end is at (``known``: their positions in radians)."""
+    index, km = _nearest(known, *point)
+    if km > SNAP_KM:
         r.fail(
             f"an end of the line is not within {SNAP_KM:g} km of a place",
             "give the road's from and to as properties, or end the line at a place",
         )
         return ""
-    return nearest.id
+    return places[index].id
 
 
 def import_places(files: list[Path], detour: float | None = None) -> Imported:
@@ -567,34 +569,42 @@ def import_places(files: list[Path], detour: float | None = None) -> Imported:
 
 def _outside(places: list[_Place]) -> list[Remark]:
     """The places far from every place of the library: outside the region it covers."""
-    library = [(e.data["lat"], e.data["lon"]) for e in gazetteer() if e.section == "places"]
-    if not places or not library:
-        return []
-    known = np.radians(np.array(library, dtype=float))
+    library = _radians(
+        [(e.data["lat"], e.data["lon"]) for e in gazetteer() if e.section == "places"]
+    )
     warnings = []
     for p in places:
-        km = _nearest_km(known, p.lat, p.lon)
-        if km <= REGION_KM:
-            continue
-        warnings.append(
-            Remark(
-                p.file,
-                p.where,
-                f"{p.name} ({p.lat:g}, {p.lon:g}) lies {km:,.0f} km from the nearest place of "
-                "the library, outside the border region the scenarios cover",
-                "check its lat and lon (decimal degrees, north and east positive)",
+        km = _nearest(library, p.lat, p.lon)[1]
+        if km > REGION_KM:
+            warnings.append(
+                Remark(
+                    p.file,
+                    p.where,
+                    f"{p.name} ({p.lat:g}, {p.lon:g}) lies {km:,.0f} km from the nearest place "
+                    "of the library, outside the border region the scenarios cover",
+                    "check its lat and lon (decimal degrees, north and east positive)",
+                )
             )
-        )
     return warnings
 
 
-def _nearest_km(known: np.ndarray, lat: float, lon: float) -> float:
+def _radians(points: list[tuple[float, float]]) -> Any:
+    """Positions (lat, lon) as an array in radians, for ``_nearest``."""
+    return np.radians(np.array(points, dtype=float).reshape(-1, 2))
+
+
+def _nearest(known: Any, lat: float, lon: float) -> tuple[int, float]:
+    """The index of the nearest of the ``known`` positions and its great-circle distance
+    (infinite when there are none)."""
+    if len(known) == 0:
+        return -1, math.inf
     p, q = math.radians(lat), math.radians(lon)
     h = (
         np.sin((known[:, 0] - p) / 2) ** 2
         + math.cos(p) * np.cos(known[:, 0]) * np.sin((known[:, 1] - q) / 2) ** 2
     )
-    return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.min(h))))
+    index = int(np.argmin(h))
+    return index, float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h[index])))
 
 
 _HEADER = """# Places and roads imported by `borderdrill import` from {files}.
