@@ -212,6 +212,12 @@ def test_include_names_that_cannot_be_parts_are_refused(
     assert code == 2 and expected in output and "Fix:" in output
 
 
+def test_a_part_nested_too_deeply_is_refused_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "world.toml", "x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    code, output = validated(write(tmp_path, "main.toml", head(["world.toml"]) + WORLD + REST))
+    assert code == 2 and "the part 'world.toml' has arrays or tables nested too deeply" in output
+
+
 def test_a_missing_part_says_where_it_was_looked_for(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "a.toml", 'include = ["b.toml"]\n')

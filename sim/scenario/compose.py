@@ -354,6 +354,12 @@ class _Composer:
             raise self.error(
                 parent, f"the part '{name}' is not valid TOML: {exc}", "correct that file"
             ) from None
+        except RecursionError:
+            raise self.error(
+                parent,
+                f"the part '{name}' has arrays or tables nested too deeply to read",
+                "write the data flat: a scenario needs at most a few levels of nesting",
+            ) from None
         child_base = None if child.label.startswith(LIBRARY) else Path(child.label).parent
         return self.build(child, child_data, child_base, chain)
 
