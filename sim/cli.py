@@ -356,11 +356,11 @@ def new(
         borderdrill new my_flood.toml --nations TH,LA --hazard flood --near nakhon_phanom_thakhek
         borderdrill run my_flood.toml
     """
-    from sim.library.draft import NEAR_KM, DraftError, draft_scenario
+    from sim.library.draft import NEAR_KM, DraftError, Hazard, draft_scenario
 
     if file.exists() and not force:
         _fail(f"{file} exists: give another name, or --force to replace it")
-    kind = "flood" if hazard == "flood" else "wildfire"
+    kind: Hazard = "flood" if hazard == "flood" else "wildfire"
     try:
         draft = draft_scenario(nations, kind, near, NEAR_KM if within is None else within)
     except DraftError as exc:
