@@ -271,8 +271,10 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
         path = Path(name) if base is None else base / name
         label = str(path)
     try:
-        if not path.is_file():
+        if not path.exists():
             return None
+        if not path.is_file():
+            raise Unreadable("is a folder or a device, not a file", "name a TOML file")
     except OSError as exc:
         raise Unreadable(
             f"cannot read the file ({exc.strerror or exc})", "check the name"
