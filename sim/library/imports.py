@@ -79,11 +79,12 @@ class ImportProblem(ValueError):
 
     def __init__(self, problems: list[Remark]) -> None:
         self.problems = problems
-        shown = [p.describe() for p in problems[:MAX_SHOWN]]
+        shown = [f"  {p.describe()}" for p in problems[:MAX_SHOWN]]
         if len(problems) > MAX_SHOWN:
-            shown.append(f"... and {len(problems) - MAX_SHOWN} more problems")
+            shown.append(f"  ... and {len(problems) - MAX_SHOWN} more problems")
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the import"
-        super().__init__("\n".join([count, *shown]) if len(problems) > 1 else shown[0])
+        one = problems[0].describe()
+        super().__init__("\n".join([count, *shown]) if len(problems) > 1 else one)
 
 
 @dataclass(frozen=True)
