@@ -255,7 +255,7 @@ def test_a_scenario_larger_than_the_bound_is_refused_before_parsing(tmp_path: Pa
     filler = "# " + "x" * 98 + "\n"
     write(tmp_path, "world.toml", WORLD + filler * (MAX_FILE_BYTES // 100))
     code, output = validated(write(tmp_path, "main.toml", head(["world.toml"]) + REST))
-    assert code == 2 and "is larger than 4 MiB" in output
+    assert code == 2 and "makes the scenario and its parts larger than 4 MiB" in output
     code, output = validated(write(tmp_path, "whole.toml", TINY + filler * (MAX_FILE_BYTES // 100)))
     assert code == 2 and "is larger than 4 MiB" in output
 

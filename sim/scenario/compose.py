@@ -188,8 +188,11 @@ def read_file(path: Path, budget: int = MAX_FILE_BYTES) -> tuple[str, bytes]:
             f"cannot read the file ({exc.strerror or exc})", "check the path"
         ) from None
     if len(raw) > budget:
+        whole = budget >= MAX_FILE_BYTES
         raise Unreadable(
-            f"the file is larger than {_mib(MAX_FILE_BYTES)} with the files read before it",
+            f"the file is larger than {_mib(MAX_FILE_BYTES)}"
+            if whole
+            else f"the file makes the scenario and its parts larger than {_mib(MAX_FILE_BYTES)}",
             "keep the places, roads and units of the exercise area",
         )
     try:
@@ -243,6 +246,11 @@ def _error(file: str, part: Part, message: str, hint: str) -> ScenarioError:
     return ScenarioError(file, [Problem("include", message, hint, line, shown)])
 
 
+def _own(name: str, base: Path | None) -> Path:
+    """Where a file's own part is: beside the including file."""
+    return Path(name) if base is None else base / name
+
+
 def _library_root() -> Path:
     return Path(str(resources.files("sim.library")))
 
@@ -265,10 +273,9 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
                 "the name is not a name of the library (words joined by '/', no '..')",
                 "use one of `borderdrill places --parts`",
             )
-        path = _library_root() / f"{inner}.toml"
-        label = name
+        path, label = _library_root() / f"{inner}.toml", name
     else:
-        path = Path(name) if base is None else base / name
+        path = _own(name, base)
         label = str(path)
     try:
         if not path.exists():
@@ -321,10 +328,7 @@ class _Composer:
             )
         built = _Built()
         for name in includes:
-            path = (
-                None if name.startswith(LIBRARY) else (Path(name) if base is None else base / name)
-            )
-            key = name if path is None else _key(path)
+            key = name if name.startswith(LIBRARY) else _key(_own(name, base))
             if key in chain:
                 cycle = " -> ".join([*chain[chain.index(key) :], key])
                 raise self.error(
