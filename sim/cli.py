@@ -596,7 +596,7 @@ def play(
     """
     from datetime import UTC, datetime
 
-    from sim.play.session import SessionError, open_session
+    from sim.play.session import SessionError, open_session, possible_seats
     from sim.scenario import ScenarioError, read_scenario
 
     try:
@@ -605,9 +605,7 @@ def play(
         _fail(str(exc))
     _warn(source)
     spec = source.scenario
-    possible = [n.code for n in spec.nations]
-    if spec.coordination.joint_centre.enabled:
-        possible.append("JCC")
+    possible = possible_seats(spec)
     chosen = None
     if seats is not None:
         chosen = [s.strip().upper() for s in seats.split(",") if s.strip()]
@@ -617,22 +615,16 @@ def play(
     if session_file is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
-    try:
-        session, resumed = open_session(
-            session_file,
-            spec.scenario.name,
-            source.sha256,
-            seed,
-            chosen,
-            default_seed=spec.run.seed,
-            default_seats=possible,
-        )
-    except SessionError as exc:
-        _fail(str(exc))
     from sim.play.exercise import FACILITATOR
     from sim.play.server import PlayServer, serve
 
-    server = PlayServer(spec, session, str(scenario))
+    try:
+        session, resumed = open_session(session_file, spec, source.sha256, seed, chosen)
+        server = PlayServer(spec, session, str(scenario))
+    except SessionError as exc:
+        _fail(str(exc))
+    if session.notice:
+        click.echo(f"repaired: {session.notice}", err=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     links = server.links(f"http://{shown}:{port}")
     verb = f"resumed ({len(session.commands)} commands)" if resumed else "started"

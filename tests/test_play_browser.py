@@ -172,7 +172,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "TH Rescue boat team, Ubon Ratchathani" in page.text(".incidents")
 
             # rewind to just before the approval, and refuse this time
-            page.click(f"button[name=minutes][value='{round(approved['at'], 4)}']")
+            page.click(f"button[name=minutes][value='{approved['at']}']")
             assert "Waiting for the seats (1)" in page.text()
             # the facilitator's switch came after it and is undone; the seat's stays
             assert page.count("#arrange-open_24h") == 1 and not page.count("#arrange-fast_track")

@@ -11,6 +11,7 @@ any earlier time is the replay of the commands issued before it (``branch``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -26,6 +27,9 @@ Command = dict[str, Any]
 
 FACILITATOR = "facilitator"
 """Who runs the exercise: besides the seats, may switch arrangements on (``act``)."""
+CLIENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""A command's client id (``client``), given by the page that sent it: the same command
+sent twice carries the same id."""
 
 
 class Taken(NamedTuple):
@@ -119,6 +123,11 @@ class Exercise:
             raise Refused("a command is a JSON object")
         do = command.get("do")
         recorded: Command = {"do": do, "at": round(self.now, 6)}
+        client = command.get("client")
+        if client is not None:
+            if not isinstance(client, str) or not CLIENT.fullmatch(client):
+                raise Refused("client must be a short id of letters, digits, - and _")
+            recorded["client"] = client
         if do == "advance":
             to = _number(command, "to")
             if to < self.now:
@@ -210,9 +219,7 @@ class Exercise:
         item = self.players.open.get(number)
         if item is None or point_key(item.point) != command.get("key"):
             raise Refused(
-                "this decision is no longer open (already taken, lapsed, or rewound): "
-                "reload the page",
-                409,
+                "this decision is no longer open (already taken, lapsed, or rewound)", 409
             )
         if item.seat != seat:
             raise Refused(f"this decision is {item.seat}'s, not {seat}'s", 403)
@@ -286,12 +293,13 @@ class Exercise:
 
 def branch(commands: Sequence[Command], to: float) -> list[Command]:
     """The commands that rebuild an exercise as it was at ``to``: those issued before it,
-    the last clock move stopped at ``to``, then the clock moved to ``to``."""
+    every clock move stopped at ``to``, then the clock moved to ``to``."""
     kept = [dict(c) for c in commands if c["at"] < to]
-    if kept and kept[-1]["do"] == "advance":
-        kept[-1]["to"] = min(kept[-1]["to"], to)
-    elif kept and kept[-1]["do"] == "next":
-        kept[-1]["until"] = min(kept[-1]["until"], to)
+    for c in kept:
+        if c["do"] == "advance":
+            c["to"] = min(c["to"], to)
+        elif c["do"] == "next":
+            c["until"] = min(c["until"], to)
     kept.append({"do": "advance", "to": to, "at": kept[-1]["at"] if kept else 0.0})
     return kept
 

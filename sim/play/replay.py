@@ -30,9 +30,9 @@ from sim import log
 from sim.model import actions
 from sim.model import decisions as d
 from sim.model.simulation import Simulation
-from sim.play.exercise import Command, Exercise, Refused, Taken
+from sim.play.exercise import Command, Exercise, Taken
 from sim.play.players import seat_of
-from sim.play.session import Session, SessionError, read_session
+from sim.play.session import Session, SessionError, read_session, rebuild
 from sim.scenario.schema import Scenario
 
 
@@ -67,8 +67,12 @@ class PlayedSession:
 
 
 def played_session(scenario: Scenario, session: Session) -> PlayedSession:
-    """Rebuild a session's exercise and read what its seats took, for replays."""
-    return played(Exercise(scenario, session.seed, session.seats, session.commands))
+    """Rebuild a session's exercise and read what its seats took, for replays.
+
+    Raises:
+        SessionError: a command no longer applies on this scenario (its line named).
+    """
+    return played(rebuild(scenario, session))
 
 
 def played(exercise: Exercise) -> PlayedSession:
@@ -224,18 +228,12 @@ def load_played(scenario_path: str | Path, session_path: str | Path) -> PlayedSe
             or its commands no longer replay on it.
         ScenarioError: the scenario file is not valid.
     """
-    from sim.scenario import load_scenario, read_scenario
+    from sim.scenario import read_scenario
 
-    session = read_session(Path(session_path))
-    if session.scenario_sha256 != read_scenario(scenario_path).sha256:
+    source = read_scenario(scenario_path)
+    session = read_session(Path(session_path), source.scenario)
+    if session.scenario_sha256 != source.sha256:
         raise SessionError(
             f"{session_path}: was played on another scenario file (its checksum differs)"
         )
-    scenario = load_scenario(scenario_path)
-    try:
-        return played_session(scenario, session)
-    except (Refused, ValueError, TypeError, KeyError) as exc:  # a hand-edited command
-        raise SessionError(
-            f"{session_path}: a command no longer replays on this scenario ({exc}); was the"
-            " file edited by hand? Use the file borderdrill play wrote"
-        ) from None
+    return played_session(source.scenario, session)

@@ -1,10 +1,17 @@
-"""The session file of an exercise: one JSON line a command, appended the moment it is given.
+"""The session file of an exercise: one JSON line a command, written the moment it is given.
 
 The first line says which scenario (its SHA-256), seed and seats; every later line is a
 command as the exercise recorded it (``sim.play.exercise``): clock moves, decisions (seat,
-scenario time, the point, the choice), unprompted actions, rewinds, and, for the record,
-the points doctrine took when the clock moved on (``lapsed``). A server that stops resumes
-from it with nothing lost; ``borderdrill run --decisions`` replays it (``sim.play.replay``).
+scenario time, the point, the choice), unprompted actions, rewinds, the facilitator's
+settings, and, for the record, the points doctrine took when the clock moved on
+(``lapsed``). Each command given in the room carries the id its page gave it (``client``),
+so that the same command sent twice (a double click, a retry) is done once.
+
+A command is done when its line is in the file whole, newline included: a line cut short by
+a crash was never confirmed to the room, and is removed when the session is resumed. A
+server that stops resumes from the file with nothing lost; ``borderdrill run --decisions``
+replays it (``sim.play.replay``). The reader streams the file and checks every line's
+fields and times before any of it is used.
 """
 
 from __future__ import annotations
@@ -13,20 +20,42 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.play.exercise import FACILITATOR, Command, branch
+from sim.model.comms import JOINT_CENTRE
+from sim.play.exercise import CLIENT, FACILITATOR, Command, Exercise, Refused, branch
+from sim.scenario.schema import Scenario
 
 FORMAT = "borderdrill play session"
-VERSION = 1
+VERSION = 2
+"""Version 2 adds the commands' client ids and the facilitator's settings; version 1
+files are read as they are."""
+MAX_LINE = 64 * 1024
+"""Bytes a line may hold: a command is a few hundred."""
+MAX_COMMANDS = 100_000
+"""Lines a session may hold: a four-hour exercise writes a few thousand."""
+MAX_TEXT = 200
+"""Characters a text field may hold."""
+MAX_PROBLEMS = 20
+"""Bad lines reported at once."""
+
+SETTINGS = {"show_doctrine": True, "seats_may_arrange": True}
+"""The facilitator's settings and their values at the start: whether the seats see what
+doctrine would choose, and whether they may switch arrangements on themselves."""
+COMMANDS = ("advance", "next", "decide", "act", "rewind", "setting", "lapsed")
+"""What a session file's lines after the header do."""
 
 
 class SessionError(Exception):
     """A session file that cannot be used: the message names the file and what to do."""
+
+
+class SessionWriteError(Exception):
+    """A command could not be written down; the file is as it was before it."""
 
 
 @dataclass
@@ -41,38 +70,83 @@ class Session:
     tokens: dict[str, str]
     """Each role's secret (the facilitator's, each seat's and its observers'), kept so links
     survive a restart."""
+    settings: dict[str, bool] = field(default_factory=lambda: dict(SETTINGS))
+    clients: set[str] = field(default_factory=set)
+    """The client ids of every command written (rewound ones included)."""
+    lines: list[int] = field(default_factory=list)
+    """The line each command in ``commands`` came from (a rewind's for the clock move that
+    ends a branch)."""
+    notice: str = ""
+    """What reading the file repaired or skipped, to tell the facilitator."""
+    written: int = 0
+    """Lines in the file."""
+    cut_at: int | None = None
+    """Where a last line cut short starts (``notice`` says so)."""
+    size: int = 0
+    """Bytes of the file's whole lines: anything after them is a failed write's."""
 
-    def append(self, entry: Command) -> None:
-        """Write one line at once (flushed to disk before returning)."""
-        _append(self.path, entry)
-        self._take(entry)
+    def append(self, *entries: Command) -> None:
+        """Write whole lines at once (one write, flushed and synced to disk), then take them.
 
-    def _take(self, entry: Command) -> None:
-        if entry["do"] == "rewind":
+        Raises:
+            SessionWriteError: the disk refused the write; the file is as it was.
+        """
+        data = b"".join(_line(e) for e in entries)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise SessionWriteError(_reason(exc)) from None
+        try:
+            if os.fstat(fd).st_size != self.size:  # an earlier failed write left a part
+                os.ftruncate(fd, self.size)
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            _put_back(fd, self.size)
+            raise SessionWriteError(_reason(exc)) from None
+        finally:
+            os.close(fd)
+        self.size += len(data)
+        for entry in entries:
+            self.written += 1
+            self._take(entry, self.written)
+
+    def _take(self, entry: Command, line: int) -> None:
+        do = entry["do"]
+        if "client" in entry:
+            self.clients.add(entry["client"])
+        if do == "rewind":
             self.commands = branch(self.commands, entry["to"])
-        elif entry["do"] != "lapsed":
+            self.lines = [*self.lines[: len(self.commands) - 1], line]
+        elif do == "setting":
+            self.settings[entry["name"]] = entry["value"]
+        elif do != "lapsed":
             self.commands.append(entry)
+            self.lines.append(line)
 
 
-def _append(path: Path, entry: dict[str, Any]) -> None:
-    with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
+def _line(entry: dict[str, Any]) -> bytes:
+    return (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-COMMANDS = ("advance", "next", "decide", "act", "rewind", "lapsed")
-"""What a session file's lines after the header do."""
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
-def _time(value: object) -> bool:
-    """A scenario time in minutes: a finite number from 0."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value >= 0
-    )
+def _put_back(fd: int, size: int) -> None:
+    """Cut a failed write's partial line off again (best effort: the next write, or the
+    session resumed, removes what is left)."""
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    except OSError:
+        pass
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def observer(seat: str) -> str:
@@ -87,12 +161,19 @@ def new_tokens(seats: Sequence[str]) -> dict[str, str]:
     return {role: secrets.token_urlsafe(24) for role in roles}
 
 
+def possible_seats(scenario: Scenario) -> list[str]:
+    """The seats a scenario can be played with: its nations, and the joint centre if it
+    has one."""
+    seats = [n.code for n in scenario.nations]
+    if scenario.coordination.joint_centre.enabled:
+        seats.append(JOINT_CENTRE)
+    return seats
+
+
 def create_session(
     path: Path, scenario_name: str, scenario_sha256: str, seed: int, seats: Sequence[str]
 ) -> Session:
-    """Start a new session file (refused if the file exists)."""
-    if path.exists():
-        raise SessionError(f"{path}: already exists; pass it with --session to resume it")
+    """Start a new session file, readable by its owner only (refused if the file exists)."""
     tokens = new_tokens(seats)
     header = {
         "format": FORMAT,
@@ -106,82 +187,304 @@ def create_session(
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _append(path, header)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise SessionError(f"{path}: already exists; pass it with --session to resume it") from None
     except OSError as exc:
-        raise SessionError(f"{path}: cannot be written ({exc.strerror})") from None
-    return Session(path, scenario_sha256, seed, tuple(seats), [], tokens)
-
-
-def read_session(path: Path) -> Session:
-    """Read a session file back: its header and the commands in force (rewinds applied)."""
+        raise SessionError(f"{path}: cannot be written ({_reason(exc)})") from None
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        _write_all(fd, _line(header))
+        os.fsync(fd)
     except OSError as exc:
-        raise SessionError(f"{path}: cannot be read ({exc.strerror})") from None
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise SessionError(f"{path}: cannot be written ({_reason(exc)})") from None
+    os.close(fd)
+    _sync_folder(path.parent)
+    return Session(
+        path, scenario_sha256, seed, tuple(seats), [], tokens, written=1, size=len(_line(header))
+    )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new file's name durable too."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# reading
+
+
+@dataclass
+class _Line:
+    number: int
+    offset: int
+    """Where it starts in the file."""
+    data: bytes
+    whole: bool
+    """Ends with its newline."""
+    too_long: bool
+    """Longer than ``MAX_LINE`` (``data`` holds its start only)."""
+
+
+def _lines(path: Path) -> Iterator[_Line]:
+    """The file's lines, streamed, none held longer than ``MAX_LINE``."""
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot be read ({_reason(exc)})") from None
+    with stream:
+        number, offset = 0, 0
+        while data := stream.readline(MAX_LINE + 1):
+            number, start = number + 1, offset
+            offset += len(data)
+            too_long = len(data) > MAX_LINE
+            while not data.endswith(b"\n") and too_long:  # pass over the rest of it
+                rest = stream.readline(1 << 20)
+                offset += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    data += rest[-1:]
+                    break
+            yield _Line(number, start, data, data.endswith(b"\n"), too_long)
+
+
+def _parse(line: _Line) -> tuple[dict[str, Any] | None, str]:
+    """A line's JSON object, or what is wrong with it."""
+    if line.too_long:
+        return None, f"longer than {MAX_LINE // 1024} KiB"
+    try:
+        entry = json.loads(line.data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise SessionError(f"{path}: not a session file (not UTF-8 text)") from None
-    entries = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines):  # a line cut short by a crash: the command was not done
-                break
-            raise SessionError(f"{path}, line {number}: not a JSON line") from None
-        if not isinstance(entry, dict):
-            raise SessionError(f"{path}, line {number}: not a JSON object")
-        entries.append((number, entry))
-    if not entries or entries[0][1].get("format") != FORMAT:
+        return None, "not UTF-8 text"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError:
+        return None, "not a JSON line"
+    if not isinstance(entry, dict):
+        return None, "not a JSON object"
+    return entry, ""
+
+
+def read_session(path: Path, scenario: Scenario | None = None) -> Session:
+    """Read a session file back: its header and the commands in force (rewinds applied).
+
+    Every line is checked (its fields, and its times in order: a rewind goes back, a clock
+    move forward, nothing past the scenario's end); with ``scenario``, the header's seats
+    are checked against it too. A last line cut short by a crash is skipped and said so in
+    ``notice`` (``open_session`` removes it).
+
+    Raises:
+        SessionError: the file is unreadable or not a valid session (the lines named).
+    """
+    lines = _lines(path)
+    first = next(lines, None)
+    header, _ = _parse(first) if first is not None else (None, "")
+    if header is None or header.get("format") != FORMAT:
         raise SessionError(f"{path}: not a borderdrill play session (no header line)")
-    header = entries[0][1]
+    session = _header(path, header, scenario)
+    session.written, session.size = 1, len(first.data) if first is not None else 0
+    reader = _Reader(session, scenario.duration_min if scenario is not None else math.inf)
+    problems: list[str] = []
+    for line in lines:
+        if line.number > MAX_COMMANDS:
+            raise SessionError(
+                f"{path}, line {line.number}: more than {MAX_COMMANDS:,} lines; a session"
+                " borderdrill play writes holds a few thousand: start a new session"
+            )
+        if not line.whole:  # the server died while writing it: it was never done
+            session.notice = (
+                f"{path}, line {line.number}: cut short (the server stopped while writing"
+                " it); the command it held was not done"
+            )
+            session.cut_at = line.offset
+            break
+        session.size, session.written = line.offset + len(line.data), line.number
+        if not line.data.strip():
+            continue
+        entry, wrong = _parse(line)
+        if entry is None:
+            problems.append(f"line {line.number}: {wrong}")
+        else:
+            wrong = "; ".join(reader.take(entry, line.number))
+            if wrong:
+                problems.append(f"line {line.number}: {wrong}")
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        shown = "\n  ".join(problems)
+        raise SessionError(
+            f"{path}: not a session borderdrill play wrote, or edited by hand:\n  {shown}\n"
+            "restore it from a copy, or start a new session"
+        )
+    return session
+
+
+def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Session:
+    version = header.get("version")
+    if version not in (1, VERSION):
+        raise SessionError(
+            f"{path}, line 1: a session of version {version!r}; this borderdrill reads"
+            f" versions 1 to {VERSION}: play it with the borderdrill that wrote it"
+        )
     seed, seats, tokens = header.get("seed"), header.get("seats"), header.get("tokens")
+    if scenario is not None and isinstance(seats, list):
+        possible = possible_seats(scenario)
+        unknown = [s if _short(s) else "(not a code)" for s in seats if s not in possible]
+        if unknown:
+            raise SessionError(
+                f"{path}, line 1: seat {', '.join(unknown)} is not in this scenario (its"
+                f" seats: {', '.join(possible)}): pass the scenario it was played on"
+            )
     if (
         not isinstance(header.get("scenario_sha256"), str)
         or not isinstance(seed, int)
         or isinstance(seed, bool)
         or not 0 <= seed < 2**63
         or not isinstance(seats, list)
-        or not all(isinstance(s, str) for s in seats)
+        or not seats
+        or not all(isinstance(s, str) and _short(s) for s in seats)
+        or len(set(seats)) < len(seats)
         or not isinstance(tokens, dict)
-        or not all(isinstance(v, str) for v in tokens.values())
+        or not all(isinstance(v, str) and _short(v) for v in tokens.values())
+        or not all(role in tokens for role in (FACILITATOR, *seats))
     ):
         raise SessionError(
             f"{path}, line 1: the header needs the scenario's checksum, a seed (a whole"
-            " number from 0), the seats (a list of nation codes) and the tokens; it was"
-            " written by borderdrill play: restore it from a copy, or start a new session"
+            " number from 0), the seats (a list of distinct nation codes) and a token for"
+            " the facilitator and each seat; it was written by borderdrill play: restore it"
+            " from a copy, or start a new session"
         )
-    session = Session(path, header["scenario_sha256"], seed, tuple(seats), [], tokens)
-    for number, entry in entries[1:]:
-        if entry.get("do") not in COMMANDS:
-            raise SessionError(f"{path}, line {number}: 'do' must be one of {', '.join(COMMANDS)}")
-        if not _time(entry.get("at")):
-            raise SessionError(f"{path}, line {number}: a command needs its time 'at'")
-        if entry["do"] == "rewind" and not _time(entry.get("to")):
-            raise SessionError(f"{path}, line {number}: a rewind needs a time 'to'")
-        session._take(entry)
-    return session
+    return Session(path, header["scenario_sha256"], seed, tuple(seats), [], tokens)
+
+
+class _Reader:
+    """Checks a session's commands one by one, in order, and takes the good ones."""
+
+    def __init__(self, session: Session, horizon: float) -> None:
+        self.session = session
+        self.horizon = horizon
+        self.now = 0.0
+        """The earliest the exercise's clock can be at the next command."""
+
+    def take(self, entry: dict[str, Any], number: int) -> list[str]:
+        problems = self._check(entry)
+        if not problems:
+            do = entry["do"]
+            if do in ("advance", "rewind"):
+                self.now = entry["to"]
+            elif do != "lapsed":
+                self.now = max(self.now, entry["at"])
+            self.session._take(entry, number)
+        return problems
+
+    def _check(self, entry: dict[str, Any]) -> list[str]:
+        do = entry.get("do")
+        if do not in COMMANDS:
+            return [f"'do' must be one of {', '.join(COMMANDS)}"]
+        problems = []
+        client = entry.get("client")
+        if client is not None and not (isinstance(client, str) and CLIENT.fullmatch(client)):
+            problems.append("'client' must be a short id of letters, digits, - and _")
+        at = self._minutes(entry.get("at"))
+        if at is None:
+            return [
+                *problems,
+                f"a command needs its time 'at' (minutes from 0 to {self.horizon:g})",
+            ]
+        if do != "lapsed" and at < self.now - 1e-6:
+            problems.append(f"'at' {at:g} is before the clock's time {self.now:g}")
+        if do in ("advance", "rewind"):
+            to = self._minutes(entry.get("to"))
+            if to is None:
+                problems.append(f"'to' must be a time in minutes from 0 to {self.horizon:g}")
+            elif do == "advance" and to < at:
+                problems.append(f"a clock move to {to:g} goes back from {at:g}: use a rewind")
+            elif do == "rewind" and to >= at:
+                problems.append(f"a rewind to {to:g} goes forward from {at:g}")
+        elif do == "next":
+            if self._minutes(entry.get("until")) is None:
+                problems.append(f"'until' must be a time in minutes from 0 to {self.horizon:g}")
+        elif do == "setting":
+            if entry.get("name") not in SETTINGS or not isinstance(entry.get("value"), bool):
+                problems.append(
+                    f"a setting needs a 'name' ({', '.join(SETTINGS)})"
+                    " and a 'value' (true or false)"
+                )
+        else:
+            problems.extend(self._fields(do, entry))
+        return problems
+
+    def _fields(self, do: str, entry: dict[str, Any]) -> list[str]:
+        seats = self.session.seats
+        seat = entry.get("seat")
+        problems = []
+        allowed = (*seats, FACILITATOR) if do == "act" else seats
+        if seat not in allowed:
+            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
+        texts = {
+            "decide": ("key", "kind", "decider", "subject", "choice", "proposal"),
+            "act": ("action", "decider", "subject", "choice"),
+            "lapsed": ("kind", "decider", "subject", "choice"),
+        }[do]
+        problems += [
+            f"'{name}' must be a short text" for name in texts if not _short(entry.get(name))
+        ]
+        if do == "decide":
+            point, options = entry.get("point"), entry.get("options")
+            if not (isinstance(point, int) and not isinstance(point, bool) and point >= 1):
+                problems.append("'point' must be a whole number from 1")
+            if not (isinstance(options, list) and options and all(_short(o) for o in options)):
+                problems.append("'options' must be a list of short texts")
+            elif entry.get("choice") not in options:
+                problems.append("'choice' must be one of the 'options'")
+        if do in ("decide", "act"):
+            incident = entry.get("incident")
+            if not (
+                isinstance(incident, int) and not isinstance(incident, bool) and incident >= -1
+            ):
+                problems.append("'incident' must be a whole number from -1")
+        return problems
+
+    def _minutes(self, value: object) -> float | None:
+        """A scenario time in minutes (a finite number from 0 to the scenario's end), or
+        None."""
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and 0 <= value <= self.horizon
+        ):
+            return float(value)
+        return None
+
+
+def _short(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_TEXT
 
 
 def open_session(
     path: Path,
-    scenario_name: str,
+    scenario: Scenario,
     scenario_sha256: str,
     seed: int | None,
     seats: Sequence[str] | None,
-    *,
-    default_seed: int,
-    default_seats: Sequence[str],
 ) -> tuple[Session, bool]:
     """Resume the session at ``path`` if it exists (checked against the scenario, seed and
-    seats asked for), else start it; True when resumed."""
+    seats asked for; a last line cut by a crash removed and said so in ``notice``; made
+    readable by its owner only), else start it; True when resumed."""
     if not path.exists():
-        chosen = list(seats or default_seats)
-        return create_session(
-            path, scenario_name, scenario_sha256, default_seed if seed is None else seed, chosen
-        ), False
-    session = read_session(path)
+        chosen = list(seats or possible_seats(scenario))
+        start = scenario.run.seed if seed is None else seed
+        return create_session(path, scenario.scenario.name, scenario_sha256, start, chosen), False
+    session = read_session(path, scenario)
     if session.scenario_sha256 != scenario_sha256:
         raise SessionError(
             f"{path}: was played on another scenario file (its checksum differs): "
@@ -193,4 +496,33 @@ def open_session(
         raise SessionError(
             f"{path}: was played with seats {','.join(session.seats)}; drop --seats to resume"
         )
+    try:
+        os.chmod(path, 0o600)
+        if session.cut_at is not None:
+            with path.open("r+b") as out:
+                out.truncate(session.cut_at)
+                out.flush()
+                os.fsync(out.fileno())
+            session.notice += ": the line was removed"
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot be written ({_reason(exc)})") from None
     return session, True
+
+
+def rebuild(scenario: Scenario, session: Session) -> Exercise:
+    """The exercise a session's commands rebuild, command by command.
+
+    Raises:
+        SessionError: a command no longer applies on this scenario (its line named).
+    """
+    exercise = Exercise(scenario, session.seed, session.seats)
+    for command, line in zip(session.commands, session.lines, strict=True):
+        try:
+            exercise.perform(command)
+        except (Refused, ValueError, TypeError, KeyError) as exc:
+            raise SessionError(
+                f"{session.path}, line {line}: the command no longer applies on this"
+                f" scenario ({exc}); was the file edited by hand? Use the file borderdrill"
+                " play wrote, or start a new session"
+            ) from None
+    return exercise

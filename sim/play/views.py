@@ -335,7 +335,7 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
         "messages": _messages(ex, names, clock, None)[:40],
         "decisions": _decisions(ex, names, clock, None),
         "rewind_points": sorted(
-            {(round(c["at"], 4), clock(c["at"])) for c in ex.commands if c["do"] == "decide"}
+            {(c["at"], clock(c["at"])) for c in ex.commands if c["do"] == "decide"}
         ),
     }
     return view
