@@ -212,6 +212,7 @@ def test_include_names_that_cannot_be_parts_are_refused(
 ) -> None:
     code, output = validated(write(tmp_path, "main.toml", head([name]) + WORLD + REST))
     assert code == 2 and expected in output and "Fix:" in output
+    assert "\x00" not in output  # a name shown with its control characters escaped
 
 
 def test_a_part_nested_too_deeply_is_refused_naming_it(tmp_path: Path) -> None:

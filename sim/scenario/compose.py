@@ -342,10 +342,11 @@ class _Composer:
 
     def read(self, parent: Part, name: str, base: Path | None, chain: tuple[str, ...]) -> _Built:
         """Read, parse and build the part ``name`` that ``parent`` includes."""
+        shown = name if name.isprintable() else name.encode("unicode_escape").decode("ascii")
         try:
             child = _read_part(name, base, self.budget)
         except Unreadable as exc:
-            raise self.error(parent, f"the part '{name}': {exc.message}", exc.fix) from None
+            raise self.error(parent, f"the part '{shown}': {exc.message}", exc.fix) from None
         if child is None:
             where = "" if name.startswith(LIBRARY) else f" (looked for {chain[-1]})"
             raise self.error(
