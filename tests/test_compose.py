@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support import SCENARIOS
 
-from sim.scenario import ScenarioError, read_scenario
+from sim.scenario import ScenarioError, parse_scenario, read_scenario
 from sim.scenario.compose import library_parts
 
 TINY = (SCENARIOS / "tiny.toml").read_text()
@@ -259,6 +259,8 @@ def test_a_scenario_larger_than_the_bound_is_refused_before_parsing(tmp_path: Pa
     assert code == 2 and "makes the scenario and its parts larger than 4 MiB" in output
     code, output = validated(write(tmp_path, "whole.toml", TINY + filler * (MAX_FILE_BYTES // 100)))
     assert code == 2 and "is larger than 4 MiB" in output
+    with pytest.raises(ScenarioError, match="the scenario is larger than 4 MiB"):
+        parse_scenario(TINY + filler * (MAX_FILE_BYTES // 100))  # given as text (the API)
 
 
 def test_include_can_be_set_from_the_command_line(tmp_path: Path) -> None:

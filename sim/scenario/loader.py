@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.scenario import coordination, quantities, schema, wildfire
 from sim.scenario.checks import check_references
-from sim.scenario.compose import Origins, Unreadable, compose, read_file
+from sim.scenario.compose import MAX_FILE_BYTES, Origins, Unreadable, compose, read_file
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
 from sim.scenario.overrides import OverrideError, apply_overrides
@@ -82,6 +82,17 @@ def parse_scenario(
 def _parse(
     text: str, file: str | Path, overrides: Sequence[str]
 ) -> tuple[schema.Scenario, list[Problem], Origins]:
+    if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes
+        raise ScenarioError(
+            file,
+            [
+                Problem(
+                    "",
+                    f"the scenario is larger than {MAX_FILE_BYTES // 2**20} MiB",
+                    "keep the places, roads and units of the exercise area",
+                )
+            ],
+        )
     try:
         return _parse_text(text, file, overrides)
     except RecursionError:
