@@ -130,7 +130,7 @@ class _Import:
         self.problems.append(Remark(file, where, message, fix))
 
     def full(self, file: Path, where: str) -> bool:
-        """Whether the import already holds as many records as it may (said once)."""
+        """Whether the import already holds as many records as it may (then said, for the file)."""
         if len(self.places) + len(self.roads) < MAX_RECORDS:
             return False
         self.add(
