@@ -269,3 +269,11 @@ def test_more_places_than_an_import_may_hold_are_refused(tmp_path: Path) -> None
     rows = "".join(f"Ban {i},LA,14.7,106.7\n" for i in range(MAX_RECORDS + 5))
     code, output, _ = imported(tmp_path, "v.csv", "name,nation,lat,lon\n" + rows)
     assert code == 2 and f"more than {MAX_RECORDS:,} places and roads" in output
+
+
+def test_many_bad_rows_are_counted_beyond_the_first_hundred(tmp_path: Path) -> None:
+    rows = "".join(f"Ban {i},LA,north,106.7\n" for i in range(150))
+    code, output, _ = imported(tmp_path, "v.csv", "name,nation,lat,lon\n" + rows)
+    assert code == 2 and "150 problems in the import" in output
+    assert "row 101: lat 'north'" in output and "row 102" not in output
+    assert "... and 50 more problems" in output
