@@ -356,20 +356,22 @@ def new(
         borderdrill new my_flood.toml --nations TH,LA --hazard flood --near nakhon_phanom_thakhek
         borderdrill run my_flood.toml
     """
-    from sim.library.draft import NEAR_KM, DraftError, Hazard, draft_scenario
+    from sim.library.draft import NEAR_KM, DraftError, Hazard, draft
 
     if file.exists() and not force:
         _fail(f"{file} exists: give another name, or --force to replace it")
     kind: Hazard = "flood" if hazard == "flood" else "wildfire"
     try:
-        draft = draft_scenario(nations, kind, near, NEAR_KM if within is None else within)
+        drafted = draft(nations, kind, near, NEAR_KM if within is None else within)
     except DraftError as exc:
         _fail(str(exc))
     try:
-        file.write_text(draft.text, encoding="utf-8")
+        file.write_text(drafted.text, encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {file} ({exc.strerror or exc})")
-    click.echo(f"drafted for the crossing {draft.crossing}, {draft.km:,.0f} km from {draft.near}")
+    click.echo(
+        f"drafted for the crossing {drafted.crossing}, {drafted.km:,.0f} km from {drafted.near}"
+    )
     click.echo(f"wrote {file}: edit it, then `borderdrill run {file}`")
 
 

@@ -210,9 +210,17 @@ AIR_RANGE_KM = 250.0
 """An air base farther than this from the crossing is left out of the draft."""
 
 
-def draft_scenario(
-    nations: str, hazard: Hazard, near: str, within_km: float | None = NEAR_KM
-) -> Draft:
+def draft_scenario(nations: str, hazard: Hazard, near: str, within_km: float | None = None) -> str:
+    """The TOML text of a small scenario for the border near ``near``, ready to edit
+    (``draft`` also tells the crossing chosen; here any distance is accepted by default).
+
+    Raises:
+        DraftError: as ``draft``.
+    """
+    return draft(nations, hazard, near, within_km).text
+
+
+def draft(nations: str, hazard: Hazard, near: str, within_km: float | None = NEAR_KM) -> Draft:
     """A small scenario for the border near ``near``, ready to edit, and the crossing chosen.
 
     Raises:
