@@ -22,18 +22,20 @@ DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
 MEASURE = """
 import json, resource, sys, time
 from sim import load_scenario
-from sim.experiment import replicate
+from sim.experiment import RunOptions, replicate
 n, jobs = int(sys.argv[1]), int(sys.argv[2])
 scenario = load_scenario(sys.argv[3])
 started = time.perf_counter()
-reps = replicate(scenario, n=n, jobs=jobs, progress=False, keep_incidents=False)
+reps = replicate(
+    scenario, n=n, options=RunOptions(jobs=jobs, progress=False), keep_incidents=False
+)
 seconds = time.perf_counter() - started
 median = reps.estimate("response_median_min")
 print(json.dumps({
     "seconds": seconds,
     "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "median": [median.mean, median.low, median.high],
+    "median": [median.mean, median.ci_low, median.ci_high],
 }))
 """
 

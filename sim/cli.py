@@ -59,10 +59,6 @@ def _warn(source: ScenarioFile) -> None:
         click.echo(f"  warning: {source.path}: {warning.describe()}", err=True)
 
 
-PLAYERS = "players"
-"""The variant of a compare that replays a played session's decisions."""
-
-
 def _played_session(path: Path, scenario_path: Path) -> Any:
     """A play session file played on this scenario file, rebuilt for replays."""
     from sim.play.replay import load_played
@@ -471,87 +467,50 @@ def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _run_experiment(
-    kind: str,
-    base: Path,
-    variants: dict[str, Any],
-    description: str,
     settings: ExperimentSettings,
-    overrides: Sequence[str] = (),
-    played: dict[str, Any] | None = None,
+    base: ScenarioFile,
+    kind: str,
+    names: Sequence[str],
+    experiment: Callable[..., Any],
+    played: Any = None,
     notes: dict[str, list[str]] | None = None,
 ) -> None:
-    """Run variants on common random numbers, write the folder and print the ranking.
-
-    ``played``: played sessions a variant replays (by name); ``notes``: more lines on
-    what a variant changes."""
-    from sim.experiment import run_variants
-    from sim.experiment.folders import experiment_folder, write_experiment
-    from sim.experiment.replications import FALLBACKS
-    from sim.experiment.variants import experiment_replications
+    """Run an experiment of the library (``experiment(n=, seed=, options=)``), write its
+    folder and print the ranking. ``names``: the variants', for the default folder;
+    ``notes``: more lines on what a variant is."""
+    from sim.experiment import RunOptions
+    from sim.experiment.folders import experiment_folder
+    from sim.experiment.variants import experiment_size
     from sim.report import OutputError, check_replaceable
     from sim.report.estimates import with_ci
-    from sim.scenario import ScenarioError, read_scenario
-    from sim.scenario.budget import check_budget
+    from sim.scenario import ScenarioError
 
-    first = next(iter(variants.values()))
-    n = settings.replications or experiment_replications(first)
-    seed = first.run.seed if settings.seed is None else settings.seed
-    source = read_scenario(base, overrides)
-    _warn(source)
-    force = settings.force
-    out = settings.out or experiment_folder(kind, source.path, seed, n, list(variants), overrides)
-    runs = n
-    if played:
-        from sim.play.debrief import runs_needed
-
-        runs += sum(runs_needed(p, n) for p in played.values()) // len(variants)
+    _warn(base)
+    n, seed = experiment_size(base.scenario, settings.replications, settings.seed, played)
+    out = settings.out or experiment_folder(kind, base.path, seed, n, names, base.overrides)
+    options = RunOptions(
+        jobs=settings.jobs,
+        scheduler=settings.scheduler,
+        progress=False if settings.quiet else None,
+        allow_large=settings.allow_large,
+    )
     try:
-        check_budget(list(variants.values()), runs, file=base, allow_large=settings.allow_large)
-        check_replaceable(out.resolve(), force=force)  # before running, not after
-        reps = run_variants(
-            variants,
-            n,
-            seed,
-            jobs=settings.jobs,
-            scheduler=settings.scheduler,
-            progress=False if settings.quiet else None,
-            allow_large=True,  # checked above, with the file's name
-            keep_incidents=kind != "sweep",  # for the maps of where variants differ
-            played=played,
-        )
-        notes = dict(notes or {})
-        weightiest = {}
-        for name, session in (played or {}).items():
-            weightiest[name] = _weightiest(name, variants[name], session, reps, settings)
-            if weightiest[name]:
-                notes[name] = [*notes.get(name, []), f"weighed most: {weightiest[name]}"]
-        folder = write_experiment(
-            kind,
-            reps,
-            source.path,
-            out,
-            force=force,
-            description=description,
-            command=sys.argv,
-            scenario_sha256=source.sha256,
-            overrides=overrides,
-            variants=variants,
-            notes=notes,
-        )
-    except (ScenarioError, OutputError, RuntimeError) as exc:
+        check_replaceable(out.resolve(), force=settings.force)  # before running, not after
+        result = experiment(n=n, seed=seed, played=played, options=options)
+        folder = result.write(out, force=settings.force, command=sys.argv, notes=notes)
+    except (ScenarioError, OutputError, RuntimeError, ValueError) as exc:
         _fail(str(exc))
-    click.echo(f"{description}: {n} replications a variant, seed {seed}")
-    for name in played or {}:
-        fell = reps.estimate(FALLBACKS, name).mean
+    click.echo(f"{result.description}: {n} replications a variant, seed {seed}")
+    for name in result.debriefs:
+        fell = result.estimate("decision_fallbacks", name).mean
         click.echo(f"  {name}: {fell:.2f} decisions a replication fell back to doctrine")
-        if weightiest[name]:
-            click.echo(f"  {name}: the decision that weighed most: {weightiest[name]}")
-    ranked = sorted(reps.variants[1:], key=lambda v: reps.difference("response_median_min", v).mean)
-    for name in ranked:
-        change = reps.difference("response_median_min", name).as_dict()
-        if reps.identical(name):
+        if result.weightiest(name):
+            click.echo(f"  {name}: the decision that weighed most: {result.weightiest(name)}")
+    for name in result.ranking("response_median_min")["variant"]:
+        if result.identical(name):
             click.echo(f"  {name}: no effect in this scenario (every replication identical)")
             continue
+        change = result.difference("response_median_min", name).as_dict()
         shown = with_ci("response_median_min", change, difference=True)
         click.echo(f"  {name}: median wait for help {shown}")
     click.echo(f"  report: {folder / 'report.html'}")
@@ -668,10 +627,11 @@ def compare(
             --variant hotlines --set coordination.channels.enabled=true
         borderdrill compare scenarios/sekong_flood_2018.toml --decisions reports/play.jsonl
     """
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.experiment import PLAYERS
+    from sim.experiment import compare as compare_variants
+    from sim.scenario import ScenarioError, read_scenario
 
     files, common, named = _parse_variants(spec)
-    base = Path(files[0])
     names = ["baseline", *(Path(f).stem for f in files[1:]), *(name for name, _ in named)]
     if decisions_file is not None:
         names.append(PLAYERS)
@@ -681,56 +641,28 @@ def compare(
             f"variant names must differ ({', '.join(repeated)} is used twice, and "
             "'baseline' is the base scenario's): rename with --variant"
         )
+    if len(names) < 2:
+        _fail("nothing to compare: add --variant NAME --set PATH=VALUE, or another scenario file")
     try:
-        variants = {"baseline": load_scenario(base, common)}
-        for other in files[1:]:
-            variants[Path(other).stem] = load_scenario(other, common)
-        for name, sets in named:
-            variants[name] = load_scenario(base, [*common, *sets])
-        played, notes = None, None
-        if decisions_file is not None:
-            session = _played_session(decisions_file, base)
-            variants[PLAYERS] = variants["baseline"]
-            played = {PLAYERS: session}
-            mine = len(session.by_players)
-            notes = {PLAYERS: [f"the players' decisions in {decisions_file.name} ({mine})"]}
-            if settings.seed is None:
-                settings = dataclasses.replace(settings, seed=session.seed)
+        base = read_scenario(files[0], common)
+        variants: dict[str, Any] = {Path(f).stem: read_scenario(f, common) for f in files[1:]}
+        variants.update(named)
     except ScenarioError as exc:
         _fail(str(exc))
-    if len(variants) < 2:
-        _fail("nothing to compare: add --variant NAME --set PATH=VALUE, or another scenario file")
+    played, notes = None, None
+    if decisions_file is not None:
+        played = _played_session(decisions_file, base.path)
+        mine = len(played.by_players)
+        notes = {PLAYERS: [f"the players' decisions in {decisions_file.name} ({mine})"]}
     _run_experiment(
-        "compare",
-        base,
-        variants,
-        f"Comparison against {base.name}",
         settings,
-        common,
+        base,
+        "compare",
+        names,
+        functools.partial(compare_variants, base, variants),
         played,
         notes,
     )
-
-
-def _weightiest(
-    name: str, scenario: Any, played: Any, reps: Any, settings: ExperimentSettings
-) -> str | None:
-    """The played decision that weighed most on the wait for help, in a line."""
-    from sim.experiment.replications import FALLBACKS
-    from sim.play.debrief import debrief
-    from sim.report.decisions import weightiest_decision
-
-    players = debrief(
-        scenario,
-        played,
-        reps.n,
-        reps.seed,
-        reps.values(FALLBACKS, name),
-        jobs=settings.jobs,
-        scheduler=settings.scheduler,
-        progress=False if settings.quiet else None,
-    )
-    return weightiest_decision(players, scenario)
 
 
 def _parse_variants(
@@ -778,16 +710,19 @@ def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSetti
     Example:
         borderdrill assess scenarios/sekong_flood_2018.toml -n 100
     """
-    from sim.experiment.variants import assessment_variants
-    from sim.scenario import ScenarioError
+    from sim.experiment import assess as assess_mechanisms
+    from sim.experiment.variants import MECHANISMS, mechanism_in_force
+    from sim.scenario import ScenarioError, read_scenario
 
     try:
-        variants = assessment_variants(scenario, overrides)
+        base = read_scenario(scenario, overrides)
     except ScenarioError as exc:
         _fail(str(exc))
-    _run_experiment(
-        "assess", scenario, variants, f"Assessment of {scenario.name}", settings, overrides
-    )
+    switched = [
+        f"{m} {'off' if mechanism_in_force(base.scenario, m) else 'on'}" for m in MECHANISMS
+    ]
+    names = ["baseline", *switched]
+    _run_experiment(settings, base, "assess", names, functools.partial(assess_mechanisms, base))
 
 
 @main.command()
@@ -815,8 +750,8 @@ def sweep(
         borderdrill sweep scenarios/sekong_flood_2018.toml \\
             --param coordination.mutual_assistance.approval=1h,4h,12h
     """
-    from sim.experiment.variants import sweep_variants
-    from sim.scenario import ScenarioError
+    from sim.experiment import sweep as sweep_grid
+    from sim.scenario import ScenarioError, read_scenario
 
     grid: dict[str, list[str]] = {}
     for param in params:
@@ -830,10 +765,14 @@ def sweep(
         if key in grid or len(set(points)) != len(points):
             _fail(f"--param {param}: give each field once, with different values")
         grid[key] = points
-    if len(list(itertools.product(*grid.values()))) < 2:
+    points = [
+        ", ".join(f"{p}={v}" for p, v in zip(grid, vs, strict=True))
+        for vs in itertools.product(*grid.values())
+    ]
+    if len(points) < 2:
         _fail("a sweep needs at least two points: give a --param two values or more")
     try:
-        variants = sweep_variants(scenario, grid, overrides)
+        base = read_scenario(scenario, overrides)
     except ScenarioError as exc:
         _fail(str(exc))
-    _run_experiment("sweep", scenario, variants, f"Sweep of {scenario.name}", settings, overrides)
+    _run_experiment(settings, base, "sweep", points, functools.partial(sweep_grid, base, grid))

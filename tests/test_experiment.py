@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sim import load_scenario
+from sim import load_scenario, read_scenario
 from sim.analysis.stats import mean_ci, t_quantile_975
 from sim.cli import main
-from sim.experiment import compare, replicate
+from sim.experiment import RunOptions, compare, replicate
 from sim.experiment.variants import MECHANISMS, assessment_variants
 
 HERE = Path(__file__).parent / "scenarios"
 MECH = HERE / "mechanisms.toml"
+TWO = RunOptions(jobs=2, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def scenario():  # type: ignore[no-untyped-def]
 
 
 def test_results_do_not_depend_on_the_number_of_workers(scenario) -> None:  # type: ignore[no-untyped-def]
-    one = replicate(scenario, n=12, seed=5, jobs=1, progress=False)
-    two = replicate(scenario, n=12, seed=5, jobs=2, progress=False)
+    one = replicate(scenario, n=12, seed=5, options=RunOptions(jobs=1, progress=False))
+    two = replicate(scenario, n=12, seed=5, options=RunOptions(jobs=2, progress=False))
     assert one.kpis.equals(two.kpis)
     assert one.incidents.equals(two.incidents)
     assert len(one.incidents) > 12
@@ -34,8 +35,10 @@ def test_results_do_not_depend_on_the_number_of_workers(scenario) -> None:  # ty
 
 def test_dask_local_cluster_gives_the_same_results(scenario) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
-    local = replicate(scenario, n=8, seed=5, jobs=2, progress=False)
-    dask = replicate(scenario, n=8, seed=5, jobs=2, scheduler="local", progress=False)
+    local = replicate(scenario, n=8, seed=5, options=RunOptions(jobs=2, progress=False))
+    dask = replicate(
+        scenario, n=8, seed=5, options=RunOptions(jobs=2, scheduler="local", progress=False)
+    )
     assert local.kpis.equals(dask.kpis)
 
 
@@ -43,28 +46,28 @@ def test_confidence_intervals_shrink_as_replications_grow(scenario) -> None:  # 
     widths = []
     for n in (10, 40, 160):
         estimate = replicate(
-            scenario, n=n, seed=1, jobs=2, progress=False, keep_incidents=False
+            scenario, n=n, seed=1, options=RunOptions(jobs=2, progress=False), keep_incidents=False
         ).estimate("response_median_min")
-        assert estimate.low < estimate.mean < estimate.high
-        widths.append(estimate.high - estimate.low)
+        assert estimate.ci_low < estimate.mean < estimate.ci_high
+        widths.append(estimate.ci_high - estimate.ci_low)
     # the half-width falls like 1/sqrt(n): about half for four times the replications
     assert widths[0] > widths[1] > widths[2]
     assert 0.3 < widths[2] / widths[1] < 0.75
 
 
 def test_a_scenario_against_itself_differs_by_exactly_zero(scenario) -> None:  # type: ignore[no-untyped-def]
-    reps = compare({"base": scenario, "same": scenario}, n=10, seed=3, jobs=2, progress=False)
+    reps = compare(scenario, {"same": scenario}, n=10, seed=3, options=TWO)
     assert reps.identical("same")
     for kpi in ("response_median_min", "response_p90_min", "within_target"):
         difference = reps.difference(kpi, "same")
-        assert difference.mean == 0.0 and difference.low == 0.0 and difference.high == 0.0
+        assert difference.mean == 0.0 and difference.ci_low == 0.0 and difference.ci_high == 0.0
 
 
 def test_a_saving_mechanism_shows_a_negative_paired_difference(scenario) -> None:  # type: ignore[no-untyped-def]
-    preauth = load_scenario(MECH, ["coordination.mutual_assistance.pre_authorized=true"])
-    reps = compare({"base": scenario, "preauth": preauth}, n=20, seed=3, jobs=2, progress=False)
+    preauth = ["coordination.mutual_assistance.pre_authorized=true"]
+    reps = compare(MECH, {"preauth": preauth}, n=20, seed=3, options=TWO)
     difference = reps.difference("response_mean_min", "preauth")
-    assert difference.high < 0  # significantly faster: approval took a median 4 h
+    assert difference.ci_high < 0  # significantly faster: approval took a median 4 h
 
 
 def test_assessment_turns_each_mechanism_the_other_way() -> None:
@@ -72,7 +75,7 @@ def test_assessment_turns_each_mechanism_the_other_way() -> None:
     assert list(variants) == ["baseline", *(f"{m} on" for m in MECHANISMS)]
     preauth = variants["mutual_assistance on"].coordination.mutual_assistance
     assert preauth.pre_authorized is True
-    turned_off = assessment_variants(MECH, ["coordination.language.enabled=true"])
+    turned_off = assessment_variants(read_scenario(MECH, ["coordination.language.enabled=true"]))
     assert "language off" in turned_off
 
 
@@ -82,8 +85,8 @@ def test_t_quantiles_and_intervals() -> None:
     assert t_quantile_975(120) == pytest.approx(1.9799, abs=1e-3)
     estimate = mean_ci([1.0, 2.0, 3.0, 4.0, 5.0])
     assert estimate.mean == 3.0
-    assert estimate.high - 3.0 == pytest.approx(2.7764 * math.sqrt(2.5) / math.sqrt(5), rel=1e-4)
-    assert math.isnan(mean_ci([7.0]).low) and mean_ci([]).n == 0
+    assert estimate.ci_high - 3.0 == pytest.approx(2.7764 * math.sqrt(2.5) / math.sqrt(5), rel=1e-4)
+    assert math.isnan(mean_ci([7.0]).ci_low) and mean_ci([]).n == 0
 
 
 def test_run_with_replications_reports_intervals(tmp_path: Path) -> None:

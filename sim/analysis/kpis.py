@@ -28,6 +28,54 @@ HEADLINE = (
 )
 """The figures a planner reads first; experiments rank and plot these."""
 
+FALLBACKS = "decision_fallbacks"
+"""Key figure of a replayed session: the players' decisions that did not apply."""
+
+KPIS: dict[str, str] = {
+    "incidents": "incidents in the run (count)",
+    "response_median_min": "median wait for help, minutes: occurred to first unit on scene, "
+    "an incident no unit reached counting until the end (a lower bound)",
+    "response_p90_min": "90th percentile of that wait, minutes",
+    "response_mean_min": "mean of that wait, minutes",
+    "response_from_report_median_min": "median time from the report to the first unit on "
+    "scene, minutes, over the incidents reached",
+    "within_target": "share of the incidents due by the end reached within their target "
+    "time (0 to 1)",
+    "unserved": "incidents no unit had reached, their need still on at the end (count)",
+    "people_waiting_at_end": "people not yet carried to safety at the end (count)",
+    "utilisation_mean": "mean share of the exercise the units were tasked (0 to 1)",
+    **{
+        f"stage_{part}_mean_min": f"mean {part.replace('_', ' ')} part of the response time, "
+        "minutes, over the incidents reached (see sim.analysis.incidents.COMPONENTS)"
+        for part in COMPONENTS
+    },
+    FALLBACKS: "the players' decisions that did not apply and fell back to doctrine "
+    "(count; only in a variant replaying a played session, 0 beside it)",
+}
+"""Every key figure of a replication by name, with its meaning and unit."""
+
+GROUPED: dict[str, str] = {
+    "by_nation.<nation>.response_median_min": "median wait for help at the incidents of one "
+    "nation (its code, e.g. LA), minutes",
+    "by_nation.<nation>.within_target": "share within target at one nation's incidents",
+    "by_need.<need>.response_median_min": "median wait for help at the incidents of one "
+    "need (e.g. rescue), minutes",
+    "by_need.<need>.within_target": "share within target at the incidents of one need",
+}
+"""Key figures by nation and by need: present for the nations and needs that had incidents."""
+
+
+class UnknownKpi(ValueError):
+    """A key figure name that the results do not have; the message lists those they have."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(
+            f"no key figure {name!r}: the results have {', '.join(known)} "
+            "(sim.analysis.kpis.KPIS says what each means)"
+        )
+
 
 def _number(value: Any) -> float:
     return NAN if value is None else float(value)

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.analysis.incidents import COMPONENTS
+from sim.analysis.kpis import UnknownKpi
 from sim.analysis.stats import Estimate, mean_ci, paired_difference
 
 if TYPE_CHECKING:
     import pandas as pd
 
-INCIDENT_COLUMNS = (
+INCIDENT_COLUMNS = (  # as sim.analysis.frames.INCIDENT_COLUMNS, with variant and replication
     "variant",
     "replication",
     "incident",
@@ -58,12 +59,27 @@ class KpiTable:
         return [float(row[index]) if index < row.size else math.nan for row in self.rows]
 
 
+RANKING_COLUMNS = {
+    "variant": "the variant's name",
+    "mean": "mean paired difference variant − baseline over the replications (the key "
+    "figure's unit: minutes for *_min, a share, or a count)",
+    "ci_low": "lower bound of its 95 % confidence interval",
+    "ci_high": "upper bound of its 95 % confidence interval",
+    "n": "replications",
+    "clear": "whether the interval excludes zero (a clear effect)",
+    "identical": "whether every replication gave exactly the baseline's key figures",
+}
+"""The columns of ``Replications.ranking``, beside one column per swept parameter."""
+
+
 @dataclass
 class Replications:
-    """The results of one or more variants over the same replications.
+    """The results of one or more variants over the same replications (the first variant
+    is the baseline); key figures are named in ``sim.analysis.kpis.KPIS``.
 
-    ``kpis`` has one row per variant and replication (key figures as columns);
-    ``incidents`` one row per variant, replication and incident (when kept).
+    ``frame()`` (or ``kpis``) has one row per variant and replication (key figures as
+    columns); ``incidents`` one row per variant, replication and incident (when kept).
+    ``parameters``: for a sweep, each variant's value of each swept field.
     """
 
     seed: int
@@ -71,14 +87,26 @@ class Replications:
     variants: list[str]
     tables: dict[str, KpiTable]
     incident_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def baseline(self) -> str:
         return self.variants[0]
 
     def values(self, kpi: str, variant: str | None = None) -> list[float]:
-        """One key figure of every replication of a variant (the baseline by default)."""
-        return self.tables[variant or self.baseline].column(kpi)
+        """One key figure of every replication of a variant (the baseline by default).
+
+        Raises:
+            UnknownKpi: no such key figure in these results (the message lists them).
+            ValueError: no such variant.
+        """
+        name = self.baseline if variant is None else variant
+        if name not in self.tables:
+            raise ValueError(f"no variant {name!r}: the variants are {', '.join(self.variants)}")
+        known = self.kpi_names()
+        if kpi not in known:
+            raise UnknownKpi(kpi, known)
+        return self.tables[name].column(kpi)
 
     def estimate(self, kpi: str, variant: str | None = None) -> Estimate:
         """Mean of a key figure across replications, with its 95 % confidence interval.
@@ -111,6 +139,7 @@ class Replications:
         return {p: float(np.mean(v)) for p, v in values.items()}
 
     def kpi_names(self) -> list[str]:
+        """The key figures these results have, in the order they first appeared."""
         names: dict[str, None] = {}
         for table in self.tables.values():
             names.update(dict.fromkeys(table.columns))
@@ -131,18 +160,21 @@ class Replications:
             },
         }
 
-    @property
-    def kpis(self) -> pd.DataFrame:
-        """One row per variant and replication, key figures as columns."""
+    def frame(self) -> pd.DataFrame:
+        """One row per variant and replication: ``variant``, one column per swept parameter
+        (a sweep's), ``replication`` (0 to n − 1), then every key figure
+        (``sim.analysis.kpis.KPIS``)."""
         import pandas as pd
 
         names = self.kpi_names()
+        swept = self._swept()
         frames = [
             pd.DataFrame(
                 {
                     "variant": v,
+                    **{p: self.parameters[v][p] for p in swept},
                     "replication": range(self.n),
-                    **{k: self.values(k, v) for k in names},
+                    **{k: self.tables[v].column(k) for k in names},
                 }
             )
             for v in self.variants
@@ -150,8 +182,50 @@ class Replications:
         return pd.concat(frames, ignore_index=True)
 
     @property
+    def kpis(self) -> pd.DataFrame:
+        """The same as ``frame()``."""
+        return self.frame()
+
+    def ranking(self, kpi: str = "response_median_min") -> pd.DataFrame:
+        """The variants other than the baseline, the largest saving first: the paired
+        difference of ``kpi`` to the baseline with its 95 % CI (``RANKING_COLUMNS``, and a
+        sweep's parameters). Lower is better for every headline figure but
+        ``within_target``; for that one, read the order from the bottom.
+
+        Raises:
+            UnknownKpi: no such key figure in these results.
+        """
+        import pandas as pd
+
+        self.values(kpi)  # refuse an unknown name before anything else
+        swept = self._swept()
+        rows = []
+        for v in self.variants[1:]:
+            change = self.difference(kpi, v)
+            rows.append(
+                {
+                    "variant": v,
+                    **{p: self.parameters[v][p] for p in swept},
+                    "mean": change.mean,
+                    "ci_low": change.ci_low,
+                    "ci_high": change.ci_high,
+                    "n": change.n,
+                    "clear": not change.spans_zero,
+                    "identical": self.identical(v),
+                }
+            )
+        columns = ["variant", *swept, *list(RANKING_COLUMNS)[1:]]
+        table = pd.DataFrame(rows, columns=columns)
+        return table.sort_values("mean", kind="stable", na_position="last").reset_index(drop=True)
+
+    def _swept(self) -> list[str]:
+        return list(self.parameters.get(self.baseline, {}))
+
+    @property
     def incidents(self) -> pd.DataFrame:
-        """One row per variant, replication and incident (empty unless incidents were kept)."""
+        """One row per variant, replication and incident (empty unless incidents were kept):
+        ``variant``, ``replication``, then the columns of
+        ``sim.analysis.frames.INCIDENT_COLUMNS`` that describe the incident and its timing."""
         import pandas as pd
 
         return pd.DataFrame(self.incident_rows, columns=list(INCIDENT_COLUMNS))

@@ -29,28 +29,43 @@ def t_quantile_975(df: int) -> float:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A mean across replications with its 95 % confidence interval."""
+    """A mean across replications with its 95 % confidence interval (NaN bounds when
+    there are fewer than two values; everything NaN and ``n == 0`` when there are none).
+
+    The names are those of its dict form (``as_dict``) and of the results' frames."""
 
     mean: float
-    low: float
-    high: float
+    ci_low: float
+    ci_high: float
     n: int
 
     def as_dict(self) -> dict[str, float | int | None]:
+        """``{"mean", "ci_low", "ci_high", "n"}`` rounded to 4 decimals, None for NaN (JSON)."""
+
         def clean(v: float) -> float | None:
             return None if math.isnan(v) else round(v, 4)
 
         return {
             "mean": clean(self.mean),
-            "ci_low": clean(self.low),
-            "ci_high": clean(self.high),
+            "ci_low": clean(self.ci_low),
+            "ci_high": clean(self.ci_high),
             "n": self.n,
         }
 
     @property
+    def low(self) -> float:
+        """The same as ``ci_low`` (its earlier name, still read by the report's figures)."""
+        return self.ci_low
+
+    @property
+    def high(self) -> float:
+        """The same as ``ci_high`` (its earlier name, still read by the report's figures)."""
+        return self.ci_high
+
+    @property
     def spans_zero(self) -> bool:
         """Whether the interval holds zero (or there is none): no clear effect."""
-        return self.n < 2 or math.isnan(self.low) or self.low <= 0.0 <= self.high
+        return self.n < 2 or math.isnan(self.ci_low) or self.ci_low <= 0.0 <= self.ci_high
 
 
 def _numbers(values: Iterable[float]) -> np.ndarray:

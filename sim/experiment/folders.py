@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.analysis.kpis import FALLBACKS
 from sim.analysis.replications import Replications
-from sim.experiment.replications import FALLBACKS, replicate, run_once
+from sim.experiment.options import RunOptions
+from sim.experiment.replications import replicate, run_once
 from sim.experiment.variants import MIN_REPLICATIONS, scenario_changes
 from sim.experiment.variants import assess as run_assessment
 from sim.report import (
@@ -108,18 +110,12 @@ def run_scenario(
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     check_replaceable(folder.resolve(), force=force)
     run, kpis = run_once(scenario, seed, 0, played)
+    # the budget is checked above, with the file's name
+    options = RunOptions(jobs=jobs, scheduler=scheduler, progress=progress, allow_large=True)
     reps = None
     if n > 1:
         reps = replicate(
-            scenario,
-            n,
-            seed,
-            jobs=jobs,
-            scheduler=scheduler,
-            progress=progress,
-            keep_incidents=False,
-            allow_large=True,  # checked above, with the file's name
-            played=played,
+            scenario, n=n, seed=seed, played=played, options=options, keep_incidents=False
         )
     provenance = manifest(
         str(source.path), source.sha256, seed, run.replication, command or [], source.overrides
@@ -130,16 +126,7 @@ def run_scenario(
             "fallbacks_in_replication_0": int(kpis[FALLBACKS]),
         }
     if assess:
-        assessed = run_assessment(
-            path,
-            max(n, MIN_REPLICATIONS),
-            seed,
-            overrides,
-            jobs=jobs,
-            scheduler=scheduler,
-            progress=progress,
-            allow_large=True,
-        )
+        assessed = run_assessment(source, n=max(n, MIN_REPLICATIONS), seed=seed, options=options)
         assessment = {"kind": "assess", **assessed.summary()}
     provenance["replications"] = n
     players = None

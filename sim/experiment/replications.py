@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis.incidents import COMPONENTS, incident_rows
-from sim.analysis.kpis import replication_kpis
+from sim.analysis.kpis import FALLBACKS, replication_kpis
 from sim.analysis.replications import KpiTable, Replications
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.experiment.options import DEFAULTS, RunOptions
 from sim.log import RunLog
 from sim.model import simulate
 from sim.scenario import Scenario
@@ -24,9 +25,6 @@ from sim.scenario.budget import check_budget
 
 if TYPE_CHECKING:
     from sim.play.replay import PlayedSession
-
-FALLBACKS = "decision_fallbacks"
-"""Key figure of a replayed session: the players' decisions that did not apply."""
 
 
 def run_once(
@@ -91,27 +89,26 @@ def run_variants(
     n: int,
     seed: int,
     *,
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
+    options: RunOptions = DEFAULTS,
     keep_incidents: bool = False,
-    allow_large: bool = False,
     played: Mapping[str, PlayedSession] | None = None,
 ) -> Replications:
-    """Run ``n`` replications of each variant on the same seeds.
+    """Run ``n`` replications of each variant on the same seeds (the first is the baseline).
 
     ``played``: played sessions by variant name, replayed in that variant's replications
     (the others: doctrine throughout), which also report ``decision_fallbacks``.
 
     Raises:
         BudgetError: the run would go beyond a soft limit of ``sim.scenario.budget`` and
-            ``allow_large`` is false (nothing is run).
+            ``options.allow_large`` is false (nothing is run).
     """
     if n < 1:
         raise ValueError("at least one replication is needed")
     first = next(iter(variants.values()))
-    check_budget(list(variants.values()), n, file=first.scenario.name, allow_large=allow_large)
-    jobs = jobs or default_jobs()
+    check_budget(
+        list(variants.values()), n, file=first.scenario.name, allow_large=options.allow_large
+    )
+    jobs = options.jobs or default_jobs()
     size = batch_size(n * len(variants), jobs)
     tasks = [
         (
@@ -133,8 +130,8 @@ def run_variants(
         simulate_batch,
         tasks,
         jobs=jobs,
-        scheduler=scheduler,
-        progress=progress,
+        scheduler=options.scheduler,
+        progress=options.progress,
         total=n * len(variants),
     ):
         # store in replication order as soon as the next one is in, whatever order they come
@@ -157,34 +154,35 @@ def run_variants(
 
 def replicate(
     scenario: Scenario,
+    *,
     n: int | None = None,
     seed: int | None = None,
-    *,
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
-    keep_incidents: bool = True,
-    allow_large: bool = False,
     played: PlayedSession | None = None,
+    options: RunOptions = DEFAULTS,
+    keep_incidents: bool = True,
 ) -> Replications:
-    """Run ``n`` replications of a scenario (default: its ``[run]`` settings), replaying
-    a ``played`` session in each when given.
+    """Run ``n`` replications of a scenario (default: its ``[run]`` settings; with a
+    ``played`` session, the session's seed), replaying the session in each when given.
+
+    ``keep_incidents``: keep one row per replication and incident (``incidents``); false
+    saves memory over many replications.
+
+    Raises:
+        BudgetError: the work goes beyond a soft limit and ``options.allow_large`` is false.
 
     Example:
         >>> reps = replicate(load_scenario("scenarios/sekong_flood_2018.toml"), n=100)
         >>> reps.estimate("response_median_min")    # mean with 95 % CI
-        >>> reps.kpis, reps.incidents                # tidy pandas DataFrames
+        >>> reps.frame(), reps.incidents             # tidy pandas DataFrames
     """
     n = scenario.run.replications if n is None else n
-    seed = scenario.run.seed if seed is None else seed
+    if seed is None:
+        seed = played.seed if played is not None else scenario.run.seed
     return run_variants(
         {scenario.scenario.name: scenario},
         n,
         seed,
-        jobs=jobs,
-        scheduler=scheduler,
-        progress=progress,
+        options=options,
         keep_incidents=keep_incidents,
-        allow_large=allow_large,
         played=None if played is None else {scenario.scenario.name: played},
     )
