@@ -19,14 +19,6 @@ from sim.experiment.options import RunOptions
 from sim.experiment.replications import replicate, run_once
 from sim.experiment.variants import MIN_REPLICATIONS, scenario_changes
 from sim.experiment.variants import assess as run_assessment
-from sim.report import (
-    OutputError,
-    check_replaceable,
-    experiment_files,
-    manifest,
-    run_files,
-    write_folder,
-)
 from sim.scenario import Scenario, read_scenario
 from sim.scenario.budget import check_budget
 
@@ -96,6 +88,8 @@ def run_scenario(
     the manifest and the key figures count the players' decisions that fell back to
     doctrine.
     """
+    from sim.report import check_replaceable, manifest, run_files, write_folder
+
     source = read_scenario(path, overrides)
     assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
     scenario = source.scenario
@@ -154,6 +148,8 @@ def read_assessment(folder: Path, scenario_sha256: str) -> dict[str, Any]:
     Raises:
         OutputError: the folder is not an assess folder, or was made from another file.
     """
+    from sim.report import OutputError
+
     try:
         summary = json.loads((folder / "summary.json").read_text("utf-8"))
         made_from = json.loads((folder / "manifest.json").read_text("utf-8"))["scenario_sha256"]
@@ -207,6 +203,8 @@ def write_experiment(
     ``variants``, when given, lets the report list what each variant changes; ``notes``
     adds lines to that (e.g. the decisions a variant replays).
     """
+    from sim.report import check_replaceable, experiment_files, manifest, write_folder
+
     if out is None:
         out = experiment_folder(kind, scenario_path, reps.seed, reps.n, reps.variants, overrides)
     check_replaceable(out.resolve(), force=force)

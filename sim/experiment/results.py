@@ -22,10 +22,11 @@ DECISION_COLUMNS: dict[str, str] = {
     "at_min": "when the players took it, minutes from the scenario's start",
     "raised_at_min": "when the decision point arose, minutes from the start",
     "seat": "the seat that took it (a nation's code, or JCC)",
-    "kind": "what was decided (ask, approve, ...), or 'action' for an unprompted action",
+    "kind": "the kind of decision (ask, approve, ...) or the action",
     "subject": "what it was about (an incident's key, a place)",
     "choice": "the players' choice",
-    "proposal": "doctrine's choice at that point",
+    "proposal": "doctrine's choice at that point (empty for an action)",
+    "action": "whether it was taken unprompted (an action, named in kind), not at a point",
     "changed": "replications in which leaving it to doctrine changed anything",
     "replications": "replications it was measured over",
     **{
@@ -78,9 +79,7 @@ class Experiment(Replications):
             )
         rows = []
         for d in self.debriefs[variant]["decisions"]:
-            row = {k: d[k] for k in list(DECISION_COLUMNS)[:9] if k in d}
-            if d.get("action"):
-                row["kind"], row["choice"] = "action", d["action"]
+            row = {k: d[k] for k in list(DECISION_COLUMNS)[:10]}
             for kpi, effect in d["effect"].items():
                 for part in ("mean", "ci_low", "ci_high"):
                     value = effect[part]
