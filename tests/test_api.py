@@ -7,6 +7,7 @@ figure names, Dask clients, the players measured against doctrine, a quiet progr
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import inspect
 import os
 import signal
@@ -42,6 +43,7 @@ from sim.analysis import frames
 from sim.analysis.kpis import GROUPED
 from sim.experiment import executors
 
+ROOT = Path(__file__).parents[1]
 TESTS = Path(__file__).parent / "scenarios"
 MECH = TESTS / "mechanisms.toml"
 TINY = TESTS / "tiny_border.toml"
@@ -329,3 +331,17 @@ def test_workers_end_when_the_parent_is_killed() -> None:
         for worker in workers:  # never leave one behind, even when the test fails
             if _alive(worker):
                 os.kill(worker, signal.SIGKILL)
+
+
+# the reference
+
+
+def test_the_api_reference_is_up_to_date() -> None:
+    spec = importlib.util.spec_from_file_location("api_docs", ROOT / "scripts" / "api_docs.py")
+    assert spec is not None and spec.loader is not None
+    api_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(api_docs)
+    written = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert written == api_docs.render(), "docs/api.md is out of date: run scripts/api_docs.py"
+    for name in sim.__all__:
+        assert f"### `{name}`" in written

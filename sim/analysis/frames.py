@@ -22,6 +22,21 @@ from sim.log import RunLog
 if TYPE_CHECKING:
     import pandas as pd
 
+STAGE_MEANINGS = {
+    "occurred": "the need arose",
+    "detected": "someone noticed it",
+    "reported": "the report reached the EOC responsible for the place",
+    "requested": "a request for help reached a neighbour's EOC",
+    "approved": "the neighbour approved the deployment",
+    "dispatched": "the responding unit (the first on scene, else the first sent) was sent",
+    "mobilised": "that unit left its base",
+    "border_cleared": "that unit cleared the border post",
+    "on_scene": "the first unit arrived",
+    "integrated": "that unit was working with those already there",
+    "resolved": "the need ended (help finished, or it ended on its own)",
+}
+"""What each stage instant of an incident is (``sim.analysis.incidents.STAGE_TIMES``)."""
+
 INCIDENT_COLUMNS: dict[str, str] = {
     "incident": "the incident's number in the run",
     "place": "the place's id",
@@ -38,10 +53,7 @@ INCIDENT_COLUMNS: dict[str, str] = {
     "response_min": "occurred to first unit on scene, minutes (NaN: nobody came)",
     "waited_min": "the response time, or for an incident nobody reached the wait until it "
     "ended or until the end of the run, minutes",
-    **{
-        f"{stage}_at_min": f"when it was {stage.replace('_', ' ')}, minutes from the start"
-        for stage in STAGE_TIMES
-    },
+    **{f"{s}_at_min": f"when {STAGE_MEANINGS[s]}, minutes from the start" for s in STAGE_TIMES},
     **{f"{part}_min": f"{COMPONENT_MEANINGS[part]}, minutes" for part in COMPONENTS},
     "units_sent": "the units sent, in order of dispatch, comma-separated ids",
     "first_unit": "the first unit on scene (id; empty when nobody came)",

@@ -15,7 +15,7 @@ from sim.analysis.stats import Estimate, mean_ci, paired_difference
 if TYPE_CHECKING:
     import pandas as pd
 
-INCIDENT_COLUMNS = (  # as sim.analysis.frames.INCIDENT_COLUMNS, with variant and replication
+INCIDENT_COLUMNS = (
     "variant",
     "replication",
     "incident",
@@ -25,12 +25,14 @@ INCIDENT_COLUMNS = (  # as sim.analysis.frames.INCIDENT_COLUMNS, with variant an
     "people",
     "carried",
     "status",
-    "occurred_min",
+    "occurred_at_min",
     "response_min",
     "waited_min",
     "within_target",
     *(f"{part}_min" for part in COMPONENTS),
 )
+"""The columns of ``Replications.incidents``: the variant and replication, then columns of
+``incident_frame`` (``sim.analysis.frames.INCIDENT_COLUMNS`` says what each means)."""
 
 
 class KpiTable:
@@ -223,9 +225,9 @@ class Replications:
 
     @property
     def incidents(self) -> pd.DataFrame:
-        """One row per variant, replication and incident (empty unless incidents were kept):
-        ``variant``, ``replication``, then the columns of
-        ``sim.analysis.frames.INCIDENT_COLUMNS`` that describe the incident and its timing."""
+        """One row per variant, replication and incident (empty unless incidents were kept),
+        with the columns ``INCIDENT_COLUMNS``: ``variant``, ``replication``, then some of
+        ``incident_frame``'s (its table says what each means)."""
         import pandas as pd
 
         return pd.DataFrame(self.incident_rows, columns=list(INCIDENT_COLUMNS))
