@@ -40,7 +40,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     ("Replications", ["replicate", "Replications", "Estimate", "KPIS", "UnknownKpi"]),
     ("Experiments", ["compare", "assess", "sweep", "RunOptions", "Experiment"]),
-    ("A played exercise", ["load_played", "PlayedSession", "measure_players"]),
+    ("A played exercise", ["load_played", "PlayedSession", "measure_players", "play_scripted"]),
 ]
 """The public names (``sim.__all__``), in the order of the data flow."""
 

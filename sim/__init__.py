@@ -11,8 +11,9 @@ The public API follows the data flow:
 - experiments, all of one shape ``f(base, ..., *, n, seed, played, options)``: ``compare``,
   ``assess``, ``sweep``, run as ``RunOptions`` say, give an ``Experiment`` with
   ``frame()``, ``ranking()`` and ``write(folder)``;
-- a played exercise: ``load_played`` reads its session; ``measure_players`` (or
-  ``compare(..., played=...)``) measures the players' decisions against doctrine.
+- a played exercise: ``load_played`` reads its session (``play_scripted`` plays one by a
+  script); ``measure_players`` (or ``compare(..., played=...)``) measures the players'
+  decisions against doctrine.
 
 The names are imported on first use, so that ``import sim`` (and the command line's start)
 does not pay for the model, pandas and matplotlib until they are needed.
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         assess,
         compare,
         measure_players,
+        play_scripted,
         replicate,
         run_scenario,
         sweep,
@@ -67,6 +69,7 @@ _HOMES = {
     "load_played": "sim.play.replay",
     "load_scenario": "sim.scenario",
     "measure_players": "sim.experiment",
+    "play_scripted": "sim.experiment",
     "read_scenario": "sim.scenario",
     "replicate": "sim.experiment",
     "run_scenario": "sim.experiment",
@@ -99,6 +102,7 @@ __all__ = [
     "load_played",
     "load_scenario",
     "measure_players",
+    "play_scripted",
     "read_scenario",
     "replicate",
     "run_scenario",

@@ -32,6 +32,7 @@ from sim import (
     load_played,
     load_scenario,
     measure_players,
+    play_scripted,
     read_scenario,
     replicate,
     simulate,
@@ -224,29 +225,15 @@ def test_a_dask_client_is_used_and_the_local_cluster_reused() -> None:
 # 6. the players measured against doctrine, in public
 
 
-def _session(tmp_path: Path, choice: str) -> Path:
+def _scripted(tmp_path: Path, choice: str) -> sim.PlayedSession:
     """A session on the tiny border scenario in which Laos answers its one point."""
-    from sim.play.exercise import point_key
-    from sim.play.server import PlayServer
-    from sim.play.session import create_session
-
-    source = read_scenario(TINY)
-    path = tmp_path / f"{choice}.jsonl"
-    session = create_session(path, "Tiny border", source.sha256, 0, ["LA", "TH"])
-    server = PlayServer(source.scenario, session)
-    while not server.exercise.finished:
-        for item in server.exercise.open_points("LA"):
-            server.perform(
-                {"do": "decide", "seat": "LA", "point": item.number}
-                | {"key": point_key(item.point), "choice": choice}
-            )
-        server.perform({"do": "next"})
-    return path
+    return play_scripted(TINY, tmp_path / f"{choice}.jsonl", lambda point: choice, seats=["LA"])
 
 
 def test_players_are_measured_against_doctrine_from_the_public_api(tmp_path: Path) -> None:
-    assert {"load_played", "measure_players", "PlayedSession"} <= set(sim.__all__)
-    played = load_played(TINY, _session(tmp_path, "wait"))
+    assert {"load_played", "measure_players", "play_scripted", "PlayedSession"} <= set(sim.__all__)
+    played = _scripted(tmp_path, "wait")
+    assert load_played(TINY, tmp_path / "wait.jsonl").taken == played.taken
     result = measure_players(played, n=3, options=QUICK)
     assert result.seed == played.seed and result.variants == ["baseline", "players"]
     assert result.estimate("unserved", "players").mean == 1  # Laos waited and never asked
@@ -259,6 +246,18 @@ def test_players_are_measured_against_doctrine_from_the_public_api(tmp_path: Pat
     assert same.frame().equals(result.frame())
     with pytest.raises(ValueError, match="replays no played session"):
         assess(TINY, n=2, options=QUICK).decisions()
+
+
+def test_a_scripted_seat_is_refused_a_choice_it_does_not_have(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'nonsense' for ask"):
+        play_scripted(TINY, tmp_path / "x.jsonl", lambda point: "nonsense", seats=["LA"])
+    with pytest.raises(ValueError, match="seats: give some of LA, TH"):
+        play_scripted(TINY, tmp_path / "y.jsonl", lambda point: None, seats=["XX"])
+    # doctrine's own answers, scripted, are doctrine: nothing to measure
+    agreed = play_scripted(
+        TINY, tmp_path / "z.jsonl", lambda point: point.proposal.choice, seats=["LA", "TH"]
+    )
+    assert agreed.by_players and not agreed.departures
 
 
 # 7. quiet progress

@@ -3,7 +3,7 @@
 from sim.analysis.replications import Replications
 from sim.experiment.folders import RunResult, default_folder, run_scenario
 from sim.experiment.options import RunOptions
-from sim.experiment.players import measure_players
+from sim.experiment.players import measure_players, play_scripted
 from sim.experiment.replications import replicate, run_variants
 from sim.experiment.results import PLAYERS, Experiment
 from sim.experiment.variants import MECHANISMS, assess, compare, sweep
@@ -19,6 +19,7 @@ __all__ = [
     "compare",
     "default_folder",
     "measure_players",
+    "play_scripted",
     "replicate",
     "run_scenario",
     "run_variants",

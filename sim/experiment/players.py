@@ -1,7 +1,10 @@
-"""The players of a played exercise measured against doctrine, from the Python API."""
+"""The players of a played exercise measured against doctrine, from the Python API; and an
+exercise played by a script (a seat's standing answers) rather than by people."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.experiment.options import DEFAULTS, RunOptions
@@ -9,7 +12,12 @@ from sim.experiment.results import Experiment
 from sim.experiment.variants import compare
 
 if TYPE_CHECKING:
+    from sim.model.decisions import DecisionPoint
     from sim.play.replay import PlayedSession
+
+Answer = Callable[["DecisionPoint"], "str | None"]
+"""A scripted seat: a decision point's choice (one of ``point.options``' ``choice``), or
+None to leave the point to doctrine."""
 
 
 def measure_players(
@@ -34,3 +42,76 @@ def measure_players(
         >>> exp.ranking(), exp.decisions(), exp.weightiest()
     """
     return compare(played.scenario, {}, n=n, seed=seed, played=played, options=options)
+
+
+def play_scripted(
+    scenario: str | Path,
+    session: str | Path,
+    answer: Answer,
+    *,
+    seats: Sequence[str],
+    seed: int | None = None,
+    until_min: float | None = None,
+) -> PlayedSession:
+    """Play an exercise without a room: ``answer`` takes each decision point of the
+    ``seats`` as it arises, the clock going from one decision stop to the next until
+    ``until_min`` (default: the end; doctrine plays on from there). The session file is
+    written as ``borderdrill play`` writes it, and returned ready to replay.
+
+    Args:
+        scenario: the scenario file.
+        session: the session file to write (refused if it exists).
+        answer: a point's choice, or None to leave it to doctrine (see ``Answer``).
+        seats: the seats the script plays (nations' codes, or JCC).
+        seed: the exercise's seed (default: the scenario's).
+
+    Raises:
+        SessionError: the session file exists or cannot be written.
+        ScenarioError: the scenario file is not valid.
+        ValueError: a seat the scenario does not have, or a choice that is not an option.
+
+    Example:
+        >>> def hold_back(point):  # Laos's seat never asks a neighbour for help
+        ...     return "wait" if point.kind == "ask" else None
+        >>> played = play_scripted(SCENARIO, "held.jsonl", hold_back, seats=["LA"])
+        >>> measure_players(played, n=30).ranking()
+    """
+    from sim.play.exercise import Refused, point_key
+    from sim.play.replay import load_played
+    from sim.play.server import PlayServer
+    from sim.play.session import create_session
+    from sim.scenario import read_scenario
+
+    source = read_scenario(scenario)
+    spec = source.scenario
+    possible = [n.code for n in spec.nations]
+    if spec.coordination.joint_centre.enabled:
+        possible.append("JCC")
+    wrong = [s for s in seats if s not in possible]
+    if wrong or not seats:
+        raise ValueError(f"seats: give some of {', '.join(possible)} (not {list(seats)})")
+    start = spec.run.seed if seed is None else seed
+    written = create_session(Path(session), spec.scenario.name, source.sha256, start, list(seats))
+    server = PlayServer(spec, written, str(scenario))
+    end = server.exercise.horizon if until_min is None else until_min
+    left: set[int] = set()  # points left to doctrine: they lapse when the clock moves on
+    while not server.exercise.finished and server.exercise.now < end:
+        waiting = [p for p in server.exercise.open_points() if p.number not in left]
+        if not waiting:
+            server.perform({"do": "next"})
+            continue
+        item = waiting[0]
+        choice = answer(item.point)
+        if choice is None:
+            left.add(item.number)
+            continue
+        try:
+            server.perform(
+                {"do": "decide", "seat": item.seat, "point": item.number}
+                | {"key": point_key(item.point), "choice": choice}
+            )
+        except Refused as exc:
+            raise ValueError(
+                f"{choice!r} for {item.point.kind} {item.point.subject}: {exc}"
+            ) from None
+    return load_played(scenario, session)
