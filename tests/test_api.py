@@ -205,7 +205,7 @@ def test_a_dask_client_is_used_and_the_local_cluster_reused() -> None:
     distributed = pytest.importorskip("distributed")
     scenario = load_scenario(MECH)
     here = replicate(scenario, n=6, seed=5, options=QUICK)
-    with distributed.Client(processes=False, n_workers=1, dashboard_address=None) as client:
+    with distributed.Client(processes=False, n_workers=1, dashboard_address=":0") as client:
         remote = replicate(
             scenario, n=6, seed=5, options=RunOptions(scheduler=client, progress=False)
         )

@@ -11,6 +11,7 @@ Local worker processes end with the process that started them, however it ends (
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import itertools
 import math
 import os
@@ -75,11 +76,16 @@ def run_tasks(
 
 
 def _progress_bar(progress: bool | None, total: int, unit: str) -> Any:
-    """A tqdm bar, or None when none is to be shown (tqdm is then not even imported)."""
+    """A tqdm bar, or None when none is to be shown (tqdm is then not even imported).
+
+    In a notebook, tqdm's widget needs ipywidgets; without it, a text bar (on a terminal
+    only, unless asked for) rather than tqdm's warning."""
     if progress is False:
         return None
-    from tqdm.auto import tqdm
-
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
     return tqdm(
         total=total or None, unit=unit, disable=None if progress is None else False, leave=False
     )
@@ -143,7 +149,7 @@ def local_client(jobs: int) -> Any:
         n_workers=jobs,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         host="127.0.0.1",
     )
     client = Client(cluster)
