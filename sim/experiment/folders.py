@@ -88,7 +88,7 @@ def run_scenario(
     the manifest and the key figures count the players' decisions that fell back to
     doctrine.
     """
-    from sim.report import check_replaceable, manifest, run_files, write_folder
+    from sim.report import check_replaceable, manifest, run_files
 
     source = read_scenario(path, overrides)
     assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
@@ -203,7 +203,7 @@ def write_experiment(
     ``variants``, when given, lets the report list what each variant changes; ``notes``
     adds lines to that (e.g. the decisions a variant replays).
     """
-    from sim.report import check_replaceable, experiment_files, manifest, write_folder
+    from sim.report import check_replaceable, experiment_files, manifest
 
     if out is None:
         out = experiment_folder(kind, scenario_path, reps.seed, reps.n, reps.variants, overrides)
@@ -227,6 +227,8 @@ def write_experiment(
 def _write(folder: Path, files: dict[str, bytes], *, force: bool) -> None:
     """Write a folder (``write_folder``), first removing the hidden staging folders an
     earlier writer of it left when it was killed while writing."""
+    from sim.report import write_folder
+
     folder = folder.resolve()
     with _writers_of(folder.parent):
         for stale in _staging(folder):
