@@ -498,7 +498,7 @@ def _run_experiment(
         check_replaceable(out.resolve(), force=settings.force)  # before running, not after
         result = experiment(n=n, seed=seed, played=played, options=options)
         folder = result.write(out, force=settings.force, command=sys.argv, notes=notes)
-    except (ScenarioError, OutputError, RuntimeError, ValueError) as exc:
+    except (ScenarioError, OutputError, RuntimeError) as exc:
         _fail(str(exc))
     click.echo(f"{result.description}: {n} replications a variant, seed {seed}")
     for name in result.debriefs:

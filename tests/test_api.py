@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim import (
@@ -41,6 +43,7 @@ from sim import (
     wait_frame,
 )
 from sim.analysis import frames
+from sim.analysis.activity import STATES
 from sim.analysis.kpis import GROUPED
 from sim.experiment import executors
 
@@ -50,6 +53,7 @@ MECH = TESTS / "mechanisms.toml"
 TINY = TESTS / "tiny_border.toml"
 QUICK = RunOptions(jobs=1, progress=False)
 PREAUTH = "coordination.mutual_assistance.pre_authorized=true"
+MECHANISMS = load_scenario(MECH)
 
 
 # 1. one shape, typed options, documented functions
@@ -131,6 +135,21 @@ def test_a_run_gives_documented_frames() -> None:
     )
     border = waits[waits["cause"] == "border"]
     assert (border["crossing"] != "").all()
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), replication=st.integers(0, 50))
+def test_frames_add_up_whatever_the_seed(seed: int, replication: int) -> None:
+    run = simulate(MECHANISMS, seed=seed, replication=replication)
+    incidents, units = incident_frame(run), unit_frame(run)
+    reached = incidents[incidents["response_min"].notna()]
+    parts = reached[[f"{p}_min" for p in sim.analysis.COMPONENTS]].sum(axis=1)
+    assert ((parts - reached["response_min"]).abs() < 1e-6).all()
+    assert (incidents["waited_min"] >= incidents["response_min"].fillna(0)).all()
+    states = units[[f"{s.replace(' ', '_')}_min" for s in STATES]].sum(axis=1)
+    assert ((states - run.horizon_min).abs() < 1e-6).all()
+    waits = wait_frame(run)
+    assert ((waits["start_min"] + waits["minutes"]) <= run.horizon_min + 1e-6).all()
 
 
 def test_border_waits_agree_with_the_incidents_border_part() -> None:
