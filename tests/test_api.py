@@ -70,7 +70,7 @@ def test_the_three_experiments_have_one_shape() -> None:
 
 
 def test_a_misspelt_option_is_refused_where_it_is_written() -> None:
-    with pytest.raises(TypeError, match="job"):
+    with pytest.raises(TypeError, match="no option 'job'; the options are jobs, scheduler"):
         RunOptions(job=2)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="job"):
         compare(MECH, {"preauth": [PREAUTH]}, job=2)  # type: ignore[call-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -24,13 +24,23 @@ class RunOptions:
         >>> RunOptions(jobs=2, progress=False)
         >>> RunOptions(scheduler=Client("tcp://10.0.0.5:8786"))
 
-    An unknown name (``RunOptions(job=2)``) is refused where it is written (TypeError).
+    An unknown name (``RunOptions(job=2)``) is refused where it is written: a TypeError
+    that names the options there are.
     """
 
     jobs: int | None = None
     scheduler: str | Any | None = None
     progress: bool | None = None
     allow_large: bool = False
+
+    def __new__(cls, *args: Any, **given: Any) -> RunOptions:
+        """Refuse an unknown name, naming the known ones (before the fields are set)."""
+        known = [f.name for f in fields(cls)]
+        unknown = sorted(set(given) - set(known))
+        if args or unknown:
+            what = f"no option {', '.join(map(repr, unknown))}" if unknown else "names only"
+            raise TypeError(f"RunOptions: {what}; the options are {', '.join(known)}")
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         if self.jobs is not None and (
