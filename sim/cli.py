@@ -392,6 +392,11 @@ def import_(files: tuple[Path, ...], out: Path | None, detour: float | None, for
     places, LineStrings roads. Roads without a length get the great-circle distance times
     the detour factor (or their drawn length). The output is a part to include in a scenario.
 
+    The CSV separator (comma, semicolon, tab or bar) is found from the header and said.
+    Names are kept as written; an id not given is made from the name in Latin letters.
+    Every bad row or feature is listed (exit 2, nothing written); places far from the
+    border region are warned.
+
     \b
     Example:
         borderdrill import villages.csv -o villages.toml
