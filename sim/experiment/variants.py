@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from sim.analysis.kpis import FALLBACKS
 from sim.experiment.options import DEFAULTS, RunOptions
 from sim.experiment.replications import run_variants
 from sim.experiment.results import PLAYERS, Experiment
@@ -335,12 +336,7 @@ def _run(
         scenarios,
         n,
         seed,
-        options=RunOptions(
-            jobs=options.jobs,
-            scheduler=options.scheduler,
-            progress=options.progress,
-            allow_large=True,  # checked above, with the players' measures
-        ),
+        options=replace(options, allow_large=True),  # checked above, with the players' measures
         keep_incidents=kind != "sweep",  # for the maps of where variants differ
         played=sessions or None,
     )
@@ -351,7 +347,7 @@ def _run(
             sessions[PLAYERS],
             n,
             seed,
-            reps.values("decision_fallbacks", PLAYERS),
+            reps.values(FALLBACKS, PLAYERS),
             jobs=options.jobs,
             scheduler=options.scheduler,
             progress=options.progress,
