@@ -168,3 +168,80 @@ def test_assess_from_a_run_folder_is_refused(tmp_path: Path) -> None:
     )
     assert again.exit_code == 2
     assert "not an assess" in again.output and not (tmp_path / "s").exists()
+
+
+def test_aar_docx_has_objectives_mission_area_scenario_and_contacts(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    import docx
+
+    scenario, _, files = folder
+    document = docx.Document(io.BytesIO(files["aar.docx"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert text.count("Objective ") == len(scenario.needs)
+    assert "Objective 1. " in text
+    overview = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert overview["Mission area"] == "Response" and overview["Hazard"] in ("flood", "wildfire")
+    assert scenario.scenario.description[:40] in text
+    contacts = document.tables[-1]
+    assert [c.text for c in contacts.rows[0].cells][:3] == ["Nation", "Agency", "EOC"]
+    agencies = {row.cells[1].text for row in contacts.rows[1:]}
+    assert agencies == {n.agency for n in scenario.nations}
+    assert "To fill the plan" in text and "owns it" in text  # the empty plan says how
+
+
+def test_findings_name_units_in_full_and_count_people_in_english(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    import re
+
+    scenario, run, _ = folder
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    text = " ".join(f"{f.title} {f.detail}" for f in [*aar.findings, *aar.strengths])
+    assert "…" not in text  # no name cut short
+    assert not re.search(r"(?<![\d,])1 (people|incidents)\b", text + aar.summary)
+
+
+def test_the_sekong_cross_border_chain_is_told_step_by_step(
+    shipped_runs: dict[str, Any],
+) -> None:
+    scenario, run, _ = shipped_runs["sekong_flood_2018"]
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    chains = [f for f in [*aar.findings, *aar.strengths] if f.title.startswith("Cross-border")]
+    assert chains
+    steps = chains[0].detail.split(" → ")
+    assert steps[0].startswith("request ") and "reached" in steps[1]
+    assert any(s.startswith("approved ") for s in steps) and "on scene" in steps[-1]
+
+
+def test_far_crossings_are_not_findings_and_the_hazard_is_named(tmp_path: Path) -> None:
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / "poipet.toml"
+    path.write_text(draft_scenario("TH,KH", "flood", "khlong_luek_poipet"), encoding="utf-8")
+    scenario = load_scenario(path)
+    run = simulate(scenario, seed=1)
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    titles = " ".join(f.title for f in aar.findings)
+    assert "Hat Lek" not in titles and "Chong Chom" not in titles  # 130-300 km away
+    assert aar.hazard == "flood"
+
+
+def test_msel_prints_landscape_one_page_wide_with_the_header_on_each_page(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    import openpyxl
+
+    _, _, files = folder
+    sheet = openpyxl.load_workbook(io.BytesIO(files["msel.xlsx"]))["MSEL"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows.replace("$", "") == "1:1"
+    for row in sheet.iter_rows(min_row=1):
+        assert all(cell.alignment.wrap_text for cell in row)
+        longest = max(len(str(c.value or "")) for c in row)
+        # tall enough for the wrapped text of its fullest cell (at least one line)
+        assert sheet.row_dimensions[row[0].row].height >= 12.75
+        if longest > 200:
+            assert sheet.row_dimensions[row[0].row].height > 12.75 * 3

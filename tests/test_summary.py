@@ -106,3 +106,21 @@ def test_hseep_ratings_follow_the_share_within_target() -> None:
     scenario = load_with("tiny.toml")
     html = run_files(scenario, simulate(scenario), manifest("t", "-", 1, 0, []))["report.html"]
     assert b"U (unable to be performed) below 50%" in html and b"<b>P</b>" in html
+
+
+def test_a_unit_stood_down_at_the_border_is_not_counted_as_waiting_there() -> None:
+    from sim import log
+    from sim.analysis.summary import crossings
+    from sim.log import RunLog
+
+    events = [
+        (10.0, log.BORDER_ARRIVED, 1, "boat-1", "x"),
+        (11.0, log.BORDER_ARRIVED, 2, "boat-2", "x"),
+        (12.0, log.BORDER_ARRIVED, 3, "boat-3", "x"),
+        (20.0, log.STOOD_DOWN, 1, "boat-1", "base"),
+        (25.0, log.BORDER_CLEARED, 3, "boat-3", "x"),
+    ]
+    run = RunLog("s", 0, 0, 100.0, "2024-01-01T00:00:00+07:00", [], [], {}, events=events)
+    found = crossings(run)["x"]
+    assert found["waiting_at_end"] == 1  # boat-2 only: boat-1 left, boat-3 crossed
+    assert found["passages"] == 1 and found["wait_mean_min"] == 13.0

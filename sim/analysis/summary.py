@@ -182,17 +182,24 @@ def communications(run: RunLog) -> dict[str, Any]:
 
 def crossings(run: RunLog) -> dict[str, Any]:
     """Each border crossing: deployments through, the wait (queue, hours, processing), closures."""
-    arrived: dict[tuple[int, str, str], float] = {}
+    arrived: dict[tuple[str, str], float] = {}
+    left: set[str] = set()
     waits: dict[str, list[float]] = defaultdict(list)
     closures: Counter[str] = Counter()
-    for t, event, incident, unit, detail in run.events:
+    for t, event, _, unit, detail in run.events:
         if event == log.BORDER_ARRIVED:
-            arrived[(incident, unit, detail)] = t
-        elif event == log.BORDER_CLEARED:
-            waits[detail].append(t - arrived.pop((incident, unit, detail)))
+            arrived[(unit, detail)] = t
+            left.discard(unit)
+        elif event == log.BORDER_CLEARED and (unit, detail) in arrived:
+            waits[detail].append(t - arrived.pop((unit, detail)))
+            left.discard(unit)
         elif event == log.CROSSING_CLOSED:
             closures[detail] += 1
-    waiting: Counter[str] = Counter(crossing for _, _, crossing in arrived)
+        elif event in (log.STOOD_DOWN, log.TURNED_BACK):  # it left the queue
+            left.add(unit)
+        elif event == log.DISPATCHED:
+            left.discard(unit)
+    waiting: Counter[str] = Counter(c for unit, c in arrived if unit not in left)
     names = sorted(set(waits) | set(closures) | set(waiting))
     return {
         name: {

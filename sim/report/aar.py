@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
@@ -104,6 +105,16 @@ class PlanRow:
     effect_waiting: str
 
 
+@dataclass(frozen=True)
+class Contact:
+    """A point of contact: a nation's agency and its EOC; the person is the planner's to add."""
+
+    nation: str
+    agency: str
+    eoc: str
+    place: str
+
+
 @dataclass
 class AfterAction:
     """Everything the AAR/IP says, ready to render."""
@@ -114,6 +125,10 @@ class AfterAction:
     scope: str
     organisations: list[str]
     summary: str
+    mission_area: str
+    objectives: list[str]
+    scenario_summary: str
+    contacts: list[Contact]
     capabilities: list[CapabilityRow]
     strengths: list[Finding]
     findings: list[Finding]
@@ -146,6 +161,36 @@ def weight(row: IncidentRow) -> int:
     return max(1, row.info.people)
 
 
+def people(count: int) -> str:
+    """ "1 person", "12 people"."""
+    return f"{count:,} {'person' if count == 1 else 'people'}"
+
+
+def incidents(count: int) -> str:
+    """ "1 incident", "12 incidents"."""
+    return f"{count:,} incident{'' if count == 1 else 's'}"
+
+
+HAZARD_WORDS = ("wildfire", "flash flood", "flood", "storm", "landslide", "earthquake", "fire")
+
+
+def hazard_of(scenario: Scenario, run: RunLog) -> str:
+    """The hazard exercised: the fire or the flood the run modelled, else the first
+    hazard the scenario's name or description names."""
+    if run.fire:
+        return "wildfire"
+    text = f"{scenario.scenario.name} {scenario.scenario.description}".lower()
+    named = next((word for word in HAZARD_WORDS if word in text), None)
+    if named:
+        return named
+    return "flood" if run.gauges else "incidents of several kinds"
+
+
+RELEVANT_KM = 60.0
+"""A crossing farther than this from every incident and every unit that moved is not
+reported as unused: nobody would have taken it."""
+
+
 def _hours(minutes: float | None) -> str:
     return "—" if minutes is None or math.isnan(minutes) else format_duration(minutes)
 
@@ -162,7 +207,7 @@ def capability_findings(ctx: Context) -> list[Finding]:
         low, high = wilson_interval(met, len(rows))
         letter = rating(share)
         text = (
-            f"In replication 0, {met} of {len(rows)} incidents ({share:.0%}, 95 % CI {low:.0%} "
+            f"In replication 0, {met} of {incidents(len(rows))} ({share:.0%}, 95 % CI {low:.0%} "
             f"to {high:.0%}) had their first unit on scene within {_hours(need.target)}"
         )
         across = ctx.summary.get("replications")
@@ -172,12 +217,14 @@ def capability_findings(ctx: Context) -> list[Finding]:
             text += (
                 f"; over {across['n']} replications {with_ci('within_target', across['kpis'][key])}"
             )
+        if letter == "P":
+            continue  # a strength (``_strengths``), not an area for improvement
         title = f"{need.name}: rated {letter} ({RATING_NAMES[letter]})"
         found.append(
             Finding(
                 title,
                 text + ".",
-                ctx.late_person_hours(rows) if letter != "P" else None,
+                ctx.late_person_hours(rows),
                 "by-need",
                 "capability targets table",
             )
@@ -186,14 +233,15 @@ def capability_findings(ctx: Context) -> list[Finding]:
 
 
 def delay_findings(ctx: Context) -> list[Finding]:
-    """The single largest delay and its cause, and the cause that cost the most overall."""
-    served = [r for r in ctx.rows if r.served]
+    """The largest delay beyond target and its cause, and the cause that cost the most over
+    the incidents that missed their target (an incident that met it is no area to improve)."""
+    served = [r for r in ctx.rows if r.served and r.counted and not r.within_target]
     if not served:
         return []
     worst = max(served, key=lambda r: r.response_min)
     part = max(COMPONENTS, key=lambda c: worst.parts[c])
     who = (
-        f"{worst.info.people} people waited"
+        f"{people(worst.info.people)} waited"
         if worst.info.people
         else f"The {ctx.names.needs.get(worst.info.need, worst.info.need).lower()} waited"
     )
@@ -201,7 +249,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
         Finding(
             f"Largest delay: {_hours(worst.response_min)} at {worst.info.place_name}",
             f"{who} {_hours(worst.response_min)} for the first unit "
-            f"({ctx.names.unit(worst.first_unit)}); the largest part was "
+            f"({ctx.names.unit_in_full(worst.first_unit)}); the largest part was "
             f"{COMPONENT_NAMES[part]}: {_hours(worst.parts[part])}.",
             ctx.late_person_hours([worst]),
             "stages",
@@ -217,11 +265,12 @@ def delay_findings(ctx: Context) -> list[Finding]:
         most = max(served, key=lambda r: weight(r) * r.parts[cause])
         found.append(
             Finding(
-                f"Most waiting was {COMPONENT_NAMES[cause]}",
+                f"Most waiting beyond target was {COMPONENT_NAMES[cause]}",
                 f"{COMPONENT_NAMES[cause].capitalize()} took {_hours(mean)} on average over "
-                f"{len(served)} incidents reached: {person_hours[cause]:,.0f} person-hours "
-                f"of the people's wait, the most at {most.info.place_name} ({weight(most)} "
-                f"people, {_hours(most.parts[cause])}).",
+                f"the {len(served)} incidents reached after their target: "
+                f"{person_hours[cause]:,.0f} person-hours of the people's wait, the most at "
+                f"{most.info.place_name} ({people(weight(most))}, "
+                f"{_hours(most.parts[cause])}).",
                 person_hours[cause],
                 "stages",
                 "where the time went, by cause",
@@ -238,7 +287,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
     waiting = sum(weight(r) * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
     found = []
     if overloaded:
-        names = "; ".join(ctx.names.unit(u["unit"]) for u in overloaded[:6])
+        names = "; ".join(ctx.names.unit_in_full(u["unit"]) for u in overloaded[:6])
         more = f" and {len(overloaded) - 6} more" if len(overloaded) > 6 else ""
         found.append(
             Finding(
@@ -250,7 +299,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
                 "unit timeline",
             )
         )
-    if idle:
+    if idle and waiting >= 1:
         nations = sorted({u["nation"] for u in idle})
         by_nation = {n: sum(u["nation"] == n for u in idle) for n in nations}
         listed = ", ".join(f"{k} {ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
@@ -268,12 +317,21 @@ def unit_findings(ctx: Context) -> list[Finding]:
 
 
 def crossing_findings(ctx: Context) -> list[Finding]:
-    """Crossings no deployment used, and why; requests refused or withdrawn."""
+    """Crossings near the exercise, between nations that asked each other for help, that
+    no deployment used (or any crossing closed), and why; requests refused or withdrawn."""
     used = ctx.summary["crossings"]
     found = []
+    near = _exercise_points(ctx)
+    requests = ctx.summary["cross_border"]["requests"]
+    nation = {p.id: p.nation for p in ctx.scenario.places}
+    nations_of = {c.id: {nation.get(p, "") for p in c.posts} for c in ctx.scenario.crossings}
     for crossing in ctx.scenario.crossings:
         c = used.get(crossing.id)
         if c and c["passages"]:
+            continue
+        asked = any({a, b} == nations_of[crossing.id] for a, b in (p.split(">") for p in requests))
+        relevant = asked and _within(ctx, crossing.posts, near, RELEVANT_KM)
+        if not (c and c["closures"]) and not relevant:
             continue
         why = (
             f"it was closed {c['closures']} time(s)"
@@ -289,7 +347,6 @@ def crossing_findings(ctx: Context) -> list[Finding]:
                 "border crossings table",
             )
         )
-    requests = ctx.summary["cross_border"]["requests"]
     for pair, r in requests.items():
         unused = r["refused"] + r["withdrawn"]
         if unused:
@@ -309,12 +366,112 @@ def crossing_findings(ctx: Context) -> list[Finding]:
     return found
 
 
+def _exercise_points(ctx: Context) -> set[str]:
+    """The places the run used: its incidents and the bases of the units that moved."""
+    bases = {u: g.base for g in ctx.scenario.units for u in g.unit_ids()}
+    return {r.info.place for r in ctx.rows} | {
+        bases[u] for r in ctx.rows for u in r.units if u in bases
+    }
+
+
+def _within(ctx: Context, posts: tuple[str, str], points: set[str], km: float) -> bool:
+    """Whether a post is within ``km`` (great circle) of one of ``points``."""
+    from sim.world.geography import great_circle_km
+
+    where = {p.id: (p.lat, p.lon) for p in ctx.scenario.places}
+    return any(
+        great_circle_km(*where[post], *where[point]) <= km
+        for post in posts
+        for point in points
+        if post in where and point in where
+    )
+
+
+def chain_findings(ctx: Context) -> list[Finding]:
+    """The cross-border chain of each pair of nations, told for its first incident reached:
+    request sent, received by the other side (after interpreting), approved, border
+    crossed, help on scene. A chain that missed the target is an area for improvement
+    (its strength counterpart is in ``_strengths``)."""
+    return [f for f, met in _chains(ctx) if not met]
+
+
+def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
+    nation_of = {u: g.nation for g in ctx.scenario.units for u in g.unit_ids()}
+    eoc_of = {n.code: n.eocs[0].name for n in ctx.scenario.nations}
+    clock = _clock(ctx.run)
+    rows = {r.info.id: r for r in ctx.rows}
+    steps: dict[tuple[int, str], dict[str, Any]] = {}
+    for t, event, incident, unit, detail in ctx.run.events:
+        if event == "message_sent" and detail.startswith("request "):
+            pair = detail.split()[1]
+            steps.setdefault((incident, pair), {"sent": t})
+        elif event in ("message_interpreted", "message_delivered") and detail.startswith(
+            "request "
+        ):
+            key = (incident, detail.split()[1])
+            if key in steps:
+                steps[key].setdefault(event, t)
+        elif event == "approved" and (incident, detail) in steps:
+            steps[(incident, detail)].setdefault("approved", t)
+        elif event in ("border_cleared", "on_scene"):
+            for (i, pair), chain in steps.items():
+                if i == incident and nation_of.get(unit) == pair.split(">")[1]:
+                    if event == "border_cleared":
+                        chain.setdefault("crossed", (t, detail))
+                    else:
+                        chain.setdefault("on_scene", (t, unit))
+    found: list[tuple[Finding, bool]] = []
+    told: set[str] = set()
+    for (incident, pair), chain in sorted(steps.items(), key=lambda kv: kv[1]["sent"]):
+        row = rows.get(incident)
+        if pair in told or row is None or "on_scene" not in chain or "approved" not in chain:
+            continue
+        told.add(pair)
+        asking, helper = pair.split(">")
+        reached = chain.get("message_delivered", chain["sent"])
+        interpreted = " after interpreting" if "message_interpreted" in chain else ""
+        parts = [
+            f"request {clock(chain['sent'])}",
+            f"reached {eoc_of.get(helper, helper)} {clock(reached)}{interpreted}",
+            f"approved {clock(chain['approved'])}",
+        ]
+        if "crossed" in chain:
+            t, crossing = chain["crossed"]
+            parts.append(f"crossed at {ctx.names.crossings.get(crossing, crossing)} {clock(t)}")
+        t, unit = chain["on_scene"]
+        parts.append(f"{ctx.names.unit_in_full(unit)} on scene {clock(t)}")
+        met = bool(row.counted and row.within_target)
+        verdict = "within" if met else "beyond"
+        found.append(
+            (
+                Finding(
+                    f"Cross-border chain {ctx.names.nations.get(asking, asking)} › "
+                    f"{ctx.names.nations.get(helper, helper)} at {row.info.place_name}",
+                    " → ".join(parts)
+                    + f": help on scene {_hours(t - row.at['occurred'])} after the incident, "
+                    f"{verdict} the target of {_hours(row.info.target_min)}.",
+                    None if met else ctx.late_person_hours([row]),
+                    "cross-border",
+                    "cross-border tables",
+                ),
+                met,
+            )
+        )
+    return found
+
+
+def _clock(run: RunLog) -> Callable[[float], str]:
+    from sim.report.msel import run_clock
+
+    return run_clock(run)
+
+
 def unserved_findings(ctx: Context) -> list[Finding]:
     """Incidents nobody reached, and the people still waiting at the end."""
     rows = [r for r in ctx.rows if r.unserved]
     if not rows:
         return []
-    people = sum(r.info.people - r.carried for r in rows)
+    left = sum(r.info.people - r.carried for r in rows)
     cost = sum(
         max(1, r.info.people - r.carried) * (ctx.run.horizon_min - r.at["occurred"]) / 60
         for r in rows
@@ -323,7 +480,7 @@ def unserved_findings(ctx: Context) -> list[Finding]:
     return [
         Finding(
             f"{len(rows)} incident(s) unserved at the end",
-            f"No unit reached {places}; {people} people there were still waiting when the "
+            f"No unit reached {places}; {people(left)} there were still waiting when the "
             "exercise ended.",
             cost,
             "map",
@@ -373,6 +530,7 @@ FINDERS: tuple[Finder, ...] = (
     unit_findings,
     unserved_findings,
     crossing_findings,
+    chain_findings,
     decision_findings,
 )
 """Every finder, each reading the run's analysis; findings are ranked by cost together."""
@@ -388,13 +546,14 @@ def _strengths(ctx: Context) -> list[Finding]:
                 found.append(
                     Finding(
                         f"{need.name}: rated P ({RATING_NAMES['P']})",
-                        f"{share:.0%} of {len(rows)} incidents met the target of "
+                        f"{share:.0%} of {incidents(len(rows))} met the target of "
                         f"{_hours(need.target)}.",
                         None,
                         "by-need",
                         "capability targets table",
                     )
                 )
+    found += [f for f, met in _chains(ctx) if met]
     for pair, f in ctx.summary["cross_border"]["first_on_scene"].items():
         asking, helper = pair.split(">")
         found.append(
@@ -426,9 +585,9 @@ def after_action(
     across = summary.get("replications")
     counted = [r for r in rows if r.counted]
     met = sum(r.within_target for r in counted)
-    hazard = "wildfire" if run.fire else ("flood" if run.gauges else "incidents")
+    hazard = hazard_of(scenario, run)
     text = (
-        f"{overall['incidents']} incidents affecting {overall['people']} people over "
+        f"{overall['incidents']} incidents affecting {people(overall['people'])} over "
         f"{format_duration(run.horizon_min)}. The first unit was on scene within the capability "
         f"target for {met} of {len(counted)} incidents"
         + (
@@ -437,8 +596,8 @@ def after_action(
             if counted
             else ""
         )
-        + f"; {overall['unserved']} unserved and {overall['people_waiting_at_end']} people still "
-        "waiting at the end (replication 0)."
+        + f"; {overall['unserved']} unserved and {people(overall['people_waiting_at_end'])} "
+        "still waiting at the end (replication 0)."
     )
     if across:
         text += (
@@ -460,6 +619,10 @@ def after_action(
         organisations=[f"{n.name}: {n.agency}" for n in scenario.nations]
         + sorted({f"{g.agency} ({g.nation})" for g in scenario.units}),
         summary=text,
+        mission_area=MISSION_AREA,
+        objectives=objectives(scenario),
+        scenario_summary=_scenario_summary(scenario, run, hazard),
+        contacts=contacts(scenario),
         capabilities=_capabilities(ctx, across),
         strengths=_strengths(ctx),
         findings=findings,
@@ -467,11 +630,56 @@ def after_action(
     if assessment is not None:
         aar.plan, aar.plan_note = improvement_plan(scenario, assessment)
     else:
-        aar.plan_note = (
-            "No assessment was run: run with --assess (or --assess-from an assess folder) to "
-            "measure what changing each arrangement would do."
-        )
+        aar.plan_note = EMPTY_PLAN
     return aar
+
+
+MISSION_AREA = "Response"
+"""The HSEEP mission area: what the simulation measures is the response."""
+
+EMPTY_PLAN = (
+    "No assessment was run, so no corrective action has been measured yet. To fill the plan: "
+    "run again with --assess (or --assess-from an assess folder), which measures what "
+    "changing each coordination arrangement would do and writes a row for each that helps "
+    "clearly; or, after the hot wash, write a row for each area for improvement above: the "
+    "core capability, the corrective action, the organisation that owns it, and its start "
+    "and completion dates."
+)
+"""What the improvement plan says when no assessment measured it, and how to fill it."""
+
+
+def objectives(scenario: Scenario) -> list[str]:
+    """One objective per capability target of the scenario, measurable as the report rates it."""
+    floor = RATINGS[0][0]
+    return [
+        f"{need.core_capability or need.name}: for at least {floor:.0%} of the incidents of "
+        f"{need.name[0].lower()}{need.name[1:]}, the first unit on scene within "
+        f"{_hours(need.target)} of the incident"
+        for need in scenario.needs
+    ]
+
+
+def _scenario_summary(scenario: Scenario, run: RunLog, hazard: str) -> str:
+    info = scenario.scenario
+    start = datetime.fromisoformat(run.start).strftime("%a %d %b %Y %H:%M")
+    text = f"{info.description} " if info.description else ""
+    return text + (
+        f"A {hazard} exercise from {start} (UTC+7) for {format_duration(run.horizon_min)}: "
+        f"{len(scenario.injects)} inject(s) in the MSEL, "
+        f"{len(scenario.units)} group(s) of units of "
+        + ", ".join(n.name for n in scenario.nations)
+        + "."
+    )
+
+
+def contacts(scenario: Scenario) -> list[Contact]:
+    """Each nation's agency and EOCs, where the planner adds the person to call."""
+    places = {p.id: p.name for p in scenario.places}
+    return [
+        Contact(nation.name, nation.agency, eoc.name, places.get(eoc.place, eoc.place))
+        for nation in scenario.nations
+        for eoc in nation.eocs
+    ]
 
 
 def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[CapabilityRow]:

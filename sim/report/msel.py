@@ -133,7 +133,7 @@ def inject_outcome(
     if not row.served:
         return f"no unit on scene by the end ({row.status})"
     parts = [
-        f"first unit {names.unit(row.first_unit)} on scene {clock(row.at['on_scene'])}, "
+        f"first unit ({names.unit_in_full(row.first_unit)}) on scene {clock(row.at['on_scene'])}, "
         f"{format_duration(row.response_min)} after it occurred"
     ]
     parts.append("target met" if row.within_target else "target missed")

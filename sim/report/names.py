@@ -70,6 +70,10 @@ class Names:
     def unit(self, key: str) -> str:
         return self.units.get(key, key)
 
+    def unit_in_full(self, key: str) -> str:
+        """A unit named for a sentence: its type and base, uncut."""
+        return self.units_in_full.get(key, key)
+
     def unit_group(self, key: str) -> str:
         """A unit, or a group of units by its id (named without the number)."""
         if key in self.units:

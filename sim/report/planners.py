@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,10 +32,13 @@ MSEL_COLUMNS = (
 AAR_SECTIONS = (
     "Executive summary",
     "Exercise overview",
+    "Objectives",
+    "Scenario summary",
     "Analysis of capabilities",
     "Strengths",
     "Areas for improvement",
     "Improvement plan",
+    "Points of contact",
 )
 """The headings of the AAR/IP document, in order (HSEEP)."""
 
@@ -48,6 +52,9 @@ PLAN_COLUMNS = (
     "Start date",
     "Completion date",
 )
+
+
+CONTACT_COLUMNS = ("Nation", "Agency", "EOC", "Where", "Name", "Telephone")
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,7 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
         [
             ("Exercise name", aar.name),
             ("Exercise dates", aar.dates),
+            ("Mission area", aar.mission_area),
             ("Hazard", aar.hazard),
             ("Scope", aar.scope),
             ("Participating organisations", "; ".join(aar.organisations)),
@@ -126,6 +134,15 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
     )
 
     document.add_heading(AAR_SECTIONS[2], level=1)
+    for number, objective in enumerate(aar.objectives, start=1):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"Objective {number}. ").bold = True
+        paragraph.add_run(objective + ".")
+
+    document.add_heading(AAR_SECTIONS[3], level=1)
+    document.add_paragraph(aar.scenario_summary)
+
+    document.add_heading(AAR_SECTIONS[4], level=1)
     _table(
         document,
         ("Capability target", "Core capability", "Target", "Incidents", "Within target", "Rating"),
@@ -136,13 +153,13 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
     )
     document.add_paragraph(f"Rating (HSEEP): {rating_rule()}.")
 
-    document.add_heading(AAR_SECTIONS[3], level=1)
+    document.add_heading(AAR_SECTIONS[5], level=1)
     for finding in aar.strengths or []:
         document.add_paragraph(f"{finding.title}: {finding.detail}", style="List Bullet")
     if not aar.strengths:
         document.add_paragraph("None measured in this run.")
 
-    document.add_heading(AAR_SECTIONS[4], level=1)
+    document.add_heading(AAR_SECTIONS[6], level=1)
     shown: set[str] = set()
     for finding in aar.findings:
         cost = (
@@ -157,8 +174,10 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
         if picture in figures and picture not in shown:
             shown.add(picture)
             document.add_picture(io.BytesIO(figures[picture]), width=Cm(20))
+    if not aar.findings:
+        document.add_paragraph("None measured in this run.")
 
-    document.add_heading(AAR_SECTIONS[5], level=1)
+    document.add_heading(AAR_SECTIONS[7], level=1)
     if aar.plan:
         _table(
             document,
@@ -178,6 +197,14 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
             ],
         )
     document.add_paragraph(aar.plan_note)
+
+    document.add_heading(AAR_SECTIONS[8], level=1)
+    _table(
+        document,
+        CONTACT_COLUMNS,
+        [(c.nation, c.agency, c.eoc, c.place, "", "") for c in aar.contacts],
+    )
+    document.add_paragraph("Add the name and telephone of the person to call at each EOC.")
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable(buffer.getvalue())
@@ -206,6 +233,30 @@ def _table(
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
+
+
+LINE_PT = 12.75
+"""Height of a line of text in a spreadsheet row (Calibri 11)."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell takes: its words laid out at about ``width`` characters a line."""
+    count = 0
+    for paragraph in text.split("\n"):
+        count += max(1, len(textwrap.wrap(paragraph, max(int(width * 1.05) - 1, 1))))
+    return count
+
+
+def _print_setup(sheet: Any) -> None:
+    """Printed: landscape A4, every column on one page width, the header row on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
 
 
 def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
@@ -241,14 +292,19 @@ def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
                 ),
             ]
         )
-    widths = (7, 12, 18, 50, 18, 24, 24, 40, 30, 60)
+    widths = (7, 12, 14, 40, 18, 20, 20, 34, 26, 48)
     for column, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(
+            _lines(str(cell.value or ""), width) for cell, width in zip(row, widths, strict=True)
+        )
+        sheet.row_dimensions[row[0].row].height = LINE_PT * lines + 3
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    _print_setup(sheet)
     book.properties.title = f"{title}: MSEL"
     book.properties.creator = "borderdrill"
     book.properties.created = book.properties.modified = FIXED_TIME.replace(tzinfo=None)
