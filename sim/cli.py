@@ -487,7 +487,8 @@ def _run_experiment(
     from sim.experiment.folders import experiment_folder
     from sim.experiment.variants import experiment_size
     from sim.report import OutputError, check_replaceable
-    from sim.report.estimates import with_ci
+    from sim.report.estimates import label, with_ci
+    from sim.report.experiment_report import HEADLINE, headline_kpi
     from sim.scenario import ScenarioError
 
     _warn(base)
@@ -511,13 +512,19 @@ def _run_experiment(
         click.echo(f"  {name}: {fell:.2f} decisions a replication fell back to doctrine")
         if result.weightiest(name):
             click.echo(f"  {name}: the decision that weighed most: {result.weightiest(name)}")
-    for name in result.ranking("response_median_min")["variant"]:
+    others = list(result.ranking()["variant"])
+    effects = {v: {k: result.difference(k, v) for k in HEADLINE} for v in others}
+    headline = headline_kpi({v: {k: e.as_dict() for k, e in d.items()} for v, d in effects.items()})
+    for name in result.ranking(headline)["variant"]:
         if result.identical(name):
             click.echo(f"  {name}: no effect in this scenario (every replication identical)")
             continue
-        change = result.difference("response_median_min", name).as_dict()
-        shown = with_ci("response_median_min", change, difference=True)
-        click.echo(f"  {name}: median wait for help {shown}")
+        shown = [
+            f"{label(k)} {with_ci(k, e.as_dict(), difference=True)}"
+            + (", no clear effect" if e.spans_zero else "")
+            for k, e in sorted(effects[name].items(), key=lambda ke: ke[0] != headline)
+        ]
+        click.echo(f"  {name}: {'; '.join(shown)}")
     click.echo(f"  report: {folder / 'report.html'}")
 
 

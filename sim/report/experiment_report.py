@@ -37,6 +37,19 @@ def _estimate(d: dict[str, Any]) -> Estimate:
 MAX_CHANGES_SHOWN = 12
 
 
+def headline_kpi(differences: dict[str, dict[str, Any]]) -> str:
+    """The key figure to rank and headline by: of ``HEADLINE``, the one on which the most
+    variants show a clear effect (95 % CI clear of zero); the median on a tie.
+
+    ``differences``: variant -> key figure -> its paired difference from the baseline.
+    """
+
+    def clear(kpi: str) -> int:
+        return sum(kpi in d and not _estimate(d[kpi]).spans_zero for d in differences.values())
+
+    return max(HEADLINE, key=lambda kpi: (clear(kpi), -HEADLINE.index(kpi)))
+
+
 def plain_name(variant: str) -> str:
     """An assessment variant ("mutual_assistance on") in plain words; others as named."""
     mechanism, _, switch = variant.rpartition(" ")
@@ -56,8 +69,10 @@ def _difference_maps(
     from sim.report import maps
     from sim.report.map_data import difference_map_data
 
+    headline = headline_kpi(summary["differences"])
+
     def effect(v: str) -> tuple[bool, float]:
-        e = _estimate(summary["differences"][v]["response_median_min"])
+        e = _estimate(summary["differences"][v][headline])
         return (e.spans_zero, -abs(e.mean) if e.n else 0.0)
 
     chosen = [v for v in sorted(reps.variants[1:], key=effect) if not reps.identical(v)]
@@ -108,6 +123,10 @@ def experiment_files(
     if scenario is not None and reps.incident_rows and kind != "sweep":
         pictures.update(_difference_maps(reps, summary, scenario))
 
+    headline = headline_kpi(
+        {v: summary["differences"][v] for v in reps.variants[1:]} if kind != "sweep" else {}
+    )
+
     def ranked(kpi: str) -> list[str]:
         return sorted(
             reps.variants[1:], key=lambda v: summary["differences"][v][kpi]["mean"] or 0.0
@@ -145,7 +164,8 @@ def experiment_files(
             }
             for v in reps.variants
         ],
-        "ranking": [row(v) for v in ranked("response_median_min")],
+        "ranking": [row(v) for v in ranked(headline)],
+        "headline": label(headline),
         "ranking_waiting": [row(v) for v in ranked("people_waiting_at_end")],
         "changes": [
             {
