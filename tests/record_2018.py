@@ -1,9 +1,20 @@
 """The record of July 2018 and the same facts read off runs of the default scenario.
 
-Shared by tests/test_backtest.py (a few replications, in CI) and scripts/validation.py (100
-replications, the table of docs/validation.md). Each fact has its source, the recorded
-value, how it is read from one replication's event log, and a tolerance: the model's mean
-must lie within it. Times are hours after the collapse (20:00 on 23 July 2018, UTC+7).
+Shared by tests/test_backtest.py (a few replications, in CI) and scripts/validation.py (the
+table of docs/validation.md). Each fact has its source, the recorded value, how it is read
+from one replication's event log, and a window: the values the record allows. A fact is
+reproduced when the model's mean lies in the window and so does the value of at least
+``SHARE_FLOOR`` of the replications. Times are hours after the collapse (20:00 on 23 July
+2018, UTC+7).
+
+The record is split in two. Calibration facts are those the scenario was built or fitted
+on (the Siem Pang readings fitted the river's lag and spread, the Sanamxay flooding set
+the wave, the counts of people set the villages' populations, the units kept at home set
+the reserves): reproducing them shows the fit, not the model. Held-out facts are the
+response's own timings and counts, which no parameter was set on: they are the test.
+The split was declared on 3 December 2026, after the scenario was written (its author
+knew the whole record); from then on a held-out fact must not be used to tune anything,
+and a change that tunes to one moves it to calibration, in this file, with the reason.
 """
 
 from __future__ import annotations
@@ -44,6 +55,12 @@ class Run:
         return cls(log, incident_rows(log), nations, {u.id for u in log.units if u.mode != "air"})
 
 
+CALIBRATION = "calibration"
+HELD_OUT = "held out"
+SHARE_FLOOR = 0.8
+"""A reproduced fact has the value of at least this share of replications in its window."""
+
+
 @dataclass(frozen=True)
 class Fact:
     """A fact of the record and the model's reading of it."""
@@ -54,10 +71,42 @@ class Fact:
     """The record in words."""
     low: float
     high: float
-    """The tolerance: the model's mean must lie in [low, high]."""
+    """The window: the values the record allows, [low, high]."""
     unit: str
     read: Callable[[Run], float]
     """The value in one replication (nan when it did not happen)."""
+    role: str = HELD_OUT
+    """CALIBRATION (the scenario was set on it) or HELD_OUT (nothing was)."""
+    tuned_by: str = ""
+    """For a calibration fact: what in the scenario was set on it."""
+
+    def values(self, runs: list[Run]) -> list[float]:
+        return [self.read(run) for run in runs]
+
+    def inside(self, value: float) -> bool:
+        """Whether one replication's value lies in the window (never, if it did not happen)."""
+        return not math.isnan(value) and self.low <= value <= self.high
+
+    def share_inside(self, runs: list[Run]) -> float:
+        """The share of replications whose value lies in the window."""
+        return sum(self.inside(v) for v in self.values(runs)) / len(runs)
+
+
+NOT_REPRODUCED: dict[str, str] = {
+    "Thai teams cross at Chong Mek": (
+        "in about a fifth to a third of replications the Lao request and the Thai approval "
+        "come sooner than in 2018 (the report, request and approval delays are drawn from "
+        "distributions with long tails both ways), so the teams reach Chong Mek while it is "
+        "open on 24 July and cross by day; the record's night crossing is the model's most "
+        "common outcome, not its only one"
+    ),
+    "Thai teams at work in Laos": (
+        "follows from the crossing: a team that crossed by day on 24 July is at work in "
+        "Sanamxay before 25 July"
+    ),
+}
+"""The held-out facts the model does not reproduce (fewer than ``SHARE_FLOOR`` of the
+replications in the window, on some seed), and why."""
 
 
 def level_at(gauge: str, at_h: float) -> Callable[[Run], float]:
@@ -181,6 +230,8 @@ FACTS = [
         3.0,
         "h after 20:00 on 23 July",
         first_flooded(SANAMXAY),
+        CALIBRATION,
+        "the Ban Mai wave and the lags of the gauges upstream",
     ),
     Fact(
         "Thai teams cross at Chong Mek",
@@ -208,6 +259,8 @@ FACTS = [
         0.1,
         "dispatches",
         dispatches_abroad("KH", "LA"),
+        CALIBRATION,
+        "Cambodia's reserve (it keeps every unit while under warning)",
     ),
     Fact(
         "Lao units sent to Cambodia",
@@ -217,6 +270,8 @@ FACTS = [
         0.1,
         "dispatches",
         dispatches_abroad("LA", "KH"),
+        CALIBRATION,
+        "Laos's reserve (it keeps all its units)",
     ),
     Fact(
         "Siem Pang level, morning of 25 July",
@@ -226,6 +281,8 @@ FACTS = [
         11.6,
         "m",
         level_at("sekong_siem_pang", hours(25, 8)),
+        CALIBRATION,
+        "the Siem Pang gauge's lag, spread, attenuation and base, fitted to these readings",
     ),
     Fact(
         "Siem Pang level, evening of 25 July",
@@ -235,6 +292,8 @@ FACTS = [
         11.8,
         "m",
         level_at("sekong_siem_pang", hours(25, 19)),
+        CALIBRATION,
+        "the Siem Pang gauge's lag, spread, attenuation and base, fitted to these readings",
     ),
     Fact(
         "Siem Pang level, 10:30 on 26 July",
@@ -244,6 +303,8 @@ FACTS = [
         12.15,
         "m",
         level_at("sekong_siem_pang", hours(26, 10, 30)),
+        CALIBRATION,
+        "the Siem Pang gauge's lag, spread, attenuation and base, fitted to these readings",
     ),
     Fact(
         "Siem Pang peak level",
@@ -253,6 +314,8 @@ FACTS = [
         12.3,
         "m",
         peak_level("sekong_siem_pang"),
+        CALIBRATION,
+        "the Siem Pang gauge's lag, spread, attenuation and base, fitted to these readings",
     ),
     Fact(
         "Siem Pang peak time",
@@ -262,6 +325,8 @@ FACTS = [
         hours(26, 18),
         "h",
         peak_time("sekong_siem_pang"),
+        CALIBRATION,
+        "the Siem Pang gauge's lag, spread, attenuation and base, fitted to these readings",
     ),
     Fact(
         "People needing help in Laos",
@@ -271,6 +336,8 @@ FACTS = [
         6900.0,
         "people",
         people_in_need("LA"),
+        CALIBRATION,
+        "the populations and stranded shares of the Sanamxay villages",
     ),
     Fact(
         "People carried to safety in Laos by noon on 25 July",
@@ -298,5 +365,7 @@ FACTS = [
         7000.0,
         "people",
         people_in_need("KH"),
+        CALIBRATION,
+        "the populations of the Siem Pang and Sesan communes",
     ),
 ]

@@ -66,3 +66,13 @@ def test_distances_and_hours_follow_the_published_figures() -> None:
     source = poipet["source"]
     assert source["status"] == "recalled, unverified"  # type: ignore[index]
     assert "closed from mid-2025" in source["ref"]  # type: ignore[index]
+
+
+def test_the_two_posts_of_each_crossing_face_each_other() -> None:
+    from sim.world.geography import great_circle_km
+
+    places = _entries("places")
+    for crossing in _entries("crossings").values():
+        a, b = (places[p] for p in crossing["posts"])  # type: ignore[attr-defined]
+        apart = great_circle_km(a["lat"], a["lon"], b["lat"], b["lon"])  # type: ignore[arg-type]
+        assert apart < 5.0, f"{crossing['name']}: posts {apart:.1f} km apart"

@@ -267,7 +267,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
             Finding(
                 f"Most waiting beyond target was {COMPONENT_NAMES[cause]}",
                 f"{COMPONENT_NAMES[cause].capitalize()} took {_hours(mean)} on average over "
-                f"the {len(served)} incidents reached after their target: "
+                f"the {incidents(len(served))} reached after their target: "
                 f"{person_hours[cause]:,.0f} person-hours of the people's wait, the most at "
                 f"{most.info.place_name} ({people(weight(most))}, "
                 f"{_hours(most.parts[cause])}).",
@@ -558,8 +558,9 @@ def _strengths(ctx: Context) -> list[Finding]:
         asking, helper = pair.split(">")
         found.append(
             Finding(
-                f"Help across the border: {helper} was first on scene in {asking}",
-                f"{f['incidents']} incident(s), after a mean {_hours(f['request_mean_min'])} "
+                f"Help across the border: {ctx.names.nations.get(helper, helper)} was first on "
+                f"scene in {ctx.names.nations.get(asking, asking)}",
+                f"{incidents(f['incidents'])}, after a mean {_hours(f['request_mean_min'])} "
                 f"to request and {_hours(f['approval_mean_min'])} to approve.",
                 None,
                 "cross-border",
