@@ -203,7 +203,7 @@ def main() -> None:
         text += priority_rows()
         text.append(TEMPLATE_TAIL)
     args.out.write_text("\n".join(text).rstrip() + "\n")
-    print(f"wrote {args.out.relative_to(ROOT)}")
+    print(f"wrote {args.out}")
 
 
 TEMPLATE_HEAD = """# Validation

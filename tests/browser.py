@@ -73,7 +73,8 @@ CHECK = """(() => {
   const images = [...document.images].map(i => ({
     alt: i.alt, complete: i.complete, width: i.naturalWidth, height: i.naturalHeight}));
   const h2 = [...document.querySelectorAll('h2')].map(h => h.textContent.trim());
-  return JSON.stringify({images, h2, title: document.title,
+  const h3 = [...document.querySelectorAll('h3')].map(h => h.textContent.trim());
+  return JSON.stringify({images, h2, h3, title: document.title,
                          height: document.documentElement.scrollHeight});
 })()"""
 

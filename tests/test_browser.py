@@ -58,6 +58,7 @@ def test_run_report_opens_cleanly(
     assert "Map of the run" in alts and "Unit timeline" in alts
     headings = report.facts["h2"]
     assert headings[0] == "After-action report and improvement plan"
+    assert {"Objectives", "Scenario summary", "Points of contact"} <= set(report.facts["h3"])
     assert report.screenshot.startswith(b"\x89PNG")
 
 

@@ -237,13 +237,17 @@ def _table(
 
 LINE_PT = 12.75
 """Height of a line of text in a spreadsheet row (Calibri 11)."""
+CHARS_PER_WIDTH = 0.75
+"""Characters of running text a line holds per unit of column width (measured on the
+LibreOffice rendering: a unit is the width of a digit, wider than most letters' average
+with spaces counted in)."""
 
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped cell takes: its words laid out at about ``width`` characters a line."""
     count = 0
     for paragraph in text.split("\n"):
-        count += max(1, len(textwrap.wrap(paragraph, max(int(width * 1.05) - 1, 1))))
+        count += max(1, len(textwrap.wrap(paragraph, max(int(width * CHARS_PER_WIDTH), 1))))
     return count
 
 
