@@ -3,6 +3,8 @@ posts drawn on their own side of the map's border line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -31,7 +33,7 @@ def _road(a: str, b: str) -> dict[str, object]:
 def _inside_map(place: dict[str, object]) -> bool:
     region = basemap()["region"]
     lat, lon = float(place["lat"]), float(place["lon"])  # type: ignore[arg-type]
-    return region["south"] < lat < region["north"] and region["west"] < lon < region["east"]
+    return bool(region["south"] < lat < region["north"] and region["west"] < lon < region["east"])
 
 
 @pytest.mark.parametrize("post", [e.id for e in gazetteer() if e.data.get("kind") == "border_post"])
@@ -76,3 +78,16 @@ def test_the_two_posts_of_each_crossing_face_each_other() -> None:
         a, b = (places[p] for p in crossing["posts"])  # type: ignore[attr-defined]
         apart = great_circle_km(a["lat"], a["lon"], b["lat"], b["lon"])  # type: ignore[arg-type]
         assert apart < 5.0, f"{crossing['name']}: posts {apart:.1f} km apart"
+
+
+def test_a_draft_at_poipet_puts_the_cambodian_incidents_in_poipet(tmp_path: Path) -> None:
+    from sim.library.draft import draft_scenario
+    from sim.scenario import read_scenario
+
+    path = tmp_path / "poipet.toml"
+    path.write_text(draft_scenario("TH,KH", "flood", "khlong_luek_poipet"), encoding="utf-8")
+    scenario = read_scenario(path).scenario
+    nation = {p.id: p.nation for p in scenario.places}
+    where = [str(getattr(i, "place", "")) for i in scenario.injects]
+    cambodian = {place for place in where if nation.get(place) == "KH"}
+    assert cambodian == {"poipet_town"}  # not Sisophon, 45 km away
