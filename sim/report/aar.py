@@ -253,7 +253,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
             f"{COMPONENT_NAMES[part]}: {_hours(worst.parts[part])}.",
             ctx.late_person_hours([worst]),
             "stages",
-            "where the time went, by cause",
+            "chart of where the time went, by cause",
         )
     ]
     person_hours = {
@@ -273,7 +273,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
                 f"{_hours(most.parts[cause])}).",
                 person_hours[cause],
                 "stages",
-                "where the time went, by cause",
+                "chart of where the time went, by cause",
             )
         )
     return found
@@ -355,9 +355,10 @@ def crossing_findings(ctx: Context) -> list[Finding]:
                 Finding(
                     f"Requests {asking} › {asked} not used: {r['refused']} refused, "
                     f"{r['withdrawn']} withdrawn",
-                    f"Of {r['requested']} requests, {r['approved']} were approved; a withdrawn "
-                    "request arrived after the incident no longer needed anyone (mean report to "
-                    f"request {_hours(r['request_mean_min'])}).",
+                    f"Of {r['requested']} request{'' if r['requested'] == 1 else 's'}, "
+                    f"{r['approved']} {'was' if r['approved'] == 1 else 'were'} approved; a "
+                    "withdrawn request arrived after the incident no longer needed anyone (mean "
+                    f"report to request {_hours(r['request_mean_min'])}).",
                     None,
                     "cross-border",
                     "cross-border requests table",
