@@ -245,3 +245,20 @@ def test_msel_prints_landscape_one_page_wide_with_the_header_on_each_page(
         assert sheet.row_dimensions[row[0].row].height >= 12.75
         if longest > 200:
             assert sheet.row_dimensions[row[0].row].height > 12.75 * 3
+
+
+def test_a_capability_is_never_both_a_strength_and_an_area_for_improvement(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    scenario, run, _ = folder
+    summary = summarise(run)
+    estimate = {"mean": 0.8, "ci_low": 0.7, "ci_high": 0.9, "n": 5}  # rated S over 5 runs
+    kpis = {f"by_need.{n.id}.within_target": estimate for n in scenario.needs}
+    kpis["within_target"] = estimate
+    kpis["response_median_min"] = {"mean": 60.0, "ci_low": 50.0, "ci_high": 70.0, "n": 5}
+    summary["replications"] = {"n": 5, "kpis": kpis}
+    aar = after_action(scenario, run, incident_rows(run), summary)
+    strong = {f.title.split(":")[0] for f in aar.strengths}
+    weak = {f.title.split(":")[0] for f in aar.findings}
+    assert not strong & weak & {n.name for n in scenario.needs}
+    assert not strong & {n.name for n in scenario.needs}  # 80 % over the runs is S, not P

@@ -543,12 +543,17 @@ def _strengths(ctx: Context) -> list[Finding]:
         rows = [r for r in ctx.rows if r.info.need == need.id and r.counted]
         if rows:
             share = sum(r.within_target for r in rows) / len(rows)
+            text = f"In replication 0, {share:.0%} of {incidents(len(rows))} met the target"
+            across = ctx.summary.get("replications")
+            key = f"by_need.{need.id}.within_target"
+            if across and key in across["kpis"] and across["kpis"][key]["mean"] is not None:
+                share = across["kpis"][key]["mean"]  # rated as the capability findings are
+                text += f"; over {across['n']} replications {share:.0%}"
             if rating(share) == "P":
                 found.append(
                     Finding(
                         f"{need.name}: rated P ({RATING_NAMES['P']})",
-                        f"{share:.0%} of {incidents(len(rows))} met the target of "
-                        f"{_hours(need.target)}.",
+                        f"{text} (target {_hours(need.target)}).",
                         None,
                         "by-need",
                         "capability targets table",
