@@ -546,6 +546,12 @@ def _run_experiment(
 @click.option(
     "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
 )
+@click.option(
+    "--url",
+    help="The address the room reaches this machine at, e.g. http://192.168.1.20:8000: the"
+    " links are built on it, and commands are taken only from its pages (default:"
+    " http://HOST:PORT).",
+)
 def play(
     scenario: Path,
     seats: str | None,
@@ -553,6 +559,7 @@ def play(
     port: int,
     session_file: Path | None,
     seed: int | None,
+    url: str | None,
 ) -> None:
     """Run SCENARIO as a tabletop exercise in the browser.
 
@@ -567,6 +574,7 @@ def play(
         borderdrill play scenarios/sekong_flood_2018.toml --seats TH,LA,KH
         borderdrill play scenarios/sekong_flood_2018.toml --session reports/play.jsonl
     """
+    import re
     from datetime import UTC, datetime
 
     from sim.play.session import SessionError, open_session, possible_seats
@@ -589,26 +597,30 @@ def play(
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
     from sim.play.exercise import FACILITATOR
-    from sim.play.server import PlayServer, serve
+    from sim.play.server import PROJECTOR, PlayServer, serve
 
+    if url is None:
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    elif not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(:\d+)?/?", url):
+        _fail(f"--url: the address the room uses, e.g. http://192.168.1.20:{port} (not {url!r})")
     try:
         session, resumed = open_session(session_file, spec, source.sha256, seed, chosen)
-        server = PlayServer(spec, session, str(scenario))
+        server = PlayServer(spec, session, str(scenario), url)
     except SessionError as exc:
         _fail(str(exc))
     if session.notice:
         click.echo(f"repaired: {session.notice}", err=True)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    links = server.links(f"http://{shown}:{port}")
+    links = server.links()
     verb = f"resumed ({len(session.commands)} commands)" if resumed else "started"
     click.echo(f"{spec.scenario.name}: session {session_file} {verb}, seed {session.seed}")
     click.echo(f"  facilitator: {links.pop(FACILITATOR)}")
+    click.echo(f"  projector: {links.pop(PROJECTOR)}")
     for seat, link in links.items():
         click.echo(f"  seat {seat}: {link}")
-    for seat, link in server.observer_links(f"http://{shown}:{port}").items():
+    for seat, link in server.observer_links().items():
         click.echo(f"  observer {seat}: {link}")
-    if shown != host:
-        click.echo("  (on the room's network, use this machine's address instead of 127.0.0.1)")
+    if url is None and host in ("0.0.0.0", "::"):
+        click.echo("  (on the room's network, pass --url with this machine's address)")
     serve(server, host, port)
 
 

@@ -223,7 +223,7 @@ def test_observers_see_a_seat_read_only(tmp_path: Path) -> None:
     assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in page
     assert "Standing procedure would choose <strong>Thailand</strong>" in page
     assert "<form" in seat_page and "<form" not in page and "<button" not in page
-    assert client.get(f"{watch}/revision").json() == {"revision": server.revision}
+    assert client.get(f"{watch}/revision").json() == {"revision": server.revision, "map": 0}
     assert tokens["LA:observer"] in client.get(fac).text  # the facilitator hands it out
 
     form = _decision_form(server, "TH")

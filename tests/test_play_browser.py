@@ -56,10 +56,12 @@ class Server:
         assert self.process.stdout is not None
         self.links: dict[str, str] = {}
         for line in self.process.stdout:
-            found = re.match(r"\s+(facilitator|seat (\w+)|observer (\w+)): (http\S+)", line)
+            found = re.match(
+                r"\s+(facilitator|projector|seat (\w+)|observer (\w+)): (http\S+)", line
+            )
             if found:
                 role = found.group(2) or (found.group(3) and f"{found.group(3)}:observer")
-                self.links[role or "facilitator"] = found.group(4)
+                self.links[role or found.group(1)] = found.group(4)
             if "observer TH" in line:
                 break
         self._wait_up()
@@ -78,7 +80,8 @@ class Server:
         return httpx.get(self.links["facilitator"] + "/events.csv", timeout=10).text
 
     def kill(self) -> None:
-        self.process.kill()
+        if self.process.poll() is None:
+            self.process.kill()
         self.process.wait(timeout=10)
 
 
@@ -202,3 +205,130 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "the exercise has ended" in page.text("header")
     finally:
         again.kill()
+
+
+def _until(page: Browser, expression: str, seconds: float = 15) -> None:
+    """Wait until a JavaScript expression is true on the page."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        time.sleep(0.1)
+
+
+def test_pages_stay_alive_and_keep_tokens_out_of_sight(tmp_path: Path, shots: Path | None) -> None:
+    session = tmp_path / "session.jsonl"
+    server = Server(session, "--seats", "LA,TH")
+    fac = server.links["facilitator"]
+    try:
+        with Browser() as page:
+            page.goto(server.links["LA"])
+            page.evaluate("window.stayed = true")
+            _until(page, "document.getElementById('connection').hidden")
+            # the facilitator moves the clock: the seat's page follows by itself, in place
+            httpx.post(fac + "/clock", data={"move": "60"}, timeout=10)
+            _until(page, "document.getElementById('clock').innerText.includes('09:00')")
+            assert page.evaluate("window.stayed === true")
+
+            # a refusal is said on the facilitator's page, which stays alive after it
+            page.goto(fac)
+            assert server.links["LA"] not in page.text()  # links hidden until revealed
+            page.evaluate("document.querySelector('.seats details').open = true")
+            assert server.links["LA"] in page.text(".seats")
+            page.select("#rewind-at", "2018-07-24T08:00")
+            page.click("#rewind")
+            assert "rewind to a time between the start and now" in page.text("#message")
+            assert "/rewind" not in page.url()
+            httpx.post(fac + "/clock", data={"move": "30"}, timeout=10)
+            _until(page, "document.getElementById('clock').innerText.includes('09:30')")
+            assert "Method Not Allowed" not in page.text()
+            if shots:
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(shots / "facilitator-refused.png")
+
+            # "to the end" asks first
+            assert not page.evaluate("document.getElementById('to-the-end').open")
+            assert not page.evaluate("document.getElementById('advance-end').checkVisibility()")
+            page.evaluate("document.querySelector('#to-the-end summary').click()")
+            assert "Every decision still open goes to doctrine" in page.text("#to-the-end")
+            assert page.evaluate("document.getElementById('advance-end').checkVisibility()")
+
+            # the server goes away: the page says so, and recovers when it is back
+            page.goto(server.links["TH"])
+            _until(page, "document.getElementById('connection').hidden")
+            server.kill()
+            _until(page, "!document.getElementById('connection').hidden")
+            assert "reconnecting" in page.text("#connection")
+            if shots:
+                page.screenshot(shots / "seat-connection-lost.png")
+            server = Server(session, port=server.port)
+            _until(page, "document.getElementById('connection').hidden", 30)
+            httpx.post(fac + "/clock", data={"move": "30"}, timeout=10)
+            _until(page, "document.getElementById('clock').innerText.includes('10:00')")
+
+            # the projector: clock, inject, what changed, the map; no token, no control
+            page.goto(server.links["projector"])
+            assert "Mon 23 Jul 10:00" in page.text("#clock")
+            assert "Inject 1" in page.text("#inject")
+            assert "Since" in page.text("#changed")
+            assert page.count("form") == 0 and page.count("button") == 0
+            for token in read_session(session).tokens.values():
+                assert token not in page.evaluate("document.documentElement.outerHTML")
+            drawn = "document.getElementById('map')"
+            _until(page, f"!{drawn}.src.endsWith('m=0') && {drawn}.complete", 90)
+            assert page.evaluate(f"{drawn}.naturalWidth") > 600
+            if shots:
+                page.screenshot(shots / "projector.png")
+        # the map's worker process ends with the server, even killed
+        workers = _children(server.process.pid)
+        assert workers
+        server.kill()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in workers):
+            assert time.monotonic() < deadline, "the map's worker outlived the server"
+            time.sleep(0.2)
+    finally:
+        server.kill()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes a process started (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_commands_only_from_the_exercises_own_pages(tmp_path: Path) -> None:
+    session = tmp_path / "session.jsonl"
+    server = Server(session, "--seats", "LA,TH")
+    fac = server.links["facilitator"]
+    try:
+        page = httpx.get(fac, headers={"Host": "evil.example"}, timeout=10)
+        assert "evil.example" not in page.text  # links from the configured address
+        assert server.links["LA"] in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["referrer-policy"] == "same-origin"
+        before = session.read_bytes()
+        for origin in ("http://evil.example", "null"):
+            forged = httpx.post(
+                fac + "/clock", data={"move": "60"}, headers={"Origin": origin}, timeout=10
+            )
+            assert forged.status_code == 403
+        assert session.read_bytes() == before
+        own = httpx.post(
+            fac + "/clock",
+            data={"move": "60"},
+            headers={"Origin": fac.split("/facilitator")[0]},
+            timeout=10,
+        )
+        assert own.status_code == 303 and session.read_bytes() != before
+        assert oct(session.stat().st_mode & 0o777) == "0o600"
+    finally:
+        server.kill()

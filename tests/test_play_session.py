@@ -315,7 +315,11 @@ def test_an_oversized_session_is_refused_up_front(tmp_path: Path) -> None:
     line = b'{"do": "advance", "at": 0, "to": 0}\n'
     with path.open("ab") as out:
         out.write(line * (MAX_COMMANDS + 5))
-    with pytest.raises(SessionError, match=f"line {MAX_COMMANDS + 1:,}".replace(",", "")):
+    with pytest.raises(SessionError, match=f"line {MAX_COMMANDS + 1}: more than 100,000 lines"):
+        read_session(path)
+    with path.open("r+b") as out:  # a 100 MB file is refused before a line of it is read
+        out.truncate(100 * 2**20)
+    with pytest.raises(SessionError, match="100 MB, more than a session holds"):
         read_session(path)
 
 

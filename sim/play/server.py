@@ -1,41 +1,73 @@
-"""The exercise's web application: the facilitator's page, one page a seat, and a
-read-only copy of each seat's page for evaluators and observers.
+"""The exercise's web application: the facilitator's page, one page a seat, a read-only
+copy of each seat's page for evaluators and observers, and the projector's view.
 
-Every page is rendered on the server (Jinja2, autoescaped); a little script reloads it
-when the exercise moves on. Each role's address carries its own unguessable token; a
-request with a wrong token is refused (403), a seat acts only as itself, and an observer's
-token opens its seat's page without any form and is refused every command. Every command
-is checked by the exercise before it is written to the session file and applied, so a
-refused one changes nothing.
+Every page is rendered on the server (Jinja2, autoescaped) and kept alive by a little
+script: the server pushes each change (server-sent events) and the page swaps in its new
+content; the map is drawn in the background (``sim.play.live``). Each role's address
+carries its own unguessable token; a request with a wrong token is refused (403), a seat
+acts only as itself, and an observer's or the projector's token opens a page without any
+form. A command is checked by the exercise, written to the session file, and only then
+shown to the room; a refused one changes nothing, and its page says why (post, redirect,
+get). Commands are taken only from the exercise's own pages (Origin), and no page can be
+framed by another site.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import itertools
+import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sim.model import decisions as d
 from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, branch
+from sim.play.live import Changes, MapDrawer
 from sim.play.session import Session, SessionWriteError, observer, rebuild
-from sim.play.views import Clock, facilitator_view, seat_view
+from sim.play.views import Clock, facilitator_view, projector_view, seat_view
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.report.maps import MapData
+
+
+PROJECTOR = "projector"
+"""The room's screen: the clock, the inject, the map and what changed; no controls."""
 
 
 class PlayServer:
     """One exercise in play: its state, its session file, its seats' tokens."""
 
-    def __init__(self, scenario: Scenario, session: Session, scenario_file: str = "") -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        session: Session,
+        scenario_file: str = "",
+        url: str = "http://127.0.0.1:8000",
+    ) -> None:
         self.scenario = scenario
         self.session = session
+        self.url = url.rstrip("/")
+        """Where the room reaches the server: every link is built on it (never on a
+        request's Host header), and a command must come from a page of it (Origin)."""
         self.debrief = (
             f"borderdrill run {scenario_file or 'SCENARIO'} --decisions {session.path} -n 200"
         )
@@ -43,7 +75,9 @@ class PlayServer:
         self.exercise = rebuild(scenario, session)
         self.tokens = session.tokens
         self.revision = 0
-        self._map: tuple[int, bytes] | None = None
+        self.changes = Changes()
+        """Raised at each revision and each new drawing of the map (the pages listen)."""
+        self.maps = MapDrawer(lambda: self.revision, self.map_data, self.changes.notify)
 
     @property
     def show_doctrine(self) -> bool:
@@ -56,18 +90,26 @@ class PlayServer:
         may)."""
         return self.session.settings["seats_may_arrange"]
 
-    def links(self, base: str) -> dict[str, str]:
-        """The facilitator's address and each seat's join link."""
-        out = {FACILITATOR: f"{base}/facilitator/{self.tokens[FACILITATOR]}"}
+    @property
+    def projector_token(self) -> str:
+        """The projector's secret: derived from the facilitator's, so it needs no place in
+        the session file and opens nothing but the projector's view."""
+        digest = hmac.new(self.tokens[FACILITATOR].encode(), b"projector", hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()[:24]).decode()
+
+    def links(self) -> dict[str, str]:
+        """The facilitator's address, each seat's join link, and the projector's."""
+        out = {FACILITATOR: f"{self.url}/facilitator/{self.tokens[FACILITATOR]}"}
         for seat in self.session.seats:
-            out[seat] = f"{base}/seat/{seat}/{self.tokens[seat]}"
+            out[seat] = f"{self.url}/seat/{seat}/{self.tokens[seat]}"
+        out[PROJECTOR] = f"{self.url}/projector/{self.projector_token}"
         return out
 
-    def observer_links(self, base: str) -> dict[str, str]:
+    def observer_links(self) -> dict[str, str]:
         """Each seat's read-only link for evaluators and observers (for sessions that have
         observer tokens: those started by this version)."""
         return {
-            seat: f"{base}/observe/{seat}/{self.tokens[observer(seat)]}"
+            seat: f"{self.url}/observe/{seat}/{self.tokens[observer(seat)]}"
             for seat in self.session.seats
             if observer(seat) in self.tokens
         }
@@ -149,23 +191,22 @@ class PlayServer:
                 507,
             ) from None
         self.revision += 1
+        self.changes.notify()
+        self.maps.kick()
 
     def _rebuilt(self) -> Exercise:
         return Exercise(self.scenario, self.session.seed, self.session.seats, self.session.commands)
 
-    def map_png(self) -> bytes:
-        """The map of the run so far (drawn once a revision)."""
-        if self._map is None or self._map[0] != self.revision:
-            from sim.analysis.incidents import incident_rows
-            from sim.report.map_data import run_map_data
-            from sim.report.maps import run_map
+    def map_data(self) -> MapData:
+        """What the map of the run so far shows."""
+        from sim.analysis.incidents import incident_rows
+        from sim.report.map_data import run_map_data
 
-            run = self.exercise.sim.log
-            data = run_map_data(self.scenario, run, incident_rows(run))
-            now = Clock(self.scenario.scenario.start)(self.exercise.now)
-            data.title = f"{self.scenario.scenario.name}: {now}"
-            self._map = (self.revision, run_map(data).png)
-        return self._map[1]
+        run = self.exercise.sim.log
+        data = run_map_data(self.scenario, run, incident_rows(run))
+        now = Clock(self.scenario.scenario.start)(self.exercise.now)
+        data.title = f"{self.scenario.scenario.name}: {now}"
+        return data
 
 
 def _templates() -> jinja2.Environment:
@@ -174,7 +215,6 @@ def _templates() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals["client_id"] = lambda: secrets.token_urlsafe(12)
     return env
 
 
@@ -202,7 +242,7 @@ ALREADY_DONE = "This was sent twice: it was done once."
 """What a command sent again (the same client id) is answered."""
 
 
-def create_app(server: PlayServer) -> Starlette:
+def create_app(server: PlayServer) -> Guarded:
     """The Starlette application serving one exercise."""
     templates = _templates()
     notes = Notes()
@@ -210,10 +250,34 @@ def create_app(server: PlayServer) -> Starlette:
     def page(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
 
+    started = secrets.token_urlsafe(6)
+    rendered: dict[str, tuple[int, str]] = {}
+    """The latest rendering of each page (by address) and its revision."""
+
+    def live_page(name: str, base: str, role: str, note: str, view: Callable[[], Any]) -> Response:
+        """A page of the exercise, rendered once a revision (unless it has a note to show).
+
+        Its forms carry client ids named after the server's start, the revision and the
+        role: the same form sent twice is the same command, done once."""
+        if not note and base in rendered and rendered[base][0] == server.revision:
+            return HTMLResponse(rendered[base][1])
+        counter = itertools.count()
+        context = view() | {
+            "base": base,
+            "revision": server.revision,
+            "map_version": server.maps.version,
+            "message": note,
+            "client_id": lambda: f"{started}-{server.revision}-{role}-{next(counter)}",
+        }
+        html = templates.get_template(name).render(**context)
+        if not note:
+            rendered[base] = (server.revision, html)
+        return HTMLResponse(html)
+
     def refused(message: str, status: int) -> HTMLResponse:
         return page("refused.j2", {"message": message}, status)
 
-    def back(request: Request, page_path: str, message: str = "", status: int = 303) -> Response:
+    def back(page_path: str, message: str = "", status: int = 303) -> Response:
         """Send the browser back to its page (post/redirect/get), with a note to show; a
         refusal's status in ``X-Refused``."""
         target = f"{page_path}?note={notes.add(message)}" if message else page_path
@@ -229,37 +293,30 @@ def create_app(server: PlayServer) -> Starlette:
         return f"/seat/{request.path_params['seat']}/{request.path_params['token']}"
 
     def facilitator_page(request: Request) -> Response:
-        token = request.path_params["token"]
-        view = facilitator_view(server.exercise, server.show_doctrine)
-        links = server.links(str(request.base_url).rstrip("/"))
-        return page(
-            "facilitator.j2",
-            view
-            | {
-                "base": f"/facilitator/{token}",
+        def view() -> dict[str, Any]:
+            links = server.links()
+            return facilitator_view(server.exercise, server.show_doctrine) | {
                 "debrief": server.debrief,
-                "revision": server.revision,
-                "message": notes.take(request.query_params.get("note")),
-                "links": {s: u for s, u in links.items() if s != FACILITATOR},
-                "observer_links": server.observer_links(str(request.base_url).rstrip("/")),
+                "links": {s: u for s, u in links.items() if s not in (FACILITATOR, PROJECTOR)},
+                "projector_link": links[PROJECTOR],
+                "observer_links": server.observer_links(),
                 "show_doctrine": server.show_doctrine,
                 "seats_may_arrange": server.seats_may_arrange,
-            },
-        )
+            }
+
+        note = notes.take(request.query_params.get("note"))
+        return live_page("facilitator.j2", facilitator_path(request), "F", note, view)
 
     def seat_page(request: Request, *, observing: bool = False) -> Response:
         seat, token = request.path_params["seat"], request.path_params["token"]
-        view = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
-        return page(
-            "seat.j2",
-            view
-            | {
-                "base": f"/{'observe' if observing else 'seat'}/{seat}/{token}",
-                "revision": server.revision,
-                "message": notes.take(request.query_params.get("note")),
-                "observer": observing,
-            },
-        )
+
+        def view() -> dict[str, Any]:
+            shown = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
+            return shown | {"observer": observing}
+
+        base = f"/{'observe' if observing else 'seat'}/{seat}/{token}"
+        note = notes.take(request.query_params.get("note"))
+        return live_page("seat.j2", base, seat, note, view)
 
     def guard(request: Request) -> str | None:
         """The role the request's token opens (the facilitator, or a seat), or None."""
@@ -273,8 +330,8 @@ def create_app(server: PlayServer) -> Starlette:
         try:
             done = command()
         except Refused as exc:
-            return back(request, page_path, str(exc), exc.status)
-        return back(request, page_path, "" if done else ALREADY_DONE)
+            return back(page_path, str(exc), exc.status)
+        return back(page_path, "" if done else ALREADY_DONE)
 
     async def facilitator(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -300,18 +357,50 @@ def create_app(server: PlayServer) -> Starlette:
             )
         return seat_page(request, observing=True)
 
-    async def observe_revision(request: Request) -> Response:
-        if not observing(request):
-            return JSONResponse({"error": "not allowed"}, status_code=403)
-        return JSONResponse({"revision": server.revision})
-
     async def observers_do_not_act(request: Request) -> Response:
         return refused("Observers watch a seat: they do not decide or act.", 403)
 
+    def reader(request: Request) -> str | None:
+        """Who the request's token lets read the exercise: the facilitator, a seat, a
+        seat's observers or the projector; None for a wrong token."""
+        kind = request.url.path.split("/")[1]
+        if kind == PROJECTOR:
+            token = request.path_params["token"]
+            return PROJECTOR if secrets.compare_digest(server.projector_token, token) else None
+        if kind == "observe":
+            return observer(request.path_params["seat"]) if observing(request) else None
+        return guard(request)
+
     async def revision(request: Request) -> Response:
-        if guard(request) is None:
+        if reader(request) is None:
             return JSONResponse({"error": "not allowed"}, status_code=403)
-        return JSONResponse({"revision": server.revision})
+        return JSONResponse({"revision": server.revision, "map": server.maps.version})
+
+    async def stream(request: Request) -> Response:
+        """Server-sent events: the revision and the map's version, at once and at each
+        change (a comment every 15 s keeps the connection open)."""
+        if reader(request) is None:
+            return JSONResponse({"error": "not allowed"}, status_code=403)
+
+        async def events() -> AsyncIterator[str]:
+            sent = None
+            while True:
+                state = {"revision": server.revision, "map": server.maps.version}
+                if state != sent:
+                    yield f"event: state\ndata: {json.dumps(state)}\n\n"
+                    sent = state
+                if not await server.changes.wait(15):
+                    yield ": still here\n\n"
+
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    async def projector(request: Request) -> Response:
+        if reader(request) != PROJECTOR:
+            return refused("This link is not valid: ask the facilitator for the projector's.", 403)
+        return live_page(
+            "projector.j2", request.url.path, PROJECTOR, "", lambda: projector_view(server.exercise)
+        )
 
     async def to_page(request: Request) -> Response:
         """A command's address opened (a reload, a bookmark): its page."""
@@ -393,9 +482,15 @@ def create_app(server: PlayServer) -> Starlette:
         return run(request, facilitator_path(request), lambda: server.perform(command))
 
     async def map_png(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
+        """The latest drawing of the map, at once (the current revision's is drawn in the
+        background, and the pages told when it is there)."""
+        if reader(request) not in (FACILITATOR, PROJECTOR):
             return Response(status_code=403)
-        return Response(server.map_png(), media_type="image/png")
+        server.maps.wanted = True
+        server.maps.kick()
+        if server.maps.png is None:
+            return Response(MAP_BEING_DRAWN, media_type="image/svg+xml")
+        return Response(server.maps.png, media_type="image/png")
 
     async def events_csv(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -429,30 +524,118 @@ def create_app(server: PlayServer) -> Starlette:
 
     static = resources.files("sim.play").joinpath("static")
     commands = ("clock", "rewind", "doctrine", "arrange", "seats-arrange")
-    routes = [
+    routes: list[Route | Mount] = [
         Route("/facilitator/{token}", facilitator),
-        Route("/facilitator/{token}/revision", revision),
         *(Route(f"/facilitator/{{token}}/{c}", to_page, methods=["GET"]) for c in commands),
         Route("/facilitator/{token}/clock", clock, methods=["POST"]),
         Route("/facilitator/{token}/rewind", rewind, methods=["POST"]),
         Route("/facilitator/{token}/doctrine", doctrine, methods=["POST"]),
         Route("/facilitator/{token}/arrange", arrange, methods=["POST"]),
         Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
-        Route("/facilitator/{token}/map.png", map_png),
         Route("/facilitator/{token}/events.csv", events_csv),
         Route("/seat/{seat}/{token}", seat),
-        Route("/seat/{seat}/{token}/revision", revision),
         Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/decide", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/act", to_page, methods=["GET"]),
         Route("/observe/{seat}/{token}", observe),
-        Route("/observe/{seat}/{token}/revision", observe_revision),
+        Route("/projector/{token}", projector),
+    ]
+    for prefix in ("/facilitator/{token}", "/seat/{seat}/{token}", "/observe/{seat}/{token}"):
+        routes += [Route(f"{prefix}/revision", revision), Route(f"{prefix}/events", stream)]
+    routes += [
+        Route("/projector/{token}/revision", revision),
+        Route("/projector/{token}/events", stream),
+        Route("/facilitator/{token}/map.png", map_png),
+        Route("/projector/{token}/map.png", map_png),
         Route("/observe/{seat}/{token}/{anything:path}", observers_do_not_act, methods=["POST"]),
         Route("/observe/{seat}/{token}", observers_do_not_act, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
-    return Starlette(routes=routes)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        server.maps.close()
+
+    return Guarded(Starlette(routes=routes, lifespan=lifespan), server.url)
+
+
+MAP_BEING_DRAWN = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="120">'
+    b'<text x="20" y="60" font-family="sans-serif" font-size="28" fill="#52606d">'
+    b"The map is being drawn\xe2\x80\xa6</text></svg>"
+)
+"""What the map's address answers before its first drawing is done."""
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+        b"form-action 'self'; base-uri 'none'; object-src 'none'",
+    ),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-content-type-options", b"nosniff"),
+]
+"""Every answer: no page of the exercise in another site's frame, and no token leaked in
+a Referer."""
+
+
+class Guarded:
+    """The application behind two guards: every answer carries ``SECURITY_HEADERS`` and is
+    not cached; a POST from a page of another origin (cross-site request forgery) is
+    refused (403) before it reaches the application."""
+
+    def __init__(self, app: Starlette, url: str) -> None:
+        self.app = app
+        self.origins = {_origin(url)}
+        port = url.rsplit(":", 1)[-1].split("/")[0]
+        if port.isdigit():  # the machine itself, however it is named
+            self.origins |= {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and not self._same_origin(scope):
+            answer = HTMLResponse(
+                "<!doctype html><title>Not allowed</title><p>Commands come only from the"
+                " exercise's own pages.</p>",
+                status_code=403,
+            )
+            await answer(scope, receive, self._secured(send))
+            return
+        await self.app(scope, receive, self._secured(send))
+
+    def _same_origin(self, scope: Any) -> bool:
+        headers = dict(scope["headers"])
+        origin = headers.get(b"origin")
+        if origin is None:
+            referer = headers.get(b"referer")
+            if referer is None:  # not a browser: nothing to forge
+                return True
+            return _origin(referer.decode("latin-1")) in self.origins
+        return origin.decode("latin-1") in self.origins
+
+    @staticmethod
+    def _secured(send: Any) -> Any:
+        async def secured(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += SECURITY_HEADERS
+                if not any(k == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message = message | {"headers": headers}
+            await send(message)
+
+        return secured
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of an address."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def _client(form: Any) -> str | None:
@@ -478,4 +661,10 @@ def serve(server: PlayServer, host: str, port: int) -> None:
     """Serve the exercise until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(server), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(server),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=1,  # the pages' event streams do not end by themselves
+    )

@@ -38,6 +38,8 @@ MAX_LINE = 64 * 1024
 """Bytes a line may hold: a command is a few hundred."""
 MAX_COMMANDS = 100_000
 """Lines a session may hold: a four-hour exercise writes a few thousand."""
+MAX_BYTES = 32 * 2**20
+"""Bytes a session file may hold (``MAX_COMMANDS`` lines of a few hundred bytes)."""
 MAX_TEXT = 200
 """Characters a text field may hold."""
 MAX_PROBLEMS = 20
@@ -284,6 +286,16 @@ def read_session(path: Path, scenario: Scenario | None = None) -> Session:
     Raises:
         SessionError: the file is unreadable or not a valid session (the lines named).
     """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot be read ({_reason(exc)})") from None
+    if size > MAX_BYTES:
+        raise SessionError(
+            f"{path}: {size / 2**20:.0f} MB, more than a session holds"
+            f" ({MAX_BYTES // 2**20} MB, {MAX_COMMANDS:,} lines): it was not written by"
+            " borderdrill play; start a new session"
+        )
     lines = _lines(path)
     first = next(lines, None)
     header, _ = _parse(first) if first is not None else (None, "")

@@ -8,6 +8,7 @@ facilitator sees everything.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -17,10 +18,10 @@ from sim.model import decisions as d
 from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
+from sim.model.estimates import could_arrive
 from sim.play.exercise import FACILITATOR, Exercise, point_key
 from sim.play.players import OpenPoint
 from sim.report.names import Names as ReportNames
-from sim.report.names import short
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
 """The exercise clock's time zone (Indochina time)."""
@@ -75,7 +76,7 @@ class Clock:
 
 @dataclass(frozen=True)
 class Names:
-    """Display names of an exercise's ids."""
+    """Display names of an exercise's ids, in full (never cut)."""
 
     places: dict[str, str]
     needs: dict[str, str]
@@ -85,11 +86,16 @@ class Names:
     @classmethod
     def of(cls, ex: Exercise) -> Names:
         s = ex.scenario
+        full = ReportNames.of(s).units_in_full
+        units = {}
+        for group in s.units:
+            for unit in group.unit_ids():
+                units[unit] = f"{group.nation} {full[unit]}"
         return cls(
             {p.id: p.name for p in s.places} | {c.id: c.name for c in s.crossings},
-            {n.id: short(n.name, 40) for n in s.needs},
+            {n.id: n.name.split(" (")[0] for n in s.needs},
             {n.code: n.name for n in s.nations} | {JOINT_CENTRE: "Joint coordination centre"},
-            ReportNames.of(s).units,
+            units,
         )
 
     def seat(self, seat: str) -> str:
@@ -106,6 +112,13 @@ class Names:
         return self.units.get(unit.id, unit.id)
 
 
+def _doing(u: Unit) -> str:
+    """What a unit on an incident is doing, in a word or two."""
+    if u.blocked and u.state in (UnitState.TRAVELLING, UnitState.RETURNING):
+        return "no route"
+    return u.state.value.replace("_", " ")
+
+
 def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict[str, Any]:
     return {
         "id": i.id,
@@ -117,7 +130,7 @@ def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict
         "occurred": clock(i.occurred_at),
         "reported": clock(i.reported_at) if math.isfinite(i.reported_at) else "not yet",
         "target": clock(i.target_at),
-        "units": [names.unit(u) + f" — {u.state.value.replace('_', ' ')}" for u in i.assigned],
+        "units": [f"{names.unit(u)} — {_doing(u)}" for u in i.assigned],
         "requests": [
             f"{names.nations.get(n, n)}: {status} {clock.hhmm(at)}"
             for n, (status, at) in sorted(i.requests.items())
@@ -127,14 +140,39 @@ def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict
     }
 
 
-def _unit_row(ex: Exercise, names: Names, clock: Clock, u: Unit) -> dict[str, Any]:
+WAIT_CAUSES = {"daylight": "daylight", "grounding": "the grounding to lift", "repair": "repair"}
+
+
+def _waits(ex: Exercise) -> dict[str, tuple[str, float]]:
+    """Each unit's latest wait before it could move or work: its cause and its end."""
+    waits = {}
+    for t, event, _, unit, detail in ex.sim.log.events:
+        if event == log.WAITED:
+            cause, minutes = detail.split(" ")
+            waits[unit] = (cause, t + float(minutes))
+    return waits
+
+
+def _unit_rows(ex: Exercise, names: Names, clock: Clock, units: list[Unit]) -> list[dict[str, Any]]:
+    waits = _waits(ex)
+    return [_unit_row(ex, names, clock, u, waits.get(u.id)) for u in units]
+
+
+def _unit_row(
+    ex: Exercise, names: Names, clock: Clock, u: Unit, wait: tuple[str, float] | None
+) -> dict[str, Any]:
     down = u.down_until > ex.now
     state = u.state.value.replace("_", " ")
+    moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
     if down:
         state = "broken down"
     elif u.task is not None and u.state is UnitState.IDLE:
         state = "setting off"
-    moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
+    elif moving and u.blocked:
+        where = names.places.get(u.task.place.id, "") if u.task is not None else "base"
+        state = f"no route to {where}: the roads there are closed or flooded now"
+    elif moving and u.heading is None and wait is not None and wait[1] > ex.now:
+        state = f"waiting for {WAIT_CAUSES.get(wait[0], wait[0])} until {clock.hhmm(wait[1])}"
     return {
         "id": u.id,
         "name": names.unit(u),
@@ -188,6 +226,9 @@ def point_row(
             {"choice": o.choice, "label": label, "fact": _option_fact(clock, p.kind, o.fact)}
         )
     proposal = next((o["label"] for o in options if o["choice"] == p.proposal.choice), "")
+    request = None
+    if p.kind == d.APPROVE and incident is not None:
+        request = request_card(ex, names, clock, item.seat, incident)
     return {
         "number": item.number,
         "key": point_key(p),
@@ -198,11 +239,79 @@ def point_row(
         "raised": clock(p.at_min),
         "facts": facts,
         "options": options,
+        "incident": p.incident,
+        "request": request,
         "doctrine": proposal if show_doctrine else "",
         "doctrine_reason": REASONS.get(p.proposal.reason, p.proposal.reason)
         if show_doctrine
         else "",
     }
+
+
+def _distinct(ex: Exercise, clock: Clock, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Decision cards whose titles would be the same, told apart by when their incident was
+    reported and how many people it concerns."""
+    titles = Counter((r["title"], r["about"]) for r in rows)
+    for r in rows:
+        if titles[r["title"], r["about"]] > 1 and r["incident"] >= 0:
+            i = ex.sim.incidents[r["incident"]]
+            r["about"] += f" ({i.people} people, reported {clock(i.reported_at)})"
+    return rows
+
+
+UNITS_ON_A_CARD = 6
+"""A request card's own units that could go, soonest first."""
+
+
+def request_card(
+    ex: Exercise, names: Names, clock: Clock, seat: str, incident: Incident
+) -> dict[str, Any]:
+    """What a seat asked for help weighs: who asks, for what and how many people, its own
+    units that could go (when each would be on scene) and what sending each leaves at
+    home."""
+    sim = ex.sim
+    asker = incident.place.nation
+    for _, event, number, _, detail in sim.log.events:
+        if event == log.MESSAGE_DELIVERED and number == incident.id:
+            purpose, route, _ = detail.split(" ")
+            sender, receiver = route.split(">")
+            if purpose == "request" and receiver == seat:
+                asker = sender
+    capable = [u for u in sim.units if u.nation == seat and u.can_serve(incident)]
+    arrivals = [(could_arrive(sim, u, incident), u) for u in capable]
+    arrivals.sort(key=lambda a: (math.inf if a[0] is None else a[0], a[1].id))
+    units = []
+    for eta, u in arrivals[:UNITS_ON_A_CARD]:
+        when = "cannot get there now" if eta is None else f"on scene about {clock(eta)}"
+        busy = f" (now on {names.incident(u.task)})" if u.task is not None else ""
+        units.append({"name": names.unit(u), "when": when + busy, "leaves": _leaves(ex, seat, u)})
+    return {
+        "asker": names.seat(asker),
+        "need": incident.need.name.split(" (")[0],
+        "place": incident.place.name,
+        "nation": names.seat(incident.place.nation),
+        "people": incident.people,
+        "remaining": incident.remaining,
+        "target": clock(incident.target_at),
+        "units": units,
+        "none": "" if capable else f"{names.seat(seat)} has no unit that can do this",
+    }
+
+
+def _leaves(ex: Exercise, seat: str, unit: Unit) -> str:
+    """What sending a unit abroad leaves at home: the free units of its type, against the
+    reserve the nation keeps while threatened."""
+    sim = ex.sim
+    same = [u for u in sim.units if u.nation == seat and u.type is unit.type]
+    home = [u for u in same if u.task is None or u.task.place.nation == seat]
+    left = len(home) - (unit in home)
+    text = f"leaves {left} of {len(same)} at home"
+    reserves = sim.scenario.coordination.mutual_assistance.reserves
+    keep = {r.unit_type: r.keep for r in reversed(reserves) if r.nation == seat}
+    kept = keep.get(unit.type.id, keep.get(None))
+    if kept is not None and sim.planner.threatened(seat) and left < kept:
+        text += f", fewer than the {kept} kept while threatened"
+    return text
 
 
 def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
@@ -319,11 +428,13 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
     sim = ex.sim
     view |= {
         "arrangements": arrangement_rows(ex, names, clock),
-        "points": [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points()],
+        "points": _distinct(
+            ex, clock, [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points()]
+        ),
         "injects": delivered,
         "upcoming": upcoming,
         "incidents": [_incident_row(ex, names, clock, i) for i in reversed(sim.incidents)],
-        "units": [_unit_row(ex, names, clock, u) for u in sim.units],
+        "units": _unit_rows(ex, names, clock, sim.units),
         "crossings": [
             {
                 "name": c.spec.name,
@@ -349,6 +460,9 @@ def seat_view(
     names, clock, view = common(ex)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
+    incidents += [  # a neighbour's, on which the seat was asked for help
+        i for i in sim.incidents if seat in i.requests and i.remaining > 0 and i not in incidents
+    ]
     own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
     villages = [
         {"id": p.id, "name": p.name, "ordered": p.id in sim.evacuation_ordered_at}
@@ -358,9 +472,13 @@ def seat_view(
     view |= {
         "seat": seat,
         "seat_name": names.seat(seat),
-        "points": [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points(seat)],
+        "points": _distinct(
+            ex,
+            clock,
+            [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points(seat)],
+        ),
         "incidents": [_incident_row(ex, names, clock, i) for i in incidents],
-        "units": [_unit_row(ex, names, clock, u) for u in own_units],
+        "units": _unit_rows(ex, names, clock, own_units),
         "messages": _messages(ex, names, clock, seat),
         "decisions": _decisions(ex, names, clock, seat),
         "warnings": [
@@ -374,3 +492,67 @@ def seat_view(
         "may_arrange": may_arrange,
     }
     return view
+
+
+CHANGES_SHOWN = 12
+"""Lines of "what changed since the last move" on the projector."""
+
+
+def projector_view(ex: Exercise) -> dict[str, Any]:
+    """What the room's screen shows: the clock, the inject to read aloud, and what changed
+    since the facilitator last moved the clock."""
+    names, clock, view = common(ex)
+    delivered, _ = _injects(ex, clock)
+    moves = [c for c in ex.commands if c["do"] in ("advance", "next")]
+    since = moves[-1]["at"] if moves else 0.0
+    changes = _changes(ex, names, since)
+    view |= {
+        "inject": delivered[0] if delivered else None,
+        "since": clock(since),
+        "changes": changes[:CHANGES_SHOWN],
+        "more": max(0, len(changes) - CHANGES_SHOWN),
+        "waiting": len(ex.open_points()),
+    }
+    return view
+
+
+def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
+    """What happened after ``since`` up to now, in sentences, in order, with what the
+    seats decided at ``since`` (before the clock moved on)."""
+    sim, out = ex.sim, []
+
+    def incident(number: int) -> str:
+        return names.incident(sim.incidents[number])
+
+    for t, event, number, unit, detail in sim.log.events:
+        if t < since or (t == since and event != log.DECISION):  # shown before the move
+            continue
+        if event == log.REPORTED:
+            i = sim.incidents[number]
+            out.append(f"{incident(number)} reported: {i.people} people")
+        elif event == log.ON_SCENE:
+            out.append(f"{names.units.get(unit, 'a unit')} on scene: {incident(number)}")
+        elif event == log.RESOLVED:
+            out.append(f"Everyone helped: {incident(number)}")
+        elif event in (log.APPROVED, log.REFUSED):
+            asker, asked = detail.split(">")
+            verb = "agreed to help" if event == log.APPROVED else "refused to help"
+            out.append(f"{names.seat(asked)} {verb} {names.seat(asker)}: {incident(number)}")
+        elif event in (log.ROAD_CLOSED, log.ROAD_REOPENED):
+            ends = " – ".join(names.places.get(p, p) for p in detail.split("--"))
+            out.append(f"Road {ends} {'closed' if event == log.ROAD_CLOSED else 'reopened'}")
+        elif event in (log.CROSSING_CLOSED, log.CROSSING_REOPENED):
+            state = "closed" if event == log.CROSSING_CLOSED else "reopened"
+            out.append(f"Crossing {names.places.get(detail, detail)} {state}")
+        elif event == log.EVACUATION_ORDERED:
+            out.append(f"Evacuation of {names.places.get(detail, detail)} ordered")
+        elif event == log.ARRANGEMENT_ON:
+            out.append(f"In force now: {TITLES.get(detail, detail)}")
+        elif event == log.DECISION:
+            dec = log.parse_decision(detail)
+            if dec.reason == d.PLAYER and dec.kind != d.ARRANGE:
+                what = KIND_TITLES.get(dec.kind, dec.kind).lower()
+                choice = names.nations.get(dec.choice) or names.units.get(dec.choice, dec.choice)
+                about = f" ({incident(number)})" if number >= 0 else ""
+                out.append(f"{names.seat(dec.seat)} decided to {what}{about}: {choice}")
+    return out

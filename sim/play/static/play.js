@@ -1,26 +1,64 @@
-// Draw the map once the page is there (it takes the server a moment).
-window.addEventListener("load", function () {
-  for (const img of document.querySelectorAll("img[data-src]")) img.src = img.dataset.src;
-});
-
-// Reload the page when the exercise has moved on (unless someone is typing or choosing).
+// Keep the page alive: the server pushes each change of the exercise (server-sent
+// events); the page then fetches itself again and swaps its content in place, unless
+// someone is typing or choosing (then as soon as they are done). The map is swapped when
+// a new drawing is there. While the connection is lost the page says so, and the browser
+// reconnects by itself.
 (function () {
   const body = document.body;
-  const url = body.dataset.poll;
-  if (!url) return;
-  async function check() {
-    try {
-      const answer = await fetch(url, { cache: "no-store" });
-      if (answer.ok) {
-        const data = await answer.json();
-        const busy = document.activeElement && ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
-        if (String(data.revision) !== body.dataset.revision && !busy) {
-          window.location.replace(window.location.pathname);
-          return;
-        }
-      }
-    } catch (e) { /* the server is restarting: try again */ }
-    setTimeout(check, 1500);
+  const banner = document.getElementById("connection");
+  let shown = body.dataset.revision;
+  let wanted = shown;
+  let mapVersion = null;
+  let fetching = false;
+
+  function busy() {
+    const active = document.activeElement;
+    return active && ["INPUT", "SELECT", "TEXTAREA"].includes(active.tagName);
   }
-  setTimeout(check, 1500);
+
+  async function refresh() {
+    if (fetching || wanted === shown) return;
+    if (busy()) { document.addEventListener("focusout", refresh, { once: true }); return; }
+    fetching = true;
+    try {
+      const answer = await fetch(body.dataset.page, { cache: "no-store" });
+      if (!answer.ok) throw new Error(String(answer.status));
+      const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+      const open = [...document.querySelectorAll("details[open]")].map((d) => d.id).filter(Boolean);
+      for (const id of ["live"]) {
+        const now = document.getElementById(id), next = page.getElementById(id);
+        if (now && next) now.replaceWith(next);
+      }
+      document.querySelector("header").replaceWith(page.querySelector("header"));
+      for (const id of open) { const d = document.getElementById(id); if (d) d.open = true; }
+      shown = page.body.dataset.revision;
+      body.dataset.revision = shown;
+      if (window.location.search) history.replaceState(null, "", body.dataset.page);
+      showMap();
+    } catch (e) {
+      banner.hidden = false;
+    } finally {
+      fetching = false;
+    }
+    if (wanted !== shown) refresh();
+  }
+
+  function showMap() {
+    const img = document.getElementById("map");
+    if (img && mapVersion !== null && !img.src.endsWith("m=" + mapVersion)) {
+      img.src = img.dataset.map + "?m=" + mapVersion;
+    }
+  }
+
+  const events = new EventSource(body.dataset.events);
+  events.addEventListener("state", (e) => {
+    const state = JSON.parse(e.data);
+    banner.hidden = true;
+    wanted = String(state.revision);
+    mapVersion = state.map;
+    showMap();
+    refresh();
+  });
+  events.addEventListener("open", () => { banner.hidden = true; });
+  events.addEventListener("error", () => { banner.hidden = false; });
 })();

@@ -1,0 +1,76 @@
+"""What a seat's page shows to decide on: a request card with the requester, the need, the
+people, the seat's own units that could go and what sending them leaves at home; names in
+full, never ids; cards told apart; a unit with no route not shown as travelling."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from sim import load_scenario
+from sim.play.exercise import Exercise, point_key
+from sim.play.server import PlayServer, create_app
+from sim.play.session import create_session
+from sim.play.views import facilitator_view, seat_view
+
+TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
+DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
+
+
+def test_a_seat_asked_for_help_sees_what_it_weighs(tmp_path: Path) -> None:
+    session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
+    server = PlayServer(load_scenario(TINY), session)
+    client = TestClient(create_app(server), follow_redirects=False)
+    ex = server.exercise
+    while not ex.open_points("TH"):
+        for item in ex.open_points("LA"):  # Laos asks Thailand
+            choice = "TH" if item.point.kind == "ask" else item.point.proposal.choice
+            server.perform(
+                {"do": "decide", "seat": "LA", "point": item.number}
+                | {"key": point_key(item.point), "choice": choice}
+            )
+        server.perform({"do": "next"})
+        ex = server.exercise
+    page = client.get(f"/seat/TH/{server.tokens['TH']}").text
+    card = " ".join(page.split('class="request"')[1].split("</div>")[0].split())
+    assert "<strong>Laos</strong> asks for help: <strong>Rescue of stranded people</strong>" in card
+    assert "at Ban Hat (Laos), 20 of 20 people still waiting" in card
+    assert "<td>TH Rescue boat team from Ubon Ratchathani</td><td>on scene about" in card
+    assert "<td>leaves 0 of 1 at home</td>" in card
+    # the incident it is asked about is among those it knows of
+    incidents = page.split('class="incidents-section"')[1].split("</section>")[0]
+    assert "Rescue of stranded people at Ban Hat" in incidents
+
+
+def test_the_seats_pages_name_everything_in_full_on_the_default_scenario() -> None:
+    scenario = load_scenario(DEFAULT)
+    seats = [n.code for n in scenario.nations]
+    ex = Exercise(scenario, scenario.run.seed, seats)
+    unit_ids = {u.id for u in ex.sim.units}
+    blocked_seen = requests_seen = 0
+    while ex.now < 1600:
+        for seat in seats:
+            view = seat_view(ex, seat, True)
+            titles = Counter(f"{p['title']}: {p['about']}" for p in view["points"])
+            assert max(titles.values(), default=1) == 1, titles
+            for p in view["points"]:
+                shown = [p["about"], *(o["label"] for o in p["options"]), *p["facts"]]
+                if p["request"]:
+                    requests_seen += 1
+                    card = p["request"]
+                    assert card["asker"] and card["need"] and card["people"] > 0
+                    shown += [u["name"] for u in card["units"]]
+                assert not any(re.search(r"\w…|…\w", text) for text in shown), shown
+                assert not unit_ids & {word for text in shown for word in text.split()}
+            for u in view["units"]:
+                unit = next(x for x in ex.sim.units if x.id == u["id"])
+                if unit.blocked and unit.task is not None:
+                    blocked_seen += 1
+                    assert u["state"].startswith("no route to "), u
+        for row in facilitator_view(ex, True)["units"]:
+            assert row["name"] not in unit_ids
+        ex.perform({"do": "next"})
+    assert blocked_seen and requests_seen
