@@ -172,7 +172,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             if shots:
                 page.screenshot(shots / "facilitator-arranged.png")
             page.click("#advance-60")
-            assert "TH Rescue boat team, Ubon Ratchathani" in page.text(".incidents")
+            assert "TH Rescue boat team from Ubon Ratchathani" in page.text(".incidents")
 
             # rewind to just before the approval, and refuse this time
             page.click(f"button[name=minutes][value='{approved['at']}']")

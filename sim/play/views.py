@@ -460,7 +460,7 @@ def seat_view(
     names, clock, view = common(ex)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
-    incidents += [  # a neighbour's, on which the seat was asked for help
+    asked = [  # a neighbour's, on which the seat was asked for help
         i for i in sim.incidents if seat in i.requests and i.remaining > 0 and i not in incidents
     ]
     own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
@@ -477,7 +477,8 @@ def seat_view(
             clock,
             [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points(seat)],
         ),
-        "incidents": [_incident_row(ex, names, clock, i) for i in incidents],
+        "incidents": [_incident_row(ex, names, clock, i) for i in incidents + asked],
+        "planned": [{"id": i.id, "name": names.incident(i)} for i in incidents],
         "units": _unit_rows(ex, names, clock, own_units),
         "messages": _messages(ex, names, clock, seat),
         "decisions": _decisions(ex, names, clock, seat),
