@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import itertools
 import json
 import secrets
@@ -588,7 +589,7 @@ class Guarded:
     refused (403) before it reaches the application."""
 
     def __init__(self, app: Starlette, url: str) -> None:
-        self.app = app
+        self.app, self.url = app, url
         self.origins = {_origin(url)}
         port = url.rsplit(":", 1)[-1].split("/")[0]
         if port.isdigit():  # the machine itself, however it is named
@@ -601,7 +602,9 @@ class Guarded:
         if scope["method"] == "POST" and not self._same_origin(scope):
             answer = HTMLResponse(
                 "<!doctype html><title>Not allowed</title><p>Commands come only from the"
-                " exercise's own pages.</p>",
+                " exercise's own pages, at the address the server was given with --url"
+                f" ({html.escape(self.url)}). If the room reaches it at another address, restart"
+                " borderdrill play with --url set to that address.</p>",
                 status_code=403,
             )
             await answer(scope, receive, self._secured(send))
