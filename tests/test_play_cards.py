@@ -70,7 +70,10 @@ def test_the_seats_pages_name_everything_in_full_on_the_default_scenario() -> No
                 if unit.blocked and unit.task is not None:
                     blocked_seen += 1
                     assert u["state"].startswith("no route to "), u
-        for row in facilitator_view(ex, True)["units"]:
+        view = facilitator_view(ex, True)
+        for row in view["units"]:
             assert row["name"] not in unit_ids
+        for row in view["decisions"]:  # an evacuation names its village
+            assert row["about"], row
         ex.perform({"do": "next"})
     assert blocked_seen and requests_seen

@@ -346,6 +346,8 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
         if dec.kind == d.HOLD or (seat is not None and dec.seat.removesuffix("-local") != seat):
             continue
         about = names.incident(ex.sim.incidents[incident]) if incident >= 0 else ""
+        if dec.kind == d.EVACUATE:
+            about = names.places.get(dec.subject, dec.subject)
         rows.append(
             {
                 "at": clock(t),
