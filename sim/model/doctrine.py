@@ -85,6 +85,8 @@ class Planner:
         """The free units each nation may task, by need, in groups that would arrive together
         (ordered sets)."""
         self._group_of: dict[Unit, GroupKey] = {}
+        self.promised: dict[tuple[int, str], float] = {}
+        """(incident, nation asked): when its unit was expected on scene when asked."""
         self.seeking: set[str] = set()
         """Parties that found no one to ask for an incident that needs help."""
         self.settled: simpy.Event | None = None
@@ -410,23 +412,37 @@ class Planner:
     # asking for help
 
     def _plan(self, incident: Incident) -> float:
-        """When the first unit is now expected on scene."""
+        """When the first unit now on its way is expected on scene."""
         return min((self.expected(u) for u in incident.assigned), default=math.inf)
 
-    def _consider_asking(self, nation: str, incident: Incident) -> None:
-        plan = self._plan(incident)
-        if plan <= incident.target_at or self._waiting_for_answer(incident):
-            return
-        self._ask_best(nation, incident, plan, d.MISSES_TARGET)
-
-    def _waiting_for_answer(self, incident: Incident) -> bool:
-        """A request is approved, or sent and not yet unanswered for too long."""
+    def outlook(self, incident: Incident) -> float:
+        """When help is now expected on scene, counting everything in train: units on the
+        way, requests pending (at the arrival expected when asked), approvals (through the
+        unit sent, or the helper's soonest while none is), and the incident's nation's
+        units that are busy or down now and could come once free."""
+        soonest = self._plan(incident)
+        if soonest <= incident.target_at:
+            return soonest
         patience = self.sim.scenario.coordination.mutual_assistance.ask_again_after
         now = self.sim.env.now
-        return any(
-            status == "approved" or (status == "sent" and now - at < patience)
-            for status, at in incident.requests.values()
-        )
+        for code, (status, at) in incident.requests.items():
+            if status == "sent" and now - at < patience:
+                soonest = min(soonest, self.promised.get((incident.id, code), math.inf))
+            elif status == "approved" and not any(u.tasked_by == code for u in incident.assigned):
+                types = self.allowed[code].get(incident.id)
+                soonest = min(soonest, self._soonest(code, incident, types, now))
+        own = incident.place.nation
+        for unit in self.fleet[own].get(incident.need.id, []):
+            if unit.task is not incident and not self.is_free(unit) and unit.can_serve(incident):
+                eta = could_arrive(self.sim, unit, incident)
+                if eta is not None:
+                    soonest = min(soonest, eta)
+        return soonest
+
+    def _consider_asking(self, nation: str, incident: Incident) -> None:
+        plan = self.outlook(incident)
+        if plan > incident.target_at:
+            self._ask_best(nation, incident, plan, d.MISSES_TARGET)
 
     def _ask_best(self, asker: str, incident: Incident, plan: float, why: str) -> None:
         helpers = self._helpers(asker, incident, plan)
@@ -444,10 +460,14 @@ class Planner:
         choice = self.sim.decide(point)
         if choice is None or choice.choice == "wait":
             return
+        eta = next((t for t, code in helpers if code == choice.choice), math.inf)
+        self.promised[(incident.id, choice.choice)] = eta
         self.sim.ask_for_help(asker, choice.choice, incident)
 
     def _helpers(self, asker: str, incident: Incident, plan: float) -> list[tuple[float, str]]:
-        """Nations that could be asked, by when their unit would be on scene, soonest first."""
+        """Nations that could be asked, by when their unit would be on scene, soonest first:
+        units leave once the request has arrived and been approved (expected delays), and
+        cross borders at the hours of that time; busy units count from when they free."""
         sim = self.sim
         assistance = sim.scenario.coordination.mutual_assistance
         found = []
@@ -465,21 +485,29 @@ class Planner:
                 delay += assistance.approval.mean
             if sim.env.now + delay >= plan:
                 continue  # not even a unit on the spot would come sooner
-            best = math.inf
-            for members in self.groups[code].get(incident.need.id, {}).values():
-                unit = min(members, key=lambda u: u.id)
-                if self._may_send(code, unit, incident, types):
-                    eta = arrival(sim, unit, incident.place.id)
-                    best = min(best, math.inf if eta is None else eta)
-            if best == math.inf:  # nobody free: when busy units could come
-                for unit in self.fleet[code].get(incident.need.id, []):
-                    if unit.task is not None and self._may_send(code, unit, incident, types):
-                        eta = could_arrive(sim, unit, incident)
-                        best = min(best, math.inf if eta is None else eta)
-            best += delay
+            best = self._soonest(code, incident, types, sim.env.now + delay)
             if best < plan:
                 found.append((best, code))
         return sorted(found)
+
+    def _soonest(
+        self, code: str, incident: Incident, types: frozenset[str] | None, leave_at: float
+    ) -> float:
+        """When a nation's unit could be on scene at a neighbour's incident, leaving no
+        earlier than ``leave_at``: its free units, and its busy ones once free."""
+        sim = self.sim
+        best = math.inf
+        for members in self.groups[code].get(incident.need.id, {}).values():
+            unit = min(members, key=lambda u: u.id)
+            if self._may_send(code, unit, incident, types):
+                origin, t = departure(sim, unit)
+                eta = travel_end(sim, unit, origin, incident.place.id, max(t, leave_at))
+                best = min(best, math.inf if eta is None else eta)
+        for unit in self.fleet[code].get(incident.need.id, []):
+            if not self.is_free(unit) and self._may_send(code, unit, incident, types):
+                eta = could_arrive(sim, unit, incident, leave_at)
+                best = min(best, math.inf if eta is None else eta)
+        return best
 
     def _may_send(
         self, nation: str, unit: Unit, incident: Incident, types: frozenset[str] | None
@@ -496,11 +524,9 @@ class Planner:
         self.seeking.discard(JOINT_CENTRE)
         self.joint_centre[:] = [i for i in self.joint_centre if i.remaining > 0]
         for incident in sorted(self.joint_centre, key=lambda i: (i.priority, i.reported_at, i.id)):
-            if self._waiting_for_answer(incident):
-                continue
-            plan = self._plan(incident)
-            why = d.MISSES_TARGET if plan > incident.target_at else d.ARRIVES_SOONER
-            self._ask_best(JOINT_CENTRE, incident, plan, why)
+            plan = self.outlook(incident)
+            if plan > incident.target_at:
+                self._ask_best(JOINT_CENTRE, incident, plan, d.MISSES_TARGET)
 
     def _point(
         self,

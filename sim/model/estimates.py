@@ -75,11 +75,16 @@ def busy_until(sim: Simulation, unit: Unit) -> tuple[str, float] | None:
     return incident.place.id, max(there, sim.env.now) + rounds * unit.type.trip.mean
 
 
-def could_arrive(sim: Simulation, unit: Unit, incident: Incident) -> float | None:
-    """When a unit, free or busy, could be on scene at ``incident`` if asked now."""
+def could_arrive(
+    sim: Simulation, unit: Unit, incident: Incident, leave_at: float = 0.0
+) -> float | None:
+    """When a unit, free, busy or down, could be on scene at ``incident`` if it set off
+    once free, and no earlier than ``leave_at``."""
     if unit.task is None:
-        return arrival(sim, unit, incident.place.id)
-    free = busy_until(sim, unit)
-    if free is None:
-        return None
-    return travel_end(sim, unit, free[0], incident.place.id, max(free[1], unit.down_until))
+        origin, t = departure(sim, unit)
+    else:
+        free = busy_until(sim, unit)
+        if free is None:
+            return None
+        origin, t = free[0], max(free[1], unit.down_until)
+    return travel_end(sim, unit, origin, incident.place.id, max(t, leave_at))

@@ -1,0 +1,167 @@
+"""One plan: regressions of what a planner saw go wrong in doctrine, on tiny scenarios.
+
+tiny_border.toml (see tests/test_decisions.py) with Cambodia added: an EOC and a boat at
+Stung Treng, 100 km of highway to the Dong Kralor - Nong Nok Khiene crossing (open 24 h,
+30 min processing), then 60 km to Ban Hat. The scenario starts at 08:00; Chong Mek is open
+09:00-17:00 (60-540 min).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support import load_with
+from test_decisions import decisions, thai_village_flooded
+
+from sim import simulate
+from sim.log import RunLog
+
+
+def cambodia_joins(data: dict[str, Any], km: float = 100) -> None:
+    """Add Cambodia: an EOC and a boat at Stung Treng, ``km`` from its crossing into Laos."""
+    data["nations"].append(
+        {
+            "code": "KH",
+            "name": "Cambodia",
+            "language": "km",
+            "agency": "NCDM",
+            "eocs": [{"id": "st_eoc", "name": "Stung Treng PCDM", "place": "stung_treng"}],
+        }
+    )
+    data["places"] += [
+        {"id": "stung_treng", "name": "Stung Treng", "nation": "KH", "kind": "town",
+         "lat": 13.52, "lon": 105.97},
+        {"id": "dong_kralor", "name": "Dong Kralor", "nation": "KH", "kind": "border_post",
+         "lat": 14.0, "lon": 105.85},
+        {"id": "nnk", "name": "Nong Nok Khiene", "nation": "LA", "kind": "border_post",
+         "lat": 14.01, "lon": 105.85},
+    ]  # fmt: skip
+    data["roads"] += [
+        {"from": "stung_treng", "to": "dong_kralor", "km": km, "class": "highway"},
+        {"from": "nnk", "to": "ban_hat", "km": 60, "class": "rural"},
+    ]
+    data["crossings"].append(
+        {
+            "id": "dong_kralor_nnk",
+            "name": "Dong Kralor - Nong Nok Khiene",
+            "posts": ["dong_kralor", "nnk"],
+            "lanes": 1,
+            "processing": "30min",
+        }
+    )
+    data["units"].append(
+        {"id": "kh-boat", "nation": "KH", "agency": "NCDM", "type": "boat", "base": "stung_treng"}
+    )
+
+
+def facts(options: tuple[str, ...]) -> dict[str, float]:
+    """A logged point's options with their facts: ``{"TH": 600.0, ...}``."""
+    pairs = (o.split("@") for o in options if "@" in o)
+    return {choice: float(fact) for choice, fact in pairs}
+
+
+def asked(log: RunLog) -> list[tuple[float, str, str]]:
+    """(time, who asked, whom) of every request for help."""
+    return [(t, p.seat, p.choice) for t, _, p in decisions(log, "ask")]
+
+
+def test_a_third_nation_is_asked_when_the_approved_helpers_only_unit_breaks_down() -> None:
+    def thai_boat_breaks_down(data: dict[str, Any]) -> None:
+        cambodia_joins(data)
+        data["coordination"]["mutual_assistance"]["approval"] = "1h"
+        data["injects"].append(
+            {"type": "unit_breakdown", "at": "5h20min", "unit": "th-boat", "for": "2d"}
+        )
+
+    log = simulate(load_with("tiny_border.toml", thai_boat_breaks_down))
+    # Thailand approves at 300 and sends its boat, which breaks down at 320 for two days:
+    # Laos asks Cambodia then, and the Cambodian boat comes long before the repair.
+    assert asked(log) == [(90.0, "LA", "TH"), (320.0, "LA", "KH")]
+    on_scene = [(t, u) for t, e, _, u, _ in log.events if e == "on_scene"]
+    assert on_scene[0][1] == "kh-boat" and on_scene[0][0] < 320 + 2880
+
+
+def test_neighbours_are_ranked_on_crossing_hours_at_the_time_their_units_would_cross() -> None:
+    def incident_at_13h(data: dict[str, Any]) -> None:
+        cambodia_joins(data)
+        data["coordination"]["mutual_assistance"]["approval"] = "1h"
+        data["injects"][0]["at"] = "5h"
+
+    log = simulate(load_with("tiny_border.toml", incident_at_13h))
+    # reported at 390 (14:30): the Thai boat could leave only after the note and approval
+    # (3 h), past Chong Mek's 17:00 closing, so it would cross the next morning; the
+    # Cambodian boat's crossing is open all night: Cambodia is asked first.
+    (point,) = [p for _, _, p in decisions(log, "ask")][:1]
+    assert point.choice == "KH"
+    assert facts(point.options)["TH"] > 1440 + 60  # after Chong Mek opens the next morning
+
+
+def test_a_neighbours_busy_unit_nearby_counts_though_it_has_a_free_one_far_away() -> None:
+    def thai_boats(data: dict[str, Any]) -> None:
+        cambodia_joins(data)
+        thai_village_flooded(data)
+        data["injects"][0]["people"] = 8  # the Ubon boat busy at Ban Tai for one trip
+        data["places"].append(
+            {"id": "korat", "name": "Nakhon Ratchasima", "nation": "TH", "kind": "town",
+             "lat": 14.97, "lon": 102.1}
+        )  # fmt: skip
+        data["roads"].append({"from": "korat", "to": "ubon", "km": 900, "class": "highway"})
+        data["units"].append(
+            {"id": "th-boat-korat", "nation": "TH", "agency": "DDPM", "type": "boat",
+             "base": "korat"}
+        )  # fmt: skip
+
+    log = simulate(load_with("tiny_border.toml", thai_boats))
+    point = next(p for _, _, p in decisions(log, "ask"))
+    etas = facts(point.options)
+    # the Ubon boat, free after its trip, would come well before the Korat boat
+    # (900 km further): Thailand is ranked on it, and asked before Cambodia
+    assert point.choice == "TH"
+    assert etas["TH"] < etas["KH"]
+
+
+def test_a_nation_does_not_ask_when_its_own_busy_unit_frees_in_time() -> None:
+    def lao_boat_busy_nearby(data: dict[str, Any]) -> None:
+        data["places"].append(
+            {"id": "ban_nong", "name": "Ban Nong", "nation": "LA", "kind": "village",
+             "lat": 15.1, "lon": 105.75, "population": 50, "water_access": True}
+        )  # fmt: skip
+        data["roads"].append({"from": "pakse", "to": "ban_nong", "km": 10, "class": "rural"})
+        data["units"].append(
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+        )
+        data["injects"].insert(
+            0, {"type": "incident", "at": "0min", "place": "ban_nong", "need": "rescue",
+                "people": 8}
+        )  # fmt: skip
+        data["injects"][1]["people"] = 8
+
+    log = simulate(load_with("tiny_border.toml", lao_boat_busy_nearby))
+    # the Lao boat is busy at Ban Nong (one trip) when Ban Hat is reported at 90, and can
+    # be there well within the 3 h target once free: Laos does not ask Thailand
+    assert asked(log) == []
+    firsts = {i: u for _, e, i, u, _ in log.events if e == "on_scene"}
+    assert firsts == {0: "la-boat", 1: "la-boat"}
+
+
+def test_the_joint_centre_asks_while_a_national_request_is_pending_if_sooner() -> None:
+    def joint_centre_on_hotlines(data: dict[str, Any]) -> None:
+        cambodia_joins(data)
+        coordination = data["coordination"]
+        coordination["mutual_assistance"]["approval"] = "1h"
+        coordination["channels"] = {
+            "enabled": True,
+            "default": {"kind": "diplomatic", "latency": "4h"},
+            "links": [
+                {"between": [p, "JCC"], "kind": "hotline", "latency": "10min"}
+                for p in ("LA", "TH", "KH")
+            ],
+        }
+        coordination["joint_centre"] = {"enabled": True}
+
+    log = simulate(load_with("tiny_border.toml", joint_centre_on_hotlines))
+    # Laos asks Thailand by a 4 h note at 90; the joint centre has the report minutes later
+    # and, by hotline, Cambodia's boat would come before the Thai one Laos waits for
+    requests = asked(log)
+    assert requests[0] == (90.0, "LA", "TH")
+    assert any(seat == "JCC" and whom == "KH" and t < 300 for t, seat, whom in requests)
