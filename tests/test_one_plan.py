@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from support import load_with
-from test_decisions import decisions, thai_village_flooded
+from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
 from sim.log import RunLog
@@ -165,3 +165,104 @@ def test_the_joint_centre_asks_while_a_national_request_is_pending_if_sooner() -
     requests = asked(log)
     assert requests[0] == (90.0, "LA", "TH")
     assert any(seat == "JCC" and whom == "KH" and t < 300 for t, seat, whom in requests)
+
+
+def helicopter(data: dict[str, Any], unit: str, nation: str, base: str, **kind: Any) -> None:
+    """Add a helicopter (8 people a 40 min trip, 150 km/h, 5 min to mobilise)."""
+    if not any(t["id"] == "helicopter" for t in data["unit_types"]):
+        data["unit_types"].append(
+            {"id": "helicopter", "name": "Helicopter", "mode": "air", "speed_kmh": 150,
+             "capacity": 8, "capabilities": ["rescue"], "mobilisation": "5min",
+             "trip": "40min", **kind}
+        )  # fmt: skip
+    data["units"].append(
+        {"id": unit, "nation": nation, "agency": "army", "type": "helicopter", "base": base}
+    )
+
+
+def lao_boat(data: dict[str, Any]) -> None:
+    data["units"].append(
+        {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+    )
+
+
+def first_on_scene(log: RunLog) -> tuple[float, str]:
+    return next((t, u) for t, e, _, u, _ in log.events if e == "on_scene")
+
+
+def test_a_grounding_that_delays_an_aircraft_already_sent_sends_the_free_boat() -> None:
+    def grounded_after_dispatch(data: dict[str, Any]) -> None:
+        helicopter(data, "la-heli", "LA", "pakse")
+        lao_boat(data)
+        data["injects"][0]["people"] = 8
+        data["injects"].append(
+            {"type": "grounding", "at": "1h35min", "nations": ["LA"], "for": "10h"}
+        )
+
+    log = simulate(load_with("tiny_border.toml", grounded_after_dispatch))
+    # the helicopter is sent at the report (90); Lao aircraft are grounded at 95 for 10 h:
+    # the boat is sent at once and the helicopter stood down
+    assigned = [(t, p.choice) for t, _, p in decisions(log, "assign")]
+    assert assigned == [(90.0, "la-heli"), (95.0, "la-boat")]
+    assert first_on_scene(log)[1] == "la-boat"
+    assert [t for t, _, p in decisions(log, "stand_down") if p.choice == "la-heli"] == [95.0]
+
+
+def test_an_aircraft_does_not_fly_into_a_nation_whose_aircraft_are_grounded() -> None:
+    def laos_grounded(data: dict[str, Any]) -> None:
+        helicopter(data, "th-heli", "TH", "ubon")
+        data["units"] = [u for u in data["units"] if u["id"] != "th-boat"]
+        data["coordination"]["mutual_assistance"]["pre_authorized"] = True
+        data["injects"].append({"type": "grounding", "at": "0min", "nations": ["LA"], "for": "10h"})
+
+    log = simulate(load_with("tiny_border.toml", laos_grounded))
+    # Thai aircraft may fly, but not into Laos until 600: the helicopter waits at Ubon
+    # (a wait for the grounding) and is on scene only after its flight from there
+    flight_min = 90 / 150 * 60
+    at, unit = first_on_scene(log)
+    assert unit == "th-heli" and at >= 600 + flight_min - 20
+    waits = [d for t, e, _, u, d in log.events if e == "waited" and u == "th-heli" and t < 600]
+    assert waits and all(w.startswith("grounding") for w in waits)
+
+
+def test_a_day_only_aircraft_that_could_not_work_before_sunset_is_not_on_scene() -> None:
+    def reported_at_dusk(data: dict[str, Any]) -> None:
+        helicopter(data, "la-heli", "LA", "pakse", day_only=True)
+        lao_boat(data)
+        data["injects"][0].update(at="9h10min", people=8)  # reported at 580 (17:40)
+
+    log = simulate(load_with("tiny_border.toml", reported_at_dusk))
+    # the helicopter would land about 600, but a 40 min trip would end after sunset
+    # (about 630): work could start only the next morning, so the boat is sent and is
+    # the first on scene, within the hour
+    at, unit = first_on_scene(log)
+    assert unit == "la-boat" and at < 700
+    assert [p.choice for _, _, p in decisions(log, "assign")] == ["la-boat"]
+
+
+def test_a_day_only_aircraft_alone_is_on_scene_when_work_can_start() -> None:
+    def reported_at_dusk(data: dict[str, Any]) -> None:
+        helicopter(data, "la-heli", "LA", "pakse", day_only=True)
+        data["units"] = [u for u in data["units"] if u["id"] != "th-boat"]
+        data["injects"][0].update(at="9h10min", people=8)
+
+    log = simulate(load_with("tiny_border.toml", reported_at_dusk))
+    at, unit = first_on_scene(log)
+    assert unit == "la-heli" and at > 1200  # the next morning, not its landing at dusk
+    (trip,) = [t for t, e, _, _, _ in log.events if e == "trip"]
+    assert trip == at + 40
+
+
+def test_a_unit_stood_down_during_border_processing_does_not_cross() -> None:
+    def long_processing(data: dict[str, Any]) -> None:
+        lao_boat_down_until_19h(data)
+        data["injects"][0]["people"] = 8
+        data["crossings"][0].update(hours="24h", processing="100min")
+
+    log = simulate(load_with("tiny_border.toml", long_processing))
+    # the Thai boat is processed at Chong Mek from 570 to 670 (on scene at 730); the Lao
+    # boat, repaired at 660, would be on scene at 720: the Thai boat is stood down at 660,
+    # in processing, and leaves the crossing there, on the Thai side
+    events = [(t, e) for t, e, _, u, _ in log.events if u == "th-boat" and e != "decision"]
+    assert (570.0, "border_arrived") in events and (660.0, "border_left") in events
+    assert "border_cleared" not in [e for _, e in events]

@@ -62,8 +62,9 @@ class BorderCrossing:
     ) -> Generator[Any, Any, bool]:
         """Queue for a lane, wait for opening hours, be processed (a SimPy process body).
 
-        Returns False, without crossing, if the unit is no longer wanted while it waits
-        (``wanted()`` is looked at whenever the unit is signalled or the crossing reopens).
+        Returns False, without crossing, if the unit is no longer wanted while it waits or
+        is processed (``wanted()`` is looked at whenever the unit is signalled or the
+        crossing reopens).
         """
         sim = self.sim
         env, record = sim.env, sim.record
@@ -90,6 +91,12 @@ class BorderCrossing:
                     continue
                 break
             stream = sim.random.of("border", f"{unit.id}/{self.id}/{subject}")
-            yield env.timeout(self.processing.draw(stream))
+            processed = env.timeout(self.processing.draw(stream))
+            while not processed.processed:
+                yield processed | unit.signal
+                if not processed.processed and not wanted():  # stood down: turns back here
+                    record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
+                    return False
+                sim.renew_signal(unit)
         record((env.now, log.BORDER_CLEARED, incident_id, unit.id, self.id))
         return True

@@ -1,4 +1,5 @@
-"""Planning estimates: when a unit would be on scene, counting everything known now.
+"""Planning estimates: when a unit would be on scene and able to work, counting everything
+known now.
 
 Estimates use mean durations (mobilisation, processing) and what is known at the moment
 they are made: where the unit is or is heading, breakdowns, the roads and crossings open
@@ -24,9 +25,10 @@ def departure(sim: Simulation, unit: Unit) -> tuple[str, float]:
         origin, t = unit.heading, max(sim.env.now, unit.heading_at)
     else:
         origin, t = unit.location, sim.env.now
+    t = max(t, unit.down_until)
     if unit.standing_by and unit.state is UnitState.IDLE:
-        t += unit.type.mobilisation.mean
-    return origin, max(t, unit.down_until)
+        t += unit.type.mobilisation.mean  # once repaired
+    return origin, t
 
 
 def arrival(sim: Simulation, unit: Unit, place: str) -> float | None:
@@ -39,7 +41,8 @@ def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -
     """When ``unit`` setting off from ``origin`` at ``t`` would reach ``place``."""
     if unit.type.mode == "air":
         flight = sim.geography.distance_km(origin, place) / unit.type.speed_kmh * 60
-        return sim.flyable_from(unit, t, flight, origin) + flight
+        landed = sim.flyable_from(unit, t, flight, origin, place) + flight
+        return sim.flyable_from(unit, landed, unit.type.trip.mean, place)  # work can start
     route = sim.geography.route(origin, place, unit.type.speed_kmh)
     if route is None:
         return None

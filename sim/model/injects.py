@@ -91,7 +91,8 @@ def apply_inject(sim: Simulation, inj: schema.Inject, index: int) -> None:
                 sim.grounded_until[nation] = max(sim.grounded_until.get(nation, 0.0), until)
             subject = ",".join(inj.nations) or "all"
             sim.record((env.now, log.GROUNDED, -1, "", subject))
-            sim.later(inj.for_, lambda: sim.record((env.now, log.UNGROUNDED, -1, "", subject)))
+            sim.planner.everyone()  # aircraft on their way or chosen may now come later
+            sim.later(inj.for_, partial(ungrounded, sim, subject))
         case schema.ChannelOutageInject():
             sim.comms.outage(*inj.between, inj.for_)
         case schema.WindShiftInject():
@@ -151,3 +152,9 @@ def decide_evacuation(
     choice = yield from sim.decision(point)
     if choice.choice == d.YES:
         sim.order_evacuation(place)
+
+
+def ungrounded(sim: Simulation, subject: str) -> None:
+    """A grounding ends: aircraft may fly again, and every party looks again."""
+    sim.record((sim.env.now, log.UNGROUNDED, -1, "", subject))
+    sim.planner.everyone()

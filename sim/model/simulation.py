@@ -365,15 +365,21 @@ class Simulation:
     # the world
 
     def flyable_from(
-        self, unit: Unit, t: float, minutes: float = 0.0, where: str | None = None
+        self,
+        unit: Unit,
+        t: float,
+        minutes: float = 0.0,
+        where: str | None = None,
+        to: str | None = None,
     ) -> float:
-        """The first time at or after t when this aircraft may fly ``minutes`` from ``where``.
+        """The first time at or after t when this aircraft may fly ``minutes`` from ``where``
+        (to ``to``).
 
-        Not broken down, not grounded (in its own nation, or where it is: a joint team is
-        grounded with the nation it is in), and for ``day_only`` aircraft with the flight
-        or trip ending before sunset.
+        Not broken down, not grounded (in its own nation, where it is, or where it flies
+        to: a joint team is grounded with the nation it is in), and for ``day_only``
+        aircraft with the flight or trip ending before sunset.
         """
-        nations = self._airspace(unit, where)
+        nations = self._airspace(unit, where, to)
         while True:
             ready = max(t, unit.down_until, *(self.grounded_until.get(n, 0.0) for n in nations))
             if unit.type.day_only:
@@ -382,12 +388,16 @@ class Simulation:
                 return t
             t = ready
 
-    def grounded(self, unit: Unit, t: float) -> bool:
-        """Whether an aircraft is grounded at t where it is."""
-        return any(self.grounded_until.get(n, 0.0) > t for n in self._airspace(unit, None))
+    def grounded(self, unit: Unit, t: float, to: str | None = None) -> bool:
+        """Whether an aircraft is grounded at t where it is (or where it would fly to)."""
+        return any(self.grounded_until.get(n, 0.0) > t for n in self._airspace(unit, None, to))
 
-    def _airspace(self, unit: Unit, where: str | None) -> set[str]:
-        return {unit.nation, self.geography.places[where or unit.location].nation}
+    def _airspace(self, unit: Unit, where: str | None, to: str | None) -> set[str]:
+        places = self.geography.places
+        nations = {unit.nation, places[where or unit.location].nation}
+        if to is not None:
+            nations.add(places[to].nation)
+        return nations
 
     def travel_estimate(self, unit: Unit, origin: str, destination: str) -> float | None:
         """Planned travel minutes between two places for this unit (None if no open road)."""

@@ -95,9 +95,11 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
     incident_id = -1 if incident is None else incident.id
     if unit.type.mode == "air":
         minutes = sim.geography.distance_km(unit.location, destination) / unit.type.speed_kmh * 60
-        ready = sim.flyable_from(unit, env.now, minutes, unit.location)
+        ready = sim.flyable_from(unit, env.now, minutes, unit.location, destination)
         if ready > env.now:
-            log_wait(sim, unit, incident_id, ready)
+            log_wait(sim, unit, incident_id, ready, destination)
+            if incident is not None:
+                replanned(sim, unit, incident)  # a wait to take off is a slip like any other
             yield env.timeout(ready - env.now) | unit.signal
             sim.renew_signal(unit)
             return
@@ -189,8 +191,11 @@ def replanned(sim: Simulation, unit: Unit, incident: Incident) -> None:
 
 
 def work(sim: Simulation, unit: Unit, incident: Incident) -> Process:
-    """On scene: integrate if foreign, then carry people in trips (or fight the fire)."""
+    """On scene once it can work there: integrate if foreign, then carry people in trips
+    (or fight the fire)."""
     env, record = sim.env, sim.record
+    if not (yield from ready_to_work(sim, unit, incident)):
+        return
     unit.state, unit.planned_at = UnitState.ON_SCENE, env.now
     record((env.now, log.ON_SCENE, incident.id, unit.id, ""))
     sim.planner.incident_changed(incident)
@@ -224,6 +229,27 @@ def work(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     sim.planner.unit_free(unit)
 
 
+def ready_to_work(sim: Simulation, unit: Unit, incident: Incident) -> Generator[Any, Any, bool]:
+    """At the place: wait until the unit can start work (repaired; an aircraft not grounded
+    and, if ``day_only``, with a trip ending before sunset). False if its task changed
+    meanwhile (it was stood down or sent elsewhere): it was never on scene."""
+    env = sim.env
+    logged = None
+    while unit.task is incident:
+        ready_at = max(env.now, unit.down_until)
+        if unit.type.mode == "air":
+            ready_at = sim.flyable_from(unit, ready_at, unit.type.trip.mean, unit.location)
+        if ready_at <= env.now:
+            return True
+        if ready_at != logged:
+            log_wait(sim, unit, incident.id, ready_at)
+            replanned(sim, unit, incident)
+            logged = ready_at
+        yield env.timeout(ready_at - env.now) | unit.signal
+        sim.renew_signal(unit)
+    return False
+
+
 def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int, minutes: float) -> Process:
     """Wait out a breakdown, and for aircraft a grounding, or the night when ``minutes``
     of flying would not end before sunset (``day_only``); each wait logged."""
@@ -238,12 +264,14 @@ def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int, minutes: fl
         yield env.timeout(ready_at - env.now)
 
 
-def log_wait(sim: Simulation, unit: Unit, incident_id: int, until: float) -> None:
-    """Record a wait before a unit can move or work, with its cause."""
+def log_wait(
+    sim: Simulation, unit: Unit, incident_id: int, until: float, to: str | None = None
+) -> None:
+    """Record a wait before a unit can move (to ``to``) or work, with its cause."""
     now = sim.env.now
     if unit.down_until > now:
         cause = "repair"
-    elif sim.grounded(unit, now):
+    elif sim.grounded(unit, now, to):
         cause = "grounding"
     else:
         cause = "daylight"
