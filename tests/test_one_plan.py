@@ -8,13 +8,16 @@ Stung Treng, 100 km of highway to the Dong Kralor - Nong Nok Khiene crossing (op
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
-from support import load_with
+from support import SCENARIOS, load_with
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
 from sim.log import RunLog
+from sim.scenario.loader import validate_scenario
+from sim.world.reach import route_warnings
 
 
 def cambodia_joins(data: dict[str, Any], km: float = 100) -> None:
@@ -58,6 +61,12 @@ def facts(options: tuple[str, ...]) -> dict[str, float]:
     """A logged point's options with their facts: ``{"TH": 600.0, ...}``."""
     pairs = (o.split("@") for o in options if "@" in o)
     return {choice: float(fact) for choice, fact in pairs}
+
+
+def scenario_data(change: Any) -> dict[str, Any]:
+    data = tomllib.loads((SCENARIOS / "tiny_border.toml").read_text())
+    change(data)
+    return data
 
 
 def asked(log: RunLog) -> list[tuple[float, str, str]]:
@@ -266,3 +275,50 @@ def test_a_unit_stood_down_during_border_processing_does_not_cross() -> None:
     events = [(t, e) for t, e, _, u, _ in log.events if u == "th-boat" and e != "decision"]
     assert (570.0, "border_arrived") in events and (660.0, "border_left") in events
     assert "border_cleared" not in [e for _, e in events]
+
+
+def test_a_joint_team_goes_to_the_most_urgent_incident_whatever_the_nation_codes() -> None:
+    def joint_boat_at_ban_hat(data: dict[str, Any]) -> None:
+        cambodia_joins(data)
+        data["nations"][-1]["report_delay"] = "10min"
+        data["places"].append(
+            {"id": "ban_kh", "name": "Ban Kh", "nation": "KH", "kind": "village",
+             "lat": 13.6, "lon": 105.95, "population": 100, "water_access": True}
+        )  # fmt: skip
+        data["roads"].append({"from": "stung_treng", "to": "ban_kh", "km": 20, "class": "rural"})
+        data["units"] = [
+            {"id": "jt-boat", "nation": "LA", "agency": "joint", "type": "boat",
+             "base": "ban_hat", "joint": True}
+        ]  # fmt: skip
+        data["coordination"]["joint_teams"] = {"enabled": True}
+        data["needs"].append({**data["needs"][0], "id": "supplies", "priority": 5})
+        data["unit_types"][0]["capabilities"] = ["rescue", "supplies"]
+        data["injects"][0]["people"] = 8
+        data["injects"].append(
+            {"type": "incident", "at": "1h", "place": "ban_kh", "need": "supplies", "people": 8}
+        )
+
+    log = simulate(load_with("tiny_border.toml", joint_boat_at_ban_hat))
+    # both reported at 90; Cambodia's code comes first, but its incident is priority 5 and
+    # Ban Hat's priority 1: the joint boat standing at Ban Hat works there first
+    (first,) = [(i, p.seat) for _, i, p in decisions(log, "assign")][:1]
+    assert first == (0, "LA")
+    assert first_on_scene(log) == (90.0 + 30, "jt-boat")
+
+
+def test_validate_counts_a_joint_team_as_a_unit_that_can_serve() -> None:
+    def only_a_joint_boat(data: dict[str, Any]) -> None:
+        data["units"] = [
+            {"id": "jt-boat", "nation": "LA", "agency": "joint", "type": "boat",
+             "base": "pakse", "joint": True}
+        ]  # fmt: skip
+        data["coordination"]["joint_teams"] = {"enabled": True}
+
+    def warnings(data: dict[str, Any]) -> list[str]:
+        scenario, found = validate_scenario(data)
+        return [w.message for w in (*found, *route_warnings(scenario))]
+
+    assert not [w for w in warnings(scenario_data(only_a_joint_boat)) if "can serve" in w]
+    data = scenario_data(only_a_joint_boat)
+    data["coordination"]["joint_teams"]["enabled"] = False
+    assert "no unit in the scenario can serve 'rescue'" in warnings(data)

@@ -5,7 +5,9 @@ something relevant changes: an incident is reported or help is approved, a unit 
 repaired, delayed or breaks down, a road or crossing closes or reopens, a request is
 refused or goes unanswered, an arrival slips. Changes at one instant are planned once.
 
-Each look, for a nation, in order of priority, then of report time:
+Each look plans the incidents of every nation concerned together (of every nation when
+there are joint teams, which go where they are most needed), in order of priority, then
+of report time:
 
 1. **First response.** An incident nobody is on scene at gets the capable free unit that
    would be on scene first (``sim.model.estimates``), if it would come before every unit
@@ -91,6 +93,8 @@ class Planner:
         """Parties that found no one to ask for an incident that needs help."""
         self.settled: simpy.Event | None = None
         """While parties are yet to look again at this instant: succeeds when they have."""
+        self.has_joint_teams = any(u.nation == JOINT for u in sim.units)
+        """Joint teams, tasked by whichever nation needs them most: all nations plan together."""
         for unit in sim.units:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
@@ -127,12 +131,13 @@ class Planner:
     def _look_again(self, _: object) -> None:
         self._expected.clear()
         while self._dirty:
-            party = min(self._dirty)
-            self._dirty.discard(party)
-            if party == JOINT_CENTRE:
+            nations = sorted(p for p in self._dirty if p != JOINT_CENTRE)
+            joint_centre = JOINT_CENTRE in self._dirty
+            self._dirty.clear()
+            if nations:
+                self._plan_nations(nations)
+            if joint_centre:
                 self._plan_joint_centre()
-            else:
-                self._plan_nation(party)
         settled, self.settled = self.settled, None
         assert settled is not None
         settled.succeed()
@@ -164,21 +169,37 @@ class Planner:
             self.queues[nation].append(incident)
         self.changed(nation)
 
-    def _plan_nation(self, nation: str) -> None:
-        self.seeking.discard(nation)
-        queue = self.queues[nation]
-        for incident in queue:
-            if incident.remaining <= 0:
-                self._stand_down_all(nation, incident)
-        queue[:] = [i for i in queue if i.remaining > 0]
-        order = sorted(queue, key=lambda i: (i.priority, i.reported_at, i.id))
-        for incident in order:
+    def _plan_nations(self, nations: list[str]) -> None:
+        """Plan for these nations' incidents together, the most urgent first whatever the
+        nation (joint teams, which any of them may task, go where they are most needed):
+        first responses, then reinforcements, then asking neighbours."""
+        if self.has_joint_teams:
+            nations = list(self.sim.nations)
+        plans: list[tuple[Incident, str]] = []
+        for nation in nations:
+            self.seeking.discard(nation)
+            queue = self.queues[nation]
+            for incident in queue:
+                if incident.remaining <= 0:
+                    self._stand_down_all(nation, incident)
+            queue[:] = [i for i in queue if i.remaining > 0]
+            plans.extend((incident, nation) for incident in queue)
+        plans.sort(
+            key=lambda p: (
+                p[0].priority,
+                p[0].reported_at,
+                p[0].id,
+                p[0].place.nation != p[1],  # the incident's own nation plans first
+                p[1],
+            )
+        )
+        for incident, nation in plans:
             if not incident.attended:
                 self._first_response(nation, incident)
-        for incident in order:
+        for incident, nation in plans:
             while incident.wants_more_units() and self._reinforce(nation, incident):
                 pass
-        for incident in order:
+        for incident, nation in plans:
             if incident.place.nation == nation:
                 self._consider_asking(nation, incident)
 

@@ -394,7 +394,11 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                     )
                 )
 
-    fielded = {types[g.type].id for g in s.units if g.type in types}
+    fielded = {
+        types[g.type].id
+        for g in s.units
+        if g.type in types and (s.coordination.joint_teams.enabled or not g.joint)
+    }
     for i, need in enumerate(s.needs):
         if not any(need.id in types[t].capabilities for t in fielded):
             warnings.append(

@@ -58,10 +58,10 @@ def unreachable_needs(scenario: Scenario) -> list[Problem]:
 
     A unit type serves a need at a place when it is capable of the need, can work there
     (boats need water access) and can get there: aircraft always, road and boat units by a
-    road route from a base of theirs with every road open.
+    road route from a base of theirs with every road open. Joint teams count when in force.
     """
     network = RoadNetwork.of(scenario)
-    fielded = [(g, t) for g, t in _fielded(scenario) if not g.joint]
+    fielded = _fielded(scenario)
     warnings = []
     for path, place, need in _needs_at_places(scenario):
         if not any(
