@@ -322,3 +322,50 @@ def test_validate_counts_a_joint_team_as_a_unit_that_can_serve() -> None:
     data = scenario_data(only_a_joint_boat)
     data["coordination"]["joint_teams"]["enabled"] = False
     assert "no unit in the scenario can serve 'rescue'" in warnings(data)
+
+
+def cambodian_road_home_closes(data: dict[str, Any]) -> None:
+    """The Cambodian boat works at Ban Kh, 20 km from Stung Treng, until 2 h; at 1 h 50 min
+    that road closes for a day. The only other way home runs through Laos (two crossings)."""
+    cambodia_joins(data)
+    data["nations"][-1]["report_delay"] = "10min"
+    data["places"] += [
+        {"id": "ban_kh", "name": "Ban Kh", "nation": "KH", "kind": "village",
+         "lat": 13.9, "lon": 105.9, "population": 100, "water_access": True},
+        {"id": "kh_post", "name": "Kh Post", "nation": "KH", "kind": "border_post",
+         "lat": 14.2, "lon": 105.8},
+        {"id": "la_post", "name": "La Post", "nation": "LA", "kind": "border_post",
+         "lat": 14.21, "lon": 105.8},
+    ]  # fmt: skip
+    data["roads"] += [
+        {"id": "st_ban_kh", "from": "stung_treng", "to": "ban_kh", "km": 20, "class": "rural"},
+        {"from": "ban_kh", "to": "kh_post", "km": 20, "class": "rural"},
+        {"from": "la_post", "to": "ban_hat", "km": 30, "class": "rural"},
+    ]
+    data["crossings"].append(
+        {"id": "kh_la_2", "name": "Kh Post - La Post", "posts": ["kh_post", "la_post"]}
+    )
+    data["injects"] = [
+        {"type": "incident", "at": "0min", "place": "ban_kh", "need": "rescue", "people": 8},
+        {"type": "road_closed", "at": "110min", "road": "st_ban_kh", "for": "1d"},
+    ]
+
+
+def test_a_unit_waits_for_its_own_way_home_rather_than_drive_through_a_neighbour() -> None:
+    log = simulate(load_with("tiny_border.toml", cambodian_road_home_closes))
+    # the road home is closed when work ends: the boat waits where it is until the road
+    # reopens (a day later) instead of crossing into Laos and back
+    crossed = [e for _, e, _, u, _ in log.events if u == "kh-boat" and e.startswith("border")]
+    assert crossed == []
+    (home,) = [t for t, e, _, u, _ in log.events if u == "kh-boat" and e == "returned"]
+    assert home >= 110 + 1440
+
+
+def test_under_a_transit_arrangement_the_unit_may_drive_home_through_a_neighbour() -> None:
+    def with_transit(data: dict[str, Any]) -> None:
+        cambodian_road_home_closes(data)
+        data["coordination"]["mutual_assistance"]["transit"] = True
+
+    log = simulate(load_with("tiny_border.toml", with_transit))
+    crossed = [e for _, e, _, u, _ in log.events if u == "kh-boat" and e == "border_cleared"]
+    assert len(crossed) == 2

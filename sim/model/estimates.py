@@ -43,7 +43,7 @@ def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -
         flight = sim.geography.distance_km(origin, place) / unit.type.speed_kmh * 60
         landed = sim.flyable_from(unit, t, flight, origin, place) + flight
         return sim.flyable_from(unit, landed, unit.type.trip.mean, place)  # work can start
-    route = sim.geography.route(origin, place, unit.type.speed_kmh)
+    route = sim.route(unit, origin, place)
     if route is None:
         return None
     if not route.crosses:

@@ -25,6 +25,7 @@ from sim.model.units import unit_life
 from sim.model.wildfire import Wildfire
 from sim.scenario.schema import Nation, Scenario
 from sim.world import Clock, Geography
+from sim.world.geography import Route, Territory
 
 
 class Simulation:
@@ -403,7 +404,25 @@ class Simulation:
         """Planned travel minutes between two places for this unit (None if no open road)."""
         if unit.type.mode == "air":
             return self.geography.distance_km(origin, destination) / unit.type.speed_kmh * 60
-        return self.geography.minutes(origin, destination, unit.type.speed_kmh)
+        return self.geography.minutes(
+            origin, destination, unit.type.speed_kmh, self.territory(unit, origin, destination)
+        )
+
+    def route(self, unit: Unit, origin: str, destination: str) -> Route | None:
+        """The fastest road route open now for this unit, on territory it may enter."""
+        return self.geography.route(
+            origin, destination, unit.type.speed_kmh, self.territory(unit, origin, destination)
+        )
+
+    def territory(self, unit: Unit, origin: str, destination: str) -> Territory:
+        """The nations a unit may drive through from ``origin`` to ``destination``: its
+        own, the one it is in and the one it is going to (a neighbour's only on an
+        approved request, as doctrine and the seats task it); anywhere for a joint team or
+        under a standing transit arrangement."""
+        if unit.nation == JOINT or self.scenario.coordination.mutual_assistance.transit:
+            return None
+        places = self.geography.places
+        return frozenset((unit.nation, places[origin].nation, places[destination].nation))
 
     def hold_closed(self, key: str, reason: str, *, crossing: bool = False) -> None:
         """Close a road or crossing for a reason (an inject, the flood, the fire).

@@ -107,7 +107,7 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
             return
         yield from drive(sim, unit, destination, minutes, None)
         return
-    route = sim.geography.route(unit.location, destination, unit.type.speed_kmh)
+    route = sim.route(unit, unit.location, destination)
     if route is None:
         if not unit.blocked:
             unit.blocked = True

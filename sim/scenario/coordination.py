@@ -144,6 +144,10 @@ class MutualAssistance(Section):
     reserves: tuple[Reserve, ...] = Field(
         default=(), description="units each nation keeps for itself while threatened"
     )
+    transit: Flag = False
+    """A standing transit arrangement: units helping a neighbour may drive through a third
+    nation on the way (without it a unit enters another nation only where it was asked
+    to help, and otherwise waits for its own way to reopen)."""
     ask_again_after: Duration = Field(
         default=360.0,
         validate_default=False,

@@ -47,6 +47,9 @@ class CrossingLeg(NamedTuple):
 
 Leg = RoadLeg | CrossingLeg
 
+Territory = frozenset[str] | None
+"""The nations a route may pass through (None: any)."""
+
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in km."""
@@ -112,8 +115,10 @@ class RoadNetwork:
             )
             for u, v in ((post_a, post_b), (post_b, post_a)):
                 self.edges[u].append(_Edge(v, crossing.id, 0.0, math.inf, True))
-        self._searches: OrderedDict[tuple[str, float, frozenset[str]], _Search] = OrderedDict()
-        self._routes: dict[tuple[str, str, float, frozenset[str]], Route | None] = {}
+        self._searches: OrderedDict[tuple[str, float, frozenset[str], Territory], _Search] = (
+            OrderedDict()
+        )
+        self._routes: dict[tuple[str, str, float, frozenset[str], Territory], Route | None] = {}
         self._km: dict[tuple[str, str], float] = {}
 
     @staticmethod
@@ -135,28 +140,44 @@ class RoadNetwork:
         return self._km[key]
 
     def minutes(
-        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+        self,
+        origin: str,
+        destination: str,
+        speed_kmh: float,
+        closed: frozenset[str],
+        nations: Territory = None,
     ) -> float | None:
         """Planned minutes of the fastest open route (None if there is none)."""
-        return self._search(origin, speed_kmh, closed).minutes.get(destination)
+        return self._search(origin, speed_kmh, closed, nations).minutes.get(destination)
 
     def route(
-        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+        self,
+        origin: str,
+        destination: str,
+        speed_kmh: float,
+        closed: frozenset[str],
+        nations: Territory = None,
     ) -> Route | None:
-        """The fastest route avoiding ``closed`` roads and crossings, or None if there is none."""
-        key = (origin, destination, speed_kmh, closed)
+        """The fastest route avoiding ``closed`` roads and crossings and staying in
+        ``nations`` (anywhere when None), or None if there is none."""
+        key = (origin, destination, speed_kmh, closed, nations)
         if key in self._routes:
             return self._routes[key]
-        route = self._route(origin, destination, speed_kmh, closed)
+        route = self._route(origin, destination, speed_kmh, closed, nations)
         self._routes[key] = route
         if len(self._routes) > ROUTE_CACHE_SIZE:
             del self._routes[next(iter(self._routes))]
         return route
 
     def _route(
-        self, origin: str, destination: str, speed_kmh: float, closed: frozenset[str]
+        self,
+        origin: str,
+        destination: str,
+        speed_kmh: float,
+        closed: frozenset[str],
+        nations: Territory,
     ) -> Route | None:
-        search = self._search(origin, speed_kmh, closed)
+        search = self._search(origin, speed_kmh, closed, nations)
         if destination not in search.minutes:
             return None
         legs: list[Leg] = []
@@ -174,19 +195,23 @@ class RoadNetwork:
             any(isinstance(leg, CrossingLeg) for leg in legs),
         )
 
-    def _search(self, origin: str, speed_kmh: float, closed: frozenset[str]) -> _Search:
-        key = (origin, speed_kmh, closed)
+    def _search(
+        self, origin: str, speed_kmh: float, closed: frozenset[str], nations: Territory
+    ) -> _Search:
+        key = (origin, speed_kmh, closed, nations)
         found = self._searches.get(key)
         if found is not None:
             self._searches.move_to_end(key)
             return found
-        found = self._dijkstra(origin, speed_kmh, closed)
+        found = self._dijkstra(origin, speed_kmh, closed, nations)
         self._searches[key] = found
         if len(self._searches) > SEARCH_CACHE_SIZE:
             self._searches.popitem(last=False)
         return found
 
-    def _dijkstra(self, origin: str, speed_kmh: float, closed: frozenset[str]) -> _Search:
+    def _dijkstra(
+        self, origin: str, speed_kmh: float, closed: frozenset[str], nations: Territory
+    ) -> _Search:
         minutes: dict[str, float] = {}
         via: dict[str, tuple[str, str, float]] = {}
         best = {origin: 0.0}
@@ -198,6 +223,8 @@ class RoadNetwork:
             minutes[place] = t
             for edge in self.edges[place]:
                 if edge.key in closed or edge.to in minutes:
+                    continue
+                if nations is not None and self.places[edge.to].nation not in nations:
                     continue
                 if edge.crossing:
                     cost = self.crossing_mean_min[edge.key]
@@ -247,10 +274,15 @@ class Geography:
         """Reopen a road or crossing."""
         self.closed = self.closed - {key}
 
-    def route(self, origin: str, destination: str, speed_kmh: float) -> Route | None:
-        """The fastest route open now for a vehicle of this speed, or None if there is none."""
-        return self.network.route(origin, destination, speed_kmh, self.closed)
+    def route(
+        self, origin: str, destination: str, speed_kmh: float, nations: Territory = None
+    ) -> Route | None:
+        """The fastest route open now for a vehicle of this speed, within ``nations``
+        (anywhere when None), or None if there is none."""
+        return self.network.route(origin, destination, speed_kmh, self.closed, nations)
 
-    def minutes(self, origin: str, destination: str, speed_kmh: float) -> float | None:
+    def minutes(
+        self, origin: str, destination: str, speed_kmh: float, nations: Territory = None
+    ) -> float | None:
         """Planned minutes of the fastest route open now (None if there is none)."""
-        return self.network.minutes(origin, destination, speed_kmh, self.closed)
+        return self.network.minutes(origin, destination, speed_kmh, self.closed, nations)
