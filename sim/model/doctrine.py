@@ -14,26 +14,36 @@ of report time:
    already on the way; a unit already sent that is then not needed as well is stood down.
 2. **Reinforcement.** An incident whose people outnumber one round of trips by the units
    on it gets more, nearest first, up to the need's ``max_units``.
-3. **Asking a neighbour.** When its own units cannot be on scene within the capability
-   target, the nation asks the neighbour whose units (free, or busy and free later) could
-   be on scene first, counting the channel's expected delay and, unless pre-authorised,
-   the expected approval. A refused request goes to the next neighbour; one unanswered for
-   ``ask_again_after`` lets another be asked too; after that time a refusing nation may be
-   asked again.
+3. **Asking a neighbour.** When the help in train (units on the way, requests pending at
+   the arrival expected when asked, approvals through the unit sent) and its own units,
+   busy ones once free, cannot be on scene within the capability target, the nation asks
+   the neighbour whose units (free, or busy and free later) could be on scene first,
+   setting off once the request has travelled and, unless pre-authorised, been approved
+   (expected delays), and crossing at the hours of that time. A refused request goes to
+   the next neighbour; one unanswered for ``ask_again_after`` lets another be asked too;
+   after that time a refusing nation may be asked again.
 
 A nation under warning or with open incidents of its own lends only units beyond the
 reserve it keeps (``mutual_assistance.reserves``): it neither sends nor offers the others,
 and refuses a request it could only meet from its reserve.
 
-The joint centre, when there is one, sees every report and asks any nation whose units
-would be on scene before the current plan, on top of the nations' own asking.
+The joint centre, when there is one, sees every report and asks by the same rule, on top
+of the nations' own asking: a nation whose units would come before the help in train.
+
+Estimates are searched in the order of a cheap bound from below (the straight line at top
+speed), and a search that found nothing sooner is not made again until something it
+depends on changes (free units, the incident, the ways), as free units only get later
+with time.
+
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import simpy
@@ -47,6 +57,7 @@ from sim.model.estimates import (
     arrival,
     could_arrive,
     departure,
+    earliest_arrival,
     on_scene_estimate,
     travel_end,
 )
@@ -93,6 +104,17 @@ class Planner:
         """Parties that found no one to ask for an incident that needs help."""
         self.settled: simpy.Event | None = None
         """While parties are yet to look again at this instant: succeeds when they have."""
+        self._world = 0
+        """Counts changes to the world every estimate depends on (ways, groundings)."""
+        self._pool: dict[tuple[str, str], int] = {}
+        """(nation, need) -> counts the free units that joined its pool or moved in it."""
+        self._nothing_better: dict[tuple[str, int], tuple[int, int, int, int, bool]] = {}
+        """(nation, incident) -> the state in which no free unit would have come sooner: a
+        look in the same state is spared the search (free units only get later with time)."""
+        self.reserves: dict[str, dict[str | None, int]] = {}
+        """Units each nation keeps while threatened, by type (None: any type)."""
+        for reserve in reversed(sim.scenario.coordination.mutual_assistance.reserves):
+            self.reserves.setdefault(reserve.nation, {})[reserve.unit_type] = reserve.keep
         self.has_joint_teams = any(u.nation == JOINT for u in sim.units)
         """Joint teams, tasked by whichever nation needs them most: all nations plan together."""
         for unit in sim.units:
@@ -119,6 +141,7 @@ class Planner:
 
     def incident_changed(self, incident: Incident) -> None:
         """An incident's situation changed: every party planning for it looks again."""
+        incident.version += 1
         parties = [n for n, q in self.queues.items() if incident in q]
         if incident in self.joint_centre:
             parties.append(JOINT_CENTRE)
@@ -126,6 +149,7 @@ class Planner:
 
     def everyone(self) -> None:
         """The world changed (a way closed or reopened): every party looks again."""
+        self._world += 1
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
     def _look_again(self, _: object) -> None:
@@ -165,6 +189,7 @@ class Planner:
         """A nation takes an incident into its plan (its own, or a neighbour's it will help)."""
         if types is not None:
             self.allowed[nation][incident.id] = types
+            incident.version += 1
         if incident not in self.queues[nation]:
             self.queues[nation].append(incident)
         self.changed(nation)
@@ -213,19 +238,15 @@ class Planner:
 
     def _keep(self, nation: str, unit_type: str) -> int | None:
         """How many units of a type the nation keeps (a type's own entry before a general one)."""
-        entries = {
-            r.unit_type: r.keep
-            for r in reversed(self.sim.scenario.coordination.mutual_assistance.reserves)
-            if r.nation == nation
-        }
+        entries = self.reserves.get(nation, {})
         return entries.get(unit_type, entries.get(None))
 
     def lendable(self, nation: str, unit: Unit) -> bool:
         """Whether a nation would lend this unit abroad now (beyond the reserve it keeps)."""
-        if unit.nation != nation or not self.threatened(nation):
+        if unit.nation != nation:
             return True
         keep = self._keep(nation, unit.type.id)
-        if keep is None:
+        if keep is None or not self.threatened(nation):
             return True
         at_home = sum(
             u.type is unit.type and (u.task is None or u.task.place.nation == nation)
@@ -264,6 +285,7 @@ class Planner:
         for nation in self.taskers(unit):
             for need in unit.type.capabilities:
                 self.groups[nation][need].setdefault(key, {})[unit] = None
+                self._pool[(nation, need)] = self._pool.get((nation, need), 0) + 1
 
     def _ungroup(self, unit: Unit) -> None:
         key = self._group_of.pop(unit, None)
@@ -278,22 +300,34 @@ class Planner:
                         del self.groups[nation][need][key]
 
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
-        """The free units that could be sent, soonest first (one for each group)."""
+        """The free units that could be sent, soonest first (one for each group): the
+        ``OPTIONS_SHOWN`` soonest, found by bounding each group's arrival from below and
+        estimating groups in the order of their bounds until no other could be sooner."""
         types = self.allowed[nation].get(incident.id)
         abroad = incident.place.nation != nation
-        found = []
+        place = incident.place.id
+        bounded = []
         for members in self.groups[nation].get(incident.need.id, {}).values():
-            unit = min(members, key=lambda u: u.id)
-            origin, t = departure(self.sim, unit)
+            unit = next(iter(members))  # every member sets off from the same place at once
             if (
                 unit.can_serve(incident)
                 and (types is None or unit.type.id in types)
                 and not (abroad and not self.lendable(nation, unit))
             ):
-                eta = travel_end(self.sim, unit, origin, incident.place.id, t)
-                if eta is not None:
-                    found.append((eta, unit.id, unit))
-        return sorted(found, key=lambda c: c[:2])
+                origin, t = departure(self.sim, unit)
+                bounded.append(
+                    (earliest_arrival(self.sim, unit, origin, t, place), origin, t, members)
+                )
+        bounded.sort(key=lambda b: b[0])
+        found: list[tuple[float, str, Unit]] = []
+        for bound, origin, t, members in bounded:
+            if len(found) >= OPTIONS_SHOWN and bound > found[OPTIONS_SHOWN - 1][0]:
+                break
+            unit = min(members, key=lambda u: u.id)
+            eta = travel_end(self.sim, unit, origin, place, t)
+            if eta is not None:
+                bisect.insort(found, (eta, unit.id, unit), key=lambda c: c[:2])
+        return found[:OPTIONS_SHOWN]
 
     def expected(self, unit: Unit) -> float:
         """When a tasked unit is now expected on scene (kept for the rest of this look)."""
@@ -301,19 +335,37 @@ class Planner:
             self._expected[unit] = on_scene_estimate(self.sim, unit)
         return self._expected[unit]
 
+    def _state(self, nation: str, incident: Incident) -> tuple[int, int, int, int, bool]:
+        """What a search for a sooner free unit depends on, beside the passing of time."""
+        return (
+            self._world,
+            self._pool.get((nation, incident.need.id), 0),
+            incident.version,
+            incident.remaining,
+            incident.place.nation != nation and self.threatened(nation),
+        )
+
     def _first_response(self, nation: str, incident: Incident) -> None:
+        state = self._state(nation, incident)
+        if self._nothing_better.get((nation, incident.id)) == state:
+            return
         current = self._plan(incident)
         candidates = self._candidates(nation, incident)
         if not candidates or candidates[0][0] >= current:
             if not incident.assigned:
                 self._hold(nation, incident)
+            self._nothing_better[(nation, incident.id)] = state
             return
         reason = d.SOONER if incident.assigned else d.NEAREST
         self._offer(nation, incident, candidates, reason)
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
+        state = self._state(nation, incident)
+        if self._nothing_better.get((nation, incident.id)) == state:
+            return False
         candidates = self._candidates(nation, incident)
         if not candidates:
+            self._nothing_better[(nation, incident.id)] = state
             return False
         return self._offer(nation, incident, candidates, d.REINFORCE)
 
@@ -436,11 +488,10 @@ class Planner:
         """When the first unit now on its way is expected on scene."""
         return min((self.expected(u) for u in incident.assigned), default=math.inf)
 
-    def outlook(self, incident: Incident) -> float:
-        """When help is now expected on scene, counting everything in train: units on the
-        way, requests pending (at the arrival expected when asked), approvals (through the
-        unit sent, or the helper's soonest while none is), and the incident's nation's
-        units that are busy or down now and could come once free."""
+    def in_train(self, incident: Incident) -> float:
+        """When help already in train is expected on scene: units on the way, requests
+        pending (at the arrival expected when asked), approvals (through the unit sent, or
+        the helper's soonest while none is)."""
         soonest = self._plan(incident)
         if soonest <= incident.target_at:
             return soonest
@@ -452,24 +503,35 @@ class Planner:
             elif status == "approved" and not any(u.tasked_by == code for u in incident.assigned):
                 types = self.allowed[code].get(incident.id)
                 soonest = min(soonest, self._soonest(code, incident, types, now))
-        own = incident.place.nation
-        for unit in self.fleet[own].get(incident.need.id, []):
-            if unit.task is not incident and not self.is_free(unit) and unit.can_serve(incident):
-                eta = could_arrive(self.sim, unit, incident)
-                if eta is not None:
-                    soonest = min(soonest, eta)
         return soonest
 
-    def _consider_asking(self, nation: str, incident: Incident) -> None:
-        plan = self.outlook(incident)
-        if plan > incident.target_at:
-            self._ask_best(nation, incident, plan, d.MISSES_TARGET)
+    def _own_busy(self, incident: Incident, before: float) -> float:
+        """When a unit of the incident's nation, busy or down now, could be there once free,
+        if before ``before`` (else never)."""
+        busy = (
+            u
+            for u in self.fleet[incident.place.nation].get(incident.need.id, [])
+            if u.task is not incident and not self.is_free(u) and u.can_serve(incident)
+        )
+        soonest = self._first_of([], busy, incident, self.sim.env.now, before)
+        return soonest if soonest < before else math.inf
 
-    def _ask_best(self, asker: str, incident: Incident, plan: float, why: str) -> None:
+    def _consider_asking(self, asker: str, incident: Incident) -> None:
+        """Ask the neighbour whose unit would come soonest, when help in train and the
+        nation's own units, busy ones once free, miss the target and it would come sooner."""
+        plan = self.in_train(incident)
+        if plan <= incident.target_at:
+            return
         helpers = self._helpers(asker, incident, plan)
+        if helpers:
+            plan = min(plan, self._own_busy(incident, helpers[-1][0]))
+            if plan <= incident.target_at:
+                return
+            helpers = [h for h in helpers if h[0] < plan]
         if not helpers:
             self.seeking.add(asker)  # look again when a unit is freed anywhere
             return
+        why = d.MISSES_TARGET
         if any(s == "refused" for s, _ in incident.requests.values()):
             why = d.REFUSED_ELSEWHERE
         elif any(s == "sent" for s, _ in incident.requests.values()):
@@ -517,17 +579,54 @@ class Planner:
         """When a nation's unit could be on scene at a neighbour's incident, leaving no
         earlier than ``leave_at``: its free units, and its busy ones once free."""
         sim = self.sim
-        best = math.inf
+        place = incident.place.id
+        bounded: list[tuple[float, Unit, str, float]] = []
         for members in self.groups[code].get(incident.need.id, {}).values():
-            unit = min(members, key=lambda u: u.id)
+            unit = next(iter(members))
             if self._may_send(code, unit, incident, types):
                 origin, t = departure(sim, unit)
-                eta = travel_end(sim, unit, origin, incident.place.id, max(t, leave_at))
-                best = min(best, math.inf if eta is None else eta)
-        for unit in self.fleet[code].get(incident.need.id, []):
-            if not self.is_free(unit) and self._may_send(code, unit, incident, types):
+                t = max(t, leave_at)
+                bounded.append((earliest_arrival(sim, unit, origin, t, place), unit, origin, t))
+        busy = (
+            u
+            for u in self.fleet[code].get(incident.need.id, [])
+            if not self.is_free(u) and self._may_send(code, u, incident, types)
+        )
+        return self._first_of(bounded, busy, incident, leave_at, math.inf)
+
+    def _first_of(
+        self,
+        bounded: list[tuple[float, Unit, str, float]],
+        busy: Iterable[Unit],
+        incident: Incident,
+        leave_at: float,
+        best: float,
+    ) -> float:
+        """The soonest arrival at ``incident``, if before ``best``, of free units (bounded
+        from below, with where and when they set off) and of units busy or down now (once
+        free, no earlier than ``leave_at``): estimated in the order of their bounds until
+        no other could be sooner."""
+        sim = self.sim
+        place = incident.place.id
+        for unit in busy:
+            if unit.task is None:  # down: sets off once repaired
+                origin, t = departure(sim, unit)
+                t = max(t, leave_at)
+                bounded.append((earliest_arrival(sim, unit, origin, t, place), unit, origin, t))
+            else:  # busy: sets off from its task's place once free
+                t = max(leave_at, unit.down_until, sim.env.now)
+                at = earliest_arrival(sim, unit, unit.task.place.id, t, place)
+                bounded.append((at, unit, "", t))
+        bounded.sort(key=lambda b: b[0])
+        for bound, unit, origin, t in bounded:
+            if bound >= best:
+                break
+            if origin:
+                eta = travel_end(sim, unit, origin, place, t)
+            else:
                 eta = could_arrive(sim, unit, incident, leave_at)
-                best = min(best, math.inf if eta is None else eta)
+            if eta is not None:
+                best = min(best, eta)
         return best
 
     def _may_send(
@@ -545,9 +644,7 @@ class Planner:
         self.seeking.discard(JOINT_CENTRE)
         self.joint_centre[:] = [i for i in self.joint_centre if i.remaining > 0]
         for incident in sorted(self.joint_centre, key=lambda i: (i.priority, i.reported_at, i.id)):
-            plan = self.outlook(incident)
-            if plan > incident.target_at:
-                self._ask_best(JOINT_CENTRE, incident, plan, d.MISSES_TARGET)
+            self._consider_asking(JOINT_CENTRE, incident)
 
     def _point(
         self,

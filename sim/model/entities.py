@@ -50,6 +50,8 @@ class Incident:
     """Nation asked -> (sent, approved, refused or withdrawn; when)."""
     waiting_reason: str = ""
     """Why no unit is on the way, as last decided (logged when it changes)."""
+    version: int = 0
+    """Counts the changes to what planning for it depends on (units on it, its situation)."""
 
     def __post_init__(self) -> None:
         self.remaining = self.people
@@ -82,11 +84,13 @@ class Incident:
         """A unit is tasked with this incident."""
         self.assigned.append(unit)
         self.assigned_capacity += unit.type.capacity
+        self.version += 1
 
     def remove_unit(self, unit: Unit) -> None:
         """A unit is released from this incident."""
         self.assigned.remove(unit)
         self.assigned_capacity -= unit.type.capacity
+        self.version += 1
 
 
 @dataclass(eq=False)

@@ -100,12 +100,13 @@ class RoadNetwork:
         self.edges: dict[str, list[_Edge]] = {p: [] for p in self.places}
         self.crossing_mean_min: dict[str, float] = {}
         """The mean processing at each crossing: what a route counts for passing it."""
+        detours = [math.inf]  # km / straight-line km of each road
         for road in roads:
             a, b = self.places[road.from_], self.places[road.to]
-            km = (
-                road.km
-                or great_circle_km(a.lat, a.lon, b.lat, b.lon) * ROAD_CLASS_DETOUR[road.road_class]
-            )
+            straight = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+            km = road.km or straight * ROAD_CLASS_DETOUR[road.road_class]
+            if straight > 0:
+                detours.append(km / straight)
             for u, v in ((road.from_, road.to), (road.to, road.from_)):
                 self.edges[u].append(_Edge(v, road.key, km, road.max_speed_kmh, False))
         for crossing in crossings:
@@ -115,6 +116,11 @@ class RoadNetwork:
             )
             for u, v in ((post_a, post_b), (post_b, post_a)):
                 self.edges[u].append(_Edge(v, crossing.id, 0.0, math.inf, True))
+        self.least_detour = min(detours) if min(detours) < math.inf else 1.0
+        """The least road length over straight-line length of any road: a route is never
+        shorter than this times the straight line between its ends."""
+        self.top_speed_kmh = max((r.max_speed_kmh for r in roads), default=math.inf)
+        """The fastest any road may be driven."""
         self._searches: OrderedDict[tuple[str, float, frozenset[str], Territory], _Search] = (
             OrderedDict()
         )
