@@ -23,6 +23,39 @@ INCIDENTS_PER_DAY_PER_FACTOR = 11.0
 NATIONS = (("TH", "th", "DDPM"), ("LA", "lo", "NDMC"), ("KH", "km", "NCDM"))
 STEP_DEG = 0.1
 """Grid spacing (about 11 km)."""
+UNIT_TYPES = [
+    {
+        "id": "boat",
+        "name": "Boat",
+        "mode": "water",
+        "speed_kmh": 30,
+        "capacity": 8,
+        "capabilities": ["rescue"],
+        "mobilisation": "30min",
+        "trip": "40min",
+    },
+    {
+        "id": "truck",
+        "name": "Truck",
+        "mode": "road",
+        "speed_kmh": 50,
+        "capacity": 20,
+        "capabilities": ["supplies", "rescue"],
+        "mobilisation": "1h",
+        "trip": "1h",
+    },
+    {
+        "id": "helicopter",
+        "name": "Helicopter",
+        "mode": "air",
+        "speed_kmh": 180,
+        "capacity": 6,
+        "capabilities": ["rescue"],
+        "mobilisation": "20min",
+        "trip": "30min",
+        "day_only": True,
+    },
+]
 
 
 def dispersed(factor: int) -> Scenario:
@@ -121,39 +154,7 @@ def dispersed(factor: int) -> Scenario:
             {"id": "rescue", "name": "Rescue", "target": "3h", "priority": 1, "max_units": 2},
             {"id": "supplies", "name": "Supplies", "target": "12h", "priority": 3, "max_units": 2},
         ],
-        "unit_types": [
-            {
-                "id": "boat",
-                "name": "Boat",
-                "mode": "water",
-                "speed_kmh": 30,
-                "capacity": 8,
-                "capabilities": ["rescue"],
-                "mobilisation": "30min",
-                "trip": "40min",
-            },
-            {
-                "id": "truck",
-                "name": "Truck",
-                "mode": "road",
-                "speed_kmh": 50,
-                "capacity": 20,
-                "capabilities": ["supplies", "rescue"],
-                "mobilisation": "1h",
-                "trip": "1h",
-            },
-            {
-                "id": "helicopter",
-                "name": "Helicopter",
-                "mode": "air",
-                "speed_kmh": 180,
-                "capacity": 6,
-                "capabilities": ["rescue"],
-                "mobilisation": "20min",
-                "trip": "30min",
-                "day_only": True,
-            },
-        ],  # fmt: skip
+        "unit_types": UNIT_TYPES,
         "units": units,
         "generators": [
             {
