@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from support import load_with
 
 from sim import incident_rows
+from sim.log import JOINT
 from sim.model import Simulation
 from sim.model import random as rnd
 from sim.model.entities import UnitState
-from sim.model.estimates import arrival, on_scene_estimate
+from sim.model.estimates import arrival, departure, on_scene_estimate, travel_end
 
 MECHANISMS = (
     ("channels", "enabled"),
@@ -243,3 +244,67 @@ def test_switching_a_mechanism_leaves_every_other_draw_as_it_was(
             continue
         n = min(len(off[entity]), len(on[entity]))
         assert off[entity][:n] == on[entity][:n], entity
+
+
+@SETTINGS
+@given(scenarios())
+def test_no_neighbour_that_would_come_sooner_is_left_unasked(case: dict[str, Any]) -> None:
+    sim = Simulation(build(case))
+    planner = sim.planner
+    assistance = sim.scenario.coordination.mutual_assistance
+    original = planner._look_again
+
+    def look_and_check(event: object) -> None:
+        original(event)
+        now = sim.env.now
+        for nation, queue in planner.queues.items():
+            for incident in queue:
+                if incident.place.nation != nation or incident.remaining <= 0:
+                    continue
+                plan = planner.in_train(incident)
+                if plan <= incident.target_at:
+                    continue
+                plan = min(plan, planner._own_busy(incident, math.inf))
+                if plan <= incident.target_at:
+                    continue
+                for unit in sim.units:  # a free unit of a neighbour never asked
+                    code = unit.nation
+                    if code in (nation, JOINT) or code in incident.requests:
+                        continue
+                    if not planner.is_free(unit) or not unit.can_serve(incident):
+                        continue
+                    types = sim.pre_authorised_types(nation, code)
+                    if types is not None and unit.type.id not in types:
+                        continue
+                    delay = sim.comms.channel(nation, code).latency.mean
+                    if types is None:
+                        delay += assistance.approval.mean
+                    origin, t = departure(sim, unit)
+                    eta = travel_end(sim, unit, origin, incident.place.id, max(t, now + delay))
+                    assert eta is None or eta >= plan, (unit.id, incident.id, eta, plan)
+
+    planner._look_again = look_and_check  # type: ignore[method-assign]
+    sim.run()
+
+
+def outcomes(scenario: Any) -> list[tuple[str, float, tuple[str, ...]]]:
+    """Each incident (by ref): when work started, and by which units."""
+    sim = Simulation(scenario)
+    log = sim.run()
+    return sorted(
+        (i.ref, row.at.get("on_scene", math.inf), tuple(sorted(row.units)))
+        for i, row in zip(sim.incidents, incident_rows(log), strict=True)
+    )
+
+
+@SETTINGS
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_the_order_of_nations_units_or_places(
+    case: dict[str, Any], shuffle: Any
+) -> None:
+    def reordered(data: dict[str, Any]) -> None:
+        case["change"](data)
+        for key in ("nations", "units", "places", "roads", "unit_types"):
+            shuffle.shuffle(data[key])
+
+    assert outcomes(load_with("tiny_border.toml", reordered)) == outcomes(build(case))

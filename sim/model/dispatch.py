@@ -66,7 +66,6 @@ def request_assistance(
     ``asking`` is the nation of the incident, or the joint centre.
     """
     nation = helping.nation
-    incident.requests[nation] = ("sent", sim.env.now)
     patience = sim.scenario.coordination.mutual_assistance.ask_again_after
     sim.later(patience, lambda: sim.planner.changed(asking))
     yield from sim.comms.send(asking, nation, helping, "request", incident)

@@ -257,6 +257,7 @@ class Simulation:
 
     def ask_for_help(self, asking: str, nation: str, incident: Incident) -> None:
         """Send a request for help with an incident to a nation (its EOC nearest the place)."""
+        incident.requests[nation] = ("sent", self.env.now)
         eoc = min(
             (e for e in self.eocs if e.nation == nation),
             key=lambda e: self.geography.distance_km(e.place, incident.place.id),
