@@ -203,22 +203,16 @@ def recorded_draws(scenario: Any) -> dict[tuple[str, str], list[float]]:
     draws: dict[tuple[str, str], list[float]] = defaultdict(list)
 
     class Recording(rnd.Streams):
-        def of(self, source: str, entity: str) -> rnd.RandomStream:
+        def of(self, source: str, entity: str) -> rnd.EntityStream:
             stream = super().of(source, entity)
-            real = stream.rng
+            real = stream.uniform
 
-            class Rng:
-                def __getattr__(self, name: str) -> Any:
-                    method = getattr(real, name)
+            def uniform() -> float:
+                value = real()
+                draws[(source, entity)].append(value)
+                return value
 
-                    def call(*args: Any) -> Any:
-                        values = method(*args)
-                        draws[(source, entity)].extend(values.tolist())
-                        return values
-
-                    return call
-
-            stream.rng = Rng()  # type: ignore[assignment]
+            stream.uniform = uniform  # type: ignore[method-assign]
             return stream
 
     sim = Simulation(scenario)

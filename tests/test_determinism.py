@@ -35,3 +35,23 @@ def test_replications_draw_independent_streams() -> None:
     first = simulate(scenario, seed=3, replication=0).events
     assert simulate(scenario, seed=3, replication=0).events == first
     assert simulate(scenario, seed=3, replication=1).events != first
+
+
+def test_entity_streams_draw_the_standard_distributions_and_repeat_by_key() -> None:
+    from scipy import stats
+
+    from sim.model.random import streams
+
+    draws = streams(7, 0)
+    uniform = [draws.of("work", f"u{i}").uniform() for i in range(4000)]
+    exponential = [draws.of("border", f"u{i}").exponential() for i in range(4000)]
+    normal = [draws.of("comms", f"m{i}").normal() for i in range(4000)]
+    assert stats.kstest(uniform, "uniform").pvalue > 1e-3
+    assert stats.kstest(exponential, "expon").pvalue > 1e-3
+    assert stats.kstest(normal, "norm").pvalue > 1e-3
+    again = streams(7, 0).of("work", "u3")
+    assert [again.uniform(), again.uniform()] == [
+        streams(7, 0).of("work", "u3").uniform(),
+        draws.of("work", "u3").uniform(),
+    ]
+    assert streams(7, 1).of("work", "u3").uniform() != streams(7, 0).of("work", "u3").uniform()
