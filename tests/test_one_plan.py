@@ -11,11 +11,14 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+import pytest
 from support import SCENARIOS, load_with
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
 from sim.log import RunLog
+from sim.model.actions import ActionRefused, act
+from sim.model.simulation import Simulation
 from sim.scenario.loader import validate_scenario
 from sim.world.reach import route_warnings
 
@@ -369,3 +372,33 @@ def test_under_a_transit_arrangement_the_unit_may_drive_home_through_a_neighbour
     log = simulate(load_with("tiny_border.toml", with_transit))
     crossed = [e for _, e, _, u, _ in log.events if u == "kh-boat" and e == "border_cleared"]
     assert len(crossed) == 2
+
+
+def test_a_seats_assign_is_held_to_max_units_and_territory() -> None:
+    def one_unit_at_most(data: dict[str, Any]) -> None:
+        lao_boat(data)
+        data["units"].append({**data["units"][-1], "id": "la-boat-2"})
+        data["needs"][0]["max_units"] = 1
+        data["injects"][0]["people"] = 40
+
+    sim = Simulation(load_with("tiny_border.toml", one_unit_at_most))
+    sim.env.run(until=91)  # reported at 90: doctrine sent one Lao boat
+    incident = sim.incidents[0]
+    (sent,) = incident.assigned
+    other = next(u for u in ("la-boat", "la-boat-2") if u != sent.id)
+    with pytest.raises(ActionRefused, match="1 unit already on it"):
+        act(sim, "LA", "assign", incident, other)
+    assert incident.assigned == [sent]
+
+    def thai_incident_in_cambodia(data: dict[str, Any]) -> None:
+        cambodian_road_home_closes(data)
+        data["injects"] = [
+            {"type": "incident", "at": "0min", "place": "ban_kh", "need": "rescue", "people": 8}
+        ]
+
+    sim = Simulation(load_with("tiny_border.toml", thai_incident_in_cambodia))
+    sim.env.run(until=60)
+    sim.planner.accept("TH", sim.incidents[0], None)  # as if Cambodia had asked Thailand
+    sim.env.run(until=61)
+    with pytest.raises(ActionRefused, match="no open way there"):  # only through Laos
+        act(sim, "TH", "assign", sim.incidents[0], "th-boat")

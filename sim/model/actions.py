@@ -1,8 +1,10 @@
 """What a seat may do unprompted: send or reassign a unit, stand one down, ask a neighbour
 for help, order a village evacuated, switch a coordination arrangement on.
 
-Each action is checked against the situation now (``ActionRefused`` says why not, and
-nothing is changed), logged as a decision taken by a player, and takes effect at once.
+Each action is checked against the situation now, by the rules doctrine keeps (a need's
+``max_units``, territory, what the unit can serve): ``ActionRefused`` says why not, and
+nothing is changed. An action taken is logged as a decision by a player and takes effect
+at once.
 A played exercise calls them when a seat acts; a replay of its session calls them again
 at the same scenario times in other replications.
 """
@@ -15,6 +17,7 @@ from sim.model import decisions as d
 from sim.model.arrangements import ArrangementRefused, check_switch
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
+from sim.model.estimates import arrival
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
@@ -91,6 +94,14 @@ def _assign(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
         raise ActionRefused(f"{unit.id} is already on this incident")
     if unit.task is not None and unit.state is UnitState.ON_SCENE:
         raise ActionRefused(f"{unit.id} is at work on scene: stand it down when it is released")
+    most = incident.need.max_units
+    if len(incident.assigned) >= most:
+        raise ActionRefused(
+            f"{most} unit{'s' if most > 1 else ''} already on it, the most this need takes at"
+            " once: stand one down first"
+        )
+    if arrival(sim, unit, incident.place.id) is None:
+        raise ActionRefused(f"{unit.id} has no open way there through territory it may enter")
     previous = unit.task
     _log(sim, seat, d.ASSIGN, incident.key, incident.id, unit.id)
     planner.assign(seat, unit, incident)

@@ -520,7 +520,10 @@ class Planner:
         """Ask the neighbour whose unit would come soonest, when help in train and the
         nation's own units, busy ones once free, miss the target and it would come sooner."""
         plan = self.in_train(incident)
-        if plan <= incident.target_at:
+        if (
+            plan <= incident.target_at
+            or self._own_busy(incident, incident.target_at + 1) < math.inf
+        ):
             return
         helpers = self._helpers(asker, incident, plan)
         if helpers:

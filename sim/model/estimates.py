@@ -58,12 +58,12 @@ def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -
 
 
 def earliest_arrival(sim: Simulation, unit: Unit, origin: str, t: float, place: str) -> float:
-    """A bound from below on ``travel_end``, cheap to compute: for road and boat units, the
-    straight line, at the shortest a road can be for it and the fastest the unit can drive
-    any road, nothing else counted."""
-    if unit.type.mode == "air":  # no route to find: the estimate itself
-        return travel_end(sim, unit, origin, place, t) or math.inf
+    """A bound from below on ``travel_end``, cheap to compute: the straight line (for road
+    and boat units at the shortest a road can be for it, and the fastest the unit can drive
+    any road); no wait counted."""
     km = sim.geography.distance_km(origin, place)
+    if unit.type.mode == "air":
+        return t + km / unit.type.speed_kmh * 60
     network = sim.geography.network
     return t + km * network.least_detour / min(unit.type.speed_kmh, network.top_speed_kmh) * 60
 

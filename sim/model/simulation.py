@@ -381,9 +381,12 @@ class Simulation:
         to: a joint team is grounded with the nation it is in), and for ``day_only``
         aircraft with the flight or trip ending before sunset.
         """
-        nations = self._airspace(unit, where, to)
+        grounded = self.grounded_until
+        nations = self._airspace(unit, where, to) if grounded else ()
         while True:
-            ready = max(t, unit.down_until, *(self.grounded_until.get(n, 0.0) for n in nations))
+            ready = max(t, unit.down_until)
+            for nation in nations:
+                ready = max(ready, grounded.get(nation, 0.0))
             if unit.type.day_only:
                 ready = self.clock.daylight_for(ready, minutes)
             if ready == t:
