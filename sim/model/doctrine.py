@@ -522,7 +522,7 @@ class Planner:
         plan = self.in_train(incident)
         if (
             plan <= incident.target_at
-            or self._own_busy(incident, incident.target_at + 1) < math.inf
+            or self._own_busy(incident, math.nextafter(incident.target_at, math.inf)) < math.inf
         ):
             return
         helpers = self._helpers(asker, incident, plan)
