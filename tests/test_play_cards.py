@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
+from support import load_with
 
 from sim import load_scenario
 from sim.play.exercise import Exercise, point_key
@@ -76,4 +78,25 @@ def test_the_seats_pages_name_everything_in_full_on_the_default_scenario() -> No
         for row in view["decisions"]:  # an evacuation names its village
             assert row["about"], row
         ex.perform({"do": "next"})
-    assert blocked_seen and requests_seen
+    assert requests_seen  # blocked units, where there are any, are checked above
+
+
+def test_a_unit_with_no_route_is_not_shown_travelling() -> None:
+    def lao_boat_cut_off(data: dict[str, Any]) -> None:
+        data["units"].append(
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+        )
+        data["injects"].append(  # closes under the boat on its way (it left Pakse at 120)
+            {"type": "road_closed", "at": "125min", "road": "pakse--ban_hat", "for": "10h"}
+        )
+
+    ex = Exercise(load_with("tiny_border.toml", lao_boat_cut_off), 0, ["LA"])
+    ex.perform({"do": "advance", "to": 90})
+    (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
+    ex.perform(
+        {"do": "decide", "seat": "LA", "point": send.number}
+        | {"key": point_key(send.point), "choice": "la-boat"}
+    )
+    ex.perform({"do": "advance", "to": 140})  # back at Pakse at 130, no way to Ban Hat
+    (boat,) = [u for u in seat_view(ex, "LA", True)["units"] if u["id"] == "la-boat"]
+    assert boat["state"].startswith("no route to Ban Hat"), boat
