@@ -236,9 +236,7 @@ def ready_to_work(sim: Simulation, unit: Unit, incident: Incident) -> Generator[
     env = sim.env
     logged = None
     while unit.task is incident:
-        ready_at = max(env.now, unit.down_until)
-        if unit.type.mode == "air":
-            ready_at = sim.flyable_from(unit, ready_at, unit.type.trip.mean, unit.location)
+        ready_at = usable_at(sim, unit, unit.type.trip.mean)
         if ready_at <= env.now:
             return True
         if ready_at != logged:
@@ -254,14 +252,18 @@ def wait_until_usable(sim: Simulation, unit: Unit, incident_id: int, minutes: fl
     """Wait out a breakdown, and for aircraft a grounding, or the night when ``minutes``
     of flying would not end before sunset (``day_only``); each wait logged."""
     env = sim.env
-    while True:
-        ready_at = max(env.now, unit.down_until)
-        if unit.type.mode == "air":
-            ready_at = sim.flyable_from(unit, ready_at, minutes, unit.location)
-        if ready_at <= env.now:
-            return
+    while (ready_at := usable_at(sim, unit, minutes)) > env.now:
         log_wait(sim, unit, incident_id, ready_at)
         yield env.timeout(ready_at - env.now)
+
+
+def usable_at(sim: Simulation, unit: Unit, minutes: float) -> float:
+    """When the unit can next work ``minutes`` where it is: repaired, and for aircraft not
+    grounded and (``day_only``) ending before sunset."""
+    ready_at = max(sim.env.now, unit.down_until)
+    if unit.type.mode == "air":
+        ready_at = sim.flyable_from(unit, ready_at, minutes, unit.location)
+    return ready_at
 
 
 def log_wait(
