@@ -2,10 +2,10 @@
 
 Shared by tests/test_backtest.py (a few replications, in CI) and scripts/validation.py (the
 table of docs/validation.md). Each fact has its source, the recorded value, how it is read
-from one replication's event log, and a window: the values the record allows. A fact is
-reproduced when the model's mean lies in the window and so does the value of at least
-``SHARE_FLOOR`` of the replications. Times are hours after the collapse (20:00 on 23 July
-2018, UTC+7).
+from one replication's event log, and a window: the values the record allows. One rule judges a
+fact, in the tests and on the page alike (``reproduced``): on every seed, the mean of the
+replications lies in the window and so does the value of at least ``SHARE_FLOOR`` of them.
+Times are hours after the collapse (20:00 on 23 July 2018, UTC+7).
 
 The record is split in two. Calibration facts are those the scenario was built or fitted
 on (the Siem Pang readings fitted the river's lag and spread, the Sanamxay flooding set
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import RunLog, incident_rows
+from sim import RunLog, incident_rows, load_scenario, simulate
 from sim.analysis.incidents import IncidentRow
 from sim.log import BORDER_CLEARED, DISPATCHED, GAUGE_STEP_MIN, ON_SCENE, TRIP
 
@@ -91,10 +91,43 @@ class Fact:
         """The share of replications whose value lies in the window."""
         return sum(self.inside(v) for v in self.values(runs)) / len(runs)
 
+    def mean(self, runs: list[Run]) -> float:
+        """The mean over the replications where it happened (nan if in none)."""
+        happened = [v for v in self.values(runs) if not math.isnan(v)]
+        return sum(happened) / len(happened) if happened else math.nan
+
+    def holds_on(self, runs: list[Run]) -> bool:
+        """The rule on one seed's replications: the mean in the window, and the value of at
+        least ``SHARE_FLOOR`` of them."""
+        return self.inside(self.mean(runs)) and self.share_inside(runs) >= SHARE_FLOOR
+
+    def short_seeds(self, by_seed: dict[int, list[Run]]) -> list[int]:
+        """The seeds on which the rule does not hold."""
+        return [seed for seed, runs in by_seed.items() if not self.holds_on(runs)]
+
+
+REPLICATIONS = 50
+"""Replications a seed: the page and the test judge the very same runs."""
+
+
+def runs_of_the_check() -> dict[int, list[Run]]:
+    """The runs a fact is judged on: ``REPLICATIONS`` on each of the scenario's own seed, 1
+    and 2."""
+    scenario = load_scenario(SCENARIO)
+    return {
+        seed: [Run.of(simulate(scenario, seed=seed, replication=r)) for r in range(REPLICATIONS)]
+        for seed in (scenario.run.seed, 1, 2)
+    }
+
+
+def reproduced(fact: Fact, by_seed: dict[int, list[Run]]) -> bool:
+    """The one rule: the fact holds on every seed (mean and share, each seed on its own)."""
+    return not fact.short_seeds(by_seed)
+
 
 NOT_REPRODUCED: dict[str, str] = {
     "Thai teams cross at Chong Mek": (
-        "in a sixth to a quarter of replications (by seed) the Lao request and the Thai approval "
+        "in about a quarter of replications (by seed) the Lao request and the Thai approval "
         "come sooner than in 2018 (the report, request and approval delays are drawn from "
         "distributions with long tails both ways), so the teams reach Chong Mek while it is "
         "open on 24 July and cross by day; the record's night crossing is the model's most "
@@ -104,9 +137,17 @@ NOT_REPRODUCED: dict[str, str] = {
         "follows from the crossing: a team that crossed by day on 24 July is at work in "
         "Sanamxay before 25 July"
     ),
+    "People carried to safety in Laos by noon on 25 July": (
+        "the count is in the window mostly when Thai boats are at work in Sanamxay in the "
+        "morning; when they come only around noon on 25 July (as in most replications of seed "
+        "1), the Lao units and village boats alone carry about 1,800 "
+        "to 2,200 people by noon, at the window's floor of 2,000: the model brings people out "
+        "more slowly than the count of 2,851 says, or that count (of the whole day, its hour "
+        "unknown) was made later than noon"
+    ),
 }
-"""The held-out facts the model does not reproduce (fewer than ``SHARE_FLOOR`` of the
-replications in the window, on some seed), and why."""
+"""The held-out facts the model does not reproduce (on some seed, the mean outside the window
+or fewer than ``SHARE_FLOOR`` of the replications in it), and why."""
 
 
 def level_at(gauge: str, at_h: float) -> Callable[[Run], float]:
