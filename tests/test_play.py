@@ -222,7 +222,9 @@ def test_observers_see_a_seat_read_only(tmp_path: Path) -> None:
     # what the seat sees, without any form to decide or act
     assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in page
     assert "Standing procedure would choose <strong>Thailand</strong>" in page
-    assert "<form" in seat_page and "<form" not in page and "<button" not in page
+    assert "/decide" in seat_page and "/decide" not in page and "/act" not in page
+    assert page.count("<form") == page.count("<button") == 1  # only to note observations
+    assert f'action="{watch}/note"' in page
     assert client.get(f"{watch}/revision").json() == {"revision": server.revision, "map": 0}
     assert tokens["LA:observer"] in client.get(fac).text  # the facilitator hands it out
 

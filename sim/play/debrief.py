@@ -16,6 +16,7 @@ from typing import Any
 from sim.analysis.kpis import replication_kpis
 from sim.analysis.stats import paired_difference
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.play.discussion import record
 from sim.play.replay import PlayedSession, replay_run
 from sim.scenario import Scenario
 
@@ -127,6 +128,7 @@ def debrief(
         "fallbacks_mean": sum(fallbacks) / len(fallbacks),
         "replications": measured,
         "decisions": consequences(scenario, played, measured, seed, **options),
+        "discussion": record(played.scenario, played.commands, played.said, played.ended_at),
     }
 
 

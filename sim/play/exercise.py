@@ -32,6 +32,10 @@ CLIENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 sent twice carries the same id."""
 
 
+MAX_REASON = 1000
+"""Characters of the reason a seat may give with a decision or an action."""
+
+
 class Taken(NamedTuple):
     """What became of a point of a seat in play, or what a seat did unprompted."""
 
@@ -128,6 +132,14 @@ class Exercise:
             if not isinstance(client, str) or not CLIENT.fullmatch(client):
                 raise Refused("client must be a short id of letters, digits, - and _")
             recorded["client"] = client
+        reason = command.get("reason")
+        if reason:  # why a seat decided or acted, in its own words
+            if do not in ("decide", "act"):
+                raise Refused("only a decision or an action carries a reason")
+            if not isinstance(reason, str) or len(reason.strip()) > MAX_REASON:
+                raise Refused(f"keep the reason to {MAX_REASON} characters")
+            if reason.strip():
+                recorded["reason"] = reason.strip()
         if do == "advance":
             to = _number(command, "to")
             if to < self.now:

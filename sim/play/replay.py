@@ -20,7 +20,7 @@ import math
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -53,6 +53,9 @@ class PlayedSession:
     decision stops at any point as it is raised)."""
     ended_at: float
     """The scenario time the session reached: doctrine plays on from there."""
+    said: tuple[Command, ...] = ()
+    """What the room said beside the play: observers' notes and the hot wash
+    (``sim.play.discussion``)."""
 
     @property
     def by_players(self) -> list[int]:
@@ -72,7 +75,7 @@ def played_session(scenario: Scenario, session: Session) -> PlayedSession:
     Raises:
         SessionError: a command no longer applies on this scenario (its line named).
     """
-    return played(rebuild(scenario, session))
+    return replace(played(rebuild(scenario, session)), said=tuple(session.said))
 
 
 def played(exercise: Exercise) -> PlayedSession:

@@ -40,10 +40,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sim.model import decisions as d
+from sim.play.discussion import hotwash, note
 from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, branch
 from sim.play.live import Changes, MapDrawer
 from sim.play.session import Session, SessionWriteError, observer, rebuild
-from sim.play.views import Clock, facilitator_view, projector_view, seat_view
+from sim.play.views import Clock, facilitator_view, projector_view, said_view, seat_view
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -156,9 +157,13 @@ class PlayServer:
         """Change one of the facilitator's settings (``SETTINGS``), written down; False when
         done already."""
         entry: Command = {"do": "setting", "name": name, "value": value}
-        entry["at"] = round(self.exercise.now, 6)
+        return self.record(entry | {"at": round(self.exercise.now, 6)}, client)
+
+    def record(self, entry: Command, client: str | None = None) -> bool:
+        """Write down a command that changes nothing in the run (a setting, a note, a point
+        of the hot wash); False when done already."""
         if client is not None:
-            entry["client"] = client
+            entry = entry | {"client": client}
         if self.done(entry):
             return False
         self._write(entry)
@@ -303,6 +308,7 @@ def create_app(server: PlayServer) -> Guarded:
                 "observer_links": server.observer_links(),
                 "show_doctrine": server.show_doctrine,
                 "seats_may_arrange": server.seats_may_arrange,
+                "said": said_view(server.exercise, server.session.said),
             }
 
         note = notes.take(request.query_params.get("note"))
@@ -313,7 +319,8 @@ def create_app(server: PlayServer) -> Guarded:
 
         def view() -> dict[str, Any]:
             shown = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
-            return shown | {"observer": observing}
+            said = said_view(server.exercise, server.session.said, seat) if observing else None
+            return shown | {"observer": observing, "said": said}
 
         base = f"/{'observe' if observing else 'seat'}/{seat}/{token}"
         note = notes.take(request.query_params.get("note"))
@@ -357,6 +364,39 @@ def create_app(server: PlayServer) -> Guarded:
                 "This link is not valid: ask the facilitator for the observers' link.", 403
             )
         return seat_page(request, observing=True)
+
+    async def observer_note(request: Request) -> Response:
+        """An observer's note on the seat, against a capability target."""
+        if not observing(request):
+            return refused(
+                "This link is not valid: ask the facilitator for the observers' link.", 403
+            )
+        form = await request.form()
+        seat = request.path_params["seat"]
+        page_path = f"/observe/{seat}/{request.path_params['token']}"
+
+        def write() -> bool:
+            entry = note(server.exercise, seat, str(form.get("target", "")), form.get("text"))
+            return server.record(entry, _client(form))
+
+        return run(request, page_path, write)
+
+    async def hot_wash(request: Request) -> Response:
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator records the hot wash.", 403)
+        form = await request.form()
+
+        def write() -> bool:
+            entry = hotwash(
+                server.exercise,
+                str(form.get("kind", "")),
+                str(form.get("target", "")),
+                str(form.get("raised_by", "")),
+                form.get("text"),
+            )
+            return server.record(entry, _client(form))
+
+        return run(request, facilitator_path(request), write)
 
     async def observers_do_not_act(request: Request) -> Response:
         return refused("Observers watch a seat: they do not decide or act.", 403)
@@ -408,6 +448,11 @@ def create_app(server: PlayServer) -> Guarded:
         if "seat" in request.path_params:
             return RedirectResponse(seat_path(request), 303)
         return RedirectResponse(facilitator_path(request), 303)
+
+    async def observe_page(request: Request) -> Response:
+        """The note's address opened (a reload): the observers' page."""
+        seat, token = request.path_params["seat"], request.path_params["token"]
+        return RedirectResponse(f"/observe/{seat}/{token}", 303)
 
     async def clock(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -524,7 +569,7 @@ def create_app(server: PlayServer) -> Guarded:
         return run(request, seat_path(request), command)
 
     static = resources.files("sim.play").joinpath("static")
-    commands = ("clock", "rewind", "doctrine", "arrange", "seats-arrange")
+    commands = ("clock", "rewind", "doctrine", "arrange", "seats-arrange", "hotwash")
     routes: list[Route | Mount] = [
         Route("/facilitator/{token}", facilitator),
         *(Route(f"/facilitator/{{token}}/{c}", to_page, methods=["GET"]) for c in commands),
@@ -533,6 +578,7 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/facilitator/{token}/doctrine", doctrine, methods=["POST"]),
         Route("/facilitator/{token}/arrange", arrange, methods=["POST"]),
         Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
+        Route("/facilitator/{token}/hotwash", hot_wash, methods=["POST"]),
         Route("/facilitator/{token}/events.csv", events_csv),
         Route("/seat/{seat}/{token}", seat),
         Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
@@ -540,6 +586,8 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/seat/{seat}/{token}/decide", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/act", to_page, methods=["GET"]),
         Route("/observe/{seat}/{token}", observe),
+        Route("/observe/{seat}/{token}/note", observer_note, methods=["POST"]),
+        Route("/observe/{seat}/{token}/note", observe_page, methods=["GET"]),
         Route("/projector/{token}", projector),
     ]
     for prefix in ("/facilitator/{token}", "/seat/{seat}/{token}", "/observe/{seat}/{token}"):

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.comms import JOINT_CENTRE
+from sim.play.discussion import MAX_SAID, SAID, said_problems
 from sim.play.exercise import CLIENT, FACILITATOR, Command, Exercise, Refused, branch
 from sim.scenario.schema import Scenario
 
@@ -48,7 +49,7 @@ MAX_PROBLEMS = 20
 SETTINGS = {"show_doctrine": True, "seats_may_arrange": True}
 """The facilitator's settings and their values at the start: whether the seats see what
 doctrine would choose, and whether they may switch arrangements on themselves."""
-COMMANDS = ("advance", "next", "decide", "act", "rewind", "setting", "lapsed")
+COMMANDS = ("advance", "next", "decide", "act", "rewind", "setting", "lapsed", *SAID)
 """What a session file's lines after the header do."""
 
 
@@ -86,6 +87,9 @@ class Session:
     """Where a last line cut short starts (``notice`` says so)."""
     size: int = 0
     """Bytes of the file's whole lines: anything after them is a failed write's."""
+    said: list[Command] = field(default_factory=list)
+    """What the room said beside the play (observers' notes, the hot wash), in order: kept
+    whatever is rewound, as it was said."""
 
     def append(self, *entries: Command) -> None:
         """Write whole lines at once (one write, flushed and synced to disk), then take them.
@@ -122,6 +126,8 @@ class Session:
             self.lines = [*self.lines[: len(self.commands) - 1], line]
         elif do == "setting":
             self.settings[entry["name"]] = entry["value"]
+        elif do in SAID:
+            self.said.append(entry)
         elif do != "lapsed":
             self.commands.append(entry)
             self.lines.append(line)
@@ -430,6 +436,8 @@ class _Reader:
                     f"a setting needs a 'name' ({', '.join(SETTINGS)})"
                     " and a 'value' (true or false)"
                 )
+        elif do in SAID:
+            problems.extend(said_problems(entry, self.session.seats))
         else:
             problems.extend(self._fields(do, entry))
         return problems
@@ -458,6 +466,9 @@ class _Reader:
             elif entry.get("choice") not in options:
                 problems.append("'choice' must be one of the 'options'")
         if do in ("decide", "act"):
+            reason = entry.get("reason")
+            if reason is not None and not (isinstance(reason, str) and 0 < len(reason) <= MAX_SAID):
+                problems.append(f"'reason' must be a text of at most {MAX_SAID} characters")
             incident = entry.get("incident")
             if not (
                 isinstance(incident, int) and not isinstance(incident, bool) and incident >= -1

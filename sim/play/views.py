@@ -19,7 +19,8 @@ from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import could_arrive
-from sim.play.exercise import FACILITATOR, Exercise, point_key
+from sim.play.discussion import HOTWASH_KINDS, ROOM, inject_seats, target_name, targets
+from sim.play.exercise import FACILITATOR, Command, Exercise, point_key
 from sim.play.players import OpenPoint
 from sim.report.names import Names as ReportNames
 
@@ -367,10 +368,14 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
     return rows[::-1]
 
 
-def _injects(ex: Exercise, clock: Clock) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def _injects(
+    ex: Exercise, names: Names, clock: Clock
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     delivered = {int(e[4]) for e in ex.sim.log.events if e[1] == log.INJECT}
     rows, upcoming = [], None
     for info in ex.sim.log.injects:
+        inject = ex.scenario.injects[info.number]
+        seats = inject_seats(ex.scenario, inject) if inject.discussion else ()
         row = {
             "number": info.number + 1,
             "at": clock(info.at_min),
@@ -378,6 +383,9 @@ def _injects(ex: Exercise, clock: Clock) -> tuple[list[dict[str, Any]], dict[str
             "subject": info.subject,
             "synopsis": info.synopsis,
             "expected": info.expected_action,
+            "questions": list(inject.discussion),
+            "seats": seats,
+            "for": ", ".join(names.seat(s) for s in seats),
         }
         if info.number in delivered:
             rows.append(row)
@@ -426,7 +434,7 @@ def common(ex: Exercise) -> tuple[Names, Clock, dict[str, Any]]:
 def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
     """Everything, for the facilitator's page."""
     names, clock, view = common(ex)
-    delivered, upcoming = _injects(ex, clock)
+    delivered, upcoming = _injects(ex, names, clock)
     sim = ex.sim
     view |= {
         "arrangements": arrangement_rows(ex, names, clock),
@@ -493,6 +501,9 @@ def seat_view(
         "neighbours": [(c, n) for c, n in names.nations.items() if c not in (seat, JOINT_CENTRE)],
         "arrangements": arrangement_rows(ex, names, clock),
         "may_arrange": may_arrange,
+        "questions": [
+            i for i in _injects(ex, names, clock)[0] if i["questions"] and seat in i["seats"]
+        ],
     }
     return view
 
@@ -505,7 +516,7 @@ def projector_view(ex: Exercise) -> dict[str, Any]:
     """What the room's screen shows: the clock, the inject to read aloud, and what changed
     since the facilitator last moved the clock."""
     names, clock, view = common(ex)
-    delivered, _ = _injects(ex, clock)
+    delivered, _ = _injects(ex, names, clock)
     moves = [c for c in ex.commands if c["do"] in ("advance", "next")]
     since = moves[-1]["at"] if moves else 0.0
     changes = _changes(ex, names, since)
@@ -559,3 +570,41 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
                 about = f" ({incident(number)})" if number >= 0 else ""
                 out.append(f"{names.seat(dec.seat)} decided to {what}{about}: {choice}")
     return out
+
+
+def said_view(ex: Exercise, said: list[Command], seat: str | None = None) -> dict[str, Any]:
+    """The observers' notes (on one seat, or all) and the hot wash so far, and what the
+    forms to add to them offer."""
+    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+
+    def who(code: str) -> str:
+        return "the room" if code == ROOM else names.seat(code)
+
+    notes = [
+        {
+            "at": clock(c["at"]),
+            "seat": names.seat(c["seat"]),
+            "target": target_name(ex.scenario, c["target"]),
+            "text": c["text"],
+        }
+        for c in said
+        if c["do"] == "note" and seat in (None, c["seat"])
+    ]
+    hotwash = [
+        {
+            "target": name,
+            "points": [
+                {"kind": HOTWASH_KINDS[c["kind"]], "text": c["text"], "by": who(c["raised_by"])}
+                for c in said
+                if c["do"] == "hotwash" and c["target"] == target
+            ],
+        }
+        for target, name in targets(ex.scenario)
+    ]
+    return {
+        "notes": notes[::-1],
+        "hotwash": [h for h in hotwash if h["points"]],
+        "targets": targets(ex.scenario),
+        "hotwash_kinds": list(HOTWASH_KINDS.items()),
+        "raisers": [(s, names.seat(s)) for s in ex.seats] + [(ROOM, "the room")],
+    }

@@ -115,6 +115,29 @@ class Contact:
     place: str
 
 
+@dataclass(frozen=True)
+class Raised:
+    """What the room said of one capability target, beside its measured rating: the
+    strengths and areas for improvement raised in the hot wash, and the observers' notes."""
+
+    target: str
+    rating: str
+    strengths: list[str]
+    improvements: list[str]
+    observations: list[str]
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the players and observers said in a played exercise (HSEEP discussion)."""
+
+    raised: list[Raised]
+    reasons: list[str]
+    """Each reason a seat gave with a decision, in a sentence."""
+    questions: list[str]
+    """Each inject's discussion questions, with when and for whom."""
+
+
 @dataclass
 class AfterAction:
     """Everything the AAR/IP says, ready to render."""
@@ -134,6 +157,8 @@ class AfterAction:
     findings: list[Finding]
     plan: list[PlanRow] = field(default_factory=list)
     plan_note: str = ""
+    said: Said | None = None
+    """What the room said (a played exercise's session only)."""
 
 
 @dataclass(frozen=True)
@@ -634,11 +659,60 @@ def after_action(
         strengths=_strengths(ctx),
         findings=findings,
     )
+    discussion = summary.get("players", {}).get("discussion")
+    if discussion is not None:
+        aar.said = said(ctx, discussion, aar.capabilities)
     if assessment is not None:
         aar.plan, aar.plan_note = improvement_plan(scenario, assessment)
     else:
         aar.plan_note = EMPTY_PLAN
     return aar
+
+
+def said(ctx: Context, discussion: dict[str, Any], rated: list[CapabilityRow]) -> Said:
+    """What the room said (``sim.play.discussion.record``), by capability target."""
+    from sim.play.discussion import HOTWASH_KINDS, ROOM
+    from sim.report.decisions import _player_decision
+
+    clock, nations = _clock(ctx.run), ctx.names.nations
+
+    def who(seat: str) -> str:
+        if seat == ROOM:
+            return "the room"
+        return "the joint centre" if seat == "JCC" else nations.get(seat, seat)
+
+    raised = []
+    for need, row in zip(ctx.scenario.needs, rated, strict=True):
+        points = {kind: [] for kind in HOTWASH_KINDS}  # type: dict[str, list[str]]
+        for h in discussion["hotwash"]:
+            if h["target"] == need.id:
+                points[h["kind"]].append(f"{h['text']} (raised by {who(h['raised_by'])})")
+        notes = [
+            f"{n['text']} ({who(n['seat'])}'s seat, {clock(n['at'])})"
+            for n in discussion["notes"]
+            if n["target"] == need.id
+        ]
+        if notes or any(points.values()):
+            target = f"{need.name}{f' ({need.core_capability})' if need.core_capability else ''}"
+            raised.append(
+                Raised(target, row.rating, points["strength"], points["improvement"], notes)
+            )
+    reasons = []
+    for r in discussion["reasons"]:
+        kind = r["kind"] or r["action"]  # a decision's kind, or the action taken
+        place_id = str(r["subject"]).split("/")[0]
+        place = ctx.names.places.get(place_id, place_id)
+        what = _player_decision(kind, r["choice"], place, ctx.names)
+        about = f" ({place})" if kind not in ("arrange", "evacuate") else ""
+        reasons.append(f"{clock(r['at'])}, {who(r['seat'])} {what}{about}: “{r['reason']}”")
+    questions = [
+        f"Inject {q['inject'] + 1}, {clock(q['at'])}, for "
+        + ", ".join(who(s) for s in q["for"])
+        + ": "
+        + " ".join(q["questions"])
+        for q in discussion["questions"]
+    ]
+    return Said(raised, reasons, questions)
 
 
 MISSION_AREA = "Response"

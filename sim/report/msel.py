@@ -27,7 +27,7 @@ CAPABILITY_OF = {
 """The core capability an inject other than an incident exercises."""
 
 
-def _nations(scenario: Scenario, inject: object) -> list[str]:
+def inject_nations(scenario: Scenario, inject: object) -> list[str]:
     """The nations an inject acts in (whose controller gives it, whose EOC plays it)."""
     places = {p.id: p.nation for p in scenario.places}
     match inject:
@@ -71,7 +71,7 @@ def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[
     msel = []
     for number, info in enumerate(run.injects, start=1):
         inject = scenario.injects[info.number]
-        nations = _nations(scenario, inject)
+        nations = inject_nations(scenario, inject)
         if isinstance(inject, schema.IncidentInject):
             need = needs[inject.need]
             capability = (
@@ -94,6 +94,7 @@ def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[
                 expected_action=info.expected_action,
                 capability=capability,
                 outcome=inject_outcome(run, rows, clock, info, names),
+                discussion="\n".join(inject.discussion),
             )
         )
     return msel

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sim.report.aar import AfterAction, rating_rule
+from sim.report.aar import AfterAction, Said, rating_rule
 from sim.report.csv_cells import neutralise
 
 MSEL_COLUMNS = (
@@ -25,6 +25,7 @@ MSEL_COLUMNS = (
     "Intended player",
     "Expected action",
     "Objective / core capability",
+    "Discussion questions",
     "What followed (simulated)",
 )
 """The HSEEP columns of a master scenario events list, and what the run made of each."""
@@ -71,6 +72,8 @@ class MselRow:
     expected_action: str
     capability: str
     outcome: str
+    discussion: str = ""
+    """The inject's discussion questions, one a line."""
 
 
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -177,6 +180,9 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
     if not aar.findings:
         document.add_paragraph("None measured in this run.")
 
+    if aar.said is not None:
+        _said(document, aar.said)
+
     document.add_heading(AAR_SECTIONS[7], level=1)
     if aar.plan:
         _table(
@@ -208,6 +214,52 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable(buffer.getvalue())
+
+
+PLAYED_SECTION = "Hot wash and observations"
+"""The AAR/IP's heading for what the room said, after the areas for improvement (a played
+exercise only)."""
+SAID_COLUMNS = (
+    "Capability target",
+    "Measured rating",
+    "Strengths raised",
+    "Areas for improvement raised",
+    "Observers' notes",
+)
+
+
+def _said(document: Any, said: Said) -> None:
+    """The hot wash and the observers' notes by capability target, beside the measured
+    rating; the reasons given with decisions; the discussion questions."""
+    document.add_heading(PLAYED_SECTION, level=1)
+    document.add_paragraph(
+        "In the players' and observers' own words, as recorded in the session file."
+    )
+    if said.raised:
+        _table(
+            document,
+            SAID_COLUMNS,
+            [
+                (
+                    r.target,
+                    r.rating,
+                    "\n".join(r.strengths) or "—",
+                    "\n".join(r.improvements) or "—",
+                    "\n".join(r.observations) or "—",
+                )
+                for r in said.raised
+            ],
+        )
+    else:
+        document.add_paragraph("No hot wash point or observer's note was recorded.")
+    for heading, lines in (
+        ("Reasons the seats gave with their decisions", said.reasons),
+        ("Discussion questions put to the seats", said.questions),
+    ):
+        if lines:
+            document.add_heading(heading, level=2)
+            for line in lines:
+                document.add_paragraph(line, style="List Bullet")
 
 
 EVIDENCE_FIGURES = {
@@ -291,13 +343,14 @@ def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
                         r.player,
                         r.expected_action,
                         r.capability,
+                        r.discussion,
                         r.outcome,
                     )
                 ),
             ]
         )
-    widths = (7, 12, 14, 40, 18, 20, 20, 34, 26, 48)
-    for column, width in zip("ABCDEFGHIJ", widths, strict=True):
+    widths = (7, 12, 14, 40, 18, 20, 20, 34, 26, 34, 48)
+    for column, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows():
         for cell in row:

@@ -197,6 +197,7 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     roads = {r.key for r in s.roads}
     crossings = {c.id for c in s.crossings}
     unit_ids = {u for g in s.units for u in g.unit_ids()} | {g.id for g in s.units}
+    joint_centre = s.coordination.joint_centre.enabled
 
     for section in ("places", "crossings", "gauges", "needs", "unit_types", "units"):
         problems += _duplicates(section, [item.id for item in getattr(s, section)])
@@ -364,6 +365,24 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                 )
             )
     for i, inj in enumerate(s.injects):
+        for j, party in enumerate(inj.discussion_for):
+            if party not in nations and not (party == "JCC" and joint_centre):
+                problems.append(
+                    _unknown(
+                        f"injects[{i}].discussion_for[{j}]",
+                        "seat",
+                        party,
+                        [*nations, *(["JCC"] if joint_centre else [])],
+                    )
+                )
+        if inj.discussion_for and not inj.discussion:
+            problems.append(
+                Problem(
+                    f"injects[{i}].discussion_for",
+                    "names seats for discussion questions the inject does not have",
+                    "add the questions as discussion = [...], or remove discussion_for",
+                )
+            )
         match inj:
             case ChannelOutageInject():
                 for j, party in enumerate(inj.between):

@@ -290,6 +290,12 @@ class Need(Section):
     """The FEMA core capability it tests, for the HSEEP rating."""
 
 
+MAX_QUESTIONS = 10
+"""Discussion questions an inject may carry."""
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+"""A discussion question: a sentence or two."""
+
+
 class _Inject(Section):
     at: Offset = Field(examples=["6h", "2018-07-24T06:00:00+07:00"])
     """When: a duration after the start ("6h") or a date-time (UTC+7 without an offset)."""
@@ -297,6 +303,12 @@ class _Inject(Section):
     """What the players are told."""
     expected_action: str = ""
     """What the players are expected to do (for the evaluators)."""
+    discussion: tuple[Question, ...] = Field(default=(), max_length=MAX_QUESTIONS)
+    """Questions for the seats to discuss once it is delivered (HSEEP), each shown to the
+    seats in ``discussion_for``."""
+    discussion_for: tuple[Party, ...] = ()
+    """The seats the questions are for (nation codes, "JCC"); without it, the nations the
+    inject concerns (every seat when it concerns no nation in particular)."""
 
 
 class IncidentInject(_Inject):

@@ -2,7 +2,7 @@
 // events); the page then fetches itself again and swaps its content in place, unless
 // someone is typing or choosing (then as soon as they are done). The map is swapped when
 // a new drawing is there. While the connection is lost the page says so, and the browser
-// reconnects by itself.
+// reconnects by itself. What someone has typed and not yet sent is kept across swaps.
 (function () {
   const body = document.body;
   const banner = document.getElementById("connection");
@@ -25,12 +25,15 @@
       if (!answer.ok) throw new Error(String(answer.status));
       const page = new DOMParser().parseFromString(await answer.text(), "text/html");
       const open = [...document.querySelectorAll("details[open]")].map((d) => d.id).filter(Boolean);
+      const typed = [...document.querySelectorAll("#live textarea[id], #live input[id]:not([type=hidden])")]
+        .filter((f) => f.value && f.type !== "datetime-local").map((f) => [f.id, f.value]);
       for (const id of ["live"]) {
         const now = document.getElementById(id), next = page.getElementById(id);
         if (now && next) now.replaceWith(next);
       }
       document.querySelector("header").replaceWith(page.querySelector("header"));
       for (const id of open) { const d = document.getElementById(id); if (d) d.open = true; }
+      for (const [id, value] of typed) { const f = document.getElementById(id); if (f) f.value = value; }
       shown = page.body.dataset.revision;
       body.dataset.revision = shown;
       if (window.location.search) history.replaceState(null, "", body.dataset.page);

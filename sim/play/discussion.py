@@ -1,0 +1,171 @@
+"""What the room says beside the play (HSEEP discussion): the injects' discussion questions,
+the reasons the seats give with their decisions, the observers' notes against the
+capability targets, and the facilitator's hot wash.
+
+Notes and the hot wash are commands of the session file (``note``, ``hotwash``) that
+change nothing in the simulation; a reason rides on the decision or action it explains
+(``reason``). ``record`` gathers them for the AAR/IP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sim.play.exercise import FACILITATOR, MAX_REASON, Command, Exercise, Refused
+from sim.scenario import schema
+from sim.scenario.schema import Scenario
+
+SAID = ("note", "hotwash")
+"""The session's commands that record what was said, not done."""
+MAX_SAID = MAX_REASON
+"""Characters a note, a hot wash entry or a reason may hold."""
+HOTWASH_KINDS = {"strength": "Strength", "improvement": "Area for improvement"}
+"""What the facilitator records in the hot wash."""
+ROOM = "room"
+"""Who raised a hot wash point when no one seat did."""
+
+
+def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+    """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
+    problems = []
+    text = entry.get("text")
+    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
+        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
+    target = entry.get("target")
+    if not (isinstance(target, str) and 0 < len(target) <= 200):
+        problems.append("'target' must be a capability target (a need's id)")
+    if entry["do"] == "note":
+        if entry.get("seat") not in seats:
+            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
+    else:
+        if entry.get("kind") not in HOTWASH_KINDS:
+            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
+        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
+            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
+    return problems
+
+
+def said_text(value: object, name: str = "text") -> str:
+    """A note's, hot wash entry's or reason's text as typed, checked.
+
+    Raises:
+        Refused: empty or too long.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise Refused(f"write the {name} first")
+    if len(text) > MAX_SAID:
+        raise Refused(f"the {name} is {len(text)} characters long; keep it to {MAX_SAID}")
+    return text
+
+
+def note(ex: Exercise, seat: str, target: str, text: object) -> Command:
+    """An observer's note on a seat against a capability target, as the session records it.
+
+    Raises:
+        Refused: an unknown target or an empty or too long text.
+    """
+    return {
+        "do": "note",
+        "at": round(ex.now, 6),
+        "seat": seat,
+        "target": _target(ex.scenario, target),
+        "text": said_text(text, "note"),
+    }
+
+
+def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) -> Command:
+    """A point of the hot wash (a strength or an area for improvement of a capability
+    target, raised by a seat or the room), as the session records it.
+
+    Raises:
+        Refused: an unknown kind, target or seat, or an empty or too long text.
+    """
+    if kind not in HOTWASH_KINDS:
+        raise Refused("choose a strength or an area for improvement")
+    if raised_by not in (*ex.seats, ROOM):
+        raise Refused(f"{raised_by!r} is not a seat of this exercise")
+    return {
+        "do": "hotwash",
+        "at": round(ex.now, 6),
+        "kind": kind,
+        "target": _target(ex.scenario, target),
+        "raised_by": raised_by,
+        "text": said_text(text, "point"),
+    }
+
+
+def _target(scenario: Scenario, target: str) -> str:
+    if target not in {n.id for n in scenario.needs}:
+        raise Refused("choose one of the capability targets")
+    return target
+
+
+def targets(scenario: Scenario) -> list[tuple[str, str]]:
+    """The capability targets notes are made against: each need's id and how it reads."""
+    return [(n.id, target_name(scenario, n.id)) for n in scenario.needs]
+
+
+def target_name(scenario: Scenario, target: str) -> str:
+    """A capability target as the room reads it: the need, and its core capability."""
+    need = next((n for n in scenario.needs if n.id == target), None)
+    if need is None:
+        return target
+    name = need.name.split(" (")[0]
+    return f"{name} ({need.core_capability})" if need.core_capability else name
+
+
+# questions
+
+
+def inject_seats(scenario: Scenario, inject: schema.Inject) -> tuple[str, ...]:
+    """The seats an inject's discussion questions are for: those it names, else the
+    nations it acts in (as the MSEL gives it to them)."""
+    from sim.report.msel import inject_nations
+
+    return tuple(inject.discussion_for or inject_nations(scenario, inject))
+
+
+def questions(scenario: Scenario, delivered: Sequence[int], seat: str | None) -> list[Command]:
+    """The discussion questions of the injects delivered (by number, latest first) for a
+    seat (for every seat when None): the inject's number and questions, and whom they are
+    for."""
+    out = []
+    for number in delivered:
+        inject = scenario.injects[number]
+        seats = inject_seats(scenario, inject)
+        if inject.discussion and (seat is None or seat in seats):
+            out.append({"inject": number, "questions": list(inject.discussion), "for": seats})
+    return out
+
+
+# the record
+
+
+def record(
+    scenario: Scenario, commands: Sequence[Command], said: Sequence[Command], ended_at: float
+) -> Command:
+    """What the room said, for the AAR/IP: the questions of the injects delivered by
+    ``ended_at``, the reasons given with the decisions in force, the observers' notes and
+    the hot wash."""
+    reasons = [
+        {
+            k: c.get(k)
+            for k in ("at", "seat", "kind", "action", "decider", "subject", "choice", "reason")
+        }
+        for c in commands
+        if c["do"] in ("decide", "act") and c.get("reason")
+    ]
+    delivered = [
+        i for i, inj in enumerate(scenario.injects) if scenario.offset_min(inj.at) <= ended_at
+    ]
+    return {
+        "questions": [
+            q | {"at": scenario.offset_min(scenario.injects[q["inject"]].at), "for": list(q["for"])}
+            for q in questions(scenario, delivered, None)
+        ],
+        "reasons": reasons,
+        "notes": [dict(c) for c in said if c["do"] == "note"],
+        "hotwash": [dict(c) for c in said if c["do"] == "hotwash"],
+    }
