@@ -58,14 +58,41 @@ def _draw(data: MapData) -> bytes:
     return run_map(data).png
 
 
+class Worker:
+    """The one worker process every map of the exercise is drawn in, started when first
+    needed and ending with the server."""
+
+    def __init__(self) -> None:
+        self._pool: Executor | None = None
+
+    def __call__(self) -> Executor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_end_with,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 class MapDrawer:
-    """Draws the map of the exercise in a worker process, once a revision (see the module
-    docstring)."""
+    """Draws one map of the exercise (the whole, or a seat's) in the worker, once a
+    revision (see the module docstring)."""
 
     def __init__(
-        self, revision: Callable[[], int], data: Callable[[], MapData], drawn: Callable[[], None]
+        self,
+        revision: Callable[[], int],
+        data: Callable[[], MapData],
+        drawn: Callable[[], None],
+        worker: Worker,
     ) -> None:
         self._revision, self._data, self._drawn = revision, data, drawn
+        self._worker = worker
         self.png: bytes | None = None
         """The latest drawing (None until the first is done)."""
         self.drawn_for = -1
@@ -75,7 +102,6 @@ class MapDrawer:
         self.wanted = False
         """Whether anyone has asked for the map (no drawing before that)."""
         self._task: asyncio.Task[None] | None = None
-        self._pool: Executor | None = None
 
     def kick(self) -> None:
         """Draw the current revision once the drawing in hand is done (needs the server's
@@ -94,23 +120,11 @@ class MapDrawer:
         loop = asyncio.get_running_loop()
         while self.drawn_for != (revision := self._revision()):
             data = self._data()  # taken on the server's thread, between commands
-            png = await loop.run_in_executor(self._executor(), _draw, data)
+            png = await loop.run_in_executor(self._worker(), _draw, data)
             self.png, self.drawn_for = png, revision
             self.version += 1
             self._drawn()
 
-    def _executor(self) -> Executor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_end_with,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)

@@ -23,6 +23,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,8 @@ from starlette.staticfiles import StaticFiles
 from sim.model import decisions as d
 from sim.play.discussion import hotwash, note
 from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, branch
-from sim.play.live import Changes, MapDrawer
+from sim.play.live import Changes, MapDrawer, Worker
+from sim.play.seat_map import seat_map_data
 from sim.play.session import Session, SessionWriteError, observer, rebuild
 from sim.play.views import Clock, facilitator_view, projector_view, said_view, seat_view
 from sim.scenario.schema import Scenario
@@ -79,7 +81,27 @@ class PlayServer:
         self.revision = 0
         self.changes = Changes()
         """Raised at each revision and each new drawing of the map (the pages listen)."""
-        self.maps = MapDrawer(lambda: self.revision, self.map_data, self.changes.notify)
+        self.worker = Worker()
+        """The process every map is drawn in."""
+        self.maps = self._drawer(self.map_data)
+        """The whole map (the facilitator's and the projector's)."""
+        self.seat_maps = {
+            seat: self._drawer(partial(self.seat_map_data, seat)) for seat in session.seats
+        }
+        """Each seat's own map (its players' and its observers')."""
+
+    def _drawer(self, data: Callable[[], MapData]) -> MapDrawer:
+        return MapDrawer(lambda: self.revision, data, self.changes.notify, self.worker)
+
+    def map_of(self, role: str) -> MapDrawer:
+        """The map a role sees: a seat's (for its players and observers), else the whole."""
+        return self.seat_maps.get(role.removesuffix(":observer"), self.maps)
+
+    def close(self) -> None:
+        """Stop drawing maps (the server ends)."""
+        for drawer in (self.maps, *self.seat_maps.values()):
+            drawer.close()
+        self.worker.close()
 
     @property
     def show_doctrine(self) -> bool:
@@ -198,10 +220,15 @@ class PlayServer:
             ) from None
         self.revision += 1
         self.changes.notify()
-        self.maps.kick()
+        for drawer in (self.maps, *self.seat_maps.values()):
+            drawer.kick()
 
     def _rebuilt(self) -> Exercise:
         return Exercise(self.scenario, self.session.seed, self.session.seats, self.session.commands)
+
+    def seat_map_data(self, seat: str) -> MapData:
+        """What a seat's map shows now."""
+        return seat_map_data(self.exercise, seat)
 
     def map_data(self) -> MapData:
         """What the map of the run so far shows."""
@@ -212,6 +239,7 @@ class PlayServer:
         data = run_map_data(self.scenario, run, incident_rows(run))
         now = Clock(self.scenario.scenario.start)(self.exercise.now)
         data.title = f"{self.scenario.scenario.name}: {now}"
+        data.live = True
         return data
 
 
@@ -260,7 +288,9 @@ def create_app(server: PlayServer) -> Guarded:
     rendered: dict[str, tuple[int, str]] = {}
     """The latest rendering of each page (by address) and its revision."""
 
-    def live_page(name: str, base: str, role: str, note: str, view: Callable[[], Any]) -> Response:
+    def live_page(
+        name: str, base: str, role: str, note: str, view: Callable[[], Any], reader: str
+    ) -> Response:
         """A page of the exercise, rendered once a revision (unless it has a note to show).
 
         Its forms carry client ids named after the server's start, the revision and the
@@ -271,7 +301,7 @@ def create_app(server: PlayServer) -> Guarded:
         context = view() | {
             "base": base,
             "revision": server.revision,
-            "map_version": server.maps.version,
+            "map_version": server.map_of(reader).version,
             "message": note,
             "client_id": lambda: f"{started}-{server.revision}-{role}-{next(counter)}",
         }
@@ -312,7 +342,7 @@ def create_app(server: PlayServer) -> Guarded:
             }
 
         note = notes.take(request.query_params.get("note"))
-        return live_page("facilitator.j2", facilitator_path(request), "F", note, view)
+        return live_page("facilitator.j2", facilitator_path(request), "F", note, view, FACILITATOR)
 
     def seat_page(request: Request, *, observing: bool = False) -> Response:
         seat, token = request.path_params["seat"], request.path_params["token"]
@@ -324,7 +354,7 @@ def create_app(server: PlayServer) -> Guarded:
 
         base = f"/{'observe' if observing else 'seat'}/{seat}/{token}"
         note = notes.take(request.query_params.get("note"))
-        return live_page("seat.j2", base, seat, note, view)
+        return live_page("seat.j2", base, seat, note, view, seat)
 
     def guard(request: Request) -> str | None:
         """The role the request's token opens (the facilitator, or a seat), or None."""
@@ -413,20 +443,23 @@ def create_app(server: PlayServer) -> Guarded:
         return guard(request)
 
     async def revision(request: Request) -> Response:
-        if reader(request) is None:
+        role = reader(request)
+        if role is None:
             return JSONResponse({"error": "not allowed"}, status_code=403)
-        return JSONResponse({"revision": server.revision, "map": server.maps.version})
+        return JSONResponse({"revision": server.revision, "map": server.map_of(role).version})
 
     async def stream(request: Request) -> Response:
         """Server-sent events: the revision and the map's version, at once and at each
         change (a comment every 15 s keeps the connection open)."""
-        if reader(request) is None:
+        role = reader(request)
+        if role is None:
             return JSONResponse({"error": "not allowed"}, status_code=403)
+        drawer = server.map_of(role)
 
         async def events() -> AsyncIterator[str]:
             sent = None
             while True:
-                state = {"revision": server.revision, "map": server.maps.version}
+                state = {"revision": server.revision, "map": drawer.version}
                 if state != sent:
                     yield f"event: state\ndata: {json.dumps(state)}\n\n"
                     sent = state
@@ -440,7 +473,12 @@ def create_app(server: PlayServer) -> Guarded:
         if reader(request) != PROJECTOR:
             return refused("This link is not valid: ask the facilitator for the projector's.", 403)
         return live_page(
-            "projector.j2", request.url.path, PROJECTOR, "", lambda: projector_view(server.exercise)
+            "projector.j2",
+            request.url.path,
+            PROJECTOR,
+            "",
+            lambda: projector_view(server.exercise),
+            PROJECTOR,
         )
 
     async def to_page(request: Request) -> Response:
@@ -530,13 +568,15 @@ def create_app(server: PlayServer) -> Guarded:
     async def map_png(request: Request) -> Response:
         """The latest drawing of the map, at once (the current revision's is drawn in the
         background, and the pages told when it is there)."""
-        if reader(request) not in (FACILITATOR, PROJECTOR):
+        role = reader(request)
+        if role is None:
             return Response(status_code=403)
-        server.maps.wanted = True
-        server.maps.kick()
-        if server.maps.png is None:
+        drawer = server.map_of(role)
+        drawer.wanted = True
+        drawer.kick()
+        if drawer.png is None:
             return Response(MAP_BEING_DRAWN, media_type="image/svg+xml")
-        return Response(server.maps.png, media_type="image/png")
+        return Response(drawer.png, media_type="image/png")
 
     async def events_csv(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -597,6 +637,8 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/projector/{token}/events", stream),
         Route("/facilitator/{token}/map.png", map_png),
         Route("/projector/{token}/map.png", map_png),
+        Route("/seat/{seat}/{token}/map.png", map_png),
+        Route("/observe/{seat}/{token}/map.png", map_png),
         Route("/observe/{seat}/{token}/{anything:path}", observers_do_not_act, methods=["POST"]),
         Route("/observe/{seat}/{token}", observers_do_not_act, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
@@ -605,7 +647,7 @@ def create_app(server: PlayServer) -> Guarded:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        server.maps.close()
+        server.close()
 
     return Guarded(Starlette(routes=routes, lifespan=lifespan), server.url)
 

@@ -100,6 +100,21 @@ class Change:
     value: float
 
 
+@dataclass(frozen=True)
+class Units:
+    """A seat's units at one place: how many, where those on the move are heading, and
+    why any of them cannot move ("" when all can)."""
+
+    lat: float
+    lon: float
+    count: int
+    nation: str = ""
+    heading: tuple[tuple[float, float], ...] = ()
+    """The points (lat, lon) its moving units are heading for."""
+    stuck: str = ""
+    """Why a unit here has no route (its name and the reason), to write beside it."""
+
+
 @dataclass
 class MapData:
     """Everything a run map shows, as plain values (lat, lon in degrees)."""
@@ -118,6 +133,10 @@ class MapData:
     focus: list[tuple[float, float]] = field(default_factory=list)
     """The points (lat, lon) the exercise used: the map is cropped to them with a margin
     and an inset shows where they are in the region; empty: every place is shown."""
+    units: list[Units] = field(default_factory=list)
+    """A seat's own units, by place (the seat's map in play)."""
+    live: bool = False
+    """Drawn during play: an incident no unit has reached yet may still be reached."""
 
     def shown(self, bounds: tuple[float, float, float, float]) -> list[Place]:
         """The places inside ``bounds`` (south, west, north, east)."""
@@ -339,6 +358,8 @@ def run_map(data: MapData) -> Drawn:
     for _, lat, lon in crossings:
         ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
     points = _incidents(ax, fig, data.incidents)
+    unit_labels = _units(ax, data.units)
+    points += [(u.lon, u.lat) for u in data.units]
     _frame(ax, bounds)
     ax.set_title(data.title, fontsize=11)
     place_labels_ = _place_names(shown, crossings)
@@ -356,6 +377,7 @@ def run_map(data: MapData) -> Drawn:
     ordered = [
         *_nation_names(data, bounds),
         *place_labels_[:1],
+        *unit_labels,
         *closures,
         *place_labels_[1:],
         *rivers,
@@ -432,6 +454,33 @@ def _nation_names(data: MapData, bounds: tuple[float, float, float, float]) -> l
         Label(lon, lat, name.upper(), colour="#9e9e9e", size=11, weight="bold", leader=False)
         for name, (lon, lat) in name_anchors(inside, bounds).items()
     ]
+
+
+STUCK = "#b71c1c"
+"""The colour of a unit with no route, and of why."""
+
+
+def _units(ax: Any, units: list[Units]) -> list[Label]:
+    """A seat's units: a triangle in the nation's colour at each place (how many beside
+    it), an arrow to where moving ones head, a red ring and why for one with no route."""
+    labels = []
+    for u in units:
+        colour = NATION_COLOURS.get(u.nation, "#37474f")
+        for lat, lon in u.heading:
+            ax.annotate(
+                "",
+                xy=(lon, lat),
+                xytext=(u.lon, u.lat),
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.2},
+                zorder=5,
+            )
+        if u.stuck:
+            ax.plot(u.lon, u.lat, "o", markersize=17, mfc="none", mec=STUCK, mew=2.0, zorder=6)
+            labels.append(Label(u.lon, u.lat, _wrapped(u.stuck), colour=STUCK, size=7))
+        ax.plot(u.lon, u.lat, "^", markersize=10, color=colour, mec="black", mew=0.6, zorder=6)
+        if u.count > 1:
+            labels.append(Label(u.lon, u.lat, f"{u.count} units", colour=colour, size=7))
+    return labels
 
 
 def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) -> list[Label]:
@@ -523,7 +572,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 linestyle="",
                 color="#d50000",
                 mec="black",
-                label="unserved: no unit came",
+                label="no unit on scene yet" if data.live else "unserved: no unit came",
             ),
         ]
         if any(i.ended for i in data.incidents):
@@ -538,6 +587,33 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                     label="ended before any unit came",
                 )
             )
+    if data.units:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="",
+                color="#78909c",
+                mec="black",
+                markersize=9,
+                label="your units (arrow: on the way)",
+            )
+        )
+    if any(u.stuck for u in data.units):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                mfc="none",
+                mec=STUCK,
+                mew=2.0,
+                markersize=12,
+                label="a unit with no route (why)",
+            )
+        )
     if any(p.flooded for p in shown):
         handles.append(
             Line2D(

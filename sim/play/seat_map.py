@@ -1,0 +1,87 @@
+"""The map a seat sees in play: its own units (where they are, where they are heading, and
+why one has no route), the incidents it knows of, and the roads closed now.
+
+Plain data (``MapData``), taken on the server's thread between commands and drawn in the
+map worker like the facilitator's map (``sim.play.live``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim import log
+from sim.model.entities import UnitState
+from sim.play.exercise import Exercise
+from sim.play.views import Clock, Names
+
+if TYPE_CHECKING:
+    from sim.report.maps import MapData
+
+
+def seat_map_data(ex: Exercise, seat: str) -> MapData:
+    """What a seat's map shows, now."""
+    from sim.report import maps
+    from sim.report.map_data import scenario_map_data
+
+    sim, names = ex.sim, Names.of(ex)
+    clock = Clock(ex.scenario.scenario.start)
+    closed: dict[str, str] = {}
+    flooded: dict[str, str] = {}
+    for t, event, _, _, detail in sim.log.events:
+        if event == log.ROAD_CLOSED:
+            closed[detail] = f"closed since {clock(t)}"
+        elif event == log.ROAD_REOPENED:
+            closed.pop(detail, None)
+        elif event == log.FLOODED:
+            flooded.setdefault(detail, clock.hhmm(t))
+    data = scenario_map_data(ex.scenario, f"{names.seat(seat)}: {clock(ex.now)}", flooded, closed)
+    data.live = True
+    places = {p.id: p for p in ex.scenario.places}
+    known = ex.known_incidents(seat)
+    known += [i for i in sim.incidents if seat in i.requests and i.remaining > 0 and i not in known]
+    first_on_scene: dict[int, float] = {}
+    for t, event, number, _, _ in sim.log.events:
+        if event == log.ON_SCENE:
+            first_on_scene.setdefault(number, t)
+    data.incidents = [
+        maps.Incident(
+            i.place.lat,
+            i.place.lon,
+            first_on_scene[i.id] - i.occurred_at if i.id in first_on_scene else None,
+        )
+        for i in known
+    ]
+    at: dict[str, list[str]] = {}
+    heading: dict[str, set[str]] = {}
+    stuck: dict[str, list[str]] = {}
+    for u in sim.units:
+        if seat not in sim.planner.taskers(u) or u.location not in places:
+            continue
+        at.setdefault(u.location, []).append(u.id)
+        moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
+        if moving and u.blocked:
+            where = names.places.get(u.task.place.id, "") if u.task is not None else "base"
+            stuck.setdefault(u.location, []).append(
+                f"{names.unit(u).removeprefix(u.nation + ' ')}: no route to {where}"
+                " (roads closed or flooded)"
+            )
+        elif moving and u.heading in places:
+            heading.setdefault(u.location, set()).add(u.heading)
+    data.units = [
+        maps.Units(
+            places[p].lat,
+            places[p].lon,
+            len(ids),
+            seat,
+            tuple((places[h].lat, places[h].lon) for h in sorted(heading.get(p, ()))),
+            "; ".join(stuck.get(p, [])),
+        )
+        for p, ids in sorted(at.items())
+    ]
+    eocs = [e.place for n in ex.scenario.nations if n.code == seat for e in n.eocs]
+    data.focus = [
+        (places[p].lat, places[p].lon)
+        for p in {*at, *(h for hs in heading.values() for h in hs), *eocs}
+        if p in places
+    ] + [(i.place.lat, i.place.lon) for i in known]
+    return data

@@ -1,0 +1,79 @@
+"""A seat's own map: its units (a unit with no route marked, and why), the incidents it
+knows of, the roads closed now; served only to the seat and its observers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+from support import load_with
+
+from sim.play.exercise import Exercise, point_key
+from sim.play.seat_map import seat_map_data
+from sim.play.server import PlayServer, create_app
+from sim.play.session import create_session
+from sim.report import maps
+
+
+def _cut_off(data: dict[str, Any]) -> None:
+    """tiny_border.toml: a Lao boat at Pakse, and the road to Ban Hat closing under it."""
+    data["units"].append(
+        {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+    )
+    data["injects"].append(
+        {"type": "road_closed", "at": "125min", "road": "pakse--ban_hat", "for": "10h"}
+    )
+
+
+def _stuck() -> Exercise:
+    ex = Exercise(load_with("tiny_border.toml", _cut_off), 0, ["LA", "TH"])
+    ex.perform({"do": "advance", "to": 90})
+    (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
+    ex.perform(
+        {"do": "decide", "seat": "LA", "point": send.number}
+        | {"key": point_key(send.point), "choice": "la-boat"}
+    )
+    ex.perform({"do": "advance", "to": 140})  # back at Pakse, no way to Ban Hat
+    return ex
+
+
+def test_a_seat_map_shows_its_units_incidents_and_why_a_unit_has_no_route() -> None:
+    ex = _stuck()
+    data = seat_map_data(ex, "LA")
+    assert data.title == "Laos: Mon 23 Jul 10:20"
+    (pakse,) = [u for u in data.units if u.stuck]
+    why = "no route to Ban Hat (roads closed or flooded)"
+    assert pakse.stuck == f"Rescue boat team from Pakse: {why}"
+    assert [r.closed for r in data.roads if r.closed] == ["closed since Mon 23 Jul 10:05"]
+    assert len(data.incidents) == 1  # the rescue at Ban Hat
+    drawn = maps.run_map(data)
+    assert drawn.png.startswith(b"\x89PNG")
+    assert not [t for t in drawn.unlabelled if "no route" in t]  # the reason is written
+    # Thailand's map: its own units, and the incident only as Laos asked it for help
+    thai = seat_map_data(ex, "TH")
+    assert not [u for u in thai.units if u.stuck]
+    asked = [i for i in ex.sim.incidents if "TH" in i.requests]
+    assert len(thai.incidents) == len(asked)
+    places = {(p.lat, p.lon): p.nation for p in ex.scenario.places}
+    assert {places[u.lat, u.lon] for u in thai.units} == {"TH"}
+
+
+def test_each_seat_gets_its_own_map(tmp_path: Path) -> None:
+    scenario = load_with("tiny_border.toml", _cut_off)
+    session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
+    server = PlayServer(scenario, session)
+    client = TestClient(create_app(server), follow_redirects=False)
+    tokens = server.tokens
+    la, watch = f"/seat/LA/{tokens['LA']}", f"/observe/LA/{tokens['LA:observer']}"
+    assert f'data-map="{la}/map.png"' in client.get(la).text
+    assert f'data-map="{watch}/map.png"' in client.get(watch).text
+    assert client.get(f"{la}/map.png").status_code == 200
+    assert server.map_of("LA").wanted and not server.maps.wanted
+    assert server.map_of("LA:observer") is server.map_of("LA")
+    refused = [
+        client.get(f"/seat/LA/{tokens['TH']}/map.png"),
+        client.get(f"/observe/LA/{tokens['TH:observer']}/map.png"),
+    ]
+    assert [r.status_code for r in refused] == [403, 403]
+    server.close()
