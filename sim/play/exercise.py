@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim import log
 from sim.model import actions
@@ -22,6 +22,9 @@ from sim.model.entities import Incident
 from sim.model.simulation import Simulation
 from sim.play.players import OpenPoint, Players
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.play.messages import Message
 
 Command = dict[str, Any]
 
@@ -100,6 +103,8 @@ class Exercise:
         self.commands: list[Command] = []
         self.taken: list[Taken] = []
         """The seats' decisions, actions and lapsed points, in the order they were taken."""
+        self.messages: list[Message] = []
+        """The seats' messages to each other (``sim.play.messages``), in the order sent."""
         for command in commands:
             self.perform(command)
 
@@ -158,6 +163,13 @@ class Exercise:
             self._settle()
         elif do == "act":
             recorded.update(self._act(command))
+            self._settle()
+        elif do == "message":
+            if self.finished:
+                raise Refused("the exercise has reached its end")
+            from sim.play.messages import send
+
+            recorded.update(send(self.sim, self.seats, self.messages, command))
             self._settle()
         else:
             raise Refused(f"unknown command {do!r}: advance, next, decide or act")

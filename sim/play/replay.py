@@ -31,6 +31,7 @@ from sim.model import actions
 from sim.model import decisions as d
 from sim.model.simulation import Simulation
 from sim.play.exercise import Command, Exercise, Taken
+from sim.play.messages import Message, send
 from sim.play.players import seat_of
 from sim.play.session import Session, SessionError, read_session, rebuild
 from sim.scenario.schema import Scenario
@@ -148,6 +149,17 @@ class SessionReplay:
         """Bind to the replication's simulation and start the seats' side of it."""
         self._sim = sim
         sim.env.process(self._seats(sim.env))
+        sim.env.process(self._messages(sim))
+
+    def _messages(self, sim: Simulation) -> Generator[simpy.Event, None, None]:
+        """The seats' messages to each other, sent again at their times (they take the
+        channels and the interpreters as in play)."""
+        env, sent = sim.env, list[Message]()
+        for c in self.played.commands:
+            if c["do"] == "message":
+                if c["at"] > env.now:
+                    yield env.timeout(c["at"] - env.now)
+                send(sim, self.played.seats, sent, c)
 
     def _seats(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
         for index, t in enumerate(self.played.taken):

@@ -596,7 +596,7 @@ def create_app(server: PlayServer) -> Guarded:
         form = await request.form()
         fields: dict[str, Any] = {k: str(v) for k, v in form.items()}
         fields["seat"] = role
-        fields["do"] = "decide" if request.url.path.endswith("/decide") else "act"
+        fields["do"] = request.url.path.rsplit("/", 1)[1]
 
         def command() -> bool:
             arranging = fields["do"] == "act" and fields.get("action") == d.ARRANGE
@@ -623,6 +623,8 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/seat/{seat}/{token}", seat),
         Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),
+        Route("/seat/{seat}/{token}/message", seat_command, methods=["POST"]),
+        Route("/seat/{seat}/{token}/message", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/decide", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/act", to_page, methods=["GET"]),
         Route("/observe/{seat}/{token}", observe),

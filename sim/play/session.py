@@ -29,6 +29,7 @@ from typing import Any
 from sim.model.comms import JOINT_CENTRE
 from sim.play.discussion import MAX_SAID, SAID, said_problems
 from sim.play.exercise import CLIENT, FACILITATOR, Command, Exercise, Refused, branch
+from sim.play.messages import message_problems
 from sim.scenario.schema import Scenario
 
 FORMAT = "borderdrill play session"
@@ -49,7 +50,7 @@ MAX_PROBLEMS = 20
 SETTINGS = {"show_doctrine": True, "seats_may_arrange": True}
 """The facilitator's settings and their values at the start: whether the seats see what
 doctrine would choose, and whether they may switch arrangements on themselves."""
-COMMANDS = ("advance", "next", "decide", "act", "rewind", "setting", "lapsed", *SAID)
+COMMANDS = ("advance", "next", "decide", "act", "message", "rewind", "setting", "lapsed", *SAID)
 """What a session file's lines after the header do."""
 
 
@@ -438,6 +439,8 @@ class _Reader:
                 )
         elif do in SAID:
             problems.extend(said_problems(entry, self.session.seats))
+        elif do == "message":
+            problems.extend(message_problems(entry, self.session.seats))
         else:
             problems.extend(self._fields(do, entry))
         return problems

@@ -21,6 +21,7 @@ from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import could_arrive
 from sim.play.discussion import HOTWASH_KINDS, ROOM, inject_seats, target_name, targets
 from sim.play.exercise import FACILITATOR, Command, Exercise, point_key
+from sim.play.messages import PURPOSE
 from sim.play.players import OpenPoint
 from sim.report.names import Names as ReportNames
 
@@ -321,6 +322,8 @@ def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> lis
         if event != log.MESSAGE_DELIVERED:
             continue
         purpose, route, kind = detail.split(" ")
+        if purpose == PURPOSE:  # the seats' own, shown with their text
+            continue
         sender, receiver = route.split(">")
         if seat is not None and receiver != seat:
             continue
@@ -336,6 +339,41 @@ def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> lis
             }
         )
     return rows[::-1]
+
+
+def seat_messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[Any]:
+    """The seats' messages a seat sent or has received (every one for the facilitator),
+    newest first: a message is shown to its receiver once delivered."""
+    rows = []
+    for m in ex.messages:
+        arrived = m.delivered_at is not None
+        if seat is not None and seat != m.sender and not (seat == m.receiver and arrived):
+            continue
+        how = CHANNEL_NAMES.get(m.channel, m.channel) + (", interpreted" if m.interpreted else "")
+        if m.delivered_at is not None:
+            status = f"delivered {clock(m.delivered_at)} ({_took(m.delivered_at - m.at)}, {how})"
+        else:
+            status = f"on its way ({how})"
+        rows.append(
+            {
+                "at": clock(m.at),
+                "from": names.seat(m.sender),
+                "to": names.seat(m.receiver),
+                "text": m.text,
+                "status": status,
+                "mine": m.sender == seat,
+            }
+        )
+    return rows[::-1]
+
+
+CHANNEL_NAMES = {"diplomatic": "diplomatic note", "liaison": "liaison officer"}
+"""Channels as the room says them (others by their own name)."""
+
+
+def _took(minutes: float) -> str:
+    hours, rest = divmod(round(minutes), 60)
+    return f"took {hours} h {rest:02d} min" if hours else f"took {rest} min"
 
 
 def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
@@ -454,6 +492,7 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
             for c in sim.crossings.values()
         ],
         "messages": _messages(ex, names, clock, None)[:40],
+        "seat_messages": seat_messages(ex, names, clock, None),
         "decisions": _decisions(ex, names, clock, None),
         "rewind_points": sorted(
             {(c["at"], clock(c["at"])) for c in ex.commands if c["do"] == "decide"}
@@ -491,6 +530,8 @@ def seat_view(
         "planned": [{"id": i.id, "name": names.incident(i)} for i in incidents],
         "units": _unit_rows(ex, names, clock, own_units),
         "messages": _messages(ex, names, clock, seat),
+        "seat_messages": seat_messages(ex, names, clock, seat),
+        "others": [(s, names.seat(s)) for s in ex.seats if s != seat],
         "decisions": _decisions(ex, names, clock, seat),
         "warnings": [
             {"place": names.places[p], "count": n}

@@ -1,0 +1,94 @@
+"""Messages the seats write to each other in play, carried over the scenario's modelled
+channels: the channel between the two (its latency, losses and resends, outages), then an
+interpreter at the receiving EOC between two working languages (``sim.model.comms``).
+
+A message is a command of the session (``message``: the sender's seat, ``to``, ``text``)
+and a process of the simulation: its random draws are its own (keyed by its number), so
+it changes nothing else's, and a replay carries it again the same way. The receiving seat
+sees it once it is delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.play.exercise import MAX_REASON, Command, Refused
+
+if TYPE_CHECKING:
+    from sim.model.simulation import Simulation
+
+PURPOSE = "message"
+"""How a seat's message is logged among the model's messages (``message_sent`` ...)."""
+MAX_MESSAGE = MAX_REASON
+"""Characters a message may hold."""
+
+
+@dataclass
+class Message:
+    """A message between two seats, and what became of it."""
+
+    number: int
+    at: float
+    sender: str
+    receiver: str
+    text: str
+    channel: str
+    """The kind of channel it travels by (phone, diplomatic note, ...)."""
+    interpreted: bool
+    """It crosses working languages: an interpreter at the receiving EOC reads it."""
+    delivered_at: float | None = None
+
+
+def carry(sim: Simulation, message: Message) -> Generator[Any, Any, None]:
+    """Carry a message to its receiver (a SimPy process body); note when it arrives."""
+    eoc = next((e for e in sim.eocs if e.nation == message.receiver), None)
+    yield from sim.comms.send(
+        message.sender, message.receiver, eoc, PURPOSE, f"seat-message-{message.number}"
+    )
+    message.delivered_at = sim.env.now
+
+
+def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Command) -> Command:
+    """Send a seat's message (``sent`` holds the messages so far); what the session records.
+
+    Raises:
+        Refused: the sender or receiver is not a seat, or the text is empty or too long.
+    """
+    sender, receiver, text = command.get("seat"), command.get("to"), command.get("text")
+    if sender not in seats:
+        raise Refused(f"{sender} is not a seat of this exercise", 403)
+    if receiver not in seats or receiver == sender:
+        others = ", ".join(s for s in seats if s != sender)
+        raise Refused(f"send the message to another seat of the exercise ({others})")
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise Refused("write the message first")
+    if len(text) > MAX_MESSAGE:
+        raise Refused(f"the message is {len(text)} characters long; keep it to {MAX_MESSAGE}")
+    message = Message(
+        len(sent) + 1,
+        float(sim.env.now),
+        str(sender),
+        str(receiver),
+        text,
+        sim.comms.channel(str(sender), str(receiver)).kind,
+        sim.comms.needs_interpreter(str(sender), str(receiver)),
+    )
+    sent.append(message)
+    sim.env.process(carry(sim, message))
+    return {"seat": sender, "to": receiver, "text": text}
+
+
+def message_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+    """What is wrong with a ``message`` line of a session file (nothing: [])."""
+    problems = []
+    if entry.get("seat") not in seats:
+        problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
+    if entry.get("to") not in seats or entry.get("to") == entry.get("seat"):
+        problems.append("'to' must be another of the session's seats")
+    text = entry.get("text")
+    if not (isinstance(text, str) and 0 < len(text) <= MAX_MESSAGE):
+        problems.append(f"'text' must be a text of at most {MAX_MESSAGE} characters")
+    return problems
