@@ -116,6 +116,12 @@ class Browser:
     def url(self) -> str:
         return str(self.evaluate("window.location.href"))
 
+    def pdf(self, path: Path) -> None:
+        """The current page printed as the browser prints it (its print stylesheet, the
+        paper size its ``@page`` asks for)."""
+        printed = self.call("Page.printToPDF", preferCSSPageSize=True, printBackground=True)
+        path.write_bytes(base64.b64decode(printed["data"]))
+
     def screenshot(self, path: Path) -> None:
         """A full-page PNG of the current page."""
         height = int(self.evaluate("document.documentElement.scrollHeight"))

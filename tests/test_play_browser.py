@@ -333,3 +333,53 @@ def test_commands_only_from_the_exercises_own_pages(tmp_path: Path) -> None:
         assert oct(session.stat().st_mode & 0o777) == "0o600"
     finally:
         server.kill()
+
+
+def _pdf_pages(pdf: Path) -> tuple[int, str]:
+    """A PDF's page count and page size in points, as pdfinfo reads them."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    return int(fields["Pages"]), fields["Page size"].split(" pts")[0].strip()
+
+
+def test_handouts_print_on_a4_and_letter(tmp_path: Path, shots: Path | None) -> None:
+    server = Server(tmp_path / "s.jsonl")
+    out = shots or tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with Browser() as page:
+            page.goto(server.links["facilitator"])
+            links = {
+                a: page.evaluate(f"document.querySelector({a!r}).href")
+                for a in ("#handout-msel-a4", '.handout-seat[data-seat="LA"]')
+            }
+            sizes = {}
+            for name, link in [
+                ("msel-a4", links["#handout-msel-a4"]),
+                ("briefing-LA-a4", links['.handout-seat[data-seat="LA"]']),
+                (
+                    "briefing-LA-letter",
+                    links['.handout-seat[data-seat="LA"]'].replace("a4", "letter"),
+                ),
+            ]:
+                page.goto(link)
+                text = page.text()
+                for token in read_session(tmp_path / "s.jsonl").tokens.values():
+                    assert token not in text
+                page.pdf(out / f"{name}.pdf")
+                sizes[name] = _pdf_pages(out / f"{name}.pdf")
+                if name.startswith("briefing"):
+                    assert "Briefing for Laos" in text and "Reaching the other seats" in text
+                    assert "Thailand" in text and "interpreter" in text
+                else:
+                    assert "Master scenario events list" in text
+            assert sizes["msel-a4"][1] == sizes["briefing-LA-a4"][1] == "594.96 x 841.92"  # A4
+            assert sizes["briefing-LA-letter"][1] == "612 x 792"  # Letter
+            # a seat's page on paper: no forms, no banner
+            page.goto(server.links["LA"])
+            page.call("Emulation.setEmulatedMedia", media="print")
+            visible = "[...document.querySelectorAll('form')].filter(f => f.offsetParent).length"
+            assert page.evaluate(visible) == 0
+            page.pdf(out / "seat-LA-page.pdf")
+    finally:
+        server.kill()

@@ -46,7 +46,15 @@ from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, branch
 from sim.play.live import Changes, MapDrawer, Worker
 from sim.play.seat_map import seat_map_data
 from sim.play.session import Session, SessionWriteError, observer, rebuild
-from sim.play.views import Clock, facilitator_view, projector_view, said_view, seat_view
+from sim.play.views import (
+    PAPERS,
+    Clock,
+    facilitator_view,
+    handout_view,
+    projector_view,
+    said_view,
+    seat_view,
+)
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -339,6 +347,7 @@ def create_app(server: PlayServer) -> Guarded:
                 "show_doctrine": server.show_doctrine,
                 "seats_may_arrange": server.seats_may_arrange,
                 "said": said_view(server.exercise, server.session.said),
+                "papers": PAPERS,
             }
 
         note = notes.take(request.query_params.get("note"))
@@ -578,6 +587,19 @@ def create_app(server: PlayServer) -> Guarded:
             return Response(MAP_BEING_DRAWN, media_type="image/svg+xml")
         return Response(drawer.png, media_type="image/png")
 
+    async def handout(request: Request) -> Response:
+        """A printable handout: the situation manual with a seat's briefing, or with the
+        MSEL (``?paper=a4`` or ``letter``)."""
+        if guard(request) != FACILITATOR:
+            return refused("Only the facilitator prints the handouts.", 403)
+        seat = request.path_params.get("for")
+        if seat is not None and seat not in server.session.seats:
+            return refused(f"No seat {seat} in this exercise.", 404)
+        paper = request.query_params.get("paper", "a4")
+        if paper not in PAPERS:
+            return refused(f"Print on {' or '.join(PAPERS.values())} (paper=a4 or letter).", 400)
+        return page("handout.j2", handout_view(server.exercise, seat) | {"paper": paper})
+
     async def events_csv(request: Request) -> Response:
         if guard(request) != FACILITATOR:
             return Response(status_code=403)
@@ -620,6 +642,8 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
         Route("/facilitator/{token}/hotwash", hot_wash, methods=["POST"]),
         Route("/facilitator/{token}/events.csv", events_csv),
+        Route("/facilitator/{token}/handout", handout),
+        Route("/facilitator/{token}/handout/{for}", handout),
         Route("/seat/{seat}/{token}", seat),
         Route("/seat/{seat}/{token}/decide", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),

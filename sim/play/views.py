@@ -409,8 +409,10 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
 def _injects(
     ex: Exercise, names: Names, clock: Clock
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    from sim.report.msel import inject_subject
+
     delivered = {int(e[4]) for e in ex.sim.log.events if e[1] == log.INJECT}
-    rows, upcoming = [], None
+    rows, upcoming, report_names = [], None, ReportNames.of(ex.scenario)
     for info in ex.sim.log.injects:
         inject = ex.scenario.injects[info.number]
         seats = inject_seats(ex.scenario, inject) if inject.discussion else ()
@@ -418,7 +420,7 @@ def _injects(
             "number": info.number + 1,
             "at": clock(info.at_min),
             "type": info.type.replace("_", " "),
-            "subject": info.subject,
+            "subject": inject_subject(inject, info.subject, report_names),
             "synopsis": info.synopsis,
             "expected": info.expected_action,
             "questions": list(inject.discussion),
@@ -649,3 +651,101 @@ def said_view(ex: Exercise, said: list[Command], seat: str | None = None) -> dic
         "hotwash_kinds": list(HOTWASH_KINDS.items()),
         "raisers": [(s, names.seat(s)) for s in ex.seats] + [(ROOM, "the room")],
     }
+
+
+PAPERS = {"a4": "A4", "letter": "Letter"}
+"""The paper sizes handouts print on."""
+
+
+def handout_view(ex: Exercise, seat: str | None) -> dict[str, Any]:
+    """A printed handout: the situation manual (the scenario, objectives, seats, capability
+    targets, rules of play), then a seat's briefing (its EOCs, units, crossings and channels
+    to the other seats) or, for the facilitator (``seat`` None), the whole MSEL."""
+    from sim.report.aar import objectives
+    from sim.scenario import format_duration
+
+    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+    s = ex.scenario
+    view: dict[str, Any] = {
+        "scenario": s.scenario.name,
+        "description": s.scenario.description.strip(),
+        "start": clock(0),
+        "end": clock(ex.horizon),
+        "duration": format_duration(ex.horizon),
+        "objectives": objectives(s),
+        "seats": [names.seat(x) for x in ex.seats],
+        "targets": [
+            {"name": name, "target": format_duration(n.target)}
+            for n, (_, name) in zip(s.needs, targets(s), strict=True)
+        ],
+        "seat": seat,
+        "seat_name": names.seat(seat) if seat else "",
+        "briefing": _briefing(ex, names, seat) if seat else None,
+        "msel": None
+        if seat
+        else [i | {"number": n} for n, i in enumerate(_msel_rows(ex, names, clock), start=1)],
+    }
+    return view
+
+
+def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
+    from sim.scenario import format_duration
+
+    s, comms = ex.scenario, ex.sim.comms
+    nation = next((n for n in s.nations if n.code == seat), None)
+    eocs = nation.eocs if nation else ()
+    units: Counter[str] = Counter()
+    for group in s.units:
+        if group.nation == seat:
+            units[names.units[group.unit_ids()[0]]] += group.count
+    nation_of = {p.id: p.nation for p in s.places}
+    crossings = []
+    for c in s.crossings:
+        sides = [nation_of[p] for p in c.posts]
+        if seat in sides:
+            other = sides[1] if sides[0] == seat else sides[0]
+            crossings.append({"name": c.name, "hours": c.hours, "with": names.seat(other)})
+    channels = []
+    for other in ex.seats:
+        if other == seat:
+            continue
+        channel = comms.channel(seat, other)
+        channels.append(
+            {
+                "with": names.seat(other),
+                "kind": CHANNEL_NAMES.get(channel.kind, channel.kind),
+                "takes": f"about {format_duration(channel.latency.mean)}",
+                "interpreter": comms.needs_interpreter(seat, other),
+            }
+        )
+    return {
+        "agency": nation.agency if nation else "",
+        "eocs": [f"{e.name} ({names.places.get(e.place, e.place)})" for e in eocs],
+        "units": [
+            {"name": name.removeprefix(f"{seat} "), "count": count}
+            for name, count in sorted(units.items())
+        ],
+        "crossings": crossings,
+        "channels": channels,
+    }
+
+
+def _msel_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]:
+    from sim.report.msel import inject_subject
+
+    report_names, rows = ReportNames.of(ex.scenario), []
+    for info in ex.sim.log.injects:
+        inject = ex.scenario.injects[info.number]
+        seats = inject_seats(ex.scenario, inject)
+        rows.append(
+            {
+                "at": clock(info.at_min),
+                "type": info.type.replace("_", " "),
+                "subject": inject_subject(inject, info.subject, report_names),
+                "synopsis": info.synopsis,
+                "expected": info.expected_action,
+                "for": ", ".join(names.seat(x) for x in seats),
+                "questions": list(inject.discussion),
+            }
+        )
+    return rows

@@ -50,7 +50,7 @@ def inject_nations(scenario: Scenario, inject: object) -> list[str]:
     return [n.code for n in scenario.nations]
 
 
-def _subject(inject: object, subject: str, names: Names) -> str:
+def inject_subject(inject: object, subject: str, names: Names) -> str:
     """The inject's subject with names for the ids the log keeps."""
     match inject:
         case schema.RoadClosedInject() | schema.RoadReopenedInject():
@@ -86,7 +86,8 @@ def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[
                 scenario_time=format_duration(info.at_min),
                 clock=clock(info.at_min),
                 synopsis=info.synopsis or info.subject,
-                inject=f"{info.type.replace('_', ' ')}: {_subject(inject, info.subject, names)}",
+                inject=info.type.replace("_", " ")
+                + f": {inject_subject(inject, info.subject, names)}",
                 controller="Exercise control, "
                 + (" / ".join(names.nations.get(n, n) for n in nations) or "all")
                 + " cell",
