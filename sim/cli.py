@@ -285,40 +285,104 @@ def schema() -> None:
 @click.argument("search", nargs=-1)
 @click.option("--parts", is_flag=True, help="List the library's parts instead.")
 def places(search: tuple[str, ...], parts: bool) -> None:
-    """List or find places and crossings of the library's gazetteer of the border.
+    """List or find places, roads and crossings of the library's gazetteer of the border.
 
-    SEARCH words are matched, in any case, against id, name, nation, kind and the part
-    that holds the entry; a scenario takes them with include = ["library:<part>"]. Under
-    each entry: its status (checked, estimate, or recalled, unverified), the date it was
-    true and its source.
+    SEARCH words are matched, in any case, against id, name, nation, kind ("road",
+    "crossing") and the part that holds the entry; a scenario takes them with include =
+    ["library:<part>"]. Under each entry: its status (checked, estimate, or recalled,
+    unverified), the date it was true and its source; under a crossing, any dated closure of
+    the crossings between its nations. `borderdrill library` lists the rest of the library.
 
     \b
     Example:
         borderdrill places chong mek
         borderdrill places LA hospital
+        borderdrill places road poipet
         borderdrill places --parts
     """
-    from sim.library import find
+    from sim.library import closures, find, gazetteer, roads
     from sim.scenario.compose import library_parts
 
     if parts:
         for name in library_parts():
             click.echo(name)
         return
-    found = find(list(search))
+    found = find(list(search), gazetteer() + roads())
     if not found:
-        _fail(f"no place or crossing matches {' '.join(search)!r}: try fewer words")
+        _fail(f"no place, road or crossing matches {' '.join(search)!r}: try fewer words")
+    nation = {e.id: e.data["nation"] for e in gazetteer() if e.section == "places"}
     for entry in found:
         d = entry.data
         if entry.section == "crossings":
-            posts = " - ".join(d["posts"])
-            what = f"crossing     {posts}, {d.get('hours', '24h')}"
+            what = f"crossing     {' - '.join(d['posts'])}, {d.get('hours', '24h')}"
+        elif entry.section == "roads":
+            what = (
+                f"road         {d.get('nation', '--')}  {d['km']:g} km, {d.get('class', 'rural')}"
+            )
         else:
             what = f"{d['kind']:<12} {d['nation']}  {d['lat']:.3f}, {d['lon']:.3f}"
-        click.echo(f"{entry.id:<32} {what:<44} {d['name']}  (library:{entry.part})")
-        source = d.get("source")
-        if source:
-            click.echo(f"{'':<4}{source['status']}, as of {source['as_of']}: {source['ref']}")
+        _echo_entry(entry.id, what, d["name"], entry.part, entry.source)
+        if entry.section == "crossings":
+            between = {nation[post] for post in d["posts"]}
+            for closure in closures():
+                if set(closure["between"]) == between:
+                    ended = f" to {closure['until']:%d %B %Y}" if "until" in closure else ""
+                    click.echo(
+                        f"{'':<4}closed from {closure['from']:%d %B %Y}{ended}: "
+                        f"{closure['name']} ({closure['source']['status']}; "
+                        f"`borderdrill library {closure['id']}`)"
+                    )
+
+
+def _echo_entry(key: str, what: str, name: str, part: str, source: dict[str, str] | None) -> None:
+    """One entry of the library: a line, and its source under it."""
+    click.echo(f"{key:<32} {what:<44} {name}  (library:{part})")
+    if source:
+        click.echo(f"{'':<4}{source['status']}, as of {source['as_of']}: {source['ref']}")
+
+
+@main.command()
+@click.argument("search", nargs=-1)
+def library(search: tuple[str, ...]) -> None:
+    """List or find the library's other entries: closures, nations, needs, unit types,
+    units and coordination mechanisms, each with its source.
+
+    SEARCH words are matched, in any case, against id, name, nation, section ("unit types",
+    "coordination") and part. Under each entry: its status (checked, estimate, or recalled,
+    unverified), the date it was true and its source. `borderdrill places` lists places,
+    roads and crossings.
+
+    \b
+    Example:
+        borderdrill library unit types flood
+        borderdrill library coordination
+        borderdrill library closures
+    """
+    from sim.library import find, reusable
+
+    found = find(list(search), reusable())
+    if not found:
+        _fail(f"no entry of the library matches {' '.join(search)!r}: try fewer words")
+    for entry in found:
+        d = entry.data
+        match entry.section:
+            case "closures":
+                what = f"closure      {'-'.join(d['between'])} from {d['from']:%Y-%m-%d}"
+            case "nations":
+                what = f"nation       agency {d['agency']}, language {d['language']}"
+            case "needs":
+                what = f"need         target {d['target']}, priority {d.get('priority', 3)}"
+            case "unit_types":
+                what = f"unit type    {d['mode']}, {d['speed_kmh']:g} km/h, {d['capacity']} aboard"
+            case "units":
+                what = (
+                    f"units        {d['nation']}  {d.get('count', 1)} x {d['type']} at {d['base']}"
+                )
+            case _:
+                in_force = d.get("enabled", d.get("pre_authorized", False))
+                what = f"coordination {'in force' if in_force else 'not in force'}"
+        name = d.get("name") or d.get("agency") or entry.id.replace("_", " ")
+        _echo_entry(entry.id, what, str(name), entry.part, entry.source)
 
 
 @main.command()

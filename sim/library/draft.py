@@ -10,11 +10,14 @@ says it is a starting point to edit.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sim.library import NATIONS, Entry, Point, find, gazetteer, read_part
+from sim.library import NATIONS, Entry, Point, closures, find, gazetteer, read_part
+from sim.scenario.types import LOCAL_TIME
 from sim.world.geography import great_circle_km
 
 Hazard = Literal["flood", "wildfire"]
@@ -201,13 +204,56 @@ _UNITS: dict[Hazard, list[tuple[str, str, tuple[str, ...], int, str]]] = {
         ("bucket_helicopter", "air", ("base", "airfield"), 1, "air force"),
     ],
 }
-START: dict[Hazard, str] = {
-    "flood": "2025-08-15T06:00:00+07:00",
-    "wildfire": "2025-03-12T10:00:00+07:00",
+START: dict[Hazard, tuple[datetime, str]] = {
+    "flood": (
+        datetime(2025, 8, 15, 6, tzinfo=LOCAL_TIME),
+        "the rainy season: set your exercise's date and time (UTC+7)",
+    ),
+    "wildfire": (
+        datetime(2025, 3, 12, 10, tzinfo=LOCAL_TIME),
+        "March, the height of the dry season: set your exercise's date (UTC+7)",
+    ),
 }
-"""A start in the season of the hazard: the rains, the height of the dry season."""
+"""A start in the season of the hazard (the rains, the height of the dry season), and why."""
+DURATION = timedelta(days=2)
+"""How long a draft runs."""
 AIR_RANGE_KM = 250.0
 """An air base farther than this from the crossing is left out of the draft."""
+
+
+def _start(hazard: Hazard, places: dict[str, _Place]) -> tuple[datetime, str]:
+    """The draft's start, in the season of the hazard and a year earlier as often as needed
+    to lie outside every closure of the library that would close a crossing among these
+    places, and a comment that says so (empty when it did not move)."""
+    pairs = {
+        frozenset(places[post].nation for post in e.data["posts"])
+        for e in gazetteer()
+        if e.section == "crossings" and all(post in places for post in e.data["posts"])
+    }
+    start = START[hazard][0]
+    said = ""
+    for closure in closures():
+        began, ended = closure["from"], closure.get("until")
+        pair = closure["between"]
+        if frozenset(pair) not in pairs or began >= start + DURATION:
+            continue
+        if ended is not None and ended <= start:
+            continue
+        while began < start + DURATION:
+            start = start.replace(year=start.year - 1)
+        said += (
+            textwrap.fill(
+                f"The start is in {start.year}: the crossings between {NATION_NAMES[pair[0]]} and "
+                f"{NATION_NAMES[pair[1]]} were closed from {began:%d %B %Y} ({closure['name']}; "
+                f"{closure['source']['status']}; library:closures). A date inside that closure "
+                "closes them in this scenario too, and `borderdrill validate` says so.",
+                width=89,
+                initial_indent="# ",
+                subsequent_indent="# ",
+            )
+            + "\n"
+        )
+    return start, said
 
 
 def draft_scenario(nations: str, hazard: Hazard, near: str, within_km: float | None = None) -> str:
@@ -252,27 +298,23 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
     a, b = (places[p] for p in crossing.data["posts"])
     centre = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
     title = "Flood" if hazard == "flood" else "Wildfire"
+    start, said = _start(hazard, places)
     present = sorted({p.nation for p in places.values()}, key=lambda c: (c not in pair, c))
     out = [_header(hazard, part, crossing, pair, present)]
     out.append(
-        _table(
+        said
+        + _table(
             "[scenario]",
             {
                 "name": f"{title} at {crossing.data['name']}",
                 "description": f"A {hazard} on both sides of the {pair[0]}-{pair[1]} border "
                 f"near {crossing.data['name']}: each side's own response, and help across "
                 "the crossing when it is asked for.",
-                "start": _Raw(
-                    "2025-08-15T06:00:00+07:00"
-                    if hazard == "flood"
-                    else "2025-03-12T10:00:00+07:00"
-                ),
-                "duration": "2d",
+                "start": _Raw(start.isoformat()),
+                "duration": f"{DURATION.days}d",
             },
             {
-                "start": "the rainy season: set your exercise's date and time (UTC+7)"
-                if hazard == "flood"
-                else "March, the height of the dry season: set your exercise's date (UTC+7)",
+                "start": START[hazard][1],
                 "duration": "how long the exercise runs",
             },
         )

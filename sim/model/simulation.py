@@ -12,6 +12,7 @@ from sim import log
 from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
 from sim.model import arrangements
 from sim.model import decisions as d
+from sim.model.closures import apply_closures
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
 from sim.model.dispatch import Eoc, request_assistance
@@ -119,6 +120,7 @@ class Simulation:
         for unit in self.units:
             self.env.process(unit_life(self, unit))
         self.env.process(run_msel(self))
+        apply_closures(self)
         if scenario.gauges:
             self.env.process(run_flood(self))
         self.fire = Wildfire(self) if scenario.wildfire is not None else None

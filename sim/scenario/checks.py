@@ -428,8 +428,58 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
                     "or such incidents stay unserved",
                 )
             )
+    closure_problems, closure_warnings = _check_closures(s)
+    problems += closure_problems
+    warnings += closure_warnings
     if not problems:
         warnings += meaning_warnings(s)
+    return problems, warnings
+
+
+def _check_closures(s: Scenario) -> tuple[list[Problem], list[Problem]]:
+    """Closures name two nations and end after they begin; one dated inside the exercise
+    is said, with the crossings it closes."""
+    problems = _duplicates("closures", [c.id for c in s.closures])
+    warnings: list[Problem] = []
+    names = {n.code: n.name for n in s.nations}
+    for i, closure in enumerate(s.closures):
+        a, b = closure.between
+        if a == b:
+            problems.append(
+                Problem(f"closures[{i}].between", f"names {a} twice", "name two nations")
+            )
+        if closure.until is not None and closure.until <= closure.from_:
+            problems.append(
+                Problem(
+                    f"closures[{i}].until",
+                    "is not after its start (from)",
+                    "give the date the crossings reopened, after from",
+                )
+            )
+        closes, reopens = closure.window_min(s.scenario.start)
+        closed = s.crossings_closed_by(closure)
+        if not closed or reopens <= 0 or closes >= s.duration_min:
+            continue
+        when = "for the whole exercise"
+        if closes > 0:
+            when = f"from {format_duration(closes)} into the exercise"
+        elif reopens < s.duration_min:
+            when = f"until {format_duration(reopens)} into the exercise"
+        ended = f" to {closure.until:%d %B %Y}" if closure.until else ", not known to have reopened"
+        source = closure.source
+        warnings.append(
+            Problem(
+                f"closures[{i}]",
+                f"{closure.name}: the crossings between {names.get(a, a)} and "
+                f"{names.get(b, b)} were closed from {closure.from_:%d %B %Y}{ended} "
+                f"({source.status}, as of {source.as_of}), so "
+                f"{', '.join(c.name for c in closed)} {'is' if len(closed) == 1 else 'are'} "
+                f"closed {when}",
+                "date the exercise outside it ([scenario] start), or to exercise the crossings "
+                f'open give the closure an end in your file: [[closures]] id = "{closure.id}" '
+                "until = <a date-time before the start>",
+            )
+        )
     return problems, warnings
 
 

@@ -43,6 +43,7 @@ ARRAY_SECTIONS = (
     "places",
     "roads",
     "crossings",
+    "closures",
     "gauges",
     "needs",
     "unit_types",

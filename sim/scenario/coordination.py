@@ -11,10 +11,27 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from sim.scenario.quantities import Duration, DurationDistribution, fixed
-from sim.scenario.types import Count, Flag, Id, NationCode, Positive, Real, Section, Share
+from sim.scenario.types import (
+    Count,
+    Flag,
+    Id,
+    NationCode,
+    Positive,
+    Real,
+    Section,
+    Share,
+    Source,
+)
 
 Party = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|JCC)$")]
 """A nation code, or JCC for the joint coordination centre."""
+
+
+class Mechanism(Section):
+    """A coordination mechanism: a ``[coordination.*]`` table."""
+
+    source: Source | None = None
+    """Where its being in force (or not) and its figures come from."""
 
 
 class Channel(Section):
@@ -40,7 +57,7 @@ class ChannelLink(Channel):
     """The two parties it joins: nation codes or "JCC"."""
 
 
-class Channels(Section):
+class Channels(Mechanism):
     """Communication channels and protocols (source 000, 004).
 
     Without them (``enabled = false``) every message between parties goes the ``default``
@@ -58,7 +75,7 @@ class Channels(Section):
     """Dedicated channels between pairs of parties."""
 
 
-class MilitaryComms(Section):
+class MilitaryComms(Mechanism):
     """Military communication systems that restore a channel during an outage (source 000)."""
 
     enabled: Flag = False
@@ -68,7 +85,7 @@ class MilitaryComms(Section):
     )
 
 
-class Language(Section):
+class Language(Mechanism):
     """Language barriers and interpreters (source 000).
 
     A message between two working languages waits for one of the receiving EOC's
@@ -83,7 +100,7 @@ class Language(Section):
     )
 
 
-class InformationSharing(Section):
+class InformationSharing(Mechanism):
     """Intelligence and information sharing (source 000, 004).
 
     With it, an incident within ``border_zone_km`` of another nation's border post can be
@@ -123,7 +140,7 @@ class Reserve(Section):
     keep: Count = Field(ge=0, le=10_000, description="units of the type kept at home")
 
 
-class MutualAssistance(Section):
+class MutualAssistance(Mechanism):
     """Mutual assistance agreements (source 000).
 
     With ``pre_authorized``, deployments covered by ``agreements`` (every pair and type
@@ -158,7 +175,7 @@ class MutualAssistance(Section):
     )
 
 
-class JointCentre(Section):
+class JointCentre(Mechanism):
     """A joint coordination centre that sees all incidents and tasks any nation's units.
 
     (source 000 "coordinate and execute relief efforts"; 004 coordination between forces)
@@ -170,7 +187,7 @@ class JointCentre(Section):
     """Where it sits (a place id), for the narrative."""
 
 
-class JointTeams(Section):
+class JointTeams(Mechanism):
     """Joint disaster response teams (source 000): units with ``joint = true`` exist only with it.
 
     They stand by at a joint base and deploy on either side without request or approval.
@@ -180,7 +197,7 @@ class JointTeams(Section):
     """Joint disaster response teams in force (units with joint = true take part)."""
 
 
-class BorderOperations(Section):
+class BorderOperations(Mechanism):
     """Coordinated border operations (source 004, 000): how crossings treat deployments."""
 
     enabled: Flag = False
@@ -193,7 +210,7 @@ class BorderOperations(Section):
     )
 
 
-class JointTraining(Section):
+class JointTraining(Mechanism):
     """Joint training and doctrine alignment (source 000): a foreign unit's integration delay."""
 
     enabled: Flag = False
@@ -206,7 +223,7 @@ class JointTraining(Section):
     )
 
 
-class LocalAuthorities(Section):
+class LocalAuthorities(Mechanism):
     """Local authorities and administrative leaders (source 004): village evacuation orders.
 
     A warning that reaches the EOC becomes a village evacuation order after a decision

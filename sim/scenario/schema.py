@@ -7,6 +7,7 @@ types are in ``types`` and the coordination sections in ``coordination``.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ from sim.scenario.types import (
     RoadClass,
     Section,
     Share,
+    Source,
 )
 from sim.scenario.wildfire import Wildfire
 
@@ -98,6 +100,8 @@ class Nation(Section):
     )
     eocs: tuple[Eoc, ...] = Field(min_length=1)
     """Its emergency operations centres: an incident is reported to the nearest."""
+    source: Source | None = None
+    """Where its name, language and agency come from."""
 
 
 class PlaceFlooding(Section):
@@ -121,20 +125,6 @@ class RoadFlooding(Section):
     """The gauge (id) whose reading closes the road."""
     level: Level
     """The reading (m) at or above which the road is closed."""
-
-
-class Source(Section):
-    """Where a figure comes from, when it was true and how far to trust it."""
-
-    ref: str = Field(min_length=1)
-    """The source: a publication, a survey, or the rule it was computed by."""
-    as_of: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = Field(
-        examples=["2024", "2018-07", "2025-06-24"]
-    )
-    """The date (year, month or day) the figure was true."""
-    status: Literal["checked", "estimate", "recalled, unverified"]
-    """checked against the source; an estimate (computed by a stated rule); or recalled,
-    unverified (check it before relying on it for anything but an exercise)."""
 
 
 class Place(Section):
@@ -220,6 +210,36 @@ class Crossing(Section):
         return int(h0) * 60 + int(m0), int(h1) * 60 + int(m1)
 
 
+class Closure(Section):
+    """[[closures]]: every crossing between two nations closed for a time, a dated fact (a
+    border shut by a conflict or an epidemic). A scenario dated inside it has those crossings
+    closed, and `validate` says so."""
+
+    id: Id
+    """Its id, e.g. "th_kh_2025"."""
+    name: str
+    """What closed them, as on reports."""
+    between: tuple[NationCode, NationCode]
+    """The two nations whose crossings are closed."""
+    from_: LocalDatetime = Field(alias="from", examples=["2025-06-23T00:00:00+07:00"])
+    """When they closed."""
+    until: LocalDatetime | None = None
+    """When they reopened (none: not known to have reopened)."""
+    source: Source
+    """Where the dates come from."""
+
+    def closes(self, nations: set[str]) -> bool:
+        """Whether it closes a crossing between these nations (of its two posts)."""
+        return nations == set(self.between)
+
+    def window_min(self, start: datetime) -> tuple[float, float]:
+        """When it closes and reopens, in minutes after ``start`` (inf: it does not)."""
+        closes = (self.from_ - start).total_seconds() / 60
+        if self.until is None:
+            return closes, math.inf
+        return closes, (self.until - start).total_seconds() / 60
+
+
 class UnitType(Section):
     """[[unit_types]]: what a kind of unit can do and how fast."""
 
@@ -239,6 +259,8 @@ class UnitType(Section):
         default=fixed("30min"), description="one round on scene: load, carry to safety, come back"
     )
     day_only: Flag = Field(default=False, description="flies only in daylight (helicopters)")
+    source: Source | None = None
+    """Where its speed, capacity and delays come from."""
 
 
 class UnitGroup(Section):
@@ -257,6 +279,8 @@ class UnitGroup(Section):
     count: Count = Field(default=1, ge=1, le=500)
     """How many identical units."""
     joint: Flag = Field(default=False, description="a joint disaster response team")
+    source: Source | None = None
+    """Where its number, base and agency come from."""
 
     def unit_ids(self) -> list[str]:
         """The ids of the individual units: the group id, or id-1, id-2, ... when count > 1."""
@@ -288,6 +312,8 @@ class Need(Section):
     )
     core_capability: str = ""
     """The FEMA core capability it tests, for the HSEEP rating."""
+    source: Source | None = None
+    """Where its target and delays come from."""
 
 
 MAX_QUESTIONS = 10
@@ -534,6 +560,8 @@ class Scenario(Section):
     """Two-way roads between places."""
     crossings: tuple[Crossing, ...] = ()
     """Border crossings: two posts of different nations, with hours, lanes and processing."""
+    closures: tuple[Closure, ...] = ()
+    """Dated closures of every crossing between two nations."""
     gauges: tuple[Gauge, ...] = ()
     """River gauges whose readings flood places and roads and raise alarms."""
     wildfire: Wildfire | None = None
@@ -560,6 +588,13 @@ class Scenario(Section):
     @property
     def duration_min(self) -> float:
         return self.scenario.duration
+
+    def crossings_closed_by(self, closure: Closure) -> tuple[Crossing, ...]:
+        """The crossings of the scenario between the two nations of a closure."""
+        nation = {p.id: p.nation for p in self.places}
+        return tuple(
+            c for c in self.crossings if closure.closes({nation.get(post, "") for post in c.posts})
+        )
 
 
 def json_schema() -> dict[str, Any]:

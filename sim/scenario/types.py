@@ -53,6 +53,21 @@ class Section(BaseModel):
     )
 
 
+class Source(Section):
+    """Where a figure comes from, when it was true and how far to trust it."""
+
+    ref: str = Field(min_length=1)
+    """The source: a publication, a survey, or the rule it was computed by."""
+    as_of: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = Field(
+        examples=["2024", "2018-07", "2025-06-24"]
+    )
+    """The date (year, month or day) the figure was true."""
+    status: Literal["checked", "estimate", "recalled, unverified"]
+    """checked against the source; an estimate (a planning figure, or computed by a stated
+    rule); or recalled, unverified (check it before relying on it for anything but an
+    exercise)."""
+
+
 def _local_datetime(value: Any) -> Any:
     if isinstance(value, str):
         try:
