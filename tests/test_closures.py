@@ -46,6 +46,18 @@ def test_a_closure_over_the_whole_run_keeps_the_crossing_shut_and_is_said() -> N
     assert not [e for e in log.events if e[1] == BORDER_CLEARED]  # the Thai boat never crosses
 
 
+def test_the_map_writes_when_a_crossing_was_closed() -> None:
+    from sim import incident_rows
+    from sim.report.map_data import run_map_data
+
+    scenario = load_with(
+        "tiny_border.toml", closed("2018-07-01T00:00:00+07:00", "2018-07-24T08:00:00+07:00")
+    )
+    run = simulate(scenario, seed=1)
+    (name,) = [name for name, _, _ in run_map_data(scenario, run, incident_rows(run)).crossings]
+    assert name == "Chong Mek - Vang Tao (closed Mon 08:00–Tue 08:00)"
+
+
 def test_a_closure_that_ends_inside_the_run_reopens_the_crossing_then() -> None:
     scenario = load_with(
         "tiny_border.toml", closed("2018-07-01T00:00:00+07:00", "2018-07-24T08:00:00+07:00")

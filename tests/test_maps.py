@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from sim.analysis import incident_rows
 from sim.model import simulate
 from sim.report import maps
-from sim.report.labels import Label, place_labels
+from sim.report.labels import Label, crosses, place_labels
 from sim.report.map_data import run_map_data
 from sim.report.territory import basemap
 from sim.scenario import load_scenario
@@ -82,6 +82,9 @@ def test_run_map_names_places_and_keeps_labels_apart(path: Path) -> None:
     assert drawn.png.startswith(b"\x89PNG")
     for a, b in itertools.combinations(drawn.label_boxes, 2):
         assert not _overlap(a, b)
+    assert len(drawn.road_lines) == len(data.roads)
+    for box in drawn.label_boxes:  # no name written across a road
+        assert not [line for line in drawn.road_lines if crosses(box, *line)], box
     # most names find room; the rest are listed under the map
     assert len(drawn.unlabelled) <= len(data.places) // 3
     if run.fire:
@@ -167,6 +170,39 @@ def test_each_nation_is_named_inside_its_own_territory_on_a_cropped_map(
         assert south < incident.lat < north and west < incident.lon < east
     assert len(data.shown(bounds)) < len(data.places)
     assert maps.run_map(data).png.startswith(b"\x89PNG")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(*[st.floats(min_value=-5, max_value=5)] * 4),
+    st.floats(min_value=-4, max_value=4),
+    st.floats(min_value=-4, max_value=4),
+)
+def test_a_segment_crosses_a_box_when_a_point_of_it_lies_inside(
+    ends: tuple[float, float, float, float], x: float, y: float
+) -> None:
+    box = (x, y, x + 1.0, y + 0.5)
+    a, b = ends[:2], ends[2:]
+    samples = [(a[0] + (b[0] - a[0]) * t / 400, a[1] + (b[1] - a[1]) * t / 400) for t in range(401)]
+    inside = any(box[0] <= px <= box[2] and box[1] <= py <= box[3] for px, py in samples)
+    if inside:  # sampling finds only some crossings: it must never find one that is denied
+        assert crosses(box, a, b)
+    gap = 0.01  # a segment that stays beside the box, however long, never crosses it
+    assert not crosses(box, (x - 5.0, y - gap), (x + 6.0, y - gap))
+    assert not crosses(box, (x - 1.0, y + 0.5 + gap + 1.0), (x + 1.0 - gap, y + 0.5 + gap))
+
+
+def test_labels_keep_off_the_lines_given() -> None:
+    fig, ax = plt.subplots(figsize=(3, 3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.canvas.draw()
+    cross = [((0.0, 0.5), (1.0, 0.5)), ((0.5, 0.0), (0.5, 1.0))]
+    placed, _ = place_labels(ax, [Label(0.5, 0.5, "Junction town")], lines=cross)
+    pixels = [tuple(tuple(ax.transData.transform(p)) for p in line) for line in cross]
+    plt.close(fig)
+    assert len(placed) == 1
+    assert not any(crosses(placed[0].box, *line) for line in pixels)
 
 
 def test_leader_lines_are_dotted_unlike_the_solid_roads() -> None:

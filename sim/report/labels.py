@@ -1,8 +1,9 @@
 """Labels that never overlap: greedy placement around each point, in display space.
 
 Each label tries positions around its point, nearest first, and takes the first where its
-box stays inside the axes and clear of every label already placed and of every point's
-marker. A label with no room is left off and returned, so the caller can list it.
+box stays inside the axes, clear of every label already placed and of every point's marker,
+and off every line given (roads): a label is never written across a road. A label with no
+such room is left off and returned, so the caller can list it.
 """
 
 from __future__ import annotations
@@ -49,13 +50,21 @@ def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+Segment = tuple[tuple[float, float], tuple[float, float]]
+"""A straight line between two points."""
+
+
 def place_labels(
-    ax: Any, labels: Sequence[Label], keep_clear: Sequence[tuple[float, float]] = ()
+    ax: Any,
+    labels: Sequence[Label],
+    keep_clear: Sequence[tuple[float, float]] = (),
+    lines: Sequence[Segment] = (),
 ) -> tuple[list[Placed], list[Label]]:
     """Write ``labels`` on ``ax`` without overlaps; returns those placed and those left off.
 
-    ``keep_clear``: more points (data coordinates) whose markers labels must not cover.
-    Call after the axes limits are final.
+    ``keep_clear``: more points (data coordinates) whose markers labels must not cover;
+    ``lines``: segments (data coordinates) no label may cross. Call after the axes limits
+    are final.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -68,6 +77,7 @@ def place_labels(
     for x, y in [*((lb.x, lb.y) for lb in labels), *keep_clear]:
         px, py = to_px((x, y))
         obstacles.append((px - marker, py - marker, px + marker, py + marker))
+    segments = [(tuple(to_px(a)), tuple(to_px(b))) for a, b in lines]
     placed: list[Placed] = []
     left_off: list[Label] = []
     for label in labels:
@@ -84,7 +94,7 @@ def place_labels(
         box = text.get_window_extent(renderer)
         width, height = box.width, box.height
         px, py = to_px((label.x, label.y))
-        spot = _find_spot(px, py, width, height, scale, area, obstacles)
+        spot = _find_spot(px, py, width, height, scale, area, obstacles, segments)
         if spot is None:
             text.remove()
             left_off.append(label)
@@ -116,6 +126,7 @@ def _find_spot(
     scale: float,
     area: tuple[float, float, float, float],
     obstacles: list[tuple[float, float, float, float]],
+    segments: Sequence[Segment],
 ) -> tuple[float, float, float] | None:
     """The lower-left corner (pixels) of the first free box around a point, and its radius."""
     for radius_pt in RADII_PT:
@@ -130,9 +141,31 @@ def _find_spot(
             inside = (
                 box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
             )
-            if inside and not any(_overlaps(box, o) for o in obstacles):
+            if (
+                inside
+                and not any(_overlaps(box, o) for o in obstacles)
+                and not any(crosses(box, a, b) for a, b in segments)
+            ):
                 return x0, y0, radius_pt
     return None
+
+
+def crosses(box: Sequence[float], a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether the segment from ``a`` to ``b`` touches the box (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    t0, t1 = 0.0, 1.0  # Liang-Barsky: clip the segment's parameter range to the box
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            t0 = max(t0, q / p)
+        else:
+            t1 = min(t1, q / p)
+        if t0 > t1:
+            return False
+    return True
 
 
 def spread(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:

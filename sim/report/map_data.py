@@ -13,14 +13,17 @@ from sim.report.names import short
 from sim.scenario import Scenario
 
 
-def _closures(run: RunLog, clock: Any) -> dict[str, str]:
-    """Each road closed during the run -> when ("Tue 06:00–14:30", "from Tue 06:00")."""
+def _closures(
+    run: RunLog, clock: Any, closed: str = log.ROAD_CLOSED, reopened: str = log.ROAD_REOPENED
+) -> dict[str, str]:
+    """Each road (or crossing) closed during the run -> when ("closed Tue 06:00–14:30",
+    "closed from Tue 06:00")."""
     opened: dict[str, float] = {}
     spells: dict[str, list[str]] = {}
     for t, event, _, _, detail in run.events:
-        if event == log.ROAD_CLOSED:
+        if event == closed:
             opened[detail] = t
-        elif event == log.ROAD_REOPENED and detail in opened:
+        elif event == reopened and detail in opened:
             start, end = clock(opened.pop(detail)), clock(t)
             same_day = start.split()[0] == end.split()[0]
             spells.setdefault(detail, []).append(f"{start}–{end.split()[1] if same_day else end}")
@@ -46,6 +49,7 @@ def run_map_data(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> ma
         f"{scenario.scenario.name} (replication {run.replication})",
         flooded,
         _closures(run, clock),
+        _closures(run, clock, log.CROSSING_CLOSED, log.CROSSING_REOPENED),
     )
     if run.fire:
         south, west, north, east = run.fire["bounds"]
@@ -87,12 +91,15 @@ def scenario_map_data(
     title: str,
     flooded: dict[str, str] | None = None,
     closed: dict[str, str] | None = None,
+    crossings_closed: dict[str, str] | None = None,
 ) -> maps.MapData:
     """The places, roads, crossings and nations of a scenario as map data (``flooded``:
-    place id -> when; ``closed``: road key -> when it was closed)."""
+    place id -> when; ``closed``: road key -> when it was closed; ``crossings_closed``: the
+    same for crossings, written after their names)."""
     places = {p.id: p for p in scenario.places}
     eocs = {e.place for n in scenario.nations for e in n.eocs}
     flooded, closed = flooded or {}, closed or {}
+    crossings_closed = crossings_closed or {}
     return maps.MapData(
         title=title,
         places=[
@@ -117,7 +124,7 @@ def scenario_map_data(
         ],
         crossings=[
             (
-                c.name,
+                f"{c.name} ({crossings_closed[c.id]})" if c.id in crossings_closed else c.name,
                 (places[c.posts[0]].lat + places[c.posts[1]].lat) / 2,
                 (places[c.posts[0]].lon + places[c.posts[1]].lon) / 2,
             )

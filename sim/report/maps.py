@@ -24,7 +24,7 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.report.labels import Label, place_labels
+from sim.report.labels import Label, Segment, place_labels
 from sim.report.territory import basemap, name_anchors
 
 KIND_STYLE = {
@@ -249,6 +249,8 @@ class Drawn:
     png: bytes
     unlabelled: list[str]
     label_boxes: list[tuple[float, float, float, float]]
+    road_lines: list[Segment] = field(default_factory=list)
+    """The roads drawn, in the same display pixels as ``label_boxes``."""
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -382,8 +384,27 @@ def run_map(data: MapData) -> Drawn:
         *place_labels_[1:],
         *rivers,
     ]
-    placed, left_off = place_labels(ax, ordered, keep_clear=points)
-    return Drawn(_png(fig), [lb.text for lb in left_off], [p.box for p in placed])
+    roads = _road_lines(data)
+    placed, left_off = place_labels(ax, ordered, keep_clear=points, lines=roads)
+    return Drawn(
+        _png(fig), [lb.text for lb in left_off], [p.box for p in placed], _in_pixels(ax, roads)
+    )
+
+
+def _road_lines(data: MapData) -> list[Segment]:
+    """Each road as a segment (lon, lat)."""
+    return [((r.start[1], r.start[0]), (r.end[1], r.end[0])) for r in data.roads]
+
+
+def _in_pixels(ax: Any, lines: list[Segment]) -> list[Segment]:
+    to_px = ax.transData.transform
+    return [
+        (
+            (float(to_px(a)[0]), float(to_px(a)[1])),
+            (float(to_px(b)[0]), float(to_px(b)[1])),
+        )
+        for a, b in lines
+    ]
 
 
 def _crossings_in(
@@ -681,7 +702,10 @@ def difference_map(data: MapData) -> Drawn:
         if abs(c.value) >= 1.0
     ]
     fig.canvas.draw()
+    roads = _road_lines(data)
     placed, left_off = place_labels(
-        ax, [*names, *labels], keep_clear=[(c.lon, c.lat) for c in data.changes]
+        ax, [*names, *labels], keep_clear=[(c.lon, c.lat) for c in data.changes], lines=roads
     )
-    return Drawn(_png(fig), [lb.text for lb in left_off], [p.box for p in placed])
+    return Drawn(
+        _png(fig), [lb.text for lb in left_off], [p.box for p in placed], _in_pixels(ax, roads)
+    )
