@@ -423,6 +423,7 @@ def chain_findings(ctx: Context) -> list[Finding]:
 
 def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
     nation_of = {u: g.nation for g in ctx.scenario.units for u in g.unit_ids()}
+    flying = {u.id for u in ctx.run.units if u.mode == "air"}
     eoc_of = {n.code: n.eocs[0].name for n in ctx.scenario.nations}
     clock = _clock(ctx.run)
     rows = {r.info.id: r for r in ctx.rows}
@@ -443,7 +444,7 @@ def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
             for (i, pair), chain in steps.items():
                 if i == incident and nation_of.get(unit) == pair.split(">")[1]:
                     if event == "border_cleared":
-                        chain.setdefault("crossed", (t, detail))
+                        chain.setdefault("crossed", {}).setdefault(unit, (t, detail))
                     else:
                         chain.setdefault("on_scene", (t, unit))
     found: list[tuple[Finding, bool]] = []
@@ -461,10 +462,13 @@ def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
             f"reached {eoc_of.get(helper, helper)} {clock(reached)}{interpreted}",
             f"approved {clock(chain['approved'])}",
         ]
-        if "crossed" in chain:
-            t, crossing = chain["crossed"]
-            parts.append(f"crossed at {ctx.names.crossings.get(crossing, crossing)} {clock(t)}")
         t, unit = chain["on_scene"]
+        crossed = chain.get("crossed", {}).get(unit)  # by the unit first on scene
+        if crossed is not None:
+            at, crossing = crossed
+            parts.append(f"crossed at {ctx.names.crossings.get(crossing, crossing)} {clock(at)}")
+        elif unit in flying:
+            parts.append("flew across the border")
         parts.append(f"{ctx.names.unit_in_full(unit)} on scene {clock(t)}")
         met = bool(row.counted and row.within_target)
         verdict = "within" if met else "beyond"
