@@ -1,5 +1,7 @@
-"""The AAR's cross-border chain: its steps in the order they happened, the crossing told
-being the one of the unit first on scene (an aircraft flies across)."""
+"""The AAR as a reader takes it: the cross-border chain's steps in the order they happened
+(the crossing told being the one of the unit first on scene; an aircraft flies across),
+counts said in words ("1 unit", "3 units", never "unit(s)"), a reason only for what
+happened."""
 
 from __future__ import annotations
 
@@ -7,24 +9,32 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from sim import incident_rows, load_scenario, simulate, summarise
-from sim.report.aar import after_action
+from sim.report.aar import AfterAction, after_action
 
 SEKONG = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
 WHEN = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2} \w{3}) (\d{2}:\d{2})")
 
 
-def test_each_chain_is_told_in_the_order_it_happened() -> None:
+@pytest.fixture(scope="module")
+def aars() -> list[AfterAction]:
     scenario = load_scenario(SEKONG)
-    chains = []
+    found = []
     for replication in range(3):
         run = simulate(scenario, seed=scenario.run.seed, replication=replication)
-        aar = after_action(scenario, run, incident_rows(run), summarise(run))
-        chains += [
-            f.detail
-            for f in [*aar.findings, *aar.strengths]
-            if f.title.startswith("Cross-border chain")
-        ]
+        found.append(after_action(scenario, run, incident_rows(run), summarise(run)))
+    return found
+
+
+def test_each_chain_is_told_in_the_order_it_happened(aars: list[AfterAction]) -> None:
+    chains = [
+        f.detail
+        for aar in aars
+        for f in [*aar.findings, *aar.strengths]
+        if f.title.startswith("Cross-border chain")
+    ]
     assert chains
     for chain in chains:
         steps = chain.split(": help on scene")[0].split(" → ")
@@ -37,3 +47,17 @@ def test_each_chain_is_told_in_the_order_it_happened() -> None:
         on_scene = steps[-1]
         if "helicopter" in on_scene.lower():  # flown, not driven through a border post
             assert not any(step.startswith("crossed at") for step in steps), chain
+
+
+def test_counts_are_said_in_words_and_reasons_only_for_what_happened(
+    aars: list[AfterAction],
+) -> None:
+    for aar in aars:
+        texts = [aar.summary, aar.scenario_summary]
+        texts += [t for f in [*aar.findings, *aar.strengths] for t in (f.title, f.detail)]
+        assert not [t for t in texts if "(s)" in t]
+        for f in aar.findings:
+            if " not used: 0 refused" in f.title:
+                assert "refused one" not in f.detail
+            if ", 0 withdrawn" in f.title:
+                assert "withdrawn one" not in f.detail

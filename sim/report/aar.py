@@ -193,7 +193,12 @@ def people(count: int) -> str:
 
 def incidents(count: int) -> str:
     """ "1 incident", "12 incidents"."""
-    return f"{count:,} incident{'' if count == 1 else 's'}"
+    return counted(count, "incident")
+
+
+def counted(count: int, word: str) -> str:
+    """ "1 unit", "3 units": a count and its noun, singular or plural (with an "s")."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 HAZARD_WORDS = ("wildfire", "flash flood", "flood", "storm", "landslide", "earthquake", "fire")
@@ -316,7 +321,8 @@ def unit_findings(ctx: Context) -> list[Finding]:
         more = f" and {len(overloaded) - 6} more" if len(overloaded) > 6 else ""
         found.append(
             Finding(
-                f"{len(overloaded)} unit(s) overloaded (tasked over {OVERLOADED:.0%} of the time)",
+                f"{counted(len(overloaded), 'unit')} overloaded "
+                f"(tasked over {OVERLOADED:.0%} of the time)",
                 f"{names}{more}. Meanwhile incidents waited {waiting:,.0f} person-hours for a "
                 "free unit (counted in the cost of waiting for a free unit, not again here).",
                 None,
@@ -330,7 +336,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
         listed = ", ".join(f"{k} {ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
         found.append(
             Finding(
-                f"{len(idle)} unit(s) never tasked",
+                f"{counted(len(idle), 'unit')} never tasked",
                 f"Never tasked ({listed}) while incidents waited {waiting:,.0f} person-hours for "
                 "a free unit: capacity a request or a standing arrangement could have used.",
                 None,
@@ -359,7 +365,7 @@ def crossing_findings(ctx: Context) -> list[Finding]:
         if not (c and c["closures"]) and not relevant:
             continue
         why = (
-            f"it was closed {c['closures']} time(s)"
+            "it was closed " + ("once" if c["closures"] == 1 else f"{c['closures']} times")
             if c and c["closures"]
             else "no unit was routed through it (no request needed it, or another way was faster)"
         )
@@ -380,10 +386,20 @@ def crossing_findings(ctx: Context) -> list[Finding]:
                 Finding(
                     f"Requests {asking} › {asked} not used: {r['refused']} refused, "
                     f"{r['withdrawn']} withdrawn",
-                    f"Of {r['requested']} request{'' if r['requested'] == 1 else 's'}, "
-                    f"{r['approved']} {'was' if r['approved'] == 1 else 'were'} approved; a "
-                    "withdrawn request arrived after the incident no longer needed anyone (mean "
-                    f"report to request {_hours(r['request_mean_min'])}).",
+                    f"Of {counted(r['requested'], 'request')}, "
+                    f"{r['approved']} {'was' if r['approved'] == 1 else 'were'} approved"
+                    + (
+                        "; a refused one was declined by the nation asked (its units kept at "
+                        "home, or no clearance)"
+                        if r["refused"]
+                        else ""
+                    )
+                    + (
+                        "; a withdrawn one arrived after the incident no longer needed anyone"
+                        if r["withdrawn"]
+                        else ""
+                    )
+                    + f" (mean report to request {_hours(r['request_mean_min'])}).",
                     None,
                     "cross-border",
                     "cross-border requests table",
@@ -509,7 +525,7 @@ def unserved_findings(ctx: Context) -> list[Finding]:
     places = ", ".join(sorted({r.info.place_name for r in rows})[:5])
     return [
         Finding(
-            f"{len(rows)} incident(s) unserved at the end",
+            f"{incidents(len(rows))} unserved at the end",
             f"No unit reached {places}; {people(left)} there were still waiting when the "
             "exercise ended.",
             cost,
@@ -542,7 +558,8 @@ def decision_findings(ctx: Context) -> list[Finding]:
     if unanswered:
         found.append(
             Finding(
-                f"{unanswered} request(s) unanswered long enough for another nation to be asked",
+                f"{counted(unanswered, 'request')} unanswered long enough for another nation "
+                "to be asked",
                 "A request that stays unanswered ties an incident to help that may not come; "
                 "a channel or a pre-authorisation shortens the wait for an answer.",
                 None,
@@ -750,8 +767,8 @@ def _scenario_summary(scenario: Scenario, run: RunLog, hazard: str) -> str:
     text = f"{info.description} " if info.description else ""
     return text + (
         f"A {hazard} exercise from {start} (UTC+7) for {format_duration(run.horizon_min)}: "
-        f"{len(scenario.injects)} inject(s) in the MSEL, "
-        f"{len(scenario.units)} group(s) of units of "
+        f"{counted(len(scenario.injects), 'inject')} in the MSEL, "
+        f"{counted(len(scenario.units), 'group')} of units of "
         + ", ".join(n.name for n in scenario.nations)
         + "."
     )

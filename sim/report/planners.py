@@ -353,8 +353,9 @@ def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
     for column, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in row:  # the number centred, clear of the scenario time beside it
+            centred = "center" if cell.column == 1 else None
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=centred)
         lines = max(
             _lines(str(cell.value or ""), width) for cell, width in zip(row, widths, strict=True)
         )
