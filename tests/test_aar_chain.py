@@ -61,3 +61,21 @@ def test_counts_are_said_in_words_and_reasons_only_for_what_happened(
                 assert "refused one" not in f.detail
             if ", 0 withdrawn" in f.title:
                 assert "withdrawn one" not in f.detail
+
+
+def test_the_report_names_nations_and_needs_and_counts_in_words(tmp_path: Path) -> None:
+    import html as html_text
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(SEKONG), "-n", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = html_text.unescape(re.sub(r"<[^>]+>", " ", (out / "report.html").read_text()))
+    assert "median wait for help, Cambodia" in page and "median wait for help, KH" not in page
+    assert "median wait for help, Rescue of people" in page  # the need's name, not "rescue"
+    assert "(s)" not in page
+    assert "a fire that burnt out" not in page  # a flood
+    assert re.search(r"incidents \(\d{1,2},\d{3} people\)", page)

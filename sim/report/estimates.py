@@ -39,14 +39,15 @@ MECHANISM_NAMES: dict[str, str] = {
 """A planner's name for each mechanism (the arrangement an improvement plan would change)."""
 
 
-def label(kpi: str) -> str:
-    """A planner's name for a key figure."""
+def label(kpi: str, names: dict[str, str] | None = None) -> str:
+    """A planner's name for a key figure; ``names`` names the nation or need of a figure
+    by nation or by need (its code or id otherwise)."""
     if kpi in LABELS:
         return LABELS[kpi]
     if kpi.startswith("stage_"):
         return f"mean {kpi.removeprefix('stage_').removesuffix('_mean_min')} stage"
     group, key, name = kpi.split(".", 2) if kpi.count(".") >= 2 else ("", "", kpi)
-    return f"{LABELS.get(name, name)}, {key}" if group else kpi
+    return f"{LABELS.get(name, name)}, {(names or {}).get(key, key)}" if group else kpi
 
 
 def value(kpi: str, number: float | None, *, difference: bool = False) -> str:

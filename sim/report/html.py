@@ -13,7 +13,7 @@ from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONEN
 from sim.analysis.summary import OVERLOADED
 from sim.log import RunLog
 from sim.model.arrangements import DESCRIPTIONS
-from sim.report.aar import AfterAction, rating, rating_rule
+from sim.report.aar import AfterAction, counted, people, rating, rating_rule
 from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
 from sim.report.msel import inject_outcome, run_clock, switched_on
@@ -41,6 +41,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
+_ENV.filters["counted"] = counted
 
 
 def _minutes(value: float | None) -> str:
@@ -139,7 +140,7 @@ def render_report(
                 (label(k), with_ci(k, across["kpis"][k])) for k in LABELS if k in across["kpis"]
             ]
             + [
-                (label(k), with_ci(k, e))
+                (label(k, names.nations | names.needs), with_ci(k, e))
                 for k, e in across["kpis"].items()
                 if k.startswith(("by_nation.", "by_need.")) and k.endswith("response_median_min")
             ],
@@ -155,7 +156,7 @@ def render_report(
         "version": version,
         "overall": {
             "incidents": overall["incidents"],
-            "people": overall["people"],
+            "people": people(overall["people"]),
             "median": _minutes(overall["response_min"]["median"]),
             "p90": _minutes(overall["response_min"]["p90"]),
             "within": _share(overall["within_target"]),
@@ -163,7 +164,7 @@ def render_report(
             "resolved": overall["resolved"],
             "ended": overall["ended_before_help"],
             "not_sent": overall["not_sent_at_end"],
-            "carried": overall["people_carried"],
+            "carried": f"{overall['people_carried']:,}",
             "waiting": overall["people_waiting_at_end"],
             "not_yet_due": overall["not_yet_due"],
             "en_route": overall["en_route_at_end"],
