@@ -56,6 +56,7 @@ def test_counts_are_said_in_words_and_reasons_only_for_what_happened(
         texts = [aar.summary, aar.scenario_summary]
         texts += [t for f in [*aar.findings, *aar.strengths] for t in (f.title, f.detail)]
         assert not [t for t in texts if "(s)" in t]
+        assert not [t for t in texts if re.search(r"\b(TH|LA|KH) (Thailand|Laos|Cambodia)\b", t)]
         for f in aar.findings:
             if " not used: 0 refused" in f.title:
                 assert "refused one" not in f.detail

@@ -333,7 +333,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
     if idle and waiting >= 1:
         nations = sorted({u["nation"] for u in idle})
         by_nation = {n: sum(u["nation"] == n for u in idle) for n in nations}
-        listed = ", ".join(f"{k} {ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
+        listed = ", ".join(f"{ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
         found.append(
             Finding(
                 f"{counted(len(idle), 'unit')} never tasked",

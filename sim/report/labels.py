@@ -38,6 +38,10 @@ LEADER = {"arrowstyle": "-", "linewidth": 0.6, "linestyle": (0, (1, 1.5)), "alph
 """Leader lines: dotted in the label's colour, unlike any road or border of the map."""
 
 
+BACKING = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
+"""A pale backing behind each label, so it reads over burnt ground, floods and hatching."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """Where a label went: its text artist and its box in display pixels."""
@@ -90,6 +94,7 @@ def place_labels(
             color=label.colour,
             fontweight=label.weight,
             zorder=6,
+            bbox=BACKING,
         )
         box = text.get_window_extent(renderer)
         width, height = box.width, box.height
