@@ -85,6 +85,8 @@ def test_run_map_names_places_and_keeps_labels_apart(path: Path) -> None:
     assert len(drawn.road_lines) == len(data.roads)
     for box in drawn.label_boxes:  # no name written across a road
         assert not [line for line in drawn.road_lines if crosses(box, *line)], box
+    for box in drawn.label_boxes:  # nor over a place's or an incident's marker
+        assert not [m for m in drawn.markers if _overlap(box, (m[0], m[1], m[0], m[1]))], box
     # most names find room; the rest are listed under the map
     assert len(drawn.unlabelled) <= len(data.places) // 3
     if run.fire:

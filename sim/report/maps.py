@@ -251,6 +251,8 @@ class Drawn:
     label_boxes: list[tuple[float, float, float, float]]
     road_lines: list[Segment] = field(default_factory=list)
     """The roads drawn, in the same display pixels as ``label_boxes``."""
+    markers: list[tuple[float, float]] = field(default_factory=list)
+    """The places and incidents drawn, in the same pixels."""
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -385,9 +387,15 @@ def run_map(data: MapData) -> Drawn:
         *rivers,
     ]
     roads = _road_lines(data)
-    placed, left_off = place_labels(ax, ordered, keep_clear=points, lines=roads)
+    markers = [*points, *((p.lon, p.lat) for p in shown)]  # unnamed ones too (border posts)
+    placed, left_off = place_labels(ax, ordered, keep_clear=markers, lines=roads)
+    to_px = ax.transData.transform
     return Drawn(
-        _png(fig), [lb.text for lb in left_off], [p.box for p in placed], _in_pixels(ax, roads)
+        _png(fig),
+        [lb.text for lb in left_off],
+        [p.box for p in placed],
+        _in_pixels(ax, roads),
+        [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
     )
 
 
