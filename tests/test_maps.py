@@ -171,7 +171,13 @@ def test_each_nation_is_named_inside_its_own_territory_on_a_cropped_map(
     for incident in data.incidents:
         assert south < incident.lat < north and west < incident.lon < east
     assert len(data.shown(bounds)) < len(data.places)
-    assert maps.run_map(data).png.startswith(b"\x89PNG")
+    drawn = maps.run_map(data)
+    assert drawn.png.startswith(b"\x89PNG")
+    # every crossing on the map is named, even one boxed in by roads
+    on_map = {
+        name for name, lat, lon in data.crossings if south < lat < north and west < lon < east
+    }
+    assert on_map and not on_map & set(drawn.unlabelled)
 
 
 @settings(max_examples=200, deadline=None)
@@ -218,3 +224,18 @@ def test_leader_lines_are_dotted_unlike_the_solid_roads() -> None:
     plt.close(fig)
     assert leaders and len(placed) > 2
     assert all(patch.get_linestyle() not in ("-", "solid") for patch in leaders)
+
+
+def test_only_a_crossings_name_is_written_across_roads_that_box_it_in() -> None:
+    fig, ax = plt.subplots(figsize=(3, 3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.canvas.draw()
+    grid = [((x / 20, 0.0), (x / 20, 1.0)) for x in range(21)]  # roads every few pixels
+    name = "A border crossing with a long name"
+    placed, left_off = place_labels(
+        ax, [Label(0.3, 0.3, name, essential=True), Label(0.7, 0.7, "A village")], lines=grid
+    )
+    plt.close(fig)
+    assert [p.label.text for p in placed] == [name]
+    assert [label.text for label in left_off] == ["A village"]

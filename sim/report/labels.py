@@ -2,8 +2,9 @@
 
 Each label tries positions around its point, nearest first, and takes the first where its
 box stays inside the axes, clear of every label already placed and of every point's marker,
-and off every line given (roads): a label is never written across a road. A label with no
-such room is left off and returned, so the caller can list it.
+and off every line given (roads). Only an essential label (a crossing's name) boxed in by
+roads on every side is written across one, on its pale backing, rather than left off. A
+label with no room is left off and returned, so the caller can list it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Label:
     weight: str = "normal"
     leader: bool = True
     """Draw a leader line to the point when the label sits away from it."""
+    essential: bool = False
+    """Written across a road when boxed in by roads, rather than left off (a crossing's
+    name)."""
 
 
 LEADER = {"arrowstyle": "-", "linewidth": 0.6, "linestyle": (0, (1, 1.5)), "alpha": 0.8}
@@ -67,8 +71,9 @@ def place_labels(
     """Write ``labels`` on ``ax`` without overlaps; returns those placed and those left off.
 
     ``keep_clear``: more points (data coordinates) whose markers labels must not cover;
-    ``lines``: segments (data coordinates) no label may cross. Call after the axes limits
-    are final.
+    ``lines``: segments (data coordinates) only an essential label crosses, when it has no
+    other room.
+    Call after the axes limits are final.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -100,6 +105,8 @@ def place_labels(
         width, height = box.width, box.height
         px, py = to_px((label.x, label.y))
         spot = _find_spot(px, py, width, height, scale, area, obstacles, segments)
+        if spot is None and segments and label.essential:  # boxed in: across a road
+            spot = _find_spot(px, py, width, height, scale, area, obstacles, ())
         if spot is None:
             text.remove()
             left_off.append(label)

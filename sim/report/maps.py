@@ -517,7 +517,7 @@ def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) 
     rank = {"eoc": 0, "town": 1, "base": 3, "airfield": 3, "hospital": 4, "village": 2}
     ordered = sorted(shown, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
     labels = [
-        Label(lon, lat, _wrapped(name), size=7, weight="bold", colour="#212121")
+        Label(lon, lat, _wrapped(name), size=7, weight="bold", colour="#212121", essential=True)
         for name, lat, lon in crossings
     ]
     for place in ordered:
@@ -703,7 +703,10 @@ def difference_map(data: MapData) -> Drawn:
     ax.set_title(data.title, fontsize=11)
     names = [
         *_nation_names(data, bounds),
-        *(Label(lon, lat, name, size=7, weight="bold") for name, lat, lon in data.crossings),
+        *(
+            Label(lon, lat, name, size=7, weight="bold", essential=True)
+            for name, lat, lon in data.crossings
+        ),
     ] + [
         Label(c.lon, c.lat, f"{c.name} {_signed(c.value)}", size=7)
         for c in sorted(data.changes, key=lambda c: -abs(c.value))
