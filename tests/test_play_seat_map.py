@@ -13,6 +13,7 @@ from sim.play.exercise import Exercise, point_key
 from sim.play.seat_map import seat_map_data
 from sim.play.server import PlayServer, create_app
 from sim.play.session import create_session
+from sim.play.views import seat_view
 from sim.report import maps
 
 
@@ -47,6 +48,8 @@ def test_a_seat_map_shows_its_units_incidents_and_why_a_unit_has_no_route() -> N
     assert pakse.stuck == f"Rescue boat team from Pakse: {why}"
     assert [r.closed for r in data.roads if r.closed] == ["closed since Mon 23 Jul 10:05"]
     assert len(data.incidents) == 1  # the rescue at Ban Hat
+    sent = [x for x in seat_view(ex, "LA", True)["decisions"] if x["what"] == "Send a unit"]
+    assert sent[0]["choice"] == "LA Rescue boat team from Pakse"  # named, not its id
     drawn = maps.run_map(data)
     assert drawn.png.startswith(b"\x89PNG")
     assert not [t for t in drawn.unlabelled if "no route" in t]  # the reason is written

@@ -76,6 +76,10 @@ class Clock:
         return (at - self.start).total_seconds() / 60
 
 
+CHOICE_WORDS = {"wait": "wait for now", "keep": "keep it going"}
+"""Choices that are not a nation or a unit, in words."""
+
+
 @dataclass(frozen=True)
 class Names:
     """Display names of an exercise's ids, in full (never cut)."""
@@ -106,6 +110,13 @@ class Names:
         return self.nations.get(seat.removesuffix("-local"), seat) + (
             " (local authorities)" if seat.endswith("-local") else ""
         )
+
+    def choice(self, choice: str) -> str:
+        """A decision's choice as the room reads it: a nation or unit by name, a wait in
+        words."""
+        if choice in self.nations:
+            return self.nations[choice]
+        return self.units.get(choice) or CHOICE_WORDS.get(choice, choice)
 
     def incident(self, incident: Incident) -> str:
         return f"{self.needs.get(incident.need.id, incident.need.name)} at {incident.place.name}"
@@ -395,7 +406,7 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
                 "about": about,
                 "choice": TITLES.get(dec.choice, dec.choice)
                 if dec.kind == d.ARRANGE
-                else names.nations.get(dec.choice, dec.choice),
+                else names.choice(dec.choice),
                 "by": ""
                 if dec.seat == FACILITATOR
                 else {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
@@ -609,7 +620,7 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
             dec = log.parse_decision(detail)
             if dec.reason == d.PLAYER and dec.kind != d.ARRANGE:
                 what = KIND_TITLES.get(dec.kind, dec.kind).lower()
-                choice = names.nations.get(dec.choice) or names.units.get(dec.choice, dec.choice)
+                choice = names.choice(dec.choice)
                 about = f" ({incident(number)})" if number >= 0 else ""
                 out.append(f"{names.seat(dec.seat)} decided to {what}{about}: {choice}")
     return out

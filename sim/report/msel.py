@@ -3,6 +3,7 @@ what it exercises, and what followed in the run."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -59,6 +60,14 @@ def inject_subject(inject: object, subject: str, names: Names) -> str:
             return subject.replace(inject.unit, names.unit_group(inject.unit))
         case schema.IncidentInject():
             return subject.replace(inject.need, names.needs.get(inject.need, inject.need))
+        case schema.WarningInject():
+            nation = names.nations.get(inject.observed_by, inject.observed_by)
+            return subject.replace(f"{inject.observed_by} reading", f"{nation}'s reading", 1)
+        case schema.GroundingInject() | schema.ChannelOutageInject():
+            codes = inject.nations if isinstance(inject, schema.GroundingInject) else inject.between
+            for code in codes:
+                subject = re.sub(rf"\b{code}\b", names.nations.get(code, code), subject)
+            return subject
     return subject
 
 
