@@ -48,6 +48,13 @@ QUESTIONS = {
     ],
 }
 """Discussion questions added to the default scenario's injects (by index)."""
+REASONS = (
+    "We keep our own boats for the villages still under water.",
+    "The helicopter is the only thing that reaches the roofs before dark.",
+    "The governor has not signed the request yet.",
+    "Our teams are tired; the neighbour's are fresh and closer.",
+)
+"""Reasons the seats give, in turn, with every other decision."""
 
 
 def _scenario(folder: Path) -> Path:
@@ -126,7 +133,7 @@ def _answer(page: Browser, link: str, step: int) -> int:
     while page.count(".pending form") and answered < 12:
         number = page.evaluate("document.querySelector('.pending input[name=point]').value")
         if (step + answered) % 2 == 0:
-            reason = "We keep our own boats for the villages still under water."
+            reason = REASONS[(step + answered) % len(REASONS)]
             page.evaluate(f"document.querySelector('#reason-{number}').value = {reason!r}")
         last = (step + answered) % 3 == 2  # now and then not what doctrine would choose
         page.click(".pending form button.option" + (":last-of-type" if last else ""))

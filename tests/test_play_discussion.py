@@ -188,6 +188,7 @@ def test_the_aar_carries_what_the_room_said(tmp_path: Path) -> None:
     page = " ".join((out / "report.html").read_text().split())
     assert "What the players raised in the hot wash" in page
     assert "Thailand heard nothing until the next morning. (raised by Thailand)" in page
+    assert "<b>U (unable to be performed)</b>" in page
     assert "Waited on a forecast nobody had read. (Laos&#39;s seat," in page
     reason = "“We expect the water to drop by noon.”"
     assert f"Laos does not ask for help yet (Ban Hat): {reason}" in page

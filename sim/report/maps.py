@@ -445,7 +445,7 @@ def _crop_note(
     middle_lat, middle_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
     half = max(max(lats) - min(lats), max(lons) - min(lons), 2 * (north - south), 3.0) / 2 + 0.3
     region = (middle_lat - half, middle_lon - half, middle_lat + half, middle_lon + half)
-    inset = ax.inset_axes((1.18, 0.0, 0.42, 0.36))
+    inset = ax.inset_axes((1.18, _below_legend(ax, 0.36) - 0.36, 0.42, 0.36))
     geometry = basemap()
     for key, colour, style in (("coast", "#78909c", "-"), ("borders", "#424242", "-.")):
         inset.add_collection(
@@ -510,6 +510,17 @@ def _units(ax: Any, units: list[Units]) -> list[Label]:
         if u.count > 1:
             labels.append(Label(u.lon, u.lat, f"{u.count} units", colour=colour, size=7))
     return labels
+
+
+def _below_legend(ax: Any, top: float) -> float:
+    """Where an inset's top goes (axes fraction): at ``top``, or lower if the legend beside
+    the map reaches down that far (a wide, flat map)."""
+    legend = ax.get_legend()
+    if legend is None:
+        return top
+    ax.apply_aspect()
+    box = legend.get_window_extent(ax.figure.canvas.get_renderer())
+    return min(top, float(box.transformed(ax.transAxes.inverted()).y0) - 0.06)
 
 
 def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) -> list[Label]:
@@ -623,7 +634,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 [],
                 marker="^",
                 linestyle="",
-                color="#78909c",
+                color=NATION_COLOURS.get(data.units[0].nation, "#37474f"),
                 mec="black",
                 markersize=9,
                 label="your units (arrow: on the way)",
