@@ -2,10 +2,12 @@
 
 The first line says which scenario (its SHA-256), seed and seats; every later line is a
 command as the exercise recorded it (``sim.play.exercise``): clock moves, decisions (seat,
-scenario time, the point, the choice), unprompted actions, rewinds, the facilitator's
-settings, and, for the record, the points doctrine took when the clock moved on
-(``lapsed``). Each command given in the room carries the id its page gave it (``client``),
-so that the same command sent twice (a double click, a retry) is done once.
+scenario time, the point, the choice, the seat's reason), unprompted actions, messages
+between seats, rewinds, the facilitator's settings, what the room said beside the play
+(observers' notes, the hot wash: ``sim.play.discussion``), and, for the record, the
+points doctrine took when the clock moved on (``lapsed``). Each command given in the room
+carries the id its page gave it (``client``), so that the same command sent twice (a double
+click, a retry) is done once.
 
 A command is done when its line is in the file whole, newline included: a line cut short by
 a crash was never confirmed to the room, and is removed when the session is resumed. A
@@ -33,9 +35,10 @@ from sim.play.messages import message_problems
 from sim.scenario.schema import Scenario
 
 FORMAT = "borderdrill play session"
-VERSION = 2
-"""Version 2 adds the commands' client ids and the facilitator's settings; version 1
-files are read as they are."""
+VERSION = 3
+"""Version 2 adds the commands' client ids and the facilitator's settings, version 3 the
+seats' messages, reasons, observers' notes and the hot wash; earlier files are read as
+they are."""
 MAX_LINE = 64 * 1024
 """Bytes a line may hold: a command is a few hundred."""
 MAX_COMMANDS = 100_000
@@ -348,7 +351,7 @@ def read_session(path: Path, scenario: Scenario | None = None) -> Session:
 
 def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Session:
     version = header.get("version")
-    if version not in (1, VERSION):
+    if version not in range(1, VERSION + 1) or isinstance(version, bool):
         raise SessionError(
             f"{path}, line 1: a session of version {version!r}; this borderdrill reads"
             f" versions 1 to {VERSION}: play it with the borderdrill that wrote it"

@@ -716,8 +716,8 @@ def said(ctx: Context, discussion: dict[str, Any], rated: list[CapabilityRow]) -
         if notes or any(points.values()):
             target = f"{need.name}{f' ({need.core_capability})' if need.core_capability else ''}"
             named = RATING_NAMES.get(row.rating)
-            rated = f"{row.rating} ({named})" if named else row.rating
-            raised.append(Raised(target, rated, points["strength"], points["improvement"], notes))
+            shown = f"{row.rating} ({named})" if named else row.rating
+            raised.append(Raised(target, shown, points["strength"], points["improvement"], notes))
     reasons = []
     for r in discussion["reasons"]:
         kind = r["kind"] or r["action"]  # a decision's kind, or the action taken
