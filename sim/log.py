@@ -65,8 +65,16 @@ MESSAGE_SENT = "message_sent"
 MESSAGE_LOST = "message_lost"
 MESSAGE_INTERPRETED = "message_interpreted"
 MESSAGE_DELIVERED = "message_delivered"
-# decisions (detail: "seat kind choice reason [option@fact,...] subject"; ``parse_decision``)
+# decisions (detail: "seat kind choice reason [option@fact,...] subject #point";
+# ``parse_decision``): a point raised is answered at once (``decision``), or is opened and
+# later answered (``decision``, a lapse among them), or overtaken (``sim.model.points``)
 DECISION = "decision"
+DECISION_OPENED = "decision_opened"
+"""A point waits for its seat (the choice field holds doctrine's proposal)."""
+DECISION_OVERTAKEN = "decision_overtaken"
+"""An open point was closed unanswered (the choice field holds the point that replaced
+it, ``#id``, or ``-``; the reason says why)."""
+DECISION_EVENTS = frozenset((DECISION, DECISION_OPENED, DECISION_OVERTAKEN))
 # warnings and evacuation orders
 WARNING_NOT_SHARED = "warning_not_shared"
 EVACUATION_ORDERED = "evacuation_ordered"
@@ -92,14 +100,21 @@ class Decision(NamedTuple):
     reason: str
     options: tuple[str, ...]
     subject: str
+    point: int = -1
+    """The decision point's id (-1: an unprompted action or a hold, not a raised point)."""
 
 
 def parse_decision(detail: str) -> Decision:
-    """Read the detail of a ``decision`` event."""
+    """Read the detail of a ``decision`` event (or of an opened or overtaken point)."""
     rest, subject = detail.rsplit(" ", 1)
+    point = -1
+    if subject.startswith("#"):
+        point = int(subject[1:])
+        rest, subject = rest.rsplit(" ", 1)
     seat, kind, choice, reason, options = rest.split(" ", 4)
     inner = options[1:-1]
-    return Decision(seat, kind, choice, reason, tuple(inner.split(",")) if inner else (), subject)
+    found = tuple(inner.split(",")) if inner else ()
+    return Decision(seat, kind, choice, reason, found, subject, point)
 
 
 class IncidentInfo(NamedTuple):

@@ -91,7 +91,7 @@ def test_a_unit_with_no_route_is_not_shown_travelling() -> None:
         )
 
     ex = Exercise(load_with("tiny_border.toml", lao_boat_cut_off), 0, ["LA"])
-    ex.perform({"do": "advance", "to": 90})
+    ex.perform({"do": "advance", "to": 90, "wait_for_seats": True})
     (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
     ex.perform(
         {"do": "decide", "seat": "LA", "point": send.number}

@@ -31,14 +31,17 @@ def _decide(ex: Exercise, choice: str) -> None:
 
 
 def _late_ask() -> Exercise:
-    """Laos's seat sees its point to ask Thailand only when the clock stops, 45 min on."""
+    """Laos's seat is asked whether to ask Thailand while the facilitator moves the clock
+    on by 45 min, waiting for the seats: the clock stops at the point; Laos asks."""
     ex = Exercise(TINY, 0, ["LA", "TH"])
     while not ex.open_points():
         ex.perform({"do": "next"})
     raised = ex.open_points()[0].point.at_min
     ex = Exercise(TINY, 0, ["LA", "TH"], branch(ex.commands, raised - 1))
-    ex.perform({"do": "advance", "to": raised + 45})
+    ex.perform({"do": "advance", "to": raised + 45, "wait_for_seats": True})
+    assert ex.now == raised
     _decide(ex, "TH")
+    ex.perform({"do": "advance", "to": raised + 45})
     return ex
 
 
@@ -60,29 +63,53 @@ def test_other_replications_take_a_decision_when_the_players_took_it() -> None:
     ex = _late_ask()
     session = played(ex)
     (asked,) = session.taken
-    assert asked.at - asked.raised_at == 45  # the facilitator's jump, not the players'
+    assert asked.at == asked.raised_at  # the clock stood still while the seat decided
     assert not asked.departs  # doctrine's own choice: nothing to measure
     for replication in (1, 2):
         run, not_applied = replay_run(TINY, session, 0, replication)
+        opened = [t for t, e, *_ in run.events if e == log.DECISION_OPENED]
         asks = [(t, dec) for t, dec in _decisions(run) if dec.kind == d.ASK]
         assert not_applied == 0
-        assert asks[0][0] == asked.at  # raised 45 min before, answered when the players did
+        assert asks[0][0] == max(opened[0], asked.at)  # not before the players took it
         assert (asks[0][1].choice, asks[0][1].reason) == ("TH", d.REPLAYED)
 
 
-def test_a_point_the_players_never_met_waits_for_the_clock_then_doctrine() -> None:
+def test_a_point_that_arises_while_the_clock_moves_lapses_at_its_own_instant() -> None:
     ex = Exercise(TINY, 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": 600})  # everything raised before 10:00 lapses then
+    ex.perform({"do": "advance", "to": 600})
+    assert ex.taken and not ex.open_points()
+    assert all(t.at == t.raised_at and not t.by_players for t in ex.taken)
     session = played(ex)
-    empty = PlayedSession(TINY, 0, ("LA", "TH"), (), (), session.jumps, session.ended_at)
+    empty = PlayedSession(TINY, 0, ("LA", "TH"), (), (), session.ended_at)
     run, not_applied = replay_run(TINY, empty, 0, 1)
-    first = [(t, dec.reason) for t, dec in _decisions(run) if dec.kind != d.HOLD]
-    assert not_applied == 0
-    assert first[0] == (600, d.LAPSED)
+    opened = {
+        dec.point: t
+        for t, e, _, _, x in run.events
+        if e == log.DECISION_OPENED
+        for dec in [log.parse_decision(x)]
+    }
+    lapsed = [(t, dec) for t, dec in _decisions(run) if dec.reason == d.LAPSED]
+    assert not_applied == 0 and lapsed
+    assert all(opened[dec.point] == t for t, dec in lapsed)
+
+
+def test_moving_the_clock_to_the_end_leaves_no_point_unanswered() -> None:
+    """Behaviour 16: seats that let the clock run to the end get doctrine's response, at
+    the same times, not points left waiting with no unit sent."""
+    ex = Exercise(TINY, 0, ["LA", "TH"])
+    ex.perform({"do": "advance", "to": TINY.duration_min})
+    played_run = ex.finish()
+    doctrine = Simulation(TINY, 0).run()
+
+    def outcome(run: log.RunLog) -> list[tuple[float, str, int, str]]:
+        return sorted(e[:4] for e in run.events if e[1] not in log.DECISION_EVENTS)
+
+    assert not ex.open_points() and ex.taken
+    assert outcome(played_run) == outcome(doctrine)
 
 
 def _hand_made(*taken: Taken) -> PlayedSession:
-    return PlayedSession(TINY, 0, ("LA", "TH"), (), taken, (), TINY.duration_min)
+    return PlayedSession(TINY, 0, ("LA", "TH"), (), taken, TINY.duration_min)
 
 
 def test_what_no_longer_applies_falls_back_and_is_counted() -> None:
@@ -106,8 +133,9 @@ def test_a_unit_of_the_same_group_stands_in_for_the_one_chosen() -> None:
     point = d.DecisionPoint(
         0, "TH", d.ASSIGN, "x", 0, (d.Option("th-boat-1"), d.Option("wait")), d.Choice("wait", "")
     )
-    assert sim._taken(point, d.Choice("th-boat-3", d.REPLAYED)) == ("th-boat-1", d.REPLAYED)
-    assert sim._taken(point, d.Choice("joint-boat", d.REPLAYED)) == ("wait", d.FALLBACK)
+    fitted = sim.points._fitted
+    assert fitted(point, d.Choice("th-boat-3", d.REPLAYED)) == ("th-boat-1", d.REPLAYED)
+    assert fitted(point, d.Choice("joint-boat", d.REPLAYED)) == ("wait", d.FALLBACK)
 
 
 def _play_out(tmp_path: Path, moves: list[tuple[int, int]], scenario_path: Path) -> Path:

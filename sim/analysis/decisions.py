@@ -35,6 +35,8 @@ class DecisionRow(NamedTuple):
     options: tuple[str, ...]
     subject: str
     """The incident's key, or the place (an evacuation order)."""
+    point: int = -1
+    """The decision point's id (-1: an unprompted action or a hold)."""
 
 
 def decision_rows(run: RunLog) -> list[DecisionRow]:

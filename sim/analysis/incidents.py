@@ -179,7 +179,7 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
     for key, spans in unit_waits(run).items():
         waits[key] += spans
     for t, event, incident, unit, detail in run.events:
-        if incident < 0 or event == log.DECISION:
+        if incident < 0 or event in log.DECISION_EVENTS:
             continue
         row = rows[incident]
         if event == log.TRIP:
@@ -250,7 +250,7 @@ def unit_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, str, floa
         waits[(incident, unit)].append((start, cause, min(t, due) - start))
 
     for t, event, incident, unit, detail in run.events:
-        if not unit or event == log.DECISION:
+        if not unit or event in log.DECISION_EVENTS:
             continue
         if unit in open_wait:
             close(unit, t)

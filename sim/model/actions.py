@@ -79,7 +79,7 @@ def _log(sim: Simulation, decider: str, kind: str, subject: str, incident: int, 
     point = d.DecisionPoint(
         sim.env.now, decider, kind, subject, incident, (d.Option(choice),), d.Choice(choice, "")
     )
-    sim.log_decision(point, d.Choice(choice, d.PLAYER))
+    sim.points.action(point, d.Choice(choice, d.PLAYER))
     return decider
 
 

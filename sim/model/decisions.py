@@ -5,8 +5,9 @@ standing down a unit, an EOC or the joint centre asking a neighbour for help, a 
 approving a request, a local authority ordering an evacuation. The doctrine (the standing
 procedures, ``sim.model.doctrine`` and ``sim.model.dispatch``) proposes a choice with its
 reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
-outside the simulation triggers, for players), and every answer is logged as a
-``decision`` event: ``seat kind choice reason [options] subject``.
+outside the simulation triggers, for players). Each point raised has an id and a life
+cycle (``sim.model.points``): open, then answered, overtaken or lapsed; every answer is
+logged as a ``decision`` event: ``seat kind choice reason [options] subject #id``.
 
 ``Doctrine`` takes the proposal (the automatic run); a played exercise answers with its
 players (``sim.play.players``), a replay of its session with
@@ -64,6 +65,11 @@ LAPSED = "lapsed"
 REPLAYED = "replayed"
 """a player's choice, taken again in a replay of the session"""
 
+OVERTAKEN = "overtaken"
+"""(an open point) the situation changed: another point asks it now, or none is needed"""
+NOT_POSSIBLE = "not_possible"
+"""(an open point) its answer could no longer be carried out when it came"""
+
 YES, NO = "yes", "no"
 LEFT_TO_DOCTRINE = "*"
 """An answer that leaves the point to doctrine: its proposal when the answer is taken."""
@@ -97,6 +103,19 @@ class DecisionPoint:
     options: tuple[Option, ...]
     proposal: Choice
     """What doctrine would choose."""
+    question: str = ""
+    """What sets it apart from other points of its seat, kind and subject (the unit a
+    stand-down is about, the nation an approval answers)."""
+    id: int = -1
+    """Its number in the run, given when it is raised (-1: not raised yet)."""
+    replaces: int = -1
+    """The open point it overtook (-1: none)."""
+
+    @property
+    def lineage(self) -> tuple[str, str, str, str]:
+        """What stays the same when a point is asked again: who, what kind, about what,
+        which question."""
+        return (self.seat, self.kind, self.subject, self.question)
 
 
 class Policy(Protocol):
@@ -112,7 +131,14 @@ class Doctrine:
         return point.proposal
 
 
+def seat_of(decider: str) -> str:
+    """The seat that answers for a decider: ``LA-local`` is answered by ``LA``."""
+    return decider.removesuffix("-local")
+
+
 def describe(point: DecisionPoint, choice: Choice) -> str:
-    """The ``detail`` of a decision event: ``seat kind choice reason [options] subject``."""
+    """The ``detail`` of a decision event: ``seat kind choice reason [options] subject``,
+    then `` #id`` for a point that was raised."""
     options = ",".join(f"{o.choice}@{o.fact}" if o.fact else o.choice for o in point.options)
-    return f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}] {point.subject}"
+    text = f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}] {point.subject}"
+    return text if point.id < 0 else f"{text} #{point.id}"

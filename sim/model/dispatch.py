@@ -97,7 +97,7 @@ def request_assistance(
         (d.Option(d.YES), d.Option(d.NO)),
         proposal,
     )
-    choice = yield from sim.decision(point)
+    choice = yield from sim.points.decision(point)
     if incident.remaining <= 0:
         _withdraw(sim, incident, nation, flow)
     elif choice.choice == d.YES:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -154,14 +155,19 @@ class Planner:
 
     def _look_again(self, _: object) -> None:
         self._expected.clear()
+        points = self.sim.points
         while self._dirty:
             nations = sorted(p for p in self._dirty if p != JOINT_CENTRE)
             joint_centre = JOINT_CENTRE in self._dirty
             self._dirty.clear()
             if nations:
-                self._plan_nations(nations)
+                points.look_started()
+                planned = self._plan_nations(nations)
+                points.look_ended(planned, (d.ASSIGN, d.ASK))
             if joint_centre:
+                points.look_started()
                 self._plan_joint_centre()
+                points.look_ended({JOINT_CENTRE}, (d.ASK,))
         settled, self.settled = self.settled, None
         assert settled is not None
         settled.succeed()
@@ -183,6 +189,11 @@ class Planner:
         """Whether a unit may be tasked now."""
         return unit in self._group_of
 
+    def point_closed(self, point: d.DecisionPoint) -> None:
+        """An open point was answered or overtaken: its party looks again."""
+        if point.seat in self.queues or point.seat == JOINT_CENTRE:
+            self.changed(point.seat)
+
     # a nation's plan
 
     def accept(self, nation: str, incident: Incident, types: frozenset[str] | None) -> None:
@@ -194,10 +205,11 @@ class Planner:
             self.queues[nation].append(incident)
         self.changed(nation)
 
-    def _plan_nations(self, nations: list[str]) -> None:
+    def _plan_nations(self, nations: list[str]) -> set[str]:
         """Plan for these nations' incidents together, the most urgent first whatever the
         nation (joint teams, which any of them may task, go where they are most needed):
-        first responses, then reinforcements, then asking neighbours."""
+        first responses, then reinforcements, then asking neighbours. Returns the nations
+        planned for."""
         if self.has_joint_teams:
             nations = list(self.sim.nations)
         plans: list[tuple[Incident, str]] = []
@@ -227,6 +239,7 @@ class Planner:
         for incident, nation in plans:
             if incident.place.nation == nation:
                 self._consider_asking(nation, incident)
+        return set(nations)
 
     # the reserve a threatened nation keeps
 
@@ -307,7 +320,14 @@ class Planner:
         abroad = incident.place.nation != nation
         place = incident.place.id
         bounded = []
+        promised = self.sim.points.promised
         for members in self.groups[nation].get(incident.need.id, {}).values():
+            if promised:  # units an open point proposes for another incident are not offered
+                members = {
+                    u: None for u in members if promised.get(u.id, incident.id) == incident.id
+                }
+                if not members:
+                    continue
             unit = next(iter(members))  # every member sets off from the same place at once
             if (
                 unit.can_serve(incident)
@@ -378,10 +398,21 @@ class Planner:
         point = self._point(
             nation, d.ASSIGN, incident, (*options, d.Option("wait")), d.Choice(unit.id, why)
         )
-        choice = self.sim.decide(point)
-        if choice is None or choice.choice == "wait":
+        act = partial(self._send, nation, incident)
+        check = partial(self._may_take, incident)
+        choice = self.sim.points.put(point, act, check, candidates[0][0])
+        return choice is not None and act(choice)
+
+    def _may_take(self, incident: Incident, choice: d.Choice) -> bool:
+        """Whether the unit chosen for an incident can still be sent to it."""
+        unit = self.sim.unit(choice.choice)
+        return incident.remaining > 0 and self.is_free(unit) and unit.can_serve(incident)
+
+    def _send(self, nation: str, incident: Incident, choice: d.Choice) -> bool:
+        """Carry out an assignment decision; True if a unit was assigned."""
+        if choice.choice == "wait":
             return False
-        chosen = next(u for _, _, u in candidates if u.id == choice.choice)
+        chosen = self.sim.unit(choice.choice)
         if len(incident.assigned) >= incident.need.max_units:  # make room: never above it
             self._stand_down_surplus(nation, incident, keep=None)
             if len(incident.assigned) >= incident.need.max_units:
@@ -407,6 +438,8 @@ class Planner:
             sim.record((sim.env.now, log.MOBILISED, incident.id, unit.id, ""))
         incident.waiting_reason = ""
         sim.poke(unit)
+        if sim.points.open:  # open points that offered it: their parties look again
+            self.changed(*{o.point.seat for o in sim.points.offering(unit.id)})
 
     def _stand_down_surplus(self, nation: str, incident: Incident, keep: Unit | None) -> None:
         """Stand down the slowest unit on the way if the others are enough without it (or
@@ -438,11 +471,22 @@ class Planner:
         incident = unit.task
         assert incident is not None
         options = (d.Option(unit.id), d.Option("keep"))
-        point = self._point(nation, d.STAND_DOWN, incident, options, d.Choice(unit.id, why))
-        choice = self.sim.decide(point)
-        if choice is None or choice.choice != unit.id or unit.task is not incident:
-            return
-        if unit.state is not UnitState.ON_SCENE:
+        point = self._point(
+            nation, d.STAND_DOWN, incident, options, d.Choice(unit.id, why), question=unit.id
+        )
+        act = partial(self._release_if, unit, incident)
+        check = partial(self._on_its_way, unit, incident)
+        choice = self.sim.points.put(point, act, check)
+        if choice is not None:
+            act(choice)
+
+    @staticmethod
+    def _on_its_way(unit: Unit, incident: Incident, _: d.Choice) -> bool:
+        return unit.task is incident and unit.state is not UnitState.ON_SCENE
+
+    def _release_if(self, unit: Unit, incident: Incident, choice: d.Choice) -> None:
+        """Carry out a stand-down decision."""
+        if choice.choice == unit.id and self._on_its_way(unit, incident, choice):
             self.release(unit)
 
     def release(self, unit: Unit) -> None:
@@ -493,6 +537,8 @@ class Planner:
         pending (at the arrival expected when asked), approvals (through the unit sent, or
         the helper's soonest while none is)."""
         soonest = self._plan(incident)
+        if self.sim.points.open:  # a unit an open point proposes, as if sent
+            soonest = min(soonest, self.sim.points.expected(incident.id))
         if soonest <= incident.target_at:
             return soonest
         patience = self.sim.scenario.coordination.mutual_assistance.ask_again_after
@@ -543,12 +589,24 @@ class Planner:
         point = self._point(
             asker, d.ASK, incident, (*options, d.Option("wait")), d.Choice(helpers[0][1], why)
         )
-        choice = self.sim.decide(point)
-        if choice is None or choice.choice == "wait":
-            return
-        eta = next((t for t, code in helpers if code == choice.choice), math.inf)
-        self.promised[(incident.id, choice.choice)] = eta
-        self.sim.ask_for_help(asker, choice.choice, incident)
+        etas = {code: t for t, code in helpers}
+        act = partial(self._ask, asker, incident, etas)
+        choice = self.sim.points.put(point, act, partial(self._may_ask, incident))
+        if choice is not None:
+            act(choice)
+
+    def _may_ask(self, incident: Incident, choice: d.Choice) -> bool:
+        """Whether a nation chosen to be asked for help with an incident still can be."""
+        status = incident.requests.get(choice.choice)
+        return incident.remaining > 0 and (status is None or status[0] == "refused")
+
+    def _ask(
+        self, asker: str, incident: Incident, etas: dict[str, float], choice: d.Choice
+    ) -> None:
+        """Carry out a decision to ask a neighbour."""
+        if choice.choice != "wait":
+            self.promised[(incident.id, choice.choice)] = etas.get(choice.choice, math.inf)
+            self.sim.ask_for_help(asker, choice.choice, incident)
 
     def _helpers(self, asker: str, incident: Incident, plan: float) -> list[tuple[float, str]]:
         """Nations that could be asked, by when their unit would be on scene, soonest first:
@@ -656,7 +714,8 @@ class Planner:
         incident: Incident,
         options: tuple[d.Option, ...],
         proposal: d.Choice,
+        question: str = "",
     ) -> d.DecisionPoint:
         return d.DecisionPoint(
-            self.sim.env.now, seat, kind, incident.key, incident.id, options, proposal
+            self.sim.env.now, seat, kind, incident.key, incident.id, options, proposal, question
         )

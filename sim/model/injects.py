@@ -149,7 +149,7 @@ def decide_evacuation(
         (d.Option(d.YES), d.Option(d.NO)),
         d.Choice(d.YES, d.WARNING),
     )
-    choice = yield from sim.decision(point)
+    choice = yield from sim.points.decision(point)
     if choice.choice == d.YES:
         sim.order_evacuation(place)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from statistics import fmean
-from typing import Any, cast
+from typing import Any
 
 import simpy
 
@@ -21,6 +21,7 @@ from sim.model.entities import Incident, Unit
 from sim.model.flood import run_flood
 from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
+from sim.model.points import Points
 from sim.model.random import streams
 from sim.model.units import unit_life
 from sim.model.wildfire import Wildfire
@@ -79,16 +80,15 @@ class Simulation:
             if teams or not g.joint
             for uid in g.unit_ids()
         ]
+        self._units = {u.id: u for u in self.units}
         self.unit_groups = {g.id: g.unit_ids() for g in scenario.units}
         self._group_of = {u: g for g, ids in self.unit_groups.items() for u in ids}
+        self.points = Points(self)
+        """The decision points raised so far, and those still open."""
         self.planner = Planner(self)
         self._closing: dict[str, simpy.Event] = {}
         self.way_reopened = self.env.event()
         """Succeeds when a road or crossing reopens (then is renewed)."""
-        self._pending: dict[tuple[str, str, str], d.DecisionPoint] = {}
-        self._answers: dict[tuple[str, str, str], d.Choice] = {}
-        self._waiting: dict[tuple[str, str, str], tuple[float, tuple[d.Option, ...]]] = {}
-        """Points answered "wait": not asked again at the same instant with the same options."""
         self.evacuation_ordered_at: dict[str, float] = {}
         self.warnings: dict[str, int] = {}
         """Warnings received so far, by place."""
@@ -268,72 +268,23 @@ class Simulation:
 
     # decisions
 
-    def decide(self, point: d.DecisionPoint) -> d.Choice | None:
-        """Answer a decision point now, or None while the policy's answer is awaited.
-
-        An answer that comes later is kept, and the seat looks again: the same point raised
-        then takes it (if it is still one of the options). A point answered "wait" stays
-        answered until the clock moves or its options change.
-        """
-        key = (point.seat, point.kind, point.subject)
-        if key in self._answers:
-            return self._taken(point, self._answers.pop(key))
-        if key in self._pending:
-            return None
-        if self._waiting.get(key) == (self.env.now, point.options):
-            return d.Choice("wait", "waiting")
-        answer = self.policy.decide(point)
-        if isinstance(answer, simpy.Event):
-            self._pending[key] = point
-
-            def answered(event: simpy.Event) -> None:
-                del self._pending[key]
-                choice = cast(d.Choice, event.value)
-                self._answers[key] = choice
-                self.planner.changed(point.seat)
-
-            answer.callbacks.append(answered)
-            return None
-        return self._taken(point, answer)
-
-    def decision(self, point: d.DecisionPoint) -> Generator[Any, Any, d.Choice]:
-        """Answer a decision point, waiting for the policy if it answers later."""
-        answer = self.policy.decide(point)
-        if isinstance(answer, simpy.Event):
-            choice: d.Choice = yield answer
-            return self._taken(point, choice)
-        return self._taken(point, answer)
-
-    def _taken(self, point: d.DecisionPoint, choice: d.Choice) -> d.Choice:
-        if choice.choice == d.LEFT_TO_DOCTRINE:
-            choice = d.Choice(point.proposal.choice, choice.reason)
-        options = [o.choice for o in point.options]
-        if options and choice.choice not in options:
-            twin = self._twin(choice.choice, options)
-            choice = (
-                d.Choice(point.proposal.choice, d.FALLBACK)
-                if twin is None
-                else choice._replace(choice=twin)
-            )
-        self.log_decision(point, choice)
-        if choice.choice == "wait":
-            key = (point.seat, point.kind, point.subject)
-            self._waiting[key] = (self.env.now, point.options)
-        return choice
-
-    def _twin(self, unit: str, options: list[str]) -> str | None:
+    def twin(self, unit: str, options: list[str]) -> str | None:
         """An option that is a unit of the same group as ``unit`` (interchangeable with it)."""
         group = self._group_of.get(unit)
         return next((o for o in options if group and self._group_of.get(o) == group), None)
 
     def log_decision(self, point: d.DecisionPoint, choice: d.Choice) -> None:
-        """Record a decision in the event log."""
+        """Record a decision that is no point to answer (why an incident is held)."""
         unit = choice.choice if point.kind in (d.ASSIGN, d.STAND_DOWN) else ""
         if unit in ("wait", "keep"):
             unit = ""
         self.record((self.env.now, log.DECISION, point.incident, unit, d.describe(point, choice)))
 
     # units
+
+    def unit(self, unit_id: str) -> Unit:
+        """A unit by its id."""
+        return self._units[unit_id]
 
     def poke(self, unit: Unit) -> None:
         """Make a unit look at its task again (a new task, a recall, a breakdown)."""

@@ -2,10 +2,15 @@
 
 Everything that changes an exercise is a *command*, a small JSON-able dict: the clock
 moves (``advance`` to a time, ``next`` decision or inject), a seat decides an open point
-(``decide``) or acts unprompted (``act``; the facilitator too, to switch an arrangement
-on). Commands are validated and applied in order;
+(``decide``, naming it by its id) or acts unprompted (``act``; the facilitator too, to
+switch an arrangement on). Commands are validated and applied in order;
 applied again from the start they give the same run event for event, so the state at
 any earlier time is the replay of the commands issued before it (``branch``).
+
+The clock stands still while the seats decide. When it moves, every point open for a seat
+lapses to doctrine, and so does each point that arises during the move, at its own instant
+once that instant has settled; unless the move waits for the seats (``next``, or
+``advance`` with ``wait_for_seats``), which stops the clock at the first point that arises.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from sim import log
 from sim.model import actions
 from sim.model import decisions as d
 from sim.model.entities import Incident
+from sim.model.points import OpenPoint
 from sim.model.simulation import Simulation
-from sim.play.players import OpenPoint, Players
+from sim.play.players import Players
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -60,6 +66,11 @@ class Taken(NamedTuple):
     """What doctrine proposed ("" for an action)."""
     action: bool
     """Taken unprompted."""
+    question: str = ""
+    """What sets the point apart from others of its seat, kind and subject (the unit a
+    stand-down is about)."""
+    point: int = -1
+    """The point's id in the run it was taken in (-1 for an action)."""
 
     @property
     def by_players(self) -> bool:
@@ -149,15 +160,20 @@ class Exercise:
             to = _number(command, "to")
             if to < self.now:
                 raise Refused("the clock only moves forward (rewind to go back)")
+            wait = command.get("wait_for_seats", False)
+            if not isinstance(wait, bool):
+                raise Refused("wait_for_seats must be true or false")
             recorded["to"] = min(to, self.horizon)
+            if wait:
+                recorded["wait_for_seats"] = True
             if recorded["to"] > self.now:
                 self._lapse()
-            self._advance(recorded["to"])
+            self._move(recorded["to"], wait_for_seats=wait)
         elif do == "next":
             until = min(_number(command, "until", self.horizon), self.horizon)
             recorded["until"] = until
             self._lapse()
-            self._next(until)
+            self._move(until, wait_for_seats=True, stop_at_injects=True)
         elif do == "decide":
             recorded.update(self._decide(command))
             self._settle()
@@ -180,7 +196,7 @@ class Exercise:
         """The players leave: open points lapse and doctrine plays to the end; the run's log."""
         self._lapse_open()
         self.players.leave()
-        self._advance(self.horizon)
+        self._move(self.horizon)
         return self.sim.log
 
     def _lapse(self) -> None:
@@ -189,8 +205,10 @@ class Exercise:
         self._lapse_open()
 
     def _lapse_open(self) -> None:
-        for item in self.players.lapse():
+        """Doctrine takes every open point (its answer takes effect at this instant)."""
+        for item in self.open_points():
             self.taken.append(self._taken(item, d.LEFT_TO_DOCTRINE))
+            item.event.succeed(d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED))
 
     def _taken(self, item: OpenPoint, choice: str) -> Taken:
         point = item.point
@@ -204,27 +222,35 @@ class Exercise:
             choice,
             point.proposal.choice,
             False,
+            point.question,
+            point.id,
         )
 
-    def _advance(self, to: float) -> None:
-        env = self.sim.env
-        if to > env.now:
-            stop = env.timeout(to - env.now)
-            while not stop.processed:
-                env.step()
-        self._settle()
-        self._ended()
-
-    def _next(self, until: float) -> None:
-        """Run until a point opens for a seat, an inject is delivered, or ``until``."""
+    def _move(
+        self, until: float, *, wait_for_seats: bool = False, stop_at_injects: bool = False
+    ) -> None:
+        """Run the clock to ``until`` (what is due then included). A point that arises for
+        a seat stops it when ``wait_for_seats``, else lapses once its instant has settled;
+        ``stop_at_injects``: an inject delivered stops it too."""
         env, events = self.sim.env, self.sim.log.events
-        while env.peek() < until:
+        while True:
+            self._settle()  # the seats see the instant whole
+            if self.sim.points.open:
+                if wait_for_seats:
+                    return
+                self._lapse_open()
+                continue
+            if env.peek() > until:
+                break
             seen = len(events)
             env.step()
-            if self.players.open or any(e[1] == log.INJECT for e in events[seen:]):
-                self._settle()  # the seats see the instant whole
-                return
-        self._advance(until)
+            if stop_at_injects and any(e[1] == log.INJECT for e in events[seen:]):
+                self._settle()
+                if not self.sim.points.open:
+                    return
+        if until > env.now:
+            env.run(until=until)
+        self._ended()
 
     def _settle(self) -> None:
         """Let what a seat did take effect at once: run what is due at this instant."""
@@ -240,19 +266,24 @@ class Exercise:
         seat = _text(command, "seat")
         number = int(_number(command, "point"))
         choice = _text(command, "choice")
-        item = self.players.open.get(number)
+        item = self.sim.points.open.get(number)
         if item is None or point_key(item.point) != command.get("key"):
             raise Refused(
-                "this decision is no longer open (already taken, lapsed, or rewound)", 409
+                "this decision is no longer open (taken, overtaken by a newer one, lapsed,"
+                " or rewound): see the decisions open now",
+                409,
             )
         if item.seat != seat:
             raise Refused(f"this decision is {item.seat}'s, not {seat}'s", 403)
         if choice not in {o.choice for o in item.point.options}:
             raise Refused(f"{choice!r} is not one of this decision's options")
-        self.players.answer(number, d.Choice(choice, d.PLAYER))
+        answer = d.Choice(choice, d.PLAYER)
+        if item.check is not None and choice != "wait" and not item.check(answer):
+            raise Refused(f"{choice!r} can no longer be done: see the decisions open now", 409)
         point = item.point
         self.taken.append(self._taken(item, choice))
-        return {
+        item.event.succeed(answer)
+        recorded: Command = {
             "seat": seat,
             "point": number,
             "key": point_key(point),
@@ -264,6 +295,9 @@ class Exercise:
             "proposal": point.proposal.choice,
             "choice": choice,
         }
+        if point.question:
+            recorded["question"] = point.question
+        return recorded
 
     # unprompted actions
 
@@ -312,7 +346,7 @@ class Exercise:
 
     def open_points(self, seat: str | None = None) -> list[OpenPoint]:
         """Points waiting for a seat (every seat's when None), oldest first."""
-        return [p for p in self.players.open.values() if seat is None or p.seat == seat]
+        return [p for p in self.sim.points.open.values() if seat is None or p.seat == seat]
 
 
 def branch(commands: Sequence[Command], to: float) -> list[Command]:

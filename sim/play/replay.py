@@ -4,24 +4,22 @@ same scenario times in every other replication.
 The played replication (the session's seed, replication 0) is rebuilt from the session's
 commands: it is the exercise, event for event. In any other replication the seats in play
 answer as they did, when they did. A point raised for such a seat waits for the players'
-recorded answer to the same point (the same decider, kind and subject, in the order they
-were met; an incident is named by its ``ref``, which is the same in every replication)
-until the scenario time it was given (a choice that was doctrine's proposal is taken as
-doctrine's proposal there); a point the players never met is doctrine's, as in
-play: at once, or at the end of a stretch the facilitator advanced the clock over.
+recorded answer to a point of the same lineage (the same decider, kind, subject and
+question, in the order they were met; an incident is named by its ``ref``, which is the
+same in every replication) until the scenario time it was given (a choice that was
+doctrine's proposal is taken as doctrine's proposal there); a point overtaken meanwhile
+passes the wait on to the point that replaced it. A point the players never met is
+doctrine's, as in play when the clock moves over it: once its instant has settled.
 Unprompted actions are taken again at their times. A recorded choice that is no longer an
-option, a recorded point that never arises and an action that can no longer be taken fall
-back to doctrine, and are counted.
+option, a recorded answer whose point never arises or was closed, and an action that can
+no longer be taken fall back to doctrine, and are counted.
 """
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_right
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 
 import simpy
@@ -48,10 +46,6 @@ class PlayedSession:
     seats: tuple[str, ...]
     commands: tuple[Command, ...]
     taken: tuple[Taken, ...]
-    jumps: tuple[tuple[float, float], ...]
-    """The stretches of scenario time the facilitator advanced the clock over, in order: a
-    point raised within one stayed open until its end (the clock moved to the next
-    decision stops at any point as it is raised)."""
     ended_at: float
     """The scenario time the session reached: doctrine plays on from there."""
     said: tuple[Command, ...] = ()
@@ -88,7 +82,6 @@ def played(exercise: Exercise) -> PlayedSession:
         exercise.seats,
         tuple(exercise.commands),
         tuple(t._replace(subject=ref(t.subject)) for t in exercise.taken),
-        tuple((c["at"], c["to"]) for c in exercise.commands if c["do"] == "advance"),
         exercise.now,
     )
 
@@ -135,12 +128,14 @@ class SessionReplay:
         self.without = without
         self.missed = 0
         """Actions that could not be taken."""
-        self._queues: dict[tuple[str, str, str], deque[tuple[int, Taken]]] = {}
+        self._queues: dict[tuple[str, str, str, str], deque[tuple[int, Taken]]] = {}
         for index, t in enumerate(played.taken):
             if not t.action:
-                self._queues.setdefault((t.decider, t.kind, t.subject), deque()).append((index, t))
-        self._waiting: dict[int, tuple[simpy.Event, d.Choice]] = {}
-        """Points raised and waiting for the seats' answer, by the index of that answer."""
+                lineage = (t.decider, t.kind, t.subject, t.question)
+                self._queues.setdefault(lineage, deque()).append((index, t))
+        self._waiting: dict[int, tuple[int, simpy.Event, d.Choice]] = {}
+        """Points raised and waiting for the seats' answer, by the index of that answer:
+        the point's id, its event and the answer."""
         self._next = 0
         """The index of the next answer or action the seats give."""
         self._sim: Simulation | None = None
@@ -171,9 +166,15 @@ class SessionReplay:
             if t.action:
                 if index != self.without:
                     self._act(t)
-            elif index in self._waiting:
-                event, answer = self._waiting.pop(index)
-                event.succeed(answer)
+                continue
+            # the open point waiting for it takes it; else it stays queued for the next
+            # point of its lineage to arise, which takes it at once
+            waiting = self._waiting.pop(index, None)
+            assert self._sim is not None
+            if waiting is not None and waiting[0] in self._sim.points.open:
+                queue = self._queues[(t.decider, t.kind, t.subject, t.question)]
+                queue.popleft()
+                waiting[1].succeed(waiting[2])
 
     def _act(self, t: Taken) -> None:
         sim = self._sim
@@ -190,29 +191,32 @@ class SessionReplay:
         now = sim.env.now
         if seat_of(point.seat) not in self.seats or now >= self.played.ended_at:
             return point.proposal
-        queue = self._queues.get((point.seat, point.kind, sim.ref_of(point.subject)))
+        lineage = (point.seat, point.kind, sim.ref_of(point.subject), point.question)
+        queue = self._queues.get(lineage)
         doctrine = d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED)
         event = sim.env.event()
         if queue:
-            index, t = queue.popleft()
-            if index == self.without:
-                return doctrine
+            index, t = queue[0]
             answer = doctrine
-            if t.by_players:  # agreeing with doctrine is taken again as agreeing with it
-                agreed = t.choice == t.proposal
+            if t.by_players and index != self.without:  # agreeing with doctrine is taken
+                agreed = t.choice == t.proposal  # again as agreeing with it
                 answer = d.Choice(d.LEFT_TO_DOCTRINE if agreed else t.choice, d.REPLAYED)
             if index < self._next:  # the seats answered it before it arose here
+                queue.popleft()
                 event.succeed(answer)
             else:
-                self._waiting[index] = (event, answer)
+                self._waiting[index] = (point.id, event, answer)
             return event
-        # a point the players never met: doctrine's, once the clock next stopped
-        jumps = self.played.jumps
-        within = bisect_right(jumps, (now, math.inf)) - 1
-        if within < 0 or now >= jumps[within][1]:
-            return point.proposal
-        sim.later(jumps[within][1] - now, partial(event.succeed, doctrine))
+        # a point the players never met: doctrine's once its instant has settled
+        sim.env.process(self._settled(event, doctrine))
         return event
+
+    @staticmethod
+    def _settled(event: simpy.Event, answer: d.Choice) -> Generator[simpy.Event, None, None]:
+        env = event.env
+        while env.peek() <= env.now:
+            yield env.timeout(0)
+        event.succeed(answer)
 
     def not_applied(self, run: log.RunLog) -> int:
         """The players' departures from doctrine that did not apply in this run: a choice

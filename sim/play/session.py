@@ -400,7 +400,7 @@ class _Reader:
         problems = self._check(entry)
         if not problems:
             do = entry["do"]
-            if do in ("advance", "rewind"):
+            if do == "rewind" or (do == "advance" and not entry.get("wait_for_seats")):
                 self.now = entry["to"]
             elif do != "lapsed":
                 self.now = max(self.now, entry["at"])
@@ -431,6 +431,8 @@ class _Reader:
                 problems.append(f"a clock move to {to:g} goes back from {at:g}: use a rewind")
             elif do == "rewind" and to >= at:
                 problems.append(f"a rewind to {to:g} goes forward from {at:g}")
+            if do == "advance" and not isinstance(entry.get("wait_for_seats", False), bool):
+                problems.append("'wait_for_seats' must be true or false")
         elif do == "next":
             if self._minutes(entry.get("until")) is None:
                 problems.append(f"'until' must be a time in minutes from 0 to {self.horizon:g}")
