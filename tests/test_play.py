@@ -471,3 +471,31 @@ def test_the_facilitator_page_says_how_to_debrief(tmp_path: Path) -> None:
     page = client.get(f"/facilitator/{server.tokens['facilitator']}").text
     command = page.split('<code id="debrief">')[1].split("</code>")[0]
     assert command == f"borderdrill run {TINY} --decisions {session.path} -n 200"
+
+
+def test_the_facilitator_chooses_whether_a_clock_move_stops_for_the_seats(
+    tmp_path: Path,
+) -> None:
+    """Behaviour 16 through the pages: by default a decision arising during "+1 h" is taken
+    by doctrine at its own time (lapsed); with the setting on, the clock stops there for the
+    seat; the setting survives a restart and the moves replay as played."""
+    server, client = _server(tmp_path)
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+    client.post(f"{fac}/clock", data={"move": "60", "client": "a1"})
+    client.post(f"{fac}/clock", data={"move": "60", "client": "a2"})  # the ask arises at 90
+    ex = server.exercise
+    assert ex.now == 120 and not ex.open_points()
+    (lapsed,) = ex.taken
+    assert (lapsed.kind, lapsed.at, lapsed.raised_at, lapsed.by_players) == ("ask", 90, 90, False)
+
+    server, client = _server(tmp_path / "waiting")
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+    assert "Stop for the seats" in client.get(fac).text
+    client.post(f"{fac}/wait", data={"wait": "yes", "client": "w1"})
+    client.post(f"{fac}/clock", data={"move": "60", "client": "a1"})
+    client.post(f"{fac}/clock", data={"move": "60", "client": "a2"})
+    ex = server.exercise
+    assert ex.now == 90 and [p.point.kind for p in ex.open_points()] == ["ask"]
+    resumed = PlayServer(SCENARIO, read_session(server.session.path, SCENARIO))
+    assert resumed.wait_for_seats and resumed.exercise.now == 90
+    assert resumed.exercise.sim.log.events == ex.sim.log.events

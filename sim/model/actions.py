@@ -11,6 +11,7 @@ at the same scenario times in other replications.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from sim.model import decisions as d
@@ -129,7 +130,10 @@ def _ask(sim: Simulation, seat: str, incident: Incident, nation: str) -> str:
     if status is not None and status[0] in ("sent", "approved"):
         raise ActionRefused(f"{nation} has already been asked ({status[0]})")
     _log(sim, seat, d.ASK, incident.key, incident.id, nation)
+    planner = sim.planner
+    planner.promised[(incident.id, nation)] = planner.help_from(seat, nation, incident, math.inf)
     sim.ask_for_help(seat, nation, incident)
+    planner.incident_changed(incident)
     return seat
 
 

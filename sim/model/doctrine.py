@@ -623,16 +623,23 @@ class Planner:
                 status[0] == "refused" and sim.env.now - status[1] >= assistance.ask_again_after
             ):
                 continue
-            types = sim.pre_authorised_types(incident.place.nation, code)
-            delay = sim.comms.channel(asker, code).latency.mean
-            if types is None:
-                delay += assistance.approval.mean
-            if sim.env.now + delay >= plan:
-                continue  # not even a unit on the spot would come sooner
-            best = self._soonest(code, incident, types, sim.env.now + delay)
+            best = self.help_from(asker, code, incident, plan)
             if best < plan:
                 found.append((best, code))
         return sorted(found)
+
+    def help_from(self, asker: str, code: str, incident: Incident, before: float) -> float:
+        """When a nation's unit could be on scene if asked now, if before ``before`` (else
+        infinity): it sets off once the request has arrived and been approved (expected
+        delays)."""
+        sim = self.sim
+        types = sim.pre_authorised_types(incident.place.nation, code)
+        delay = sim.comms.channel(asker, code).latency.mean
+        if types is None:
+            delay += sim.scenario.coordination.mutual_assistance.approval.mean
+        if sim.env.now + delay >= before:
+            return math.inf  # not even a unit on the spot would come sooner
+        return self._soonest(code, incident, types, sim.env.now + delay)
 
     def _soonest(
         self, code: str, incident: Incident, types: frozenset[str] | None, leave_at: float

@@ -117,6 +117,11 @@ class PlayServer:
         return self.session.settings["show_doctrine"]
 
     @property
+    def wait_for_seats(self) -> bool:
+        """Whether a clock move stops at each decision that arises for a seat."""
+        return self.session.settings["wait_for_seats"]
+
+    @property
     def seats_may_arrange(self) -> bool:
         """Whether the seats may switch arrangements on themselves (the facilitator always
         may)."""
@@ -348,6 +353,7 @@ def create_app(server: PlayServer) -> Guarded:
                 "seats_may_arrange": server.seats_may_arrange,
                 "said": said_view(server.exercise, server.session.said),
                 "papers": PAPERS,
+                "wait_for_seats": server.wait_for_seats,
             }
 
         note = notes.take(request.query_params.get("note"))
@@ -508,21 +514,24 @@ def create_app(server: PlayServer) -> Guarded:
         ex = server.exercise
         client = _client(form)
 
+        def advance(to: float) -> bool:
+            command = {"do": "advance", "to": to, "client": client}
+            if server.wait_for_seats:
+                command["wait_for_seats"] = True
+            return server.perform(command)
+
         def move() -> bool:
             what = form.get("move")
             if what == "next":
                 return server.perform({"do": "next", "client": client})
             if what in ("30", "60"):
-                return server.perform(
-                    {"do": "advance", "to": ex.now + float(str(what)), "client": client}
-                )
+                return advance(ex.now + float(str(what)))
             if what == "to":
-                to = _time(ex, str(form.get("at", "")))
-                return server.perform({"do": "advance", "to": to, "client": client})
+                return advance(_time(ex, str(form.get("at", ""))))
             if what == "end":
                 if form.get("confirm") != "yes":
                     raise Refused("confirm that the clock goes to the end of the exercise")
-                return server.perform({"do": "advance", "to": ex.horizon, "client": client})
+                return advance(ex.horizon)
             raise Refused("choose how to move the clock")
 
         return run(request, facilitator_path(request), move)
@@ -564,6 +573,9 @@ def create_app(server: PlayServer) -> Guarded:
     )
     seats_arrange = facilitator_switch(
         "seats_may_arrange", "allow", "Only the facilitator lets the seats switch arrangements on."
+    )
+    waiting = facilitator_switch(
+        "wait_for_seats", "wait", "Only the facilitator decides how the clock moves."
     )
 
     async def arrange(request: Request) -> Response:
@@ -641,6 +653,7 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/facilitator/{token}/arrange", arrange, methods=["POST"]),
         Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
         Route("/facilitator/{token}/hotwash", hot_wash, methods=["POST"]),
+        Route("/facilitator/{token}/wait", waiting, methods=["POST"]),
         Route("/facilitator/{token}/events.csv", events_csv),
         Route("/facilitator/{token}/handout", handout),
         Route("/facilitator/{token}/handout/{for}", handout),

@@ -50,9 +50,11 @@ MAX_TEXT = 200
 MAX_PROBLEMS = 20
 """Bad lines reported at once."""
 
-SETTINGS = {"show_doctrine": True, "seats_may_arrange": True}
+SETTINGS = {"show_doctrine": True, "seats_may_arrange": True, "wait_for_seats": False}
 """The facilitator's settings and their values at the start: whether the seats see what
-doctrine would choose, and whether they may switch arrangements on themselves."""
+doctrine would choose, whether they may switch arrangements on themselves, and whether a
+clock move stops at each decision that arises for a seat (else doctrine takes it at its
+own instant, shown as lapsed)."""
 COMMANDS = ("advance", "next", "decide", "act", "message", "rewind", "setting", "lapsed", *SAID)
 """What a session file's lines after the header do."""
 
