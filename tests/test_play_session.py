@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from sim.cli import main
-from sim.play.exercise import Exercise
+from sim.play.exercise import Exercise, point_key
 from sim.play.replay import played_session
 from sim.play.server import ALREADY_DONE, PlayServer, create_app
 from sim.play.session import (
@@ -406,3 +406,40 @@ def test_any_session_line_is_refused_cleanly_or_replays(
     _session_with(tmp_path, "fuzz.jsonl", *(json.dumps(line) for line in lines))
     with contextlib.suppress(SessionError):
         rebuild(SCENARIO, read_session(path, SCENARIO))
+
+
+def test_a_rewind_to_a_decision_reopens_exactly_that_decision(tmp_path: Path) -> None:
+    """Two decisions at one instant: going back to just before the second keeps the first
+    and opens the second again, whatever the clock's rounding (a rewind names the decision,
+    not a time); the file resumes to the same place."""
+    path = tmp_path / "s.jsonl"
+    server, client = _server(path)
+    fac = _fac(server)
+    ex = server.exercise
+    while [p.point.kind for p in ex.open_points()] != ["ask"]:
+        client.post(f"{fac}/clock", data={"move": "next"})
+        ex = server.exercise
+    (ask,) = ex.open_points()
+    la = f"/seat/LA/{server.tokens['LA']}"
+    form = {"point": str(ask.number), "key": point_key(ask.point), "choice": "TH"}
+    client.post(f"{la}/act", data={"action": "evacuate", "place": "ban_hat"})
+    client.post(f"{la}/decide", data=form)
+    client.post(f"{fac}/clock", data={"move": "60"})
+    assert server.exercise.now == ask.point.at_min + 60
+    page = client.get(fac).text
+    assert f'name="decision" value="{ask.number}"' in page and "Ask a neighbour" in page
+    client.post(f"{fac}/rewind", data={"decision": str(ask.number)})
+    ex = server.exercise
+    assert ex.now == ask.point.at_min
+    assert [p.number for p in ex.open_points()] == [ask.number]  # open again, the same id
+    assert [t.kind for t in ex.taken] == ["evacuate"]  # the action before it is kept
+    assert _resumed_events(path) == ex.sim.log.events
+    refused = [
+        client.post(f"{fac}/rewind", data={"decision": str(ask.number)}),  # not answered now
+        client.post(f"{fac}/rewind", data={"decision": "nan"}),
+    ]
+    answers = [_refused(client, r) for r in refused]
+    assert answers == [
+        (400, f"no decision #{ask.number} was answered on this branch of the exercise"),
+        (400, "choose a decision to go back to"),
+    ]

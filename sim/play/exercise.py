@@ -362,6 +362,16 @@ def branch(commands: Sequence[Command], to: float) -> list[Command]:
     return kept
 
 
+def before_decision(commands: Sequence[Command], point: int) -> list[Command] | None:
+    """The commands that rebuild an exercise as it was when a seat answered a decision
+    point (by its id): open, every command before the answer kept exactly (None: no such
+    answer among the commands)."""
+    for index, command in enumerate(commands):
+        if command["do"] == "decide" and command["point"] == point:
+            return [dict(c) for c in commands[:index]]
+    return None
+
+
 def _number(command: Command, name: str, default: float | None = None) -> float:
     value = command.get(name, default)
     try:

@@ -42,7 +42,7 @@ from starlette.staticfiles import StaticFiles
 
 from sim.model import decisions as d
 from sim.play.discussion import hotwash, note
-from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, branch
+from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, before_decision, branch
 from sim.play.live import Changes, MapDrawer, Worker
 from sim.play.seat_map import seat_map_data
 from sim.play.session import Session, SessionWriteError, observer, rebuild
@@ -217,6 +217,24 @@ class PlayServer:
         exercise = Exercise(
             self.scenario, self.session.seed, self.session.seats, branch(self.session.commands, to)
         )
+        self._write(entry)
+        self.exercise = exercise
+        return True
+
+    def rewind_to_decision(self, point: int, client: str | None = None) -> bool:
+        """Go back to just before a seat answered a decision point (by its id), the point
+        open again; False when done already."""
+        kept = before_decision(self.session.commands, point)
+        if kept is None:
+            raise Refused(f"no decision #{point} was answered on this branch of the exercise")
+        answered = next(c for c in self.session.commands if c.get("point") == point)
+        entry: Command = {"do": "rewind", "to": answered["at"], "decision": point}
+        entry["at"] = self.exercise.now
+        if client is not None:
+            entry["client"] = client
+        if self.done(entry):
+            return False
+        exercise = Exercise(self.scenario, self.session.seed, self.session.seats, kept)
         self._write(entry)
         self.exercise = exercise
         return True
@@ -542,6 +560,11 @@ def create_app(server: PlayServer) -> Guarded:
         form = await request.form()
 
         def go_back() -> bool:
+            if "decision" in form:
+                point = str(form["decision"])
+                if not point.isdigit() or len(point) > 9:
+                    raise Refused("choose a decision to go back to")
+                return server.rewind_to_decision(int(point), _client(form))
             if "minutes" in form:
                 to = _number(str(form["minutes"]))
             else:

@@ -30,7 +30,15 @@ from typing import Any
 
 from sim.model.comms import JOINT_CENTRE
 from sim.play.discussion import MAX_SAID, SAID, said_problems
-from sim.play.exercise import CLIENT, FACILITATOR, Command, Exercise, Refused, branch
+from sim.play.exercise import (
+    CLIENT,
+    FACILITATOR,
+    Command,
+    Exercise,
+    Refused,
+    before_decision,
+    branch,
+)
 from sim.play.messages import message_problems
 from sim.scenario.schema import Scenario
 
@@ -127,7 +135,11 @@ class Session:
         do = entry["do"]
         if "client" in entry:
             self.clients.add(entry["client"])
-        if do == "rewind":
+        if do == "rewind" and "decision" in entry:
+            kept = before_decision(self.commands, entry["decision"])
+            assert kept is not None, "the reader checks a rewind names an answered decision"
+            self.commands, self.lines = kept, self.lines[: len(kept)]
+        elif do == "rewind":
             self.commands = branch(self.commands, entry["to"])
             self.lines = [*self.lines[: len(self.commands) - 1], line]
         elif do == "setting":
@@ -431,6 +443,11 @@ class _Reader:
                 problems.append(f"'to' must be a time in minutes from 0 to {self.horizon:g}")
             elif do == "advance" and to < at:
                 problems.append(f"a clock move to {to:g} goes back from {at:g}: use a rewind")
+            elif do == "rewind" and "decision" in entry:
+                point = entry["decision"]
+                answered = before_decision(self.session.commands, point)
+                if not isinstance(point, int) or isinstance(point, bool) or answered is None:
+                    problems.append("'decision' must name a decision answered before the rewind")
             elif do == "rewind" and to >= at:
                 problems.append(f"a rewind to {to:g} goes forward from {at:g}")
             if do == "advance" and not isinstance(entry.get("wait_for_seats", False), bool):

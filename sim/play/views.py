@@ -387,6 +387,13 @@ def _took(minutes: float) -> str:
     return f"took {hours} h {rest:02d} min" if hours else f"took {rest} min"
 
 
+def _choice(names: Names, kind: str, choice: str) -> str:
+    """A decision's choice by name: an arrangement, a nation, a unit."""
+    if kind == d.ARRANGE:
+        return TITLES.get(choice, choice)
+    return names.choice(choice)
+
+
 def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
     rows = []
     for t, event, incident, _, detail in ex.sim.log.events:
@@ -404,9 +411,7 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
                 "seat": names.seat(dec.seat),
                 "what": KIND_TITLES.get(dec.kind, dec.kind),
                 "about": about,
-                "choice": TITLES.get(dec.choice, dec.choice)
-                if dec.kind == d.ARRANGE
-                else names.choice(dec.choice),
+                "choice": _choice(names, dec.kind, dec.choice),
                 "by": ""
                 if dec.seat == FACILITATOR
                 else {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
@@ -507,9 +512,15 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
         "messages": _messages(ex, names, clock, None)[:40],
         "seat_messages": seat_messages(ex, names, clock, None),
         "decisions": _decisions(ex, names, clock, None),
-        "rewind_points": sorted(
-            {(c["at"], clock(c["at"])) for c in ex.commands if c["do"] == "decide"}
-        ),
+        "rewind_points": [
+            (
+                c["point"],
+                f"{clock(c['at'])} {names.seat(c['seat'])}: {KIND_TITLES.get(c['kind'], c['kind'])}"
+                f" — {_choice(names, c['kind'], c['choice'])}",
+            )
+            for c in ex.commands
+            if c["do"] == "decide"
+        ],
     }
     return view
 
