@@ -279,6 +279,21 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
     }
     given_ = {c["point"]: c["choice"] for c in ex.commands if c["do"] == "decide"}
     assert answers == given_
+    # and each is carried out at once: the unit it sends sets off, the one it stands down
+    # stops, the nation it asks is sent the request, the approval it gives is recorded
+    happened = {(e[0], e[1], e[2], e[3]) for e in ex.sim.log.events}
+    effects = {d.ASSIGN: log.DISPATCHED, d.STAND_DOWN: log.STOOD_DOWN, d.APPROVE: log.APPROVED}
+    for c in ex.commands:
+        if c["do"] != "decide" or c["choice"] in ("wait", "keep", d.NO):
+            continue
+        unit = c["choice"] if c["kind"] in (d.ASSIGN, d.STAND_DOWN) else ""
+        if c["kind"] == d.ASK:
+            assert any(
+                e[0] == c["at"] and e[1] == log.MESSAGE_SENT and f">{c['choice']} " in e[4]
+                for e in ex.sim.log.events
+            ), c
+        elif c["kind"] in effects:
+            assert (c["at"], effects[c["kind"]], c["incident"], unit) in happened, c
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
