@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import simpy
+from simpy.events import EventPriority
 
 from sim import log
 from sim.model import decisions as d
@@ -223,6 +224,21 @@ class Points:
             unit = ""
         sim = self.sim
         sim.record((sim.env.now, event, point.incident, unit, d.describe(point, choice)))
+
+
+class Settled(simpy.Event):
+    """Happens once everything else due at this instant has happened (what it sets off
+    happens at the same instant, after it)."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, priority=SETTLED)
+
+
+SETTLED = EventPriority(2)
+"""The priority of a ``Settled`` event: after SimPy's urgent (0) and normal (1) events."""
 
 
 def _same_question(a: d.DecisionPoint, b: d.DecisionPoint) -> bool:

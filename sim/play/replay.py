@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import simpy
@@ -27,6 +28,7 @@ import simpy
 from sim import log
 from sim.model import actions
 from sim.model import decisions as d
+from sim.model.points import Settled
 from sim.model.simulation import Simulation
 from sim.play.exercise import Command, Exercise, Taken
 from sim.play.messages import Message, send
@@ -160,8 +162,7 @@ class SessionReplay:
         for index, t in enumerate(self.played.taken):
             if t.at > env.now:
                 yield env.timeout(t.at - env.now)
-            while env.peek() <= env.now:  # let the instant settle first
-                yield env.timeout(0)
+            yield Settled(env)  # let the instant settle first
             self._next = index + 1
             if t.action:
                 if index != self.without:
@@ -208,15 +209,8 @@ class SessionReplay:
                 self._waiting[index] = (point.id, event, answer)
             return event
         # a point the players never met: doctrine's once its instant has settled
-        sim.env.process(self._settled(event, doctrine))
+        Settled(sim.env).callbacks.append(partial(_give, event, doctrine))
         return event
-
-    @staticmethod
-    def _settled(event: simpy.Event, answer: d.Choice) -> Generator[simpy.Event, None, None]:
-        env = event.env
-        while env.peek() <= env.now:
-            yield env.timeout(0)
-        event.succeed(answer)
 
     def not_applied(self, run: log.RunLog) -> int:
         """The players' departures from doctrine that did not apply in this run: a choice
@@ -233,6 +227,10 @@ class SessionReplay:
             if e[1] == log.DECISION and log.parse_decision(e[4]).reason == d.FALLBACK
         )
         return unmet + fell_back + self.missed
+
+
+def _give(event: simpy.Event, answer: d.Choice, _: object) -> None:
+    event.succeed(answer)
 
 
 def load_played(scenario_path: str | Path, session_path: str | Path) -> PlayedSession:
