@@ -29,7 +29,7 @@ def _cut_off(data: dict[str, Any]) -> None:
 
 def _stuck() -> Exercise:
     ex = Exercise(load_with("tiny_border.toml", _cut_off), 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": 90})
+    ex.perform({"do": "advance", "to": 90, "wait_for_seats": True})
     (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
     ex.perform(
         {"do": "decide", "seat": "LA", "point": send.number}

@@ -411,7 +411,7 @@ def test_a_unit_held_at_a_closed_crossing_is_stood_down_when_no_longer_needed() 
             "decision",
             0,
             "th-boat",
-            "TH stand_down th-boat not_needed [th-boat,keep] ban_hat/rescue/60.0000/inject_0",
+            "TH stand_down th-boat not_needed [th-boat,keep] ban_hat/rescue/60.0000/inject_0 #5",
         )
     ]
     row = incident_rows(log)[0]
