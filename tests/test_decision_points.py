@@ -311,3 +311,37 @@ def test_doctrine_alone_opens_no_point() -> None:
     run = Simulation(SCENARIOS[0], 0).run()
     events = {e[1] for e in run.events}
     assert log.DECISION in events and not events & {log.DECISION_OPENED, log.DECISION_OVERTAKEN}
+
+
+def test_sending_a_faster_unit_stands_the_slower_down_under_max_units() -> None:
+    """Behaviour 14: one unit at a time at Ban Hat (``max_units = 1``); Laos's seat sends
+    its slow boat, then, its fast boat repaired, sends that: the slow one is stood down as
+    part of that choice (not left as a second card), and the fast one is on its way."""
+
+    def one_at_a_time(data: dict[str, Any]) -> None:
+        _two_villages_two_boats(data)
+        data["injects"].pop()  # one village
+        data["needs"][0]["max_units"] = 1
+        data["injects"].append(
+            {"type": "unit_breakdown", "at": "0min", "unit": "la-fast", "for": "2h"}
+        )
+
+    ex = Exercise(load_with("tiny_border.toml", one_at_a_time), 0, ["LA"])
+    first = _stop_at(ex, d.ASSIGN, "LA")
+    assert [o.choice for o in first.point.options] == ["la-boat", "wait"]
+    _decide(ex, first, "la-boat")
+    faster = _stop_at(ex, d.ASSIGN, "LA")
+    assert faster.point.proposal == d.Choice("la-fast", d.SOONER)
+    _decide(ex, faster, "la-fast")
+    now = ex.now
+    happened = [(e[1], e[3]) for e in ex.sim.log.events if e[0] == now and e[3]]
+    assert (log.STOOD_DOWN, "la-boat") in happened and (log.DISPATCHED, "la-fast") in happened
+    stood = [
+        log.parse_decision(e[4]) for e in ex.sim.log.events if e[0] == now and e[1] == log.DECISION
+    ]
+    assert [(s.kind, s.choice, s.reason) for s in stood] == [
+        (d.ASSIGN, "la-fast", d.PLAYER),
+        (d.STAND_DOWN, "la-boat", d.FASTER_UNIT),
+    ]
+    assert not ex.open_points("LA")
+    assert [u.id for u in ex.sim.incidents[0].assigned] == ["la-fast"]

@@ -399,14 +399,21 @@ class Planner:
             nation, d.ASSIGN, incident, (*options, d.Option("wait")), d.Choice(unit.id, why)
         )
         act = partial(self._send, nation, incident)
-        check = partial(self._may_take, incident)
+        check = partial(self._may_take, nation, incident)
         choice = self.sim.points.put(point, act, check, candidates[0][0])
         return choice is not None and act(choice)
 
-    def _may_take(self, incident: Incident, choice: d.Choice) -> bool:
-        """Whether the unit chosen for an incident can still be sent to it."""
+    def _may_take(self, nation: str, incident: Incident, choice: d.Choice) -> bool:
+        """Whether the unit chosen for an incident can still be sent to it: free, and, when
+        the need's ``max_units`` are on it, the slowest on its way the nation's to stand
+        down."""
         unit = self.sim.unit(choice.choice)
-        return incident.remaining > 0 and self.is_free(unit) and unit.can_serve(incident)
+        if not (incident.remaining > 0 and self.is_free(unit) and unit.can_serve(incident)):
+            return False
+        if len(incident.assigned) < incident.need.max_units:
+            return True
+        slowest = self._slowest_on_the_way(incident, keep=None)
+        return slowest is not None and slowest.tasked_by == nation
 
     def _send(self, nation: str, incident: Incident, choice: d.Choice) -> bool:
         """Carry out an assignment decision; True if a unit was assigned."""
@@ -414,7 +421,7 @@ class Planner:
             return False
         chosen = self.sim.unit(choice.choice)
         if len(incident.assigned) >= incident.need.max_units:  # make room: never above it
-            self._stand_down_surplus(nation, incident, keep=None)
+            self._stand_down_surplus(nation, incident, keep=None, chooser=nation)
             if len(incident.assigned) >= incident.need.max_units:
                 return False
         self.assign(nation, chosen, incident)
@@ -441,33 +448,40 @@ class Planner:
         if sim.points.open:  # open points that offered it: their parties look again
             self.changed(*{o.point.seat for o in sim.points.offering(unit.id)})
 
-    def _stand_down_surplus(self, nation: str, incident: Incident, keep: Unit | None) -> None:
-        """Stand down the slowest unit on the way if the others are enough without it (or
-        if the need's ``max_units`` are all on it)."""
+    def _slowest_on_the_way(self, incident: Incident, keep: Unit | None) -> Unit | None:
         on_the_way = [
             (self.expected(u), u.id, u)
             for u in incident.assigned
             if u is not keep and u.state is not UnitState.ON_SCENE
         ]
-        if not on_the_way:
+        return max(on_the_way, key=lambda c: c[:2])[2] if on_the_way else None
+
+    def _stand_down_surplus(
+        self, nation: str, incident: Incident, keep: Unit | None, chooser: str | None = None
+    ) -> None:
+        """Stand down the slowest unit on the way if the others are enough without it (or
+        if the need's ``max_units`` are all on it). ``chooser``: the nation whose choice
+        to send another unit makes the room, which stands its own unit down with it."""
+        slowest = self._slowest_on_the_way(incident, keep)
+        if slowest is None:
             return
-        _, _, slowest = max(on_the_way, key=lambda c: c[:2])
         too_many = len(incident.assigned) >= incident.need.max_units + (keep is not None)
         enough = (
             incident.need.work != "suppress"
             and incident.remaining <= incident.assigned_capacity - slowest.type.capacity
         )
         if too_many or enough:
-            self.stand_down(slowest.tasked_by, slowest, d.FASTER_UNIT)
+            implied = chooser is not None and slowest.tasked_by == chooser
+            self.stand_down(slowest.tasked_by, slowest, d.FASTER_UNIT, implied=implied)
 
     def _stand_down_all(self, nation: str, incident: Incident) -> None:
         for unit in list(incident.assigned):
             if unit.state is not UnitState.ON_SCENE and unit.tasked_by == nation:
                 self.stand_down(nation, unit, d.NOT_NEEDED)
 
-    def stand_down(self, nation: str, unit: Unit, why: str) -> None:
+    def stand_down(self, nation: str, unit: Unit, why: str, *, implied: bool = False) -> None:
         """A decision, by the nation that tasked it, to release a unit on its way (it stops
-        at the next place it reaches)."""
+        at the next place it reaches); ``implied`` by a decision the nation took already."""
         incident = unit.task
         assert incident is not None
         options = (d.Option(unit.id), d.Option("keep"))
@@ -476,7 +490,8 @@ class Planner:
         )
         act = partial(self._release_if, unit, incident)
         check = partial(self._on_its_way, unit, incident)
-        choice = self.sim.points.put(point, act, check)
+        points = self.sim.points
+        choice = points.implied(point) if implied else points.put(point, act, check)
         if choice is not None:
             act(choice)
 

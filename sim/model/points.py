@@ -130,6 +130,12 @@ class Points:
             choice = yield woken
         return cast(d.Choice, choice)
 
+    def implied(self, point: d.DecisionPoint) -> d.Choice:
+        """A point answered by a decision already taken (sending a faster unit stands the
+        slowest down): its proposal, logged as answered at once, the policy not asked."""
+        self.raised += 1
+        return self._taken(replace(point, id=self.raised), point.proposal)
+
     def action(self, point: d.DecisionPoint, choice: d.Choice) -> None:
         """Log what a seat did unprompted, as a point raised and answered at once."""
         self.raised += 1
