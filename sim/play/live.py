@@ -42,7 +42,9 @@ class Changes:
 
 
 def _end_with(parent: int) -> None:
-    """In the worker: end when the server has gone, even killed (kill -9)."""
+    """In the worker: yield the processor to the server (drawing a map never keeps a page
+    waiting), and end when the server has gone, even killed (kill -9)."""
+    os.nice(10)
 
     def watch() -> None:
         while os.getppid() == parent:
