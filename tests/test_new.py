@@ -103,3 +103,31 @@ def test_the_crossing_chosen_and_its_distance_are_said(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "crossing Khlong Luek (Aranyaprathet) - Poipet" in result.output
     assert re.search(r", [0-5] km from Poipet border post", result.output)
+
+
+def test_a_draft_names_the_nations_as_a_reader_says_them(tmp_path: Path) -> None:
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / "draft.toml"
+    path.write_text(draft_scenario("LA,KH", "flood", "nong_nok_khiene"), encoding="utf-8")
+    scenario = read_scenario(path).scenario
+    assert "border between Laos and Cambodia" in scenario.scenario.description
+    assert "LA-KH" not in scenario.scenario.description
+    # the report adds the nation to an agency (Army (KH)): the agency does not repeat it
+    assert not [g.agency for g in scenario.units if g.agency.startswith(("Laos", "Cambodia"))]
+
+
+def test_a_drafts_msel_names_the_nations(tmp_path: Path) -> None:
+    from sim import incident_rows
+    from sim.library.draft import draft_scenario
+    from sim.report.msel import msel_rows
+
+    path = tmp_path / "draft.toml"
+    path.write_text(draft_scenario("TH,KH", "flood", "khlong_luek_poipet"), encoding="utf-8")
+    scenario = read_scenario(path).scenario
+    run = simulate(scenario, seed=1)
+    rows = msel_rows(scenario, run, incident_rows(run))
+    said = " ".join(f"{r.expected_action} {r.outcome}" for r in rows)
+    assert "Thailand's EOC sends" in said and "Cambodia's EOC sends" in said
+    assert not re.search(r"\b(TH|KH)\b", said), said
+    assert "with help from Thailand" in said  # Thai help to Poipet, named

@@ -307,7 +307,8 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
             "[scenario]",
             {
                 "name": f"{title} at {crossing.data['name']}",
-                "description": f"A {hazard} on both sides of the {pair[0]}-{pair[1]} border "
+                "description": f"A {hazard} on both sides of the border between "
+                f"{NATION_NAMES[pair[0]]} and {NATION_NAMES[pair[1]]} "
                 f"near {crossing.data['name']}: each side's own response, and help across "
                 "the crossing when it is asked for.",
                 "start": _Raw(start.isoformat()),
@@ -378,7 +379,7 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
             fields: dict[str, Any] = {
                 "id": f"{code.lower()}_{unit_type}_{base.id}",
                 "nation": code,
-                "agency": f"{NATION_NAMES[code]}: {agency}",
+                "agency": agency[0].upper() + agency[1:],
                 "type": unit_type,
                 "base": base.id,
             }
@@ -448,7 +449,7 @@ def _hazard_part(
                         "synopsis": f"About thirty people are cut off by the water in {town.name}."
                         if rescue
                         else f"About thirty people must leave their flooded homes in {town.name}.",
-                        "expected_action": f"The {code} EOC sends "
+                        "expected_action": f"{NATION_NAMES[code]}'s EOC sends "
                         f"{'boats' if rescue else 'trucks'}; asks the neighbour if its own cannot "
                         "be there within the target.",
                     },
@@ -465,7 +466,7 @@ def _hazard_part(
                     "need": "medical",
                     "people": 5,
                     "synopsis": f"Five injured people in {town.name} need hospital care.",
-                    "expected_action": f"The {pair[1]} EOC sends a medical team.",
+                    "expected_action": f"{NATION_NAMES[pair[1]]}'s EOC sends a medical team.",
                 },
             )
         )

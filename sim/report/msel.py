@@ -152,6 +152,9 @@ def inject_outcome(
         parts.append(f"resolved {clock(row.at['resolved'])}")
     if row.foreign_help:
         parts.append(
-            "with help from " + ", ".join(sorted(set(row.unit_nations) - {row.info.nation}))
+            "with help from "
+            + ", ".join(
+                sorted(names.nations.get(n, n) for n in set(row.unit_nations) - {row.info.nation})
+            )
         )
     return "; ".join(parts)
