@@ -262,3 +262,21 @@ def test_a_capability_is_never_both_a_strength_and_an_area_for_improvement(
     weak = {f.title.split(":")[0] for f in aar.findings}
     assert not strong & weak & {n.name for n in scenario.needs}
     assert not strong & {n.name for n in scenario.needs}  # 80 % over the runs is S, not P
+
+
+def test_aar_docx_tables_keep_rows_whole_and_headers_with_their_rows(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    _, _, files = folder
+    document = docx.Document(io.BytesIO(files["aar.docx"]))
+    for number, table in enumerate(document.tables):
+        for row in table.rows:
+            properties = row._tr.trPr
+            assert properties is not None and properties.find(qn("w:cantSplit")) is not None
+        header = table.rows[0]._tr.trPr
+        if number > 0:  # the overview has no header row
+            assert header.find(qn("w:tblHeader")) is not None
+            assert all(p.paragraph_format.keep_with_next for p in table.rows[0].cells[0].paragraphs)

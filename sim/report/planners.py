@@ -285,6 +285,22 @@ def _table(
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
+    _hold_together(table, header)
+
+
+def _hold_together(table: Any, header: bool) -> None:
+    """No row split across pages; the header row repeated on each page and kept with the
+    first row (never left alone at the foot of a page)."""
+    from docx.oxml import OxmlElement
+
+    for index, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        if header and index == 0:
+            properties.append(OxmlElement("w:tblHeader"))
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 LINE_PT = 12.75
