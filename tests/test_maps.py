@@ -239,3 +239,18 @@ def test_only_a_crossings_name_is_written_across_roads_that_box_it_in() -> None:
     plt.close(fig)
     assert [p.label.text for p in placed] == [name]
     assert [label.text for label in left_off] == ["A village"]
+
+
+def test_a_places_name_is_written_on_its_own_side_of_a_border() -> None:
+    fig, ax = plt.subplots(figsize=(3, 3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.canvas.draw()
+    border = [((0.0, 0.55), (1.0, 0.55))]  # a place just below a border, room only above it
+    crowd = [Label(x / 10, 0.5 - dy, "x" * 6, leader=False) for x in range(11) for dy in (0.1, 0.2)]
+    place = Label(0.5, 0.5, "A village")
+    placed, _ = place_labels(ax, [*crowd, place], borders=border)
+    line = ax.transData.transform((0.0, 0.55))[1]
+    plt.close(fig)
+    mine = [p for p in placed if p.label is place]
+    assert not mine or mine[0].box[3] < line  # below the border, or left off and listed

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0, 56.0)
+RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0, 56.0, 76.0, 100.0)
 """Distances (points) from the point at which a label is tried, nearest first."""
 DIRECTIONS = 24
 MARKER_PT = 5.0
@@ -33,6 +33,8 @@ class Label:
     weight: str = "normal"
     leader: bool = True
     """Draw a leader line to the point when the label sits away from it."""
+    own_side: bool = True
+    """Written on its point's side of the borders given (a place's name; not a road's)."""
     essential: bool = False
     """Written across a road when boxed in by roads, rather than left off (a crossing's
     name)."""
@@ -67,12 +69,14 @@ def place_labels(
     labels: Sequence[Label],
     keep_clear: Sequence[tuple[float, float]] = (),
     lines: Sequence[Segment] = (),
+    borders: Sequence[Segment] = (),
 ) -> tuple[list[Placed], list[Label]]:
     """Write ``labels`` on ``ax`` without overlaps; returns those placed and those left off.
 
     ``keep_clear``: more points (data coordinates) whose markers labels must not cover;
     ``lines``: segments (data coordinates) only an essential label crosses, when it has no
-    other room.
+    other room; ``borders``: segments a label on its own side (a place's: with a leader, not
+    essential) neither crosses nor is separated from its point by.
     Call after the axes limits are final.
     """
     fig = ax.figure
@@ -87,6 +91,7 @@ def place_labels(
         px, py = to_px((x, y))
         obstacles.append((px - marker, py - marker, px + marker, py + marker))
     segments = [(tuple(to_px(a)), tuple(to_px(b))) for a, b in lines]
+    frontier = [(tuple(to_px(a)), tuple(to_px(b))) for a, b in borders]
     placed: list[Placed] = []
     left_off: list[Label] = []
     for label in labels:
@@ -104,9 +109,12 @@ def place_labels(
         box = text.get_window_extent(renderer)
         width, height = box.width, box.height
         px, py = to_px((label.x, label.y))
-        spot = _find_spot(px, py, width, height, scale, area, obstacles, segments)
+        sides = _near(frontier, px, py, RADII_PT[-1] * scale + width + height)
+        if label.essential or not label.leader or not label.own_side:
+            sides = []
+        spot = _find_spot(px, py, width, height, scale, area, obstacles, segments, sides)
         if spot is None and segments and label.essential:  # boxed in: across a road
-            spot = _find_spot(px, py, width, height, scale, area, obstacles, ())
+            spot = _find_spot(px, py, width, height, scale, area, obstacles, (), sides)
         if spot is None:
             text.remove()
             left_off.append(label)
@@ -139,6 +147,7 @@ def _find_spot(
     area: tuple[float, float, float, float],
     obstacles: list[tuple[float, float, float, float]],
     segments: Sequence[Segment],
+    sides: Sequence[Segment] = (),
 ) -> tuple[float, float, float] | None:
     """The lower-left corner (pixels) of the first free box around a point, and its radius."""
     for radius_pt in RADII_PT:
@@ -157,6 +166,9 @@ def _find_spot(
                 inside
                 and not any(_overlaps(box, o) for o in obstacles)
                 and not any(crosses(box, a, b) for a, b in segments)
+                and not any(
+                    crosses(box, a, b) or _meet((px, py), _centre(box), a, b) for a, b in sides
+                )
             ):
                 return x0, y0, radius_pt
     return None
@@ -178,6 +190,31 @@ def crosses(box: Sequence[float], a: Sequence[float], b: Sequence[float]) -> boo
         if t0 > t1:
             return False
     return True
+
+
+def _near(lines: Sequence[Segment], x: float, y: float, reach: float) -> list[Segment]:
+    """The segments with an end or their middle within ``reach`` of a point (pixels)."""
+    found = []
+    for a, b in lines:
+        middle = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        if any(abs(p[0] - x) <= reach and abs(p[1] - y) <= reach for p in (a, b, middle)):
+            found.append((a, b))
+    return found
+
+
+def _centre(box: Sequence[float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _meet(p: Sequence[float], q: Sequence[float], a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether segment p-q crosses segment a-b (touching counts)."""
+
+    def turn(o: Sequence[float], u: Sequence[float], v: Sequence[float]) -> float:
+        return (u[0] - o[0]) * (v[1] - o[1]) - (u[1] - o[1]) * (v[0] - o[0])
+
+    d1, d2 = turn(a, b, p), turn(a, b, q)
+    d3, d4 = turn(p, q, a), turn(p, q, b)
+    return d1 * d2 <= 0 and d3 * d4 <= 0 and not (d1 == d2 == 0)
 
 
 def spread(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:

@@ -9,6 +9,7 @@ nothing is downloaded. Labels are placed so they never overlap (``sim.report.lab
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import textwrap
 from dataclasses import dataclass, field
@@ -340,7 +341,14 @@ def run_map(data: MapData) -> Drawn:
         )
         if road.closed:
             labels.append(
-                Label((lon1 + lon2) / 2, (lat1 + lat2) / 2, road.closed, colour="#d32f2f", size=6)
+                Label(
+                    (lon1 + lon2) / 2,
+                    (lat1 + lat2) / 2,
+                    road.closed,
+                    colour="#d32f2f",
+                    size=6,
+                    own_side=False,
+                )
             )
     for place in shown:
         marker, size, colour = KIND_STYLE.get(place.kind, ("o", 4.0, "#546e7a"))
@@ -388,7 +396,9 @@ def run_map(data: MapData) -> Drawn:
     ]
     roads = _road_lines(data)
     markers = [*points, *((p.lon, p.lat) for p in shown)]  # unnamed ones too (border posts)
-    placed, left_off = place_labels(ax, ordered, keep_clear=markers, lines=roads)
+    placed, left_off = place_labels(
+        ax, ordered, keep_clear=markers, lines=roads, borders=_border_lines(bounds)
+    )
     to_px = ax.transData.transform
     return Drawn(
         _png(fig),
@@ -397,6 +407,21 @@ def run_map(data: MapData) -> Drawn:
         _in_pixels(ax, roads),
         [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
     )
+
+
+def _border_lines(bounds: tuple[float, float, float, float]) -> list[Segment]:
+    """The drawn national borders near the map, as segments (lon, lat)."""
+    south, west, north, east = bounds
+    margin = 1.0
+    found: list[Segment] = []
+    for line in basemap()["borders"]:
+        points = [(float(x), float(y)) for x, y in line["lonlat"]]
+        found += [
+            (a, b)
+            for a, b in itertools.pairwise(points)
+            if west - margin <= a[0] <= east + margin and south - margin <= a[1] <= north + margin
+        ]
+    return found
 
 
 def _road_lines(data: MapData) -> list[Segment]:
@@ -726,7 +751,11 @@ def difference_map(data: MapData) -> Drawn:
     fig.canvas.draw()
     roads = _road_lines(data)
     placed, left_off = place_labels(
-        ax, [*names, *labels], keep_clear=[(c.lon, c.lat) for c in data.changes], lines=roads
+        ax,
+        [*names, *labels],
+        keep_clear=[(c.lon, c.lat) for c in data.changes],
+        lines=roads,
+        borders=_border_lines(bounds),
     )
     return Drawn(
         _png(fig), [lb.text for lb in left_off], [p.box for p in placed], _in_pixels(ax, roads)
