@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from sim.i18n import LANGUAGES
+
 if TYPE_CHECKING:
     from sim.scenario import ScenarioFile
 
@@ -44,6 +46,16 @@ def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the report, the Word AAR and the MSEL spreadsheet: English, Thai, "
+    "Lao or Khmer (the translations are machine-drafted, awaiting a native speaker's review).",
+)
 
 
 def set_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -123,6 +135,7 @@ def main() -> None:
     help="Replay the players' decisions of a play session file in every replication "
     "(default seed: the session's).",
 )
+@LANG_OPTION
 @PARALLEL
 def run(
     scenario: Path,
@@ -138,6 +151,7 @@ def run(
     assess: bool,
     assess_from: Path | None,
     decisions_file: Path | None,
+    lang: str,
 ) -> None:
     """Simulate SCENARIO and write a run folder with its report.
 
@@ -183,6 +197,7 @@ def run(
             assess=assess,
             assess_from=assess_from,
             played=played,
+            lang=lang,
         )
     except ScenarioError as exc:
         _fail(str(exc))

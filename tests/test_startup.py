@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
-HEAVY = ("matplotlib", "pandas", "dask", "distributed", "tqdm", "jinja2", "simpy", "networkx")
+HEAVY = (
+    "matplotlib",
+    "pandas",
+    "dask",
+    "distributed",
+    "tqdm",
+    "jinja2",
+    "simpy",
+    "networkx",
+    "babel",
+)
 
 
 def _imported_after(statement: str) -> set[str]:

@@ -12,13 +12,14 @@ from collections import Counter, defaultdict
 from typing import Any, NamedTuple
 
 from sim import log
+from sim.i18n import N_
 from sim.log import RunLog, parse_decision
 
 HOLD_REASONS = {
-    "no_capable_unit": "no unit of the nation can serve this need there",
-    "no_free_unit": "every capable unit was busy or broken down",
-    "no_route": "capable units were free but no road was open to the place",
-    "reserve": "the nation kept its units at home: it was threatened itself",
+    "no_capable_unit": N_("no unit of the nation can serve this need there"),
+    "no_free_unit": N_("every capable unit was busy or broken down"),
+    "no_route": N_("capable units were free but no road was open to the place"),
+    "reserve": N_("the nation kept its units at home: it was threatened itself"),
 }
 """Why an incident waited with nobody on the way, in plain words."""
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sim import log
+from sim.i18n import N_
 from sim.log import JOINT, IncidentInfo, RunLog
 
 STAGE_TIMES = (
@@ -49,38 +50,55 @@ COMPONENTS = (
 """The parts the response time is split into, by cause."""
 
 COMPONENT_NAMES = {
-    "detection": "detection",
-    "reporting": "reporting",
-    "request": "request to a neighbour",
-    "approval": "approval",
-    "waiting_for_unit": "waiting for a free unit",
-    "mobilisation": "mobilisation",
-    "no_route": "no open route",
-    "grounded": "daylight, grounding or repair",
-    "travel": "travel",
-    "border": "border crossing",
+    "detection": N_("detection"),
+    "reporting": N_("reporting"),
+    "request": N_("request to a neighbour"),
+    "approval": N_("approval"),
+    "waiting_for_unit": N_("waiting for a free unit"),
+    "mobilisation": N_("mobilisation"),
+    "no_route": N_("no open route"),
+    "grounded": N_("daylight, grounding or repair"),
+    "travel": N_("travel"),
+    "border": N_("border crossing"),
 }
 """A planner's name for each part."""
 
 COMPONENT_MEANINGS = {
-    "detection": "from the moment the need arose until someone noticed it",
-    "reporting": "from noticing it until the report reached the EOC responsible for the place",
-    "request": "from the report until the request for help reached the neighbour's EOC "
-    "(only where a neighbour's unit came first; zero otherwise)",
-    "approval": "from the request reaching the neighbour until it approved the deployment",
-    "waiting_for_unit": "from the report (or the approval) until a unit was sent: every "
-    "unit able to come was busy, or none could reach the place",
-    "mobilisation": "from being sent until the unit left its base (crew called in, loaded)",
-    "no_route": "on the way, waiting because every road to the place was closed "
-    "(flooded, burning or closed by an inject)",
-    "grounded": "on the way, an aircraft waiting for daylight or for a grounding to lift, "
-    "or a unit waiting for a repair",
-    "travel": "driving, sailing or flying",
-    "border": "at border posts: the queue for a lane, opening hours, closures and processing",
+    "detection": N_("from the moment the need arose until someone noticed it"),
+    "reporting": N_("from noticing it until the report reached the EOC responsible for the place"),
+    "request": N_(
+        "from the report until the request for help reached the neighbour's EOC "
+        "(only where a neighbour's unit came first; zero otherwise)"
+    ),
+    "approval": N_("from the request reaching the neighbour until it approved the deployment"),
+    "waiting_for_unit": N_(
+        "from the report (or the approval) until a unit was sent: every "
+        "unit able to come was busy, or none could reach the place"
+    ),
+    "mobilisation": N_("from being sent until the unit left its base (crew called in, loaded)"),
+    "no_route": N_(
+        "on the way, waiting because every road to the place was closed "
+        "(flooded, burning or closed by an inject)"
+    ),
+    "grounded": N_(
+        "on the way, an aircraft waiting for daylight or for a grounding to lift, "
+        "or a unit waiting for a repair"
+    ),
+    "travel": N_("driving, sailing or flying"),
+    "border": N_("at border posts: the queue for a lane, opening hours, closures and processing"),
 }
 """Each part in plain words, as the report defines it."""
 
 NAN = math.nan
+
+STATUSES = {
+    "resolved": N_("resolved"),
+    "ended": N_("ended"),
+    "on scene": N_("on scene"),
+    "en route": N_("en route"),
+    "not sent": N_("not sent"),
+}
+"""The statuses of an incident at the end (``IncidentRow.status``), for translation."""
 
 UNSERVED = ("en route", "not sent")
 """The statuses that count as unserved: nobody came, and the need went on to the end."""

@@ -66,6 +66,7 @@ def run_scenario(
     assess: bool = False,
     assess_from: str | Path | None = None,
     played: PlayedSession | None = None,
+    lang: str = "en",
 ) -> RunResult:
     """Simulate a scenario file (with optional ``path=value`` what-ifs) and write its run folder.
 
@@ -86,10 +87,12 @@ def run_scenario(
 
     ``played``: a played session, replayed in every replication (``sim.play.replay``);
     the manifest and the key figures count the players' decisions that fell back to
-    doctrine.
+    doctrine. ``lang``: the language of the report, the AAR and the MSEL (``sim.i18n``).
     """
+    from sim.i18n import translator
     from sim.report import check_replaceable, manifest, run_files
 
+    translator(lang)  # an unknown language is refused before any work
     source = read_scenario(path, overrides)
     assessment = read_assessment(Path(assess_from), source.sha256) if assess_from else None
     scenario = source.scenario
@@ -135,7 +138,8 @@ def run_scenario(
             scheduler=scheduler,
             progress=progress,
         )
-    files = run_files(scenario, run, provenance, reps, assessment, players)
+    provenance["language"] = lang
+    files = run_files(scenario, run, provenance, reps, assessment, players, lang)
     if assessment is not None:
         files["assessment.json"] = (json.dumps(assessment, indent=2) + "\n").encode("utf-8")
     _write(folder, files, force=force)

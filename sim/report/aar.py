@@ -20,34 +20,46 @@ from typing import Any
 from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.analysis.stats import wilson_interval
 from sim.analysis.summary import OVERLOADED
+from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.report.estimates import MECHANISM_NAMES, with_ci
-from sim.report.names import Names
-from sim.scenario import Scenario, format_duration
+from sim.report.names import Names, in_script
+from sim.scenario import Scenario
 
 RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
 """HSEEP ratings by the share of incidents that met their capability target (at least ...)."""
 
 RATING_NAMES = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
+    "P": N_("performed without challenges"),
+    "S": N_("performed with some challenges"),
+    "M": N_("performed with major challenges"),
+    "U": N_("unable to be performed"),
 }
 
 MECHANISM_CAPABILITIES = {
-    "channels": "Operational Communications",
-    "military_comms": "Operational Communications",
-    "language": "Operational Communications",
-    "information_sharing": "Intelligence and Information Sharing",
-    "mutual_assistance": "Operational Coordination",
-    "joint_centre": "Operational Coordination",
-    "joint_teams": "Mass Search and Rescue Operations",
-    "border_operations": "Logistics and Supply Chain Management",
-    "joint_training": "Operational Coordination",
-    "local_authorities": "Critical Transportation",
+    "channels": N_("Operational Communications"),
+    "military_comms": N_("Operational Communications"),
+    "language": N_("Operational Communications"),
+    "information_sharing": N_("Intelligence and Information Sharing"),
+    "mutual_assistance": N_("Operational Coordination"),
+    "joint_centre": N_("Operational Coordination"),
+    "joint_teams": N_("Mass Search and Rescue Operations"),
+    "border_operations": N_("Logistics and Supply Chain Management"),
+    "joint_training": N_("Operational Coordination"),
+    "local_authorities": N_("Critical Transportation"),
 }
 """The core capability each coordination arrangement serves."""
+
+CORE_CAPABILITIES = (
+    N_("Mass Search and Rescue Operations"),
+    N_("Public Health, Healthcare and Emergency Medical Services"),
+    N_("Critical Transportation"),
+    N_("Fire Management and Suppression"),
+    N_("Operational Coordination"),
+    N_("Operational Communications"),
+)
+"""HSEEP core capabilities the library's needs name: a scenario's ``core_capability`` is
+shown translated when it is one of these (or of ``MECHANISM_CAPABILITIES``)."""
 
 
 def rating(share: float | None) -> str:
@@ -57,15 +69,25 @@ def rating(share: float | None) -> str:
     return next(letter for floor, letter in RATINGS if share >= floor)
 
 
-def rating_rule() -> str:
-    """The rating rule in words."""
-    return (
-        "; ".join(
-            f"{letter} ({RATING_NAMES[letter]}) at {floor:.0%} or more"
-            for floor, letter in RATINGS[:-1]
+def rating_rule(t: Translator | None = None) -> str:
+    """The rating rule in words, in the reader's language."""
+    t = t or translator()
+    rules = [
+        t(
+            "%(letter)s (%(meaning)s) at %(share)s or more",
+            letter=letter,
+            meaning=t(RATING_NAMES[letter]),
+            share=t.percent(floor),
         )
-        + f"; U ({RATING_NAMES['U']}) below {RATINGS[-2][0]:.0%}"
+        for floor, letter in RATINGS[:-1]
+    ]
+    below = t(
+        "%(letter)s (%(meaning)s) below %(share)s",
+        letter="U",
+        meaning=t(RATING_NAMES["U"]),
+        share=t.percent(RATINGS[-2][0]),
     )
+    return "; ".join([*rules, below])
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,7 @@ class Context:
     rows: list[IncidentRow]
     summary: dict[str, Any]
     names: Names
+    t: Translator
 
     def late_person_hours(self, rows: list[IncidentRow]) -> float:
         """People × hours waited beyond the target, over incidents whose target came."""
@@ -186,22 +209,56 @@ def weight(row: IncidentRow) -> int:
     return max(1, row.info.people)
 
 
-def people(count: int) -> str:
+def people(count: int, t: Translator | None = None) -> str:
     """ "1 person", "12 people"."""
-    return f"{count:,} {'person' if count == 1 else 'people'}"
+    t = t or translator()
+    return t.ngettext("%(num)s person", "%(num)s people", count)
 
 
-def incidents(count: int) -> str:
+def incidents(count: int, t: Translator | None = None) -> str:
     """ "1 incident", "12 incidents"."""
-    return counted(count, "incident")
+    return counted(count, "incident", t)
 
 
-def counted(count: int, word: str) -> str:
-    """ "1 unit", "3 units": a count and its noun, singular or plural (with an "s")."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+COUNTED: dict[str, Callable[[Translator, int], str]] = {
+    "incident": lambda t, n: t.ngettext("%(num)s incident", "%(num)s incidents", n),
+    "unit": lambda t, n: t.ngettext("%(num)s unit", "%(num)s units", n),
+    "request": lambda t, n: t.ngettext("%(num)s request", "%(num)s requests", n),
+    "inject": lambda t, n: t.ngettext("%(num)s inject", "%(num)s injects", n),
+    "group": lambda t, n: t.ngettext("%(num)s group", "%(num)s groups", n),
+    "channel outage": lambda t, n: t.ngettext(
+        "%(num)s channel outage", "%(num)s channel outages", n
+    ),
+    "village evacuation order": lambda t, n: t.ngettext(
+        "%(num)s village evacuation order", "%(num)s village evacuation orders", n
+    ),
+    "warning": lambda t, n: t.ngettext("%(num)s warning", "%(num)s warnings", n),
+}
+"""The nouns the report counts, each with its singular and plural (for translation)."""
+
+
+def counted(count: int, word: str, t: Translator | None = None) -> str:
+    """ "1 unit", "3 units": a count and its noun, singular or plural, in the reader's
+    language (a noun not in ``COUNTED`` takes an "s")."""
+    t = t or translator()
+    if word in COUNTED:
+        return COUNTED[word](t, count)
+    return f"{t.number(count)} {word}{'' if count == 1 else 's'}"
 
 
 HAZARD_WORDS = ("wildfire", "flash flood", "flood", "storm", "landslide", "earthquake", "fire")
+
+HAZARD_NAMES = {
+    "wildfire": N_("wildfire"),
+    "flash flood": N_("flash flood"),
+    "flood": N_("flood"),
+    "storm": N_("storm"),
+    "landslide": N_("landslide"),
+    "earthquake": N_("earthquake"),
+    "fire": N_("fire"),
+    "incidents of several kinds": N_("incidents of several kinds"),
+}
+"""Each hazard's word, for translation."""
 
 
 def hazard_of(scenario: Scenario, run: RunLog) -> str:
@@ -221,12 +278,13 @@ RELEVANT_KM = 60.0
 reported as unused: nobody would have taken it."""
 
 
-def _hours(minutes: float | None) -> str:
-    return "—" if minutes is None or math.isnan(minutes) else format_duration(minutes)
+def _hours(minutes: float | None, t: Translator | None = None) -> str:
+    return (t or translator()).duration(minutes)
 
 
 def capability_findings(ctx: Context) -> list[Finding]:
     """Each capability target rated below P: its share within target and what it cost."""
+    t = ctx.t
     found = []
     for need in ctx.scenario.needs:
         rows = [r for r in ctx.rows if r.info.need == need.id and r.counted]
@@ -236,27 +294,40 @@ def capability_findings(ctx: Context) -> list[Finding]:
         share = met / len(rows)
         low, high = wilson_interval(met, len(rows))
         letter = rating(share)
-        text = (
-            f"In replication 0, {met} of {incidents(len(rows))} ({share:.0%}, 95 % CI {low:.0%} "
-            f"to {high:.0%}) had their first unit on scene within {_hours(need.target)}"
+        text = t(
+            "In replication 0, %(met)s of %(incidents)s (%(share)s, 95 %% CI %(low)s to "
+            "%(high)s) had their first unit on scene within %(target)s",
+            met=met,
+            incidents=incidents(len(rows), t),
+            share=t.percent(share),
+            low=t.percent(low),
+            high=t.percent(high),
+            target=_hours(need.target, t),
         )
         across = ctx.summary.get("replications")
         key = f"by_need.{need.id}.within_target"
         if across and key in across["kpis"] and across["kpis"][key]["mean"] is not None:
             letter = rating(across["kpis"][key]["mean"])
-            text += (
-                f"; over {across['n']} replications {with_ci('within_target', across['kpis'][key])}"
+            text += t(
+                "; over %(n)s replications %(share)s",
+                n=across["n"],
+                share=with_ci("within_target", across["kpis"][key]),
             )
         if letter == "P":
             continue  # a strength (``_strengths``), not an area for improvement
-        title = f"{need.name}: rated {letter} ({RATING_NAMES[letter]})"
+        title = t(
+            "%(need)s: rated %(letter)s (%(meaning)s)",
+            need=ctx.names.needs.get(need.id, need.name),
+            letter=letter,
+            meaning=t(RATING_NAMES[letter]),
+        )
         found.append(
             Finding(
                 title,
-                text + ".",
+                text + t("."),
                 ctx.late_person_hours(rows),
                 "by-need",
-                "capability targets table",
+                t("capability targets table"),
             )
         )
     return found
@@ -265,25 +336,36 @@ def capability_findings(ctx: Context) -> list[Finding]:
 def delay_findings(ctx: Context) -> list[Finding]:
     """The largest delay beyond target and its cause, and the cause that cost the most over
     the incidents that missed their target (an incident that met it is no area to improve)."""
+    t = ctx.t
     served = [r for r in ctx.rows if r.served and r.counted and not r.within_target]
     if not served:
         return []
     worst = max(served, key=lambda r: r.response_min)
     part = max(COMPONENTS, key=lambda c: worst.parts[c])
-    who = (
-        f"{people(worst.info.people)} waited"
-        if worst.info.people
-        else f"The {ctx.names.needs.get(worst.info.need, worst.info.need).lower()} waited"
-    )
+    place = ctx.names.place(worst.info.place)
+    if worst.info.people:
+        who = t("%(people)s waited", people=people(worst.info.people, t))
+    else:
+        who = t("The %(need)s waited", need=ctx.names.needs.get(worst.info.need, worst.info.need))
     found = [
         Finding(
-            f"Largest delay: {_hours(worst.response_min)} at {worst.info.place_name}",
-            f"{who} {_hours(worst.response_min)} for the first unit "
-            f"({ctx.names.unit_in_full(worst.first_unit)}); the largest part was "
-            f"{COMPONENT_NAMES[part]}: {_hours(worst.parts[part])}.",
+            t(
+                "Largest delay: %(time)s at %(place)s",
+                time=_hours(worst.response_min, t),
+                place=place,
+            ),
+            t(
+                "%(who)s %(time)s for the first unit (%(unit)s); the largest part was "
+                "%(part)s: %(part_time)s.",
+                who=who,
+                time=_hours(worst.response_min, t),
+                unit=ctx.names.unit_in_full(worst.first_unit),
+                part=t(COMPONENT_NAMES[part]),
+                part_time=_hours(worst.parts[part], t),
+            ),
             ctx.late_person_hours([worst]),
             "stages",
-            "chart of where the time went, by cause",
+            t("chart of where the time went, by cause"),
         )
     ]
     person_hours = {
@@ -295,22 +377,34 @@ def delay_findings(ctx: Context) -> list[Finding]:
         most = max(served, key=lambda r: weight(r) * r.parts[cause])
         found.append(
             Finding(
-                f"Most waiting beyond target was {COMPONENT_NAMES[cause]}",
-                f"{COMPONENT_NAMES[cause].capitalize()} took {_hours(mean)} on average over "
-                f"the {incidents(len(served))} reached after their target: "
-                f"{person_hours[cause]:,.0f} person-hours of the people's wait, the most at "
-                f"{most.info.place_name} ({people(weight(most))}, "
-                f"{_hours(most.parts[cause])}).",
+                t("Most waiting beyond target was %(cause)s", cause=t(COMPONENT_NAMES[cause])),
+                t(
+                    "%(cause)s took %(mean)s on average over the %(incidents)s reached after "
+                    "their target: %(hours)s person-hours of the people's wait, the most at "
+                    "%(place)s (%(people)s, %(time)s).",
+                    cause=_capitalised(t(COMPONENT_NAMES[cause])),
+                    mean=_hours(mean, t),
+                    incidents=incidents(len(served), t),
+                    hours=t.number(person_hours[cause]),
+                    place=ctx.names.place(most.info.place),
+                    people=people(weight(most), t),
+                    time=_hours(most.parts[cause], t),
+                ),
                 person_hours[cause],
                 "stages",
-                "chart of where the time went, by cause",
+                t("chart of where the time went, by cause"),
             )
         )
     return found
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def unit_findings(ctx: Context) -> list[Finding]:
     """Overloaded units, and units never tasked while incidents waited for a free unit."""
+    t = ctx.t
     units = ctx.summary["utilisation"]["units"]
     overloaded = [u for u in units if u["utilisation"] > OVERLOADED]
     idle = [u for u in units if not u["tasks"]]
@@ -318,16 +412,24 @@ def unit_findings(ctx: Context) -> list[Finding]:
     found = []
     if overloaded:
         names = "; ".join(ctx.names.unit_in_full(u["unit"]) for u in overloaded[:6])
-        more = f" and {len(overloaded) - 6} more" if len(overloaded) > 6 else ""
+        more = t(" and %(n)s more", n=len(overloaded) - 6) if len(overloaded) > 6 else ""
         found.append(
             Finding(
-                f"{counted(len(overloaded), 'unit')} overloaded "
-                f"(tasked over {OVERLOADED:.0%} of the time)",
-                f"{names}{more}. Meanwhile incidents waited {waiting:,.0f} person-hours for a "
-                "free unit (counted in the cost of waiting for a free unit, not again here).",
+                t(
+                    "%(units)s overloaded (tasked over %(share)s of the time)",
+                    units=counted(len(overloaded), "unit", t),
+                    share=t.percent(OVERLOADED),
+                ),
+                t(
+                    "%(names)s%(more)s. Meanwhile incidents waited %(hours)s person-hours for a "
+                    "free unit (counted in the cost of waiting for a free unit, not again here).",
+                    names=names,
+                    more=more,
+                    hours=t.number(waiting),
+                ),
                 None,
                 "units",
-                "unit timeline",
+                t("unit timeline"),
             )
         )
     if idle and waiting >= 1:
@@ -336,12 +438,17 @@ def unit_findings(ctx: Context) -> list[Finding]:
         listed = ", ".join(f"{ctx.names.nations.get(k, k)}: {v}" for k, v in by_nation.items())
         found.append(
             Finding(
-                f"{counted(len(idle), 'unit')} never tasked",
-                f"Never tasked ({listed}) while incidents waited {waiting:,.0f} person-hours for "
-                "a free unit: capacity a request or a standing arrangement could have used.",
+                t("%(units)s never tasked", units=counted(len(idle), "unit", t)),
+                t(
+                    "Never tasked (%(listed)s) while incidents waited %(hours)s person-hours "
+                    "for a free unit: capacity a request or a standing arrangement could have "
+                    "used.",
+                    listed=listed,
+                    hours=t.number(waiting),
+                ),
                 None,
                 "units",
-                "unit timeline",
+                t("unit timeline"),
             )
         )
     return found
@@ -350,6 +457,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
 def crossing_findings(ctx: Context) -> list[Finding]:
     """Crossings near the exercise, between nations that asked each other for help, that
     no deployment used (or any crossing closed), and why; requests refused or withdrawn."""
+    t = ctx.t
     used = ctx.summary["crossings"]
     found = []
     near = _exercise_points(ctx)
@@ -365,17 +473,22 @@ def crossing_findings(ctx: Context) -> list[Finding]:
         if not (c and c["closures"]) and not relevant:
             continue
         why = (
-            "it was closed " + ("once" if c["closures"] == 1 else f"{c['closures']} times")
+            t.ngettext("it was closed once", "it was closed %(num)s times", c["closures"])
             if c and c["closures"]
-            else "no unit was routed through it (no request needed it, or another way was faster)"
+            else t(
+                "no unit was routed through it (no request needed it, or another way was faster)"
+            )
         )
         found.append(
             Finding(
-                f"Crossing never used: {crossing.name}",
-                f"No deployment crossed here; {why}.",
+                t(
+                    "Crossing never used: %(crossing)s",
+                    crossing=ctx.names.crossings.get(crossing.id, crossing.name),
+                ),
+                t("No deployment crossed here; %(why)s.", why=why),
                 None,
                 "crossings",
-                "border crossings table",
+                t("border crossings table"),
             )
         )
     for pair, r in requests.items():
@@ -384,25 +497,41 @@ def crossing_findings(ctx: Context) -> list[Finding]:
             asking, asked = pair.split(">")
             found.append(
                 Finding(
-                    f"Requests {asking} › {asked} not used: {r['refused']} refused, "
-                    f"{r['withdrawn']} withdrawn",
-                    f"Of {counted(r['requested'], 'request')}, "
-                    f"{r['approved']} {'was' if r['approved'] == 1 else 'were'} approved"
+                    t(
+                        "Requests %(asking)s › %(asked)s not used: %(refused)s refused, "
+                        "%(withdrawn)s withdrawn",
+                        asking=ctx.names.nations.get(asking, asking),
+                        asked=ctx.names.nations.get(asked, asked),
+                        refused=r["refused"],
+                        withdrawn=r["withdrawn"],
+                    ),
+                    t.ngettext(
+                        "Of %(requests)s, %(approved)s was approved",
+                        "Of %(requests)s, %(approved)s were approved",
+                        r["approved"],
+                        requests=counted(r["requested"], "request", t),
+                        approved=r["approved"],
+                    )
                     + (
-                        "; a refused one was declined by the nation asked (its units kept at "
-                        "home, or no clearance)"
+                        t(
+                            "; a refused one was declined by the nation asked (its units kept "
+                            "at home, or no clearance)"
+                        )
                         if r["refused"]
                         else ""
                     )
                     + (
-                        "; a withdrawn one arrived after the incident no longer needed anyone"
+                        t("; a withdrawn one arrived after the incident no longer needed anyone")
                         if r["withdrawn"]
                         else ""
                     )
-                    + f" (mean report to request {_hours(r['request_mean_min'])}).",
+                    + t(
+                        " (mean report to request %(time)s).",
+                        time=_hours(r["request_mean_min"], t),
+                    ),
                     None,
                     "cross-border",
-                    "cross-border requests table",
+                    t("cross-border requests table"),
                 )
             )
     return found
@@ -438,31 +567,34 @@ def chain_findings(ctx: Context) -> list[Finding]:
 
 
 def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
+    t = ctx.t
     nation_of = {u: g.nation for g in ctx.scenario.units for u in g.unit_ids()}
     flying = {u.id for u in ctx.run.units if u.mode == "air"}
-    eoc_of = {n.code: n.eocs[0].name for n in ctx.scenario.nations}
-    clock = _clock(ctx.run)
+    eoc_of = {
+        n.code: in_script(n.eocs[0].name, n.eocs[0].names, t.lang) for n in ctx.scenario.nations
+    }
+    clock = _clock(ctx.run, t)
     rows = {r.info.id: r for r in ctx.rows}
     steps: dict[tuple[int, str], dict[str, Any]] = {}
-    for t, event, incident, unit, detail in ctx.run.events:
+    for at, event, incident, unit, detail in ctx.run.events:
         if event == "message_sent" and detail.startswith("request "):
             pair = detail.split()[1]
-            steps.setdefault((incident, pair), {"sent": t})
+            steps.setdefault((incident, pair), {"sent": at})
         elif event in ("message_interpreted", "message_delivered") and detail.startswith(
             "request "
         ):
             key = (incident, detail.split()[1])
             if key in steps:
-                steps[key].setdefault(event, t)
+                steps[key].setdefault(event, at)
         elif event == "approved" and (incident, detail) in steps:
-            steps[(incident, detail)].setdefault("approved", t)
+            steps[(incident, detail)].setdefault("approved", at)
         elif event in ("border_cleared", "on_scene"):
             for (i, pair), chain in steps.items():
                 if i == incident and nation_of.get(unit) == pair.split(">")[1]:
                     if event == "border_cleared":
-                        chain.setdefault("crossed", {}).setdefault(unit, (t, detail))
+                        chain.setdefault("crossed", {}).setdefault(unit, (at, detail))
                     else:
-                        chain.setdefault("on_scene", (t, unit))
+                        chain.setdefault("on_scene", (at, unit))
     found: list[tuple[Finding, bool]] = []
     told: set[str] = set()
     for (incident, pair), chain in sorted(steps.items(), key=lambda kv: kv[1]["sent"]):
@@ -472,33 +604,57 @@ def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
         told.add(pair)
         asking, helper = pair.split(">")
         reached = chain.get("message_delivered", chain["sent"])
-        interpreted = " after interpreting" if "message_interpreted" in chain else ""
+        eoc = eoc_of.get(helper, helper)
         parts = [
-            f"request {clock(chain['sent'])}",
-            f"reached {eoc_of.get(helper, helper)} {clock(reached)}{interpreted}",
-            f"approved {clock(chain['approved'])}",
+            t("request %(time)s", time=clock(chain["sent"])),
+            t("reached %(eoc)s %(time)s after interpreting", eoc=eoc, time=clock(reached))
+            if "message_interpreted" in chain
+            else t("reached %(eoc)s %(time)s", eoc=eoc, time=clock(reached)),
+            t("approved %(time)s", time=clock(chain["approved"])),
         ]
-        t, unit = chain["on_scene"]
+        at, unit = chain["on_scene"]
         crossed = chain.get("crossed", {}).get(unit)  # by the unit first on scene
         if crossed is not None:
-            at, crossing = crossed
-            parts.append(f"crossed at {ctx.names.crossings.get(crossing, crossing)} {clock(at)}")
+            crossed_at, crossing = crossed
+            parts.append(
+                t(
+                    "crossed at %(crossing)s %(time)s",
+                    crossing=ctx.names.crossings.get(crossing, crossing),
+                    time=clock(crossed_at),
+                )
+            )
         elif unit in flying:
-            parts.append("flew across the border")
-        parts.append(f"{ctx.names.unit_in_full(unit)} on scene {clock(t)}")
+            parts.append(t("flew across the border"))
+        parts.append(
+            t("%(unit)s on scene %(time)s", unit=ctx.names.unit_in_full(unit), time=clock(at))
+        )
         met = bool(row.counted and row.within_target)
-        verdict = "within" if met else "beyond"
+        outcome = (
+            t(
+                "help on scene %(time)s after the incident, within the target of %(target)s.",
+                time=_hours(at - row.at["occurred"], t),
+                target=_hours(row.info.target_min, t),
+            )
+            if met
+            else t(
+                "help on scene %(time)s after the incident, beyond the target of %(target)s.",
+                time=_hours(at - row.at["occurred"], t),
+                target=_hours(row.info.target_min, t),
+            )
+        )
         found.append(
             (
                 Finding(
-                    f"Cross-border chain {ctx.names.nations.get(asking, asking)} › "
-                    f"{ctx.names.nations.get(helper, helper)} at {row.info.place_name}",
-                    " → ".join(parts)
-                    + f": help on scene {_hours(t - row.at['occurred'])} after the incident, "
-                    f"{verdict} the target of {_hours(row.info.target_min)}.",
+                    t(
+                        "Cross-border chain %(asking)s › %(helper)s at %(place)s",
+                        asking=ctx.names.nations.get(asking, asking),
+                        helper=ctx.names.nations.get(helper, helper),
+                        place=ctx.names.place(row.info.place),
+                    ),
+                    " → ".join(parts) + ": " + outcome,
                     None if met else ctx.late_person_hours([row]),
                     "cross-border",
-                    "cross-border tables",
+                    t("cross-border tables"),
                 ),
                 met,
             )
@@ -506,14 +662,15 @@ def _chains(ctx: Context) -> list[tuple[Finding, bool]]:
     return found
 
 
-def _clock(run: RunLog) -> Callable[[float], str]:
+def _clock(run: RunLog, t: Translator) -> Callable[[float], str]:
     from sim.report.msel import run_clock
 
-    return run_clock(run)
+    return run_clock(run, t)
 
 
 def unserved_findings(ctx: Context) -> list[Finding]:
     """Incidents nobody reached, and the people still waiting at the end."""
+    t = ctx.t
     rows = [r for r in ctx.rows if r.unserved]
     if not rows:
         return []
@@ -522,15 +679,19 @@ def unserved_findings(ctx: Context) -> list[Finding]:
         max(1, r.info.people - r.carried) * (ctx.run.horizon_min - r.at["occurred"]) / 60
         for r in rows
     )
-    places = ", ".join(sorted({r.info.place_name for r in rows})[:5])
+    places = ", ".join(sorted({ctx.names.place(r.info.place) for r in rows})[:5])
     return [
         Finding(
-            f"{incidents(len(rows))} unserved at the end",
-            f"No unit reached {places}; {people(left)} there were still waiting when the "
-            "exercise ended.",
+            t("%(incidents)s unserved at the end", incidents=incidents(len(rows), t)),
+            t(
+                "No unit reached %(places)s; %(people)s there were still waiting when the "
+                "exercise ended.",
+                places=places,
+                people=people(left, t),
+            ),
             cost,
             "map",
-            "map (red crosses)",
+            t("map (red crosses)"),
         )
     ]
 
@@ -539,6 +700,7 @@ def decision_findings(ctx: Context) -> list[Finding]:
     """Why incidents waited with nobody on the way, and requests that went unanswered."""
     from sim.report.decisions import REASONS
 
+    t = ctx.t
     decisions = ctx.summary["decisions"]
     found = []
     holds = sorted(decisions["hold_min"].items(), key=lambda kv: -kv[1])
@@ -546,25 +708,35 @@ def decision_findings(ctx: Context) -> list[Finding]:
         reason, minutes = holds[0]
         found.append(
             Finding(
-                f"Incidents waited {_hours(minutes)} in all with nobody on the way",
-                f"The main reason: {REASONS.get(reason, reason)}. (Counted as incident time, "
-                "not people; the cost is in the waits for a free unit and unserved incidents.)",
+                t(
+                    "Incidents waited %(time)s in all with nobody on the way",
+                    time=_hours(minutes, t),
+                ),
+                t(
+                    "The main reason: %(reason)s. (Counted as incident time, not people; the "
+                    "cost is in the waits for a free unit and unserved incidents.)",
+                    reason=t(REASONS.get(reason, reason)),
+                ),
                 None,
                 "decisions",
-                "decisions table",
+                t("decisions table"),
             )
         )
     unanswered = decisions["by_kind"].get("ask", {}).get("unanswered", 0)
     if unanswered:
         found.append(
             Finding(
-                f"{counted(unanswered, 'request')} unanswered long enough for another nation "
-                "to be asked",
-                "A request that stays unanswered ties an incident to help that may not come; "
-                "a channel or a pre-authorisation shortens the wait for an answer.",
+                t(
+                    "%(requests)s unanswered long enough for another nation to be asked",
+                    requests=counted(unanswered, "request", t),
+                ),
+                t(
+                    "A request that stays unanswered ties an incident to help that may not "
+                    "come; a channel or a pre-authorisation shortens the wait for an answer."
+                ),
                 None,
                 "decisions",
-                "decisions table",
+                t("decisions table"),
             )
         )
     return found
@@ -584,25 +756,41 @@ FINDERS: tuple[Finder, ...] = (
 
 
 def _strengths(ctx: Context) -> list[Finding]:
+    t = ctx.t
     found = []
     for need in ctx.scenario.needs:
         rows = [r for r in ctx.rows if r.info.need == need.id and r.counted]
         if rows:
             share = sum(r.within_target for r in rows) / len(rows)
-            text = f"In replication 0, {share:.0%} of {incidents(len(rows))} met the target"
+            text = t(
+                "In replication 0, %(share)s of %(incidents)s met the target",
+                share=t.percent(share),
+                incidents=incidents(len(rows), t),
+            )
             across = ctx.summary.get("replications")
             key = f"by_need.{need.id}.within_target"
             if across and key in across["kpis"] and across["kpis"][key]["mean"] is not None:
                 share = across["kpis"][key]["mean"]  # rated as the capability findings are
-                text += f"; over {across['n']} replications {share:.0%}"
+                text += t(
+                    "; over %(n)s replications %(share)s", n=across["n"], share=t.percent(share)
+                )
             if rating(share) == "P":
                 found.append(
                     Finding(
-                        f"{need.name}: rated P ({RATING_NAMES['P']})",
-                        f"{text} (target {_hours(need.target)}).",
+                        t(
+                            "%(need)s: rated %(letter)s (%(meaning)s)",
+                            need=ctx.names.needs.get(need.id, need.name),
+                            letter="P",
+                            meaning=t(RATING_NAMES["P"]),
+                        ),
+                        t(
+                            "%(text)s (target %(target)s).",
+                            text=text,
+                            target=_hours(need.target, t),
+                        ),
                         None,
                         "by-need",
-                        "capability targets table",
+                        t("capability targets table"),
                     )
                 )
     found += [f for f, met in _chains(ctx) if met]
@@ -610,13 +798,21 @@ def _strengths(ctx: Context) -> list[Finding]:
         asking, helper = pair.split(">")
         found.append(
             Finding(
-                f"Help across the border: {ctx.names.nations.get(helper, helper)} was first on "
-                f"scene in {ctx.names.nations.get(asking, asking)}",
-                f"{incidents(f['incidents'])}, after a mean {_hours(f['request_mean_min'])} "
-                f"to request and {_hours(f['approval_mean_min'])} to approve.",
+                t(
+                    "Help across the border: %(helper)s was first on scene in %(asking)s",
+                    helper=ctx.names.nations.get(helper, helper),
+                    asking=ctx.names.nations.get(asking, asking),
+                ),
+                t(
+                    "%(incidents)s, after a mean %(request)s to request and %(approval)s to "
+                    "approve.",
+                    incidents=incidents(f["incidents"], t),
+                    request=_hours(f["request_mean_min"], t),
+                    approval=_hours(f["approval_mean_min"], t),
+                ),
                 None,
                 "cross-border",
-                "cross-border tables",
+                t("cross-border tables"),
             )
         )
     return found
@@ -628,10 +824,13 @@ def after_action(
     rows: list[IncidentRow],
     summary: dict[str, Any],
     assessment: dict[str, Any] | None = None,
+    lang: str = "en",
 ) -> AfterAction:
-    """The AAR/IP of a run; ``assessment`` (an assess experiment's summary) adds the plan."""
-    names = Names.of(scenario)
-    ctx = Context(scenario, run, rows, summary, names)
+    """The AAR/IP of a run in the reader's language; ``assessment`` (an assess experiment's
+    summary) adds the plan."""
+    t = translator(lang)
+    names = Names.of(scenario, lang)
+    ctx = Context(scenario, run, rows, summary, names, t)
     findings = [f for finder in FINDERS for f in finder(ctx)]
     findings.sort(key=lambda f: (f.cost_person_hours is None, -(f.cost_person_hours or 0.0)))
     overall = summary["overall"]
@@ -639,43 +838,61 @@ def after_action(
     counted = [r for r in rows if r.counted]
     met = sum(r.within_target for r in counted)
     hazard = hazard_of(scenario, run)
-    text = (
-        f"{overall['incidents']} incidents affecting {people(overall['people'])} over "
-        f"{format_duration(run.horizon_min)}. The first unit was on scene within the capability "
-        f"target for {met} of {len(counted)} incidents"
-        + (
-            f" ({met / len(counted):.0%}, 95 % CI {wilson_interval(met, len(counted))[0]:.0%} to "
-            f"{wilson_interval(met, len(counted))[1]:.0%})"
-            if counted
-            else ""
+    share = ""
+    if counted:
+        low, high = wilson_interval(met, len(counted))
+        share = t(
+            " (%(share)s, 95 %% CI %(low)s to %(high)s)",
+            share=t.percent(met / len(counted)),
+            low=t.percent(low),
+            high=t.percent(high),
         )
-        + f"; {overall['unserved']} unserved and {people(overall['people_waiting_at_end'])} "
-        "still waiting at the end (replication 0)."
+    text = t(
+        "%(incidents)s incidents affecting %(people)s over %(duration)s. The first unit was "
+        "on scene within the capability target for %(met)s of %(counted)s incidents%(share)s; "
+        "%(unserved)s unserved and %(waiting)s still waiting at the end (replication 0).",
+        incidents=overall["incidents"],
+        people=people(overall["people"], t),
+        duration=_hours(run.horizon_min, t),
+        met=met,
+        counted=len(counted),
+        share=share,
+        unserved=overall["unserved"],
+        waiting=people(overall["people_waiting_at_end"], t),
     )
     if across:
-        text += (
-            f" Over {across['n']} replications: median wait for help "
-            f"{with_ci('response_median_min', across['kpis']['response_median_min'])}, within "
-            f"target {with_ci('within_target', across['kpis']['within_target'])}."
+        text += t(
+            " Over %(n)s replications: median wait for help %(median)s, within target %(within)s.",
+            n=across["n"],
+            median=with_ci("response_median_min", across["kpis"]["response_median_min"]),
+            within=with_ci("within_target", across["kpis"]["within_target"]),
         )
     if findings and findings[0].cost_person_hours:
         title = findings[0].title
-        text += f" The costliest finding: {title[0].lower()}{title[1:]}."
-    start = run.start[:10]
+        title = title[0].lower() + title[1:]
+        text += t(" The costliest finding: %(title)s.", title=title)
+    start = datetime.fromisoformat(run.start)
+    nations = ", ".join(names.nations.get(n.code, n.name) for n in scenario.nations)
     aar = AfterAction(
         name=scenario.scenario.name,
-        dates=f"{start}, {format_duration(run.horizon_min)} simulated",
-        hazard=hazard,
-        scope="Tabletop exercise of joint disaster response across the "
-        + ", ".join(n.name for n in scenario.nations)
-        + " border (simulated with borderdrill)",
-        organisations=[f"{n.name}: {n.agency}" for n in scenario.nations]
+        dates=t(
+            "%(date)s, %(duration)s simulated",
+            date=t.date(start) if lang != "en" else run.start[:10],
+            duration=_hours(run.horizon_min, t),
+        ),
+        hazard=t(HAZARD_NAMES[hazard]),
+        scope=t(
+            "Tabletop exercise of joint disaster response across the %(nations)s border "
+            "(simulated with borderdrill)",
+            nations=nations,
+        ),
+        organisations=[f"{names.nations.get(n.code, n.name)}: {n.agency}" for n in scenario.nations]
         + sorted({f"{g.agency} ({g.nation})" for g in scenario.units}),
         summary=text,
-        mission_area=MISSION_AREA,
-        objectives=objectives(scenario),
-        scenario_summary=_scenario_summary(scenario, run, hazard),
-        contacts=contacts(scenario),
+        mission_area=t(MISSION_AREA),
+        objectives=objectives(scenario, t, names),
+        scenario_summary=_scenario_summary(scenario, run, hazard, t, nations),
+        contacts=contacts(scenario, names),
         capabilities=_capabilities(ctx, across),
         strengths=_strengths(ctx),
         findings=findings,
@@ -684,9 +901,9 @@ def after_action(
     if discussion is not None:
         aar.said = said(ctx, discussion, aar.capabilities)
     if assessment is not None:
-        aar.plan, aar.plan_note = improvement_plan(scenario, assessment)
+        aar.plan, aar.plan_note = improvement_plan(scenario, assessment, t)
     else:
-        aar.plan_note = EMPTY_PLAN
+        aar.plan_note = t(EMPTY_PLAN)
     return aar
 
 
@@ -695,51 +912,63 @@ def said(ctx: Context, discussion: dict[str, Any], rated: list[CapabilityRow]) -
     from sim.play.discussion import HOTWASH_KINDS, ROOM
     from sim.report.decisions import _player_decision
 
-    clock, nations = _clock(ctx.run), ctx.names.nations
+    t = ctx.t
+    clock, nations = _clock(ctx.run, t), ctx.names.nations
 
     def who(seat: str) -> str:
         if seat == ROOM:
-            return "the room"
-        return "the joint centre" if seat == "JCC" else nations.get(seat, seat)
+            return t("the room")
+        return t("the joint centre") if seat == "JCC" else nations.get(seat, seat)
 
     raised = []
     for need, row in zip(ctx.scenario.needs, rated, strict=True):
         points = {kind: [] for kind in HOTWASH_KINDS}  # type: dict[str, list[str]]
         for h in discussion["hotwash"]:
             if h["target"] == need.id:
-                points[h["kind"]].append(f"{h['text']} (raised by {who(h['raised_by'])})")
+                points[h["kind"]].append(
+                    t("%(text)s (raised by %(who)s)", text=h["text"], who=who(h["raised_by"]))
+                )
         notes = [
-            f"{n['text']} ({who(n['seat'])}'s seat, {clock(n['at'])})"
+            t(
+                "%(text)s (%(who)s's seat, %(time)s)",
+                text=n["text"],
+                who=who(n["seat"]),
+                time=clock(n["at"]),
+            )
             for n in discussion["notes"]
             if n["target"] == need.id
         ]
         if notes or any(points.values()):
-            target = f"{need.name}{f' ({need.core_capability})' if need.core_capability else ''}"
+            name = ctx.names.needs.get(need.id, need.name)
+            target = f"{name} ({t(need.core_capability)})" if need.core_capability else name
             named = RATING_NAMES.get(row.rating)
-            shown = f"{row.rating} ({named})" if named else row.rating
+            shown = f"{row.rating} ({t(named)})" if named else row.rating
             raised.append(Raised(target, shown, points["strength"], points["improvement"], notes))
     reasons = []
     for r in discussion["reasons"]:
         kind = r["kind"] or r["action"]  # a decision's kind, or the action taken
         place_id = str(r["subject"]).split("/")[0]
         place = ctx.names.places.get(place_id, place_id)
-        what = _player_decision(kind, r["choice"], place, ctx.names)
+        what = _player_decision(kind, r["choice"], place, ctx.names, t)
         about = f" ({place})" if kind not in ("arrange", "evacuate") else ""
         reasons.append(f"{clock(r['at'])}, {who(r['seat'])} {what}{about}: “{r['reason']}”")
     questions = [
-        f"Inject {q['inject'] + 1}, {clock(q['at'])}, for "
-        + ", ".join(who(s) for s in q["for"])
-        + ": "
-        + " ".join(q["questions"])
+        t(
+            "Inject %(number)s, %(time)s, for %(seats)s: %(questions)s",
+            number=q["inject"] + 1,
+            time=clock(q["at"]),
+            seats=", ".join(who(s) for s in q["for"]),
+            questions=" ".join(q["questions"]),
+        )
         for q in discussion["questions"]
     ]
     return Said(raised, reasons, questions)
 
 
-MISSION_AREA = "Response"
+MISSION_AREA = N_("Response")
 """The HSEEP mission area: what the simulation measures is the response."""
 
-EMPTY_PLAN = (
+EMPTY_PLAN = N_(
     "No assessment was run, so no corrective action has been measured yet. To fill the plan: "
     "run again with --assess (or --assess-from an assess folder), which measures what "
     "changing each coordination arrangement would do and writes a row for each that helps "
@@ -750,35 +979,58 @@ EMPTY_PLAN = (
 """What the improvement plan says when no assessment measured it, and how to fill it."""
 
 
-def objectives(scenario: Scenario) -> list[str]:
+def objectives(
+    scenario: Scenario, t: Translator | None = None, names: Names | None = None
+) -> list[str]:
     """One objective per capability target of the scenario, measurable as the report rates it."""
+    t = t or translator()
+    names = names or Names.of(scenario)
     floor = RATINGS[0][0]
-    return [
-        f"{need.core_capability or need.name}: for at least {floor:.0%} of the incidents of "
-        f"{need.name[0].lower()}{need.name[1:]}, the first unit on scene within "
-        f"{_hours(need.target)} of the incident"
-        for need in scenario.needs
-    ]
+    objectives = []
+    for need in scenario.needs:
+        name = names.needs.get(need.id, need.name)
+        capability = t(need.core_capability) if need.core_capability else name
+        objectives.append(
+            t(
+                "%(capability)s: for at least %(share)s of the incidents of %(need)s, the "
+                "first unit on scene within %(target)s of the incident",
+                capability=capability,
+                share=t.percent(floor),
+                need=f"{name[0].lower()}{name[1:]}" if t.lang == "en" else name,
+                target=_hours(need.target, t),
+            )
+        )
+    return objectives
 
 
-def _scenario_summary(scenario: Scenario, run: RunLog, hazard: str) -> str:
+def _scenario_summary(
+    scenario: Scenario, run: RunLog, hazard: str, t: Translator, nations: str
+) -> str:
     info = scenario.scenario
-    start = datetime.fromisoformat(run.start).strftime("%a %d %b %Y %H:%M")
+    start = datetime.fromisoformat(run.start)
     text = f"{info.description} " if info.description else ""
-    return text + (
-        f"A {hazard} exercise from {start} (UTC+7) for {format_duration(run.horizon_min)}: "
-        f"{counted(len(scenario.injects), 'inject')} in the MSEL, "
-        f"{counted(len(scenario.units), 'group')} of units of "
-        + ", ".join(n.name for n in scenario.nations)
-        + "."
+    return text + t(
+        "A %(hazard)s exercise from %(start)s (UTC+7) for %(duration)s: %(injects)s in the "
+        "MSEL, %(groups)s of units of %(nations)s.",
+        hazard=t(HAZARD_NAMES[hazard]),
+        start=start.strftime("%a %d %b %Y %H:%M") if t.lang == "en" else t.datetime(start),
+        duration=_hours(run.horizon_min, t),
+        injects=counted(len(scenario.injects), "inject", t),
+        groups=counted(len(scenario.units), "group", t),
+        nations=nations,
     )
 
 
-def contacts(scenario: Scenario) -> list[Contact]:
+def contacts(scenario: Scenario, names: Names | None = None) -> list[Contact]:
     """Each nation's agency and EOCs, where the planner adds the person to call."""
-    places = {p.id: p.name for p in scenario.places}
+    names = names or Names.of(scenario)
     return [
-        Contact(nation.name, nation.agency, eoc.name, places.get(eoc.place, eoc.place))
+        Contact(
+            names.nations.get(nation.code, nation.name),
+            nation.agency,
+            in_script(eoc.name, eoc.names, names.lang),
+            names.place(eoc.place),
+        )
         for nation in scenario.nations
         for eoc in nation.eocs
     ]
@@ -789,16 +1041,16 @@ def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[Capabilit
     for need in ctx.scenario.needs:
         mine = [r for r in ctx.rows if r.info.need == need.id and r.counted]
         share: float | None = sum(r.within_target for r in mine) / len(mine) if mine else None
-        shown = "—" if share is None else f"{share:.0%}"
+        shown = ctx.t.percent(share)
         if across and f"by_need.{need.id}.within_target" in across["kpis"]:
             estimate = across["kpis"][f"by_need.{need.id}.within_target"]
             share = estimate["mean"]
             shown = with_ci("within_target", estimate)
         rows.append(
             CapabilityRow(
-                need.name,
-                need.core_capability or "—",
-                _hours(need.target),
+                ctx.names.needs.get(need.id, need.name),
+                ctx.t(need.core_capability) if need.core_capability else "—",
+                _hours(need.target, ctx.t),
                 len(mine),
                 shown,
                 rating(share),
@@ -807,26 +1059,29 @@ def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[Capabilit
     return rows
 
 
-def _owners(scenario: Scenario, mechanism: str) -> str:
-    agencies = [f"{n.agency} ({n.code})" for n in scenario.nations]
+def _owners(scenario: Scenario, mechanism: str, t: Translator) -> str:
+    agencies = ", ".join(f"{n.agency} ({n.code})" for n in scenario.nations)
+    nations = ", ".join(n.name for n in scenario.nations)
     if mechanism == "joint_centre":
-        return "AHA Centre with " + ", ".join(agencies)
+        return t("AHA Centre with %(agencies)s", agencies=agencies)
     if mechanism == "military_comms":
-        return "armed forces liaison of " + ", ".join(n.name for n in scenario.nations)
+        return t("armed forces liaison of %(nations)s", nations=nations)
     if mechanism == "border_operations":
-        return "customs, immigration and quarantine at " + ", ".join(
-            c.name for c in scenario.crossings
+        return t(
+            "customs, immigration and quarantine at %(crossings)s",
+            crossings=", ".join(c.name for c in scenario.crossings),
         )
     if mechanism == "local_authorities":
-        return "provincial and district authorities of " + ", ".join(
-            n.name for n in scenario.nations
-        )
-    return ", ".join(agencies)
+        return t("provincial and district authorities of %(nations)s", nations=nations)
+    return agencies
 
 
-def improvement_plan(scenario: Scenario, assessment: dict[str, Any]) -> tuple[list[PlanRow], str]:
+def improvement_plan(
+    scenario: Scenario, assessment: dict[str, Any], t: Translator | None = None
+) -> tuple[list[PlanRow], str]:
     """Plan rows for the arrangements whose change measurably shortened the wait for help
     or left fewer people waiting (95 % CI clear of zero), largest effect first."""
+    t = t or translator()
     rows: list[tuple[float, PlanRow]] = []
     n = assessment.get("replications", 0)
     for variant, diff in assessment["differences"].items():
@@ -838,27 +1093,33 @@ def improvement_plan(scenario: Scenario, assessment: dict[str, Any]) -> tuple[li
         fewer = waiting["ci_high"] is not None and waiting["ci_high"] < 0
         if not (faster or fewer):
             continue
-        verb = "Put in place" if switch == "on" else "Reconsider"
+        arrangement = t(MECHANISM_NAMES[mechanism])
+        on = switch == "on"
         rows.append(
             (
                 median["mean"] or 0.0,
                 PlanRow(
-                    capability=MECHANISM_CAPABILITIES[mechanism],
-                    area=("without " if switch == "on" else "with ") + MECHANISM_NAMES[mechanism],
-                    action=f"{verb}: {MECHANISM_NAMES[mechanism]}",
-                    owners=_owners(scenario, mechanism),
+                    capability=t(MECHANISM_CAPABILITIES[mechanism]),
+                    area=t("without %(arrangement)s", arrangement=arrangement)
+                    if on
+                    else t("with %(arrangement)s", arrangement=arrangement),
+                    action=t("Put in place: %(arrangement)s", arrangement=arrangement)
+                    if on
+                    else t("Reconsider: %(arrangement)s", arrangement=arrangement),
+                    owners=_owners(scenario, mechanism, t),
                     effect=with_ci("response_median_min", median, difference=True),
                     effect_waiting=with_ci("people_waiting_at_end", waiting, difference=True),
                 ),
             )
         )
     rows.sort(key=lambda r: r[0])
-    note = (
-        f"From an assessment of {n} replications a variant on common random numbers: each "
-        "arrangement switched in turn from the scenario's setting. Listed: those whose 95 % "
-        "confidence interval shows a shorter median wait for help or fewer people still waiting. "
-        "Start and completion dates are for the planners to set."
+    note = t(
+        "From an assessment of %(n)s replications a variant on common random numbers: each "
+        "arrangement switched in turn from the scenario's setting. Listed: those whose 95 %% "
+        "confidence interval shows a shorter median wait for help or fewer people still "
+        "waiting. Start and completion dates are for the planners to set.",
+        n=n,
     )
     if not rows:
-        note += " No arrangement had an effect clear of zero in this assessment."
+        note += t(" No arrangement had an effect clear of zero in this assessment.")
     return [r for _, r in rows], note

@@ -8,37 +8,38 @@ from datetime import timedelta
 from typing import Any
 
 from sim.analysis.decisions import HOLD_REASONS, decision_rows
+from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.model.arrangements import TITLES
 from sim.report.names import Names
-from sim.scenario import Scenario, format_duration
+from sim.scenario import Scenario
 
 KINDS = {
-    "hold": "incidents held with nobody on the way",
-    "assign": "units assigned",
-    "stand_down": "units stood down on the way",
-    "ask": "neighbours asked for help",
-    "approve": "requests answered",
-    "evacuate": "village evacuation orders",
-    "arrange": "arrangements switched on during play",
+    "hold": N_("incidents held with nobody on the way"),
+    "assign": N_("units assigned"),
+    "stand_down": N_("units stood down on the way"),
+    "ask": N_("neighbours asked for help"),
+    "approve": N_("requests answered"),
+    "evacuate": N_("village evacuation orders"),
+    "arrange": N_("arrangements switched on during play"),
 }
 """Kinds of decision in plain words, in the order the report lists them."""
 
 REASONS = {
-    "nearest": "the free unit that would arrive first",
-    "sooner": "it would arrive before every unit already on the way",
-    "reinforce": "people outnumbered one round of trips",
-    "faster_unit": "a sooner unit took its place",
-    "not_needed": "nobody was left to pick up",
-    "misses_target": "own units could not arrive within the target",
-    "arrives_sooner": "another nation's unit would arrive sooner (joint centre)",
-    "refused_elsewhere": "another nation had refused",
-    "unanswered": "an earlier request went unanswered",
-    "pre_authorised": "pre-authorised by a mutual assistance agreement",
-    "case_by_case": "decided case by case",
-    "warning": "a warning reached the village leaders",
-    "replayed": "taken as recorded",
-    "fallback": "the recorded choice no longer applied: standing procedure",
+    "nearest": N_("the free unit that would arrive first"),
+    "sooner": N_("it would arrive before every unit already on the way"),
+    "reinforce": N_("people outnumbered one round of trips"),
+    "faster_unit": N_("a sooner unit took its place"),
+    "not_needed": N_("nobody was left to pick up"),
+    "misses_target": N_("own units could not arrive within the target"),
+    "arrives_sooner": N_("another nation's unit would arrive sooner (joint centre)"),
+    "refused_elsewhere": N_("another nation had refused"),
+    "unanswered": N_("an earlier request went unanswered"),
+    "pre_authorised": N_("pre-authorised by a mutual assistance agreement"),
+    "case_by_case": N_("decided case by case"),
+    "warning": N_("a warning reached the village leaders"),
+    "replayed": N_("taken as recorded"),
+    "fallback": N_("the recorded choice no longer applied: standing procedure"),
     **HOLD_REASONS,
 }
 """Each reason a decision gives, in plain words."""
@@ -50,28 +51,41 @@ LISTED_AT_MOST = 60
 
 
 def decision_context(
-    run: RunLog, summary: dict[str, Any], names: Names, clock: Callable[[float], str]
+    run: RunLog,
+    summary: dict[str, Any],
+    names: Names,
+    clock: Callable[[float], str],
+    t: Translator | None = None,
 ) -> dict[str, Any]:
-    """What the report's decision section shows."""
+    """What the report's decision section shows, in the reader's language."""
+    t = t or translator()
     decisions = summary["decisions"]
-    places = {i.id: i.place_name for i in run.incidents}
+    places = {i.id: names.place(i.place) for i in run.incidents}
+
+    def because(reason: str) -> str:
+        return t(REASONS[reason]) if reason in REASONS else reason
+
     waits = [
         {
-            "reason": REASONS.get(reason, reason),
-            "time": format_duration(minutes),
+            "reason": because(reason),
+            "time": t.duration(minutes),
         }
         for reason, minutes in sorted(decisions["hold_min"].items(), key=lambda kv: -kv[1])
     ]
     rows = decision_rows(run)
     why: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     for r in rows:
-        reason = REASONS.get(r.reason, r.reason)
+        reason = because(r.reason)
         if r.kind == "approve":
-            reason = f"{'approved' if r.choice == 'yes' else 'refused'}: {reason}"
+            reason = (
+                t("approved: %(reason)s", reason=reason)
+                if r.choice == "yes"
+                else t("refused: %(reason)s", reason=reason)
+            )
         why.setdefault(r.kind, Counter())[reason] += 1
     kinds = [
         {
-            "kind": KINDS.get(kind, kind),
+            "kind": t(KINDS[kind]) if kind in KINDS else kind,
             "count": sum(reasons.values()),
             "reasons": "; ".join(f"{r} ({n})" for r, n in reasons.most_common()),
         }
@@ -82,21 +96,29 @@ def decision_context(
     def what(kind: str, choice: str, incident: int) -> str:
         place = places.get(incident, "")
         if kind == "ask":
-            return f"asks {names.nations.get(choice, choice)} for help at {place}"
+            return t(
+                "asks %(nation)s for help at %(place)s",
+                nation=names.nations.get(choice, choice),
+                place=place,
+            )
         if kind == "approve":
-            return f"{'approves' if choice == 'yes' else 'refuses'} the request for {place}"
+            if choice == "yes":
+                return t("approves the request for %(place)s", place=place)
+            return t("refuses the request for %(place)s", place=place)
         if kind == "stand_down":
-            return f"stands down {names.unit(choice)} on its way to {place}"
+            return t(
+                "stands down %(unit)s on its way to %(place)s", unit=names.unit(choice), place=place
+            )
         if kind == "arrange":
-            return f"switches on: {TITLES.get(choice, choice)}"
-        return f"orders {names.places.get(choice, choice)} evacuated"
+            return t("switches on: %(arrangement)s", arrangement=TITLES.get(choice, choice))
+        return t("orders %(place)s evacuated", place=names.places.get(choice, choice))
 
     listed = [
         {
             "time": clock(r.time_min),
-            "seat": _who(r.seat, names),
+            "seat": _who(r.seat, names, t),
             "decision": what(r.kind, r.subject if r.kind == "evacuate" else r.choice, r.incident),
-            "reason": REASONS.get(r.reason, r.reason),
+            "reason": because(r.reason),
         }
         for r in rows
         if r.kind in SHOWN_KINDS and (r.kind == "approve" or r.choice not in ("wait", "keep", "no"))
@@ -110,32 +132,41 @@ def decision_context(
     }
 
 
-def _player_decision(kind: str, choice: str, place: str, names: Names) -> str:
+def _player_decision(
+    kind: str, choice: str, place: str, names: Names, t: Translator | None = None
+) -> str:
     """A player's (or doctrine's) choice at a decision point, in words."""
+    t = t or translator()
     if kind == "assign":
         if choice == "wait":
-            return "sends no unit yet"
-        return f"sends the {names.units_in_full.get(choice, choice)}"
+            return t("sends no unit yet")
+        return t("sends the %(unit)s", unit=names.units_in_full.get(choice, choice))
     if kind == "ask":
         if choice == "wait":
-            return "does not ask for help yet"
-        return f"asks {names.nations.get(choice, choice)} for help"
+            return t("does not ask for help yet")
+        return t("asks %(nation)s for help", nation=names.nations.get(choice, choice))
     if kind == "approve":
-        return "approves the request" if choice == "yes" else "refuses the request"
+        return t("approves the request") if choice == "yes" else t("refuses the request")
     if kind == "stand_down":
         if choice == "keep":
-            return "keeps the unit going"
-        return f"stands down the {names.units_in_full.get(choice, choice)}"
+            return t("keeps the unit going")
+        return t("stands down the %(unit)s", unit=names.units_in_full.get(choice, choice))
     if kind == "arrange":
-        return f"switches on: {TITLES.get(choice, choice)}"
-    return "orders no evacuation" if choice == "no" else f"orders {place} evacuated"
+        return t("switches on: %(arrangement)s", arrangement=TITLES.get(choice, choice))
+    if choice == "no":
+        return t("orders no evacuation")
+    return t("orders %(place)s evacuated", place=place)
 
 
 def players_context(
-    players: dict[str, Any], names: Names, clock: Callable[[float], str]
+    players: dict[str, Any],
+    names: Names,
+    clock: Callable[[float], str],
+    t: Translator | None = None,
 ) -> dict[str, Any]:
     """What the report shows of a played session: each of the players' decisions with its
     measured consequence (``sim.play.debrief``)."""
+    t = t or translator()
     from sim.play.debrief import MEASURED
     from sim.report.estimates import with_ci
 
@@ -148,16 +179,16 @@ def players_context(
         rows.append(
             {
                 "time": clock(r["at_min"]),
-                "seat": _who(r["decider"], names),
+                "seat": _who(r["decider"], names, t),
                 "about": place,
-                "decision": ("unprompted: " if r["action"] else "")
-                + _player_decision(r["kind"], r["choice"], place, names),
-                "doctrine": _player_decision(r["kind"], r["proposal"], place, names)
+                "decision": (t("unprompted: ") if r["action"] else "")
+                + _player_decision(r["kind"], r["choice"], place, names, t),
+                "doctrine": _player_decision(r["kind"], r["proposal"], place, names, t)
                 if r["proposal"]
                 else "—",
-                "late": format_duration(late) if late > 0 else "",
+                "late": t.duration(late) if late > 0 else "",
                 "changes": [
-                    _change(kpi, effect[kpi]) if r["changed"] else ("no change", "")
+                    _change(kpi, effect[kpi]) if r["changed"] else (t("no change"), "")
                     for kpi in MEASURED
                 ],
                 "changed": r["changed"],
@@ -172,15 +203,17 @@ def players_context(
         "rows": rows,
         "replications": players["replications"],
         "heaviest": heaviest if heaviest and heaviest["weight"] > 0 else None,
-        "not_applied": (
-            f"The players took {players['by_players']} decisions and actions in the session;"
-            f" {players['departures']} of them departed from what doctrine would have done"
-            " (another choice, waiting included, or an unprompted action), and are measured"
-            " here. In the replication they were played in,"
-            f" {players['fallbacks_in_replication_0']} fell back to doctrine; across the"
-            f" replications of this run, {players['fallbacks_mean']:.1f} a replication on"
-            " average (a choice no longer among the options, a point that did not arise,"
-            " or an action no longer possible)."
+        "not_applied": t(
+            "The players took %(taken)s decisions and actions in the session; %(departed)s of "
+            "them departed from what doctrine would have done (another choice, waiting "
+            "included, or an unprompted action), and are measured here. In the replication "
+            "they were played in, %(fallbacks)s fell back to doctrine; across the replications "
+            "of this run, %(mean)s a replication on average (a choice no longer among the "
+            "options, a point that did not arise, or an action no longer possible).",
+            taken=players["by_players"],
+            departed=players["departures"],
+            fallbacks=players["fallbacks_in_replication_0"],
+            mean=t.number(players["fallbacks_mean"], 1),
         ),
     }
 
@@ -201,12 +234,13 @@ def _change(kpi: str, estimate: dict[str, Any]) -> tuple[str, str]:
     return value, interval.removesuffix(")")
 
 
-def _who(seat: str, names: Names) -> str:
+def _who(seat: str, names: Names, t: Translator | None = None) -> str:
+    t = t or translator()
     if seat.endswith("-local"):
-        return f"village leaders, {names.nations.get(seat[:-6], seat[:-6])}"
+        return t("village leaders, %(nation)s", nation=names.nations.get(seat[:-6], seat[:-6]))
     if seat == "facilitator":
-        return "the facilitator"
-    return "joint centre" if seat == "JCC" else names.nations.get(seat, seat)
+        return t("the facilitator")
+    return t("joint centre") if seat == "JCC" else names.nations.get(seat, seat)
 
 
 def weightiest_decision(players: dict[str, Any], scenario: Scenario) -> str | None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.i18n import N_, Translator, translator
 from sim.scenario import format_duration
 
 LABELS = {
-    "response_median_min": "median wait for help",
-    "response_p90_min": "90th percentile wait for help",
-    "response_mean_min": "mean wait for help",
-    "response_from_report_median_min": "median response from the report",
-    "within_target": "share of incidents within target",
-    "unserved": "incidents unserved at the end",
-    "people_waiting_at_end": "people still waiting at the end",
-    "utilisation_mean": "mean unit utilisation",
-    "incidents": "incidents",
+    "response_median_min": N_("median wait for help"),
+    "response_p90_min": N_("90th percentile wait for help"),
+    "response_mean_min": N_("mean wait for help"),
+    "response_from_report_median_min": N_("median response from the report"),
+    "within_target": N_("share of incidents within target"),
+    "unserved": N_("incidents unserved at the end"),
+    "people_waiting_at_end": N_("people still waiting at the end"),
+    "utilisation_mean": N_("mean unit utilisation"),
+    "incidents": N_("incidents"),
 }
 """The key figures a report shows, in order, with their labels.
 
@@ -25,29 +26,33 @@ for an incident no unit reached, the wait until it ended or the exercise did.
 
 
 MECHANISM_NAMES: dict[str, str] = {
-    "channels": "communication channels and protocols (hotlines)",
-    "military_comms": "military communications",
-    "language": "language: interpreters",
-    "information_sharing": "information and intelligence sharing",
-    "mutual_assistance": "mutual assistance: deployments pre-authorised",
-    "joint_centre": "a joint coordination centre",
-    "joint_teams": "joint disaster response teams",
-    "border_operations": "coordinated border operations",
-    "joint_training": "joint training and doctrine",
-    "local_authorities": "local authorities order evacuations",
+    "channels": N_("communication channels and protocols (hotlines)"),
+    "military_comms": N_("military communications"),
+    "language": N_("language: interpreters"),
+    "information_sharing": N_("information and intelligence sharing"),
+    "mutual_assistance": N_("mutual assistance: deployments pre-authorised"),
+    "joint_centre": N_("a joint coordination centre"),
+    "joint_teams": N_("joint disaster response teams"),
+    "border_operations": N_("coordinated border operations"),
+    "joint_training": N_("joint training and doctrine"),
+    "local_authorities": N_("local authorities order evacuations"),
 }
 """A planner's name for each mechanism (the arrangement an improvement plan would change)."""
 
 
-def label(kpi: str, names: dict[str, str] | None = None) -> str:
-    """A planner's name for a key figure; ``names`` names the nation or need of a figure
-    by nation or by need (its code or id otherwise)."""
+def label(kpi: str, names: dict[str, str] | None = None, t: Translator | None = None) -> str:
+    """A planner's name for a key figure, in the reader's language; ``names`` names the
+    nation or need of a figure by nation or by need (its code or id otherwise)."""
+    t = t or translator()
     if kpi in LABELS:
-        return LABELS[kpi]
+        return t(LABELS[kpi])
     if kpi.startswith("stage_"):
         return f"mean {kpi.removeprefix('stage_').removesuffix('_mean_min')} stage"
     group, key, name = kpi.split(".", 2) if kpi.count(".") >= 2 else ("", "", kpi)
-    return f"{LABELS.get(name, name)}, {(names or {}).get(key, key)}" if group else kpi
+    if not group:
+        return kpi
+    shown = t(LABELS[name]) if name in LABELS else name
+    return f"{shown}, {(names or {}).get(key, key)}"
 
 
 def value(kpi: str, number: float | None, *, difference: bool = False) -> str:

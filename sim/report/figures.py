@@ -16,7 +16,11 @@ from matplotlib.patches import Patch
 from sim.analysis.incidents import COMPONENT_NAMES, COMPONENTS, IncidentRow
 from sim.analysis.stats import Estimate
 from sim.analysis.summary import OVERLOADED
+from sim.i18n import N_, Translator, translator
+from sim.report.fonts import use_script_fonts
 from sim.report.labels import spread
+
+use_script_fonts()
 
 COMPONENT_COLOURS = {
     "detection": "#9e9e9e",
@@ -31,6 +35,7 @@ COMPONENT_COLOURS = {
     "border": "#43a047",
 }
 NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
+ENGLISH = translator("en")
 
 
 def _png(fig: Any) -> bytes:
@@ -41,7 +46,10 @@ def _png(fig: Any) -> bytes:
 
 
 def response_by_nation(
-    rows: list[IncidentRow], by_nation: dict[str, Any], nations: dict[str, str]
+    rows: list[IncidentRow],
+    by_nation: dict[str, Any],
+    nations: dict[str, str],
+    t: Translator = ENGLISH,
 ) -> bytes:
     """Response time (hours) of each incident reached, by the nation where it happened.
 
@@ -71,21 +79,25 @@ def response_by_nation(
         ax.scatter(values, i + jitter, s=14, alpha=0.7, color=NATION_COLOURS.get(nation, "#555"))
 
     def tick(code: str) -> str:
-        extra = f", ended {ended[code]}" if ended.get(code) else ""
-        return (
-            f"{nations.get(code, code)}\n{len(groups.get(code, []))} reached, "
-            f"unserved {unserved.get(code, 0)}{extra}"
+        extra = t(", ended %(ended)s", ended=ended[code]) if ended.get(code) else ""
+        counts = t(
+            "%(reached)s reached, unserved %(unserved)s",
+            reached=len(groups.get(code, [])),
+            unserved=unserved.get(code, 0),
         )
+        return f"{nations.get(code, code)}\n{counts}{extra}"
 
     ax.set_yticks(range(1, len(codes) + 1), [tick(n) for n in codes], fontsize=8)
-    ax.set_xlabel("response time: first unit on scene after the need arose (hours)")
-    ax.set_title("Response time by nation where help was needed")
+    ax.set_xlabel(t("response time: first unit on scene after the need arose (hours)"))
+    ax.set_title(t("Response time by nation where help was needed"))
     ax.set_xlim(left=0)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
 
-def stage_decomposition(groups: dict[str, dict[str, float | None]]) -> bytes:
+def stage_decomposition(
+    groups: dict[str, dict[str, float | None]], t: Translator = ENGLISH
+) -> bytes:
     """Mean hours in each part of the response time, by group, as stacked bars.
 
     ``groups``: a label -> part -> mean minutes (None where no incident was reached).
@@ -98,12 +110,16 @@ def stage_decomposition(groups: dict[str, dict[str, float | None]]) -> bytes:
         if not values.any():
             continue
         ax.barh(
-            labels, values, left=left, color=COMPONENT_COLOURS[part], label=COMPONENT_NAMES[part]
+            labels,
+            values,
+            left=left,
+            color=COMPONENT_COLOURS[part],
+            label=t(COMPONENT_NAMES[part]),
         )
         left += values
     ax.invert_yaxis()
-    ax.set_xlabel("mean hours from the need arising to the first unit on scene")
-    ax.set_title("Where the time went, by cause")
+    ax.set_xlabel(t("mean hours from the need arising to the first unit on scene"))
+    ax.set_title(t("Where the time went, by cause"))
     if left.any():
         ax.legend(
             ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False
@@ -112,25 +128,27 @@ def stage_decomposition(groups: dict[str, dict[str, float | None]]) -> bytes:
     return _png(fig)
 
 
-def replication_spread(values: list[float], estimate: Any, label: str) -> bytes:
+def replication_spread(
+    values: list[float], estimate: Any, label: str, t: Translator = ENGLISH
+) -> bytes:
     """Histogram of one key figure over replications, with the mean and its 95 % CI."""
     data = np.array([v for v in values if not np.isnan(v)]) / 60
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.hist(data, bins=min(40, max(5, data.size // 5)), color="#90caf9", edgecolor="white")
     if estimate.n:
-        ax.axvline(estimate.mean / 60, color="black", label="mean")
+        ax.axvline(estimate.mean / 60, color="black", label=t("mean"))
         if estimate.n > 1:
             ax.axvspan(
                 estimate.low / 60,
                 estimate.high / 60,
                 color="black",
                 alpha=0.15,
-                label="95 % confidence interval of the mean",
+                label=t("95 %(percent)s confidence interval of the mean", percent="%"),
             )
         ax.legend(fontsize=8, frameon=False)
-    ax.set_xlabel(f"{label} (hours), one value per replication")
-    ax.set_ylabel("replications")
-    ax.set_title(f"{label} across {data.size} replications")
+    ax.set_xlabel(t("%(label)s (hours), one value per replication", label=label))
+    ax.set_ylabel(t("replications"))
+    ax.set_title(t("%(label)s across %(n)s replications", label=label, n=data.size))
     return _png(fig)
 
 
@@ -189,6 +207,7 @@ def hydrographs(
     thresholds: dict[str, list[tuple[float, str]]],
     flooded: dict[str, list[tuple[float, float]]],
     names: dict[str, str],
+    t: Translator = ENGLISH,
 ) -> bytes:
     """Each gauge's level over the run, with the levels that flood places and roads.
 
@@ -228,30 +247,42 @@ def hydrographs(
                     arrowprops={"arrowstyle": "-", "color": "#c62828", "linewidth": 0.5},
                     annotation_clip=False,
                 )
-        ax.set_ylabel("level (m)")
+        ax.set_ylabel(t("level (m)"))
         ax.set_title(names.get(gauge, gauge), fontsize=10)
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("hours from the start (dots: when a place flooded)")
+    axes[-1, 0].set_xlabel(t("hours from the start (dots: when a place flooded)"))
     return _png(fig)
 
 
-def burned_area(fire: dict[str, Any]) -> bytes:
+def burned_area(fire: dict[str, Any], t: Translator = ENGLISH) -> bytes:
     """Burned and burning area over time (the map shows where the fire reached)."""
     fig, area = plt.subplots(figsize=(8, 3.2))
     series = np.array(fire["series"], dtype=float).reshape(-1, 3)
     cell_km2 = fire["cell_km"] ** 2
     if series.size:
         area.plot(
-            series[:, 0] / 60, series[:, 2] * cell_km2, label="burned (ever)", color="#c62828"
+            series[:, 0] / 60, series[:, 2] * cell_km2, label=t("burned (ever)"), color="#c62828"
         )
-        area.plot(series[:, 0] / 60, series[:, 1] * cell_km2, label="burning", color="#fb8c00")
-    area.set_xlabel("hours from the start")
+        area.plot(series[:, 0] / 60, series[:, 1] * cell_km2, label=t("burning"), color="#fb8c00")
+    area.set_xlabel(t("hours from the start"))
     area.set_ylabel("km²")
-    area.set_title("Burned area over time")
+    area.set_title(t("Burned area over time"))
     area.legend(fontsize=8, frameon=False)
     area.grid(alpha=0.3)
     return _png(fig)
 
+
+STATE_NAMES = {
+    "mobilising": N_("mobilising"),
+    "travelling": N_("travelling"),
+    "at border": N_("at border"),
+    "waiting": N_("waiting"),
+    "on scene": N_("on scene"),
+    "returning": N_("returning"),
+    "down": N_("down"),
+    "idle": N_("idle"),
+}
+"""The unit timeline's states (``sim.analysis.activity``), for translation."""
 
 STATE_COLOURS = {
     "mobilising": "#fdd835",
@@ -265,7 +296,9 @@ STATE_COLOURS = {
 }
 
 
-def unit_timeline(rows: list[tuple[str, list[Any], float]], horizon_min: float) -> bytes:
+def unit_timeline(
+    rows: list[tuple[str, list[Any], float]], horizon_min: float, t: Translator = ENGLISH
+) -> bytes:
     """One row per unit over the exercise, coloured by what it was doing.
 
     ``rows``: (unit name, its spans from ``sim.analysis.activity``, its utilisation), top
@@ -284,7 +317,7 @@ def unit_timeline(rows: list[tuple[str, list[Any], float]], horizon_min: float) 
             ax.barh(ys, widths, left=lefts, height=0.76, color=colour, linewidth=0)
     for y, (_, _, busy) in enumerate(rows):
         ax.annotate(
-            f"{busy:.0%}",
+            t.percent(busy),
             (1.005, y),
             xycoords=("axes fraction", "data"),
             fontsize=7,
@@ -294,9 +327,9 @@ def unit_timeline(rows: list[tuple[str, list[Any], float]], horizon_min: float) 
     ax.set_yticks(range(len(rows)), [row[0] for row in rows], fontsize=7)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, horizon_min / 60)
-    ax.set_xlabel("hours from the start (right: share of the exercise tasked, as in the table)")
+    ax.set_xlabel(t("hours from the start (right: share of the exercise tasked, as in the table)"))
     ax.grid(axis="x", alpha=0.3)
-    handles = [Patch(color=c, label=s) for s, c in STATE_COLOURS.items()]
+    handles = [Patch(color=c, label=t(STATE_NAMES[s])) for s, c in STATE_COLOURS.items()]
     ax.legend(
         handles=handles,
         ncol=8,
@@ -305,5 +338,5 @@ def unit_timeline(rows: list[tuple[str, list[Any], float]], horizon_min: float) 
         bbox_to_anchor=(0.0, 1.0),
         frameon=False,
     )
-    ax.set_title("What each unit was doing", pad=22)
+    ax.set_title(t("What each unit was doing"), pad=22)
     return _png(fig)

@@ -9,16 +9,29 @@ from typing import Any
 
 import jinja2
 
-from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENT_NAMES, COMPONENTS, IncidentRow
+from sim.analysis.incidents import (
+    COMPONENT_MEANINGS,
+    COMPONENT_NAMES,
+    COMPONENTS,
+    STATUSES,
+    IncidentRow,
+)
 from sim.analysis.summary import OVERLOADED
+from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.model.arrangements import DESCRIPTIONS
 from sim.report.aar import AfterAction, counted, people, rating, rating_rule
 from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
-from sim.report.msel import inject_outcome, run_clock, switched_on
-from sim.report.names import Names
-from sim.scenario import Scenario, format_duration
+from sim.report.msel import (
+    INJECT_TYPES,
+    inject_outcome,
+    inject_subject,
+    run_clock,
+    switched_on,
+)
+from sim.report.names import Names, in_script
+from sim.scenario import Scenario
 
 
 def basemap_source() -> str:
@@ -40,19 +53,42 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
 )
-_ENV.filters["counted"] = counted
+_ENV.filters["counted"] = jinja2.pass_context(
+    lambda context, count, word: counted(count, word, translator(context["lang"]))
+)
+_ENV.policies["ext.i18n.trimmed"] = True
+_ENV.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
-def _minutes(value: float | None) -> str:
-    return "—" if value is None else format_duration(value)
+MESSAGE_WORDS = {
+    "report": N_("report"),
+    "request": N_("request"),
+    "warning": N_("warning"),
+    "hotline": N_("hotline"),
+    "liaison": N_("liaison"),
+    "diplomatic": N_("diplomatic channel"),
+    "radio": N_("radio"),
+}
+"""The purposes and channels of messages (``sim.model.comms``), for translation."""
 
 
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+def _route(route: str, names: Names, t: Translator) -> str:
+    """A message route "request LA>TH diplomatic" in the reader's words."""
+    if t.lang == "en":
+        return route
+    words = route.split()
+    for i, word in enumerate(words):
+        if word in MESSAGE_WORDS:
+            words[i] = t(MESSAGE_WORDS[word])
+        elif ">" in word:
+            words[i] = " › ".join(names.nations.get(n, n) for n in word.split(">"))
+    return " · ".join(words)
 
 
 def _group_rows(
+    t: Translator,
     groups: dict[str, Any],
     names: dict[str, str],
     targets: dict[str, float],
@@ -60,6 +96,7 @@ def _group_rows(
     shares: dict[str, float | None] | None = None,
 ) -> list[dict[str, str]]:
     rows = []
+    _minutes, _share = t.duration, t.percent
     for key, g in groups.items():
         rows.append(
             {
@@ -73,7 +110,7 @@ def _group_rows(
                 "p90": _minutes(g["response_min"]["p90"]),
                 "mean": _minutes(g["response_min"]["mean"]),
                 "median_from_report": _minutes(g["response_from_report_min"]["median"]),
-                "target": _minutes(targets[key]) if key in targets else "by need",
+                "target": _minutes(targets[key]) if key in targets else t("by need"),
                 "within": _share(g["within_target"]),
                 "unserved": str(g["unserved"]),
             }
@@ -81,25 +118,29 @@ def _group_rows(
     return rows
 
 
-def stage_groups(summary: dict[str, Any], names: Names) -> dict[str, dict[str, float | None]]:
-    """The groups of the stage chart and table: all incidents reached, each nation, and
-    those whose first unit was the nation's own or came from a neighbour."""
-    groups = {
-        "all incidents reached": summary["overall"],
+def _groups(summary: dict[str, Any], names: Names, t: Translator) -> dict[str, Any]:
+    """All incidents reached, each nation, and those whose first unit was the nation's own
+    or came from a neighbour, by their names in the reader's language."""
+    return {
+        t("all incidents reached"): summary["overall"],
         **{names.nations.get(k, k): g for k, g in summary["by_nation"].items()},
-        "first unit the nation's own": summary["by_first_responder"]["own"],
-        "first unit from a neighbour": summary["by_first_responder"]["neighbour"],
+        t("first unit the nation's own"): summary["by_first_responder"]["own"],
+        t("first unit from a neighbour"): summary["by_first_responder"]["neighbour"],
     }
+
+
+def stage_groups(
+    summary: dict[str, Any], names: Names, t: Translator | None = None
+) -> dict[str, dict[str, float | None]]:
+    """The groups of the stage chart and table (see ``_groups``), with their mean parts."""
+    groups = _groups(summary, names, t or translator())
     return {name: g["stages_mean_min"] for name, g in groups.items() if g["response_min"]["count"]}
 
 
-def _stage_counts(summary: dict[str, Any], names: Names) -> dict[str, tuple[int, float | None]]:
-    groups = {
-        "all incidents reached": summary["overall"],
-        **{names.nations.get(k, k): g for k, g in summary["by_nation"].items()},
-        "first unit the nation's own": summary["by_first_responder"]["own"],
-        "first unit from a neighbour": summary["by_first_responder"]["neighbour"],
-    }
+def _stage_counts(
+    summary: dict[str, Any], names: Names, t: Translator
+) -> dict[str, tuple[int, float | None]]:
+    groups = _groups(summary, names, t)
     return {
         name: (g["response_min"]["count"], g["response_min"]["mean"]) for name, g in groups.items()
     }
@@ -114,21 +155,27 @@ def render_report(
     version: str,
     aar: AfterAction,
     unlabelled: list[str] | None = None,
+    lang: str = "en",
 ) -> str:
-    """The report as one self-contained HTML page (``unlabelled``: names the map had no
-    room to write)."""
+    """The report as one self-contained HTML page in a reader's language (``unlabelled``:
+    names the map had no room to write)."""
+    t = translator(lang)
+    _minutes, _share = t.duration, t.percent
     start = datetime.fromisoformat(run.start)
-    clock = run_clock(run)
+    clock = run_clock(run, t)
 
-    names = Names.of(scenario)
-    type_names = {t.id: t.name.split(" (")[0] for t in scenario.unit_types}
+    names = Names.of(scenario, lang)
+    type_names = {
+        t.id: in_script(t.name, t.names, lang, romanised=False).split(" (")[0]
+        for t in scenario.unit_types
+    }
     need_names = names.needs
     targets = {n.id: n.target for n in scenario.needs}
-    nation_names = {n.code: f"{n.name} ({n.code})" for n in scenario.nations}
+    nation_names = {n.code: f"{names.nations[n.code]} ({n.code})" for n in scenario.nations}
     crossing_names = names.crossings
     overall = summary["overall"]
-    stages = stage_groups(summary, names)
-    counts = _stage_counts(summary, names)
+    stages = stage_groups(summary, names, t)
+    counts = _stage_counts(summary, names, t)
     units = sorted(summary["utilisation"]["units"], key=lambda u: -u["utilisation"])
     across = summary.get("replications")
     context = {
@@ -137,10 +184,12 @@ def render_report(
         else {
             "n": across["n"],
             "rows": [
-                (label(k), with_ci(k, across["kpis"][k])) for k in LABELS if k in across["kpis"]
+                (label(k, t=t), with_ci(k, across["kpis"][k]))
+                for k in LABELS
+                if k in across["kpis"]
             ]
             + [
-                (label(k, names.nations | names.needs), with_ci(k, e))
+                (label(k, names.nations | names.needs, t), with_ci(k, e))
                 for k, e in across["kpis"].items()
                 if k.startswith(("by_nation.", "by_need.")) and k.endswith("response_median_min")
             ],
@@ -149,14 +198,17 @@ def render_report(
         "basemap_source": basemap_source(),
         "name": scenario.scenario.name,
         "description": scenario.scenario.description,
-        "start": start.strftime("%A %d %B %Y, %H:%M"),
-        "duration": format_duration(run.horizon_min),
+        "lang": t.lang,
+        **t.template_globals(),
+        "number": t.number,
+        "start": t.datetime(start),
+        "duration": _minutes(run.horizon_min),
         "seed": run.seed,
         "replication": run.replication,
         "version": version,
         "overall": {
             "incidents": overall["incidents"],
-            "people": people(overall["people"]),
+            "people": people(overall["people"], t),
             "median": _minutes(overall["response_min"]["median"]),
             "p90": _minutes(overall["response_min"]["p90"]),
             "within": _share(overall["within_target"]),
@@ -171,6 +223,7 @@ def render_report(
             "on_scene": overall["on_scene_at_end"],
         },
         "by_need": _group_rows(
+            t,
             summary["by_need"],
             need_names,
             targets,
@@ -182,11 +235,11 @@ def render_report(
             if across
             else None,
         ),
-        "rating_rule": rating_rule(),
+        "rating_rule": rating_rule(t),
         "aar": aar,
-        "by_nation": _group_rows(summary["by_nation"], nation_names, {}),
+        "by_nation": _group_rows(t, summary["by_nation"], nation_names, {}),
         "components": [
-            {"name": COMPONENT_NAMES[c], "meaning": COMPONENT_MEANINGS[c]} for c in COMPONENTS
+            {"name": t(COMPONENT_NAMES[c]), "meaning": t(COMPONENT_MEANINGS[c])} for c in COMPONENTS
         ],
         "stage_rows": [
             {
@@ -198,8 +251,8 @@ def render_report(
             for name, parts in stages.items()
         ],
         "integration": _minutes(overall["integration_mean_min"]),
-        "decisions": decision_context(run, summary, names, clock),
-        "players": players_context(summary["players"], names, clock)
+        "decisions": decision_context(run, summary, names, clock, t),
+        "players": players_context(summary["players"], names, clock, t)
         if "players" in summary
         else None,
         "cross_border": {
@@ -229,12 +282,12 @@ def render_report(
             ],
         },
         "messages": [
-            {**m, "route": route, "delivery": _minutes(m["delivery_mean_min"])}
+            {**m, "route": _route(route, names, t), "delivery": _minutes(m["delivery_mean_min"])}
             for route, m in summary["communications"]["messages"].items()
         ],
         "outages": summary["communications"]["outages"],
         "evacuations": summary["evacuations"],
-        "hazard_reached": "the fire" if run.fire else "the water",
+        "hazard_is_fire": bool(run.fire),
         "crossings": [
             {
                 "name": crossing_names.get(key, key),
@@ -253,28 +306,29 @@ def render_report(
                 "type": type_names.get(u["type"], u["type"]),
                 "tasked": _minutes(u["tasked_min"]),
                 "share": _share(u["utilisation"]),
-                "flag": "overloaded"
+                "overloaded": u["utilisation"] > OVERLOADED,
+                "flag": t("overloaded")
                 if u["utilisation"] > OVERLOADED
-                else ("idle" if not u["tasks"] else ""),
+                else (t("idle") if not u["tasks"] else ""),
             }
             for u in units
         ],
-        "msel": _timeline(run, rows, clock, names),
+        "msel": _timeline(scenario, run, rows, clock, names, t),
         "incidents": [
             {
                 "id": r.info.id,
                 "occurred": clock(r.at["occurred"]),
-                "place": r.info.place_name,
+                "place": names.place(r.info.place),
                 "nation": r.info.nation,
                 "need": need_names.get(r.info.need, r.info.need),
                 "people": r.info.people,
-                "response": format_duration(r.response_min) if r.served else "—",
-                "met": "yes" if r.within_target else "no",
+                "response": _minutes(r.response_min) if r.served else "—",
+                "met": t("yes") if r.within_target else t("no"),
                 "first_unit": names.unit(r.first_unit)
                 if r.first_unit
-                else (f"{names.unit(r.units[0])} (not arrived)" if r.units else "—"),
+                else (t("%(unit)s (not arrived)", unit=names.unit(r.units[0])) if r.units else "—"),
                 "carried": f"{r.carried}/{r.info.people}",
-                "status": r.status,
+                "status": t(STATUSES[r.status]),
             }
             for r in rows
         ],
@@ -284,19 +338,24 @@ def render_report(
 
 
 def _timeline(
-    run: RunLog, rows: list[IncidentRow], clock: Callable[[float], str], names: Names
+    scenario: Scenario,
+    run: RunLog,
+    rows: list[IncidentRow],
+    clock: Callable[[float], str],
+    names: Names,
+    t: Translator,
 ) -> list[dict[str, Any]]:
     """The MSEL's injects and the arrangements switched on during play, in time order."""
     injects = [
         {
             "at": i.at_min,
             "clock": clock(i.at_min),
-            "offset": format_duration(i.at_min),
-            "type": i.type,
-            "subject": i.subject,
+            "offset": t.duration(i.at_min),
+            "type": t(INJECT_TYPES.get(i.type, i.type)),
+            "subject": inject_subject(scenario.injects[i.number], i.subject, names),
             "synopsis": i.synopsis,
             "expected_action": i.expected_action,
-            "outcome": inject_outcome(run, rows, clock, i, names),
+            "outcome": inject_outcome(run, rows, clock, i, names, t),
         }
         for i in run.injects
     ]
@@ -304,12 +363,12 @@ def _timeline(
         {
             "at": at,
             "clock": clock(at),
-            "offset": format_duration(at),
-            "type": "arrangement switched on",
+            "offset": t.duration(at),
+            "type": t("arrangement switched on"),
             "subject": name,
             "synopsis": DESCRIPTIONS.get(name, name),
             "expected_action": "",
-            "outcome": "in force from this time (see events.csv for what it touched)",
+            "outcome": t("in force from this time (see events.csv for what it touched)"),
         }
         for at, name in switched_on(run)
     ]

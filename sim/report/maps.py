@@ -25,8 +25,11 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from sim.report.fonts import use_script_fonts
 from sim.report.labels import Label, Segment, place_labels
 from sim.report.territory import basemap, name_anchors
+
+use_script_fonts()
 
 KIND_STYLE = {
     "town": ("s", 6.0, "#37474f"),

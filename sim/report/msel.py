@@ -8,24 +8,40 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sim import log
-from sim.analysis.incidents import IncidentRow
+from sim.analysis.incidents import STATUSES, IncidentRow
+from sim.i18n import N_, Translator, translator
 from sim.log import InjectInfo, RunLog
-from sim.report.names import Names
+from sim.report.aar import people
+from sim.report.names import Names, in_script
 from sim.report.planners import MselRow
-from sim.scenario import Scenario, format_duration, schema
+from sim.scenario import Scenario, schema
 
 CAPABILITY_OF = {
-    "road_closed": "Critical Transportation",
-    "road_reopened": "Critical Transportation",
-    "crossing_closed": "Critical Transportation",
-    "crossing_reopened": "Critical Transportation",
-    "unit_breakdown": "Logistics and Supply Chain Management",
-    "grounding": "Critical Transportation",
-    "channel_outage": "Operational Communications",
-    "warning": "Intelligence and Information Sharing",
-    "wind_shift": "Fire Management and Suppression",
+    "road_closed": N_("Critical Transportation"),
+    "road_reopened": N_("Critical Transportation"),
+    "crossing_closed": N_("Critical Transportation"),
+    "crossing_reopened": N_("Critical Transportation"),
+    "unit_breakdown": N_("Logistics and Supply Chain Management"),
+    "grounding": N_("Critical Transportation"),
+    "channel_outage": N_("Operational Communications"),
+    "warning": N_("Intelligence and Information Sharing"),
+    "wind_shift": N_("Fire Management and Suppression"),
 }
 """The core capability an inject other than an incident exercises."""
+
+INJECT_TYPES = {
+    "incident": N_("incident"),
+    "road_closed": N_("road closed"),
+    "road_reopened": N_("road reopened"),
+    "crossing_closed": N_("crossing closed"),
+    "crossing_reopened": N_("crossing reopened"),
+    "unit_breakdown": N_("unit breakdown"),
+    "grounding": N_("grounding"),
+    "channel_outage": N_("channel outage"),
+    "warning": N_("warning"),
+    "wind_shift": N_("wind shift"),
+}
+"""Each kind of inject in words."""
 
 
 def inject_nations(scenario: Scenario, inject: object) -> list[str]:
@@ -58,6 +74,14 @@ def inject_subject(inject: object, subject: str, names: Names) -> str:
             return subject.replace(inject.road, names.road(inject.road))
         case schema.UnitBreakdownInject():
             return subject.replace(inject.unit, names.unit_group(inject.unit))
+        case schema.IncidentInject() if names.lang != "en":
+            t = translator(names.lang)
+            return t(
+                "%(people)s, %(need)s at %(place)s",
+                people=people(inject.people, t),
+                need=names.needs.get(inject.need, inject.need),
+                place=names.place(inject.place),
+            )
         case schema.IncidentInject():
             return subject.replace(inject.need, names.needs.get(inject.need, inject.need))
         case schema.WarningInject():
@@ -71,11 +95,18 @@ def inject_subject(inject: object, subject: str, names: Names) -> str:
     return subject
 
 
-def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[MselRow]:
-    """One MSEL row per scripted inject, in time order, with what followed in the run."""
-    names = Names.of(scenario)
-    clock = run_clock(run)
-    eocs = {n.code: ", ".join(e.name for e in n.eocs) for n in scenario.nations}
+def msel_rows(
+    scenario: Scenario, run: RunLog, rows: list[IncidentRow], t: Translator | None = None
+) -> list[MselRow]:
+    """One MSEL row per scripted inject, in time order, with what followed in the run, in
+    the reader's language."""
+    t = t or translator()
+    names = Names.of(scenario, t.lang)
+    clock = run_clock(run, t)
+    eocs = {
+        n.code: ", ".join(in_script(e.name, e.names, t.lang) for e in n.eocs)
+        for n in scenario.nations
+    }
     needs = {n.id: n for n in scenario.needs}
     msel = []
     for number, info in enumerate(run.injects, start=1):
@@ -83,27 +114,31 @@ def msel_rows(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> list[
         nations = inject_nations(scenario, inject)
         if isinstance(inject, schema.IncidentInject):
             need = needs[inject.need]
-            capability = (
-                f"{need.core_capability or need.name}: first unit on scene within "
-                f"{format_duration(need.target)}"
+            capability = t(
+                "%(capability)s: first unit on scene within %(target)s",
+                capability=t(need.core_capability)
+                if need.core_capability
+                else names.needs[need.id],
+                target=t.duration(need.target),
             )
         else:
-            capability = CAPABILITY_OF.get(info.type, "Operational Coordination")
+            capability = t(CAPABILITY_OF.get(info.type, "Operational Coordination"))
         msel.append(
             MselRow(
                 number=number,
-                scenario_time=format_duration(info.at_min),
+                scenario_time=t.duration(info.at_min),
                 clock=clock(info.at_min),
                 synopsis=info.synopsis or info.subject,
-                inject=info.type.replace("_", " ")
-                + f": {inject_subject(inject, info.subject, names)}",
-                controller="Exercise control, "
-                + (" / ".join(names.nations.get(n, n) for n in nations) or "all")
-                + " cell",
-                player="; ".join(eocs[n] for n in nations if n in eocs) or "every EOC",
+                inject=f"{t(INJECT_TYPES.get(info.type, info.type))}: "
+                f"{inject_subject(inject, info.subject, names)}",
+                controller=t(
+                    "Exercise control, %(nations)s cell",
+                    nations=" / ".join(names.nations.get(n, n) for n in nations) or t("all"),
+                ),
+                player="; ".join(eocs[n] for n in nations if n in eocs) or t("every EOC"),
                 expected_action=info.expected_action,
                 capability=capability,
-                outcome=inject_outcome(run, rows, clock, info, names),
+                outcome=inject_outcome(run, rows, clock, info, names, t),
                 discussion="\n".join(inject.discussion),
             )
         )
@@ -115,12 +150,14 @@ def switched_on(run: RunLog) -> list[tuple[float, str]]:
     return [(t, detail) for t, event, _, _, detail in run.events if event == log.ARRANGEMENT_ON]
 
 
-def run_clock(run: RunLog) -> Callable[[float], str]:
-    """Minutes from the start -> the wall-clock time ("Mon 23 Jul 21:10", UTC+7)."""
+def run_clock(run: RunLog, t: Translator | None = None) -> Callable[[float], str]:
+    """Minutes from the start -> the wall-clock time ("Mon 23 Jul 21:10", UTC+7), in the
+    reader's language."""
     start = datetime.fromisoformat(run.start)
+    moment = (t or translator()).moment
 
     def clock(minutes: float) -> str:
-        return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+        return moment(start + timedelta(minutes=minutes))
 
     return clock
 
@@ -131,30 +168,34 @@ def inject_outcome(
     clock: Callable[[float], str],
     info: InjectInfo,
     names: Names,
+    t: Translator | None = None,
 ) -> str:
-    """What followed an inject in the run, in a sentence."""
+    """What followed an inject in the run, in a sentence of the reader's language."""
+    t = t or translator()
     if info.at_min >= run.horizon_min:
-        return "after the end of the exercise: did not happen"
+        return t("after the end of the exercise: did not happen")
     if info.type != "incident":
-        return "in force from this time (see events.csv for what it touched)"
+        return t("in force from this time (see events.csv for what it touched)")
     source = f"inject {info.number}"
     row = next((r for r in rows if r.info.source == source), None)
     if row is None:
-        return "did not happen before the end"
+        return t("did not happen before the end")
     if not row.served:
-        return f"no unit on scene by the end ({row.status})"
+        return t("no unit on scene by the end (%(status)s)", status=t(STATUSES[row.status]))
     parts = [
-        f"first unit ({names.unit_in_full(row.first_unit)}) on scene {clock(row.at['on_scene'])}, "
-        f"{format_duration(row.response_min)} after it occurred"
-    ]
-    parts.append("target met" if row.within_target else "target missed")
-    if row.status == "resolved":
-        parts.append(f"resolved {clock(row.at['resolved'])}")
-    if row.foreign_help:
-        parts.append(
-            "with help from "
-            + ", ".join(
-                sorted(names.nations.get(n, n) for n in set(row.unit_nations) - {row.info.nation})
-            )
+        t(
+            "first unit (%(unit)s) on scene %(time)s, %(after)s after it occurred",
+            unit=names.unit_in_full(row.first_unit),
+            time=clock(row.at["on_scene"]),
+            after=t.duration(row.response_min),
         )
+    ]
+    parts.append(t("target met") if row.within_target else t("target missed"))
+    if row.status == "resolved":
+        parts.append(t("resolved %(time)s", time=clock(row.at["resolved"])))
+    if row.foreign_help:
+        helpers = ", ".join(
+            sorted(names.nations.get(n, n) for n in set(row.unit_nations) - {row.info.nation})
+        )
+        parts.append(t("with help from %(nations)s", nations=helpers))
     return "; ".join(parts)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.i18n import translator
 from sim.scenario import Scenario
+from sim.scenario.schema import ScriptNames
 
 
 def short(name: str, limit: int = 28) -> str:
@@ -15,6 +17,16 @@ def short(name: str, limit: int = 28) -> str:
         return plain
     cut = plain[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,–-")
     return (cut or plain.split(" ")[0]) + "…"
+
+
+def in_script(name: str, names: ScriptNames | None, lang: str, romanised: bool = True) -> str:
+    """A name in the reader's script, with the romanised ``name`` beside it in brackets
+    ("ปากเซ (Pakse)"); the romanised name alone when there is none in that script (or the
+    reader reads English). ``romanised=False``: the script's name alone (a unit type)."""
+    written = getattr(names, lang, None) if names is not None and lang != "en" else None
+    if not written:
+        return name
+    return f"{written} ({short(name, 40)})" if romanised else written
 
 
 @dataclass(frozen=True)
@@ -31,11 +43,17 @@ class Names:
     needs: dict[str, str]
     nations: dict[str, str]
     gauges: dict[str, str]
+    lang: str = "en"
+    """The reader's language (``sim.i18n``) the names are in."""
 
     @classmethod
-    def of(cls, scenario: Scenario) -> Names:
-        places = {p.id: p.name for p in scenario.places}
-        types = {t.id: t.name for t in scenario.unit_types}
+    def of(cls, scenario: Scenario, lang: str = "en") -> Names:
+        """The names of a scenario's ids, in the reader's language (``sim.i18n``)."""
+        places = {p.id: in_script(p.name, p.names, lang) for p in scenario.places}
+        types = {
+            t.id: in_script(t.name, t.names, lang, romanised=False) for t in scenario.unit_types
+        }
+        t = translator(lang)
         units: dict[str, str] = {}
         units_in_full: dict[str, str] = {}
         for group in scenario.units:
@@ -45,7 +63,12 @@ class Names:
             for number, unit in enumerate(ids, start=1):
                 suffix = f" {number}" if len(ids) > 1 else ""
                 units[unit] = f"{group.nation} {short(kind, 24)}, {short(base, 20)}{suffix}"
-                units_in_full[unit] = f"{kind.split(' (')[0]}{suffix} from {base}"
+                units_in_full[unit] = t(
+                    "%(kind)s%(number)s from %(base)s",
+                    kind=kind.split(" (")[0],
+                    number=suffix,
+                    base=base,
+                )
         return cls(
             places=places,
             roads={
@@ -55,10 +78,13 @@ class Names:
             },
             units=units,
             units_in_full=units_in_full,
-            crossings={c.id: c.name for c in scenario.crossings},
-            needs={n.id: n.name for n in scenario.needs},
-            nations={n.code: n.name for n in scenario.nations},
-            gauges={g.id: g.name for g in scenario.gauges},
+            crossings={c.id: in_script(c.name, c.names, lang) for c in scenario.crossings},
+            needs={n.id: in_script(n.name, n.names, lang, romanised=False) for n in scenario.needs},
+            nations={
+                n.code: in_script(n.name, n.names, lang, romanised=False) for n in scenario.nations
+            },
+            gauges={g.id: in_script(g.name, g.names, lang) for g in scenario.gauges},
+            lang=lang,
         )
 
     def place(self, key: str) -> str:

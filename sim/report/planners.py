@@ -12,50 +12,58 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sim.i18n import N_, Translator, translator
 from sim.report.aar import AfterAction, Said, rating_rule
 from sim.report.csv_cells import neutralise
 
 MSEL_COLUMNS = (
-    "MSEL #",
-    "Scenario time (from the start)",
-    "Clock time (UTC+7)",
-    "Event synopsis",
-    "Inject",
-    "Responsible controller",
-    "Intended player",
-    "Expected action",
-    "Objective / core capability",
-    "Discussion questions",
-    "What followed (simulated)",
+    N_("MSEL #"),
+    N_("Scenario time (from the start)"),
+    N_("Clock time (UTC+7)"),
+    N_("Event synopsis"),
+    N_("Inject"),
+    N_("Responsible controller"),
+    N_("Intended player"),
+    N_("Expected action"),
+    N_("Objective / core capability"),
+    N_("Discussion questions"),
+    N_("What followed (simulated)"),
 )
 """The HSEEP columns of a master scenario events list, and what the run made of each."""
 
 AAR_SECTIONS = (
-    "Executive summary",
-    "Exercise overview",
-    "Objectives",
-    "Scenario summary",
-    "Analysis of capabilities",
-    "Strengths",
-    "Areas for improvement",
-    "Improvement plan",
-    "Points of contact",
+    N_("Executive summary"),
+    N_("Exercise overview"),
+    N_("Objectives"),
+    N_("Scenario summary"),
+    N_("Analysis of capabilities"),
+    N_("Strengths"),
+    N_("Areas for improvement"),
+    N_("Improvement plan"),
+    N_("Points of contact"),
 )
 """The headings of the AAR/IP document, in order (HSEEP)."""
 
 PLAN_COLUMNS = (
-    "Core capability",
-    "Area for improvement",
-    "Corrective action",
-    "Owning organisation(s)",
-    "Measured effect (median wait for help)",
-    "Measured effect (people still waiting)",
-    "Start date",
-    "Completion date",
+    N_("Core capability"),
+    N_("Area for improvement"),
+    N_("Corrective action"),
+    N_("Owning organisation(s)"),
+    N_("Measured effect (median wait for help)"),
+    N_("Measured effect (people still waiting)"),
+    N_("Start date"),
+    N_("Completion date"),
 )
 
 
-CONTACT_COLUMNS = ("Nation", "Agency", "EOC", "Where", "Name", "Telephone")
+CONTACT_COLUMNS = (
+    N_("Nation"),
+    N_("Agency"),
+    N_("EOC"),
+    N_("Where"),
+    N_("Name"),
+    N_("Telephone"),
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ class MselRow:
     discussion: str = ""
     """The inject's discussion questions, one a line."""
 
+
+ENGLISH = translator("en")
 
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 """Documents carry this creation time, and their zip entries 1980-01-01, so the same run
@@ -98,7 +108,7 @@ def _stable(document: bytes) -> bytes:
     return out.getvalue()
 
 
-def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
+def aar_docx(aar: AfterAction, figures: dict[str, bytes], t: Translator = ENGLISH) -> bytes:
     """The AAR/IP as a .docx: overview, capability analysis with ratings, strengths, areas
     for improvement ranked by cost (each with its figure where there is one), the plan."""
     from docx import Document
@@ -112,82 +122,100 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.8))
     properties = document.core_properties
-    properties.title = f"{aar.name}: After-Action Report / Improvement Plan"
+    heading = t("After-Action Report / Improvement Plan")
+    _language(document, t.lang)
+    properties.title = f"{aar.name}: {heading}"
     properties.author = properties.last_modified_by = "borderdrill"
     properties.created = properties.modified = FIXED_TIME.replace(tzinfo=None)
     properties.revision = 1
-    document.add_heading(f"{aar.name}\nAfter-Action Report / Improvement Plan", level=0)
+    document.add_heading(f"{aar.name}\n{heading}", level=0)
+    sections = [t(name) for name in AAR_SECTIONS]
 
-    document.add_heading(AAR_SECTIONS[0], level=1)
+    document.add_heading(sections[0], level=1)
     document.add_paragraph(aar.summary)
 
-    document.add_heading(AAR_SECTIONS[1], level=1)
+    document.add_heading(sections[1], level=1)
     _table(
         document,
         ("", ""),
         [
-            ("Exercise name", aar.name),
-            ("Exercise dates", aar.dates),
-            ("Mission area", aar.mission_area),
-            ("Hazard", aar.hazard),
-            ("Scope", aar.scope),
-            ("Participating organisations", "; ".join(aar.organisations)),
+            (t("Exercise name"), aar.name),
+            (t("Exercise dates"), aar.dates),
+            (t("Mission area"), aar.mission_area),
+            (t("Hazard"), aar.hazard),
+            (t("Scope"), aar.scope),
+            (t("Participating organisations"), "; ".join(aar.organisations)),
         ],
         header=False,
     )
 
-    document.add_heading(AAR_SECTIONS[2], level=1)
+    document.add_heading(sections[2], level=1)
     for number, objective in enumerate(aar.objectives, start=1):
         paragraph = document.add_paragraph()
-        paragraph.add_run(f"Objective {number}. ").bold = True
+        paragraph.add_run(t("Objective %(number)s. ", number=number)).bold = True
         paragraph.add_run(objective + ".")
 
-    document.add_heading(AAR_SECTIONS[3], level=1)
+    document.add_heading(sections[3], level=1)
     document.add_paragraph(aar.scenario_summary)
 
-    document.add_heading(AAR_SECTIONS[4], level=1)
+    document.add_heading(sections[4], level=1)
     _table(
         document,
-        ("Capability target", "Core capability", "Target", "Incidents", "Within target", "Rating"),
+        tuple(
+            t(column)
+            for column in (
+                N_("Capability target"),
+                N_("Core capability"),
+                N_("Target"),
+                N_("Incidents"),
+                N_("Within target"),
+                N_("Rating"),
+            )
+        ),
         [
             (c.need, c.capability, c.target, str(c.incidents), c.share, c.rating)
             for c in aar.capabilities
         ],
     )
-    document.add_paragraph(f"Rating (HSEEP): {rating_rule()}.")
+    document.add_paragraph(t("Rating (HSEEP): %(rating_rule)s.", rating_rule=rating_rule(t)))
 
-    document.add_heading(AAR_SECTIONS[5], level=1)
+    document.add_heading(sections[5], level=1)
     for finding in aar.strengths or []:
         document.add_paragraph(f"{finding.title}: {finding.detail}", style="List Bullet")
     if not aar.strengths:
-        document.add_paragraph("None measured in this run.")
+        document.add_paragraph(t("None measured in this run."))
 
-    document.add_heading(AAR_SECTIONS[6], level=1)
+    document.add_heading(sections[6], level=1)
     shown: set[str] = set()
     for finding in aar.findings:
         cost = (
-            f" ({finding.cost_person_hours:,.0f} person-hours)"
+            " (" + t("%(hours)s person-hours", hours=t.number(finding.cost_person_hours)) + ")"
             if finding.cost_person_hours is not None
             else ""
         )
         paragraph = document.add_paragraph(style="List Number")
         paragraph.add_run(finding.title + cost).bold = True
-        paragraph.add_run(f". {finding.detail} Evidence: the {finding.evidence_name}.")
+        paragraph.add_run(
+            ". "
+            + finding.detail
+            + " "
+            + t("Evidence: the %(evidence)s.", evidence=finding.evidence_name)
+        )
         picture = EVIDENCE_FIGURES.get(finding.evidence)
         if picture in figures and picture not in shown:
             shown.add(picture)
             document.add_picture(io.BytesIO(figures[picture]), width=Cm(20))
     if not aar.findings:
-        document.add_paragraph("None measured in this run.")
+        document.add_paragraph(t("None measured in this run."))
 
     if aar.said is not None:
-        _said(document, aar.said)
+        _said(document, aar.said, t)
 
-    document.add_heading(AAR_SECTIONS[7], level=1)
+    document.add_heading(sections[7], level=1)
     if aar.plan:
         _table(
             document,
-            PLAN_COLUMNS,
+            tuple(t(column) for column in PLAN_COLUMNS),
             [
                 (
                     p.capability,
@@ -204,41 +232,41 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes]) -> bytes:
         )
     document.add_paragraph(aar.plan_note)
 
-    document.add_heading(AAR_SECTIONS[8], level=1)
+    document.add_heading(sections[8], level=1)
     _table(
         document,
-        CONTACT_COLUMNS,
+        tuple(t(column) for column in CONTACT_COLUMNS),
         [(c.nation, c.agency, c.eoc, c.place, "", "") for c in aar.contacts],
     )
-    document.add_paragraph("Add the name and telephone of the person to call at each EOC.")
+    document.add_paragraph(t("Add the name and telephone of the person to call at each EOC."))
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable(buffer.getvalue())
 
 
-PLAYED_SECTION = "Hot wash and observations"
+PLAYED_SECTION = N_("Hot wash and observations")
 """The AAR/IP's heading for what the room said, after the areas for improvement (a played
 exercise only)."""
 SAID_COLUMNS = (
-    "Capability target",
-    "Measured rating",
-    "Strengths raised",
-    "Areas for improvement raised",
-    "Observers' notes",
+    N_("Capability target"),
+    N_("Measured rating"),
+    N_("Strengths raised"),
+    N_("Areas for improvement raised"),
+    N_("Observers' notes"),
 )
 
 
-def _said(document: Any, said: Said) -> None:
+def _said(document: Any, said: Said, t: Translator) -> None:
     """The hot wash and the observers' notes by capability target, beside the measured
     rating; the reasons given with decisions; the discussion questions."""
-    document.add_heading(PLAYED_SECTION, level=1)
+    document.add_heading(t(PLAYED_SECTION), level=1)
     document.add_paragraph(
-        "In the players' and observers' own words, as recorded in the session file."
+        t("In the players' and observers' own words, as recorded in the session file.")
     )
     if said.raised:
         _table(
             document,
-            SAID_COLUMNS,
+            tuple(t(column) for column in SAID_COLUMNS),
             [
                 (
                     r.target,
@@ -251,15 +279,34 @@ def _said(document: Any, said: Said) -> None:
             ],
         )
     else:
-        document.add_paragraph("No hot wash point or observer's note was recorded.")
+        document.add_paragraph(t("No hot wash point or observer's note was recorded."))
     for heading, lines in (
-        ("Reasons the seats gave with their decisions", said.reasons),
-        ("Discussion questions put to the seats", said.questions),
+        (t("Reasons the seats gave with their decisions"), said.reasons),
+        (t("Discussion questions put to the seats"), said.questions),
     ):
         if lines:
             document.add_heading(heading, level=2)
             for line in lines:
                 document.add_paragraph(line, style="List Bullet")
+
+
+LANGUAGE_TAGS = {"en": "en-GB", "th": "th-TH", "lo": "lo-LA", "km": "km-KH"}
+
+
+def _language(document: Any, lang: str) -> None:
+    """Mark the document's complex-script text (Thai, Lao, Khmer, to Word and LibreOffice)
+    as being in ``lang``, so that word processors choose fonts, line breaks and spelling
+    for it; Latin text (the romanised names) stays English."""
+    from docx.oxml.ns import qn
+
+    tag = LANGUAGE_TAGS[lang]
+    run = document.styles["Normal"].element.get_or_add_rPr()
+    language = run.find(qn("w:lang"))
+    if language is None:
+        language = run.makeelement(qn("w:lang"), {})
+        run.append(language)
+    language.set(qn("w:val"), "en-GB")  # Latin text: names, acronyms (else broken mid-word)
+    language.set(qn("w:bidi"), tag)  # complex-script text: Thai, Lao and Khmer are
 
 
 EVIDENCE_FIGURES = {
@@ -331,7 +378,7 @@ def _print_setup(sheet: Any) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
 
 
-def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
+def msel_xlsx(title: str, rows: list[MselRow], t: Translator = ENGLISH) -> bytes:
     """The MSEL as an .xlsx: one row per inject in time order, HSEEP columns, a header row
     frozen and filtered. Text that a spreadsheet would run as a formula is neutralised."""
     from openpyxl import Workbook
@@ -340,7 +387,7 @@ def msel_xlsx(title: str, rows: list[MselRow]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "MSEL"
-    sheet.append(list(MSEL_COLUMNS))
+    sheet.append([t(column) for column in MSEL_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")

@@ -15,6 +15,7 @@ from sim import log
 from sim.analysis import incident_rows, summarise
 from sim.analysis.activity import unit_activity
 from sim.analysis.replications import Replications
+from sim.i18n import Translator, translator
 from sim.log import GAUGE_STEP_MIN, RunLog
 from sim.report import figures, maps
 from sim.report.aar import after_action
@@ -83,28 +84,30 @@ def manifest(
     }
 
 
-def _hydrographs(scenario: Scenario, run: RunLog, names: Names) -> bytes:
+def _hydrographs(scenario: Scenario, run: RunLog, names: Names, t: Translator) -> bytes:
     thresholds: dict[str, list[tuple[float, str]]] = {}
     for place in scenario.places:
         if place.flood is not None:
             thresholds.setdefault(place.flood.gauge, []).append(
-                (place.flood.level, short(place.name, 40))
+                (place.flood.level, short(names.place(place.id), 40))
             )
     for road in scenario.roads:
         if road.flood is not None:
             thresholds.setdefault(road.flood.gauge, []).append(
-                (road.flood.level, f"road {names.road(road.key)} closes")
+                (road.flood.level, t("road %(road)s closes", road=names.road(road.key)))
             )
     for gauge in scenario.gauges:
         if gauge.alarm is not None:
-            thresholds.setdefault(gauge.id, []).append((gauge.alarm, "alarm: warning downstream"))
+            thresholds.setdefault(gauge.id, []).append(
+                (gauge.alarm, t("alarm: warning downstream"))
+            )
     level_of = {p.id: (p.flood.gauge, p.flood.level) for p in scenario.places if p.flood}
     flooded: dict[str, list[tuple[float, float]]] = {}
-    for t, event, _, _, detail in run.events:
+    for at, event, _, _, detail in run.events:
         if event == log.FLOODED:
             at_gauge, level = level_of[detail]
-            flooded.setdefault(at_gauge, []).append((t, level))
-    return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names.gauges)
+            flooded.setdefault(at_gauge, []).append((at, level))
+    return figures.hydrographs(run.gauges, GAUGE_STEP_MIN, thresholds, flooded, names.gauges, t)
 
 
 def run_files(
@@ -114,6 +117,7 @@ def run_files(
     replications: Replications | None = None,
     assessment: dict[str, Any] | None = None,
     players: dict[str, Any] | None = None,
+    lang: str = "en",
 ) -> dict[str, bytes]:
     """The files of a run folder, by relative path.
 
@@ -121,29 +125,32 @@ def run_files(
     adds the key figures across all of them with confidence intervals; ``assessment``
     (the summary of an assess experiment of the same scenario) adds the improvement plan;
     ``players`` (a played session's decisions with their consequences, ``sim.play.debrief``)
-    adds them to the summary and the report.
+    adds them to the summary and the report. ``lang`` is the report's language (``sim.i18n``).
     """
+    t = translator(lang)  # an unknown language is refused before any work
     rows = incident_rows(run)
     summary = summarise(run, rows)
     if players is not None:
         summary["players"] = players
-    names = Names.of(scenario)
+    names = Names.of(scenario, lang)
     pictures = {
-        "response_by_nation": figures.response_by_nation(rows, summary["by_nation"], names.nations),
-        "stage_decomposition": figures.stage_decomposition(stage_groups(summary, names)),
+        "response_by_nation": figures.response_by_nation(
+            rows, summary["by_nation"], names.nations, t
+        ),
+        "stage_decomposition": figures.stage_decomposition(stage_groups(summary, names, t), t),
     }
     activity = unit_activity(run)
     ordered = sorted(run.units, key=lambda u: (u.nation, names.unit(u.id)))
     tasked = {u["unit"]: u["utilisation"] for u in summary["utilisation"]["units"]}
     pictures["unit_timeline"] = figures.unit_timeline(
-        [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered], run.horizon_min
+        [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered], run.horizon_min, t
     )
     drawn = maps.run_map(run_map_data(scenario, run, rows))
     pictures["map"] = drawn.png
     if run.gauges:
-        pictures["hydrographs"] = _hydrographs(scenario, run, names)
+        pictures["hydrographs"] = _hydrographs(scenario, run, names, t)
     if run.fire:
-        pictures["wildfire"] = figures.burned_area(run.fire)
+        pictures["wildfire"] = figures.burned_area(run.fire, t)
     extra: dict[str, bytes] = {}
     if replications is not None:
         summary["replications"] = {
@@ -154,15 +161,24 @@ def run_files(
         pictures["replications"] = figures.replication_spread(
             replications.values("response_median_min"),
             replications.estimate("response_median_min"),
-            "median response time",
+            t("median response time"),
+            t,
         )
         extra["kpis.csv"] = frame_csv(replications.kpis).encode("utf-8")
-    aar = after_action(scenario, run, rows, summary, assessment)
+    aar = after_action(scenario, run, rows, summary, assessment, lang)
     html = render_report(
-        scenario, run, rows, summary, pictures, provenance["borderdrill"], aar, drawn.unlabelled
+        scenario,
+        run,
+        rows,
+        summary,
+        pictures,
+        provenance["borderdrill"],
+        aar,
+        drawn.unlabelled,
+        lang,
     )
-    extra["aar.docx"] = aar_docx(aar, pictures)
-    extra["msel.xlsx"] = msel_xlsx(scenario.scenario.name, msel_rows(scenario, run, rows))
+    extra["aar.docx"] = aar_docx(aar, pictures, t)
+    extra["msel.xlsx"] = msel_xlsx(scenario.scenario.name, msel_rows(scenario, run, rows, t), t)
     files = {
         **extra,
         "incidents.csv": incidents_csv(run, rows).encode("utf-8"),

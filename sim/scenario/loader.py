@@ -255,6 +255,12 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
+        if len(path) >= 2 and path[-2] == "names":
+            return Problem(
+                where,
+                f"unknown language '{key}' in names",
+                "name it in th, lo or km (Thai, Lao, Khmer script), with source = {...}",
+            )
         if key in _SYNONYMS:
             return Problem(where, f"unknown key '{key}'", f"did you mean '{_SYNONYMS[key]}'?")
         close = [

@@ -11,7 +11,7 @@ import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from sim.scenario.coordination import Channel, Coordination, Party
 from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution, fixed
@@ -73,6 +73,41 @@ class RunSettings(Section):
     """How many replications `run` makes by default."""
 
 
+ScriptName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ScriptNames(Section):
+    """A name in the readers' own scripts: Thai, Lao and Khmer (each may be left out; the
+    romanised ``name`` is shown beside it, and in its place where there is none)."""
+
+    th: ScriptName | None = Field(default=None, examples=["ปากเซ"])
+    """In Thai script."""
+    lo: ScriptName | None = Field(default=None, examples=["ປາກເຊ"])
+    """In Lao script."""
+    km: ScriptName | None = Field(default=None, examples=["ប៉ាក់សេ"])
+    """In Khmer script."""
+    source: Source | None = None
+    """Where the names come from (a name recalled but not checked: "recalled, unverified")."""
+
+    @field_validator("th", "lo", "km")
+    @classmethod
+    def _in_its_script(cls, value: str | None, info: ValidationInfo) -> str | None:
+        low, high, script = SCRIPTS[str(info.field_name)]
+        if value is not None and not any(low <= ord(c) <= high for c in value):
+            raise ValueError(
+                f"{value!r} is not in {script} script; write the name as {script} readers do"
+            )
+        return value
+
+
+SCRIPTS = {
+    "th": (0x0E00, 0x0E7F, "Thai"),
+    "lo": (0x0E80, 0x0EFF, "Lao"),
+    "km": (0x1780, 0x17FF, "Khmer"),
+}
+"""Each language's Unicode block: a name given for it must be written in that script."""
+
+
 class Eoc(Section):
     """An emergency operations centre that receives reports and dispatches its nation's units."""
 
@@ -80,6 +115,8 @@ class Eoc(Section):
     """Its id, e.g. "la_attapeu_eoc"."""
     name: str
     """Its name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     place: Id
     """The place (id) where it sits."""
 
@@ -91,6 +128,8 @@ class Nation(Section):
     """ISO 3166 two-letter code: TH, LA or KH."""
     name: str
     """The nation's name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
     """Working language, ISO 639 code (th, lo, km): messages across languages need interpreting."""
     agency: str
@@ -134,6 +173,8 @@ class Place(Section):
     """Its id: lower-case letters, digits, '_' or '-', e.g. "siem_pang"."""
     name: str
     """Its name, as on reports and maps."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     nation: NationCode
     """The nation it is in (TH, LA, KH)."""
     kind: PlaceKind
@@ -188,6 +229,8 @@ class Crossing(Section):
     """Its id, e.g. "chong_mek_vang_tao"."""
     name: str
     """Its name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     posts: tuple[Id, Id]
     """Its two border posts (place ids), one in each nation."""
     hours: OpeningHours = Field(default="24h", examples=["07:00-17:00", "24h"])
@@ -247,6 +290,8 @@ class UnitType(Section):
     """Its id, e.g. "rescue_boat"."""
     name: str
     """Its name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     mode: Mode
     """road, air (flies great-circle) or water (a boat trucked to the water)."""
     speed_kmh: Real = Field(gt=0, le=1000)
@@ -296,6 +341,8 @@ class Need(Section):
     """Its id, e.g. "rescue"."""
     name: str
     """Its name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     target: Duration = Field(gt=0, description="first unit on scene within this of occurrence")
     priority: Count = Field(default=3, ge=1, le=5, description="1 is the most urgent")
     detection: DurationDistribution = Field(
@@ -506,6 +553,8 @@ class Gauge(Section):
     """Its id, e.g. "sekong_siem_pang"."""
     name: str
     """Its name, as on reports."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     place: Id
     """Where it reads (a place id)."""
     levels: tuple[tuple[Duration, Level], ...] | None = Field(default=None, min_length=2)

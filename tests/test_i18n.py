@@ -1,0 +1,296 @@
+"""The reader's language: every message translated, numbers, dates and durations in the
+locale, and the report rendered whole in Thai, Lao and Khmer."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from support import SCENARIOS, refused
+
+from sim.cli import main
+from sim.i18n import LANGUAGES, TRANSLATED, translator
+from sim.i18n.catalogues import read, source_messages, untranslated
+
+PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\)s|%)")
+
+
+def _key(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, object]:
+    return {_key(m.id): m for m in source_messages() if m.id}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_of_the_sources_is_translated(lang: str, sources: dict[str, object]) -> None:
+    catalogue = read(lang)
+    kept = {_key(m.id) for m in catalogue if m.id}
+    assert sorted(set(sources) - kept) == [], "run scripts/catalogues.py, then translate"
+    assert sorted(kept - set(sources)) == [], "messages no longer in the sources"
+    assert untranslated(catalogue) == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_keep_every_placeholder(lang: str) -> None:
+    for message in read(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            assert sorted(PLACEHOLDER.findall(string)) == wanted, (ids[0], string)
+            assert string.count("<b>") == ids[0].count("<b>"), (ids[0], string)
+
+
+def test_a_missing_translation_is_caught() -> None:
+    catalogue = read("th")
+    first = next(m for m in catalogue if m.id)
+    first.string = ""
+    assert untranslated(catalogue) == [_key(first.id)]
+
+
+def test_thai_dates_carry_the_buddhist_era_year() -> None:
+    day = datetime(2018, 7, 23, 20, 0)
+    assert translator("th").date(day) == "23 กรกฎาคม พ.ศ. 2561"
+    assert translator("th").datetime(day) == "วันจันทร์ที่ 23 กรกฎาคม พ.ศ. 2561, 20:00"
+    assert translator("lo").date(day) == "23 ກໍລະກົດ 2018"
+    assert translator("km").date(date(2024, 3, 5)) == "5 មីនា 2024"
+    assert translator("en").datetime(day) == "Monday 23 July 2018, 20:00"
+
+
+def test_durations_in_words_of_the_language() -> None:
+    assert translator("th").duration(125) == "2 ชั่วโมง 5 นาที"
+    assert translator("lo").duration(1440 + 60) == "1 ມື້ 1 ຊົ່ວໂມງ"
+    assert translator("km").duration(45) == "45 នាទី"
+    assert translator("en").duration(125) == "2h 05min"
+    assert translator("th").duration(None) == "—"
+
+
+def test_numbers_with_the_locale_separators() -> None:
+    assert translator("en").number(90091) == "90,091"
+    assert translator("th").number(90091) == "90,091"
+    assert translator("lo").number(90091.5, 1) == "90.091,5"
+    assert translator("km").percent(0.24) == "24%"
+
+
+@given(st.integers(min_value=0, max_value=60 * 24 * 400), st.sampled_from(TRANSLATED))
+def test_a_duration_reads_back_to_its_minutes(minutes: int, lang: str) -> None:
+    words = translator(lang).duration(minutes)
+    assert not re.search(r"[A-Za-z]", words), words
+    numbers = [int(n) for n in re.findall(r"\d+", words.replace(",", "").replace(".", ""))]
+    units = {"th": ("วัน", "ชั่วโมง", "นาที"), "lo": ("ມື້", "ຊົ່ວໂມງ", "ນາທີ"), "km": ("ថ្ងៃ", "ម៉ោង", "នាទី")}
+    scale = dict(zip(units[lang], (1440, 60, 1), strict=True))
+    found = re.findall(r"(\d[\d.,]*)\s*(\S+)", words)
+    assert len(found) == len(numbers)
+    assert sum(int(re.sub(r"\D", "", n)) * scale[u] for n, u in found) == minutes
+
+
+def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="th, lo, km"):
+        translator("fr")
+    refused(
+        ["run", str(SCENARIOS / "tiny.toml"), "-o", str(tmp_path / "r"), "--lang", "fr"],
+        "--lang",
+        "'th'",
+    )
+    assert not (tmp_path / "r").exists()
+
+
+SCRIPT_NAMES = {
+    "ubon": ("อุบลราชธานี", "ອຸບົນລາດຊະທານີ", "អ៊ូបុនរាជធានី"),
+    "chong_mek": ("ช่องเม็ก", "ຊ່ອງເມັກ", "ចុងម៉េក"),
+    "vang_tao": ("วังเต่า", "ວັງເຕົ່າ", "វ៉ាងតៅ"),
+    "pakse": ("ปากเซ", "ປາກເຊ", "ប៉ាក់សេ"),
+    "ban_hat": ("บ้านหาด", "ບ້ານຫາດ", "បានហាត"),
+    "chong_mek_vang_tao": ("ช่องเม็ก - วังเต่า", "ຊ່ອງເມັກ - ວັງເຕົ່າ", "ចុងម៉េក - វ៉ាងតៅ"),
+    "rescue": ("การช่วยเหลือผู้ติดค้าง", "ການກູ້ໄພຜູ້ຕິດຄ້າງ", "ការសង្គ្រោះអ្នកជាប់គាំង"),
+    "boat": ("ทีมเรือกู้ภัย", "ທີມເຮືອກູ້ໄພ", "ក្រុមទូកសង្គ្រោះ"),
+    "LA": ("ลาว", "ລາວ", "ឡាវ"),
+    "TH": ("ไทย", "ໄທ", "ថៃ"),
+    "pakse_eoc": (
+        "สำนักงานภัยพิบัติแขวงจำปาสัก",
+        "ຫ້ອງການໄພພິບັດແຂວງຈຳປາສັກ",
+        "ការិយាល័យគ្រោះមហន្តរាយខេត្តចំប៉ាសាក់",
+    ),
+    "ubon_eoc": ("ปภ. เขต 13 อุบลราชธานี", "ປພ. ເຂດ 13 ອຸບົນລາດຊະທານີ", "DDPM តំបន់ 13 អ៊ូបុនរាជធានី"),
+}
+
+
+def with_script_names(text: str) -> str:
+    """tiny_border.toml with every place, crossing, need, unit type and nation named in
+    Thai, Lao and Khmer script (as a planner adds them)."""
+    lines, current = [], ""
+    for line in text.splitlines():
+        lines.append(line)
+        found = re.match(r'^(?:id|code) = "([^"]+)"', line)
+        current = found.group(1) if found else current
+        if line.startswith("name = ") and current in SCRIPT_NAMES:
+            th, lo, km = SCRIPT_NAMES[current]
+            lines.append(f'names = {{ th = "{th}", lo = "{lo}", km = "{km}" }}')
+            current = ""
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def tiny_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    scenario = tmp_path_factory.mktemp("scenario") / "tiny_border.toml"
+    scenario.write_text(with_script_names((SCENARIOS / "tiny_border.toml").read_text()))
+    folders = {}
+    for lang in LANGUAGES:
+        folder = tmp_path_factory.mktemp(lang) / "run"
+        args = ["run", str(scenario), "-o", str(folder), "--quiet", "--lang", lang]
+        with warnings.catch_warnings():  # a glyph missing from every font is a failure
+            warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")
+            result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        folders[lang] = folder
+    return folders
+
+
+ALLOWED = {
+    *("Tiny", "border"),  # the scenario's own title, as its file writes it
+    *("NDMC", "DDPM", "HSEEP", "MSEL", "EOC", "JCC", "UTC", "JOINT", "borderdrill", "seed"),
+    *("csv", "json", "incidents", "events", "summary", "scenario", "resolved", "manifest"),
+    *("assess", "from", "decision"),  # an option and a column of the event log, as typed
+}
+"""English words a translated report keeps: the scenario's title, acronyms, names of
+files, options and fields a reader types or looks up as they are."""
+
+
+def _english_left(page: str) -> list[str]:
+    """Words of three or more Latin letters in a page's text that are not a romanised
+    name in brackets, a citation or an allowed term."""
+    page = re.sub(r"<(style|script|title)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]*"', "", page)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    text = re.sub(r"\([A-Z][^()]*\)", "", text)  # romanised names beside the script's
+    lines = [line for line in text.splitlines() if "GSHHG" not in line]  # the map's source
+    words = re.findall(r"[A-Za-z]{3,}", "\n".join(lines))
+    return sorted({w for w in words if w not in ALLOWED})
+
+
+def _chrome(page: str) -> list[str]:
+    """The report's own words: headings, table headers, key-figure labels, image texts."""
+    found = re.findall(r"<(h2|h3|th)[^>]*>(.*?)</\1>", page, flags=re.S)
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for _, text in found]
+    texts += re.findall(r'alt="([^"]*)"', page)
+    texts += re.findall(r"</b>([^<]+)</div>", page)  # the key figures' labels
+    return texts
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_report_is_in_the_readers_language(lang: str, tiny_reports: dict[str, Path]) -> None:
+    page = (tiny_reports[lang] / "report.html").read_text()
+    english = (tiny_reports["en"] / "report.html").read_text()
+    assert f'<html lang="{lang}">' in page and '<html lang="en">' in english
+    ours, theirs = _chrome(page), _chrome(english)
+    assert len(ours) == len(theirs) > 60
+    words = [(a, b) for a, b in zip(ours, theirs, strict=True) if re.search("[a-z]{3}", b)]
+    assert [(a, b) for a, b in words if a == b or re.search("[a-z]{3}", a)] == []
+    manifest = json.loads((tiny_reports[lang] / "manifest.json").read_text())
+    assert manifest["language"] == lang
+    assert _english_left(page) == []
+    assert len(_english_left(english)) > 300
+    script = {"th": 0, "lo": 1, "km": 2}[lang]
+    assert f"<td>{SCRIPT_NAMES['ban_hat'][script]} (Ban Hat)</td>" in page
+    assert f"{SCRIPT_NAMES['chong_mek_vang_tao'][script]} (Chong Mek - Vang Tao)" in page
+    assert "<td>Ban Hat</td>" in english and SCRIPT_NAMES["ban_hat"][script] not in english
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ('{ fr = "Pakse" }', ["places[3].names.fr", "unknown language 'fr'", "th, lo or km"]),
+        ('{ lo = " " }', ["places[3].names.lo", "at least 1 character"]),
+        ('{ lo = "Pakse" }', ["places[3].names.lo", "not in Lao script"]),
+        ('{ th = "ปากเซ", source = { ref = "" } }', ["places[3].names.source"]),
+    ],
+)
+def test_bad_script_names_are_refused(tmp_path: Path, names: str, expected: list[str]) -> None:
+    text = (SCENARIOS / "tiny_border.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('name = "Pakse"\n', f'name = "Pakse"\nnames = {names}\n', 1))
+    refused(["validate", str(bad)], *expected)
+
+
+GLOSSARY = Path(__file__).parent.parent / "docs" / "glossary.md"
+
+
+def glossary() -> list[tuple[list[str], dict[str, str]]]:
+    """The glossary's terms: English forms, and the translation of each language."""
+    section = GLOSSARY.read_text().split("## Terms the catalogues use")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
+    terms = []
+    for row in rows:
+        english, th, lo, km, meaning = (cell.strip() for cell in row.strip("|").split("|"))
+        assert all((english, th, lo, km, meaning)), row
+        terms.append(
+            ([form.strip() for form in english.split(" / ")], {"th": th, "lo": lo, "km": km})
+        )
+    return terms
+
+
+def test_the_glossary_has_the_issues_terms() -> None:
+    forms = {form for english, _ in glossary() for form in english}
+    needed = {"request", "approval", "pre-authorisation", "crossing", "joint centre", "evacuation"}
+    assert needed <= forms
+    agencies = GLOSSARY.read_text().split("## The three disaster agencies")[1]
+    assert all(name in agencies for name in ("DDPM", "NDMC", "MLSW", "NCDM"))
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) -> None:
+    terms = [
+        (
+            re.compile("|".join(rf"(?<![\w-]){re.escape(f)}(?![\w-]|\.\w)" for f in forms), re.I),
+            t[lang],
+        )
+        for forms, t in glossary()
+    ]
+    astray = []
+    for message in read(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        english = PLACEHOLDER.sub("", ids[0])
+        for pattern, word in terms:
+            if pattern.search(english):
+                astray += [(pattern.pattern[:30], word, ids[0]) for s in strings if word not in s]
+    assert astray == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_word_aar_and_the_msel_are_in_the_readers_language(
+    lang: str, tiny_reports: dict[str, Path]
+) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from sim.i18n import translator
+    from sim.report.planners import LANGUAGE_TAGS
+
+    t = translator(lang)
+    document = zipfile.ZipFile(tiny_reports[lang] / "aar.docx")
+    body = document.read("word/document.xml").decode("utf-8")
+    styles = document.read("word/styles.xml").decode("utf-8")
+    assert t("After-Action Report / Improvement Plan") in body
+    assert t("Executive summary") in body and "Executive summary" not in body
+    assert f'w:bidi="{LANGUAGE_TAGS[lang]}"' in styles
+    sheet = load_workbook(tiny_reports[lang] / "msel.xlsx").active
+    header = [cell.value for cell in sheet[1]]
+    assert t("Expected action") in header and "Expected action" not in header
+    assert t("Clock time (UTC+7)") in header
