@@ -294,3 +294,16 @@ def test_the_word_aar_and_the_msel_are_in_the_readers_language(
     header = [cell.value for cell in sheet[1]]
     assert t("Expected action") in header and "Expected action" not in header
     assert t("Clock time (UTC+7)") in header
+
+
+def test_every_plural_is_extracted_with_both_forms(sources: dict[str, object]) -> None:
+    """A call the extractor misreads (a string inside its arguments) would keep only the
+    singular, and the plural would stay English."""
+    package = Path(__file__).parent.parent / "sim"
+    calls = sum(
+        len(re.findall(r"\bngettext\(\s*\n?\s*\"", path.read_text()))
+        for path in package.rglob("*.py")
+    )
+    tags = sum(path.read_text().count("{% pluralize") for path in package.rglob("*.j2"))
+    plurals = [m for m in sources.values() if isinstance(m.id, tuple)]  # type: ignore[attr-defined]
+    assert len(plurals) == calls + tags > 10

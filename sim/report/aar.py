@@ -505,13 +505,7 @@ def crossing_findings(ctx: Context) -> list[Finding]:
                         refused=r["refused"],
                         withdrawn=r["withdrawn"],
                     ),
-                    t.ngettext(
-                        "Of %(requests)s, %(approved)s was approved",
-                        "Of %(requests)s, %(approved)s were approved",
-                        r["approved"],
-                        requests=counted(r["requested"], "request", t),
-                        approved=r["approved"],
-                    )
+                    _approved(r["requested"], r["approved"], t)
                     + (
                         t(
                             "; a refused one was declined by the nation asked (its units kept "
@@ -535,6 +529,17 @@ def crossing_findings(ctx: Context) -> list[Finding]:
                 )
             )
     return found
+
+
+def _approved(requested: int, approved: int, t: Translator) -> str:
+    """ "Of 3 requests, 1 was approved", in the reader's language."""
+    requests = counted(requested, "request", t)
+    return t.ngettext(
+        "Of %(requests)s, %(num)s was approved",
+        "Of %(requests)s, %(num)s were approved",
+        approved,
+        requests=requests,
+    )
 
 
 def _exercise_points(ctx: Context) -> set[str]:
