@@ -42,10 +42,11 @@ no open route). Every choice is a decision point answered by the run's policy.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import simpy
 
@@ -59,15 +60,23 @@ from sim.model.estimates import (
     could_arrive,
     departure,
     earliest_arrival,
+    minutes_per_km_at_least,
     on_scene_estimate,
     travel_end,
 )
+from sim.scenario.schema import UnitType
+from sim.world.grid import PlaceIndex, by_bound
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
 GroupKey = tuple[str, str, str, float, bool]
 """Type, nation, where it sets off from, when it gets there (-1: it is there), idle at base."""
+
+Members = dict[Unit, None]
+"""The units of a group (an ordered set)."""
+
+T = TypeVar("T")
 
 OPTIONS_SHOWN = 3
 """How many units a logged assignment lists as options (the nearest)."""
@@ -99,6 +108,11 @@ class Planner:
         """The free units each nation may task, by need, in groups that would arrive together
         (ordered sets)."""
         self._group_of: dict[Unit, GroupKey] = {}
+        self._nearby: dict[tuple[str, str], list[tuple[UnitType, bool, PlaceIndex[GroupKey]]]]
+        self._nearby = {}
+        """(nation, need) -> its free groups by where they set off, in an index for each
+        unit type and whether they are idle at base (to mobilise)."""
+        self._index: dict[tuple[str, str, str, bool], PlaceIndex[GroupKey]] = {}
         self.promised: dict[tuple[int, str], float] = {}
         """(incident, nation asked): when its unit was expected on scene when asked."""
         self.seeking: set[str] = set()
@@ -123,6 +137,16 @@ class Planner:
                 for need in unit.type.capabilities:
                     self.fleet[nation].setdefault(need, []).append(unit)
                     self.groups[nation].setdefault(need, {})
+        for nation, needs in self.fleet.items():
+            for need, units in needs.items():
+                kinds = {u.type.id: u.type for u in units}
+                for unit_type in kinds.values():
+                    count = sum(u.type is unit_type for u in units)
+                    for idle in (True, False):
+                        index: PlaceIndex[GroupKey] = PlaceIndex(sim.geography.places, count)
+                        self._index[(nation, need, unit_type.id, idle)] = index
+                        self._nearby.setdefault((nation, need), []).append((unit_type, idle, index))
+        for unit in sim.units:
             self._group(unit)
 
     def taskers(self, unit: Unit) -> list[str]:
@@ -297,7 +321,11 @@ class Planner:
         self._group_of[unit] = key
         for nation in self.taskers(unit):
             for need in unit.type.capabilities:
-                self.groups[nation][need].setdefault(key, {})[unit] = None
+                groups = self.groups[nation][need]
+                if key not in groups:
+                    groups[key] = {}
+                    self._index[(nation, need, key[0], key[4])].add(key[2], key)
+                groups[key][unit] = None
                 self._pool[(nation, need)] = self._pool.get((nation, need), 0) + 1
 
     def _ungroup(self, unit: Unit) -> None:
@@ -311,40 +339,67 @@ class Planner:
                     members.pop(unit, None)
                     if not members:
                         del self.groups[nation][need][key]
+                        self._index[(nation, need, key[0], key[4])].remove(key[2], key)
+
+    def _by_bound(
+        self,
+        nation: str,
+        need: str,
+        place: str,
+        start: float,
+        bound: Callable[[Members], tuple[float, T] | None],
+    ) -> Iterator[tuple[float, T]]:
+        """The free groups a nation may task for a need, bounded by ``bound`` (None: left
+        out), in the order of their bounds, searched outward from ``place``: none sets off
+        before ``start`` (nor, if idle at base, before it has mobilised), and none goes a
+        straight-line km faster than its type's top speed."""
+        groups = self.groups[nation].get(need, {})
+        now = self.sim.env.now
+        indexes = [
+            (
+                index,
+                max(start, now + unit_type.mobilisation.mean) if idle else start,
+                minutes_per_km_at_least(self.sim, unit_type),
+            )
+            for unit_type, idle, index in self._nearby.get((nation, need), ())
+            if index
+        ]
+        return by_bound(place, indexes, lambda key: bound(groups[key]))
 
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
         """The free units that could be sent, soonest first (one for each group): the
-        ``OPTIONS_SHOWN`` soonest, found by bounding each group's arrival from below and
+        ``OPTIONS_SHOWN`` soonest, found by bounding groups' arrivals from below and
         estimating groups in the order of their bounds until no other could be sooner."""
+        sim = self.sim
         types = self.allowed[nation].get(incident.id)
         abroad = incident.place.nation != nation
         place = incident.place.id
-        bounded = []
-        promised = self.sim.points.promised
-        for members in self.groups[nation].get(incident.need.id, {}).values():
+        promised = sim.points.promised
+
+        def bound(members: Members) -> tuple[float, tuple[str, float, Members]] | None:
             if promised:  # units an open point proposes for another incident are not offered
                 members = {
                     u: None for u in members if promised.get(u.id, incident.id) == incident.id
                 }
                 if not members:
-                    continue
+                    return None
             unit = next(iter(members))  # every member sets off from the same place at once
-            if (
+            if not (
                 unit.can_serve(incident)
                 and (types is None or unit.type.id in types)
                 and not (abroad and not self.lendable(nation, unit))
             ):
-                origin, t = departure(self.sim, unit)
-                bounded.append(
-                    (earliest_arrival(self.sim, unit, origin, t, place), origin, t, members)
-                )
-        bounded.sort(key=lambda b: b[0])
+                return None
+            origin, t = departure(sim, unit)
+            return earliest_arrival(sim, unit, origin, t, place), (origin, t, members)
+
         found: list[tuple[float, str, Unit]] = []
-        for bound, origin, t, members in bounded:
-            if len(found) >= OPTIONS_SHOWN and bound > found[OPTIONS_SHOWN - 1][0]:
+        groups = self._by_bound(nation, incident.need.id, place, sim.env.now, bound)
+        for at_least, (origin, t, members) in groups:
+            if len(found) >= OPTIONS_SHOWN and at_least > found[OPTIONS_SHOWN - 1][0]:
                 break
             unit = min(members, key=lambda u: u.id)
-            eta = travel_end(self.sim, unit, origin, place, t)
+            eta = travel_end(sim, unit, origin, place, t)
             if eta is not None:
                 bisect.insort(found, (eta, unit.id, unit), key=lambda c: c[:2])
         return found[:OPTIONS_SHOWN]
@@ -574,7 +629,7 @@ class Planner:
             for u in self.fleet[incident.place.nation].get(incident.need.id, [])
             if u.task is not incident and not self.is_free(u) and u.can_serve(incident)
         )
-        soonest = self._first_of([], busy, incident, self.sim.env.now, before)
+        soonest = self._first_of((), busy, incident, self.sim.env.now, before)
         return soonest if soonest < before else math.inf
 
     def _consider_asking(self, asker: str, incident: Incident) -> None:
@@ -663,45 +718,50 @@ class Planner:
         earlier than ``leave_at``: its free units, and its busy ones once free."""
         sim = self.sim
         place = incident.place.id
-        bounded: list[tuple[float, Unit, str, float]] = []
-        for members in self.groups[code].get(incident.need.id, {}).values():
+
+        def bound(members: Members) -> tuple[float, tuple[Unit, str, float]] | None:
             unit = next(iter(members))
-            if self._may_send(code, unit, incident, types):
-                origin, t = departure(sim, unit)
-                t = max(t, leave_at)
-                bounded.append((earliest_arrival(sim, unit, origin, t, place), unit, origin, t))
+            if not self._may_send(code, unit, incident, types):
+                return None
+            origin, t = departure(sim, unit)
+            t = max(t, leave_at)
+            return earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)
+
+        start = max(sim.env.now, leave_at)
+        free = self._by_bound(code, incident.need.id, place, start, bound)
         busy = (
             u
             for u in self.fleet[code].get(incident.need.id, [])
             if not self.is_free(u) and self._may_send(code, u, incident, types)
         )
-        return self._first_of(bounded, busy, incident, leave_at, math.inf)
+        return self._first_of(free, busy, incident, leave_at, math.inf)
 
     def _first_of(
         self,
-        bounded: list[tuple[float, Unit, str, float]],
+        free: Iterable[tuple[float, tuple[Unit, str, float]]],
         busy: Iterable[Unit],
         incident: Incident,
         leave_at: float,
         best: float,
     ) -> float:
         """The soonest arrival at ``incident``, if before ``best``, of free units (bounded
-        from below, with where and when they set off) and of units busy or down now (once
-        free, no earlier than ``leave_at``): estimated in the order of their bounds until
-        no other could be sooner."""
+        from below, in the order of their bounds, with where and when they set off) and of
+        units busy or down now (once free, no earlier than ``leave_at``): estimated in the
+        order of their bounds until no other could be sooner."""
         sim = self.sim
         place = incident.place.id
+        bounded: list[tuple[float, tuple[Unit, str, float]]] = []
         for unit in busy:
             if unit.task is None:  # down: sets off once repaired
                 origin, t = departure(sim, unit)
                 t = max(t, leave_at)
-                bounded.append((earliest_arrival(sim, unit, origin, t, place), unit, origin, t))
+                bounded.append((earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)))
             else:  # busy: sets off from its task's place once free
                 t = max(leave_at, unit.down_until, sim.env.now)
                 at = earliest_arrival(sim, unit, unit.task.place.id, t, place)
-                bounded.append((at, unit, "", t))
+                bounded.append((at, (unit, "", t)))
         bounded.sort(key=lambda b: b[0])
-        for bound, unit, origin, t in bounded:
+        for bound, (unit, origin, t) in heapq.merge(free, bounded, key=lambda b: b[0]):
             if bound >= best:
                 break
             if origin:

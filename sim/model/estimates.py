@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.entities import Incident, Unit, UnitState
+from sim.scenario.schema import UnitType
 from sim.world.geography import CrossingLeg
 
 if TYPE_CHECKING:
@@ -66,6 +67,15 @@ def earliest_arrival(sim: Simulation, unit: Unit, origin: str, t: float, place: 
         return t + km / unit.type.speed_kmh * 60
     network = sim.geography.network
     return t + km * network.least_detour / min(unit.type.speed_kmh, network.top_speed_kmh) * 60
+
+
+def minutes_per_km_at_least(sim: Simulation, unit_type: UnitType) -> float:
+    """The fewest minutes a unit of this type takes for a straight-line km (the rate of
+    ``earliest_arrival``)."""
+    if unit_type.mode == "air":
+        return 60 / unit_type.speed_kmh
+    network = sim.geography.network
+    return network.least_detour / min(unit_type.speed_kmh, network.top_speed_kmh) * 60
 
 
 def on_scene_estimate(sim: Simulation, unit: Unit) -> float:
