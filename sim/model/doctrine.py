@@ -70,6 +70,9 @@ from sim.world.grid import PlaceIndex, by_bound
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
+State = tuple[int, int, int, int, bool]
+"""What a search for a sooner free unit depends on (``Planner._state``)."""
+
 GroupKey = tuple[str, str, str, float, bool]
 """Type, nation, where it sets off from, when it gets there (-1: it is there), idle at base."""
 
@@ -121,11 +124,15 @@ class Planner:
         """While parties are yet to look again at this instant: succeeds when they have."""
         self._world = 0
         """Counts changes to the world every estimate depends on (ways, groundings)."""
-        self._pool: dict[tuple[str, str], int] = {}
-        """(nation, need) -> counts the free units that joined its pool or moved in it."""
-        self._nothing_better: dict[tuple[str, int], tuple[int, int, int, int, bool]] = {}
-        """(nation, incident) -> the state in which no free unit would have come sooner: a
-        look in the same state is spared the search (free units only get later with time)."""
+        self._filed: dict[tuple[str, str], list[GroupKey]] = {}
+        """(nation, need) -> the groups of free units that joined its pool or moved in it,
+        in turn."""
+        self._nothing_better: dict[tuple[str, int], tuple[State, float | None, bool]] = {}
+        """(nation, incident) -> the state in which no free unit would have come sooner, the
+        soonest a free unit would have come (None: none could) and whether every free unit
+        was looked at (none kept for another point): a look in the same state is spared the
+        search, since free units only get later with time; one in the same state but for
+        the free units that joined or moved looks at those only."""
         self.reserves: dict[str, dict[str | None, int]] = {}
         """Units each nation keeps while threatened, by type (None: any type)."""
         for reserve in reversed(sim.scenario.coordination.mutual_assistance.reserves):
@@ -326,7 +333,7 @@ class Planner:
                     groups[key] = {}
                     self._index[(nation, need, key[0], key[4])].add(key[2], key)
                 groups[key][unit] = None
-                self._pool[(nation, need)] = self._pool.get((nation, need), 0) + 1
+                self._filed.setdefault((nation, need), []).append(key)
 
     def _ungroup(self, unit: Unit) -> None:
         key = self._group_of.pop(unit, None)
@@ -366,35 +373,41 @@ class Planner:
         ]
         return by_bound(place, indexes, lambda key: bound(groups[key]))
 
+    def _setting_off(
+        self, nation: str, incident: Incident, members: Members
+    ) -> tuple[float, tuple[str, float, Members]] | None:
+        """A bound from below on when a free group could be on scene, with where and when
+        it would set off and the members that may be offered (None: it may not be sent)."""
+        promised = self.sim.points.promised
+        if promised:  # units an open point proposes for another incident are not offered
+            members = {u: None for u in members if promised.get(u.id, incident.id) == incident.id}
+            if not members:
+                return None
+        unit = next(iter(members))  # every member sets off from the same place at once
+        types = self.allowed[nation].get(incident.id)
+        if not (
+            unit.can_serve(incident)
+            and (types is None or unit.type.id in types)
+            and (incident.place.nation == nation or self.lendable(nation, unit))
+        ):
+            return None
+        origin, t = departure(self.sim, unit)
+        return earliest_arrival(self.sim, unit, origin, t, incident.place.id), (origin, t, members)
+
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
         """The free units that could be sent, soonest first (one for each group): the
         ``OPTIONS_SHOWN`` soonest, found by bounding groups' arrivals from below and
         estimating groups in the order of their bounds until no other could be sooner."""
         sim = self.sim
-        types = self.allowed[nation].get(incident.id)
-        abroad = incident.place.nation != nation
         place = incident.place.id
-        promised = sim.points.promised
-
-        def bound(members: Members) -> tuple[float, tuple[str, float, Members]] | None:
-            if promised:  # units an open point proposes for another incident are not offered
-                members = {
-                    u: None for u in members if promised.get(u.id, incident.id) == incident.id
-                }
-                if not members:
-                    return None
-            unit = next(iter(members))  # every member sets off from the same place at once
-            if not (
-                unit.can_serve(incident)
-                and (types is None or unit.type.id in types)
-                and not (abroad and not self.lendable(nation, unit))
-            ):
-                return None
-            origin, t = departure(sim, unit)
-            return earliest_arrival(sim, unit, origin, t, place), (origin, t, members)
-
         found: list[tuple[float, str, Unit]] = []
-        groups = self._by_bound(nation, incident.need.id, place, sim.env.now, bound)
+        groups = self._by_bound(
+            nation,
+            incident.need.id,
+            place,
+            sim.env.now,
+            partial(self._setting_off, nation, incident),
+        )
         for at_least, (origin, t, members) in groups:
             if len(found) >= OPTIONS_SHOWN and at_least > found[OPTIONS_SHOWN - 1][0]:
                 break
@@ -410,37 +423,86 @@ class Planner:
             self._expected[unit] = on_scene_estimate(self.sim, unit)
         return self._expected[unit]
 
-    def _state(self, nation: str, incident: Incident) -> tuple[int, int, int, int, bool]:
+    def _state(self, nation: str, incident: Incident) -> State:
         """What a search for a sooner free unit depends on, beside the passing of time."""
         return (
             self._world,
-            self._pool.get((nation, incident.need.id), 0),
+            len(self._filed.get((nation, incident.need.id), ())),
             incident.version,
             incident.remaining,
             incident.place.nation != nation and self.threatened(nation),
         )
 
+    def _still_nothing(
+        self, nation: str, incident: Incident, state: State, than: float | None
+    ) -> bool:
+        """Whether no free unit could come before ``than`` (None: at all), known without a
+        search: the last one found none, in the same state but for free units that joined
+        or moved since (and these would not either), every free unit looked at, and whether
+        a unit may be sent does not hang on the others (no reserve to keep)."""
+        memo = self._nothing_better.get((nation, incident.id))
+        if memo is None:
+            return False
+        then, soonest, whole = memo
+        if not whole or then[:1] + then[2:] != state[:1] + state[2:]:
+            return False
+        if soonest is not None and (than is None or soonest < than):
+            return False
+        if state[-1] and self.reserves.get(nation):
+            return False
+        groups = self.groups[nation][incident.need.id]
+        place = incident.place.id
+        for key in dict.fromkeys(self._filed[(nation, incident.need.id)][then[1] :]):
+            members = groups.get(key)
+            if members is None:
+                continue
+            found = self._setting_off(nation, incident, members)
+            if found is None:
+                continue
+            at_least, (origin, t, members) = found
+            if than is not None and at_least >= than:
+                soonest = at_least if soonest is None else min(soonest, at_least)
+                continue
+            unit = min(members, key=lambda u: u.id)
+            eta = travel_end(self.sim, unit, origin, place, t)
+            if eta is None:
+                continue
+            if than is None or eta < than:
+                return False
+            soonest = eta if soonest is None else min(soonest, eta)
+        self._nothing_better[(nation, incident.id)] = (state, soonest, not self.sim.points.promised)
+        return True
+
     def _first_response(self, nation: str, incident: Incident) -> None:
         state = self._state(nation, incident)
-        if self._nothing_better.get((nation, incident.id)) == state:
+        if self._nothing_better.get((nation, incident.id), (None,))[0] == state:
             return
         current = self._plan(incident)
+        if self._still_nothing(nation, incident, state, current):
+            if not incident.assigned:
+                self._hold(nation, incident)
+            return
         candidates = self._candidates(nation, incident)
         if not candidates or candidates[0][0] >= current:
             if not incident.assigned:
                 self._hold(nation, incident)
-            self._nothing_better[(nation, incident.id)] = state
+            soonest = candidates[0][0] if candidates else None
+            whole = not self.sim.points.promised
+            self._nothing_better[(nation, incident.id)] = (state, soonest, whole)
             return
         reason = d.SOONER if incident.assigned else d.NEAREST
         self._offer(nation, incident, candidates, reason)
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
         state = self._state(nation, incident)
-        if self._nothing_better.get((nation, incident.id)) == state:
+        if self._nothing_better.get((nation, incident.id), (None,))[0] == state:
+            return False
+        if self._still_nothing(nation, incident, state, None):
             return False
         candidates = self._candidates(nation, incident)
         if not candidates:
-            self._nothing_better[(nation, incident.id)] = state
+            whole = not self.sim.points.promised
+            self._nothing_better[(nation, incident.id)] = (state, None, whole)
             return False
         return self._offer(nation, incident, candidates, d.REINFORCE)
 
