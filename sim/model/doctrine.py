@@ -355,11 +355,11 @@ class Planner:
         place: str,
         start: float,
         bound: Callable[[Members], tuple[float, T] | None],
-    ) -> Iterator[tuple[float, T]]:
+    ) -> Iterator[tuple[float, T | None]]:
         """The free groups a nation may task for a need, bounded by ``bound`` (None: left
-        out), in the order of their bounds, searched outward from ``place``: none sets off
-        before ``start`` (nor, if idle at base, before it has mobilised), and none goes a
-        straight-line km faster than its type's top speed."""
+        out), in the order of their bounds (``sim.world.grid.by_bound``), searched outward
+        from ``place``: none sets off before ``start`` (nor, if idle at base, before it has
+        mobilised), and none goes a straight-line km faster than its type's top speed."""
         groups = self.groups[nation].get(need, {})
         now = self.sim.env.now
         indexes = [
@@ -377,7 +377,8 @@ class Planner:
         self, nation: str, incident: Incident, members: Members
     ) -> tuple[float, tuple[str, float, Members]] | None:
         """A bound from below on when a free group could be on scene, with where and when
-        it would set off and the members that may be offered (None: it may not be sent)."""
+        it would set off and the members that may be offered (None: it may not be sent, or
+        has no open way there)."""
         promised = self.sim.points.promised
         if promised:  # units an open point proposes for another incident are not offered
             members = {u: None for u in members if promised.get(u.id, incident.id) == incident.id}
@@ -392,6 +393,8 @@ class Planner:
         ):
             return None
         origin, t = departure(self.sim, unit)
+        if not self.sim.reaches(unit, origin, incident.place.id):
+            return None
         return earliest_arrival(self.sim, unit, origin, t, incident.place.id), (origin, t, members)
 
     def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
@@ -408,9 +411,12 @@ class Planner:
             sim.env.now,
             partial(self._setting_off, nation, incident),
         )
-        for at_least, (origin, t, members) in groups:
+        for at_least, group in groups:
             if len(found) >= OPTIONS_SHOWN and at_least > found[OPTIONS_SHOWN - 1][0]:
                 break
+            if group is None:
+                continue
+            origin, t, members = group
             unit = min(members, key=lambda u: u.id)
             eta = travel_end(sim, unit, origin, place, t)
             if eta is not None:
@@ -786,6 +792,8 @@ class Planner:
             if not self._may_send(code, unit, incident, types):
                 return None
             origin, t = departure(sim, unit)
+            if not sim.reaches(unit, origin, place):
+                return None
             t = max(t, leave_at)
             return earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)
 
@@ -800,7 +808,7 @@ class Planner:
 
     def _first_of(
         self,
-        free: Iterable[tuple[float, tuple[Unit, str, float]]],
+        free: Iterable[tuple[float, tuple[Unit, str, float] | None]],
         busy: Iterable[Unit],
         incident: Incident,
         leave_at: float,
@@ -812,7 +820,7 @@ class Planner:
         order of their bounds until no other could be sooner."""
         sim = self.sim
         place = incident.place.id
-        bounded: list[tuple[float, tuple[Unit, str, float]]] = []
+        bounded: list[tuple[float, tuple[Unit, str, float] | None]] = []
         for unit in busy:
             if unit.task is None:  # down: sets off once repaired
                 origin, t = departure(sim, unit)
@@ -823,9 +831,12 @@ class Planner:
                 at = earliest_arrival(sim, unit, unit.task.place.id, t, place)
                 bounded.append((at, (unit, "", t)))
         bounded.sort(key=lambda b: b[0])
-        for bound, (unit, origin, t) in heapq.merge(free, bounded, key=lambda b: b[0]):
+        for bound, item in heapq.merge(free, bounded, key=lambda b: b[0]):
             if bound >= best:
                 break
+            if item is None:  # nothing free comes sooner than bound
+                continue
+            unit, origin, t = item
             if origin:
                 eta = travel_end(sim, unit, origin, place, t)
             else:

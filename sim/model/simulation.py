@@ -371,6 +371,14 @@ class Simulation:
             origin, destination, unit.type.speed_kmh, self.territory(unit, origin, destination)
         )
 
+    def reaches(self, unit: Unit, origin: str, destination: str) -> bool:
+        """Whether this unit has any way open now between two places (an aircraft always):
+        exactly when ``route`` finds one for it."""
+        if unit.type.mode == "air":
+            return True
+        territory = self.territory(unit, origin, destination)
+        return self.geography.reaches(origin, destination, territory)
+
     def territory(self, unit: Unit, origin: str, destination: str) -> Territory:
         """The nations a unit may drive through from ``origin`` to ``destination``: its
         own, the one it is in and the one it is going to (a neighbour's only on an

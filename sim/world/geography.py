@@ -24,6 +24,10 @@ EARTH_RADIUS_KM = 6371.0
 SEARCH_CACHE_SIZE = 4096
 """Single-source searches a road network keeps (each a few kB): least recently used go first."""
 
+COMPONENT_CACHE_SIZE = 64
+"""Partitions of the places into parts joined by open ways a network keeps (each one
+place -> part map, per set of closures and territory)."""
+
 ROUTE_CACHE_SIZE = 65536
 """Routes a road network keeps (the oldest go first)."""
 
@@ -126,6 +130,7 @@ class RoadNetwork:
         )
         self._routes: dict[tuple[str, str, float, frozenset[str], Territory], Route | None] = {}
         self._km: dict[tuple[str, str], float] = {}
+        self._parts: OrderedDict[tuple[frozenset[str], Territory], dict[str, int]] = OrderedDict()
 
     @staticmethod
     def of(scenario: Scenario, fast_track_min: float | None = None) -> RoadNetwork:
@@ -155,6 +160,42 @@ class RoadNetwork:
     ) -> float | None:
         """Planned minutes of the fastest open route (None if there is none)."""
         return self._search(origin, speed_kmh, closed, nations).minutes.get(destination)
+
+    def reaches(
+        self, origin: str, destination: str, closed: frozenset[str], nations: Territory = None
+    ) -> bool:
+        """Whether any open way joins two places of ``nations`` (anywhere when None) without
+        leaving them: exactly when ``route`` finds one, at any speed."""
+        key = (closed, nations)
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = self._partition(closed, nations)
+            if len(self._parts) > COMPONENT_CACHE_SIZE:
+                self._parts.popitem(last=False)
+        else:
+            self._parts.move_to_end(key)
+        part = parts.get(origin)
+        return part is not None and part == parts.get(destination)
+
+    def _partition(self, closed: frozenset[str], nations: Territory) -> dict[str, int]:
+        """Each place of ``nations`` -> the part of the network it is in (ways are open
+        both ways alike)."""
+        parts: dict[str, int] = {}
+        for start, place in self.places.items():
+            if start in parts or (nations is not None and place.nation not in nations):
+                continue
+            part = len(parts)
+            parts[start] = part
+            stack = [start]
+            while stack:
+                for edge in self.edges[stack.pop()]:
+                    if edge.key in closed or edge.to in parts:
+                        continue
+                    if nations is not None and self.places[edge.to].nation not in nations:
+                        continue
+                    parts[edge.to] = part
+                    stack.append(edge.to)
+        return parts
 
     def route(
         self,
@@ -279,6 +320,10 @@ class Geography:
     def reopen(self, key: str) -> None:
         """Reopen a road or crossing."""
         self.closed = self.closed - {key}
+
+    def reaches(self, origin: str, destination: str, nations: Territory = None) -> bool:
+        """Whether a way open now joins two places within ``nations`` (anywhere when None)."""
+        return self.network.reaches(origin, destination, self.closed, nations)
 
     def route(
         self, origin: str, destination: str, speed_kmh: float, nations: Territory = None

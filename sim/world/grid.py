@@ -146,9 +146,11 @@ def by_bound(
     place: str,
     indexes: Iterable[tuple[PlaceIndex[K], float, float]],
     bound: Callable[[K], tuple[float, T] | None],
-) -> Iterator[tuple[float, T]]:
+) -> Iterator[tuple[float, T | None]]:
     """Things filed in the indexes, each with its ``bound`` (None: left out), in the order
-    of their bounds (nearest ``place`` first, if bounds grow with the distance).
+    of their bounds (nearest ``place`` first, if bounds grow with the distance); between
+    them, ``(b, None)``: nothing still to come has a bound below ``b`` (so a search may stop
+    before the next ring of cells is looked at).
 
     Each index comes with a bound on what it holds at the place itself and the least its
     bound grows a straight-line km: a ring of cells is searched only once no bound beyond
@@ -169,6 +171,7 @@ def by_bound(
             yield at, payload
         if beyond is None:
             return
+        yield limit, None
         for key in beyond.index.ring(place, beyond.ring):
             found = bound(key)
             if found is not None:
