@@ -1,0 +1,84 @@
+"""The spatial index doctrine searches free units with, and the network's parts joined by
+open ways: bounds that never exceed what is computed exactly (Hypothesis)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import load_scenario
+from sim.scenario.schema import Place
+from sim.world.geography import RoadNetwork, great_circle_km
+from sim.world.grid import PlaceIndex, by_bound
+
+ROOT = Path(__file__).parents[1]
+
+coordinates = st.tuples(
+    st.floats(min_value=-60, max_value=60, allow_nan=False),
+    st.floats(min_value=-170, max_value=170, allow_nan=False),
+)
+
+
+def _places(points: list[tuple[float, float]]) -> dict[str, Place]:
+    return {
+        f"p{k}": Place(id=f"p{k}", name=f"P{k}", nation="TH", kind="village", lat=lat, lon=lon)
+        for k, (lat, lon) in enumerate(points)
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(coordinates, min_size=2, max_size=40), st.integers(1, 20))
+def test_nothing_in_a_ring_or_beyond_is_nearer_than_its_bound(
+    points: list[tuple[float, float]], expected: int
+) -> None:
+    places = _places(points)
+    index: PlaceIndex[str] = PlaceIndex(places, expected)
+    for pid in places:
+        index.add(pid, pid)
+    for a, pa in places.items():
+        row, column = index.cell(a)
+        for b, pb in places.items():
+            other_row, other_column = index.cell(b)
+            ring = max(abs(other_row - row), abs(other_column - column))
+            assert b in index.ring(a, ring)
+            assert great_circle_km(pa.lat, pa.lon, pb.lat, pb.lon) >= index.km_beyond(ring)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(coordinates, min_size=1, max_size=30), st.integers(0, 29))
+def test_a_ring_search_gives_everything_nearest_first(
+    points: list[tuple[float, float]], at: int
+) -> None:
+    places = _places(points)
+    origin = places[f"p{at % len(places)}"]
+    index: PlaceIndex[str] = PlaceIndex(places, len(places))
+    for pid in places:
+        index.add(pid, pid)
+
+    def km(key: str) -> tuple[float, str]:
+        p = places[key]
+        return great_circle_km(origin.lat, origin.lon, p.lat, p.lon), key
+
+    found = [(bound, key) for bound, key in by_bound(origin.id, [(index, 0.0, 1.0)], km) if key]
+    assert sorted(key for _, key in found) == sorted(places)
+    bounds = [bound for bound, _ in found]
+    assert bounds == sorted(bounds)
+
+
+def test_ways_join_two_places_exactly_when_a_route_is_found() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "sekong_flood_2018.toml")
+    network = RoadNetwork.of(scenario)
+    roads = [r.key for r in scenario.roads]
+    nations = [None, frozenset({"LA"}), frozenset({"TH", "LA"}), frozenset({"KH", "LA"})]
+    places = sorted(network.places)
+    for closed in (frozenset(), frozenset(roads[::3]), frozenset(roads[1::2])):
+        for territory in nations:
+            for origin in places[::4]:
+                if territory is not None and network.places[origin].nation not in territory:
+                    continue
+                for destination in places[::3]:
+                    found = network.route(origin, destination, 60.0, closed, territory)
+                    reaches = network.reaches(origin, destination, closed, territory)
+                    assert reaches == (found is not None), (origin, destination, territory)
