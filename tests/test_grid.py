@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sim import load_scenario
 from sim.scenario.schema import Place
 from sim.world.geography import RoadNetwork, great_circle_km
-from sim.world.grid import PlaceIndex, by_bound
+from sim.world.grid import Extent, PlaceIndex, by_bound
 
 ROOT = Path(__file__).parents[1]
 
@@ -34,7 +34,7 @@ def test_nothing_in_a_ring_or_beyond_is_nearer_than_its_bound(
     points: list[tuple[float, float]], expected: int
 ) -> None:
     places = _places(points)
-    index: PlaceIndex[str] = PlaceIndex(places, expected)
+    index: PlaceIndex[str] = PlaceIndex(places, Extent.of(places), expected)
     for pid in places:
         index.add(pid, pid)
     for a, pa in places.items():
@@ -53,7 +53,7 @@ def test_a_ring_search_gives_everything_nearest_first(
 ) -> None:
     places = _places(points)
     origin = places[f"p{at % len(places)}"]
-    index: PlaceIndex[str] = PlaceIndex(places, len(places))
+    index: PlaceIndex[str] = PlaceIndex(places, Extent.of(places), len(places))
     for pid in places:
         index.add(pid, pid)
 

@@ -65,7 +65,7 @@ from sim.model.estimates import (
     travel_end,
 )
 from sim.scenario.schema import UnitType
-from sim.world.grid import PlaceIndex, by_bound
+from sim.world.grid import Extent, PlaceIndex, by_bound
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
@@ -144,13 +144,15 @@ class Planner:
                 for need in unit.type.capabilities:
                     self.fleet[nation].setdefault(need, []).append(unit)
                     self.groups[nation].setdefault(need, {})
+        places = sim.geography.places
+        extent = Extent.of(places)
         for nation, needs in self.fleet.items():
             for need, units in needs.items():
                 kinds = {u.type.id: u.type for u in units}
                 for unit_type in kinds.values():
                     count = sum(u.type is unit_type for u in units)
                     for idle in (True, False):
-                        index: PlaceIndex[GroupKey] = PlaceIndex(sim.geography.places, count)
+                        index: PlaceIndex[GroupKey] = PlaceIndex(places, extent, count)
                         self._index[(nation, need, unit_type.id, idle)] = index
                         self._nearby.setdefault((nation, need), []).append((unit_type, idle, index))
         for unit in sim.units:

@@ -30,23 +30,41 @@ SAFETY = 1.0 - 1e-9
 """Shrinks every distance bound, so rounding never lifts it above a distance computed."""
 
 
-class PlaceIndex(Generic[K]):
-    """Things (keys) at places, in cells sized for about ``expected`` things over the
-    extent of ``places``."""
+@dataclass(frozen=True)
+class Extent:
+    """How far places spread, in degrees, and the least cosine of their latitudes (how
+    narrow a degree of longitude gets among them)."""
 
-    def __init__(self, places: Mapping[str, Place], expected: int) -> None:
-        self.places = places
+    lat_span: float
+    lon_span: float
+    cos_min: float
+
+    @staticmethod
+    def of(places: Mapping[str, Place]) -> Extent:
+        """The extent of these places."""
         lats = [p.lat for p in places.values()] or [0.0]
         lons = [p.lon for p in places.values()] or [0.0]
-        lat_span, lon_span = max(lats) - min(lats), max(lons) - min(lons)
+        return Extent(
+            max(lats) - min(lats),
+            max(lons) - min(lons),
+            max(0.0, min(math.cos(math.radians(lat)) for lat in lats)),
+        )
+
+
+class PlaceIndex(Generic[K]):
+    """Things (keys) at places, in cells sized for about ``expected`` things spread over
+    the places' extent."""
+
+    def __init__(self, places: Mapping[str, Place], extent: Extent, expected: int) -> None:
+        self.places = places
+        lat_span, lon_span = extent.lat_span, extent.lon_span
         if max(lat_span, lon_span) > 180.0:
             size = 360.0  # the bound of km_beyond holds for differences up to 180 degrees
         else:
             cells = max(1.0, expected / PER_CELL)
             size = max(math.sqrt(lat_span * lon_span / cells), max(lat_span, lon_span) / cells)
         self.size_deg = max(size, 1e-6)
-        self.cos_min = max(0.0, min(math.cos(math.radians(lat)) for lat in lats))
-        """The least cosine of any place's latitude (how narrow a degree of longitude gets)."""
+        self.cos_min = extent.cos_min
         self.cells: dict[Cell, dict[K, None]] = {}
         self._cell: dict[str, Cell] = {}
         self.extent: tuple[int, int, int, int] | None = None
