@@ -101,7 +101,7 @@ class Decision(NamedTuple):
     options: tuple[str, ...]
     subject: str
     point: int = -1
-    """The decision point's id (-1: an unprompted action or a hold, not a raised point)."""
+    """The decision point's id (-1: a hold, which is no point to answer)."""
 
 
 def parse_decision(detail: str) -> Decision:

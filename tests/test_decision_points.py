@@ -20,6 +20,7 @@ from sim.model import decisions as d
 from sim.model.simulation import Simulation
 from sim.play.exercise import Exercise, Refused, point_key
 from sim.play.players import OpenPoint
+from sim.play.replay import played, replay_run
 
 
 def _stop_at(ex: Exercise, kind: str, seat: str) -> OpenPoint:
@@ -148,7 +149,7 @@ def _two_villages_two_boats(data: dict[str, Any]) -> None:
     )
 
 
-def test_no_unit_is_offered_by_two_open_points_and_options_follow_a_choice() -> None:
+def test_a_unit_proposed_on_one_card_is_not_offered_on_another() -> None:
     """Behaviour 15: two incidents, two boats: each card proposes its own boat; choosing one
     card's boat on the other card refreshes that card, and the stale card is refused."""
     ex = Exercise(load_with("tiny_border.toml", _two_villages_two_boats), 0, ["LA"])
@@ -304,7 +305,40 @@ def test_a_played_session_replays_exactly_on_its_replication(
     ex = _play(moves, seed)
     again = Exercise(SCENARIOS[seed % 2], seed, ["LA", "TH"], ex.commands)
     assert again.sim.log.events == ex.sim.log.events
-    assert again.finish().events == ex.finish().events
+    session = played(ex)
+    finished = ex.finish().events
+    assert again.finish().events == finished
+    # the replay policy (as in any other replication) takes the seats' answers there too
+    run, not_applied = replay_run(SCENARIOS[seed % 2], session, seed, 0, rebuild=False)
+
+    def outcome(events: list[log.Event]) -> list[log.Event]:
+        return [e for e in events if e[1] not in log.DECISION_EVENTS]
+
+    assert not_applied == 0 and outcome(run.events) == outcome(finished)
+
+
+def test_a_seat_sending_its_unit_where_another_nation_must_make_room_does_not_hang() -> None:
+    """One unit at a time at Ban Hat; Thailand's boat (doctrine's) is on its way when the
+    Lao boat, repaired, would come sooner: Laos's seat's card, left to lapse, sends the Lao
+    boat and Thailand stands its own down, as doctrine alone does (this once raised the
+    same card again and again at one instant, for ever)."""
+
+    def one_at_a_time(data: dict[str, Any]) -> None:
+        lao_boat_down_until_19h(data)
+        data["injects"][0]["people"] = 8
+        data["needs"][0]["max_units"] = 1
+
+    scenario = load_with("tiny_border.toml", one_at_a_time)
+    ex = Exercise(scenario, 0, ["LA"])
+    ex.perform({"do": "advance", "to": 720})
+    doctrine = Simulation(scenario, 0).run()
+
+    def sent(events: list[log.Event]) -> list[tuple[float, str, str]]:
+        kinds = (log.DISPATCHED, log.STOOD_DOWN)
+        return [(e[0], e[1], e[3]) for e in events if e[1] in kinds and e[0] <= 720]
+
+    assert (660.0, log.DISPATCHED, "la-boat") in sent(ex.sim.log.events)
+    assert sent(ex.sim.log.events) == sent(doctrine.events)
 
 
 def test_doctrine_alone_opens_no_point() -> None:

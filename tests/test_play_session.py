@@ -326,6 +326,10 @@ def test_an_oversized_session_is_refused_up_front(tmp_path: Path) -> None:
 def test_play_refuses_a_bad_session_clearly(tmp_path: Path) -> None:
     cases = {
         _session_with(tmp_path, "v.jsonl", header={"version": 99}): "a session of version 99",
+        _session_with(tmp_path, "v3.jsonl", header={"version": 3}): "written before decisions",
+        _session_with(
+            tmp_path, "rwd.jsonl", '{"do": "rewind", "at": 0, "to": 0, "decision": 4}'
+        ): "line 2: 'decision' must name a decision answered before the rewind",
         _session_with(tmp_path, "seat.jsonl", header={"seats": ["LA", "VN"]}): "seat VN is not",
         _session_with(
             tmp_path, "rw.jsonl", '{"do": "rewind", "at": 0, "to": 30}'
@@ -443,3 +447,8 @@ def test_a_rewind_to_a_decision_reopens_exactly_that_decision(tmp_path: Path) ->
         (400, f"no decision #{ask.number} was answered on this branch of the exercise"),
         (400, "choose a decision to go back to"),
     ]
+    # the same rewind sent twice (a double click) is done once, and said so
+    client.post(f"{la}/decide", data=form)
+    again = {"decision": str(ask.number), "client": "rw-1"}
+    assert _refused(client, client.post(f"{fac}/rewind", data=again)) == (303, "")
+    assert _refused(client, client.post(f"{fac}/rewind", data=again)) == (303, ALREADY_DONE)

@@ -37,7 +37,7 @@ class DecisionRow(NamedTuple):
     subject: str
     """The incident's key, or the place (an evacuation order)."""
     point: int = -1
-    """The decision point's id (-1: an unprompted action or a hold)."""
+    """The decision point's id (-1: a hold)."""
 
 
 def decision_rows(run: RunLog) -> list[DecisionRow]:

@@ -105,7 +105,7 @@ class DecisionPoint:
     """What doctrine would choose."""
     question: str = ""
     """What sets it apart from other points of its seat, kind and subject (the unit a
-    stand-down is about, the nation an approval answers)."""
+    stand-down is about)."""
     id: int = -1
     """Its number in the run, given when it is raised (-1: not raised yet)."""
     replaces: int = -1

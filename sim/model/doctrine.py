@@ -266,9 +266,10 @@ class Planner:
         for incident, nation in plans:
             if not incident.attended:
                 self._first_response(nation, incident)
-        for incident, nation in plans:
-            while incident.wants_more_units() and self._reinforce(nation, incident):
-                pass
+        for incident, nation in plans:  # (with nobody on it, it is a first response)
+            while incident.assigned and incident.wants_more_units():
+                if not self._reinforce(nation, incident):
+                    break
         for incident, nation in plans:
             if incident.place.nation == nation:
                 self._consider_asking(nation, incident)
@@ -524,21 +525,14 @@ class Planner:
             nation, d.ASSIGN, incident, (*options, d.Option("wait")), d.Choice(unit.id, why)
         )
         act = partial(self._send, nation, incident)
-        check = partial(self._may_take, nation, incident)
+        check = partial(self._may_take, incident)
         choice = self.sim.points.put(point, act, check, candidates[0][0])
         return choice is not None and act(choice)
 
-    def _may_take(self, nation: str, incident: Incident, choice: d.Choice) -> bool:
-        """Whether the unit chosen for an incident can still be sent to it: free, and, when
-        the need's ``max_units`` are on it, the slowest on its way the nation's to stand
-        down."""
+    def _may_take(self, incident: Incident, choice: d.Choice) -> bool:
+        """Whether the unit chosen for an incident can still be sent to it."""
         unit = self.sim.unit(choice.choice)
-        if not (incident.remaining > 0 and self.is_free(unit) and unit.can_serve(incident)):
-            return False
-        if len(incident.assigned) < incident.need.max_units:
-            return True
-        slowest = self._slowest_on_the_way(incident, keep=None)
-        return slowest is not None and slowest.tasked_by == nation
+        return incident.remaining > 0 and self.is_free(unit) and unit.can_serve(incident)
 
     def _send(self, nation: str, incident: Incident, choice: d.Choice) -> bool:
         """Carry out an assignment decision; True if a unit was assigned."""
@@ -614,19 +608,25 @@ class Planner:
             nation, d.STAND_DOWN, incident, options, d.Choice(unit.id, why), question=unit.id
         )
         act = partial(self._release_if, unit, incident)
-        check = partial(self._on_its_way, unit, incident)
+        check = partial(self._still_surplus, unit, incident)
         points = self.sim.points
         choice = points.implied(point) if implied else points.put(point, act, check)
         if choice is not None:
             act(choice)
 
     @staticmethod
-    def _on_its_way(unit: Unit, incident: Incident, _: d.Choice) -> bool:
+    def _on_its_way(unit: Unit, incident: Incident) -> bool:
         return unit.task is incident and unit.state is not UnitState.ON_SCENE
+
+    def _still_surplus(self, unit: Unit, incident: Incident, _: d.Choice) -> bool:
+        """Whether a stand-down answered later still stands: the unit on its way, and not
+        the only one on the incident while people wait."""
+        alone = incident.assigned == [unit] and incident.remaining > 0
+        return self._on_its_way(unit, incident) and not alone
 
     def _release_if(self, unit: Unit, incident: Incident, choice: d.Choice) -> None:
         """Carry out a stand-down decision."""
-        if choice.choice == unit.id and self._on_its_way(unit, incident, choice):
+        if choice.choice == unit.id and self._on_its_way(unit, incident):
             self.release(unit)
 
     def release(self, unit: Unit) -> None:

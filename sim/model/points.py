@@ -3,11 +3,14 @@ stays open until it is answered, overtaken or lapses.
 
 - **Answered**: the policy's choice, now or later, is logged (``decision``) and carried out
   for that point only. A choice that is no longer an option falls back to doctrine.
-- **Overtaken**: doctrine looks again whenever the situation changes and raises the point
-  its plan needs now. A point asking the same question (the same seat, kind, subject,
-  question and options) stays open; a different one overtakes it; a point the plan no
-  longer needs (help is on its way, the incident is over) is overtaken by none. An answer
-  that can no longer be carried out when it comes overtakes its point too.
+- **Overtaken**: doctrine looks again whenever the situation changes and raises the
+  assignment and ask points its plan needs now. One asking the same question (the same
+  seat, kind, subject, question and choices) stays open; a different one overtakes it;
+  one the plan no longer needs (help is on its way, the incident is over) is overtaken by
+  none. An answer (a lapse included) that can no longer be carried out when it comes
+  overtakes its point too, and the point is not raised again at that instant. Points a
+  process raises once and waits on (an approval, an evacuation order) are never
+  overtaken.
 - **Lapsed**: the seat did not answer before the clock moved on; doctrine's proposal is
   taken, logged as an answer with the reason ``lapsed`` (``sim.play``).
 
@@ -72,8 +75,9 @@ class Points:
         self._by_lineage: dict[Lineage, int] = {}
         self.promised: dict[str, int] = {}
         """Unit id -> the incident an open assignment point proposes it for."""
-        self._waiting: dict[Lineage, tuple[float, tuple[d.Option, ...]]] = {}
-        """Points answered "wait": not asked again at the same instant with the same options."""
+        self._waiting: dict[Lineage, tuple[float, list[str]]] = {}
+        """Points answered "wait", or whose answer could not be carried out: not asked
+        again at the same instant with the same choices."""
         self._raised_in_look: set[Lineage] = set()
 
     # raising
@@ -102,7 +106,7 @@ class Points:
             if _same_question(open_.point, point):
                 open_.expected = expected
                 return None
-        if self._waiting.get(lineage) == (self.sim.env.now, point.options):
+        if self._waiting.get(lineage) == (self.sim.env.now, _choices(point)):
             if held is not None:
                 self.overtake(held)
             return d.Choice("wait", "waiting")
@@ -116,8 +120,11 @@ class Points:
         self.open[point.id] = OpenPoint(point, answer, act, check, expected)
         if kept:
             self._by_lineage[lineage] = point.id
-        if point.kind == d.ASSIGN:
-            self.promised.setdefault(point.proposal.choice, point.incident)
+        if point.kind == d.ASSIGN and point.proposal.choice not in self.promised:
+            self.promised[point.proposal.choice] = point.incident
+            for other in self.offering(point.proposal.choice):  # it is no longer theirs to
+                if other.point.incident != point.incident:  # offer: they look again
+                    self.sim.planner.changed(other.point.seat)
         self._log(log.DECISION_OPENED, point, point.proposal)
         answer.callbacks.append(lambda event: self._answered(point.id, event))
         return None
@@ -151,9 +158,11 @@ class Points:
         choice = self._fitted(point, cast(d.Choice, event.value))
         if open_.check is not None and choice.choice != "wait" and not open_.check(choice):
             self._log(log.DECISION_OVERTAKEN, point, d.Choice("-", d.NOT_POSSIBLE))
+            self._waiting[point.lineage] = (self.sim.env.now, _choices(point))
         else:
             self._taken(point, choice)
-            open_.act(choice)
+            if open_.act(choice) is False:  # nothing done: not asked again this instant
+                self._waiting[point.lineage] = (self.sim.env.now, _choices(point))
         self.sim.planner.point_closed(point)
 
     def overtake(self, number: int, by: str = "-", why: str = d.OVERTAKEN) -> None:
@@ -161,6 +170,7 @@ class Points:
         open_ = self._close(number)
         if open_ is not None:
             self._log(log.DECISION_OVERTAKEN, open_.point, d.Choice(by, why))
+            self.sim.planner.point_closed(open_.point)  # a unit it promised is free again
 
     def _close(self, number: int) -> OpenPoint | None:
         open_ = self.open.pop(number, None)
@@ -208,7 +218,7 @@ class Points:
         choice = self._fitted(point, choice)
         self._log(log.DECISION, point, choice)
         if choice.choice == "wait":
-            self._waiting[point.lineage] = (self.sim.env.now, point.options)
+            self._waiting[point.lineage] = (self.sim.env.now, _choices(point))
         return choice
 
     def _fitted(self, point: d.DecisionPoint, choice: d.Choice) -> d.Choice:
@@ -247,6 +257,11 @@ SETTLED = EventPriority(2)
 """The priority of a ``Settled`` event: after SimPy's urgent (0) and normal (1) events."""
 
 
+def _choices(point: d.DecisionPoint) -> list[str]:
+    """What a point offers, without the facts (arrival estimates move with the clock)."""
+    return [o.choice for o in point.options]
+
+
 def _same_question(a: d.DecisionPoint, b: d.DecisionPoint) -> bool:
     """The same choices on offer (their facts, e.g. arrival estimates, may have moved)."""
-    return [o.choice for o in a.options] == [o.choice for o in b.options]
+    return _choices(a) == _choices(b)

@@ -131,8 +131,9 @@ class Simulation:
         )
 
     def run(self) -> RunLog:
-        """Run to the scenario's end and hand back the log."""
-        self.env.run(until=self.scenario.duration_min)
+        """Run to the scenario's end (from wherever it was stepped to) and hand back the log."""
+        if self.env.now < self.scenario.duration_min:
+            self.env.run(until=self.scenario.duration_min)
         if self.fire is not None:
             self.log.fire = self.fire.snapshot()
         return self.log

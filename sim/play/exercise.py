@@ -91,8 +91,9 @@ class Refused(Exception):
 
 
 def point_key(point: d.DecisionPoint) -> str:
-    """What a submission names, beside the point's number, so a stale form is told apart."""
-    return f"{point.at_min:.4f}|{point.kind}|{point.subject}"
+    """What a submission names, beside the point's number, so a stale form is told apart
+    (after a rewind, numbers are given again)."""
+    return f"{point.seat}|{point.at_min:.4f}|{point.kind}|{point.subject}|{point.question}"
 
 
 class Exercise:
@@ -166,9 +167,9 @@ class Exercise:
             recorded["to"] = min(to, self.horizon)
             if wait:
                 recorded["wait_for_seats"] = True
-            if recorded["to"] > self.now:
+            if recorded["to"] > self.now:  # (to now: nothing moves, nothing lapses)
                 self._lapse()
-            self._move(recorded["to"], wait_for_seats=wait)
+                self._move(recorded["to"], wait_for_seats=wait)
         elif do == "next":
             until = min(_number(command, "until", self.horizon), self.horizon)
             recorded["until"] = until

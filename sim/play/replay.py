@@ -2,17 +2,18 @@
 same scenario times in every other replication.
 
 The played replication (the session's seed, replication 0) is rebuilt from the session's
-commands: it is the exercise, event for event. In any other replication the seats in play
-answer as they did, when they did. A point raised for such a seat waits for the players'
-recorded answer to a point of the same lineage (the same decider, kind, subject and
-question, in the order they were met; an incident is named by its ``ref``, which is the
-same in every replication) until the scenario time it was given (a choice that was
+commands: it is the exercise, event for event. In any other replication the seats in
+play answer as they did, when they did. A point raised for such a seat waits for the
+players' recorded answer to a point of the same lineage (the same decider, kind, subject
+and question, in the order they were met; an incident is named by its ``ref``, which is
+the same in every replication) until the scenario time it was given (a choice that was
 doctrine's proposal is taken as doctrine's proposal there); a point overtaken meanwhile
-passes the wait on to the point that replaced it. A point the players never met is
-doctrine's, as in play when the clock moves over it: once its instant has settled.
-Unprompted actions are taken again at their times. A recorded choice that is no longer an
-option, a recorded answer whose point never arises or was closed, and an action that can
-no longer be taken fall back to doctrine, and are counted.
+passes the wait on to the point that replaced it, and an answer whose point was closed
+stays for the next point of its lineage, which takes it when it arises. A point the
+players never met is doctrine's, as in play when the clock moves over it: once its
+instant has settled. Unprompted actions are taken again at their times. A recorded
+choice that is no longer an option, a recorded answer no point of its lineage took, and
+an action that can no longer be taken fall back to doctrine, and are counted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 
 import simpy
@@ -101,8 +101,9 @@ def replay_run(
     apply there (fell back to doctrine). The played replication, on the scenario it was
     played on, is the exercise itself.
 
-    ``without``: the index of one of ``played.taken`` left to doctrine instead (a decision
-    taken by doctrine as soon as it is raised; an action not taken), to measure what it did.
+    ``without``: the index of one of ``played.taken`` left to doctrine instead (doctrine's
+    choice, at the time the players gave theirs; an action not taken), to measure what it
+    did.
     ``rebuild``: False replays the played replication like any other (``SessionReplay``),
     so that it compares like with like against a replay ``without`` a decision.
     """
@@ -140,6 +141,11 @@ class SessionReplay:
         the point's id, its event and the answer."""
         self._next = 0
         """The index of the next answer or action the seats give."""
+        self._unmet: list[simpy.Event] = []
+        """Points the players never met, raised at this instant: they lapse together."""
+        self._left = False
+        """Whether the players have left (the points open when the session ended have
+        lapsed): doctrine takes every point at once from then on."""
         self._sim: Simulation | None = None
 
     def start(self, sim: Simulation) -> None:
@@ -159,10 +165,13 @@ class SessionReplay:
                 send(sim, self.played.seats, sent, c)
 
     def _seats(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
+        before: Taken | None = None
         for index, t in enumerate(self.played.taken):
             if t.at > env.now:
                 yield env.timeout(t.at - env.now)
-            yield Settled(env)  # let the instant settle first
+            if not (self._with_before(index, t, before)):
+                yield Settled(env)  # let the instant settle first
+            before = t
             self._next = index + 1
             if t.action:
                 if index != self.without:
@@ -177,6 +186,15 @@ class SessionReplay:
                 queue.popleft()
                 waiting[1].succeed(waiting[2])
 
+    def _with_before(self, index: int, t: Taken, before: Taken | None) -> bool:
+        """Whether a lapse goes with the one before it, as in play, where every point open
+        when the clock moves lapses at once: its point is open already."""
+        if not (before is not None and _lapsed(before) and _lapsed(t) and before.at == t.at):
+            return False
+        waiting = self._waiting.get(index)
+        assert self._sim is not None
+        return waiting is not None and waiting[0] in self._sim.points.open
+
     def _act(self, t: Taken) -> None:
         sim = self._sim
         assert sim is not None
@@ -190,7 +208,7 @@ class SessionReplay:
         sim = self._sim
         assert sim is not None, "start() binds the replay to its simulation"
         now = sim.env.now
-        if seat_of(point.seat) not in self.seats or now >= self.played.ended_at:
+        if seat_of(point.seat) not in self.seats or now > self.played.ended_at or self._left:
             return point.proposal
         lineage = (point.seat, point.kind, sim.ref_of(point.subject), point.question)
         queue = self._queues.get(lineage)
@@ -205,12 +223,24 @@ class SessionReplay:
             if index < self._next:  # the seats answered it before it arose here
                 queue.popleft()
                 event.succeed(answer)
-            else:
-                self._waiting[index] = (point.id, event, answer)
-            return event
-        # a point the players never met: doctrine's once its instant has settled
-        Settled(sim.env).callbacks.append(partial(_give, event, doctrine))
+                return event
+            held = self._waiting.get(index)
+            if held is None or held[0] not in sim.points.open:  # else another point of its
+                self._waiting[index] = (point.id, event, answer)  # lineage, open, has it
+                return event
+        # a point the players never met: doctrine's once its instant has settled, with
+        # every other such point open then (as in play, where they lapse together)
+        if not self._unmet:
+            Settled(sim.env).callbacks.append(self._lapse_unmet)
+        self._unmet.append(event)
         return event
+
+    def _lapse_unmet(self, _: object) -> None:
+        assert self._sim is not None
+        self._left = self._sim.env.now >= self.played.ended_at  # as the players leave
+        unmet, self._unmet = self._unmet, []
+        for event in unmet:
+            event.succeed(d.Choice(d.LEFT_TO_DOCTRINE, d.LAPSED))
 
     def not_applied(self, run: log.RunLog) -> int:
         """The players' departures from doctrine that did not apply in this run: a choice
@@ -229,8 +259,8 @@ class SessionReplay:
         return unmet + fell_back + self.missed
 
 
-def _give(event: simpy.Event, answer: d.Choice, _: object) -> None:
-    event.succeed(answer)
+def _lapsed(t: Taken) -> bool:
+    return not t.action and not t.by_players
 
 
 def load_played(scenario_path: str | Path, session_path: str | Path) -> PlayedSession:

@@ -224,16 +224,16 @@ class PlayServer:
     def rewind_to_decision(self, point: int, client: str | None = None) -> bool:
         """Go back to just before a seat answered a decision point (by its id), the point
         open again; False when done already."""
+        if self.done({"client": client}):
+            return False
         kept = before_decision(self.session.commands, point)
         if kept is None:
             raise Refused(f"no decision #{point} was answered on this branch of the exercise")
-        answered = next(c for c in self.session.commands if c.get("point") == point)
+        answered = self.session.commands[len(kept)]
         entry: Command = {"do": "rewind", "to": answered["at"], "decision": point}
         entry["at"] = self.exercise.now
         if client is not None:
             entry["client"] = client
-        if self.done(entry):
-            return False
         exercise = Exercise(self.scenario, self.session.seed, self.session.seats, kept)
         self._write(entry)
         self.exercise = exercise

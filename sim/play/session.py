@@ -43,10 +43,15 @@ from sim.play.messages import message_problems
 from sim.scenario.schema import Scenario
 
 FORMAT = "borderdrill play session"
-VERSION = 3
+VERSION = 4
 """Version 2 adds the commands' client ids and the facilitator's settings, version 3 the
-seats' messages, reasons, observers' notes and the hot wash; earlier files are read as
-they are."""
+seats' messages, reasons, observers' notes and the hot wash, version 4 decision points
+numbered by their id in the run, with a clock move lapsing each point at its own instant.
+Files of versions 1 to 3 name points by another numbering and meant clock moves
+otherwise: they are refused with what to do (the same commands would not give the same
+exercise)."""
+OLDEST = 4
+"""The oldest version this borderdrill plays and replays."""
 MAX_LINE = 64 * 1024
 """Bytes a line may hold: a command is a few hundred."""
 MAX_COMMANDS = 100_000
@@ -365,10 +370,16 @@ def read_session(path: Path, scenario: Scenario | None = None) -> Session:
 
 def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Session:
     version = header.get("version")
-    if version not in range(1, VERSION + 1) or isinstance(version, bool):
+    if version in range(1, OLDEST) and not isinstance(version, bool):
+        raise SessionError(
+            f"{path}, line 1: a session of version {version}, written before decisions had"
+            " ids: its commands would not give the same exercise here. Replay or resume it"
+            " with the borderdrill that wrote it, or start a new session"
+        )
+    if version not in range(OLDEST, VERSION + 1) or isinstance(version, bool):
         raise SessionError(
             f"{path}, line 1: a session of version {version!r}; this borderdrill reads"
-            f" versions 1 to {VERSION}: play it with the borderdrill that wrote it"
+            f" versions {OLDEST} to {VERSION}: play it with the borderdrill that wrote it"
         )
     seed, seats, tokens = header.get("seed"), header.get("seats"), header.get("tokens")
     if scenario is not None and isinstance(seats, list):
@@ -445,9 +456,11 @@ class _Reader:
                 problems.append(f"a clock move to {to:g} goes back from {at:g}: use a rewind")
             elif do == "rewind" and "decision" in entry:
                 point = entry["decision"]
-                answered = before_decision(self.session.commands, point)
-                if not isinstance(point, int) or isinstance(point, bool) or answered is None:
+                kept = before_decision(self.session.commands, point)
+                if not isinstance(point, int) or isinstance(point, bool) or kept is None:
                     problems.append("'decision' must name a decision answered before the rewind")
+                elif to != self.session.commands[len(kept)]["at"]:
+                    problems.append("'to' must be the time the decision was answered")
             elif do == "rewind" and to >= at:
                 problems.append(f"a rewind to {to:g} goes forward from {at:g}")
             if do == "advance" and not isinstance(entry.get("wait_for_seats", False), bool):
