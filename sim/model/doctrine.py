@@ -664,7 +664,7 @@ class Planner:
         if why != incident.waiting_reason:
             incident.waiting_reason = why
             point = self._point(nation, d.HOLD, incident, (), d.Choice("wait", why))
-            self.sim.log_decision(point, point.proposal)
+            self.sim.points.held(point)
 
     # asking for help
 

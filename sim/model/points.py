@@ -143,6 +143,10 @@ class Points:
         self.raised += 1
         return self._taken(replace(point, id=self.raised), point.proposal)
 
+    def held(self, point: d.DecisionPoint) -> None:
+        """Log why an incident waits with nobody on the way (no point to answer: no id)."""
+        self._log(log.DECISION, point, point.proposal)
+
     def action(self, point: d.DecisionPoint, choice: d.Choice) -> None:
         """Log what a seat did unprompted, as a point raised and answered at once."""
         self.raised += 1

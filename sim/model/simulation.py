@@ -274,13 +274,6 @@ class Simulation:
         group = self._group_of.get(unit)
         return next((o for o in options if group and self._group_of.get(o) == group), None)
 
-    def log_decision(self, point: d.DecisionPoint, choice: d.Choice) -> None:
-        """Record a decision that is no point to answer (why an incident is held)."""
-        unit = choice.choice if point.kind in (d.ASSIGN, d.STAND_DOWN) else ""
-        if unit in ("wait", "keep"):
-            unit = ""
-        self.record((self.env.now, log.DECISION, point.incident, unit, d.describe(point, choice)))
-
     # units
 
     def unit(self, unit_id: str) -> Unit:
