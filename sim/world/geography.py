@@ -13,11 +13,15 @@ from __future__ import annotations
 import heapq
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sim.scenario.schema import ROAD_CLASS_DETOUR, Crossing, Place, Road, Scenario
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -166,14 +170,10 @@ class RoadNetwork:
     ) -> bool:
         """Whether any open way joins two places of ``nations`` (anywhere when None) without
         leaving them: exactly when ``route`` finds one, at any speed."""
-        key = (closed, nations)
-        parts = self._parts.get(key)
-        if parts is None:
-            parts = self._parts[key] = self._partition(closed, nations)
-            if len(self._parts) > COMPONENT_CACHE_SIZE:
-                self._parts.popitem(last=False)
-        else:
-            self._parts.move_to_end(key)
+        parts = _recent(
+            self._parts, (closed, nations), COMPONENT_CACHE_SIZE,
+            lambda: self._partition(closed, nations),
+        )  # fmt: skip
         part = parts.get(origin)
         return part is not None and part == parts.get(destination)
 
@@ -245,16 +245,10 @@ class RoadNetwork:
     def _search(
         self, origin: str, speed_kmh: float, closed: frozenset[str], nations: Territory
     ) -> _Search:
-        key = (origin, speed_kmh, closed, nations)
-        found = self._searches.get(key)
-        if found is not None:
-            self._searches.move_to_end(key)
-            return found
-        found = self._dijkstra(origin, speed_kmh, closed, nations)
-        self._searches[key] = found
-        if len(self._searches) > SEARCH_CACHE_SIZE:
-            self._searches.popitem(last=False)
-        return found
+        return _recent(
+            self._searches, (origin, speed_kmh, closed, nations), SEARCH_CACHE_SIZE,
+            lambda: self._dijkstra(origin, speed_kmh, closed, nations),
+        )  # fmt: skip
 
     def _dijkstra(
         self, origin: str, speed_kmh: float, closed: frozenset[str], nations: Territory
@@ -337,3 +331,16 @@ class Geography:
     ) -> float | None:
         """Planned minutes of the fastest route open now (None if there is none)."""
         return self.network.minutes(origin, destination, speed_kmh, self.closed, nations)
+
+
+def _recent(cache: OrderedDict[K, V], key: K, size: int, compute: Callable[[], V]) -> V:
+    """The value cached under ``key``, computed and kept if missing; the least recently
+    used value goes once more than ``size`` are kept."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = compute()
+        if len(cache) > size:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return found
