@@ -256,18 +256,6 @@ def test_a_places_name_is_written_on_its_own_side_of_a_border() -> None:
     assert not mine or mine[0].box[3] < line  # below the border, or left off and listed
 
 
-ACROSS_THE_DRAWN_BORDER = {
-    "la_sekong_border_post": (
-        "the map's border line (World Data Bank II) runs about 10 km north of where the "
-        "scenario assumes the Sekong leaves Laos; the nearest point on its Lao side is 14 km "
-        "away, which would take the Sekong commune villages out of the post's border_zone_km "
-        "and change the information-sharing what-if measured in docs/coordination.md"
-    ),
-}
-"""Places of the shipped scenarios drawn on the other side of the map's border line, and why
-they stay there."""
-
-
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_place_of_a_shipped_scenario_is_drawn_on_its_own_side(path: Path) -> None:
     import numpy as np
@@ -282,5 +270,4 @@ def test_every_place_of_a_shipped_scenario_is_drawn_on_its_own_side(path: Path) 
         if int(crossings(np.array([(p.lon, p.lat)]), np.array([HEARTLAND[nation[p.nation]]]))[0, 0])
         % 2
     }
-    ids = {p.id for p in scenario.places}
-    assert across == {p for p in ACROSS_THE_DRAWN_BORDER if p in ids}
+    assert across == set()
