@@ -178,7 +178,7 @@ def main() -> None:
     text.append(TEMPLATE_QUEUE)
     if args.skip_queueing and args.out.exists():
         old = args.out.read_text()
-        text.append(old[old.index(QUEUE_MARK) + len(QUEUE_MARK) :].lstrip("\n"))
+        text.append(old[old.index(QUEUE_TABLE, old.index(QUEUE_MARK)) :])  # the tables as they were
     else:
         text += queueing_rows()
         text.append(TEMPLATE_PRIORITY)
@@ -217,6 +217,7 @@ the same runs by the same rule in CI, and checks that its verdicts are this page
 """
 
 QUEUE_MARK = "## The engine against queueing theory"
+QUEUE_TABLE = "| c | ρ |"
 TEMPLATE_QUEUE = f"""
 What the model does not claim: village positions and populations, road lengths, unit
 numbers, speeds and most delays are planning estimates (each marked in the scenario
