@@ -170,3 +170,40 @@ def test_summary_counts_match_the_incident_rows() -> None:
     rows = incident_rows(run)
     summary = summarise(run, rows)
     assert summary["overall"]["ended_before_help"] == sum(r.status == "ended" for r in rows)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_unit_names_are_never_cut(path: Path) -> None:
+    scenario = load_scenario(path)
+    names = Names.of(scenario)
+    types = {t.id: t.name.split(" (")[0] for t in scenario.unit_types}
+    for group in scenario.units:
+        base = names.place(group.base).split(" (")[0]
+        for unit in group.unit_ids():
+            shown = names.unit(unit)
+            assert "…" not in shown
+            assert shown.startswith(f"{group.nation} {types[group.type]}, {base}"), shown
+
+
+@given(st.lists(st.text("abcdefghij–-,", min_size=1, max_size=30), min_size=1, max_size=12))
+def test_a_wrapped_name_keeps_every_word(words: list[str]) -> None:
+    from sim.report.figures import wrapped
+
+    text = " ".join(words)
+    lines = wrapped(text, 20).split("\n")
+    assert " ".join(lines) == text
+    assert all(len(line) <= 20 or " " not in line for line in lines)
+
+
+def test_a_long_unit_name_is_wrapped_beside_the_timeline_not_cut() -> None:
+    from PIL import Image
+
+    from sim.analysis.activity import Span
+    from sim.report.figures import unit_timeline
+
+    def width(name: str) -> int:
+        png = unit_timeline([(name, [Span(0.0, 60.0, "travelling")], 0.5)], 120.0)
+        return Image.open(io.BytesIO(png)).size[0]
+
+    long = "KH Forest ranger patrol turned fire crew, Ministry of Environment ranger station 2"
+    assert width(long) < width("KH Truck convoy, Stung Treng 2") * 1.15

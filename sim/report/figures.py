@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import defaultdict
 from typing import Any
 
@@ -36,6 +37,16 @@ COMPONENT_COLOURS = {
 }
 NATION_COLOURS = {"TH": "#1565c0", "LA": "#c62828", "KH": "#2e7d32"}
 ENGLISH = translator("en")
+
+
+LABEL_WIDTH = 44
+"""Characters a line of a name beside a figure holds before it wraps."""
+
+
+def wrapped(text: str, width: int) -> str:
+    """``text`` on as many lines of at most ``width`` characters as it needs (a longer word
+    stands whole on its own line): never cut."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _png(fig: Any) -> bytes:
@@ -236,7 +247,7 @@ def hydrographs(
             ys = spread([m[0] for m in marks], gap, bottom + gap / 2, top - gap / 2)
             for (level, what), y in zip(marks, ys, strict=True):
                 ax.annotate(
-                    what,
+                    wrapped(what, LABEL_WIDTH),
                     xy=(1.0, level),
                     xycoords=("axes fraction", "data"),
                     xytext=(1.03, y),
@@ -302,9 +313,12 @@ def unit_timeline(
     """One row per unit over the exercise, coloured by what it was doing.
 
     ``rows``: (unit name, its spans from ``sim.analysis.activity``, its utilisation), top
-    to bottom. The utilisation (share of the exercise tasked) stands at the right.
+    to bottom. The utilisation (share of the exercise tasked) stands at the right. Names
+    are wrapped, never cut; each row is as tall as the longest name needs.
     """
-    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.24 * max(1, len(rows))))
+    labels = [wrapped(row[0], LABEL_WIDTH) for row in rows]
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fig, ax = plt.subplots(figsize=(10, 1.6 + (0.12 + 0.12 * lines) * max(1, len(rows))))
     for state, colour in STATE_COLOURS.items():  # one bar collection a state: fast to draw
         ys, lefts, widths = [], [], []
         for y, (_, spans, _) in enumerate(rows):
@@ -324,7 +338,7 @@ def unit_timeline(
             va="center",
             color="#b71c1c" if busy > OVERLOADED else "#424242",
         )
-    ax.set_yticks(range(len(rows)), [row[0] for row in rows], fontsize=7)
+    ax.set_yticks(range(len(rows)), labels, fontsize=7, linespacing=1.0)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, horizon_min / 60)
     ax.set_xlabel(t("hours from the start (right: share of the exercise tasked, as in the table)"))

@@ -9,7 +9,7 @@ from sim import log
 from sim.analysis.incidents import IncidentRow
 from sim.log import RunLog
 from sim.report import maps
-from sim.report.names import short
+from sim.report.names import plain
 from sim.scenario import Scenario
 
 
@@ -143,7 +143,7 @@ def difference_map_data(
     data.places = []
     data.changes = [
         maps.Change(
-            short(places[key].name, 26), places[key].lat, places[key].lon, waits[key] - base[key]
+            plain(places[key].name), places[key].lat, places[key].lon, waits[key] - base[key]
         )
         for key in sorted(set(waits) & set(base))
         if key in places

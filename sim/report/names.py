@@ -9,14 +9,9 @@ from sim.scenario import Scenario
 from sim.scenario.schema import ScriptNames
 
 
-def short(name: str, limit: int = 28) -> str:
-    """A place name without its parenthesised note, cut between words to at most
-    ``limit`` characters (a single word longer than that is kept whole)."""
-    plain = name.split(" (")[0].strip()
-    if len(plain) <= limit:
-        return plain
-    cut = plain[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,–-")
-    return (cut or plain.split(" ")[0]) + "…"
+def plain(name: str) -> str:
+    """A name without its parenthesised note, never cut: a figure wraps it or makes room."""
+    return name.split(" (")[0].strip()
 
 
 def in_script(name: str, names: ScriptNames | None, lang: str, romanised: bool = True) -> str:
@@ -26,7 +21,7 @@ def in_script(name: str, names: ScriptNames | None, lang: str, romanised: bool =
     written = getattr(names, lang, None) if names is not None and lang != "en" else None
     if not written:
         return name
-    return f"{written} ({short(name, 40)})" if romanised else written
+    return f"{written} ({plain(name)})" if romanised else written
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class Names:
     places: dict[str, str]
     roads: dict[str, str]
     units: dict[str, str]
-    """Short names, for tables."""
+    """Names for tables: nation, type and base, without notes."""
     units_in_full: dict[str, str]
     """Names for sentences: the type and where it is based, uncut."""
     crossings: dict[str, str]
@@ -62,7 +57,7 @@ class Names:
             base = places.get(group.base, group.base)
             for number, unit in enumerate(ids, start=1):
                 suffix = f" {number}" if len(ids) > 1 else ""
-                units[unit] = f"{group.nation} {short(kind, 24)}, {short(base, 20)}{suffix}"
+                units[unit] = f"{group.nation} {plain(kind)}, {plain(base)}{suffix}"
                 units_in_full[unit] = t(
                     "%(kind)s%(number)s from %(base)s",
                     kind=kind.split(" (")[0],
@@ -72,8 +67,7 @@ class Names:
         return cls(
             places=places,
             roads={
-                r.key: f"{short(places.get(r.from_, r.from_), 20)} – "
-                f"{short(places.get(r.to, r.to), 20)}"
+                r.key: f"{plain(places.get(r.from_, r.from_))} – {plain(places.get(r.to, r.to))}"
                 for r in scenario.roads
             },
             units=units,

@@ -23,7 +23,7 @@ from sim.report.csv_cells import frame_csv
 from sim.report.html import render_report, stage_groups
 from sim.report.map_data import run_map_data
 from sim.report.msel import msel_rows
-from sim.report.names import Names, short
+from sim.report.names import Names, plain
 from sim.report.planners import aar_docx, msel_xlsx
 from sim.report.tables import events_csv, incidents_csv
 from sim.scenario import Scenario
@@ -89,7 +89,7 @@ def _hydrographs(scenario: Scenario, run: RunLog, names: Names, t: Translator) -
     for place in scenario.places:
         if place.flood is not None:
             thresholds.setdefault(place.flood.gauge, []).append(
-                (place.flood.level, short(names.place(place.id), 40))
+                (place.flood.level, plain(names.place(place.id)))
             )
     for road in scenario.roads:
         if road.flood is not None:
