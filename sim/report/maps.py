@@ -239,9 +239,13 @@ def _frame(ax: Any, bounds: tuple[float, float, float, float]) -> None:
     ax.set_ylabel("latitude (°N)", fontsize=8)
 
 
+DPI = 120
+"""The maps' resolution, drawn and saved alike: labels are measured as they are printed."""
+
+
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -253,6 +257,7 @@ class Drawn:
     png: bytes
     unlabelled: list[str]
     label_boxes: list[tuple[float, float, float, float]]
+    """Where the names went, in the printed map's pixels (``DPI``)."""
     road_lines: list[Segment] = field(default_factory=list)
     """The roads drawn, in the same display pixels as ``label_boxes``."""
     markers: list[tuple[float, float]] = field(default_factory=list)
@@ -328,7 +333,7 @@ def run_map(data: MapData) -> Drawn:
     crossings, EOCs and bases, incidents by response time, flooding or the fire."""
     bounds = view(data)
     shown = data.shown(bounds)
-    fig, ax = plt.subplots(figsize=(11.5, 9.5))
+    fig, ax = plt.subplots(figsize=(11.5, 9.5), dpi=DPI)
     labels = _base(ax, bounds)
     if data.fire is not None:
         _fire(ax, data.fire)
@@ -711,7 +716,7 @@ def difference_map(data: MapData) -> Drawn:
     """Where variants differ: each place's change (``data.changes``), green where help
     came sooner, red where later, on the base map with roads and crossings."""
     bounds = view(data)
-    fig, ax = plt.subplots(figsize=(9, 7.5))
+    fig, ax = plt.subplots(figsize=(9, 7.5), dpi=DPI)
     labels = _base(ax, bounds)
     for road in data.roads:
         (lat1, lon1), (lat2, lon2) = road.start, road.end
