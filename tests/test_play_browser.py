@@ -111,6 +111,9 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "Inject 1" in page.text(".msel")
             page.click("#run-next")  # Laos hears of it and has no boat
             assert "Waiting for the seats (1)" in page.text()
+            queue = page.text("#room-queue")  # before the next move: Laos has one, Thailand none
+            assert re.search(r"Laos\s+1\s+Ask a neighbour for help", queue), queue
+            assert re.search(r"Thailand\s+0\s+nothing open", queue), queue
             if shots:
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(shots / "facilitator.png")

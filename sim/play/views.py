@@ -23,6 +23,7 @@ from sim.play.discussion import HOTWASH_KINDS, ROOM, inject_seats, target_name, 
 from sim.play.exercise import FACILITATOR, Command, Exercise, point_key
 from sim.play.messages import PURPOSE
 from sim.play.players import OpenPoint
+from sim.play.queue import Due, queue
 from sim.report.names import Names as ReportNames
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
@@ -211,9 +212,10 @@ def _option_fact(clock: Clock, kind: str, fact: str) -> str:
 
 
 def point_row(
-    ex: Exercise, names: Names, clock: Clock, item: OpenPoint, show_doctrine: bool
+    ex: Exercise, names: Names, clock: Clock, item: OpenPoint, show_doctrine: bool, when: Due
 ) -> dict[str, Any]:
-    """An open decision as a seat's page shows it: options with facts, and doctrine's choice."""
+    """An open decision as a seat's page shows it: options with facts, doctrine's choice,
+    and when it is due."""
     p = item.point
     incident = ex.sim.incidents[p.incident] if p.incident >= 0 else None
     about = names.incident(incident) if incident else names.places.get(p.subject, p.subject)
@@ -254,11 +256,64 @@ def point_row(
         "options": options,
         "incident": p.incident,
         "request": request,
+        "due": _due(names, clock, ex.now, when, options),
         "doctrine": proposal if show_doctrine else "",
         "doctrine_reason": REASONS.get(p.proposal.reason, p.proposal.reason)
         if show_doctrine
         else "",
     }
+
+
+def _due(
+    names: Names, clock: Clock, now: float, when: Due, options: list[dict[str, Any]]
+) -> dict[str, str]:
+    """When a point is due, in short (for a queue) and in a sentence (on its card)."""
+    if not when.timed:
+        return {"short": "due before the next move", "sentence": "", "state": "untimed"}
+    target = clock(when.target)
+    label = next((o["label"] for o in options if o["choice"] == when.option), "")
+    label = label or names.choice(when.option)
+    if when.overdue(now):
+        return {
+            "short": "overdue: the target is missed",
+            "sentence": f"The capability target ({target}) is missed whatever is chosen now:"
+            f" the soonest, {label}, would be on scene about {clock(when.soonest)}.",
+            "state": "overdue",
+        }
+    return {
+        "short": f"due {clock(when.by)}",
+        "sentence": f"Decide by {clock(when.by)} for {label} to be on scene by the capability"
+        f" target ({target}).",
+        "state": "timed",
+    }
+
+
+def points_rows(
+    ex: Exercise, names: Names, clock: Clock, seat: str | None, show_doctrine: bool
+) -> list[dict[str, Any]]:
+    """A seat's open decisions (every seat's when None) as cards, the most pressing first
+    (``sim.play.queue``)."""
+    rows = [point_row(ex, names, clock, p, show_doctrine, when) for p, when in queue(ex, seat)]
+    return _distinct(ex, clock, rows)
+
+
+def room_queue(ex: Exercise, names: Names, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each seat's open decisions before the next move, for the facilitator: how many, and
+    the most pressing."""
+    rows = []
+    for seat in ex.seats:
+        mine = [p for p in points if p["seat"] == seat]
+        rows.append(
+            {
+                "seat": seat,
+                "name": names.seat(seat),
+                "count": len(mine),
+                "first": f"{mine[0]['title']}: {mine[0]['about']}" if mine else "",
+                "number": mine[0]["number"] if mine else -1,
+                "due": mine[0]["due"] if mine else None,
+            }
+        )
+    return rows
 
 
 def _distinct(ex: Exercise, clock: Clock, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -492,11 +547,11 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
     names, clock, view = common(ex)
     delivered, upcoming = _injects(ex, names, clock)
     sim = ex.sim
+    points = points_rows(ex, names, clock, None, show_doctrine)
     view |= {
         "arrangements": arrangement_rows(ex, names, clock),
-        "points": _distinct(
-            ex, clock, [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points()]
-        ),
+        "points": points,
+        "queue": room_queue(ex, names, points),
         "injects": delivered,
         "upcoming": upcoming,
         "incidents": [_incident_row(ex, names, clock, i) for i in reversed(sim.incidents)],
@@ -545,11 +600,7 @@ def seat_view(
     view |= {
         "seat": seat,
         "seat_name": names.seat(seat),
-        "points": _distinct(
-            ex,
-            clock,
-            [point_row(ex, names, clock, p, show_doctrine) for p in ex.open_points(seat)],
-        ),
+        "points": points_rows(ex, names, clock, seat, show_doctrine),
         "incidents": [_incident_row(ex, names, clock, i) for i in incidents + asked],
         "planned": [{"id": i.id, "name": names.incident(i)} for i in incidents],
         "units": _unit_rows(ex, names, clock, own_units),
@@ -591,6 +642,9 @@ def projector_view(ex: Exercise) -> dict[str, Any]:
         "changes": changes[:CHANGES_SHOWN],
         "more": max(0, len(changes) - CHANGES_SHOWN),
         "waiting": len(ex.open_points()),
+        "waiting_for": ", ".join(
+            f"{names.seat(seat)} ({n})" for seat in ex.seats if (n := len(ex.open_points(seat)))
+        ),
     }
     return view
 
