@@ -280,3 +280,35 @@ def test_aar_docx_tables_keep_rows_whole_and_headers_with_their_rows(
         if number > 0:  # the overview has no header row
             assert header.find(qn("w:tblHeader")) is not None
             assert all(p.paragraph_format.keep_with_next for p in table.rows[0].cells[0].paragraphs)
+
+
+def test_a_capability_is_rated_and_costed_on_the_same_replications(tmp_path: Path) -> None:
+    import csv
+    import re
+    import statistics
+
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / "lakh.toml"
+    path.write_text(
+        draft_scenario("LA,KH", "flood", "nong_nok_khiene_trapeang_kriel"), encoding="utf-8"
+    )
+    out = tmp_path / "r"
+    ran = CliRunner().invoke(
+        main, ["run", str(path), "-n", "6", "--seed", "1", "--jobs", "1", "-o", str(out), "--quiet"]
+    )
+    assert ran.exit_code == 0, ran.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    with (out / "kpis.csv").open(encoding="utf-8") as handle:
+        kpis = list(csv.DictReader(handle))
+    rated = re.findall(
+        r"<b>([^<:]+): rated ([SMU]) \([^)]*\)</b> <span class=\"cost\">([\d,]+) person-hours"
+        r"</span><br>\s*([^<]*)",
+        html,
+    )
+    assert rated  # the draft misses some targets
+    needs = {n.name: n.id for n in load_scenario(path).needs}
+    for need, _, shown, detail in rated:
+        late = [float(row[f"by_need.{needs[need]}.late_person_hours"]) for row in kpis]
+        assert int(shown.replace(",", "")) == round(statistics.fmean(late)) > 0
+        assert "over 6 replications" in detail and "a mean of" in detail

@@ -155,6 +155,17 @@ class IncidentRow:
         return self.within_target or self.due
 
     @property
+    def weight(self) -> int:
+        """What its waiting counts for: its people, and at least one (a fire)."""
+        return max(1, self.info.people)
+
+    def late_person_hours(self, horizon_min: float) -> float:
+        """People × hours waited beyond the target (0 when met or not yet due)."""
+        if not self.counted:
+            return 0.0
+        return self.weight * max(0.0, self.waited_min(horizon_min) - self.info.target_min) / 60
+
+    @property
     def status(self) -> str:
         """resolved (help came and finished), ended (the need ended before any unit came,
         e.g. a fire that burnt out), on scene (work going on at the end), en route (units

@@ -61,6 +61,10 @@ GROUPED: dict[str, str] = {
     "by_need.<need>.response_median_min": "median wait for help at the incidents of one "
     "need (e.g. rescue), minutes",
     "by_need.<need>.within_target": "share within target at the incidents of one need",
+    "by_nation.<nation>.late_person_hours": "person-hours waited beyond target at one "
+    "nation's incidents: people (at least one an incident) times hours late",
+    "by_need.<need>.late_person_hours": "person-hours waited beyond target at the incidents "
+    "of one need: people (at least one an incident) times hours late",
 }
 """Key figures by nation and by need: present for the nations and needs that had incidents."""
 
@@ -102,4 +106,5 @@ def replication_kpis(run: RunLog) -> dict[str, float]:
         for key, g in summary[group].items():
             kpis[f"{group}.{key}.response_median_min"] = _number(g["waited_min"]["median"])
             kpis[f"{group}.{key}.within_target"] = _number(g["within_target"])
+            kpis[f"{group}.{key}.late_person_hours"] = float(g["late_person_hours"])
     return kpis

@@ -52,6 +52,7 @@ def _group(rows: list[IncidentRow], horizon_min: float) -> dict[str, Any]:
         "within_target": (
             round(sum(r.within_target for r in counted) / len(counted), 4) if counted else None
         ),
+        "late_person_hours": round(sum(r.late_person_hours(horizon_min) for r in rows), 2),
         "stages_mean_min": {
             part: round(float(np.mean([r.parts[part] for r in served])), 2) if served else None
             for part in COMPONENTS

@@ -196,17 +196,7 @@ class Context:
 
     def late_person_hours(self, rows: list[IncidentRow]) -> float:
         """People × hours waited beyond the target, over incidents whose target came."""
-        total = 0.0
-        for r in rows:
-            if r.counted:
-                late = r.waited_min(self.run.horizon_min) - r.info.target_min
-                total += weight(r) * max(0.0, late) / 60
-        return total
-
-
-def weight(row: IncidentRow) -> int:
-    """What an incident's waiting counts for: its people, and at least one (a fire)."""
-    return max(1, row.info.people)
+        return sum(r.late_person_hours(self.run.horizon_min) for r in rows)
 
 
 def people(count: int, t: Translator | None = None) -> str:
@@ -294,6 +284,7 @@ def capability_findings(ctx: Context) -> list[Finding]:
         share = met / len(rows)
         low, high = wilson_interval(met, len(rows))
         letter = rating(share)
+        cost = ctx.late_person_hours(rows)
         text = t(
             "In replication 0, %(met)s of %(incidents)s (%(share)s, 95 %% CI %(low)s to "
             "%(high)s) had their first unit on scene within %(target)s",
@@ -313,6 +304,16 @@ def capability_findings(ctx: Context) -> list[Finding]:
                 n=across["n"],
                 share=with_ci("within_target", across["kpis"][key]),
             )
+            late = across["kpis"].get(f"by_need.{need.id}.late_person_hours")
+            if late and late["mean"] is not None:  # the cost of the same replications
+                cost = late["mean"]
+                text += t(
+                    "; waiting beyond the target cost a mean of %(hours)s person-hours a "
+                    "replication (95 %% CI %(low)s to %(high)s)",
+                    hours=t.number(cost),
+                    low=t.number(_or_nan(late["ci_low"])),
+                    high=t.number(_or_nan(late["ci_high"])),
+                )
         if letter == "P":
             continue  # a strength (``_strengths``), not an area for improvement
         title = t(
@@ -325,12 +326,16 @@ def capability_findings(ctx: Context) -> list[Finding]:
             Finding(
                 title,
                 text + t("."),
-                ctx.late_person_hours(rows),
+                cost,
                 "by-need",
                 t("capability targets table"),
             )
         )
     return found
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def delay_findings(ctx: Context) -> list[Finding]:
@@ -369,12 +374,12 @@ def delay_findings(ctx: Context) -> list[Finding]:
         )
     ]
     person_hours = {
-        c: sum(weight(r) * r.parts[c] for r in served) / 60 for c in COMPONENTS if c != "travel"
+        c: sum(r.weight * r.parts[c] for r in served) / 60 for c in COMPONENTS if c != "travel"
     }
     cause = max(person_hours, key=lambda c: person_hours[c])
     if person_hours[cause] > 0:
         mean = sum(r.parts[cause] for r in served) / len(served)
-        most = max(served, key=lambda r: weight(r) * r.parts[cause])
+        most = max(served, key=lambda r: r.weight * r.parts[cause])
         found.append(
             Finding(
                 t("Most waiting beyond target was %(cause)s", cause=t(COMPONENT_NAMES[cause])),
@@ -387,7 +392,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
                     incidents=incidents(len(served), t),
                     hours=t.number(person_hours[cause]),
                     place=ctx.names.place(most.info.place),
-                    people=people(weight(most), t),
+                    people=people(most.weight, t),
                     time=_hours(most.parts[cause], t),
                 ),
                 person_hours[cause],
@@ -408,7 +413,7 @@ def unit_findings(ctx: Context) -> list[Finding]:
     units = ctx.summary["utilisation"]["units"]
     overloaded = [u for u in units if u["utilisation"] > OVERLOADED]
     idle = [u for u in units if not u["tasks"]]
-    waiting = sum(weight(r) * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
+    waiting = sum(r.weight * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
     found = []
     if overloaded:
         names = "; ".join(ctx.names.unit_in_full(u["unit"]) for u in overloaded[:6])
