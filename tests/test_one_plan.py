@@ -386,7 +386,7 @@ def test_a_seats_assign_is_held_to_max_units_and_territory() -> None:
     incident = sim.incidents[0]
     (sent,) = incident.assigned
     other = next(u for u in ("la-boat", "la-boat-2") if u != sent.id)
-    with pytest.raises(ActionRefused, match="1 unit already on it"):
+    with pytest.raises(ActionRefused, match="1 already on it, the most this need takes"):
         act(sim, "LA", "assign", incident, other)
     assert incident.assigned == [sent]
 

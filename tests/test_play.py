@@ -79,8 +79,8 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
         "point must be a number, not None",
         "this decision is no longer open (taken, overtaken by a newer one, lapsed, or"
         " rewound): see the decisions open now",
-        "LA cannot task unit &#39;th-boat&#39;",
-        "LA can order no evacuation of &#39;ubon&#39;",
+        "the seat cannot task this unit",
+        "the seat can order no evacuation of this place",
         "unknown action &#39;fly&#39;: assign, stand_down, ask, evacuate, arrange",
         "&#39;yesterday&#39; is not a date and time (e.g. 2018-07-24T02:00)",
         "rewind to a time between the start and now",
@@ -154,8 +154,8 @@ def test_arrangements_switched_on_by_the_facilitator_and_the_seats(tmp_path: Pat
     ]
     assert [_status(r) for r in refused] == [400] * 4 + [403] * 2
     assert [_message(client, r) for r in refused[:4]] == [
-        "the arrangement &#39;joint_centre&#39; is already in force",
-        "the arrangement &#39;open_24h&#39; is already in force",
+        "Joint coordination centre is in force already",
+        "Crossings open 24 h is in force already",
         "unknown arrangement &#39;bridges&#39;: one of joint_centre, open_24h, fast_track",
         "arrangement is missing or not a short text",
     ]
@@ -226,8 +226,9 @@ def test_observers_see_a_seat_read_only(tmp_path: Path) -> None:
     assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in page
     assert "Standing procedure would choose <strong>Thailand</strong>" in page
     assert "/decide" in seat_page and "/decide" not in page and "/act" not in page
-    assert page.count("<form") == page.count("<button") == 1  # only to note observations
-    assert f'action="{watch}/note"' in page
+    # only to note observations, and to choose the language they read in
+    assert page.count("<form") == page.count("<button") == 2
+    assert f'action="{watch}/note"' in page and f'action="{watch}/language"' in page
     assert client.get(f"{watch}/revision").json() == {"revision": server.revision, "map": 0}
     assert tokens["LA:observer"] in client.get(fac).text  # the facilitator hands it out
 

@@ -124,7 +124,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             card = page.text(".pending")
             assert "Ask a neighbour for help: Rescue of stranded people at Ban Hat" in card
             assert page.count(".pending form") == 0 and page.count(".act") == 0
-            assert page.count("form") == 1 and page.count("#notes form") == 1  # a note only
+            assert page.count("#live form") == page.count("#notes form") == 1  # a note only
             if shots:
                 page.screenshot(shots / "observer-LA.png")
             watched = server.links["LA:observer"]

@@ -45,6 +45,24 @@ def N_(message: str) -> str:
     return message
 
 
+class Refusal(Exception):
+    """Something refused whose reason a reader sees: kept as its English message and the
+    values to fill in, so that each reader is told it in their language (``said``)."""
+
+    def __init__(self, message: str, status: int = 400, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+        self.status = status
+        """The HTTP status a page answers it with (400, 403, 409, 507)."""
+
+    def said(self, t: Translator) -> str:
+        """The reason in a reader's language (a value that is a message of the catalogues,
+        an arrangement's title say, translated too)."""
+        values = {k: t(v) if isinstance(v, str) else v for k, v in self.values.items()}
+        return t(self.message, **values)
+
+
 def catalogue_path(lang: Language) -> Any:
     """Where a language's catalogue is (a Traversable inside the package)."""
     return resources.files("sim.i18n") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.i18n import N_, Refusal
 from sim.model import decisions as d
 from sim.model.arrangements import ArrangementRefused, check_switch
 from sim.model.comms import JOINT_CENTRE
@@ -27,13 +28,10 @@ ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.EVACUATE, d.ARRANGE)
 """What a seat may do unprompted."""
 
 
-class ActionRefused(ValueError):
-    """An action that cannot be taken now; the message says why (nothing was changed)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-        """403 when the seat may not do it at all, 400 when the situation does not allow it."""
+class ActionRefused(Refusal, ValueError):
+    """An action that cannot be taken now; the message says why (nothing was changed), in
+    the reader's language where it is marked for translation. Its status is 403 when the
+    seat may not do it at all, 400 when the situation does not allow it."""
 
 
 def known_incidents(sim: Simulation, seat: str) -> list[Incident]:
@@ -60,7 +58,7 @@ def act(sim: Simulation, seat: str, action: str, incident: Incident | None, targ
     if action == d.ARRANGE:
         return _arrange(sim, seat, target)
     if incident is None or incident not in known_incidents(sim, seat):
-        raise ActionRefused(f"{seat} knows of no such open incident")
+        raise ActionRefused(N_("the seat knows of no such open incident"))
     if action == d.ASK:
         return _ask(sim, seat, incident, target)
     unit = _unit(sim, seat, target)
@@ -72,7 +70,7 @@ def act(sim: Simulation, seat: str, action: str, incident: Incident | None, targ
 def _unit(sim: Simulation, seat: str, unit_id: str) -> Unit:
     unit = next((u for u in sim.units if u.id == unit_id), None)
     if unit is None or seat not in sim.planner.taskers(unit):
-        raise ActionRefused(f"{seat} cannot task unit {unit_id!r}", 403)
+        raise ActionRefused(N_("the seat cannot task this unit"), 403)
     return unit
 
 
@@ -87,22 +85,22 @@ def _log(sim: Simulation, decider: str, kind: str, subject: str, incident: int, 
 def _assign(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
     planner = sim.planner
     if not unit.can_serve(incident) or unit.down_until > sim.env.now:
-        raise ActionRefused(f"{unit.id} cannot serve this incident now")
+        raise ActionRefused(N_("this unit cannot serve this incident now"))
     allowed = planner.allowed[seat].get(incident.id)
     if allowed is not None and unit.type.id not in allowed:
-        raise ActionRefused(f"{unit.id}'s type was not agreed for this incident")
+        raise ActionRefused(N_("this unit's type was not agreed for this incident"))
     if unit.task is incident:
-        raise ActionRefused(f"{unit.id} is already on this incident")
+        raise ActionRefused(N_("this unit is already on this incident"))
     if unit.task is not None and unit.state is UnitState.ON_SCENE:
-        raise ActionRefused(f"{unit.id} is at work on scene: stand it down when it is released")
+        raise ActionRefused(N_("this unit is at work on scene: stand it down when it is released"))
     most = incident.need.max_units
     if len(incident.assigned) >= most:
         raise ActionRefused(
-            f"{most} unit{'s' if most > 1 else ''} already on it, the most this need takes at"
-            " once: stand one down first"
+            N_("%(most)s already on it, the most this need takes at once: stand one down first"),
+            most=most,
         )
     if arrival(sim, unit, incident.place.id) is None:
-        raise ActionRefused(f"{unit.id} has no open way there through territory it may enter")
+        raise ActionRefused(N_("this unit has no open way there through territory it may enter"))
     previous = unit.task
     _log(sim, seat, d.ASSIGN, incident.key, incident.id, unit.id)
     planner.assign(seat, unit, incident)
@@ -114,9 +112,9 @@ def _assign(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
 
 def _stand_down(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
     if unit.task is not incident or unit.tasked_by != seat:
-        raise ActionRefused(f"{unit.id} is not on its way to this incident for {seat}")
+        raise ActionRefused(N_("this unit is not on its way to this incident for the seat"))
     if unit.state is UnitState.ON_SCENE:
-        raise ActionRefused(f"{unit.id} is at work on scene")
+        raise ActionRefused(N_("this unit is at work on scene"))
     _log(sim, seat, d.STAND_DOWN, incident.key, incident.id, unit.id)
     sim.planner.release(unit)
     sim.planner.incident_changed(incident)
@@ -125,10 +123,10 @@ def _stand_down(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> s
 
 def _ask(sim: Simulation, seat: str, incident: Incident, nation: str) -> str:
     if nation not in sim.nations or nation == incident.place.nation:
-        raise ActionRefused(f"{nation!r} is not a neighbour that could help with this incident")
+        raise ActionRefused(N_("that nation is not a neighbour that could help with this incident"))
     status = incident.requests.get(nation)
     if status is not None and status[0] in ("sent", "approved"):
-        raise ActionRefused(f"{nation} has already been asked ({status[0]})")
+        raise ActionRefused(N_("this neighbour has already been asked"))
     _log(sim, seat, d.ASK, incident.key, incident.id, nation)
     planner = sim.planner
     planner.promised[(incident.id, nation)] = planner.help_from(seat, nation, incident, math.inf)
@@ -140,9 +138,9 @@ def _ask(sim: Simulation, seat: str, incident: Incident, nation: str) -> str:
 def _evacuate(sim: Simulation, seat: str, place: str) -> str:
     where = sim.geography.places.get(place)
     if where is None or where.nation != seat or not where.population:
-        raise ActionRefused(f"{seat} can order no evacuation of {place!r}")
+        raise ActionRefused(N_("the seat can order no evacuation of this place"))
     if place in sim.evacuation_ordered_at:
-        raise ActionRefused(f"{where.name} has already been ordered evacuated")
+        raise ActionRefused(N_("this village has already been ordered evacuated"))
     decider = f"{seat}-local"
     _log(sim, decider, d.EVACUATE, place, -1, d.YES)
     sim.order_evacuation(place)
@@ -153,7 +151,7 @@ def _arrange(sim: Simulation, seat: str, name: str) -> str:
     try:
         check_switch(sim.in_force, name)
     except ArrangementRefused as exc:
-        raise ActionRefused(str(exc)) from None
+        raise ActionRefused(exc.message, exc.status, **exc.values) from None
     _log(sim, seat, d.ARRANGE, name, -1, name)
     sim.switch_on(name)
     return seat

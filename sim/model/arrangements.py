@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from sim import log
+from sim.i18n import N_, Refusal
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -43,18 +44,18 @@ class Arrangement(NamedTuple):
 ARRANGEMENTS: tuple[Arrangement, ...] = (
     Arrangement(
         JOINT_CENTRE_OPEN,
-        "Joint coordination centre",
-        "Open the joint coordination centre: every EOC reports its open incidents to it",
+        N_("Joint coordination centre"),
+        N_("Open the joint coordination centre: every EOC reports its open incidents to it"),
     ),
     Arrangement(
         OPEN_24H,
-        "Crossings open 24 h",
-        "Run the border crossings 24 h: posts no longer close at night",
+        N_("Crossings open 24 h"),
+        N_("Run the border crossings 24 h: posts no longer close at night"),
     ),
     Arrangement(
         FAST_TRACK,
-        "Fast-track processing",
-        "Fast-track processing of deployments at the border crossings",
+        N_("Fast-track processing"),
+        N_("Fast-track processing of deployments at the border crossings"),
     ),
 )
 """The arrangements, in the order a page lists them."""
@@ -64,7 +65,7 @@ DESCRIPTIONS = {a.name: a.description for a in ARRANGEMENTS}
 TITLES = {a.name: a.title for a in ARRANGEMENTS}
 
 
-class ArrangementRefused(ValueError):
+class ArrangementRefused(Refusal, ValueError):
     """An arrangement that cannot be switched on (unknown, or already in force)."""
 
 
@@ -87,9 +88,13 @@ def check_switch(in_force: frozenset[str], name: str) -> None:
         ArrangementRefused: with what to do instead.
     """
     if name not in NAMES:
-        raise ArrangementRefused(f"unknown arrangement {name!r}: one of {', '.join(NAMES)}")
+        raise ArrangementRefused(
+            "unknown arrangement %(name)r: one of %(names)s", name=name, names=", ".join(NAMES)
+        )
     if name in in_force:
-        raise ArrangementRefused(f"the arrangement {name!r} is already in force")
+        raise ArrangementRefused(
+            N_("%(arrangement)s is in force already"), arrangement=TITLES.get(name, name)
+        )
 
 
 def switch_on(sim: Simulation, name: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sim.i18n import N_, Translator, translator
 from sim.play.exercise import FACILITATOR, MAX_REASON, Command, Exercise, Refused
 from sim.scenario import schema
 from sim.scenario.schema import Scenario
@@ -20,7 +21,7 @@ SAID = ("note", "hotwash")
 """The session's commands that record what was said, not done."""
 MAX_SAID = MAX_REASON
 """Characters a note, a hot wash entry or a reason may hold."""
-HOTWASH_KINDS = {"strength": "Strength", "improvement": "Area for improvement"}
+HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
 """What the facilitator records in the hot wash."""
 ROOM = "room"
 """Who raised a hot wash point when no one seat did."""
@@ -46,7 +47,7 @@ def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
     return problems
 
 
-def said_text(value: object, name: str = "text") -> str:
+def said_text(value: object) -> str:
     """A note's, hot wash entry's or reason's text as typed, checked.
 
     Raises:
@@ -54,9 +55,13 @@ def said_text(value: object, name: str = "text") -> str:
     """
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        raise Refused(f"write the {name} first")
+        raise Refused(N_("write it first"))
     if len(text) > MAX_SAID:
-        raise Refused(f"the {name} is {len(text)} characters long; keep it to {MAX_SAID}")
+        raise Refused(
+            N_("it is %(length)s characters long; keep it to %(most)s"),
+            length=len(text),
+            most=MAX_SAID,
+        )
     return text
 
 
@@ -71,7 +76,7 @@ def note(ex: Exercise, seat: str, target: str, text: object) -> Command:
         "at": round(ex.now, 6),
         "seat": seat,
         "target": _target(ex.scenario, target),
-        "text": said_text(text, "note"),
+        "text": said_text(text),
     }
 
 
@@ -83,37 +88,41 @@ def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) 
         Refused: an unknown kind, target or seat, or an empty or too long text.
     """
     if kind not in HOTWASH_KINDS:
-        raise Refused("choose a strength or an area for improvement")
+        raise Refused(N_("choose a strength or an area for improvement"))
     if raised_by not in (*ex.seats, ROOM):
-        raise Refused(f"{raised_by!r} is not a seat of this exercise")
+        raise Refused("%(seat)r is not a seat of this exercise", seat=raised_by)
     return {
         "do": "hotwash",
         "at": round(ex.now, 6),
         "kind": kind,
         "target": _target(ex.scenario, target),
         "raised_by": raised_by,
-        "text": said_text(text, "point"),
+        "text": said_text(text),
     }
 
 
 def _target(scenario: Scenario, target: str) -> str:
     if target not in {n.id for n in scenario.needs}:
-        raise Refused("choose one of the capability targets")
+        raise Refused(N_("choose one of the capability targets"))
     return target
 
 
-def targets(scenario: Scenario) -> list[tuple[str, str]]:
+def targets(scenario: Scenario, t: Translator | None = None) -> list[tuple[str, str]]:
     """The capability targets notes are made against: each need's id and how it reads."""
-    return [(n.id, target_name(scenario, n.id)) for n in scenario.needs]
+    return [(n.id, target_name(scenario, n.id, t)) for n in scenario.needs]
 
 
-def target_name(scenario: Scenario, target: str) -> str:
-    """A capability target as the room reads it: the need, and its core capability."""
+def target_name(scenario: Scenario, target: str, t: Translator | None = None) -> str:
+    """A capability target as the room reads it (in the reader's language): the need, and
+    its core capability."""
+    from sim.report.names import in_script
+
+    t = t or translator()
     need = next((n for n in scenario.needs if n.id == target), None)
     if need is None:
         return target
-    name = need.name.split(" (")[0]
-    return f"{name} ({need.core_capability})" if need.core_capability else name
+    name = in_script(need.name, need.names, t.lang, romanised=False).split(" (")[0]
+    return f"{name} ({t(need.core_capability)})" if need.core_capability else name
 
 
 # questions

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim import log
+from sim.i18n import N_, Refusal
 from sim.model import actions
 from sim.model import decisions as d
 from sim.model.entities import Incident
@@ -82,12 +83,9 @@ class Taken(NamedTuple):
         return self.by_players and (self.action or self.choice != self.proposal)
 
 
-class Refused(Exception):
-    """A command that cannot be applied; the message says why (nothing was changed)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+class Refused(Refusal):
+    """A command that cannot be applied; the message says why (nothing was changed), in
+    the reader's language where it is marked for translation (``N_``)."""
 
 
 def point_key(point: d.DecisionPoint) -> str:
@@ -154,13 +152,13 @@ class Exercise:
             if do not in ("decide", "act"):
                 raise Refused("only a decision or an action carries a reason")
             if not isinstance(reason, str) or len(reason.strip()) > MAX_REASON:
-                raise Refused(f"keep the reason to {MAX_REASON} characters")
+                raise Refused(N_("keep the reason to %(most)s characters"), most=MAX_REASON)
             if reason.strip():
                 recorded["reason"] = reason.strip()
         if do == "advance":
             to = _number(command, "to")
             if to < self.now:
-                raise Refused("the clock only moves forward (rewind to go back)")
+                raise Refused(N_("the clock only moves forward (rewind to go back)"))
             wait = command.get("wait_for_seats", False)
             if not isinstance(wait, bool):
                 raise Refused("wait_for_seats must be true or false")
@@ -183,7 +181,7 @@ class Exercise:
             self._settle()
         elif do == "message":
             if self.finished:
-                raise Refused("the exercise has reached its end")
+                raise Refused(N_("the exercise has reached its end"))
             from sim.play.messages import send
 
             recorded.update(send(self.sim, self.seats, self.messages, command))
@@ -202,7 +200,7 @@ class Exercise:
 
     def _lapse(self) -> None:
         if self.finished:
-            raise Refused("the exercise has reached its end")
+            raise Refused(N_("the exercise has reached its end"))
         self._lapse_open()
 
     def _lapse_open(self) -> None:
@@ -270,17 +268,21 @@ class Exercise:
         item = self.sim.points.open.get(number)
         if item is None or point_key(item.point) != command.get("key"):
             raise Refused(
-                "this decision is no longer open (taken, overtaken by a newer one, lapsed,"
-                " or rewound): see the decisions open now",
+                N_(
+                    "this decision is no longer open (taken, overtaken by a newer one, lapsed,"
+                    " or rewound): see the decisions open now"
+                ),
                 409,
             )
         if item.seat != seat:
-            raise Refused(f"this decision is {item.seat}'s, not {seat}'s", 403)
+            raise Refused(
+                N_("this decision is %(owner)s's, not %(seat)s's"), 403, owner=item.seat, seat=seat
+            )
         if choice not in {o.choice for o in item.point.options}:
-            raise Refused(f"{choice!r} is not one of this decision's options")
+            raise Refused(N_("%(choice)r is not one of this decision's options"), choice=choice)
         answer = d.Choice(choice, d.PLAYER)
         if item.check is not None and choice != "wait" and not item.check(answer):
-            raise Refused(f"{choice!r} can no longer be done: see the decisions open now", 409)
+            raise Refused(N_("that can no longer be done: see the decisions open now"), 409)
         point = item.point
         self.taken.append(self._taken(item, choice))
         item.event.succeed(answer)
@@ -308,7 +310,7 @@ class Exercise:
         if seat not in self.seats and not (seat == FACILITATOR and action == d.ARRANGE):
             raise Refused(f"{seat} is not a seat of this exercise", 403)
         if self.finished:
-            raise Refused("the exercise has reached its end")
+            raise Refused(N_("the exercise has reached its end"))
         if action not in actions.ACTIONS:
             raise Refused(f"unknown action {action!r}: {', '.join(actions.ACTIONS)}")
         incident = None
@@ -319,12 +321,12 @@ class Exercise:
             number = int(_number(command, "incident"))
             incident = next((i for i in self.known_incidents(seat) if i.id == number), None)
             if incident is None:
-                raise Refused(f"{seat} knows of no open incident {number}")
+                raise Refused(N_("the seat knows of no such open incident"))
         target = _text(command, field)
         try:
             decider = actions.act(self.sim, seat, action, incident, target)
         except actions.ActionRefused as exc:
-            raise Refused(str(exc), exc.status) from None
+            raise Refused(exc.message, exc.status, **exc.values) from None
         subject = target if incident is None else incident.key
         self.taken.append(
             Taken(self.now, self.now, seat, decider, action, subject, target, "", True)

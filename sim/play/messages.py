@@ -14,6 +14,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import N_
 from sim.play.exercise import MAX_REASON, Command, Refused
 
 if TYPE_CHECKING:
@@ -61,12 +62,18 @@ def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Co
         raise Refused(f"{sender} is not a seat of this exercise", 403)
     if receiver not in seats or receiver == sender:
         others = ", ".join(s for s in seats if s != sender)
-        raise Refused(f"send the message to another seat of the exercise ({others})")
+        raise Refused(
+            N_("send the message to another seat of the exercise (%(others)s)"), others=others
+        )
     text = text.strip() if isinstance(text, str) else ""
     if not text:
-        raise Refused("write the message first")
+        raise Refused(N_("write the message first"))
     if len(text) > MAX_MESSAGE:
-        raise Refused(f"the message is {len(text)} characters long; keep it to {MAX_MESSAGE}")
+        raise Refused(
+            N_("the message is %(length)s characters long; keep it to %(most)s"),
+            length=len(text),
+            most=MAX_MESSAGE,
+        )
     message = Message(
         len(sent) + 1,
         float(sim.env.now),

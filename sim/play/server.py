@@ -10,6 +10,12 @@ form. A command is checked by the exercise, written to the session file, and onl
 shown to the room; a refused one changes nothing, and its page says why (post, redirect,
 get). Commands are taken only from the exercise's own pages (Origin), and no page can be
 framed by another site.
+
+Each reader (the facilitator, a seat, a seat's observers, the projector) reads the pages in
+a language of their own (``sim.i18n``): the facilitator chooses each one's, a seat or an
+observer may change their own, and each choice is a command of the session file. Refusals
+are said in the reader's language; a page opened with a wrong link, whose reader is not
+known, in the browser's.
 """
 
 from __future__ import annotations
@@ -40,15 +46,24 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
 from sim.model import decisions as d
 from sim.play.discussion import hotwash, note
 from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, before_decision, branch
 from sim.play.live import Changes, MapDrawer, Worker
 from sim.play.seat_map import seat_map_data
-from sim.play.session import Session, SessionWriteError, observer, rebuild
+from sim.play.session import (
+    PROJECTOR,
+    Session,
+    SessionWriteError,
+    observer,
+    readers,
+    rebuild,
+)
 from sim.play.views import (
     PAPERS,
     Clock,
+    Names,
     facilitator_view,
     handout_view,
     projector_view,
@@ -59,10 +74,6 @@ from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.report.maps import MapData
-
-
-PROJECTOR = "projector"
-"""The room's screen: the clock, the inject, the map and what changed; no controls."""
 
 
 class PlayServer:
@@ -151,6 +162,35 @@ class PlayServer:
             if observer(seat) in self.tokens
         }
 
+    def language(self, reader: str) -> str:
+        """The language a reader's pages are in (English until one is chosen)."""
+        return self.session.languages.get(reader, "en")
+
+    def set_language(self, reader: str, lang: str, client: str | None = None) -> bool:
+        """Choose the language of a reader's pages, written down; False when done already.
+
+        Raises:
+            Refused: an unknown reader or language.
+        """
+        if reader not in readers(self.session.seats):
+            raise Refused(N_("choose whose pages to change"))
+        if not is_language(lang):
+            raise Refused(N_("choose one of the languages"))
+        entry: Command = {"do": "language", "reader": reader, "lang": lang}
+        return self.record(entry | {"at": round(self.exercise.now, 6)}, client)
+
+    def reader_names(self, t: Translator) -> list[tuple[str, str]]:
+        """Every reader of the exercise and how the page names them, in a reader's language."""
+        names = Names.of(self.exercise, t)
+        out = [(FACILITATOR, t("Facilitator (you)"))]
+        out += [(s, names.seat(s)) for s in self.session.seats]
+        out += [
+            (observer(s), t("Observers of %(seat)s", seat=names.seat(s)))
+            for s in self.session.seats
+            if observer(s) in self.tokens
+        ]
+        return [*out, (PROJECTOR, t("Projector"))]
+
     def allowed(self, role: str, token: str) -> bool:
         expected = self.tokens.get(role)
         return expected is not None and secrets.compare_digest(expected, token)
@@ -213,7 +253,7 @@ class PlayServer:
         if self.done(entry):
             return False
         if not 0 <= to < self.exercise.now:
-            raise Refused("rewind to a time between the start and now")
+            raise Refused(N_("rewind to a time between the start and now"))
         exercise = Exercise(
             self.scenario, self.session.seed, self.session.seats, branch(self.session.commands, to)
         )
@@ -228,7 +268,10 @@ class PlayServer:
             return False
         kept = before_decision(self.session.commands, point)
         if kept is None:
-            raise Refused(f"no decision #{point} was answered on this branch of the exercise")
+            raise Refused(
+                N_("no decision #%(point)s was answered on this branch of the exercise"),
+                point=point,
+            )
         answered = self.session.commands[len(kept)]
         entry: Command = {"do": "rewind", "to": answered["at"], "decision": point}
         entry["at"] = self.exercise.now
@@ -245,9 +288,12 @@ class PlayServer:
         except SessionWriteError as exc:
             self.exercise = self._rebuilt()  # undo what was applied
             raise Refused(
-                f"the session file could not be written ({exc}): nothing was done. Tell the"
-                " facilitator: free space on the disk, then try again",
+                N_(
+                    "the session file could not be written (%(reason)s): nothing was done. Tell"
+                    " the facilitator: free space on the disk, then try again"
+                ),
                 507,
+                reason=str(exc),
             ) from None
         self.revision += 1
         self.changes.notify()
@@ -279,8 +325,26 @@ def _templates() -> jinja2.Environment:
         loader=jinja2.PackageLoader("sim.play", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def browser_language(request: Request) -> str:
+    """The first of the reader's browser's languages borderdrill has (else English), for a
+    page whose reader is not known (a wrong link)."""
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().split("-")[0].lower()
+        if is_language(code):
+            return code
+    return "en"
+
+
+def language_menu(lang: str) -> list[tuple[str, str, bool]]:
+    """The languages a reader can choose: code, name in its own script, chosen now."""
+    return [(code, LANGUAGE_NAMES[code], code == lang) for code in LANGUAGES]
 
 
 class Notes:
@@ -303,7 +367,7 @@ class Notes:
         return self._notes.pop(key, "") if key else ""
 
 
-ALREADY_DONE = "This was sent twice: it was done once."
+ALREADY_DONE = N_("This was sent twice: it was done once.")
 """What a command sent again (the same client id) is answered."""
 
 
@@ -314,6 +378,10 @@ def create_app(server: PlayServer) -> Guarded:
 
     def page(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+
+    def told(reader: str | None, request: Request) -> Translator:
+        """The language to tell a reader in: theirs, or the browser's when not known."""
+        return translator(server.language(reader) if reader else browser_language(request))
 
     started = secrets.token_urlsafe(6)
     rendered: dict[str, tuple[int, str]] = {}
@@ -330,6 +398,7 @@ def create_app(server: PlayServer) -> Guarded:
             return HTMLResponse(rendered[base][1])
         counter = itertools.count()
         context = view() | {
+            "languages": language_menu(server.language(reader)),
             "base": base,
             "revision": server.revision,
             "map_version": server.map_of(reader).version,
@@ -341,8 +410,13 @@ def create_app(server: PlayServer) -> Guarded:
             rendered[base] = (server.revision, html)
         return HTMLResponse(html)
 
-    def refused(message: str, status: int) -> HTMLResponse:
-        return page("refused.j2", {"message": message}, status)
+    def refused(
+        request: Request, message: str, status: int, reader: str | None = None
+    ) -> HTMLResponse:
+        """A page saying why a request is refused, in the reader's language."""
+        t = told(reader, request)
+        context = {"message": t(message), "lang": t.lang, **t.template_globals()}
+        return page("refused.j2", context, status)
 
     def back(page_path: str, message: str = "", status: int = 303) -> Response:
         """Send the browser back to its page (post/redirect/get), with a note to show; a
@@ -362,14 +436,20 @@ def create_app(server: PlayServer) -> Guarded:
     def facilitator_page(request: Request) -> Response:
         def view() -> dict[str, Any]:
             links = server.links()
-            return facilitator_view(server.exercise, server.show_doctrine) | {
+            lang = server.language(FACILITATOR)
+            return facilitator_view(server.exercise, server.show_doctrine, lang) | {
                 "debrief": server.debrief,
                 "links": {s: u for s, u in links.items() if s not in (FACILITATOR, PROJECTOR)},
                 "projector_link": links[PROJECTOR],
                 "observer_links": server.observer_links(),
                 "show_doctrine": server.show_doctrine,
                 "seats_may_arrange": server.seats_may_arrange,
-                "said": said_view(server.exercise, server.session.said),
+                "said": said_view(server.exercise, server.session.said, lang=lang),
+                "readers": [
+                    (code, name, server.language(code))
+                    for code, name in server.reader_names(translator(lang))
+                ],
+                "language_names": LANGUAGE_NAMES,
                 "papers": PAPERS,
                 "wait_for_seats": server.wait_for_seats,
             }
@@ -381,13 +461,19 @@ def create_app(server: PlayServer) -> Guarded:
         seat, token = request.path_params["seat"], request.path_params["token"]
 
         def view() -> dict[str, Any]:
-            shown = seat_view(server.exercise, seat, server.show_doctrine, server.seats_may_arrange)
-            said = said_view(server.exercise, server.session.said, seat) if observing else None
+            lang = server.language(who)
+            shown = seat_view(
+                server.exercise, seat, server.show_doctrine, server.seats_may_arrange, lang
+            )
+            said = (
+                said_view(server.exercise, server.session.said, seat, lang) if observing else None
+            )
             return shown | {"observer": observing, "said": said}
 
+        who = observer(seat) if observing else seat
         base = f"/{'observe' if observing else 'seat'}/{seat}/{token}"
         note = notes.take(request.query_params.get("note"))
-        return live_page("seat.j2", base, seat, note, view, seat)
+        return live_page("seat.j2", base, seat, note, view, who)
 
     def guard(request: Request) -> str | None:
         """The role the request's token opens (the facilitator, or a seat), or None."""
@@ -396,22 +482,30 @@ def create_app(server: PlayServer) -> Guarded:
             return None
         return role if server.allowed(role, request.path_params["token"]) else None
 
-    def run(request: Request, page_path: str, command: Callable[[], bool]) -> Response:
-        """Do a command and send the browser back to its page, saying why if refused."""
+    def run(request: Request, page_path: str, command: Callable[[], bool], reader: str) -> Response:
+        """Do a command and send the browser back to its page, saying why if refused (in
+        the reader's language)."""
+        t = translator(server.language(reader))
         try:
             done = command()
         except Refused as exc:
-            return back(page_path, str(exc), exc.status)
-        return back(page_path, "" if done else ALREADY_DONE)
+            return back(page_path, exc.said(t), exc.status)
+        return back(page_path, "" if done else t(ALREADY_DONE))
 
     async def facilitator(request: Request) -> Response:
         if guard(request) != FACILITATOR:
-            return refused("This link is not valid: ask the facilitator for the right one.", 403)
+            return refused(
+                request, N_("This link is not valid: ask the facilitator for the right one."), 403
+            )
         return facilitator_page(request)
 
     async def seat(request: Request) -> Response:
         if guard(request) is None:
-            return refused("This link is not valid: ask the facilitator for your seat's link.", 403)
+            return refused(
+                request,
+                N_("This link is not valid: ask the facilitator for your seat's link."),
+                403,
+            )
         return seat_page(request)
 
     def observing(request: Request) -> bool:
@@ -424,7 +518,9 @@ def create_app(server: PlayServer) -> Guarded:
     async def observe(request: Request) -> Response:
         if not observing(request):
             return refused(
-                "This link is not valid: ask the facilitator for the observers' link.", 403
+                request,
+                N_("This link is not valid: ask the facilitator for the observers' link."),
+                403,
             )
         return seat_page(request, observing=True)
 
@@ -432,7 +528,9 @@ def create_app(server: PlayServer) -> Guarded:
         """An observer's note on the seat, against a capability target."""
         if not observing(request):
             return refused(
-                "This link is not valid: ask the facilitator for the observers' link.", 403
+                request,
+                N_("This link is not valid: ask the facilitator for the observers' link."),
+                403,
             )
         form = await request.form()
         seat = request.path_params["seat"]
@@ -442,11 +540,11 @@ def create_app(server: PlayServer) -> Guarded:
             entry = note(server.exercise, seat, str(form.get("target", "")), form.get("text"))
             return server.record(entry, _client(form))
 
-        return run(request, page_path, write)
+        return run(request, page_path, write, observer(seat))
 
     async def hot_wash(request: Request) -> Response:
         if guard(request) != FACILITATOR:
-            return refused("Only the facilitator records the hot wash.", 403)
+            return refused(request, N_("Only the facilitator records the hot wash."), 403)
         form = await request.form()
 
         def write() -> bool:
@@ -459,10 +557,12 @@ def create_app(server: PlayServer) -> Guarded:
             )
             return server.record(entry, _client(form))
 
-        return run(request, facilitator_path(request), write)
+        return run(request, facilitator_path(request), write, FACILITATOR)
 
     async def observers_do_not_act(request: Request) -> Response:
-        return refused("Observers watch a seat: they do not decide or act.", 403)
+        return refused(
+            request, N_("Observers watch a seat: they do not decide or act."), 403, reader(request)
+        )
 
     def reader(request: Request) -> str | None:
         """Who the request's token lets read the exercise: the facilitator, a seat, a
@@ -504,13 +604,15 @@ def create_app(server: PlayServer) -> Guarded:
 
     async def projector(request: Request) -> Response:
         if reader(request) != PROJECTOR:
-            return refused("This link is not valid: ask the facilitator for the projector's.", 403)
+            return refused(
+                request, N_("This link is not valid: ask the facilitator for the projector's."), 403
+            )
         return live_page(
             "projector.j2",
             request.url.path,
             PROJECTOR,
             "",
-            lambda: projector_view(server.exercise),
+            lambda: projector_view(server.exercise, server.language(PROJECTOR)),
             PROJECTOR,
         )
 
@@ -527,7 +629,7 @@ def create_app(server: PlayServer) -> Guarded:
 
     async def clock(request: Request) -> Response:
         if guard(request) != FACILITATOR:
-            return refused("Only the facilitator moves the clock.", 403)
+            return refused(request, N_("Only the facilitator moves the clock."), 403)
         form = await request.form()
         ex = server.exercise
         client = _client(form)
@@ -548,22 +650,22 @@ def create_app(server: PlayServer) -> Guarded:
                 return advance(_time(ex, str(form.get("at", ""))))
             if what == "end":
                 if form.get("confirm") != "yes":
-                    raise Refused("confirm that the clock goes to the end of the exercise")
+                    raise Refused(N_("confirm that the clock goes to the end of the exercise"))
                 return advance(ex.horizon)
-            raise Refused("choose how to move the clock")
+            raise Refused(N_("choose how to move the clock"))
 
-        return run(request, facilitator_path(request), move)
+        return run(request, facilitator_path(request), move, FACILITATOR)
 
     async def rewind(request: Request) -> Response:
         if guard(request) != FACILITATOR:
-            return refused("Only the facilitator rewinds.", 403)
+            return refused(request, N_("Only the facilitator rewinds."), 403)
         form = await request.form()
 
         def go_back() -> bool:
             if "decision" in form:
                 point = str(form["decision"])
                 if not point.isdigit() or len(point) > 9:
-                    raise Refused("choose a decision to go back to")
+                    raise Refused(N_("choose a decision to go back to"))
                 return server.rewind_to_decision(int(point), _client(form))
             if "minutes" in form:
                 to = _number(str(form["minutes"]))
@@ -571,7 +673,7 @@ def create_app(server: PlayServer) -> Guarded:
                 to = _time(server.exercise, str(form.get("at", "")))
             return server.rewind(to, _client(form))
 
-        return run(request, facilitator_path(request), go_back)
+        return run(request, facilitator_path(request), go_back, FACILITATOR)
 
     def facilitator_switch(
         setting: str, field: str, refusal: str
@@ -580,34 +682,39 @@ def create_app(server: PlayServer) -> Guarded:
 
         async def switch(request: Request) -> Response:
             if guard(request) != FACILITATOR:
-                return refused(refusal, 403)
+                return refused(request, refusal, 403)
             form = await request.form()
             value = form.get(field) == "yes"
             return run(
                 request,
                 facilitator_path(request),
                 lambda: server.set(setting, value, _client(form)),
+                FACILITATOR,
             )
 
         return switch
 
     doctrine = facilitator_switch(
-        "show_doctrine", "show", "Only the facilitator shows or hides doctrine."
+        "show_doctrine", "show", N_("Only the facilitator shows or hides doctrine.")
     )
     seats_arrange = facilitator_switch(
-        "seats_may_arrange", "allow", "Only the facilitator lets the seats switch arrangements on."
+        "seats_may_arrange",
+        "allow",
+        N_("Only the facilitator lets the seats switch arrangements on."),
     )
     waiting = facilitator_switch(
-        "wait_for_seats", "wait", "Only the facilitator decides how the clock moves."
+        "wait_for_seats", "wait", N_("Only the facilitator decides how the clock moves.")
     )
 
     async def arrange(request: Request) -> Response:
         if guard(request) != FACILITATOR:
-            return refused("This link is not valid: ask the facilitator for the right one.", 403)
+            return refused(
+                request, N_("This link is not valid: ask the facilitator for the right one."), 403
+            )
         form = await request.form()
         command: Command = {"do": "act", "seat": FACILITATOR, "action": d.ARRANGE}
         command |= {"arrangement": form.get("arrangement"), "client": _client(form)}
-        return run(request, facilitator_path(request), lambda: server.perform(command))
+        return run(request, facilitator_path(request), lambda: server.perform(command), FACILITATOR)
 
     async def map_png(request: Request) -> Response:
         """The latest drawing of the map, at once (the current revision's is drawn in the
@@ -619,21 +726,23 @@ def create_app(server: PlayServer) -> Guarded:
         drawer.wanted = True
         drawer.kick()
         if drawer.png is None:
-            return Response(MAP_BEING_DRAWN, media_type="image/svg+xml")
+            being_drawn = map_being_drawn(translator(server.language(role)))
+            return Response(being_drawn, media_type="image/svg+xml")
         return Response(drawer.png, media_type="image/png")
 
     async def handout(request: Request) -> Response:
         """A printable handout: the situation manual with a seat's briefing, or with the
         MSEL (``?paper=a4`` or ``letter``)."""
         if guard(request) != FACILITATOR:
-            return refused("Only the facilitator prints the handouts.", 403)
+            return refused(request, N_("Only the facilitator prints the handouts."), 403)
         seat = request.path_params.get("for")
         if seat is not None and seat not in server.session.seats:
-            return refused(f"No seat {seat} in this exercise.", 404)
+            return refused(request, f"No seat {seat} in this exercise.", 404)
         paper = request.query_params.get("paper", "a4")
         if paper not in PAPERS:
-            return refused(f"Print on {' or '.join(PAPERS.values())} (paper=a4 or letter).", 400)
-        return page("handout.j2", handout_view(server.exercise, seat) | {"paper": paper})
+            return refused(request, "Print on A4 or Letter (paper=a4 or letter).", 400)
+        lang = server.language(seat or FACILITATOR)
+        return page("handout.j2", handout_view(server.exercise, seat, lang) | {"paper": paper})
 
     async def events_csv(request: Request) -> Response:
         if guard(request) != FACILITATOR:
@@ -646,10 +755,30 @@ def create_app(server: PlayServer) -> Guarded:
             headers={"Content-Disposition": 'attachment; filename="events.csv"'},
         )
 
+    async def language(request: Request) -> Response:
+        """A reader chooses a language: the facilitator anyone's (``reader`` in the form), a
+        seat or a seat's observers their own."""
+        role = reader(request)
+        if role is None or role == PROJECTOR:
+            return refused(
+                request, N_("This link is not valid: ask the facilitator for the right one."), 403
+            )
+        form = await request.form()
+        whose = str(form.get("reader", role)) if role == FACILITATOR else role
+        page_path = request.url.path.removesuffix("/language")
+        lang = str(form.get("lang", ""))
+        return run(
+            request, page_path, lambda: server.set_language(whose, lang, _client(form)), role
+        )
+
     async def seat_command(request: Request) -> Response:
         role = guard(request)
         if role is None or role == FACILITATOR:
-            return refused("This link is not valid: ask the facilitator for your seat's link.", 403)
+            return refused(
+                request,
+                N_("This link is not valid: ask the facilitator for your seat's link."),
+                403,
+            )
         form = await request.form()
         fields: dict[str, Any] = {k: str(v) for k, v in form.items()}
         fields["seat"] = role
@@ -659,14 +788,14 @@ def create_app(server: PlayServer) -> Guarded:
             arranging = fields["do"] == "act" and fields.get("action") == d.ARRANGE
             if arranging and not server.seats_may_arrange and not server.done(fields):
                 raise Refused(
-                    "The facilitator has not allowed the seats to switch arrangements on.", 403
+                    N_("The facilitator has not allowed the seats to switch arrangements on."), 403
                 )
             return server.perform(fields)
 
-        return run(request, seat_path(request), command)
+        return run(request, seat_path(request), command, role)
 
     static = resources.files("sim.play").joinpath("static")
-    commands = ("clock", "rewind", "doctrine", "arrange", "seats-arrange", "hotwash")
+    commands = ("clock", "rewind", "doctrine", "arrange", "seats-arrange", "hotwash", "language")
     routes: list[Route | Mount] = [
         Route("/facilitator/{token}", facilitator),
         *(Route(f"/facilitator/{{token}}/{c}", to_page, methods=["GET"]) for c in commands),
@@ -677,6 +806,7 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/facilitator/{token}/seats-arrange", seats_arrange, methods=["POST"]),
         Route("/facilitator/{token}/hotwash", hot_wash, methods=["POST"]),
         Route("/facilitator/{token}/wait", waiting, methods=["POST"]),
+        Route("/facilitator/{token}/language", language, methods=["POST"]),
         Route("/facilitator/{token}/events.csv", events_csv),
         Route("/facilitator/{token}/handout", handout),
         Route("/facilitator/{token}/handout/{for}", handout),
@@ -685,11 +815,15 @@ def create_app(server: PlayServer) -> Guarded:
         Route("/seat/{seat}/{token}/act", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/message", seat_command, methods=["POST"]),
         Route("/seat/{seat}/{token}/message", to_page, methods=["GET"]),
+        Route("/seat/{seat}/{token}/language", language, methods=["POST"]),
+        Route("/seat/{seat}/{token}/language", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/decide", to_page, methods=["GET"]),
         Route("/seat/{seat}/{token}/act", to_page, methods=["GET"]),
         Route("/observe/{seat}/{token}", observe),
         Route("/observe/{seat}/{token}/note", observer_note, methods=["POST"]),
         Route("/observe/{seat}/{token}/note", observe_page, methods=["GET"]),
+        Route("/observe/{seat}/{token}/language", language, methods=["POST"]),
+        Route("/observe/{seat}/{token}/language", observe_page, methods=["GET"]),
         Route("/projector/{token}", projector),
     ]
     for prefix in ("/facilitator/{token}", "/seat/{seat}/{token}", "/observe/{seat}/{token}"):
@@ -714,12 +848,14 @@ def create_app(server: PlayServer) -> Guarded:
     return Guarded(Starlette(routes=routes, lifespan=lifespan), server.url)
 
 
-MAP_BEING_DRAWN = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="120">'
-    b'<text x="20" y="60" font-family="sans-serif" font-size="28" fill="#52606d">'
-    b"The map is being drawn\xe2\x80\xa6</text></svg>"
-)
-"""What the map's address answers before its first drawing is done."""
+def map_being_drawn(t: Translator) -> bytes:
+    """What the map's address answers before its first drawing is done."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="120" lang="{t.lang}">'
+        '<text x="20" y="60" font-family="sans-serif" font-size="28" fill="#52606d">'
+        f"{html.escape(t('The map is being drawn…'))}</text></svg>"
+    ).encode()
+
 
 SECURITY_HEADERS = [
     (
@@ -802,14 +938,16 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise Refused(f"{text!r} is not a time in minutes") from None
+        raise Refused("%(text)r is not a time in minutes", text=text) from None
 
 
 def _time(ex: Exercise, text: str) -> float:
     try:
         return Clock(ex.scenario.scenario.start).minutes(text)
     except ValueError:
-        raise Refused(f"{text!r} is not a date and time (e.g. 2018-07-24T02:00)") from None
+        raise Refused(
+            N_("%(text)r is not a date and time (e.g. 2018-07-24T02:00)"), text=text
+        ) from None
 
 
 def serve(server: PlayServer, host: str, port: int) -> None:

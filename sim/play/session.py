@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sim.i18n import LANGUAGES, Language
 from sim.model.comms import JOINT_CENTRE
 from sim.play.discussion import MAX_SAID, SAID, said_problems
 from sim.play.exercise import (
@@ -43,13 +44,14 @@ from sim.play.messages import message_problems
 from sim.scenario.schema import Scenario
 
 FORMAT = "borderdrill play session"
-VERSION = 4
+VERSION = 5
 """Version 2 adds the commands' client ids and the facilitator's settings, version 3 the
 seats' messages, reasons, observers' notes and the hot wash, version 4 decision points
-numbered by their id in the run, with a clock move lapsing each point at its own instant.
-Files of versions 1 to 3 name points by another numbering and meant clock moves
-otherwise: they are refused with what to do (the same commands would not give the same
-exercise)."""
+numbered by their id in the run, with a clock move lapsing each point at its own instant,
+version 5 the language each reader's pages are in (``language``). Files of versions 1 to
+3 name points by another numbering and meant clock moves otherwise: they are refused with
+what to do (the same commands would not give the same exercise). A file of version 4 is
+one of version 5 with no language chosen (every page in English), and is read as it is."""
 OLDEST = 4
 """The oldest version this borderdrill plays and replays."""
 MAX_LINE = 64 * 1024
@@ -68,7 +70,20 @@ SETTINGS = {"show_doctrine": True, "seats_may_arrange": True, "wait_for_seats": 
 doctrine would choose, whether they may switch arrangements on themselves, and whether a
 clock move stops at each decision that arises for a seat (else doctrine takes it at its
 own instant, shown as lapsed)."""
-COMMANDS = ("advance", "next", "decide", "act", "message", "rewind", "setting", "lapsed", *SAID)
+PROJECTOR = "projector"
+"""The room's screen, a reader of the exercise with no seat and no controls."""
+COMMANDS = (
+    "advance",
+    "next",
+    "decide",
+    "act",
+    "message",
+    "rewind",
+    "setting",
+    "language",
+    "lapsed",
+    *SAID,
+)
 """What a session file's lines after the header do."""
 
 
@@ -109,6 +124,10 @@ class Session:
     said: list[Command] = field(default_factory=list)
     """What the room said beside the play (observers' notes, the hot wash), in order: kept
     whatever is rewound, as it was said."""
+    languages: dict[str, Language] = field(default_factory=dict)
+    """The language each reader's pages are in (``readers``), where one was chosen (else
+    English); kept whatever is rewound. The record itself is in no reader's language:
+    the session file holds codes and the players' own words."""
 
     def append(self, *entries: Command) -> None:
         """Write whole lines at once (one write, flushed and synced to disk), then take them.
@@ -149,6 +168,8 @@ class Session:
             self.lines = [*self.lines[: len(self.commands) - 1], line]
         elif do == "setting":
             self.settings[entry["name"]] = entry["value"]
+        elif do == "language":
+            self.languages[entry["reader"]] = entry["lang"]
         elif do in SAID:
             self.said.append(entry)
         elif do != "lapsed":
@@ -183,6 +204,12 @@ def _reason(exc: OSError) -> str:
 def observer(seat: str) -> str:
     """The role of an evaluator or observer watching a seat (read-only)."""
     return f"{seat}:observer"
+
+
+def readers(seats: Sequence[str]) -> tuple[str, ...]:
+    """Everyone who reads the exercise's pages, each in a language of their own: the
+    facilitator, each seat, each seat's observers and the projector."""
+    return (FACILITATOR, *seats, *(observer(s) for s in seats), PROJECTOR)
 
 
 def new_tokens(seats: Sequence[str]) -> dict[str, str]:
@@ -474,6 +501,13 @@ class _Reader:
                     f"a setting needs a 'name' ({', '.join(SETTINGS)})"
                     " and a 'value' (true or false)"
                 )
+        elif do == "language":
+            if entry.get("reader") not in readers(self.session.seats):
+                problems.append(
+                    "'reader' must be the facilitator, a seat, a seat's observers or the projector"
+                )
+            if entry.get("lang") not in LANGUAGES:
+                problems.append(f"'lang' must be one of {', '.join(LANGUAGES)}")
         elif do in SAID:
             problems.extend(said_problems(entry, self.session.seats))
         elif do == "message":

@@ -2,7 +2,9 @@
 
 A seat sees only what its organisation would know: the incidents it plans for, its own
 units, the messages it received, warnings for its villages, and its open decisions. The
-facilitator sees everything.
+facilitator sees everything. Each reader's view is in their language (``sim.i18n``): its
+words from the catalogues, its times in the locale, names in the reader's script with the
+romanised name beside.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sim import log
+from sim.i18n import N_, Translator, translator
 from sim.model import decisions as d
 from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
@@ -24,45 +27,72 @@ from sim.play.exercise import FACILITATOR, Command, Exercise, point_key
 from sim.play.messages import PURPOSE
 from sim.play.players import OpenPoint
 from sim.play.queue import Due, queue
+from sim.report.html import MESSAGE_WORDS
 from sim.report.names import Names as ReportNames
+from sim.report.names import in_script
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
 """The exercise clock's time zone (Indochina time)."""
 
 KIND_TITLES = {
-    d.ASSIGN: "Send a unit",
-    d.STAND_DOWN: "Stand a unit down",
-    d.ASK: "Ask a neighbour for help",
-    d.APPROVE: "Answer a request for help",
-    d.EVACUATE: "Order a village evacuated",
-    d.ARRANGE: "Switch an arrangement on",
+    d.ASSIGN: N_("Send a unit"),
+    d.STAND_DOWN: N_("Stand a unit down"),
+    d.ASK: N_("Ask a neighbour for help"),
+    d.APPROVE: N_("Answer a request for help"),
+    d.EVACUATE: N_("Order a village evacuated"),
+    d.ARRANGE: N_("Switch an arrangement on"),
 }
 REASONS = {
-    d.NEAREST: "the capable free unit that would be on scene first",
-    d.SOONER: "it would arrive before every unit already on the way",
-    d.REINFORCE: "more people than one round of trips by the units on it",
-    d.FASTER_UNIT: "a faster unit was sent; this one is not needed as well",
-    d.NOT_NEEDED: "nobody is left to pick up",
-    d.MISSES_TARGET: "own units cannot be on scene within the capability target",
-    d.ARRIVES_SOONER: "another nation's unit would arrive before the current plan",
-    d.REFUSED_ELSEWHERE: "another neighbour refused",
-    d.UNANSWERED: "an earlier request is still unanswered",
-    d.PRE_AUTHORISED: "an agreement pre-authorises the deployment",
-    d.CASE_BY_CASE: "the national approval process",
-    d.WARNING: "a warning came for the village",
+    d.NEAREST: N_("the capable free unit that would be on scene first"),
+    d.SOONER: N_("it would arrive before every unit already on the way"),
+    d.REINFORCE: N_("more people than one round of trips by the units on it"),
+    d.FASTER_UNIT: N_("a faster unit was sent; this one is not needed as well"),
+    d.NOT_NEEDED: N_("nobody is left to pick up"),
+    d.MISSES_TARGET: N_("own units cannot be on scene within the capability target"),
+    d.ARRIVES_SOONER: N_("another nation's unit would arrive before the current plan"),
+    d.REFUSED_ELSEWHERE: N_("another neighbour refused"),
+    d.UNANSWERED: N_("an earlier request is still unanswered"),
+    d.PRE_AUTHORISED: N_("an agreement pre-authorises the deployment"),
+    d.CASE_BY_CASE: N_("the national approval process"),
+    d.WARNING: N_("a warning came for the village"),
 }
+WAITING = {
+    d.NO_CAPABLE_UNIT: N_("no capable unit"),
+    d.NO_FREE_UNIT: N_("no free unit"),
+    d.NO_ROUTE: N_("no route"),
+    d.RESERVE: N_("units kept in reserve"),
+}
+"""Why an incident waits with no unit on it."""
+STATES = {
+    "idle": N_("idle"),
+    "mobilising": N_("mobilising"),
+    "travelling": N_("travelling"),
+    "at_border": N_("at the border"),
+    "on_scene": N_("on scene"),
+    "returning": N_("returning"),
+}
+"""What a unit is doing (``UnitState``), in words."""
+REQUEST_STATES = {
+    "sent": N_("sent"),
+    "approved": N_("approved"),
+    "refused": N_("refused"),
+    "withdrawn": N_("withdrawn"),
+}
+"""Where a request for help stands."""
 
 
 class Clock:
-    """Scenario minutes as the room reads them (local time, UTC+7)."""
+    """Scenario minutes as the room reads them (local time, UTC+7, in the reader's
+    language)."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, t: Translator | None = None) -> None:
         self.start = start.astimezone(LOCAL)
+        self.t = t or translator()
 
     def __call__(self, minutes: float) -> str:
         if not math.isfinite(minutes):
-            return "never"
-        return (self.start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+            return self.t("never")
+        return self.t.moment(self.start + timedelta(minutes=minutes))
 
     def hhmm(self, minutes: float) -> str:
         return (self.start + timedelta(minutes=minutes)).strftime("%H:%M")
@@ -77,63 +107,75 @@ class Clock:
         return (at - self.start).total_seconds() / 60
 
 
-CHOICE_WORDS = {"wait": "wait for now", "keep": "keep it going"}
+CHOICE_WORDS = {
+    "wait": N_("wait for now"),
+    "keep": N_("keep it going"),
+    d.YES: N_("yes"),
+    d.NO: N_("no"),
+}
 """Choices that are not a nation or a unit, in words."""
 
 
 @dataclass(frozen=True)
 class Names:
-    """Display names of an exercise's ids, in full (never cut)."""
+    """Display names of an exercise's ids, in full (never cut), in the reader's language:
+    places and crossings in the reader's script with the romanised name beside."""
 
     places: dict[str, str]
     needs: dict[str, str]
     nations: dict[str, str]
     units: dict[str, str]
+    t: Translator
 
     @classmethod
-    def of(cls, ex: Exercise) -> Names:
-        s = ex.scenario
-        full = ReportNames.of(s).units_in_full
+    def of(cls, ex: Exercise, t: Translator | None = None) -> Names:
+        t = t or translator()
+        s, named = ex.scenario, ReportNames.of(ex.scenario, t.lang)
         units = {}
         for group in s.units:
             for unit in group.unit_ids():
-                units[unit] = f"{group.nation} {full[unit]}"
+                units[unit] = f"{group.nation} {named.units_in_full[unit]}"
         return cls(
-            {p.id: p.name for p in s.places} | {c.id: c.name for c in s.crossings},
-            {n.id: n.name.split(" (")[0] for n in s.needs},
-            {n.code: n.name for n in s.nations} | {JOINT_CENTRE: "Joint coordination centre"},
+            named.places | named.crossings,
+            {n.id: named.needs[n.id].split(" (")[0] for n in s.needs},
+            named.nations | {JOINT_CENTRE: t("Joint coordination centre")},
             units,
+            t,
         )
 
     def seat(self, seat: str) -> str:
         if seat == FACILITATOR:
-            return "Facilitator"
-        return self.nations.get(seat.removesuffix("-local"), seat) + (
-            " (local authorities)" if seat.endswith("-local") else ""
-        )
+            return self.t("Facilitator")
+        nation = self.nations.get(seat.removesuffix("-local"), seat)
+        if seat.endswith("-local"):
+            return self.t("%(nation)s (local authorities)", nation=nation)
+        return nation
 
     def choice(self, choice: str) -> str:
         """A decision's choice as the room reads it: a nation or unit by name, a wait in
         words."""
         if choice in self.nations:
             return self.nations[choice]
-        return self.units.get(choice) or CHOICE_WORDS.get(choice, choice)
+        return self.units.get(choice) or self.t(CHOICE_WORDS.get(choice, choice))
 
     def incident(self, incident: Incident) -> str:
-        return f"{self.needs.get(incident.need.id, incident.need.name)} at {incident.place.name}"
+        need = self.needs.get(incident.need.id, incident.need.name)
+        place = self.places.get(incident.place.id, incident.place.name)
+        return self.t("%(need)s at %(place)s", need=need, place=place)
 
     def unit(self, unit: Unit) -> str:
         return self.units.get(unit.id, unit.id)
 
 
-def _doing(u: Unit) -> str:
+def _doing(t: Translator, u: Unit) -> str:
     """What a unit on an incident is doing, in a word or two."""
     if u.blocked and u.state in (UnitState.TRAVELLING, UnitState.RETURNING):
-        return "no route"
-    return u.state.value.replace("_", " ")
+        return t("no route")
+    return t(STATES.get(u.state.value, u.state.value))
 
 
 def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict[str, Any]:
+    t = names.t
     return {
         "id": i.id,
         "name": names.incident(i),
@@ -142,19 +184,23 @@ def _incident_row(ex: Exercise, names: Names, clock: Clock, i: Incident) -> dict
         "remaining": i.remaining,
         "priority": i.priority,
         "occurred": clock(i.occurred_at),
-        "reported": clock(i.reported_at) if math.isfinite(i.reported_at) else "not yet",
+        "reported": clock(i.reported_at) if math.isfinite(i.reported_at) else t("not yet"),
         "target": clock(i.target_at),
-        "units": [f"{names.unit(u)} — {_doing(u)}" for u in i.assigned],
+        "units": [f"{names.unit(u)} — {_doing(t, u)}" for u in i.assigned],
         "requests": [
-            f"{names.nations.get(n, n)}: {status} {clock.hhmm(at)}"
+            f"{names.nations.get(n, n)}: {t(REQUEST_STATES.get(status, status))} {clock.hhmm(at)}"
             for n, (status, at) in sorted(i.requests.items())
         ],
-        "waiting": i.waiting_reason.replace("_", " "),
+        "waiting": t(WAITING.get(i.waiting_reason, i.waiting_reason.replace("_", " "))),
         "open": i.remaining > 0,
     }
 
 
-WAIT_CAUSES = {"daylight": "daylight", "grounding": "the grounding to lift", "repair": "repair"}
+WAIT_CAUSES = {
+    "daylight": N_("waiting for daylight until %(time)s"),
+    "grounding": N_("waiting for the grounding to lift until %(time)s"),
+    "repair": N_("waiting for repair until %(time)s"),
+}
 
 
 def _waits(ex: Exercise) -> dict[str, tuple[str, float]]:
@@ -175,18 +221,19 @@ def _unit_rows(ex: Exercise, names: Names, clock: Clock, units: list[Unit]) -> l
 def _unit_row(
     ex: Exercise, names: Names, clock: Clock, u: Unit, wait: tuple[str, float] | None
 ) -> dict[str, Any]:
+    t = names.t
     down = u.down_until > ex.now
-    state = u.state.value.replace("_", " ")
+    state = t(STATES.get(u.state.value, u.state.value))
     moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
     if down:
-        state = "broken down"
+        state = t("broken down")
     elif u.task is not None and u.state is UnitState.IDLE:
-        state = "setting off"
+        state = t("setting off")
     elif moving and u.blocked:
-        where = names.places.get(u.task.place.id, "") if u.task is not None else "base"
-        state = f"no route to {where}: the roads there are closed or flooded now"
+        where = names.places.get(u.task.place.id, "") if u.task is not None else t("base")
+        state = t("no route to %(place)s: the roads there are closed or flooded now", place=where)
     elif moving and u.heading is None and wait is not None and wait[1] > ex.now:
-        state = f"waiting for {WAIT_CAUSES.get(wait[0], wait[0])} until {clock.hhmm(wait[1])}"
+        state = t(WAIT_CAUSES.get(wait[0], wait[0]), time=clock.hhmm(wait[1]))
     return {
         "id": u.id,
         "name": names.unit(u),
@@ -203,12 +250,14 @@ def _option_fact(clock: Clock, kind: str, fact: str) -> str:
     if not fact:
         return ""
     if fact == "never":
-        return "cannot get there"
+        return clock.t("cannot get there")
     try:
         minutes = float(fact)
     except ValueError:
         return fact
-    return f"on scene about {clock(minutes)}" if kind in (d.ASSIGN, d.ASK) else fact
+    if kind in (d.ASSIGN, d.ASK):
+        return clock.t("on scene about %(time)s", time=clock(minutes))
+    return fact
 
 
 def point_row(
@@ -216,27 +265,30 @@ def point_row(
 ) -> dict[str, Any]:
     """An open decision as a seat's page shows it: options with facts, doctrine's choice,
     and when it is due."""
-    p = item.point
+    p, t = item.point, names.t
     incident = ex.sim.incidents[p.incident] if p.incident >= 0 else None
     about = names.incident(incident) if incident else names.places.get(p.subject, p.subject)
     facts = []
     if incident is not None:
-        facts.append(f"{incident.remaining} of {incident.people} people still waiting")
-        facts.append(f"capability target: on scene by {clock(incident.target_at)}")
+        facts.append(
+            t(
+                "%(remaining)s of %(people)s people still waiting",
+                remaining=incident.remaining,
+                people=incident.people,
+            )
+        )
+        facts.append(t("capability target: on scene by %(time)s", time=clock(incident.target_at)))
         if incident.assigned:
-            facts.append("on it: " + ", ".join(names.unit(u) for u in incident.assigned))
+            on_it = ", ".join(names.unit(u) for u in incident.assigned)
+            facts.append(t("on it: %(units)s", units=on_it))
     options = []
     for o in p.options:
-        label = "wait for now" if o.choice == "wait" else o.choice
+        label = t(CHOICE_WORDS.get(o.choice, o.choice))
         if p.kind in (d.ASK,) and o.choice in names.nations:
             label = names.nations[o.choice]
         elif p.kind in (d.ASSIGN, d.STAND_DOWN):
             unit = next((u for u in ex.sim.units if u.id == o.choice), None)
-            label = (
-                names.unit(unit)
-                if unit
-                else {"wait": "wait for now", "keep": "keep it going"}.get(o.choice, o.choice)
-            )
+            label = names.unit(unit) if unit else label
         options.append(
             {"choice": o.choice, "label": label, "fact": _option_fact(clock, p.kind, o.fact)}
         )
@@ -249,7 +301,7 @@ def point_row(
         "key": point_key(p),
         "seat": item.seat,
         "decider": names.seat(p.seat),
-        "title": KIND_TITLES.get(p.kind, p.kind),
+        "title": t(KIND_TITLES.get(p.kind, p.kind)),
         "about": about,
         "raised": clock(p.at_min),
         "facts": facts,
@@ -258,7 +310,7 @@ def point_row(
         "request": request,
         "due": _due(names, clock, ex.now, when, options),
         "doctrine": proposal if show_doctrine else "",
-        "doctrine_reason": REASONS.get(p.proposal.reason, p.proposal.reason)
+        "doctrine_reason": t(REASONS.get(p.proposal.reason, p.proposal.reason))
         if show_doctrine
         else "",
     }
@@ -268,22 +320,33 @@ def _due(
     names: Names, clock: Clock, now: float, when: Due, options: list[dict[str, Any]]
 ) -> dict[str, str]:
     """When a point is due, in short (for a queue) and in a sentence (on its card)."""
+    t = names.t
     if not when.timed:
-        return {"short": "due before the next move", "sentence": "", "state": "untimed"}
+        return {"short": t("due before the next move"), "sentence": "", "state": "untimed"}
     target = clock(when.target)
     label = next((o["label"] for o in options if o["choice"] == when.option), "")
     label = label or names.choice(when.option)
     if when.overdue(now):
         return {
-            "short": "overdue: the target is missed",
-            "sentence": f"The capability target ({target}) is missed whatever is chosen now:"
-            f" the soonest, {label}, would be on scene about {clock(when.soonest)}.",
+            "short": t("overdue: the target is missed"),
+            "sentence": t(
+                "The capability target (%(target)s) is missed whatever is chosen now: the"
+                " soonest, %(option)s, would be on scene about %(time)s.",
+                target=target,
+                option=label,
+                time=clock(when.soonest),
+            ),
             "state": "overdue",
         }
     return {
-        "short": f"due {clock(when.by)}",
-        "sentence": f"Decide by {clock(when.by)} for {label} to be on scene by the capability"
-        f" target ({target}).",
+        "short": t("due %(time)s", time=clock(when.by)),
+        "sentence": t(
+            "Decide by %(time)s for %(option)s to be on scene by the capability target"
+            " (%(target)s).",
+            time=clock(when.by),
+            option=label,
+            target=target,
+        ),
         "state": "timed",
     }
 
@@ -323,7 +386,11 @@ def _distinct(ex: Exercise, clock: Clock, rows: list[dict[str, Any]]) -> list[di
     for r in rows:
         if titles[r["title"], r["about"]] > 1 and r["incident"] >= 0:
             i = ex.sim.incidents[r["incident"]]
-            r["about"] += f" ({i.people} people, reported {clock(i.reported_at)})"
+            r["about"] += clock.t(
+                " (%(people)s people, reported %(time)s)",
+                people=i.people,
+                time=clock(i.reported_at),
+            )
     return rows
 
 
@@ -349,36 +416,45 @@ def request_card(
     arrivals = [(could_arrive(sim, u, incident), u) for u in capable]
     arrivals.sort(key=lambda a: (math.inf if a[0] is None else a[0], a[1].id))
     units = []
+    t = names.t
     for eta, u in arrivals[:UNITS_ON_A_CARD]:
-        when = "cannot get there now" if eta is None else f"on scene about {clock(eta)}"
-        busy = f" (now on {names.incident(u.task)})" if u.task is not None else ""
-        units.append({"name": names.unit(u), "when": when + busy, "leaves": _leaves(ex, seat, u)})
+        when = (
+            t("cannot get there now")
+            if eta is None
+            else t("on scene about %(time)s", time=clock(eta))
+        )
+        busy = t(" (now on %(incident)s)", incident=names.incident(u.task)) if u.task else ""
+        units.append(
+            {"name": names.unit(u), "when": when + busy, "leaves": _leaves(ex, t, seat, u)}
+        )
     return {
         "asker": names.seat(asker),
-        "need": incident.need.name.split(" (")[0],
-        "place": incident.place.name,
+        "need": names.needs.get(incident.need.id, incident.need.name),
+        "place": names.places.get(incident.place.id, incident.place.name),
         "nation": names.seat(incident.place.nation),
         "people": incident.people,
         "remaining": incident.remaining,
         "target": clock(incident.target_at),
         "units": units,
-        "none": "" if capable else f"{names.seat(seat)} has no unit that can do this",
+        "none": ""
+        if capable
+        else t("%(seat)s has no unit that can do this", seat=names.seat(seat)),
     }
 
 
-def _leaves(ex: Exercise, seat: str, unit: Unit) -> str:
+def _leaves(ex: Exercise, t: Translator, seat: str, unit: Unit) -> str:
     """What sending a unit abroad leaves at home: the free units of its type, against the
     reserve the nation keeps while threatened."""
     sim = ex.sim
     same = [u for u in sim.units if u.nation == seat and u.type is unit.type]
     home = [u for u in same if u.task is None or u.task.place.nation == seat]
     left = len(home) - (unit in home)
-    text = f"leaves {left} of {len(same)} at home"
+    text = t("leaves %(left)s of %(all)s at home", left=left, all=len(same))
     reserves = sim.scenario.coordination.mutual_assistance.reserves
     keep = {r.unit_type: r.keep for r in reversed(reserves) if r.nation == seat}
     kept = keep.get(unit.type.id, keep.get(None))
     if kept is not None and sim.planner.threatened(seat) and left < kept:
-        text += f", fewer than the {kept} kept while threatened"
+        text += t(", fewer than the %(kept)s kept while threatened", kept=kept)
     return text
 
 
@@ -397,10 +473,10 @@ def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> lis
         rows.append(
             {
                 "at": clock(t),
-                "what": purpose,
+                "what": names.t(MESSAGE_WORDS.get(purpose, purpose)),
                 "from": names.seat(sender),
                 "to": names.seat(receiver),
-                "by": kind,
+                "by": names.t(MESSAGE_WORDS.get(kind, kind)),
                 "about": about,
             }
         )
@@ -410,16 +486,23 @@ def _messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> lis
 def seat_messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[Any]:
     """The seats' messages a seat sent or has received (every one for the facilitator),
     newest first: a message is shown to its receiver once delivered."""
-    rows = []
+    rows, t = [], names.t
     for m in ex.messages:
         arrived = m.delivered_at is not None
         if seat is not None and seat != m.sender and not (seat == m.receiver and arrived):
             continue
-        how = CHANNEL_NAMES.get(m.channel, m.channel) + (", interpreted" if m.interpreted else "")
+        how = t(CHANNEL_NAMES.get(m.channel, m.channel))
+        if m.interpreted:
+            how = t("%(channel)s, interpreted", channel=how)
         if m.delivered_at is not None:
-            status = f"delivered {clock(m.delivered_at)} ({_took(m.delivered_at - m.at)}, {how})"
+            status = t(
+                "delivered %(time)s (took %(duration)s, %(how)s)",
+                time=clock(m.delivered_at),
+                duration=t.duration(m.delivered_at - m.at),
+                how=how,
+            )
         else:
-            status = f"on its way ({how})"
+            status = t("on its way (%(how)s)", how=how)
         rows.append(
             {
                 "at": clock(m.at),
@@ -433,19 +516,19 @@ def seat_messages(ex: Exercise, names: Names, clock: Clock, seat: str | None) ->
     return rows[::-1]
 
 
-CHANNEL_NAMES = {"diplomatic": "diplomatic note", "liaison": "liaison officer"}
-"""Channels as the room says them (others by their own name)."""
-
-
-def _took(minutes: float) -> str:
-    hours, rest = divmod(round(minutes), 60)
-    return f"took {hours} h {rest:02d} min" if hours else f"took {rest} min"
+CHANNEL_NAMES = {
+    "diplomatic": N_("diplomatic note"),
+    "liaison": N_("liaison officer"),
+    "hotline": N_("hotline"),
+    "radio": N_("radio"),
+}
+"""Channels as the room says them."""
 
 
 def _choice(names: Names, kind: str, choice: str) -> str:
     """A decision's choice by name: an arrangement, a nation, a unit."""
     if kind == d.ARRANGE:
-        return TITLES.get(choice, choice)
+        return names.t(TITLES.get(choice, choice))
     return names.choice(choice)
 
 
@@ -460,18 +543,17 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
         about = names.incident(ex.sim.incidents[incident]) if incident >= 0 else ""
         if dec.kind == d.EVACUATE:
             about = names.places.get(dec.subject, dec.subject)
+        by = {d.PLAYER: N_("players"), d.LAPSED: N_("doctrine (lapsed)")}
         rows.append(
             {
                 "at": clock(t),
                 "seat": names.seat(dec.seat),
-                "what": KIND_TITLES.get(dec.kind, dec.kind),
+                "what": names.t(KIND_TITLES.get(dec.kind, dec.kind)),
                 "about": about,
                 "choice": _choice(names, dec.kind, dec.choice),
                 "by": ""
                 if dec.seat == FACILITATOR
-                else {"player": "players", "lapsed": "doctrine (lapsed)"}.get(
-                    dec.reason, "doctrine"
-                ),
+                else names.t(by.get(dec.reason, N_("doctrine"))),
             }
         )
     return rows[::-1]
@@ -480,17 +562,18 @@ def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> li
 def _injects(
     ex: Exercise, names: Names, clock: Clock
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    from sim.report.msel import inject_subject
+    from sim.report.msel import INJECT_TYPES, inject_subject
 
     delivered = {int(e[4]) for e in ex.sim.log.events if e[1] == log.INJECT}
-    rows, upcoming, report_names = [], None, ReportNames.of(ex.scenario)
+    rows, upcoming = [], None
+    report_names = ReportNames.of(ex.scenario, names.t.lang)
     for info in ex.sim.log.injects:
         inject = ex.scenario.injects[info.number]
         seats = inject_seats(ex.scenario, inject) if inject.discussion else ()
         row = {
             "number": info.number + 1,
             "at": clock(info.at_min),
-            "type": info.type.replace("_", " "),
+            "type": names.t(INJECT_TYPES.get(info.type, info.type.replace("_", " "))),
             "subject": inject_subject(inject, info.subject, report_names),
             "synopsis": info.synopsis,
             "expected": info.expected_action,
@@ -508,43 +591,54 @@ def _injects(
 def arrangement_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]:
     """Each arrangement that can be switched on: whether it is in force, since when, by whom."""
     switched = {t.choice: t for t in ex.taken if t.action and t.kind == d.ARRANGE}
-    rows = []
+    rows, t = [], names.t
     for a in ARRANGEMENTS:
         by = switched.get(a.name)
         rows.append(
             {
                 "name": a.name,
-                "title": a.title,
-                "description": a.description,
+                "title": t(a.title),
+                "description": t(a.description),
                 "in_force": a.name in ex.sim.in_force,
-                "since": "from the start" if by is None else f"since {clock(by.at)}",
+                "since": t("from the start")
+                if by is None
+                else t("since %(time)s", time=clock(by.at)),
                 "by": "" if by is None else names.seat(by.seat),
             }
         )
     return rows
 
 
-def common(ex: Exercise) -> tuple[Names, Clock, dict[str, Any]]:
-    """Names, the clock, and what every page shows (the time, the end)."""
-    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+def common(ex: Exercise, lang: str = "en") -> tuple[Names, Clock, dict[str, Any]]:
+    """Names, the clock, and what every page shows (the time, the end), in a reader's
+    language."""
+    t = translator(lang)
+    names, clock = Names.of(ex, t), Clock(ex.scenario.scenario.start, t)
     return (
         names,
         clock,
         {
             "scenario": ex.scenario.scenario.name,
+            "lang": t.lang,
             "now": clock(ex.now),
             "now_field": clock.field(ex.now),
-            "elapsed": f"{ex.now / 60:.1f} h of {ex.horizon / 60:.0f} h",
+            "elapsed": t(
+                "%(elapsed)s h of %(total)s h",
+                elapsed=t.number(ex.now / 60, 1),
+                total=t.number(ex.horizon / 60),
+            ),
             "end": clock(ex.horizon),
             "finished": ex.finished,
             "nations": names.nations,
+            **t.template_globals(),
         },
     )
 
 
-def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
+def facilitator_view(ex: Exercise, show_doctrine: bool, lang: str = "en") -> dict[str, Any]:
     """Everything, for the facilitator's page."""
-    names, clock, view = common(ex)
+    names, clock, view = common(ex, lang)
+    t = names.t
     delivered, upcoming = _injects(ex, names, clock)
     sim = ex.sim
     points = points_rows(ex, names, clock, None, show_doctrine)
@@ -558,9 +652,11 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
         "units": _unit_rows(ex, names, clock, sim.units),
         "crossings": [
             {
-                "name": c.spec.name,
-                "state": "closed" if c.closed else ("open 24 h" if c.window is None else "open"),
-                "hours": c.spec.hours or "24 h",
+                "name": names.places.get(c.spec.id, c.spec.name),
+                "state": t("closed")
+                if c.closed
+                else (t("open 24 h") if c.window is None else t("open")),
+                "hours": c.spec.hours or t("24 h"),
             }
             for c in sim.crossings.values()
         ],
@@ -570,7 +666,8 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
         "rewind_points": [
             (
                 c["point"],
-                f"{clock(c['at'])} {names.seat(c['seat'])}: {KIND_TITLES.get(c['kind'], c['kind'])}"
+                f"{clock(c['at'])} {names.seat(c['seat'])}: "
+                f"{t(KIND_TITLES.get(c['kind'], str(c['kind'])))}"
                 f" — {_choice(names, c['kind'], c['choice'])}",
             )
             for c in ex.commands
@@ -581,11 +678,11 @@ def facilitator_view(ex: Exercise, show_doctrine: bool) -> dict[str, Any]:
 
 
 def seat_view(
-    ex: Exercise, seat: str, show_doctrine: bool, may_arrange: bool = True
+    ex: Exercise, seat: str, show_doctrine: bool, may_arrange: bool = True, lang: str = "en"
 ) -> dict[str, Any]:
     """What one seat knows, for its page (``may_arrange``: the facilitator lets the seats
-    switch arrangements on)."""
-    names, clock, view = common(ex)
+    switch arrangements on), in the reader's language."""
+    names, clock, view = common(ex, lang)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
     asked = [  # a neighbour's, on which the seat was asked for help
@@ -593,7 +690,7 @@ def seat_view(
     ]
     own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
     villages = [
-        {"id": p.id, "name": p.name, "ordered": p.id in sim.evacuation_ordered_at}
+        {"id": p.id, "name": names.places[p.id], "ordered": p.id in sim.evacuation_ordered_at}
         for p in ex.scenario.places
         if p.nation == seat and p.population
     ]
@@ -628,10 +725,10 @@ CHANGES_SHOWN = 12
 """Lines of "what changed since the last move" on the projector."""
 
 
-def projector_view(ex: Exercise) -> dict[str, Any]:
+def projector_view(ex: Exercise, lang: str = "en") -> dict[str, Any]:
     """What the room's screen shows: the clock, the inject to read aloud, and what changed
-    since the facilitator last moved the clock."""
-    names, clock, view = common(ex)
+    since the facilitator last moved the clock, in the language the facilitator chose."""
+    names, clock, view = common(ex, lang)
     delivered, _ = _injects(ex, names, clock)
     moves = [c for c in ex.commands if c["do"] in ("advance", "next")]
     since = moves[-1]["at"] if moves else 0.0
@@ -652,58 +749,92 @@ def projector_view(ex: Exercise) -> dict[str, Any]:
 def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
     """What happened after ``since`` up to now, in sentences, in order, with what the
     seats decided at ``since`` (before the clock moved on)."""
-    sim, out = ex.sim, []
+    sim, out, t = ex.sim, [], names.t
 
     def incident(number: int) -> str:
         return names.incident(sim.incidents[number])
 
-    for t, event, number, unit, detail in sim.log.events:
-        if t < since or (t == since and event != log.DECISION):  # shown before the move
+    def place(key: str) -> str:
+        return names.places.get(key, key)
+
+    for at, event, number, unit, detail in sim.log.events:
+        if at < since or (at == since and event != log.DECISION):  # shown before the move
             continue
         if event == log.REPORTED:
-            i = sim.incidents[number]
-            out.append(f"{incident(number)} reported: {i.people} people")
+            people = sim.incidents[number].people
+            out.append(
+                t(
+                    "%(incident)s reported: %(people)s people",
+                    incident=incident(number),
+                    people=people,
+                )
+            )
         elif event == log.ON_SCENE:
-            out.append(f"{names.units.get(unit, 'a unit')} on scene: {incident(number)}")
+            who = names.units.get(unit) or t("a unit")
+            out.append(t("%(unit)s on scene: %(incident)s", unit=who, incident=incident(number)))
         elif event == log.RESOLVED:
-            out.append(f"Everyone helped: {incident(number)}")
+            out.append(t("Everyone helped: %(incident)s", incident=incident(number)))
         elif event in (log.APPROVED, log.REFUSED):
             asker, asked = detail.split(">")
-            verb = "agreed to help" if event == log.APPROVED else "refused to help"
-            out.append(f"{names.seat(asked)} {verb} {names.seat(asker)}: {incident(number)}")
+            said = N_("%(asked)s agreed to help %(asker)s: %(incident)s")
+            if event == log.REFUSED:
+                said = N_("%(asked)s refused to help %(asker)s: %(incident)s")
+            out.append(
+                t(said, asked=names.seat(asked), asker=names.seat(asker), incident=incident(number))
+            )
         elif event in (log.ROAD_CLOSED, log.ROAD_REOPENED):
-            ends = " – ".join(names.places.get(p, p) for p in detail.split("--"))
-            out.append(f"Road {ends} {'closed' if event == log.ROAD_CLOSED else 'reopened'}")
+            ends = " – ".join(place(p) for p in detail.split("--"))
+            said = (
+                N_("Road %(road)s closed")
+                if event == log.ROAD_CLOSED
+                else N_("Road %(road)s reopened")
+            )
+            out.append(t(said, road=ends))
         elif event in (log.CROSSING_CLOSED, log.CROSSING_REOPENED):
-            state = "closed" if event == log.CROSSING_CLOSED else "reopened"
-            out.append(f"Crossing {names.places.get(detail, detail)} {state}")
+            said = N_("Crossing %(crossing)s closed")
+            if event == log.CROSSING_REOPENED:
+                said = N_("Crossing %(crossing)s reopened")
+            out.append(t(said, crossing=place(detail)))
         elif event == log.EVACUATION_ORDERED:
-            out.append(f"Evacuation of {names.places.get(detail, detail)} ordered")
+            out.append(t("Evacuation of %(place)s ordered", place=place(detail)))
         elif event == log.ARRANGEMENT_ON:
-            out.append(f"In force now: {TITLES.get(detail, detail)}")
+            out.append(
+                t("In force now: %(arrangement)s", arrangement=t(TITLES.get(detail, detail)))
+            )
         elif event == log.DECISION:
             dec = log.parse_decision(detail)
             if dec.reason == d.PLAYER and dec.kind != d.ARRANGE:
-                what = KIND_TITLES.get(dec.kind, dec.kind).lower()
-                choice = names.choice(dec.choice)
+                what = t(KIND_TITLES.get(dec.kind, dec.kind))
                 about = f" ({incident(number)})" if number >= 0 else ""
-                out.append(f"{names.seat(dec.seat)} decided to {what}{about}: {choice}")
+                out.append(
+                    t(
+                        "%(seat)s decided: %(what)s%(about)s: %(choice)s",
+                        seat=names.seat(dec.seat),
+                        what=what,
+                        about=about,
+                        choice=names.choice(dec.choice),
+                    )
+                )
     return out
 
 
-def said_view(ex: Exercise, said: list[Command], seat: str | None = None) -> dict[str, Any]:
+def said_view(
+    ex: Exercise, said: list[Command], seat: str | None = None, lang: str = "en"
+) -> dict[str, Any]:
     """The observers' notes (on one seat, or all) and the hot wash so far, and what the
-    forms to add to them offer."""
-    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+    forms to add to them offer, in a reader's language."""
+    t = translator(lang)
+    names, clock = Names.of(ex, t), Clock(ex.scenario.scenario.start, t)
+    goals = targets(ex.scenario, t)
 
     def who(code: str) -> str:
-        return "the room" if code == ROOM else names.seat(code)
+        return t("the room") if code == ROOM else names.seat(code)
 
     notes = [
         {
             "at": clock(c["at"]),
             "seat": names.seat(c["seat"]),
-            "target": target_name(ex.scenario, c["target"]),
+            "target": target_name(ex.scenario, c["target"], t),
             "text": c["text"],
         }
         for c in said
@@ -713,19 +844,19 @@ def said_view(ex: Exercise, said: list[Command], seat: str | None = None) -> dic
         {
             "target": name,
             "points": [
-                {"kind": HOTWASH_KINDS[c["kind"]], "text": c["text"], "by": who(c["raised_by"])}
+                {"kind": t(HOTWASH_KINDS[c["kind"]]), "text": c["text"], "by": who(c["raised_by"])}
                 for c in said
                 if c["do"] == "hotwash" and c["target"] == target
             ],
         }
-        for target, name in targets(ex.scenario)
+        for target, name in goals
     ]
     return {
         "notes": notes[::-1],
         "hotwash": [h for h in hotwash if h["points"]],
-        "targets": targets(ex.scenario),
-        "hotwash_kinds": list(HOTWASH_KINDS.items()),
-        "raisers": [(s, names.seat(s)) for s in ex.seats] + [(ROOM, "the room")],
+        "targets": goals,
+        "hotwash_kinds": [(k, t(name)) for k, name in HOTWASH_KINDS.items()],
+        "raisers": [(s, names.seat(s)) for s in ex.seats] + [(ROOM, t("the room"))],
     }
 
 
@@ -733,26 +864,29 @@ PAPERS = {"a4": "A4", "letter": "Letter"}
 """The paper sizes handouts print on."""
 
 
-def handout_view(ex: Exercise, seat: str | None) -> dict[str, Any]:
+def handout_view(ex: Exercise, seat: str | None, lang: str = "en") -> dict[str, Any]:
     """A printed handout: the situation manual (the scenario, objectives, seats, capability
     targets, rules of play), then a seat's briefing (its EOCs, units, crossings and channels
-    to the other seats) or, for the facilitator (``seat`` None), the whole MSEL."""
+    to the other seats) or, for the facilitator (``seat`` None), the whole MSEL; in the
+    reader's language."""
     from sim.report.aar import objectives
-    from sim.scenario import format_duration
 
-    names, clock = Names.of(ex), Clock(ex.scenario.scenario.start)
+    t = translator(lang)
+    names, clock = Names.of(ex, t), Clock(ex.scenario.scenario.start, t)
     s = ex.scenario
     view: dict[str, Any] = {
         "scenario": s.scenario.name,
+        "lang": t.lang,
+        **t.template_globals(),
         "description": s.scenario.description.strip(),
         "start": clock(0),
         "end": clock(ex.horizon),
-        "duration": format_duration(ex.horizon),
-        "objectives": objectives(s),
+        "duration": t.duration(ex.horizon),
+        "objectives": objectives(s, t, ReportNames.of(s, t.lang)),
         "seats": [names.seat(x) for x in ex.seats],
         "targets": [
-            {"name": name, "target": format_duration(n.target)}
-            for n, (_, name) in zip(s.needs, targets(s), strict=True)
+            {"name": name, "target": t.duration(n.target)}
+            for n, (_, name) in zip(s.needs, targets(s, t), strict=True)
         ],
         "seat": seat,
         "seat_name": names.seat(seat) if seat else "",
@@ -765,9 +899,7 @@ def handout_view(ex: Exercise, seat: str | None) -> dict[str, Any]:
 
 
 def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
-    from sim.scenario import format_duration
-
-    s, comms = ex.scenario, ex.sim.comms
+    s, comms, t = ex.scenario, ex.sim.comms, names.t
     nation = next((n for n in s.nations if n.code == seat), None)
     eocs = nation.eocs if nation else ()
     units: Counter[str] = Counter()
@@ -780,7 +912,8 @@ def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
         sides = [nation_of[p] for p in c.posts]
         if seat in sides:
             other = sides[1] if sides[0] == seat else sides[0]
-            crossings.append({"name": c.name, "hours": c.hours, "with": names.seat(other)})
+            name = names.places.get(c.id, c.name)
+            crossings.append({"name": name, "hours": c.hours, "with": names.seat(other)})
     channels = []
     for other in ex.seats:
         if other == seat:
@@ -789,14 +922,17 @@ def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
         channels.append(
             {
                 "with": names.seat(other),
-                "kind": CHANNEL_NAMES.get(channel.kind, channel.kind),
-                "takes": f"about {format_duration(channel.latency.mean)}",
+                "kind": t(CHANNEL_NAMES.get(channel.kind, channel.kind)),
+                "takes": t("about %(duration)s", duration=t.duration(channel.latency.mean)),
                 "interpreter": comms.needs_interpreter(seat, other),
             }
         )
     return {
         "agency": nation.agency if nation else "",
-        "eocs": [f"{e.name} ({names.places.get(e.place, e.place)})" for e in eocs],
+        "eocs": [
+            f"{in_script(e.name, e.names, t.lang)}, {names.places.get(e.place, e.place)}"
+            for e in eocs
+        ],
         "units": [
             {"name": name.removeprefix(f"{seat} "), "count": count}
             for name, count in sorted(units.items())
@@ -807,16 +943,16 @@ def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
 
 
 def _msel_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]:
-    from sim.report.msel import inject_subject
+    from sim.report.msel import INJECT_TYPES, inject_subject
 
-    report_names, rows = ReportNames.of(ex.scenario), []
+    report_names, rows = ReportNames.of(ex.scenario, names.t.lang), []
     for info in ex.sim.log.injects:
         inject = ex.scenario.injects[info.number]
         seats = inject_seats(ex.scenario, inject)
         rows.append(
             {
                 "at": clock(info.at_min),
-                "type": info.type.replace("_", " "),
+                "type": names.t(INJECT_TYPES.get(info.type, info.type.replace("_", " "))),
                 "subject": inject_subject(inject, info.subject, report_names),
                 "synopsis": info.synopsis,
                 "expected": info.expected_action,
