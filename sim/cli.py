@@ -656,7 +656,7 @@ def play(
     import re
     from datetime import UTC, datetime
 
-    from sim.play.session import SessionError, open_session, possible_seats
+    from sim.play.session import PROJECTOR, SessionError, open_session, possible_seats
     from sim.scenario import ScenarioError, read_scenario
 
     try:
@@ -676,7 +676,7 @@ def play(
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
     from sim.play.exercise import FACILITATOR
-    from sim.play.server import PROJECTOR, PlayServer, serve
+    from sim.play.server import PlayServer, serve
 
     if url is None:
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"

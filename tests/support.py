@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -44,3 +46,50 @@ def refused(args: list[str], *expected: str) -> str:
     for text in expected:
         assert text in result.output, result.output
     return result.output
+
+
+SCRIPT_NAMES = {
+    "ubon": ("อุบลราชธานี", "ອຸບົນລາດຊະທານີ", "អ៊ូបុនរាជធានី"),
+    "chong_mek": ("ช่องเม็ก", "ຊ່ອງເມັກ", "ចុងម៉េក"),
+    "vang_tao": ("วังเต่า", "ວັງເຕົ່າ", "វ៉ាងតៅ"),
+    "pakse": ("ปากเซ", "ປາກເຊ", "ប៉ាក់សេ"),
+    "ban_hat": ("บ้านหาด", "ບ້ານຫາດ", "បានហាត"),
+    "chong_mek_vang_tao": ("ช่องเม็ก - วังเต่า", "ຊ່ອງເມັກ - ວັງເຕົ່າ", "ចុងម៉េក - វ៉ាងតៅ"),
+    "rescue": ("การช่วยเหลือผู้ติดค้าง", "ການກູ້ໄພຜູ້ຕິດຄ້າງ", "ការសង្គ្រោះអ្នកជាប់គាំង"),
+    "boat": ("ทีมเรือกู้ภัย", "ທີມເຮືອກູ້ໄພ", "ក្រុមទូកសង្គ្រោះ"),
+    "LA": ("ลาว", "ລາວ", "ឡាវ"),
+    "TH": ("ไทย", "ໄທ", "ថៃ"),
+    "pakse_eoc": (
+        "สำนักงานภัยพิบัติแขวงจำปาสัก",
+        "ຫ້ອງການໄພພິບັດແຂວງຈຳປາສັກ",
+        "ការិយាល័យគ្រោះមហន្តរាយខេត្តចំប៉ាសាក់",
+    ),
+    "ubon_eoc": ("ปภ. เขต 13 อุบลราชธานี", "ປພ. ເຂດ 13 ອຸບົນລາດຊະທານີ", "DDPM តំបន់ 13 អ៊ូបុនរាជធានី"),
+}
+
+
+def with_script_names(text: str) -> str:
+    """tiny_border.toml with every place, crossing, need, unit type and nation named in
+    Thai, Lao and Khmer script (as a planner adds them)."""
+    lines, current = [], ""
+    for line in text.splitlines():
+        lines.append(line)
+        found = re.match(r'^(?:id|code) = "([^"]+)"', line)
+        current = found.group(1) if found else current
+        if line.startswith("name = ") and current in SCRIPT_NAMES:
+            th, lo, km = SCRIPT_NAMES[current]
+            lines.append(f'names = {{ th = "{th}", lo = "{lo}", km = "{km}" }}')
+            current = ""
+    return "\n".join(lines) + "\n"
+
+
+def english_left(page: str, allowed: set[str]) -> list[str]:
+    """Words of three or more Latin letters in a page's text that are not a romanised
+    name in brackets, a citation or an ``allowed`` word."""
+    page = re.sub(r"<(style|script|title)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]*"', "", page)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    text = re.sub(r"\([A-Z][^()]*\)", "", text)  # romanised names beside the script's
+    lines = [line for line in text.splitlines() if "GSHHG" not in line]  # the map's source
+    words = re.findall(r"[A-Za-z]{3,}", "\n".join(lines))
+    return sorted({w for w in words if w not in allowed})

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from support import SCENARIOS, refused
+from support import SCENARIOS, SCRIPT_NAMES, english_left, refused, with_script_names
 
 from sim.cli import main
 from sim.i18n import LANGUAGES, TRANSLATED, translator
@@ -108,41 +108,6 @@ def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
-SCRIPT_NAMES = {
-    "ubon": ("อุบลราชธานี", "ອຸບົນລາດຊະທານີ", "អ៊ូបុនរាជធានី"),
-    "chong_mek": ("ช่องเม็ก", "ຊ່ອງເມັກ", "ចុងម៉េក"),
-    "vang_tao": ("วังเต่า", "ວັງເຕົ່າ", "វ៉ាងតៅ"),
-    "pakse": ("ปากเซ", "ປາກເຊ", "ប៉ាក់សេ"),
-    "ban_hat": ("บ้านหาด", "ບ້ານຫາດ", "បានហាត"),
-    "chong_mek_vang_tao": ("ช่องเม็ก - วังเต่า", "ຊ່ອງເມັກ - ວັງເຕົ່າ", "ចុងម៉េក - វ៉ាងតៅ"),
-    "rescue": ("การช่วยเหลือผู้ติดค้าง", "ການກູ້ໄພຜູ້ຕິດຄ້າງ", "ការសង្គ្រោះអ្នកជាប់គាំង"),
-    "boat": ("ทีมเรือกู้ภัย", "ທີມເຮືອກູ້ໄພ", "ក្រុមទូកសង្គ្រោះ"),
-    "LA": ("ลาว", "ລາວ", "ឡាវ"),
-    "TH": ("ไทย", "ໄທ", "ថៃ"),
-    "pakse_eoc": (
-        "สำนักงานภัยพิบัติแขวงจำปาสัก",
-        "ຫ້ອງການໄພພິບັດແຂວງຈຳປາສັກ",
-        "ការិយាល័យគ្រោះមហន្តរាយខេត្តចំប៉ាសាក់",
-    ),
-    "ubon_eoc": ("ปภ. เขต 13 อุบลราชธานี", "ປພ. ເຂດ 13 ອຸບົນລາດຊະທານີ", "DDPM តំបន់ 13 អ៊ូបុនរាជធានី"),
-}
-
-
-def with_script_names(text: str) -> str:
-    """tiny_border.toml with every place, crossing, need, unit type and nation named in
-    Thai, Lao and Khmer script (as a planner adds them)."""
-    lines, current = [], ""
-    for line in text.splitlines():
-        lines.append(line)
-        found = re.match(r'^(?:id|code) = "([^"]+)"', line)
-        current = found.group(1) if found else current
-        if line.startswith("name = ") and current in SCRIPT_NAMES:
-            th, lo, km = SCRIPT_NAMES[current]
-            lines.append(f'names = {{ th = "{th}", lo = "{lo}", km = "{km}" }}')
-            current = ""
-    return "\n".join(lines) + "\n"
-
-
 @pytest.fixture(scope="module")
 def tiny_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     scenario = tmp_path_factory.mktemp("scenario") / "tiny_border.toml"
@@ -170,15 +135,7 @@ files, options and fields a reader types or looks up as they are."""
 
 
 def _english_left(page: str) -> list[str]:
-    """Words of three or more Latin letters in a page's text that are not a romanised
-    name in brackets, a citation or an allowed term."""
-    page = re.sub(r"<(style|script|title)[^>]*>.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r'src="data:[^"]*"', "", page)
-    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
-    text = re.sub(r"\([A-Z][^()]*\)", "", text)  # romanised names beside the script's
-    lines = [line for line in text.splitlines() if "GSHHG" not in line]  # the map's source
-    words = re.findall(r"[A-Za-z]{3,}", "\n".join(lines))
-    return sorted({w for w in words if w not in ALLOWED})
+    return english_left(page, ALLOWED)
 
 
 def _chrome(page: str) -> list[str]:

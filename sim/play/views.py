@@ -860,7 +860,7 @@ def said_view(
     }
 
 
-PAPERS = {"a4": "A4", "letter": "Letter"}
+PAPERS = {"a4": "A4", "letter": N_("Letter")}
 """The paper sizes handouts print on."""
 
 
