@@ -213,7 +213,7 @@ def test_refusals_change_nothing() -> None:
     sim.switch_on("open_24h")
     events = list(sim.log.events)
     for name, why in [
-        ("open_24h", "already in force"),
+        ("open_24h", "in force already"),
         ("bridges", "unknown arrangement 'bridges'"),
     ]:
         with pytest.raises(ArrangementRefused, match=why) as refused:
@@ -224,7 +224,7 @@ def test_refusals_change_nothing() -> None:
     # in force from the file: refused too
     enabled = Simulation(_mechanisms(_fast_track_in_file))
     assert enabled.in_force == {"fast_track"}
-    with pytest.raises(ArrangementRefused, match="already in force"):
+    with pytest.raises(ArrangementRefused, match="in force already"):
         enabled.switch_on("fast_track")
 
 
