@@ -264,7 +264,7 @@ def test_a_capability_is_never_both_a_strength_and_an_area_for_improvement(
     assert not strong & {n.name for n in scenario.needs}  # 80 % over the runs is S, not P
 
 
-def test_aar_docx_tables_keep_rows_whole_and_headers_with_their_rows(
+def test_aar_docx_tables_keep_short_rows_whole_and_headers_with_their_rows(
     folder: tuple[Any, Any, Any],
 ) -> None:
     import docx
@@ -275,7 +275,11 @@ def test_aar_docx_tables_keep_rows_whole_and_headers_with_their_rows(
     for number, table in enumerate(document.tables):
         for row in table.rows:
             properties = row._tr.trPr
-            assert properties is not None and properties.find(qn("w:cantSplit")) is not None
+            held = properties is not None and properties.find(qn("w:cantSplit")) is not None
+            long = max(len(cell.text) for cell in row.cells) >= 240
+            # a long row (the organisations) runs on to the next page rather than leaving
+            # the foot of this one empty; a short row is never split
+            assert held != long, [c.text[:40] for c in row.cells]
         header = table.rows[0]._tr.trPr
         if number > 0:  # the overview has no header row
             assert header.find(qn("w:tblHeader")) is not None
@@ -312,3 +316,20 @@ def test_a_capability_is_rated_and_costed_on_the_same_replications(tmp_path: Pat
         late = [float(row[f"by_need.{needs[need]}.late_person_hours"]) for row in kpis]
         assert int(shown.replace(",", "")) == round(statistics.fmean(late)) > 0
         assert "over 6 replications" in detail and "a mean of" in detail
+
+
+def test_the_word_aar_prints_every_figure_whole_on_a_page(folder: tuple[Any, Any, Any]) -> None:
+    import docx
+
+    _, run, files = folder
+    document = docx.Document(io.BytesIO(files["aar.docx"]))
+    page = document.sections[0]
+    room = (
+        page.page_width - page.left_margin - page.right_margin,
+        page.page_height - page.top_margin - page.bottom_margin,
+    )
+    assert document.inline_shapes
+    for shape in document.inline_shapes:  # none cut at the foot of a page
+        assert shape.width <= room[0] and shape.height <= room[1]
+    timelines = [s for s in document.inline_shapes if s.height > 0.8 * room[1]]
+    assert len(timelines) == (len(run.units) > 20) * -(-len(run.units) // 20)

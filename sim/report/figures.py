@@ -308,13 +308,17 @@ STATE_COLOURS = {
 
 
 def unit_timeline(
-    rows: list[tuple[str, list[Any], float]], horizon_min: float, t: Translator = ENGLISH
+    rows: list[tuple[str, list[Any], float]],
+    horizon_min: float,
+    t: Translator = ENGLISH,
+    part: tuple[int, int] | None = None,
 ) -> bytes:
     """One row per unit over the exercise, coloured by what it was doing.
 
     ``rows``: (unit name, its spans from ``sim.analysis.activity``, its utilisation), top
     to bottom. The utilisation (share of the exercise tasked) stands at the right. Names
-    are wrapped, never cut; each row is as tall as the longest name needs.
+    are wrapped, never cut; each row is as tall as the longest name needs. ``part``: this
+    is part k of n (``unit_timeline_parts``).
     """
     labels = [wrapped(row[0], LABEL_WIDTH) for row in rows]
     lines = max((label.count("\n") + 1 for label in labels), default=1)
@@ -352,5 +356,25 @@ def unit_timeline(
         bbox_to_anchor=(0.0, 1.0),
         frameon=False,
     )
-    ax.set_title(t("What each unit was doing"), pad=22)
+    title = t("What each unit was doing")
+    ax.set_title(f"{title} ({part[0]}/{part[1]})" if part else title, pad=22)
     return _png(fig)
+
+
+PART_ROWS = 20
+"""Units in one part of a timeline printed on a page."""
+
+
+def unit_timeline_parts(
+    rows: list[tuple[str, list[Any], float]], horizon_min: float, t: Translator = ENGLISH
+) -> list[bytes]:
+    """The unit timeline in parts of at most ``PART_ROWS`` units, each legible on a printed
+    page; none when it fits one."""
+    if len(rows) <= PART_ROWS:
+        return []
+    size = -(-len(rows) // -(-len(rows) // PART_ROWS))  # parts of even size
+    chunks = [rows[k : k + size] for k in range(0, len(rows), size)]
+    return [
+        unit_timeline(chunk, horizon_min, t, (number, len(chunks)))
+        for number, chunk in enumerate(chunks, start=1)
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import textwrap
 import zipfile
 from dataclasses import dataclass
@@ -108,9 +109,18 @@ def _stable(document: bytes) -> bytes:
     return out.getvalue()
 
 
-def aar_docx(aar: AfterAction, figures: dict[str, bytes], t: Translator = ENGLISH) -> bytes:
+def aar_docx(
+    aar: AfterAction,
+    figures: dict[str, bytes],
+    t: Translator = ENGLISH,
+    *,
+    parts: dict[str, list[bytes]] | None = None,
+) -> bytes:
     """The AAR/IP as a .docx: overview, capability analysis with ratings, strengths, areas
-    for improvement ranked by cost (each with its figure where there is one), the plan."""
+    for improvement ranked by cost (each with its figure where there is one), the plan.
+
+    ``parts``: a figure too tall for a page, drawn in parts to print one after another
+    (the unit timeline of many units); every figure is sized to fit a page."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
@@ -204,7 +214,11 @@ def aar_docx(aar: AfterAction, figures: dict[str, bytes], t: Translator = ENGLIS
         picture = EVIDENCE_FIGURES.get(finding.evidence)
         if picture in figures and picture not in shown:
             shown.add(picture)
-            document.add_picture(io.BytesIO(figures[picture]), width=Cm(20))
+            if (parts or {}).get(picture):
+                for png in (parts or {})[picture]:
+                    document.add_picture(io.BytesIO(png), **_fitted(png, PAGE_CM))
+            else:
+                document.add_picture(io.BytesIO(figures[picture]), **_fitted(figures[picture]))
     if not aar.findings:
         document.add_paragraph(t("None measured in this run."))
 
@@ -318,6 +332,24 @@ EVIDENCE_FIGURES = {
 """The figure that backs a finding, by the report section it points to."""
 
 
+FIGURE_CM = (20.0, 12.5)
+"""The largest a figure is printed in the Word AAR (width, height): a landscape page holds
+one with a few lines of text, so a figure moves to the next page only with little left."""
+PAGE_CM = (25.0, 16.5)
+"""The largest a part of a figure printed in parts is: a page each."""
+
+
+def _fitted(png: bytes, box: tuple[float, float] = FIGURE_CM) -> dict[str, Any]:
+    """The size to print a figure at: as wide as ``box`` (cm) allows, or as tall."""
+    from docx.shared import Cm
+
+    width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR
+    most_wide, most_tall = box
+    if most_wide * height / width <= most_tall:
+        return {"width": Cm(most_wide)}
+    return {"height": Cm(most_tall)}
+
+
 def _table(
     document: Any, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, header: bool = True
 ) -> None:
@@ -335,14 +367,20 @@ def _table(
     _hold_together(table, header)
 
 
+LONG_CELL = 240
+"""Characters in a cell from which its row may run on to the next page: a short row split
+reads badly, a long one kept whole leaves the foot of a page empty."""
+
+
 def _hold_together(table: Any, header: bool) -> None:
-    """No row split across pages; the header row repeated on each page and kept with the
-    first row (never left alone at the foot of a page)."""
+    """No short row split across pages; the header row repeated on each page and kept
+    with the first row (never left alone at the foot of a page)."""
     from docx.oxml import OxmlElement
 
     for index, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
-        properties.append(OxmlElement("w:cantSplit"))
+        if max(len(cell.text) for cell in row.cells) < LONG_CELL:
+            properties.append(OxmlElement("w:cantSplit"))
         if header and index == 0:
             properties.append(OxmlElement("w:tblHeader"))
             for cell in row.cells:

@@ -142,9 +142,8 @@ def run_files(
     activity = unit_activity(run)
     ordered = sorted(run.units, key=lambda u: (u.nation, names.unit(u.id)))
     tasked = {u["unit"]: u["utilisation"] for u in summary["utilisation"]["units"]}
-    pictures["unit_timeline"] = figures.unit_timeline(
-        [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered], run.horizon_min, t
-    )
+    timeline = [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered]
+    pictures["unit_timeline"] = figures.unit_timeline(timeline, run.horizon_min, t)
     drawn = maps.run_map(run_map_data(scenario, run, rows))
     pictures["map"] = drawn.png
     if run.gauges:
@@ -177,7 +176,8 @@ def run_files(
         drawn.unlabelled,
         lang,
     )
-    extra["aar.docx"] = aar_docx(aar, pictures, t)
+    parts = {"unit_timeline": figures.unit_timeline_parts(timeline, run.horizon_min, t)}
+    extra["aar.docx"] = aar_docx(aar, pictures, t, parts=parts)
     extra["msel.xlsx"] = msel_xlsx(scenario.scenario.name, msel_rows(scenario, run, rows, t), t)
     files = {
         **extra,
