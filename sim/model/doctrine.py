@@ -46,7 +46,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import simpy
 
@@ -78,6 +78,22 @@ GroupKey = tuple[str, str, str, float, bool]
 
 Members = dict[Unit, None]
 """The units of a group (an ordered set)."""
+
+PoolKey = tuple[str, str, str, bool, str, str]
+"""Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
+off in."""
+
+
+class Pool(NamedTuple):
+    """Free groups a nation may task for a need, of one unit type and nation, idle at base
+    or not, setting off in one nation: filed by where they set off."""
+
+    unit_type: UnitType
+    idle: bool
+    nation: str
+    origin: str
+    filed: PlaceIndex[GroupKey]
+
 
 T = TypeVar("T")
 
@@ -111,11 +127,12 @@ class Planner:
         """The free units each nation may task, by need, in groups that would arrive together
         (ordered sets)."""
         self._group_of: dict[Unit, GroupKey] = {}
-        self._nearby: dict[tuple[str, str], list[tuple[UnitType, bool, PlaceIndex[GroupKey]]]]
-        self._nearby = {}
-        """(nation, need) -> its free groups by where they set off, in an index for each
-        unit type and whether they are idle at base (to mobilise)."""
-        self._index: dict[tuple[str, str, str, bool], PlaceIndex[GroupKey]] = {}
+        self._nearby: dict[tuple[str, str], list[Pool]] = {}
+        """(nation, need) -> its free groups by where they set off, in pools (made as units
+        first join them)."""
+        self._pools: dict[PoolKey, Pool] = {}
+        self._busy: dict[tuple[str, str], Members] = {}
+        """(nation, need) -> the units it may task for it that are not free (tasked or down)."""
         self.promised: dict[tuple[int, str], float] = {}
         """(incident, nation asked): when its unit was expected on scene when asked."""
         self.seeking: set[str] = set()
@@ -144,17 +161,15 @@ class Planner:
                 for need in unit.type.capabilities:
                     self.fleet[nation].setdefault(need, []).append(unit)
                     self.groups[nation].setdefault(need, {})
-        places = sim.geography.places
-        extent = Extent.of(places)
-        for nation, needs in self.fleet.items():
-            for need, units in needs.items():
-                kinds = {u.type.id: u.type for u in units}
-                for unit_type in kinds.values():
-                    count = sum(u.type is unit_type for u in units)
-                    for idle in (True, False):
-                        index: PlaceIndex[GroupKey] = PlaceIndex(places, extent, count)
-                        self._index[(nation, need, unit_type.id, idle)] = index
-                        self._nearby.setdefault((nation, need), []).append((unit_type, idle, index))
+                    self._busy.setdefault((nation, need), {})
+        self._extent = Extent.of(sim.geography.places)
+        self._sizes = {
+            (nation, need, unit.type.id): sum(u.type is unit.type for u in units)
+            for nation, needs in self.fleet.items()
+            for need, units in needs.items()
+            for unit in units
+        }
+        """How many units of each type a nation may task for a need (sizes pools' cells)."""
         for unit in sim.units:
             self._group(unit)
 
@@ -326,6 +341,18 @@ class Planner:
             self._ungroup(unit)
             self._group(unit)
 
+    def _pool(self, nation: str, need: str, unit: Unit, key: GroupKey) -> Pool:
+        """The pool a group of free units is filed in (made when first needed)."""
+        origin = self.sim.geography.places[key[2]].nation
+        pool_key = (nation, need, key[0], key[4], key[1], origin)
+        pool = self._pools.get(pool_key)
+        if pool is None:
+            size = self._sizes[(nation, need, key[0])]
+            index: PlaceIndex[GroupKey] = PlaceIndex(self.sim.geography.places, self._extent, size)
+            pool = self._pools[pool_key] = Pool(unit.type, key[4], key[1], origin, index)
+            self._nearby.setdefault((nation, need), []).append(pool)
+        return pool
+
     def _group(self, unit: Unit) -> None:
         key = self._group_key(unit)
         self._group_of[unit] = key
@@ -334,8 +361,9 @@ class Planner:
                 groups = self.groups[nation][need]
                 if key not in groups:
                     groups[key] = {}
-                    self._index[(nation, need, key[0], key[4])].add(key[2], key)
+                    self._pool(nation, need, unit, key).filed.add(key[2], key)
                 groups[key][unit] = None
+                self._busy[(nation, need)].pop(unit, None)
                 self._filed.setdefault((nation, need), []).append(key)
 
     def _ungroup(self, unit: Unit) -> None:
@@ -344,37 +372,58 @@ class Planner:
             return
         for nation in self.taskers(unit):
             for need in unit.type.capabilities:
+                self._busy[(nation, need)][unit] = None
                 members = self.groups[nation][need].get(key)
                 if members is not None:
                     members.pop(unit, None)
                     if not members:
                         del self.groups[nation][need][key]
-                        self._index[(nation, need, key[0], key[4])].remove(key[2], key)
+                        self._pool(nation, need, unit, key).filed.remove(key[2], key)
 
     def _by_bound(
         self,
         nation: str,
         need: str,
-        place: str,
+        incident: Incident,
         start: float,
         bound: Callable[[Members], tuple[float, T] | None],
+        types: frozenset[str] | None,
+        sender: str | None = None,
     ) -> Iterator[tuple[float, T | None]]:
         """The free groups a nation may task for a need, bounded by ``bound`` (None: left
         out), in the order of their bounds (``sim.world.grid.by_bound``), searched outward
-        from ``place``: none sets off before ``start`` (nor, if idle at base, before it has
-        mobilised), and none goes a straight-line km faster than its type's top speed."""
+        from the incident's place: none sets off before ``start`` (nor, if idle at base,
+        before it has mobilised), and none goes a straight-line km faster than its type's
+        top speed. Pools that could not serve the incident (of a type not in ``types``,
+        if given), or none of whose units could reach it, are passed over (those of other
+        nations than ``sender`` too, if given)."""
         groups = self.groups[nation].get(need, {})
         now = self.sim.env.now
+        place = incident.place.id
         indexes = [
             (
-                index,
-                max(start, now + unit_type.mobilisation.mean) if idle else start,
-                minutes_per_km_at_least(self.sim, unit_type),
+                pool.filed,
+                max(start, now + pool.unit_type.mobilisation.mean) if pool.idle else start,
+                minutes_per_km_at_least(self.sim, pool.unit_type),
             )
-            for unit_type, idle, index in self._nearby.get((nation, need), ())
-            if index
+            for pool in self._nearby.get((nation, need), ())
+            if pool.filed
+            and (sender is None or pool.nation == sender)
+            and self._may_serve(pool, incident, types)
         ]
         return by_bound(place, indexes, lambda key: bound(groups[key]))
+
+    def _may_serve(self, pool: Pool, incident: Incident, types: frozenset[str] | None) -> bool:
+        """Whether some unit of a pool might be sent to an incident: of a type that can
+        work there, allowed, and with a way there open now."""
+        unit_type = pool.unit_type
+        if types is not None and unit_type.id not in types:
+            return False
+        if unit_type.mode != "air" and not incident.ground_access:
+            return False
+        if unit_type.mode == "water" and not incident.place.water_access:
+            return False
+        return self.sim.may_reach(pool.nation, unit_type.mode, pool.origin, incident.place.id)
 
     def _setting_off(
         self, nation: str, incident: Incident, members: Members
@@ -410,9 +459,10 @@ class Planner:
         groups = self._by_bound(
             nation,
             incident.need.id,
-            place,
+            incident,
             sim.env.now,
             partial(self._setting_off, nation, incident),
+            self.allowed[nation].get(incident.id),
         )
         for at_least, group in groups:
             if len(found) >= OPTIONS_SHOWN and at_least > found[OPTIONS_SHOWN - 1][0]:
@@ -696,8 +746,8 @@ class Planner:
         if before ``before`` (else never)."""
         busy = (
             u
-            for u in self.fleet[incident.place.nation].get(incident.need.id, [])
-            if u.task is not incident and not self.is_free(u) and u.can_serve(incident)
+            for u in self._busy.get((incident.place.nation, incident.need.id), ())
+            if u.task is not incident and u.can_serve(incident)
         )
         soonest = self._first_of((), busy, incident, self.sim.env.now, before)
         return soonest if soonest < before else math.inf
@@ -800,11 +850,11 @@ class Planner:
             return earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)
 
         start = max(sim.env.now, leave_at)
-        free = self._by_bound(code, incident.need.id, place, start, bound)
+        free = self._by_bound(code, incident.need.id, incident, start, bound, types, code)
         busy = (
             u
-            for u in self.fleet[code].get(incident.need.id, [])
-            if not self.is_free(u) and self._may_send(code, u, incident, types)
+            for u in self._busy.get((code, incident.need.id), ())
+            if self._may_send(code, u, incident, types)
         )
         return self._first_of(free, busy, incident, leave_at, math.inf)
 

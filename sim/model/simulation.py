@@ -87,6 +87,7 @@ class Simulation:
         """The decision points raised so far, and those still open."""
         self.planner = Planner(self)
         self._closing: dict[str, simpy.Event] = {}
+        self._territories: dict[tuple[str, str, str], Territory] = {}
         self.way_reopened = self.env.event()
         """Succeeds when a road or crossing reopens (then is renewed)."""
         self.evacuation_ordered_at: dict[str, float] = {}
@@ -378,10 +379,26 @@ class Simulation:
         own, the one it is in and the one it is going to (a neighbour's only on an
         approved request, as doctrine and the seats task it); anywhere for a joint team or
         under a standing transit arrangement."""
-        if unit.nation == JOINT or self.scenario.coordination.mutual_assistance.transit:
-            return None
         places = self.geography.places
-        return frozenset((unit.nation, places[origin].nation, places[destination].nation))
+        return self._territory(unit.nation, places[origin].nation, places[destination].nation)
+
+    def _territory(self, nation: str, origin: str, destination: str) -> Territory:
+        """``territory`` for a unit of ``nation`` between places of these nations."""
+        key = (nation, origin, destination)
+        if key not in self._territories:
+            free = nation == JOINT or self.scenario.coordination.mutual_assistance.transit
+            self._territories[key] = None if free else frozenset(key)
+        return self._territories[key]
+
+    def may_reach(self, nation: str, mode: str, origin: str, destination: str) -> bool:
+        """Whether a unit of ``nation`` going by ``mode`` from some place of the nation
+        ``origin`` might reach the place ``destination`` now: False only when ``reaches``
+        is False for every such unit and place."""
+        if mode == "air":
+            return True
+        there = self.geography.places[destination].nation
+        territory = self._territory(nation, origin, there)
+        return origin in self.geography.nations_joined(destination, territory)
 
     def hold_closed(self, key: str, reason: str, *, crossing: bool = False) -> None:
         """Close a road or crossing for a reason (an inject, the flood, the fire).

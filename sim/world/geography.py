@@ -94,6 +94,15 @@ class _Search(NamedTuple):
     """place -> (previous place, edge key, minutes of that edge)"""
 
 
+class _Parts(NamedTuple):
+    """The places of a territory split into parts joined by open ways."""
+
+    part: dict[str, int]
+    """place -> the part it is in"""
+    nations: list[frozenset[str]]
+    """part -> the nations it has places in"""
+
+
 class RoadNetwork:
     """The roads and crossings of a scenario and the routes found over them (shared by runs)."""
 
@@ -134,7 +143,7 @@ class RoadNetwork:
         )
         self._routes: dict[tuple[str, str, float, frozenset[str], Territory], Route | None] = {}
         self._km: dict[tuple[str, str], float] = {}
-        self._parts: OrderedDict[tuple[frozenset[str], Territory], dict[str, int]] = OrderedDict()
+        self._parts: OrderedDict[tuple[frozenset[str], Territory], _Parts] = OrderedDict()
 
     @staticmethod
     def of(scenario: Scenario, fast_track_min: float | None = None) -> RoadNetwork:
@@ -170,21 +179,35 @@ class RoadNetwork:
     ) -> bool:
         """Whether any open way joins two places of ``nations`` (anywhere when None) without
         leaving them: exactly when ``route`` finds one, at any speed."""
-        parts = _recent(
+        part = self._split(closed, nations).part
+        found = part.get(origin)
+        return found is not None and found == part.get(destination)
+
+    def nations_joined(
+        self, place: str, closed: frozenset[str], nations: Territory = None
+    ) -> frozenset[str]:
+        """The nations with a place that an open way within ``nations`` (anywhere when
+        None) joins to ``place``: no place of any other nation ``reaches`` it."""
+        parts = self._split(closed, nations)
+        found = parts.part.get(place)
+        return frozenset() if found is None else parts.nations[found]
+
+    def _split(self, closed: frozenset[str], nations: Territory) -> _Parts:
+        return _recent(
             self._parts, (closed, nations), COMPONENT_CACHE_SIZE,
             lambda: self._partition(closed, nations),
         )  # fmt: skip
-        part = parts.get(origin)
-        return part is not None and part == parts.get(destination)
 
-    def _partition(self, closed: frozenset[str], nations: Territory) -> dict[str, int]:
+    def _partition(self, closed: frozenset[str], nations: Territory) -> _Parts:
         """Each place of ``nations`` -> the part of the network it is in (ways are open
-        both ways alike)."""
+        both ways alike), and the nations of each part."""
         parts: dict[str, int] = {}
+        of_part: list[set[str]] = []
         for start, place in self.places.items():
             if start in parts or (nations is not None and place.nation not in nations):
                 continue
-            part = len(parts)
+            part = len(of_part)
+            of_part.append({place.nation})
             parts[start] = part
             stack = [start]
             while stack:
@@ -194,8 +217,9 @@ class RoadNetwork:
                     if nations is not None and self.places[edge.to].nation not in nations:
                         continue
                     parts[edge.to] = part
+                    of_part[part].add(self.places[edge.to].nation)
                     stack.append(edge.to)
-        return parts
+        return _Parts(parts, [frozenset(n) for n in of_part])
 
     def route(
         self,
@@ -318,6 +342,10 @@ class Geography:
     def reaches(self, origin: str, destination: str, nations: Territory = None) -> bool:
         """Whether a way open now joins two places within ``nations`` (anywhere when None)."""
         return self.network.reaches(origin, destination, self.closed, nations)
+
+    def nations_joined(self, place: str, nations: Territory = None) -> frozenset[str]:
+        """The nations with a place a way open now joins to ``place`` within ``nations``."""
+        return self.network.nations_joined(place, self.closed, nations)
 
     def route(
         self, origin: str, destination: str, speed_kmh: float, nations: Territory = None
