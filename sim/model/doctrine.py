@@ -873,15 +873,17 @@ class Planner:
         sim = self.sim
         place = incident.place.id
         bounded: list[tuple[float, tuple[Unit, str, float] | None]] = []
+        places = sim.geography.places
         for unit in busy:
             if unit.task is None:  # down: sets off once repaired
                 origin, t = departure(sim, unit)
-                t = max(t, leave_at)
-                bounded.append((earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)))
             else:  # busy: sets off from its task's place once free
-                t = max(leave_at, unit.down_until, sim.env.now)
-                at = earliest_arrival(sim, unit, unit.task.place.id, t, place)
-                bounded.append((at, (unit, "", t)))
+                origin, t = unit.task.place.id, max(unit.down_until, sim.env.now)
+            if not sim.may_reach(unit.nation, unit.type.mode, places[origin].nation, place):
+                continue
+            t = max(t, leave_at)
+            at = earliest_arrival(sim, unit, origin, t, place)
+            bounded.append((at, (unit, origin if unit.task is None else "", t)))
         bounded.sort(key=lambda b: b[0])
         for bound, item in heapq.merge(free, bounded, key=lambda b: b[0]):
             if bound >= best:
