@@ -81,7 +81,7 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
         " rewound): see the decisions open now",
         "the seat cannot task this unit",
         "the seat can order no evacuation of this place",
-        "unknown action &#39;fly&#39;: assign, stand_down, ask, evacuate, arrange",
+        "unknown action &#39;fly&#39;: assign, stand_down, ask, offer, evacuate, arrange",
         "&#39;yesterday&#39; is not a date and time (e.g. 2018-07-24T02:00)",
         "rewind to a time between the start and now",
     ]

@@ -53,11 +53,13 @@ def test_a_seat_map_shows_its_units_incidents_and_why_a_unit_has_no_route() -> N
     drawn = maps.run_map(data)
     assert drawn.png.startswith(b"\x89PNG")
     assert not [t for t in drawn.unlabelled if "no route" in t]  # the reason is written
-    # Thailand's map: its own units, and the incident only as Laos asked it for help
+    # Thailand's map: its own units, and the incident only once Laos's request reached it
     thai = seat_map_data(ex, "TH")
     assert not [u for u in thai.units if u.stuck]
-    asked = [i for i in ex.sim.incidents if "TH" in i.requests]
-    assert len(thai.incidents) == len(asked)
+    (asked,) = [i for i in ex.sim.incidents if "TH" in i.requests]
+    assert not thai.incidents  # (the request, a diplomatic note, is on its way)
+    ex.perform({"do": "advance", "to": asked.requests["TH"][1] + 150})
+    assert len(seat_map_data(ex, "TH").incidents) == 1
     places = {(p.lat, p.lon): p.nation for p in ex.scenario.places}
     assert {places[u.lat, u.lon] for u in thai.units} == {"TH"}
 

@@ -1,5 +1,6 @@
 """What a seat may do unprompted: send or reassign a unit, stand one down, ask a neighbour
-for help, order a village evacuated, switch a coordination arrangement on.
+for help, offer a unit to a neighbour's incident it has heard of (``sim.model.offers``),
+order a village evacuated, switch a coordination arrangement on.
 
 Each action is checked against the situation now, by the rules doctrine keeps (a need's
 ``max_units``, territory, what the unit can serve): ``ActionRefused`` says why not, and
@@ -16,15 +17,15 @@ from typing import TYPE_CHECKING
 
 from sim.i18n import N_, Refusal
 from sim.model import decisions as d
+from sim.model import offers
 from sim.model.arrangements import ArrangementRefused, check_switch
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
-from sim.model.estimates import arrival
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
-ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.EVACUATE, d.ARRANGE)
+ACTIONS = (d.ASSIGN, d.STAND_DOWN, d.ASK, d.OFFER, d.EVACUATE, d.ARRANGE)
 """What a seat may do unprompted."""
 
 
@@ -57,6 +58,8 @@ def act(sim: Simulation, seat: str, action: str, incident: Incident | None, targ
         return _evacuate(sim, seat, target)
     if action == d.ARRANGE:
         return _arrange(sim, seat, target)
+    if action == d.OFFER:
+        return _offer(sim, seat, incident, target)
     if incident is None or incident not in known_incidents(sim, seat):
         raise ActionRefused(N_("the seat knows of no such open incident"))
     if action == d.ASK:
@@ -84,23 +87,16 @@ def _log(sim: Simulation, decider: str, kind: str, subject: str, incident: int, 
 
 def _assign(sim: Simulation, seat: str, unit: Unit, incident: Incident) -> str:
     planner = sim.planner
-    if not unit.can_serve(incident) or unit.down_until > sim.env.now:
-        raise ActionRefused(N_("this unit cannot serve this incident now"))
     allowed = planner.allowed[seat].get(incident.id)
     if allowed is not None and unit.type.id not in allowed:
         raise ActionRefused(N_("this unit's type was not agreed for this incident"))
-    if unit.task is incident:
-        raise ActionRefused(N_("this unit is already on this incident"))
-    if unit.task is not None and unit.state is UnitState.ON_SCENE:
-        raise ActionRefused(N_("this unit is at work on scene: stand it down when it is released"))
     most = incident.need.max_units
-    if len(incident.assigned) >= most:
+    if len(incident.assigned) >= most and unit.task is not incident:
         raise ActionRefused(
             N_("%(most)s already on it, the most this need takes at once: stand one down first"),
             most=most,
         )
-    if arrival(sim, unit, incident.place.id) is None:
-        raise ActionRefused(N_("this unit has no open way there through territory it may enter"))
+    _check(offers.why_not(sim, unit, incident))
     previous = unit.task
     _log(sim, seat, d.ASSIGN, incident.key, incident.id, unit.id)
     planner.assign(seat, unit, incident)
@@ -133,6 +129,24 @@ def _ask(sim: Simulation, seat: str, incident: Incident, nation: str) -> str:
     sim.ask_for_help(seat, nation, incident)
     planner.incident_changed(incident)
     return seat
+
+
+def _offer(sim: Simulation, seat: str, incident: Incident | None, unit_id: str) -> str:
+    if incident is None or incident not in offers.heard_of(sim, seat):
+        raise ActionRefused(N_("the seat has heard of no such open incident of a neighbour"))
+    unit = _unit(sim, seat, unit_id)
+    if unit.nation != seat:
+        raise ActionRefused(N_("this unit is a joint team: the incident's nation tasks it itself"))
+    _check(offers.why_not(sim, unit, incident))
+    _log(sim, seat, d.OFFER, incident.key, incident.id, unit.id)
+    offers.offer(sim, seat, unit, incident)
+    return seat
+
+
+def _check(why: Refusal | None) -> None:
+    """Refuse the action for this reason, if there is one."""
+    if why is not None:
+        raise ActionRefused(why.message, why.status, **why.values)
 
 
 def _evacuate(sim: Simulation, seat: str, place: str) -> str:

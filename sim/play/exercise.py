@@ -2,8 +2,9 @@
 
 Everything that changes an exercise is a *command*, a small JSON-able dict: the clock
 moves (``advance`` to a time, ``next`` decision or inject), a seat decides an open point
-(``decide``, naming it by its id) or acts unprompted (``act``; the facilitator too, to
-switch an arrangement on). Commands are validated and applied in order;
+(``decide``, naming it by its id) or acts unprompted (``act``: send, stand down, ask,
+offer a unit to a neighbour's incident, evacuate; the facilitator too, to switch an
+arrangement on). Commands are validated and applied in order;
 applied again from the start they give the same run event for event, so the state at
 any earlier time is the replay of the commands issued before it (``branch``).
 
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim import log
 from sim.i18n import N_, Refusal
-from sim.model import actions
+from sim.model import actions, offers
 from sim.model import decisions as d
 from sim.model.entities import Incident
 from sim.model.points import OpenPoint
@@ -319,8 +320,11 @@ class Exercise:
         else:
             field = "nation" if action == d.ASK else "unit"
             number = int(_number(command, "incident"))
-            incident = next((i for i in self.known_incidents(seat) if i.id == number), None)
+            known = self.heard_of(seat) if action == d.OFFER else self.known_incidents(seat)
+            incident = next((i for i in known if i.id == number), None)
             if incident is None:
+                if action == d.OFFER:
+                    raise Refused(N_("the seat has heard of no such open incident of a neighbour"))
                 raise Refused(N_("the seat knows of no such open incident"))
         target = _text(command, field)
         try:
@@ -346,6 +350,10 @@ class Exercise:
     def known_incidents(self, seat: str) -> list[Incident]:
         """Open incidents a seat plans for: reported to it, or a neighbour's it agreed to help."""
         return actions.known_incidents(self.sim, seat)
+
+    def heard_of(self, seat: str) -> list[Incident]:
+        """Neighbours' open incidents a seat has heard of: it may offer them a unit."""
+        return offers.heard_of(self.sim, seat)
 
     def open_points(self, seat: str | None = None) -> list[OpenPoint]:
         """Points waiting for a seat (every seat's when None), oldest first."""

@@ -6,8 +6,8 @@ open point must be answered before the next move. Within that, a point about an 
 nobody has reached yet, and that no unit on its way would reach within the capability
 target, is due by the last instant at which its soonest option would still be on scene
 within the target (each minute spent deciding delays the departure by a minute): an
-assignment's or an ask's soonest option, as estimated, or the soonest unit of a seat asked
-for help. A point past that instant is overdue (the target is missed whatever is chosen
+assignment's, an ask's or an offer's soonest option, as estimated, or the soonest unit of
+a seat asked for help. A point past that instant is overdue (the target is missed whatever is chosen
 now) and comes first; a point with no such instant (a stand-down, an evacuation order, an
 incident reached or to be reached in time) comes last, oldest first.
 """
@@ -56,7 +56,7 @@ def due(ex: Exercise, item: OpenPoint) -> Due:
     incident = ex.sim.incidents[point.incident]
     if not _late(ex, incident):
         return UNTIMED
-    if point.kind in (d.ASSIGN, d.ASK):
+    if point.kind in (d.ASSIGN, d.ASK, d.ACCEPT):
         etas = [(_minutes(o.fact), o.choice) for o in point.options if o.choice != "wait"]
     elif point.kind == d.APPROVE:
         etas = [(_arrival(ex, u, incident), u.id) for u in _capable(ex, item.seat, incident)]

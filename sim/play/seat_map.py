@@ -38,7 +38,7 @@ def seat_map_data(ex: Exercise, seat: str) -> MapData:
     data.live = True
     places = {p.id: p for p in ex.scenario.places}
     known = ex.known_incidents(seat)
-    known += [i for i in sim.incidents if seat in i.requests and i.remaining > 0 and i not in known]
+    known += [i for i in ex.heard_of(seat) if i not in known]
     first_on_scene: dict[int, float] = {}
     for t, event, number, _, _ in sim.log.events:
         if event == log.ON_SCENE:

@@ -41,6 +41,8 @@ KIND_TITLES = {
     d.APPROVE: N_("Answer a request for help"),
     d.EVACUATE: N_("Order a village evacuated"),
     d.ARRANGE: N_("Switch an arrangement on"),
+    d.OFFER: N_("Offer a unit to a neighbour"),
+    d.ACCEPT: N_("Answer an offer of help"),
 }
 REASONS = {
     d.NEAREST: N_("the capable free unit that would be on scene first"),
@@ -55,6 +57,8 @@ REASONS = {
     d.PRE_AUTHORISED: N_("an agreement pre-authorises the deployment"),
     d.CASE_BY_CASE: N_("the national approval process"),
     d.WARNING: N_("a warning came for the village"),
+    d.NOT_SOONER: N_("the help already on its way would be there as soon"),
+    d.NOT_POSSIBLE: N_("the unit offered can no longer go"),
 }
 WAITING = {
     d.NO_CAPABLE_UNIT: N_("no capable unit"),
@@ -114,6 +118,8 @@ CHOICE_WORDS = {
     d.NO: N_("no"),
 }
 """Choices that are not a nation or a unit, in words."""
+ANSWER_WORDS = {d.YES: N_("accept"), d.NO: N_("decline")}
+"""The answers to an offer of help, in words."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +261,7 @@ def _option_fact(clock: Clock, kind: str, fact: str) -> str:
         minutes = float(fact)
     except ValueError:
         return fact
-    if kind in (d.ASSIGN, d.ASK):
+    if kind in (d.ASSIGN, d.ASK, d.ACCEPT):
         return clock.t("on scene about %(time)s", time=clock(minutes))
     return fact
 
@@ -281,9 +287,23 @@ def point_row(
         if incident.assigned:
             on_it = ", ".join(names.unit(u) for u in incident.assigned)
             facts.append(t("on it: %(units)s", units=on_it))
+    soonest = {}
+    if p.kind == d.ACCEPT:
+        offered = ex.sim.unit(p.question)
+        facts.insert(
+            0,
+            t(
+                "%(nation)s offers its %(unit)s",
+                nation=names.seat(offered.nation),
+                unit=names.unit(offered),
+            ),
+        )
+        soonest = {d.YES: names.unit(offered)}  # (when it is due: the unit, not "accept")
     options = []
     for o in p.options:
         label = t(CHOICE_WORDS.get(o.choice, o.choice))
+        if p.kind == d.ACCEPT:
+            label = t(ANSWER_WORDS.get(o.choice, o.choice))
         if p.kind in (d.ASK,) and o.choice in names.nations:
             label = names.nations[o.choice]
         elif p.kind in (d.ASSIGN, d.STAND_DOWN):
@@ -308,7 +328,7 @@ def point_row(
         "options": options,
         "incident": p.incident,
         "request": request,
-        "due": _due(names, clock, ex.now, when, options),
+        "due": _due(names, clock, ex.now, when, options, soonest),
         "doctrine": proposal if show_doctrine else "",
         "doctrine_reason": t(REASONS.get(p.proposal.reason, p.proposal.reason))
         if show_doctrine
@@ -317,15 +337,22 @@ def point_row(
 
 
 def _due(
-    names: Names, clock: Clock, now: float, when: Due, options: list[dict[str, Any]]
+    names: Names,
+    clock: Clock,
+    now: float,
+    when: Due,
+    options: list[dict[str, Any]],
+    soonest: dict[str, str],
 ) -> dict[str, str]:
-    """When a point is due, in short (for a queue) and in a sentence (on its card)."""
+    """When a point is due, in short (for a queue) and in a sentence (on its card);
+    ``soonest``: what an option sends, where its label does not say it."""
     t = names.t
     if not when.timed:
         return {"short": t("due before the next move"), "sentence": "", "state": "untimed"}
     target = clock(when.target)
-    label = next((o["label"] for o in options if o["choice"] == when.option), "")
-    label = label or names.choice(when.option)
+    label = soonest.get(when.option) or next(
+        (o["label"] for o in options if o["choice"] == when.option), names.choice(when.option)
+    )
     if when.overdue(now):
         return {
             "short": t("overdue: the target is missed"),
@@ -529,6 +556,8 @@ def _choice(names: Names, kind: str, choice: str) -> str:
     """A decision's choice by name: an arrangement, a nation, a unit."""
     if kind == d.ARRANGE:
         return names.t(TITLES.get(choice, choice))
+    if kind == d.ACCEPT:
+        return names.t(ANSWER_WORDS.get(choice, choice))
     return names.choice(choice)
 
 
@@ -685,9 +714,7 @@ def seat_view(
     names, clock, view = common(ex, lang)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
-    asked = [  # a neighbour's, on which the seat was asked for help
-        i for i in sim.incidents if seat in i.requests and i.remaining > 0 and i not in incidents
-    ]
+    heard = [i for i in ex.heard_of(seat) if i not in incidents]  # a neighbour's
     own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
     villages = [
         {"id": p.id, "name": names.places[p.id], "ordered": p.id in sim.evacuation_ordered_at}
@@ -698,8 +725,17 @@ def seat_view(
         "seat": seat,
         "seat_name": names.seat(seat),
         "points": points_rows(ex, names, clock, seat, show_doctrine),
-        "incidents": [_incident_row(ex, names, clock, i) for i in incidents + asked],
+        "incidents": [_incident_row(ex, names, clock, i) for i in incidents + heard],
         "planned": [{"id": i.id, "name": names.incident(i)} for i in incidents],
+        "heard": [
+            {"id": i.id, "name": f"{names.incident(i)} ({names.seat(i.place.nation)})"}
+            for i in ex.heard_of(seat)
+        ],
+        "lendable": [
+            {"id": u.id, "name": names.unit(u)}
+            for u in own_units
+            if u.nation == seat and u.state is not UnitState.ON_SCENE
+        ],
         "units": _unit_rows(ex, names, clock, own_units),
         "messages": _messages(ex, names, clock, seat),
         "seat_messages": seat_messages(ex, names, clock, seat),
@@ -812,7 +848,7 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
                         seat=names.seat(dec.seat),
                         what=what,
                         about=about,
-                        choice=names.choice(dec.choice),
+                        choice=_choice(names, dec.kind, dec.choice),
                     )
                 )
     return out

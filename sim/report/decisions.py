@@ -22,6 +22,8 @@ KINDS = {
     "approve": N_("requests answered"),
     "evacuate": N_("village evacuation orders"),
     "arrange": N_("arrangements switched on during play"),
+    "offer": N_("units offered to a neighbour unprompted"),
+    "accept": N_("offers of help answered"),
 }
 """Kinds of decision in plain words, in the order the report lists them."""
 
@@ -40,11 +42,15 @@ REASONS = {
     "warning": N_("a warning reached the village leaders"),
     "replayed": N_("taken as recorded"),
     "fallback": N_("the recorded choice no longer applied: standing procedure"),
+    "not_sooner": N_("the help already on its way would be there as soon"),
+    "not_possible": N_("the unit offered could no longer go"),
     **HOLD_REASONS,
 }
 """Each reason a decision gives, in plain words."""
 
-SHOWN_KINDS = ("ask", "approve", "stand_down", "evacuate", "arrange")
+SHOWN_KINDS = ("ask", "approve", "offer", "accept", "stand_down", "evacuate", "arrange")
+ANSWERS = ("approve", "accept")
+"""Kinds whose "no" is listed too (an answer to a neighbour)."""
 """The decisions the report lists one by one (assignments are many: they are counted)."""
 
 LISTED_AT_MOST = 60
@@ -105,6 +111,12 @@ def decision_context(
             if choice == "yes":
                 return t("approves the request for %(place)s", place=place)
             return t("refuses the request for %(place)s", place=place)
+        if kind == "accept":
+            if choice == "yes":
+                return t("accepts the offer for %(place)s", place=place)
+            return t("declines the offer for %(place)s", place=place)
+        if kind == "offer":
+            return t("offers the %(unit)s for %(place)s", unit=names.unit(choice), place=place)
         if kind == "stand_down":
             return t(
                 "stands down %(unit)s on its way to %(place)s", unit=names.unit(choice), place=place
@@ -121,7 +133,7 @@ def decision_context(
             "reason": because(r.reason),
         }
         for r in rows
-        if r.kind in SHOWN_KINDS and (r.kind == "approve" or r.choice not in ("wait", "keep", "no"))
+        if r.kind in SHOWN_KINDS and (r.kind in ANSWERS or r.choice not in ("wait", "keep", "no"))
     ]
     return {
         "count": decisions["count"],
@@ -147,6 +159,10 @@ def _player_decision(
         return t("asks %(nation)s for help", nation=names.nations.get(choice, choice))
     if kind == "approve":
         return t("approves the request") if choice == "yes" else t("refuses the request")
+    if kind == "accept":
+        return t("accepts the offer") if choice == "yes" else t("declines the offer")
+    if kind == "offer":
+        return t("offers the %(unit)s", unit=names.units_in_full.get(choice, choice))
     if kind == "stand_down":
         if choice == "keep":
             return t("keeps the unit going")
