@@ -1,6 +1,6 @@
 """An exercise played in headless Chromium as a room would: the facilitator, Thailand, Laos
-and Cambodia, and an observer of Laos, on the default scenario (with discussion questions
-added to three injects), from the first inject over many scenario hours to the hot wash;
+and Cambodia, and an observer of Laos, on the default scenario (with its discussion
+questions), from the first inject over many scenario hours to the hot wash;
 then the session replayed into a report and a Word AAR/IP.
 
 Every page is screenshot at desktop, tablet and projector sizes at the middle and at the
@@ -20,10 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
-
-import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -32,22 +29,6 @@ from chromium import Browser  # noqa: E402
 DEFAULT = ROOT / "scenarios" / "sekong_flood_2018.toml"
 SEATS = ("TH", "LA", "KH")
 SIZES = {"desktop": (1280, 900), "tablet": (820, 1180), "projector": (1920, 1080)}
-QUESTIONS = {
-    0: [
-        "Who in Sanamxay can order the villages out at night, and how does the order reach a"
-        " village with no phone or power?",
-        "Whom does Attapeu EOC tell next, and does anyone tell Cambodia downstream?",
-    ],
-    3: [
-        "What does Stung Treng keep back for its own evacuation, and what could it lend to"
-        " Laos tonight?",
-    ],
-    4: [
-        "With the phones down, how does a request or a river reading get across the border,"
-        " and how long does it take?"
-    ],
-}
-"""Discussion questions added to the default scenario's injects (by index)."""
 REASONS = (
     "We keep our own boats for the villages still under water.",
     "The helicopter is the only thing that reaches the roofs before dark.",
@@ -55,15 +36,6 @@ REASONS = (
     "Our teams are tired; the neighbour's are fresh and closer.",
 )
 """Reasons the seats give, in turn, with every other decision."""
-
-
-def _scenario(folder: Path) -> Path:
-    data = tomllib.loads(DEFAULT.read_text())
-    for index, questions in QUESTIONS.items():
-        data["injects"][index]["discussion"] = questions
-    path = folder / "sekong_discussed.toml"
-    path.write_text(tomli_w.dumps(data))
-    return path
 
 
 def _port() -> int:
@@ -149,7 +121,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp())
-    scenario, session = _scenario(work), work / "session.jsonl"
+    scenario, session = DEFAULT, work / "session.jsonl"
     process, links = _serve(scenario, session)
     decided = stops = 0
     try:

@@ -36,3 +36,22 @@ def test_the_joint_team_what_if_is_the_scenario_plus_the_team() -> None:
     assert added == {"joint_boat_pakse"} and all(g.joint for g in joint.units if g.id in added)
     assert not any(g.joint for g in base.units)
     assert joint.injects == base.injects and joint.places == base.places
+
+
+def test_the_sekong_msel_asks_the_room_about_its_key_injects() -> None:
+    from sim.play.discussion import inject_seats
+
+    scenario = load_scenario(SCENARIOS / "sekong_flood_2018.toml")
+    asked = {
+        (inject.type, ",".join(inject_seats(scenario, inject))): len(inject.discussion)
+        for inject in scenario.injects
+        if inject.discussion
+    }
+    assert asked == {
+        ("warning", "LA"): 2,  # the dam staff's warning, at night
+        ("grounding", "TH,LA,KH"): 1,
+        ("warning", "KH"): 1,  # the Cambodian alert: what to keep, what to lend
+        ("channel_outage", "LA,KH"): 1,
+        ("incident", "KH,TH,LA"): 2,  # Siem Pang ordered out: asking, or offering, help
+        ("crossing_closed", "KH,LA"): 1,
+    }
