@@ -3,6 +3,7 @@ open ways: bounds that never exceed what is computed exactly (Hypothesis)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -46,22 +47,30 @@ def test_nothing_in_a_ring_or_beyond_is_nearer_than_its_bound(
             assert great_circle_km(pa.lat, pa.lon, pb.lat, pb.lon) >= index.km_beyond(ring)
 
 
+def _in_steps(km: float) -> float:
+    """A bound lifted to the next 500 km (never lower, never decreasing)."""
+    return math.ceil(km / 500.0) * 500.0
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(coordinates, min_size=1, max_size=30), st.integers(0, 29))
+@given(st.lists(coordinates, min_size=1, max_size=30), st.integers(0, 29), st.sampled_from((0, 1)))
 def test_a_ring_search_gives_everything_nearest_first(
-    points: list[tuple[float, float]], at: int
+    points: list[tuple[float, float]], at: int, lifted: int
 ) -> None:
     places = _places(points)
     origin = places[f"p{at % len(places)}"]
     index: PlaceIndex[str] = PlaceIndex(places, Extent.of(places), len(places))
     for pid in places:
         index.add(pid, pid)
+    lift = _in_steps if lifted else None
 
     def km(key: str) -> tuple[float, str]:
         p = places[key]
-        return great_circle_km(origin.lat, origin.lon, p.lat, p.lon), key
+        found = great_circle_km(origin.lat, origin.lon, p.lat, p.lon)
+        return (found if lift is None else lift(found)), key
 
-    found = [(bound, key) for bound, key in by_bound(origin.id, [(index, 0.0, 1.0)], km) if key]
+    search = by_bound(origin.id, [(index, 0.0, 1.0, lift)], km)
+    found = [(bound, key) for bound, key in search if key]
     assert sorted(key for _, key in found) == sorted(places)
     bounds = [bound for bound, _ in found]
     assert bounds == sorted(bounds)
@@ -82,3 +91,21 @@ def test_ways_join_two_places_exactly_when_a_route_is_found() -> None:
                     found = network.route(origin, destination, 60.0, closed, territory)
                     reaches = network.reaches(origin, destination, closed, territory)
                     assert reaches == (found is not None), (origin, destination, territory)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(min_value=0.0, max_value=4 * 1440.0), st.integers(0, 10_000))
+def test_an_aircraft_is_never_on_scene_before_its_bound(t: float, pick: int) -> None:
+    """The cheap bound doctrine orders its searches by, day-only aircraft's daylight
+    included, never exceeds the estimate it stands for."""
+    from sim.model import Simulation
+    from sim.model.estimates import earliest_arrival, travel_end
+
+    sim = Simulation(load_scenario(ROOT / "scenarios" / "tri_border_wildfire_2024.toml"))
+    aircraft = [u for u in sim.units if u.type.mode == "air"]
+    assert any(u.type.day_only for u in aircraft)
+    unit = aircraft[pick % len(aircraft)]
+    places = sorted(sim.geography.places)
+    origin, place = places[pick % len(places)], places[(pick // 7) % len(places)]
+    eta = travel_end(sim, unit, origin, place, t)
+    assert eta is not None and earliest_arrival(sim, unit, origin, t, place) <= eta

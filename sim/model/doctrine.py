@@ -63,6 +63,7 @@ from sim.model.estimates import (
     minutes_per_km_at_least,
     on_scene_estimate,
     travel_end,
+    work_can_start_at_least,
 )
 from sim.scenario.schema import UnitType
 from sim.world.grid import Extent, PlaceIndex, by_bound
@@ -405,6 +406,7 @@ class Planner:
                 pool.filed,
                 max(start, now + pool.unit_type.mobilisation.mean) if pool.idle else start,
                 minutes_per_km_at_least(self.sim, pool.unit_type),
+                partial(work_can_start_at_least, self.sim, pool.unit_type),
             )
             for pool in self._nearby.get((nation, need), ())
             if pool.filed

@@ -61,12 +61,22 @@ def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -
 def earliest_arrival(sim: Simulation, unit: Unit, origin: str, t: float, place: str) -> float:
     """A bound from below on ``travel_end``, cheap to compute: the straight line (for road
     and boat units at the shortest a road can be for it, and the fastest the unit can drive
-    any road); no wait counted."""
+    any road), and for ``day_only`` aircraft a trip fitting in daylight once landed; no
+    other wait counted."""
     km = sim.geography.distance_km(origin, place)
     if unit.type.mode == "air":
-        return t + km / unit.type.speed_kmh * 60
+        return work_can_start_at_least(sim, unit.type, t + km / unit.type.speed_kmh * 60)
     network = sim.geography.network
     return t + km * network.least_detour / min(unit.type.speed_kmh, network.top_speed_kmh) * 60
+
+
+def work_can_start_at_least(sim: Simulation, unit_type: UnitType, landed: float) -> float:
+    """A bound from below on when a unit of this type that reaches a place no earlier than
+    ``landed`` can start work there: for ``day_only`` aircraft, once a trip fits in daylight
+    (``Clock.daylight_for`` never gets earlier as its start does); else ``landed``."""
+    if unit_type.mode == "air" and unit_type.day_only:
+        return sim.clock.daylight_for(landed, unit_type.trip.mean)
+    return landed
 
 
 def minutes_per_km_at_least(sim: Simulation, unit_type: UnitType) -> float:

@@ -158,11 +158,17 @@ class _Rings(Generic[K]):
     at_least: float
     start: float
     per_km: float
+    lift: Callable[[float], float] | None
+
+    def bound(self) -> float:
+        """A bound on what the next ring and beyond hold."""
+        at_least = self.start + self.index.km_beyond(self.ring) * self.per_km
+        return at_least if self.lift is None else self.lift(at_least)
 
 
 def by_bound(
     place: str,
-    indexes: Iterable[tuple[PlaceIndex[K], float, float]],
+    indexes: Iterable[tuple[PlaceIndex[K], float, float, Callable[[float], float] | None]],
     bound: Callable[[K], tuple[float, T] | None],
 ) -> Iterator[tuple[float, T | None]]:
     """Things filed in the indexes, each with its ``bound`` (None: left out), in the order
@@ -170,15 +176,17 @@ def by_bound(
     them, ``(b, None)``: nothing still to come has a bound below ``b`` (so a search may stop
     before the next ring of cells is looked at).
 
-    Each index comes with a bound on what it holds at the place itself and the least its
-    bound grows a straight-line km: a ring of cells is searched only once no bound beyond
-    it could be lower than one found."""
+    Each index comes with a bound on what it holds at the place itself, the least its
+    bound grows a straight-line km, and a function that never decreases that lifts such a
+    bound to a tighter one (None: none): a ring of cells is searched only once no bound
+    beyond it could be lower than one found."""
     searches = []
-    for index, start, per_km in indexes:
+    for index, start, per_km, lift in indexes:
         first, end = index.rings(place)
         if first < end:
-            at_least = start + index.km_beyond(first) * per_km
-            searches.append(_Rings(index, first, end, at_least, start, per_km))
+            search = _Rings(index, first, end, 0.0, start, per_km, lift)
+            search.at_least = search.bound()
+            searches.append(search)
     heap: list[tuple[float, int, T]] = []
     order = itertools.count()
     while True:
@@ -196,6 +204,6 @@ def by_bound(
                 heapq.heappush(heap, (found[0], next(order), found[1]))
         beyond.ring += 1
         if beyond.ring < beyond.end:
-            beyond.at_least = beyond.start + beyond.index.km_beyond(beyond.ring) * beyond.per_km
+            beyond.at_least = beyond.bound()
         else:
             searches.remove(beyond)
