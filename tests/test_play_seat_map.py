@@ -42,7 +42,7 @@ def _stuck() -> Exercise:
 def test_a_seat_map_shows_its_units_incidents_and_why_a_unit_has_no_route() -> None:
     ex = _stuck()
     data = seat_map_data(ex, "LA")
-    assert data.title == "Laos: Mon 23 Jul 10:20"
+    assert data.title == "Laos, as at Mon 23 Jul 10:20"
     (pakse,) = [u for u in data.units if u.stuck]
     why = "no route to Ban Hat (roads closed or flooded)"
     assert pakse.stuck == f"Rescue boat team from Pakse: {why}"

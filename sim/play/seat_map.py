@@ -34,8 +34,9 @@ def seat_map_data(ex: Exercise, seat: str) -> MapData:
             closed.pop(detail, None)
         elif event == log.FLOODED:
             flooded.setdefault(detail, clock.hhmm(t))
-    data = scenario_map_data(ex.scenario, f"{names.seat(seat)}: {clock(ex.now)}", flooded, closed)
-    data.live = True
+    shows = clock(ex.now)
+    data = scenario_map_data(ex.scenario, f"{names.seat(seat)}, as at {shows}", flooded, closed)
+    data.live, data.shows = True, shows
     places = {p.id: p for p in ex.scenario.places}
     known = ex.known_incidents(seat)
     known += [i for i in ex.heard_of(seat) if i not in known]

@@ -76,6 +76,10 @@ if TYPE_CHECKING:
     from sim.report.maps import MapData
 
 
+PROJECTOR_SCALE = 1.8
+"""How much larger the projector's map draws its names and markers than a page's."""
+
+
 class PlayServer:
     """One exercise in play: its state, its session file, its seats' tokens."""
 
@@ -103,7 +107,9 @@ class PlayServer:
         self.worker = Worker()
         """The process every map is drawn in."""
         self.maps = self._drawer(self.map_data)
-        """The whole map (the facilitator's and the projector's)."""
+        """The whole map (the facilitator's)."""
+        self.projector_map = self._drawer(partial(self.map_data, PROJECTOR_SCALE))
+        """The whole map again, its names and markers large enough to read across a room."""
         self.seat_maps = {
             seat: self._drawer(partial(self.seat_map_data, seat)) for seat in session.seats
         }
@@ -113,12 +119,19 @@ class PlayServer:
         return MapDrawer(lambda: self.revision, data, self.changes.notify, self.worker)
 
     def map_of(self, role: str) -> MapDrawer:
-        """The map a role sees: a seat's (for its players and observers), else the whole."""
+        """The map a role sees: a seat's (for its players and observers), the projector's,
+        else the whole."""
+        if role == PROJECTOR:
+            return self.projector_map
         return self.seat_maps.get(role.removesuffix(":observer"), self.maps)
+
+    @property
+    def drawers(self) -> list[MapDrawer]:
+        return [self.maps, self.projector_map, *self.seat_maps.values()]
 
     def close(self) -> None:
         """Stop drawing maps (the server ends)."""
-        for drawer in (self.maps, *self.seat_maps.values()):
+        for drawer in self.drawers:
             drawer.close()
         self.worker.close()
 
@@ -297,7 +310,7 @@ class PlayServer:
             ) from None
         self.revision += 1
         self.changes.notify()
-        for drawer in (self.maps, *self.seat_maps.values()):
+        for drawer in self.drawers:
             drawer.kick()
 
     def _rebuilt(self) -> Exercise:
@@ -307,16 +320,18 @@ class PlayServer:
         """What a seat's map shows now."""
         return seat_map_data(self.exercise, seat)
 
-    def map_data(self) -> MapData:
-        """What the map of the run so far shows."""
+    def map_data(self, scale: float = 1.0) -> MapData:
+        """What the map of the run so far shows (``scale``: its type and markers larger,
+        for the projector)."""
         from sim.analysis.incidents import incident_rows
         from sim.report.map_data import run_map_data
 
         run = self.exercise.sim.log
         data = run_map_data(self.scenario, run, incident_rows(run))
-        now = Clock(self.scenario.scenario.start)(self.exercise.now)
-        data.title = f"{self.scenario.scenario.name}: {now}"
-        data.live = True
+        data.shows = Clock(self.scenario.scenario.start)(self.exercise.now)
+        name = self.scenario.scenario.name
+        data.title = f"As at {data.shows}" if scale > 1 else f"{name}, as at {data.shows}"
+        data.live, data.scale = True, scale
         return data
 
 
@@ -402,6 +417,7 @@ def create_app(server: PlayServer) -> Guarded:
             "base": base,
             "revision": server.revision,
             "map_version": server.map_of(reader).version,
+            "map_behind": server.map_of(reader).drawn_for not in (-1, server.revision),
             "message": note,
             "client_id": lambda: f"{started}-{server.revision}-{role}-{next(counter)}",
         }
@@ -592,7 +608,9 @@ def create_app(server: PlayServer) -> Guarded:
         async def events() -> AsyncIterator[str]:
             sent = None
             while True:
-                state = {"revision": server.revision, "map": drawer.version}
+                state = {"revision": server.revision, "map": drawer.version} | {
+                    "behind": drawer.version > 0 and drawer.drawn_for != server.revision
+                }
                 if state != sent:
                     yield f"event: state\ndata: {json.dumps(state)}\n\n"
                     sent = state

@@ -793,6 +793,7 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
     def place(key: str) -> str:
         return names.places.get(key, key)
 
+    roads = {r.key: (r.from_, r.to) for r in ex.scenario.roads}  # (a road named by its id)
     for at, event, number, unit, detail in sim.log.events:
         if at < since or (at == since and event != log.DECISION):  # shown before the move
             continue
@@ -819,7 +820,8 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
                 t(said, asked=names.seat(asked), asker=names.seat(asker), incident=incident(number))
             )
         elif event in (log.ROAD_CLOSED, log.ROAD_REOPENED):
-            ends = " – ".join(place(p) for p in detail.split("--"))
+            road = roads.get(detail)
+            ends = " – ".join(place(p) for p in (road or detail.split("--")))
             said = (
                 N_("Road %(road)s closed")
                 if event == log.ROAD_CLOSED

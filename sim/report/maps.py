@@ -141,6 +141,11 @@ class MapData:
     """A seat's own units, by place (the seat's map in play)."""
     live: bool = False
     """Drawn during play: an incident no unit has reached yet may still be reached."""
+    shows: str = ""
+    """The time it shows, as the room reads it (during play)."""
+    scale: float = 1.0
+    """How much larger its type and markers are drawn against the map (the projector's,
+    read from the back of a room): the same pixels, the map's inches shrunk."""
 
     def shown(self, bounds: tuple[float, float, float, float]) -> list[Place]:
         """The places inside ``bounds`` (south, west, north, east)."""
@@ -245,7 +250,7 @@ DPI = 120
 
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -333,7 +338,7 @@ def run_map(data: MapData) -> Drawn:
     crossings, EOCs and bases, incidents by response time, flooding or the fire."""
     bounds = view(data)
     shown = data.shown(bounds)
-    fig, ax = plt.subplots(figsize=(11.5, 9.5), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(11.5 / data.scale, 9.5 / data.scale), dpi=DPI * data.scale)
     labels = _base(ax, bounds)
     if data.fire is not None:
         _fire(ax, data.fire)

@@ -9,6 +9,7 @@
   let shown = body.dataset.revision;
   let wanted = shown;
   let mapVersion = null;
+  let mapBehind = null;
   let fetching = false;
 
   function busy() {
@@ -51,6 +52,8 @@
     if (img && mapVersion !== null && !img.src.endsWith("m=" + mapVersion)) {
       img.src = img.dataset.map + "?m=" + mapVersion;
     }
+    const behind = document.getElementById("map-behind");  // the map shows an earlier time
+    if (behind && mapBehind !== null) behind.hidden = !mapBehind;
   }
 
   const events = new EventSource(body.dataset.events);
@@ -59,6 +62,7 @@
     banner.hidden = true;
     wanted = String(state.revision);
     mapVersion = state.map;
+    mapBehind = state.behind;
     showMap();
     refresh();
   });

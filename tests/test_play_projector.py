@@ -1,0 +1,88 @@
+"""The room's screen and what a map or a printed page says: the projector's map drawn to be
+read across a room, every map naming the time it shows (and the page saying when a newer one
+is being drawn), roads named by their ends, and printed arrangements saying what is off."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+from support import load_with
+
+from sim.play.exercise import Exercise
+from sim.play.server import PROJECTOR_SCALE, PlayServer, create_app
+from sim.play.session import PROJECTOR, create_session
+from sim.play.views import projector_view
+from sim.report import maps
+
+
+def _named_road(data: dict[str, Any]) -> None:
+    data["roads"][2]["id"] = "pakse_track"  # Pakse - Ban Hat, named for injects
+    data["injects"].append({"type": "road_closed", "at": "30min", "road": "pakse_track"})
+
+
+def _server(tmp_path: Path) -> tuple[PlayServer, TestClient]:
+    session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
+    server = PlayServer(load_with("tiny_border.toml", _named_road), session)
+    return server, TestClient(create_app(server), follow_redirects=False)
+
+
+def test_the_projector_map_is_drawn_to_be_read_across_the_room(tmp_path: Path) -> None:
+    server, _ = _server(tmp_path)
+    server.perform({"do": "advance", "to": 120})
+    assert server.map_of(PROJECTOR) is server.projector_map
+    page, room = server.map_data(), server.map_data(PROJECTOR_SCALE)
+    assert page.title == "Tiny border, as at Mon 23 Jul 10:00"
+    assert room.title == "As at Mon 23 Jul 10:00"  # (the scenario's name is on the screen)
+    drawn = {name: maps.run_map(data) for name, data in (("page", page), ("room", room))}
+
+    def size(d: maps.Drawn) -> tuple[float, float]:
+        heights = [b[3] - b[1] for b in d.label_boxes]
+        return statistics.median(heights), max(x for _, _, x, _ in d.label_boxes)
+
+    (page_text, page_wide), (room_text, room_wide) = size(drawn["page"]), size(drawn["room"])
+    # about as many pixels, names about PROJECTOR_SCALE times as tall
+    assert abs(room_wide / page_wide - 1) < 0.25
+    assert room_text / page_text > 0.8 * PROJECTOR_SCALE
+    server.close()
+
+
+def test_a_page_says_when_its_map_shows_an_earlier_time(tmp_path: Path) -> None:
+    server, client = _server(tmp_path)
+    fac = f"/facilitator/{server.tokens['facilitator']}"
+
+    def behind_note_shown() -> bool:
+        found = re.search(
+            r'<p class="note map-behind" id="map-behind"( hidden)?>', client.get(fac).text
+        )
+        assert found
+        return found[1] is None
+
+    server.perform({"do": "advance", "to": 30})
+    drawer = server.map_of("facilitator")
+    drawer.version, drawer.drawn_for = 1, server.revision  # drawn for this revision
+    assert not behind_note_shown()
+    server.perform({"do": "advance", "to": 60})  # the map in hand is of the time before
+    assert behind_note_shown()
+    server.close()
+
+
+def test_the_projector_names_a_road_by_its_ends() -> None:
+    ex = Exercise(load_with("tiny_border.toml", _named_road), 0, ["LA", "TH"])
+    ex.perform({"do": "advance", "to": 40})
+    assert "Road Pakse – Ban Hat closed" in projector_view(ex)["changes"]
+
+
+def test_a_printed_seat_page_says_which_arrangements_are_not_in_force(tmp_path: Path) -> None:
+    server, client = _server(tmp_path)
+    page = client.get(f"/seat/LA/{server.tokens['LA']}").text
+    rows = page.split('<table class="arrangements">')[1].split("</table>")[0].split("<tr")[2:]
+    assert len(rows) == 3
+    for row in rows:
+        now = row.split("</td>")[2]
+        printed = re.sub(r"<form.*?</form>", "", now, flags=re.S)  # forms are not printed
+        assert re.sub(r"<[^>]+>", "", printed).strip() == "not in force", now
+    server.close()
