@@ -714,7 +714,8 @@ def seat_view(
     names, clock, view = common(ex, lang)
     sim = ex.sim
     incidents = ex.known_incidents(seat)
-    heard = [i for i in ex.heard_of(seat) if i not in incidents]  # a neighbour's
+    heard_of = ex.heard_of(seat)  # neighbours' incidents: it may offer them a unit
+    heard = [i for i in heard_of if i not in incidents]
     own_units = [u for u in sim.units if seat in sim.planner.taskers(u)]
     villages = [
         {"id": p.id, "name": names.places[p.id], "ordered": p.id in sim.evacuation_ordered_at}
@@ -729,7 +730,7 @@ def seat_view(
         "planned": [{"id": i.id, "name": names.incident(i)} for i in incidents],
         "heard": [
             {"id": i.id, "name": f"{names.incident(i)} ({names.seat(i.place.nation)})"}
-            for i in ex.heard_of(seat)
+            for i in heard_of
         ],
         "lendable": [
             {"id": u.id, "name": names.unit(u)}
