@@ -272,3 +272,42 @@ def test_include_can_be_set_from_the_command_line(tmp_path: Path) -> None:
     assert {p.id for p in source.scenario.places} == {"attapeu", "sanamxay"}
     with pytest.raises(ScenarioError, match=r"the part 'elsewhere\.toml' does not exist"):
         read_scenario(main, ['include=["elsewhere.toml"]'])
+
+
+def test_an_override_shows_its_own_source_never_the_included_parts(tmp_path: Path) -> None:
+    import json
+
+    from sim.library.draft import draft_scenario
+    from sim.model import simulate
+    from sim.report import run_files
+    from sim.scenario import load_scenario
+
+    draft = draft_scenario("LA,KH", "flood", "nong_nok_khiene_trapeang_kriel")
+    overrides = (
+        '\n[[places]]\nid = "don_khong"\npopulation = 12000\n'
+        '\n[[places]]\nid = "khong_chiam"\npopulation = 9000\n'
+        'source = { ref = "District census", as_of = "2020", status = "checked" }\n'
+        '\n[[crossings]]\nid = "chong_sa_ngam_choam"\nhours = "07:00-19:00"\n'
+    )
+    path = write(tmp_path, "exercise.toml", draft + overrides)
+    scenario = load_scenario(path)
+    places = {p.id: p for p in scenario.places}
+    crossing = next(c for c in scenario.crossings if c.id == "chong_sa_ngam_choam")
+    for unsourced, keys in ((places["don_khong"], "population"), (crossing, "hours")):
+        assert unsourced.source is not None
+        assert unsourced.source.ref.startswith(
+            f"scenario file exercise.toml, no source given for {keys}; the rest as "
+            "library:region/emerald_triangle gives it: "
+        )
+        assert unsourced.source.status == "recalled, unverified"
+        assert unsourced.source.as_of == scenario.scenario.start.date().isoformat()
+    assert places["khong_chiam"].source is not None
+    assert places["khong_chiam"].source.ref == "District census"
+    assert places["warin_chamrap"].source is not None  # not overridden: the library's
+    assert places["warin_chamrap"].source.ref.startswith("The project's geography notes")
+    # the report folder's resolved scenario says the same
+    files = run_files(scenario, simulate(scenario, seed=1), {"borderdrill": "test"})
+    resolved = json.loads(files["scenario.resolved.json"])
+    shown = {p["id"]: p["source"]["ref"] for p in resolved["places"]}
+    assert shown["don_khong"] == places["don_khong"].source.ref
+    assert shown["khong_chiam"] == "District census"

@@ -20,6 +20,9 @@ The rules:
   naming the including file; a file's own parts are looked for beside it, ``library:``
   names only inside the library. A scenario and its parts hold at most 4 MiB together.
 - ``--set include=[...]`` chooses the parts before they are read.
+- An override that changes an item without giving its own ``source`` makes the item's
+  source say so ("scenario file F, no source given for ..., the rest as the part gives
+  it", recalled, unverified, as of the exercise's start): never the part's source alone.
 """
 
 from __future__ import annotations
@@ -227,10 +230,58 @@ def compose(data: dict[str, Any], text: str, file: str | Path) -> tuple[dict[str
     merged: dict[str, Any] = copy.deepcopy(built.tables)
     merged["include"] = data["include"]
     items: dict[str, list[list[tuple[Part, int]]]] = {}
+    start = (
+        merged.get("scenario", {}).get("start")
+        if isinstance(merged.get("scenario"), dict)
+        else None
+    )
     for section, section_items in built.arrays.items():
-        merged[section] = [item.data for item in section_items]
+        merged[section] = [_sourced(section, item, start) for item in section_items]
         items[section] = [item.origins for item in section_items]
     return merged, Origins(top, items, tuple(built.table_parts))
+
+
+UNSOURCED = "{file}, no source given for {keys}"
+"""The source of an item a file overrides without giving one (then the included part's)."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(start: Any) -> str | None:
+    """The day of the exercise's start as written (a TOML date-time or its text), if any."""
+    if hasattr(start, "date"):
+        return str(start.date().isoformat())
+    found = _DAY.match(start) if isinstance(start, str) else None
+    return found.group(0) if found else None
+
+
+def _sourced(section: str, item: _Item, start: Any) -> dict[str, Any]:
+    """An item's data, whose source is that of the last file that changed it: an override
+    that gives no source of its own says so (the scenario file, no source given, as of the
+    exercise's start; the rest as the part it overrides said), never passing the included
+    part's source off as the override's."""
+    data = item.data
+    old = data.get("source")
+    if len(item.origins) < 2 or not isinstance(old, dict):
+        return data
+    last, index = item.origins[-1]
+    given = _parsed(last).get(section, [])[index]
+    changed = sorted(k for k in given if k not in ("id", "code", "source", "names"))
+    if "source" in given or not changed:
+        return data
+    shown = (
+        last.label if last.label.startswith(LIBRARY) else f"scenario file {Path(last.label).name}"
+    )
+    origin = item.origins[-2][0].label
+    ref = UNSOURCED.format(file=shown, keys=", ".join(changed))
+    as_of = _day(start) or old.get("as_of")
+    return {
+        **data,
+        "source": {
+            "ref": f"{ref}; the rest as {origin} gives it: {old.get('ref', '')}",
+            "as_of": as_of,
+            "status": "recalled, unverified",
+        },
+    }
 
 
 def _key(path: Path) -> str:
