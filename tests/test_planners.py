@@ -320,6 +320,9 @@ def test_a_capability_is_rated_and_costed_on_the_same_replications(tmp_path: Pat
 
 def test_the_word_aar_prints_every_figure_whole_on_a_page(folder: tuple[Any, Any, Any]) -> None:
     import docx
+    from docx.shared import Cm
+
+    from sim.report.planners import FIGURE_CM
 
     _, run, files = folder
     document = docx.Document(io.BytesIO(files["aar.docx"]))
@@ -331,5 +334,20 @@ def test_the_word_aar_prints_every_figure_whole_on_a_page(folder: tuple[Any, Any
     assert document.inline_shapes
     for shape in document.inline_shapes:  # none cut at the foot of a page
         assert shape.width <= room[0] and shape.height <= room[1]
-    timelines = [s for s in document.inline_shapes if s.height > 0.8 * room[1]]
+    timelines = [s for s in document.inline_shapes if s.height > Cm(FIGURE_CM[1]) + 1]
     assert len(timelines) == (len(run.units) > 20) * -(-len(run.units) // 20)
+
+
+def test_the_units_findings_count_the_wait_for_a_free_unit_as_its_finding_does(
+    folder: tuple[Any, Any, Any],
+) -> None:
+    import re
+
+    scenario, run, _ = folder
+    aar = after_action(scenario, run, incident_rows(run), summarise(run))
+    cause = [f for f in aar.findings if f.title.endswith("waiting for a free unit")]
+    units = [f for f in aar.findings if "person-hours for a free unit" in f.detail]
+    for finding in units:
+        said = re.search(r"waited ([\d,]+) person-hours for a", finding.detail)
+        assert said and cause and cause[0].cost_person_hours is not None
+        assert int(said.group(1).replace(",", "")) == round(cause[0].cost_person_hours)

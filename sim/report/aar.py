@@ -194,6 +194,11 @@ class Context:
     names: Names
     t: Translator
 
+    @property
+    def reached_late(self) -> list[IncidentRow]:
+        """The incidents help reached after their target: the areas to improve."""
+        return [r for r in self.rows if r.served and r.counted and not r.within_target]
+
     def late_person_hours(self, rows: list[IncidentRow]) -> float:
         """People × hours waited beyond the target, over incidents whose target came."""
         return sum(r.late_person_hours(self.run.horizon_min) for r in rows)
@@ -342,7 +347,7 @@ def delay_findings(ctx: Context) -> list[Finding]:
     """The largest delay beyond target and its cause, and the cause that cost the most over
     the incidents that missed their target (an incident that met it is no area to improve)."""
     t = ctx.t
-    served = [r for r in ctx.rows if r.served and r.counted and not r.within_target]
+    served = ctx.reached_late
     if not served:
         return []
     worst = max(served, key=lambda r: r.response_min)
@@ -413,7 +418,8 @@ def unit_findings(ctx: Context) -> list[Finding]:
     units = ctx.summary["utilisation"]["units"]
     overloaded = [u for u in units if u["utilisation"] > OVERLOADED]
     idle = [u for u in units if not u["tasks"]]
-    waiting = sum(r.weight * r.parts["waiting_for_unit"] for r in ctx.rows if r.served) / 60
+    # as the cost of waiting for a free unit among the causes of delay counts it
+    waiting = sum(r.weight * r.parts["waiting_for_unit"] for r in ctx.reached_late) / 60
     found = []
     if overloaded:
         names = "; ".join(ctx.names.unit_in_full(u["unit"]) for u in overloaded[:6])

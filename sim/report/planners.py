@@ -335,8 +335,9 @@ EVIDENCE_FIGURES = {
 FIGURE_CM = (20.0, 12.5)
 """The largest a figure is printed in the Word AAR (width, height): a landscape page holds
 one with a few lines of text, so a figure moves to the next page only with little left."""
-PAGE_CM = (25.0, 16.5)
-"""The largest a part of a figure printed in parts is: a page each."""
+PAGE_CM = (25.0, 14.5)
+"""The largest a part of a figure printed in parts is: most of a page, leaving room for a
+finding above it."""
 
 
 def _fitted(png: bytes, box: tuple[float, float] = FIGURE_CM) -> dict[str, Any]:
