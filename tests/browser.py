@@ -74,7 +74,10 @@ CHECK = """(() => {
     alt: i.alt, complete: i.complete, width: i.naturalWidth, height: i.naturalHeight}));
   const h2 = [...document.querySelectorAll('h2')].map(h => h.textContent.trim());
   const h3 = [...document.querySelectorAll('h3')].map(h => h.textContent.trim());
-  return JSON.stringify({images, h2, h3, title: document.title,
+  const cut = [...document.querySelectorAll('.scroll')]
+    .filter(d => d.scrollWidth > d.clientWidth + 1)
+    .map(d => (d.querySelector('th') || d).textContent.trim());
+  return JSON.stringify({images, h2, h3, cut, title: document.title,
                          height: document.documentElement.scrollHeight});
 })()"""
 

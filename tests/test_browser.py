@@ -59,6 +59,7 @@ def test_run_report_opens_cleanly(
     headings = report.facts["h2"]
     assert headings[0] == "After-action report and improvement plan"
     assert {"Objectives", "Scenario summary", "Points of contact"} <= set(report.facts["h3"])
+    assert report.facts["cut"] == []  # no table wider than the page, its last columns hidden
     assert report.screenshot.startswith(b"\x89PNG")
 
 
