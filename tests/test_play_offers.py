@@ -189,3 +189,106 @@ def test_an_offer_left_to_doctrine_or_declined() -> None:
         assert (boat.task is incident) == sent
         session = played(ex)
         assert len(session.departures) == (1 if sent else 2)  # the offer, and a "no"
+
+
+def _offer(ex: Exercise, incident: Any, unit: str = "th-boat") -> None:
+    offer = {"action": "offer", "incident": incident.id, "unit": unit}
+    ex.perform({"do": "act", "seat": "TH"} | offer)
+
+
+def _accept_lines(ex: Exercise) -> list[str]:
+    return [e[4] for e in ex.sim.log.events if e[1] == log.DECISION and " accept " in e[4]]
+
+
+def test_a_unit_is_offered_once_until_the_answer() -> None:
+    ex = Exercise(SCENARIO, 0, ["LA", "TH"])
+    _heard(ex)
+    (incident,) = ex.heard_of("TH")
+    _offer(ex, incident)
+    for _ in range(2):  # while it travels, and while it waits on Laos's card
+        try:
+            _offer(ex, incident)
+        except Refused as refused:
+            assert str(refused) == "this unit is offered already: wait for the answer"
+        else:
+            raise AssertionError("the same unit was offered twice")
+        while not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA")):
+            ex.perform({"do": "next"})
+    sent = [e for e in ex.sim.log.events if e[1] == log.MESSAGE_SENT]
+    assert sum(1 for e in sent if e[4].startswith("offer TH>LA")) == 1
+
+
+def test_an_offer_whose_unit_was_tasked_elsewhere_meanwhile_is_declined_without_a_card() -> None:
+    def thai_village(data: dict[str, Any]) -> None:
+        _watched(data)
+        data["places"].append(
+            {"id": "ban_tha", "name": "Ban Tha", "nation": "TH", "kind": "village"}
+            | {"lat": 15.2, "lon": 105.0, "population": 100, "water_access": True}
+        )
+        data["roads"].append({"from": "ubon", "to": "ban_tha", "km": 15, "class": "rural"})
+        data["injects"].append(
+            {"type": "incident", "at": "3h", "place": "ban_tha", "need": "rescue", "people": 10}
+        )
+
+    ex = Exercise(load_with("tiny_border.toml", thai_village), 0, ["LA", "TH"])
+    _heard(ex)
+    (lao,) = ex.heard_of("TH")
+    _offer(ex, lao)
+    boat = ex.sim.unit("th-boat")
+    while boat.task is None:  # Thailand's own incident: its seat sends the boat there
+        for item in ex.open_points("TH"):
+            form = {"point": item.number, "key": point_key(item.point)}
+            ex.perform({"do": "decide", "seat": "TH", "choice": item.point.proposal.choice} | form)
+        ex.perform({"do": "advance", "to": ex.now + 5})
+    thai = boat.task
+    assert thai is not lao
+    while not _accept_lines(ex):
+        assert not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA"))
+        ex.perform({"do": "advance", "to": ex.now + 5})
+    (line,) = _accept_lines(ex)
+    assert line.startswith("LA accept no not_possible ")
+    assert boat.task is thai  # the boat stays where its own seat sent it
+
+
+def test_an_offer_that_arrives_when_nobody_is_left_is_declined_as_not_needed() -> None:
+    def small(data: dict[str, Any]) -> None:
+        _watched(data)
+        data["injects"][0]["people"] = 5
+        data["units"].append(
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
+        )
+
+    ex = Exercise(load_with("tiny_border.toml", small), 0, ["TH"])
+    while not ex.heard_of("TH"):
+        ex.perform({"do": "advance", "to": ex.now + 5})
+    (incident,) = ex.heard_of("TH")
+    _offer(ex, incident)
+    ex.perform({"do": "advance", "to": 600})
+    assert incident.remaining == 0
+    (line,) = _accept_lines(ex)
+    assert line.startswith("LA accept no not_needed ")
+    assert ex.sim.unit("th-boat").task is None
+
+
+def test_a_request_in_flight_is_withdrawn_once_the_helpers_offer_is_accepted() -> None:
+    ex = Exercise(SCENARIO, 0, ["LA", "TH"])
+    _heard(ex)
+    (incident,) = ex.heard_of("TH")
+    _offer(ex, incident)
+    (ask,) = [p for p in ex.open_points("LA") if p.point.kind == d.ASK]
+    ex.perform(
+        {"do": "decide", "seat": "LA", "choice": "TH"}
+        | {"point": ask.number, "key": point_key(ask.point)}
+    )
+    while not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA")):
+        ex.perform({"do": "next"})
+    (card,) = [p for p in ex.open_points("LA") if p.point.kind == d.ACCEPT]
+    ex.perform(
+        {"do": "decide", "seat": "LA", "choice": "yes"}
+        | {"point": card.number, "key": point_key(card.point)}
+    )
+    ex.perform({"do": "advance", "to": 900})
+    kinds = [e[1] for e in ex.sim.log.events if e[2] == incident.id]
+    assert log.WITHDRAWN in kinds and log.REFUSED not in kinds and log.APPROVED not in kinds
+    assert not [t for t in ex.taken if t.kind == d.APPROVE]  # Thailand is not asked to approve
+    assert incident.requests["TH"][0] == "approved"

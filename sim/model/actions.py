@@ -137,7 +137,7 @@ def _offer(sim: Simulation, seat: str, incident: Incident | None, unit_id: str) 
     unit = _unit(sim, seat, unit_id)
     if unit.nation != seat:
         raise ActionRefused(N_("this unit is a joint team: the incident's nation tasks it itself"))
-    _check(offers.why_not(sim, unit, incident))
+    _check(offers.why_not_offer(sim, unit, incident))
     _log(sim, seat, d.OFFER, incident.key, incident.id, unit.id)
     offers.offer(sim, seat, unit, incident)
     return seat

@@ -71,7 +71,7 @@ def request_assistance(
     yield from sim.comms.send(asking, nation, helping, "request", incident)
     flow = f"{incident.place.nation}>{nation}"
     sim.record((sim.env.now, log.REQUESTED, incident.id, "", flow))
-    if incident.remaining <= 0:  # help came from elsewhere meanwhile: the asker withdraws
+    if _moot(incident, nation):  # help came meanwhile: the asker withdraws
         _withdraw(sim, incident, nation, flow)
         return
     types = sim.pre_authorised_types(incident.place.nation, nation)
@@ -85,7 +85,7 @@ def request_assistance(
         proposal = d.Choice(d.YES, d.PRE_AUTHORISED)
     if proposal.choice == d.YES and sim.planner.holds_back(nation, incident, types):
         proposal = d.Choice(d.NO, d.RESERVE)
-    if incident.remaining <= 0:
+    if _moot(incident, nation):
         _withdraw(sim, incident, nation, flow)
         return
     point = d.DecisionPoint(
@@ -98,7 +98,7 @@ def request_assistance(
         proposal,
     )
     choice = yield from sim.points.decision(point)
-    if incident.remaining <= 0:
+    if _moot(incident, nation):
         _withdraw(sim, incident, nation, flow)
     elif choice.choice == d.YES:
         incident.requests[nation] = ("approved", sim.env.now)
@@ -111,6 +111,14 @@ def request_assistance(
         sim.planner.changed(asking)
 
 
+def _moot(incident: Incident, nation: str) -> bool:
+    """Whether a request no longer needs an answer: nobody is left to pick up, or the
+    helper already helps (its offer of a unit was accepted while the request travelled)."""
+    status = incident.requests.get(nation)
+    return incident.remaining <= 0 or (status is not None and status[0] == "approved")
+
+
 def _withdraw(sim: Simulation, incident: Incident, nation: str, flow: str) -> None:
-    incident.requests[nation] = ("withdrawn", sim.env.now)
+    if incident.requests[nation][0] != "approved":
+        incident.requests[nation] = ("withdrawn", sim.env.now)
     sim.record((sim.env.now, log.WITHDRAWN, incident.id, "", flow))

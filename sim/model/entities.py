@@ -121,6 +121,8 @@ class Unit:
     """Waiting for an open route (logged once, when the wait begins)."""
     planned_at: float = math.inf
     """The arrival on scene its EOC last planned with."""
+    offered_to: Incident | None = None
+    """A neighbour's incident its nation has offered it to, while the offer is unanswered."""
 
     def can_serve(self, incident: Incident) -> bool:
         """Capable of the need, and able to work at the place (boats need water access)."""

@@ -17,8 +17,11 @@ outages, an interpreter between working languages), logged as a message of purpo
 whose question is the unit): doctrine accepts a unit that would be on scene before the
 help already in train, else declines it (``not_sooner``). Accepted, the unit is sent at
 once, and the incident joins the offering nation's plan for that unit's type, as after an
-approved request; an acceptance that can no longer be carried out (the unit was tasked
-elsewhere meanwhile, the incident is full or over) is logged as such and sends nothing.
+approved request. A unit is offered to one incident at a time. An offer that arrives when
+nobody is left to pick up is declined at once (``not_needed``), one whose unit was tasked
+elsewhere meanwhile or can no longer go at once too (``not_possible``): logged, no card; an
+acceptance that can no longer be carried out when it is given is logged as such and sends
+nothing.
 """
 
 from __future__ import annotations
@@ -78,21 +81,35 @@ def why_not(sim: Simulation, unit: Unit, incident: Incident) -> Refusal | None:
     return None
 
 
+def why_not_offer(sim: Simulation, unit: Unit, incident: Incident) -> Refusal | None:
+    """Why a unit cannot be offered to an incident now (None: it can): the rules a unit
+    sent keeps, and one unanswered offer of a unit at a time."""
+    unanswered = unit.offered_to is not None or any(
+        o.point.kind == d.ACCEPT and o.point.question == unit.id for o in sim.points.open.values()
+    )
+    if unanswered:
+        return Refusal(N_("this unit is offered already: wait for the answer"))
+    return why_not(sim, unit, incident)
+
+
 def offer(sim: Simulation, nation: str, unit: Unit, incident: Incident) -> None:
-    """Send an offer of a unit (checked already: ``why_not``) to the incident's nation."""
-    sim.env.process(_carry(sim, nation, unit, incident))
+    """Send an offer of a unit (checked already: ``why_not_offer``) to the incident's
+    nation."""
+    unit.offered_to = incident
+    sim.env.process(_carry(sim, nation, unit, incident, unit.task))
 
 
 def _carry(
-    sim: Simulation, nation: str, unit: Unit, incident: Incident
+    sim: Simulation, nation: str, unit: Unit, incident: Incident, task: Incident | None
 ) -> Generator[Any, Any, None]:
     owner = incident.place.nation
     eoc = sim.responsible_eoc(incident.place.id)
     yield from sim.comms.send(nation, owner, eoc, PURPOSE, incident)
-    if incident.remaining <= 0:  # help came from elsewhere meanwhile: nothing to answer
-        return
-    eta = arrival(sim, unit, incident.place.id) if why_not(sim, unit, incident) is None else None
-    if eta is None:
+    unit.offered_to = None
+    eta = None if _gone(sim, unit, incident, task) else arrival(sim, unit, incident.place.id)
+    if incident.remaining <= 0:
+        proposal = d.Choice(d.NO, d.NOT_NEEDED)
+    elif eta is None:
         proposal = d.Choice(d.NO, d.NOT_POSSIBLE)
     elif eta < sim.planner.in_train(incident):
         proposal = d.Choice(d.YES, d.SOONER)
@@ -109,21 +126,38 @@ def _carry(
         proposal,
         question=unit.id,
     )
-    accept = partial(_accepted, sim, nation, unit, incident)
-    choice = sim.points.put(point, accept, partial(_may_send, sim, unit, incident), kept=False)
+    if eta is None:  # nothing to decide: declined at once, logged
+        sim.points.implied(point)
+        return
+    accept = partial(_accepted, sim, nation, unit, incident, task)
+    check = partial(_may_send, sim, unit, incident, task)
+    choice = sim.points.put(point, accept, check, kept=False)
     if choice is not None:
         accept(choice)
 
 
-def _may_send(sim: Simulation, unit: Unit, incident: Incident, choice: d.Choice) -> bool:
-    return choice.choice != d.YES or why_not(sim, unit, incident) is None
+def _gone(sim: Simulation, unit: Unit, incident: Incident, task: Incident | None) -> bool:
+    """Whether an offered unit can no longer go: tasked otherwise since the offer, or
+    refused by the rules a unit sent keeps."""
+    return unit.task is not task or why_not(sim, unit, incident) is not None
+
+
+def _may_send(
+    sim: Simulation, unit: Unit, incident: Incident, task: Incident | None, choice: d.Choice
+) -> bool:
+    return choice.choice != d.YES or not _gone(sim, unit, incident, task)
 
 
 def _accepted(
-    sim: Simulation, nation: str, unit: Unit, incident: Incident, choice: d.Choice
+    sim: Simulation,
+    nation: str,
+    unit: Unit,
+    incident: Incident,
+    task: Incident | None,
+    choice: d.Choice,
 ) -> bool:
     """Carry out the answer to an offer; False when nothing was sent."""
-    if choice.choice != d.YES or why_not(sim, unit, incident) is not None:
+    if choice.choice != d.YES or _gone(sim, unit, incident, task):
         return False
     planner = sim.planner
     types: frozenset[str] | None = frozenset({unit.type.id})

@@ -9,8 +9,8 @@ stays open until it is answered, overtaken or lapses.
   one the plan no longer needs (help is on its way, the incident is over) is overtaken by
   none. An answer (a lapse included) that can no longer be carried out when it comes
   overtakes its point too, and the point is not raised again at that instant. Points a
-  process raises once and waits on (an approval, an evacuation order) are never
-  overtaken.
+  process raises once (an approval, an evacuation order, the answer to an offer of help)
+  are never overtaken by another point.
 - **Lapsed**: the seat did not answer before the clock moved on; doctrine's proposal is
   taken, logged as an answer with the reason ``lapsed`` (``sim.play``).
 

@@ -49,9 +49,9 @@ REASONS = {
 """Each reason a decision gives, in plain words."""
 
 SHOWN_KINDS = ("ask", "approve", "offer", "accept", "stand_down", "evacuate", "arrange")
+"""The decisions the report lists one by one (assignments are many: they are counted)."""
 ANSWERS = ("approve", "accept")
 """Kinds whose "no" is listed too (an answer to a neighbour)."""
-"""The decisions the report lists one by one (assignments are many: they are counted)."""
 
 LISTED_AT_MOST = 60
 
@@ -87,6 +87,12 @@ def decision_context(
                 t("approved: %(reason)s", reason=reason)
                 if r.choice == "yes"
                 else t("refused: %(reason)s", reason=reason)
+            )
+        elif r.kind == "accept":
+            reason = (
+                t("accepted: %(reason)s", reason=reason)
+                if r.choice == "yes"
+                else t("declined: %(reason)s", reason=reason)
             )
         why.setdefault(r.kind, Counter())[reason] += 1
     kinds = [
