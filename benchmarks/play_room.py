@@ -5,9 +5,12 @@ then the session replayed into a report and a Word AAR/IP.
 
 Every page is screenshot at desktop, tablet and projector sizes at the middle and at the
 end, and the AAR/IP converted to PNG pages, for a person to look at: overlapping labels,
-ids instead of names, text cut mid-word, numbers that disagree are bugs.
+ids instead of names, text cut mid-word, numbers that disagree are bugs. With ``--langs``,
+the facilitator then puts every reader in each of those languages in turn (the Languages
+section of their page) and every page is screenshot again at desktop and projector sizes:
+no English left but names in brackets, no empty boxes for missing glyphs, no text cut.
 
-    .venv/bin/python benchmarks/play_room.py [OUT] [--hours 12]
+    .venv/bin/python benchmarks/play_room.py [OUT] [--hours 12] [--langs th,lo,km]
 """
 
 from __future__ import annotations
@@ -78,10 +81,13 @@ def _serve(scenario: Path, session: Path) -> tuple[subprocess.Popen[str], dict[s
     return process, links
 
 
-def _shoot(page: Browser, links: dict[str, str], out: Path, moment: str) -> None:
+def _shoot(
+    page: Browser, links: dict[str, str], out: Path, moment: str, sizes: tuple[str, ...] = ()
+) -> None:
     pages = {"facilitator": links["facilitator"], "projector": links["projector"]}
     pages |= {f"seat-{s}": links[s] for s in SEATS} | {"observer-LA": links["LA:observer"]}
-    for size, (width, height) in SIZES.items():
+    for size in sizes or tuple(SIZES):
+        width, height = SIZES[size]
         page.width = width  # the screenshots' width
         page.call(
             "Emulation.setDeviceMetricsOverride",
@@ -95,6 +101,20 @@ def _shoot(page: Browser, links: dict[str, str], out: Path, moment: str) -> None
             time.sleep(0.3)
             page.screenshot(out / f"{moment}-{size}-{name}.png")
     page.call("Emulation.clearDeviceMetricsOverride")
+
+
+def _languages(page: Browser, facilitator: str, lang: str) -> None:
+    """The facilitator puts every reader (the seats, the observers, the projector, and
+    themself last) in one language."""
+    page.goto(facilitator)
+    readers = page.evaluate(
+        "[...document.querySelectorAll('#languages input[name=reader]')].map(i => i.value)"
+    )
+    for reader in sorted(readers, key=lambda r: r == "facilitator"):
+        code = reader.replace(":", "-")
+        page.goto(facilitator)
+        page.select(f"#language-{code}", lang)
+        page.click(f"#language-set-{code}")
 
 
 def _answer(page: Browser, link: str, step: int) -> int:
@@ -117,6 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "reports" / "play_room"))
     parser.add_argument("--hours", type=float, default=12.0, help="scenario hours to play")
+    parser.add_argument("--langs", default="", help="languages to screenshot after, e.g. th,lo,km")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -164,6 +185,9 @@ def main() -> None:
             page.goto(links["facilitator"])
             end = page.text("#clock")
             _shoot(page, links, out, "end")
+            for lang in filter(None, args.langs.split(",")):
+                _languages(page, links["facilitator"], lang)
+                _shoot(page, links, out, f"end-{lang}", ("desktop", "projector"))
     finally:
         process.kill()
         process.wait(timeout=10)

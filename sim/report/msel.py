@@ -68,20 +68,15 @@ def inject_nations(scenario: Scenario, inject: object) -> list[str]:
 
 
 def inject_subject(inject: object, subject: str, names: Names) -> str:
-    """The inject's subject with names for the ids the log keeps."""
+    """The inject's subject with names for the ids the log keeps (in the reader's
+    language: ``names.lang``)."""
+    if names.lang != "en":
+        return _subject_in(inject, subject, names, translator(names.lang))
     match inject:
         case schema.RoadClosedInject() | schema.RoadReopenedInject():
             return subject.replace(inject.road, names.road(inject.road))
         case schema.UnitBreakdownInject():
             return subject.replace(inject.unit, names.unit_group(inject.unit))
-        case schema.IncidentInject() if names.lang != "en":
-            t = translator(names.lang)
-            return t(
-                "%(people)s, %(need)s at %(place)s",
-                people=people(inject.people, t),
-                need=names.needs.get(inject.need, inject.need),
-                place=names.place(inject.place),
-            )
         case schema.IncidentInject():
             return subject.replace(inject.need, names.needs.get(inject.need, inject.need))
         case schema.WarningInject():
@@ -93,6 +88,47 @@ def inject_subject(inject: object, subject: str, names: Names) -> str:
                 subject = re.sub(rf"\b{code}\b", names.nations.get(code, code), subject)
             return subject
     return subject
+
+
+def _subject_in(inject: object, subject: str, names: Names, t: Translator) -> str:
+    """An inject's subject in a reader's language, from its fields (an inject of another
+    kind: ``subject`` as it is)."""
+    nations = names.nations
+    match inject:
+        case schema.IncidentInject():
+            subject = t(
+                "%(people)s, %(need)s at %(place)s",
+                people=people(inject.people, t),
+                need=names.needs.get(inject.need, inject.need),
+                place=names.place(inject.place),
+            )
+        case schema.RoadClosedInject() | schema.RoadReopenedInject():
+            subject = names.road(inject.road)
+        case schema.CrossingClosedInject() | schema.CrossingReopenedInject():
+            subject = names.crossings.get(inject.crossing, inject.crossing)
+        case schema.UnitBreakdownInject():
+            subject = names.unit_group(inject.unit)
+        case schema.GroundingInject():
+            grounded = ", ".join(nations.get(n, n) for n in inject.nations)
+            subject = grounded or t("all nations")
+        case schema.ChannelOutageInject():
+            subject = " – ".join(nations.get(n, n) for n in inject.between)
+        case schema.WindShiftInject():
+            subject = t(
+                "wind toward %(degrees)s°, %(speed)s km/h",
+                degrees=t.number(inject.toward_deg),
+                speed=t.number(inject.speed_kmh),
+            )
+        case schema.WarningInject():
+            subject = t(
+                "%(nation)s's reading for %(places)s",
+                nation=nations.get(inject.observed_by, inject.observed_by),
+                places=", ".join(names.place(p) for p in inject.places),
+            )
+        case _:
+            return subject
+    lasting: float | None = getattr(inject, "for_", None)
+    return subject + (t(" for %(duration)s", duration=t.duration(lasting)) if lasting else "")
 
 
 def msel_rows(

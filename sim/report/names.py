@@ -99,4 +99,7 @@ class Names:
         if key in self.units:
             return self.units[key]
         first = self.units.get(f"{key}-1")
-        return first.rsplit(" ", 1)[0] + " (all)" if first else key
+        if first is None:
+            return key
+        t = translator(self.lang)
+        return t("%(units)s (all)", units=first.rsplit(" ", 1)[0])
