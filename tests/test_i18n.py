@@ -257,9 +257,12 @@ def test_every_plural_is_extracted_with_both_forms(sources: dict[str, object]) -
     """A call the extractor misreads (a string inside its arguments) would keep only the
     singular, and the plural would stay English."""
     package = Path(__file__).parent.parent / "sim"
-    calls = sum(
-        len(re.findall(r"\bngettext\(\s*\n?\s*\"", path.read_text()))
-        for path in package.rglob("*.py")
+    calls = len(
+        {
+            singular
+            for path in package.rglob("*.py")
+            for singular in re.findall(r"\bngettext\(\s*\n?\s*\"([^\"]*)\"", path.read_text())
+        }
     )
     tags = sum(path.read_text().count("{% pluralize") for path in package.rglob("*.j2"))
     plurals = [m for m in sources.values() if isinstance(m.id, tuple)]  # type: ignore[attr-defined]

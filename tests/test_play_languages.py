@@ -185,3 +185,28 @@ def test_a_translated_page_keeps_no_english_but_names(
         assert _english(text) == [], name
     server.set_language("facilitator", "en")
     assert len(_english(client.get(fac).text)) > 150  # the check can fail
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_seats_map_is_drawn_in_its_language(
+    tmp_path: Path, scenario: Scenario, lang: str
+) -> None:
+    import warnings
+
+    from sim.report.maps import run_map
+
+    server, client, pages = _room(tmp_path, scenario)
+    server.set_language("LA", lang)
+    script = TRANSLATED.index(lang)
+    data = server.seat_map_data("LA", server.language("LA"))
+    assert data.lang == lang and data.title.startswith(SCRIPT_NAMES["LA"][script])
+    names = {p.name for p in data.places}
+    assert f"{SCRIPT_NAMES['pakse'][script]} (Pakse)" in names and "Pakse" not in names
+    # an observer reading another language has the seat's map drawn in it
+    assert server.map_of("LA:observer") is not server.map_of("LA")
+    server.set_language("LA:observer", lang)
+    assert server.map_of("LA:observer") is server.map_of("LA")
+    with warnings.catch_warnings():  # a glyph missing from every font is a failure
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")
+        assert run_map(data).png.startswith(b"\x89PNG")
+    server.close()

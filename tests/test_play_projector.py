@@ -33,8 +33,8 @@ def _server(tmp_path: Path) -> tuple[PlayServer, TestClient]:
 def test_the_projector_map_is_drawn_to_be_read_across_the_room(tmp_path: Path) -> None:
     server, _ = _server(tmp_path)
     server.perform({"do": "advance", "to": 120})
-    assert server.map_of(PROJECTOR) is server.projector_map
-    page, room = server.map_data(), server.map_data(PROJECTOR_SCALE)
+    assert server.map_of(PROJECTOR) is not server.map_of("facilitator")
+    page, room = server.map_data(), server.map_data(scale=PROJECTOR_SCALE)
     assert page.title == "Tiny border, as at Mon 23 Jul 10:00"
     assert room.title == "As at Mon 23 Jul 10:00"  # (the scenario's name is on the screen)
     drawn = {name: maps.run_map(data) for name, data in (("page", page), ("room", room))}

@@ -74,7 +74,7 @@ def test_each_seat_gets_its_own_map(tmp_path: Path) -> None:
     assert f'data-map="{la}/map.png"' in client.get(la).text
     assert f'data-map="{watch}/map.png"' in client.get(watch).text
     assert client.get(f"{la}/map.png").status_code == 200
-    assert server.map_of("LA").wanted and not server.maps.wanted
+    assert server.map_of("LA").wanted and not server.map_of("facilitator").wanted
     assert server.map_of("LA:observer") is server.map_of("LA")
     refused = [
         client.get(f"/seat/LA/{tokens['TH']}/map.png"),

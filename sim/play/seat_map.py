@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import log
+from sim.i18n import translator
 from sim.model.entities import UnitState
 from sim.play.exercise import Exercise
 from sim.play.views import Clock, Names
@@ -18,32 +19,34 @@ if TYPE_CHECKING:
     from sim.report.maps import MapData
 
 
-def seat_map_data(ex: Exercise, seat: str) -> MapData:
-    """What a seat's map shows, now."""
+def seat_map_data(ex: Exercise, seat: str, lang: str = "en") -> MapData:
+    """What a seat's map shows, now, in the reader's language."""
     from sim.report import maps
     from sim.report.map_data import scenario_map_data
 
-    sim, names = ex.sim, Names.of(ex)
-    clock = Clock(ex.scenario.scenario.start)
+    t = translator(lang)
+    sim, names = ex.sim, Names.of(ex, t)
+    clock = Clock(ex.scenario.scenario.start, t)
     closed: dict[str, str] = {}
     flooded: dict[str, str] = {}
-    for t, event, _, _, detail in sim.log.events:
+    for when, event, _, _, detail in sim.log.events:
         if event == log.ROAD_CLOSED:
-            closed[detail] = f"closed since {clock(t)}"
+            closed[detail] = t("closed since %(time)s", time=clock(when))
         elif event == log.ROAD_REOPENED:
             closed.pop(detail, None)
         elif event == log.FLOODED:
-            flooded.setdefault(detail, clock.hhmm(t))
+            flooded.setdefault(detail, clock.hhmm(when))
     shows = clock(ex.now)
-    data = scenario_map_data(ex.scenario, f"{names.seat(seat)}, as at {shows}", flooded, closed)
+    title = t("%(seat)s, as at %(time)s", seat=names.seat(seat), time=shows)
+    data = scenario_map_data(ex.scenario, title, flooded, closed, lang=lang)
     data.live, data.shows = True, shows
     places = {p.id: p for p in ex.scenario.places}
     known = ex.known_incidents(seat)
     known += [i for i in ex.heard_of(seat) if i not in known]
     first_on_scene: dict[int, float] = {}
-    for t, event, number, _, _ in sim.log.events:
+    for when, event, number, _, _ in sim.log.events:
         if event == log.ON_SCENE:
-            first_on_scene.setdefault(number, t)
+            first_on_scene.setdefault(number, when)
     data.incidents = [
         maps.Incident(
             i.place.lat,
@@ -61,10 +64,13 @@ def seat_map_data(ex: Exercise, seat: str) -> MapData:
         at.setdefault(u.location, []).append(u.id)
         moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
         if moving and u.blocked:
-            where = names.places.get(u.task.place.id, "") if u.task is not None else "base"
+            where = names.places.get(u.task.place.id, "") if u.task is not None else t("base")
             stuck.setdefault(u.location, []).append(
-                f"{names.unit(u).removeprefix(u.nation + ' ')}: no route to {where}"
-                " (roads closed or flooded)"
+                t(
+                    "%(unit)s: no route to %(place)s (roads closed or flooded)",
+                    unit=names.unit(u).removeprefix(u.nation + " "),
+                    place=where,
+                )
             )
         elif moving and u.heading in places:
             heading.setdefault(u.location, set()).add(u.heading)

@@ -106,32 +106,34 @@ class PlayServer:
         """Raised at each revision and each new drawing of the map (the pages listen)."""
         self.worker = Worker()
         """The process every map is drawn in."""
-        self.maps = self._drawer(self.map_data)
-        """The whole map (the facilitator's)."""
-        self.projector_map = self._drawer(partial(self.map_data, PROJECTOR_SCALE))
-        """The whole map again, its names and markers large enough to read across a room."""
-        self.seat_maps = {
-            seat: self._drawer(partial(self.seat_map_data, seat)) for seat in session.seats
-        }
-        """Each seat's own map (its players' and its observers')."""
-
-    def _drawer(self, data: Callable[[], MapData]) -> MapDrawer:
-        return MapDrawer(lambda: self.revision, data, self.changes.notify, self.worker)
+        self.drawers: dict[tuple[str, str], MapDrawer] = {}
+        """Each map drawn, by whose it is (a seat's, for its players and observers; the
+        projector's, the whole with its names and markers large enough to read across a
+        room; "" the whole, for the facilitator) and its language: made when first asked
+        for."""
 
     def map_of(self, role: str) -> MapDrawer:
-        """The map a role sees: a seat's (for its players and observers), the projector's,
-        else the whole."""
-        if role == PROJECTOR:
-            return self.projector_map
-        return self.seat_maps.get(role.removesuffix(":observer"), self.maps)
-
-    @property
-    def drawers(self) -> list[MapDrawer]:
-        return [self.maps, self.projector_map, *self.seat_maps.values()]
+        """The map a role sees, in its language: a seat's (for its players and observers),
+        the projector's, else the whole."""
+        seat = role.removesuffix(":observer")
+        whose = seat if seat in self.session.seats else (PROJECTOR if role == PROJECTOR else "")
+        key = (whose, self.language(role))
+        if key not in self.drawers:
+            lang = key[1]
+            if whose == PROJECTOR:
+                data = partial(self.map_data, lang, PROJECTOR_SCALE)
+            elif whose:
+                data = partial(self.seat_map_data, whose, lang)
+            else:
+                data = partial(self.map_data, lang)
+            self.drawers[key] = MapDrawer(
+                lambda: self.revision, data, self.changes.notify, self.worker
+            )
+        return self.drawers[key]
 
     def close(self) -> None:
         """Stop drawing maps (the server ends)."""
-        for drawer in self.drawers:
+        for drawer in self.drawers.values():
             drawer.close()
         self.worker.close()
 
@@ -310,27 +312,31 @@ class PlayServer:
             ) from None
         self.revision += 1
         self.changes.notify()
-        for drawer in self.drawers:
+        for drawer in self.drawers.values():
             drawer.kick()
 
     def _rebuilt(self) -> Exercise:
         return Exercise(self.scenario, self.session.seed, self.session.seats, self.session.commands)
 
-    def seat_map_data(self, seat: str) -> MapData:
-        """What a seat's map shows now."""
-        return seat_map_data(self.exercise, seat)
+    def seat_map_data(self, seat: str, lang: str = "en") -> MapData:
+        """What a seat's map shows now, in a reader's language."""
+        return seat_map_data(self.exercise, seat, lang)
 
-    def map_data(self, scale: float = 1.0) -> MapData:
-        """What the map of the run so far shows (``scale``: its type and markers larger,
-        for the projector)."""
+    def map_data(self, lang: str = "en", scale: float = 1.0) -> MapData:
+        """What the map of the run so far shows, in a reader's language (``scale``: its
+        type and markers larger, for the projector)."""
         from sim.analysis.incidents import incident_rows
         from sim.report.map_data import run_map_data
 
         run = self.exercise.sim.log
-        data = run_map_data(self.scenario, run, incident_rows(run))
-        data.shows = Clock(self.scenario.scenario.start)(self.exercise.now)
+        data = run_map_data(self.scenario, run, incident_rows(run), lang)
+        t = translator(lang)
+        data.shows = Clock(self.scenario.scenario.start, t)(self.exercise.now)
         name = self.scenario.scenario.name
-        data.title = f"As at {data.shows}" if scale > 1 else f"{name}, as at {data.shows}"
+        if scale > 1:
+            data.title = t("As at %(time)s", time=data.shows)
+        else:
+            data.title = t("%(scenario)s, as at %(time)s", scenario=name, time=data.shows)
         data.live, data.scale = True, scale
         return data
 

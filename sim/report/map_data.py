@@ -7,49 +7,67 @@ from typing import Any
 
 from sim import log
 from sim.analysis.incidents import IncidentRow
+from sim.i18n import Translator, translator
 from sim.log import RunLog
 from sim.report import maps
-from sim.report.names import plain
+from sim.report.names import Names, plain
 from sim.scenario import Scenario
 
 
 def _closures(
-    run: RunLog, clock: Any, closed: str = log.ROAD_CLOSED, reopened: str = log.ROAD_REOPENED
+    run: RunLog,
+    clock: Any,
+    t: Translator,
+    closed: str = log.ROAD_CLOSED,
+    reopened: str = log.ROAD_REOPENED,
 ) -> dict[str, str]:
     """Each road (or crossing) closed during the run -> when ("closed Tue 06:00–14:30",
-    "closed from Tue 06:00")."""
+    "closed from Tue 06:00"), in the reader's language."""
     opened: dict[str, float] = {}
     spells: dict[str, list[str]] = {}
-    for t, event, _, _, detail in run.events:
+    for at, event, _, _, detail in run.events:
         if event == closed:
-            opened[detail] = t
+            opened[detail] = at
         elif event == reopened and detail in opened:
-            start, end = clock(opened.pop(detail)), clock(t)
+            start, end = clock(opened.pop(detail)), clock(at)
             same_day = start.split()[0] == end.split()[0]
             spells.setdefault(detail, []).append(f"{start}–{end.split()[1] if same_day else end}")
     for key, start in opened.items():
-        spells.setdefault(key, []).append(f"from {clock(start)}")
+        spells.setdefault(key, []).append(t("from %(time)s", time=clock(start)))
     return {
-        key: "closed " + v[0] + (f" (+{len(v) - 1} more)" if len(v) > 1 else "")
+        key: t("closed %(when)s", when=v[0])
+        + (t(" (+%(more)s more)", more=len(v) - 1) if len(v) > 1 else "")
         for key, v in spells.items()
     }
 
 
-def run_map_data(scenario: Scenario, run: RunLog, rows: list[IncidentRow]) -> maps.MapData:
-    """The plain data of a run's map: places, roads with their closures, incidents, hazard."""
+def run_map_data(
+    scenario: Scenario, run: RunLog, rows: list[IncidentRow], lang: str = "en"
+) -> maps.MapData:
+    """The plain data of a run's map: places, roads with their closures, incidents, hazard,
+    in the reader's language."""
     start = datetime.fromisoformat(run.start)
+    t = translator(lang)
 
     def clock(minutes: float) -> str:
-        return (start + timedelta(minutes=minutes)).strftime("%a %H:%M")
+        at = start + timedelta(minutes=minutes)
+        if t.lang == "en":
+            return at.strftime("%a %H:%M")
+        return t.moment(at).split(" ", 1)[0] + " " + t.time(at)
 
     places = {p.id: p for p in scenario.places}
-    flooded = {d: clock(t) for t, e, _, _, d in run.events if e == log.FLOODED}
+    flooded = {d: clock(at) for at, e, _, _, d in run.events if e == log.FLOODED}
     data = scenario_map_data(
         scenario,
-        f"{scenario.scenario.name} (replication {run.replication})",
+        t(
+            "%(scenario)s (replication %(number)s)",
+            scenario=scenario.scenario.name,
+            number=run.replication,
+        ),
         flooded,
-        _closures(run, clock),
-        _closures(run, clock, log.CROSSING_CLOSED, log.CROSSING_REOPENED),
+        _closures(run, clock, t),
+        _closures(run, clock, t, log.CROSSING_CLOSED, log.CROSSING_REOPENED),
+        lang,
     )
     if run.fire:
         south, west, north, east = run.fire["bounds"]
@@ -92,11 +110,14 @@ def scenario_map_data(
     flooded: dict[str, str] | None = None,
     closed: dict[str, str] | None = None,
     crossings_closed: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> maps.MapData:
     """The places, roads, crossings and nations of a scenario as map data (``flooded``:
     place id -> when; ``closed``: road key -> when it was closed; ``crossings_closed``: the
-    same for crossings, written after their names)."""
+    same for crossings, written after their names), named in the reader's language (the
+    script's name with the romanised one beside)."""
     places = {p.id: p for p in scenario.places}
+    names = Names.of(scenario, lang)
     eocs = {e.place for n in scenario.nations for e in n.eocs}
     flooded, closed = flooded or {}, closed or {}
     crossings_closed = crossings_closed or {}
@@ -104,7 +125,7 @@ def scenario_map_data(
         title=title,
         places=[
             maps.Place(
-                p.name.split(" (")[0],
+                _map_name(p.name, names.places[p.id], lang),
                 p.kind,
                 p.lat,
                 p.lon,
@@ -124,13 +145,15 @@ def scenario_map_data(
         ],
         crossings=[
             (
-                f"{c.name} ({crossings_closed[c.id]})" if c.id in crossings_closed else c.name,
+                _map_name(c.name, names.crossings[c.id], lang)
+                + (f" ({crossings_closed[c.id]})" if c.id in crossings_closed else ""),
                 (places[c.posts[0]].lat + places[c.posts[1]].lat) / 2,
                 (places[c.posts[0]].lon + places[c.posts[1]].lon) / 2,
             )
             for c in scenario.crossings
         ],
-        nations=_nation_anchors(scenario),
+        nations=_nation_anchors(scenario, names),
+        lang=lang,
     )
 
 
@@ -152,12 +175,17 @@ def difference_map_data(
     return data
 
 
-def _nation_anchors(scenario: Scenario) -> list[tuple[str, float, float]]:
+def _map_name(name: str, named: str, lang: str) -> str:
+    """A name as the map writes it: without its parenthesised note in English; in the
+    reader's script with the romanised name beside (``named``, from ``Names``)."""
+    return name.split(" (")[0] if lang == "en" or named == name else named
+
+
+def _nation_anchors(scenario: Scenario, names: Names) -> list[tuple[str, float, float]]:
     """Each nation's name with each of its places away from the border (the map writes
     the name on their side of the drawn border)."""
-    names = {n.code: n.name for n in scenario.nations}
     return [
-        (names[p.nation], p.lat, p.lon)
+        (names.nations[p.nation], p.lat, p.lon)
         for p in scenario.places
-        if p.nation in names and p.kind != "border_post"
+        if p.nation in names.nations and p.kind != "border_post"
     ]

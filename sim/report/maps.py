@@ -25,6 +25,7 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from sim.i18n import N_, Translator, translator
 from sim.report.fonts import use_script_fonts
 from sim.report.labels import Label, Segment, place_labels
 from sim.report.territory import basemap, name_anchors
@@ -47,7 +48,7 @@ MARGIN_DEG = 0.15
 MIN_SPAN_DEG = 0.8
 NAME_WIDTH = 24
 """Characters a line of a place's name on the map (longer names wrap, never cut)."""
-FOCUS = "incidents, units that moved, crossings used, EOCs"
+FOCUS = N_("incidents, units that moved, crossings used, EOCs")
 """What a cropped map shows, as its note says."""
 
 
@@ -146,6 +147,9 @@ class MapData:
     scale: float = 1.0
     """How much larger its type and markers are drawn against the map (the projector's,
     read from the back of a room): the same pixels, the map's inches shrunk."""
+    lang: str = "en"
+    """The reader's language (``sim.i18n``): the legend, the axes and the notes are in it;
+    the names are given in it."""
 
     def shown(self, bounds: tuple[float, float, float, float]) -> list[Place]:
         """The places inside ``bounds`` (south, west, north, east)."""
@@ -234,14 +238,14 @@ def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
     return list(labels.values())
 
 
-def _frame(ax: Any, bounds: tuple[float, float, float, float]) -> None:
+def _frame(ax: Any, bounds: tuple[float, float, float, float], t: Translator) -> None:
     south, west, north, east = bounds
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))  # true proportions
     ax.tick_params(labelsize=7)
-    ax.set_xlabel("longitude (°E)", fontsize=8)
-    ax.set_ylabel("latitude (°N)", fontsize=8)
+    ax.set_xlabel(t("longitude (°E)"), fontsize=8)
+    ax.set_ylabel(t("latitude (°N)"), fontsize=8)
 
 
 DPI = 120
@@ -295,7 +299,9 @@ def _fire(ax: Any, fire: Fire) -> None:
         )
 
 
-def _incidents(ax: Any, fig: Any, incidents: list[Incident]) -> list[tuple[float, float]]:
+def _incidents(
+    ax: Any, fig: Any, incidents: list[Incident], t: Translator
+) -> list[tuple[float, float]]:
     """Incidents coloured by response time; several at a place spread on a small ring."""
     at: dict[tuple[float, float], list[Incident]] = {}
     for incident in incidents:
@@ -328,7 +334,7 @@ def _incidents(ax: Any, fig: Any, incidents: list[Incident]) -> list[tuple[float
     if reached:
         mappable = plt.cm.ScalarMappable(norm=norm, cmap="plasma_r")
         bar = fig.colorbar(mappable, ax=ax, shrink=0.55, pad=0.02)
-        bar.set_label("response time (hours)", fontsize=8)
+        bar.set_label(t("response time (hours)"), fontsize=8)
         bar.ax.tick_params(labelsize=7)
     return points
 
@@ -338,6 +344,7 @@ def run_map(data: MapData) -> Drawn:
     crossings, EOCs and bases, incidents by response time, flooding or the fire."""
     bounds = view(data)
     shown = data.shown(bounds)
+    t = translator(data.lang)
     fig, ax = plt.subplots(figsize=(11.5 / data.scale, 9.5 / data.scale), dpi=DPI * data.scale)
     labels = _base(ax, bounds)
     if data.fire is not None:
@@ -382,20 +389,20 @@ def run_map(data: MapData) -> Drawn:
     crossings = _crossings_in(data, bounds)
     for _, lat, lon in crossings:
         ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
-    points = _incidents(ax, fig, data.incidents)
-    unit_labels = _units(ax, data.units)
+    points = _incidents(ax, fig, data.incidents, t)
+    unit_labels = _units(ax, data.units, t)
     points += [(u.lon, u.lat) for u in data.units]
-    _frame(ax, bounds)
+    _frame(ax, bounds, t)
     ax.set_title(data.title, fontsize=11)
-    place_labels_ = _place_names(shown, crossings)
+    place_labels_ = _place_names(shown, crossings, t)
     ax.legend(
-        handles=_legend(data, shown),
+        handles=_legend(data, shown, t),
         fontsize=7,
         loc="upper left",
         bbox_to_anchor=(1.18, 1.0),
         frameon=False,
     )
-    _crop_note(ax, data, bounds, len(shown))
+    _crop_note(ax, data, bounds, len(shown), t)
     fig.canvas.draw()
     closures = [lb for lb in labels if lb.colour == "#d32f2f"]
     rivers = [lb for lb in labels if lb not in closures]
@@ -461,7 +468,7 @@ def _crossings_in(
 
 
 def _crop_note(
-    ax: Any, data: MapData, bounds: tuple[float, float, float, float], shown: int
+    ax: Any, data: MapData, bounds: tuple[float, float, float, float], shown: int, t: Translator
 ) -> None:
     """When the map is cropped to what the exercise used: say so, and draw an inset of
     the region with the cropped area outlined."""
@@ -469,8 +476,14 @@ def _crop_note(
     if not data.focus or left_out <= 0:
         return
     ax.annotate(
-        f"Cropped to what the exercise used ({FOCUS}), with a margin; "
-        f"{left_out} more place{'s' if left_out != 1 else ''} of the scenario lie outside.",
+        t.ngettext(
+            "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more place"
+            " of the scenario lies outside.",
+            "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more places"
+            " of the scenario lie outside.",
+            left_out,
+            focus=t(FOCUS),
+        ),
         (0.0, -0.075),
         xycoords="axes fraction",
         fontsize=7,
@@ -511,7 +524,7 @@ def _crop_note(
     inset.set_xticks([])
     inset.set_yticks([])
     inset.set_facecolor("#fbfbf8")
-    inset.set_title("where in the region (red: this map)", fontsize=7)
+    inset.set_title(t("where in the region (red: this map)"), fontsize=7)
 
 
 def _nation_names(data: MapData, bounds: tuple[float, float, float, float]) -> list[Label]:
@@ -527,7 +540,7 @@ STUCK = "#b71c1c"
 """The colour of a unit with no route, and of why."""
 
 
-def _units(ax: Any, units: list[Units]) -> list[Label]:
+def _units(ax: Any, units: list[Units], t: Translator) -> list[Label]:
     """A seat's units: a triangle in the nation's colour at each place (how many beside
     it), an arrow to where moving ones head, a red ring and why for one with no route."""
     labels = []
@@ -546,7 +559,8 @@ def _units(ax: Any, units: list[Units]) -> list[Label]:
             labels.append(Label(u.lon, u.lat, _wrapped(u.stuck), colour=STUCK, size=7))
         ax.plot(u.lon, u.lat, "^", markersize=10, color=colour, mec="black", mew=0.6, zorder=6)
         if u.count > 1:
-            labels.append(Label(u.lon, u.lat, f"{u.count} units", colour=colour, size=7))
+            count = t.ngettext("%(num)s unit", "%(num)s units", u.count)
+            labels.append(Label(u.lon, u.lat, count, colour=colour, size=7))
     return labels
 
 
@@ -561,7 +575,9 @@ def _below_legend(ax: Any, top: float) -> float:
     return min(top, float(box.transformed(ax.transAxes.inverted()).y0) - 0.06)
 
 
-def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) -> list[Label]:
+def _place_names(
+    shown: list[Place], crossings: list[tuple[str, float, float]], t: Translator
+) -> list[Label]:
     """Names to write, most important first: EOCs, crossings, towns, then the rest."""
     rank = {"eoc": 0, "town": 1, "base": 3, "airfield": 3, "hospital": 4, "village": 2}
     ordered = sorted(shown, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
@@ -572,7 +588,8 @@ def _place_names(shown: list[Place], crossings: list[tuple[str, float, float]]) 
     for place in ordered:
         if place.kind == "border_post":
             continue  # the crossing carries the name
-        text = place.name + (f" (flooded {place.flooded})" if place.flooded else "")
+        flooded = t(" (flooded %(time)s)", time=place.flooded) if place.flooded else ""
+        text = place.name + flooded
         labels.append(Label(place.lon, place.lat, _wrapped(text), size=7))
     return labels
 
@@ -582,10 +599,19 @@ def _wrapped(name: str) -> str:
     return textwrap.fill(name, NAME_WIDTH, break_long_words=False)
 
 
-KIND_NAMES = {"eoc": "disaster office", "border_post": "border post"}
+KIND_NAMES = {
+    "eoc": N_("disaster office"),
+    "border_post": N_("border post"),
+    "town": N_("town"),
+    "village": N_("village"),
+    "base": N_("base"),
+    "airfield": N_("airfield"),
+    "hospital": N_("hospital"),
+    "shelter": N_("shelter"),
+}
 
 
-def _legend(data: MapData, shown: list[Place]) -> list[Any]:
+def _legend(data: MapData, shown: list[Place], t: Translator) -> list[Any]:
     kinds = sorted({p.kind for p in shown if p.kind != "border_post" and not p.eoc})
     handles: list[Any] = [
         Line2D(
@@ -595,7 +621,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
             linestyle="",
             color=KIND_STYLE[k][2],
             markersize=KIND_STYLE[k][1],
-            label=KIND_NAMES.get(k, k),
+            label=t(KIND_NAMES.get(k, k)),
         )
         for k in kinds
         if k in KIND_STYLE
@@ -610,7 +636,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 color="#f9a825",
                 mec="black",
                 markersize=10,
-                label="EOC of the exercise",
+                label=t("EOC of the exercise"),
             )
         )
     if data.crossings:
@@ -623,14 +649,14 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 color="white",
                 mec="black",
                 markersize=8,
-                label="border crossing",
+                label=t("border crossing"),
             )
         )
     handles += [
-        Line2D([], [], color="#9e9e9e", label="road"),
-        Line2D([], [], color="#d32f2f", linestyle="--", label="road closed (when)"),
-        Line2D([], [], color="#424242", linestyle="-.", label="national border"),
-        Line2D([], [], color="#64b5f6", linewidth=1.4, label="main river"),
+        Line2D([], [], color="#9e9e9e", label=t("road")),
+        Line2D([], [], color="#d32f2f", linestyle="--", label=t("road closed (when)")),
+        Line2D([], [], color="#424242", linestyle="-.", label=t("national border")),
+        Line2D([], [], color="#64b5f6", linewidth=1.4, label=t("main river")),
     ]
     if data.incidents:
         handles += [
@@ -641,7 +667,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 linestyle="",
                 color="#f0f921",
                 mec="black",
-                label="incident (colour: response time)",
+                label=t("incident (colour: response time)"),
             ),
             Line2D(
                 [],
@@ -650,7 +676,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 linestyle="",
                 color="#d50000",
                 mec="black",
-                label="no unit on scene yet" if data.live else "unserved: no unit came",
+                label=t("no unit on scene yet") if data.live else t("unserved: no unit came"),
             ),
         ]
         if any(i.ended for i in data.incidents):
@@ -662,7 +688,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                     linestyle="",
                     color="none",
                     mec="#757575",
-                    label="ended before any unit came",
+                    label=t("ended before any unit came"),
                 )
             )
     if data.units:
@@ -675,7 +701,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 color=NATION_COLOURS.get(data.units[0].nation, "#37474f"),
                 mec="black",
                 markersize=9,
-                label="your units (arrow: on the way)",
+                label=t("your units (arrow: on the way)"),
             )
         )
     if any(u.stuck for u in data.units):
@@ -689,7 +715,7 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 mec=STUCK,
                 mew=2.0,
                 markersize=12,
-                label="a unit with no route (why)",
+                label=t("a unit with no route (why)"),
             )
         )
     if any(p.flooded for p in shown):
@@ -702,12 +728,12 @@ def _legend(data: MapData, shown: list[Place]) -> list[Any]:
                 color="#4fc3f7",
                 alpha=0.6,
                 markersize=12,
-                label="flooded",
+                label=t("flooded"),
             )
         )
     if data.fire is not None:
-        handles.append(Patch(color="#ff8f00", alpha=0.6, label="burnt by the fire"))
-        handles.append(Patch(facecolor="none", hatch="////", label="mined area"))
+        handles.append(Patch(color="#ff8f00", alpha=0.6, label=t("burnt by the fire")))
+        handles.append(Patch(facecolor="none", hatch="////", label=t("mined area")))
     return handles
 
 
@@ -748,7 +774,7 @@ def difference_map(data: MapData) -> Drawn:
     )
     bar.set_label(data.changes_label, fontsize=8)
     bar.ax.tick_params(labelsize=7)
-    _frame(ax, bounds)
+    _frame(ax, bounds, translator(data.lang))
     ax.set_title(data.title, fontsize=11)
     names = [
         *_nation_names(data, bounds),

@@ -144,7 +144,7 @@ def run_files(
     tasked = {u["unit"]: u["utilisation"] for u in summary["utilisation"]["units"]}
     timeline = [(names.unit(u.id), activity[u.id], tasked[u.id]) for u in ordered]
     pictures["unit_timeline"] = figures.unit_timeline(timeline, run.horizon_min, t)
-    drawn = maps.run_map(run_map_data(scenario, run, rows))
+    drawn = maps.run_map(run_map_data(scenario, run, rows, t.lang))
     pictures["map"] = drawn.png
     if run.gauges:
         pictures["hydrographs"] = _hydrographs(scenario, run, names, t)
