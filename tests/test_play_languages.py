@@ -195,7 +195,7 @@ def test_a_seats_map_is_drawn_in_its_language(
 
     from sim.report.maps import run_map
 
-    server, client, pages = _room(tmp_path, scenario)
+    server = _room(tmp_path, scenario)[0]
     server.set_language("LA", lang)
     script = TRANSLATED.index(lang)
     data = server.seat_map_data("LA", server.language("LA"))
