@@ -117,6 +117,14 @@ def _languages(page: Browser, facilitator: str, lang: str) -> None:
         page.click(f"#language-set-{code}")
 
 
+def _maps_drawn(page: Browser, links: dict[str, str]) -> None:
+    """Ask for every page's map (each language has its own drawings) and give the worker
+    the time to draw them."""
+    for link in links.values():
+        page.goto(link)
+    time.sleep(6 * len(SEATS) + 6)
+
+
 def _answer(page: Browser, link: str, step: int) -> int:
     """Answer every open decision of a seat: the first option (the last one every third
     time), with a reason every other time; how many were answered."""
@@ -187,6 +195,7 @@ def main() -> None:
             _shoot(page, links, out, "end")
             for lang in filter(None, args.langs.split(",")):
                 _languages(page, links["facilitator"], lang)
+                _maps_drawn(page, links)
                 _shoot(page, links, out, f"end-{lang}", ("desktop", "projector"))
     finally:
         process.kill()

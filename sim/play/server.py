@@ -874,10 +874,11 @@ def create_app(server: PlayServer) -> Guarded:
 
 def map_being_drawn(t: Translator) -> bytes:
     """What the map's address answers before its first drawing is done."""
+    being_drawn = html.escape(t("The map is being drawn…"))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="120" lang="{t.lang}">'
         '<text x="20" y="60" font-family="sans-serif" font-size="28" fill="#52606d">'
-        f"{html.escape(t('The map is being drawn…'))}</text></svg>"
+        f"{being_drawn}</text></svg>"
     ).encode()
 
 
