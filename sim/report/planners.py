@@ -397,10 +397,22 @@ LibreOffice rendering: a unit is the width of a digit, wider than most letters' 
 with spaces counted in)."""
 
 
+KHMER_CLUSTER = re.compile("(?<=[\u1780-\u17d1\u17d3-\u17dd])(?=[\u1780-\u17b3])")
+"""Between two Khmer clusters: before a consonant or independent vowel that is not
+subscript (not after the coeng, U+17D2)."""
+
+
+def breakable(text: str) -> str:
+    """Khmer text with a zero-width space between its clusters, where a spreadsheet may
+    wrap it: Khmer writes no space between words, and LibreOffice would otherwise run a
+    long word out of its cell, cut. (Thai and Lao it breaks by its own dictionaries.)"""
+    return KHMER_CLUSTER.sub("\u200b", text)
+
+
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped cell takes: its words laid out at about ``width`` characters a line."""
     count = 0
-    for paragraph in text.split("\n"):
+    for paragraph in text.replace("\u200b", "").split("\n"):
         count += max(1, len(textwrap.wrap(paragraph, max(int(width * CHARS_PER_WIDTH), 1))))
     return count
 
@@ -426,7 +438,7 @@ def msel_xlsx(title: str, rows: list[MselRow], t: Translator = ENGLISH) -> bytes
     book = Workbook()
     sheet = book.active
     sheet.title = "MSEL"
-    sheet.append([t(column) for column in MSEL_COLUMNS])
+    sheet.append([breakable(t(column)) for column in MSEL_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
@@ -435,7 +447,7 @@ def msel_xlsx(title: str, rows: list[MselRow], t: Translator = ENGLISH) -> bytes
             [
                 r.number,
                 *(
-                    neutralise(v)
+                    breakable(neutralise(v))
                     for v in (
                         r.scenario_time,
                         r.clock,
