@@ -15,7 +15,8 @@ each also as a ratio against one whole doctrine replication in the same run; and
   projector and 20 more clients (the facilitator's page and the seats'), every one
   listening to the pages' event stream and fetching its page at each change; the projector,
   the facilitator and 5 of the 20 also fetch the map at each new drawing (the three seats
-  among them, each its own map, so four maps are drawn a revision). The facilitator
+  among them, each its own map, and the projector its own, larger: five maps are drawn a
+  revision). The facilitator
   moves the clock every 2 s. Printed: each page update's delay, from the move sent to the
   page fetched (p50, p99; goal: p99 within 300 ms), as a ratio against the same with one
   client; the map fetches' delay; and the server's memory at 10 s and at the end (goal:
