@@ -204,8 +204,10 @@ def test_a_seats_map_is_drawn_in_its_language(
     assert f"{SCRIPT_NAMES['pakse'][script]} (Pakse)" in names and "Pakse" not in names
     # an observer reading another language has the seat's map drawn in it
     assert server.map_of("LA:observer") is not server.map_of("LA")
+    english = server.map_of("LA:observer")
     server.set_language("LA:observer", lang)
     assert server.map_of("LA:observer") is server.map_of("LA")
+    assert english not in server.drawers.values()  # no one reads the seat's map in English now
     with warnings.catch_warnings():  # a glyph missing from every font is a failure
         warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")
         assert run_map(data).png.startswith(b"\x89PNG")

@@ -112,14 +112,17 @@ class PlayServer:
         room; "" the whole, for the facilitator) and its language: made when first asked
         for."""
 
+    def _map_key(self, role: str) -> tuple[str, str]:
+        seat = role.removesuffix(":observer")
+        whose = seat if seat in self.session.seats else (PROJECTOR if role == PROJECTOR else "")
+        return whose, self.language(role)
+
     def map_of(self, role: str) -> MapDrawer:
         """The map a role sees, in its language: a seat's (for its players and observers),
         the projector's, else the whole."""
-        seat = role.removesuffix(":observer")
-        whose = seat if seat in self.session.seats else (PROJECTOR if role == PROJECTOR else "")
-        key = (whose, self.language(role))
+        key = self._map_key(role)
         if key not in self.drawers:
-            lang = key[1]
+            whose, lang = key
             if whose == PROJECTOR:
                 data = partial(self.map_data, lang, PROJECTOR_SCALE)
             elif whose:
@@ -312,6 +315,9 @@ class PlayServer:
             ) from None
         self.revision += 1
         self.changes.notify()
+        read = {self._map_key(role) for role in readers(self.session.seats)}
+        for key in [k for k in self.drawers if k not in read]:  # a language no one reads now
+            self.drawers.pop(key).close()
         for drawer in self.drawers.values():
             drawer.kick()
 
