@@ -122,7 +122,7 @@ def _maps_drawn(page: Browser, links: dict[str, str]) -> None:
     the time to draw them."""
     for link in links.values():
         page.goto(link)
-    time.sleep(6 * len(SEATS) + 6)
+    time.sleep(8 * (len(SEATS) + 2))
 
 
 def _answer(page: Browser, link: str, step: int) -> int:
