@@ -740,7 +740,7 @@ class Planner:
                 soonest = min(soonest, self.promised.get((incident.id, code), math.inf))
             elif status == "approved" and not any(u.tasked_by == code for u in incident.assigned):
                 types = self.allowed[code].get(incident.id)
-                soonest = min(soonest, self._soonest(code, incident, types, now))
+                soonest = self._soonest(code, incident, types, now, soonest)
         return soonest
 
     def _own_busy(self, incident: Incident, before: float) -> float:
@@ -831,13 +831,20 @@ class Planner:
             delay += sim.scenario.coordination.mutual_assistance.approval.mean
         if sim.env.now + delay >= before:
             return math.inf  # not even a unit on the spot would come sooner
-        return self._soonest(code, incident, types, sim.env.now + delay)
+        soonest = self._soonest(code, incident, types, sim.env.now + delay, before)
+        return soonest if soonest < before else math.inf
 
     def _soonest(
-        self, code: str, incident: Incident, types: frozenset[str] | None, leave_at: float
+        self,
+        code: str,
+        incident: Incident,
+        types: frozenset[str] | None,
+        leave_at: float,
+        before: float = math.inf,
     ) -> float:
         """When a nation's unit could be on scene at a neighbour's incident, leaving no
-        earlier than ``leave_at``: its free units, and its busy ones once free."""
+        earlier than ``leave_at``, if before ``before`` (else ``before``): its free units,
+        and its busy ones once free."""
         sim = self.sim
         place = incident.place.id
 
@@ -858,7 +865,7 @@ class Planner:
             for u in self._busy.get((code, incident.need.id), ())
             if self._may_send(code, u, incident, types)
         )
-        return self._first_of(free, busy, incident, leave_at, math.inf)
+        return self._first_of(free, busy, incident, leave_at, before)
 
     def _first_of(
         self,
@@ -885,7 +892,8 @@ class Planner:
                 continue
             t = max(t, leave_at)
             at = earliest_arrival(sim, unit, origin, t, place)
-            bounded.append((at, (unit, origin if unit.task is None else "", t)))
+            if at < best:
+                bounded.append((at, (unit, origin if unit.task is None else "", t)))
         bounded.sort(key=lambda b: b[0])
         for bound, item in heapq.merge(free, bounded, key=lambda b: b[0]):
             if bound >= best:
