@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from random import Random
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sim import load_scenario
@@ -109,3 +110,26 @@ def test_an_aircraft_is_never_on_scene_before_its_bound(t: float, pick: int) -> 
     origin, place = places[pick % len(places)], places[(pick // 7) % len(places)]
     eta = travel_end(sim, unit, origin, place, t)
     assert eta is not None and earliest_arrival(sim, unit, origin, t, place) <= eta
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_a_search_carried_partway_finds_the_routes_of_a_whole_one(shuffle: Random) -> None:
+    """Routes from one origin, asked for in any order, are those found when the farthest
+    place is asked for first (which carries the search to its end)."""
+    scenario = load_scenario(ROOT / "scenarios" / "sekong_flood_2018.toml")
+    places = sorted(p.id for p in scenario.places)
+    closed = frozenset(r.key for r in scenario.roads[::5])
+    origin = places[shuffle.randrange(len(places))]
+
+    def routes(order: list[str], whole: bool) -> dict[str, object]:
+        network = RoadNetwork(scenario.places, scenario.roads, scenario.crossings)
+        if whole:  # a place no way reaches: the search is carried to its end
+            assert network.minutes(origin, "nowhere", 60.0, closed) is None
+        return {p: network.route(origin, p, 60.0, closed) for p in order}
+
+    whole = routes(places, whole=True)
+    assume(sum(r is not None for r in whole.values()) > 1)
+    order = list(places)
+    shuffle.shuffle(order)
+    assert routes(order, whole=False) == whole

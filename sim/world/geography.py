@@ -86,12 +86,56 @@ class _Edge(NamedTuple):
     crossing: bool
 
 
-class _Search(NamedTuple):
-    """Shortest minutes from one origin to every place it reaches, and the edge taken last."""
+class _Search:
+    """Shortest minutes from one origin, and the edge taken last: a Dijkstra search carried
+    only as far as the places asked for so far need (it settles places in the same order,
+    with the same routes, as a search carried to the end)."""
 
-    minutes: dict[str, float]
-    via: dict[str, tuple[str, str, float]]
-    """place -> (previous place, edge key, minutes of that edge)"""
+    def __init__(
+        self,
+        network: RoadNetwork,
+        origin: str,
+        speed_kmh: float,
+        closed: frozenset[str],
+        nations: Territory,
+    ) -> None:
+        self.network = network
+        self.speed_kmh, self.closed, self.nations = speed_kmh, closed, nations
+        self.minutes: dict[str, float] = {}
+        """Settled places -> their shortest minutes."""
+        self.via: dict[str, tuple[str, str, float]] = {}
+        """place -> (previous place, edge key, minutes of that edge)"""
+        self._best = {origin: 0.0}
+        self._frontier = [(0.0, origin)]
+
+    def to(self, destination: str) -> float | None:
+        """The shortest minutes to ``destination`` (None if no way reaches it)."""
+        found = self.minutes.get(destination)
+        if found is not None:
+            return found
+        network, minutes, via, best = self.network, self.minutes, self.via, self._best
+        closed, nations, frontier = self.closed, self.nations, self._frontier
+        while frontier:
+            t, place = heapq.heappop(frontier)
+            if place in minutes:
+                continue
+            minutes[place] = t
+            for edge in network.edges[place]:
+                if edge.key in closed or edge.to in minutes:
+                    continue
+                if nations is not None and network.places[edge.to].nation not in nations:
+                    continue
+                if edge.crossing:
+                    cost = network.crossing_mean_min[edge.key]
+                else:
+                    cost = edge.km / min(self.speed_kmh, edge.speed_kmh) * 60.0
+                if t + cost < best.get(edge.to, math.inf):
+                    best[edge.to] = t + cost
+                    via[edge.to] = (place, edge.key, cost)
+                    heapq.heappush(frontier, (t + cost, edge.to))
+            if place == destination:
+                return t
+        return None
 
 
 class _Parts(NamedTuple):
@@ -172,7 +216,7 @@ class RoadNetwork:
         nations: Territory = None,
     ) -> float | None:
         """Planned minutes of the fastest open route (None if there is none)."""
-        return self._search(origin, speed_kmh, closed, nations).minutes.get(destination)
+        return self._search(origin, speed_kmh, closed, nations).to(destination)
 
     def reaches(
         self, origin: str, destination: str, closed: frozenset[str], nations: Territory = None
@@ -249,7 +293,8 @@ class RoadNetwork:
         nations: Territory,
     ) -> Route | None:
         search = self._search(origin, speed_kmh, closed, nations)
-        if destination not in search.minutes:
+        total = search.to(destination)
+        if total is None:
             return None
         legs: list[Leg] = []
         place = destination
@@ -262,7 +307,7 @@ class RoadNetwork:
             place = previous
         return Route(
             tuple(reversed(legs)),
-            search.minutes[destination],
+            total,
             any(isinstance(leg, CrossingLeg) for leg in legs),
         )
 
@@ -271,35 +316,8 @@ class RoadNetwork:
     ) -> _Search:
         return _recent(
             self._searches, (origin, speed_kmh, closed, nations), SEARCH_CACHE_SIZE,
-            lambda: self._dijkstra(origin, speed_kmh, closed, nations),
+            lambda: _Search(self, origin, speed_kmh, closed, nations),
         )  # fmt: skip
-
-    def _dijkstra(
-        self, origin: str, speed_kmh: float, closed: frozenset[str], nations: Territory
-    ) -> _Search:
-        minutes: dict[str, float] = {}
-        via: dict[str, tuple[str, str, float]] = {}
-        best = {origin: 0.0}
-        frontier = [(0.0, origin)]
-        while frontier:
-            t, place = heapq.heappop(frontier)
-            if place in minutes:
-                continue
-            minutes[place] = t
-            for edge in self.edges[place]:
-                if edge.key in closed or edge.to in minutes:
-                    continue
-                if nations is not None and self.places[edge.to].nation not in nations:
-                    continue
-                if edge.crossing:
-                    cost = self.crossing_mean_min[edge.key]
-                else:
-                    cost = edge.km / min(speed_kmh, edge.speed_kmh) * 60.0
-                if t + cost < best.get(edge.to, math.inf):
-                    best[edge.to] = t + cost
-                    via[edge.to] = (place, edge.key, cost)
-                    heapq.heappush(frontier, (t + cost, edge.to))
-        return _Search(minutes, via)
 
 
 @lru_cache(maxsize=16)
