@@ -88,6 +88,9 @@ class Simulation:
         self.planner = Planner(self)
         self._closing: dict[str, simpy.Event] = {}
         self._territories: dict[tuple[str, str, str], Territory] = {}
+        self._may_reach: dict[tuple[str, str, str], bool] = {}
+        """``may_reach`` by (nation, origin nation, destination) while the ways open stay so."""
+        self._reach_closed: frozenset[str] | None = None
         self.way_reopened = self.env.event()
         """Succeeds when a road or crossing reopens (then is renewed)."""
         self.evacuation_ordered_at: dict[str, float] = {}
@@ -396,9 +399,17 @@ class Simulation:
         is False for every such unit and place."""
         if mode == "air":
             return True
-        there = self.geography.places[destination].nation
-        territory = self._territory(nation, origin, there)
-        return origin in self.geography.nations_joined(destination, territory)
+        if self._reach_closed is not self.geography.closed:  # a way closed or reopened
+            self._reach_closed = self.geography.closed
+            self._may_reach.clear()
+        key = (nation, origin, destination)
+        found = self._may_reach.get(key)
+        if found is None:
+            there = self.geography.places[destination].nation
+            territory = self._territory(nation, origin, there)
+            found = origin in self.geography.nations_joined(destination, territory)
+            self._may_reach[key] = found
+        return found
 
     def hold_closed(self, key: str, reason: str, *, crossing: bool = False) -> None:
         """Close a road or crossing for a reason (an inject, the flood, the fire).
