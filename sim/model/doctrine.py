@@ -888,11 +888,11 @@ class Planner:
                 origin, t = departure(sim, unit)
             else:  # busy: sets off from its task's place once free
                 origin, t = unit.task.place.id, max(unit.down_until, sim.env.now)
-            if not sim.may_reach(unit.nation, unit.type.mode, places[origin].nation, place):
-                continue
             t = max(t, leave_at)
             at = earliest_arrival(sim, unit, origin, t, place)
-            if at < best:
+            if at < best and sim.may_reach(
+                unit.nation, unit.type.mode, places[origin].nation, place
+            ):
                 bounded.append((at, (unit, origin if unit.task is None else "", t)))
         bounded.sort(key=lambda b: b[0])
         for bound, item in heapq.merge(free, bounded, key=lambda b: b[0]):
