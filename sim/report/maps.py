@@ -467,6 +467,10 @@ def _crossings_in(
     return [c for c in data.crossings if south <= c[1] <= north and west <= c[2] <= east]
 
 
+NOTE_WIDTH = 130
+"""Characters a line of the note under the map holds (within the map's width)."""
+
+
 def _crop_note(
     ax: Any, data: MapData, bounds: tuple[float, float, float, float], shown: int, t: Translator
 ) -> None:
@@ -475,17 +479,20 @@ def _crop_note(
     left_out = len(data.places) - shown
     if not data.focus or left_out <= 0:
         return
-    ax.annotate(
-        t.ngettext(
-            "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more place"
-            " of the scenario lies outside.",
-            "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more places"
-            " of the scenario lie outside.",
-            left_out,
-            focus=t(FOCUS),
-        ),
-        (0.0, -0.075),
+    note = t.ngettext(
+        "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more place"
+        " of the scenario lies outside.",
+        "Cropped to what the exercise used (%(focus)s), with a margin; %(num)s more places"
+        " of the scenario lie outside.",
+        left_out,
+        focus=t(FOCUS),
+    )
+    ax.annotate(  # below the axis's label, in points: clear of it in any script and scale
+        textwrap.fill(note, NOTE_WIDTH),
+        (0.0, 0.0),
         xycoords="axes fraction",
+        xytext=(0, -38),
+        textcoords="offset points",
         fontsize=7,
         color="#424242",
         va="top",
