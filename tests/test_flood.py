@@ -151,3 +151,35 @@ def test_a_spread_wave_arrives_lower_and_lasts_longer() -> None:
     assert b.max() < a.max()
     assert (b > 1.5).sum() > (a > 1.5).sum()  # above its base for longer
     assert np.argmax(b) > np.argmax(a)  # and peaks later
+
+
+def test_a_hydrographs_leader_lines_cross_no_other_name(monkeypatch: Any) -> None:
+    from matplotlib.path import Path as Line
+    from matplotlib.text import Text
+
+    from sim.report import figures
+
+    drawn: list[Any] = []
+
+    def keep(fig: Any) -> bytes:
+        fig.canvas.draw()
+        drawn.append(fig)
+        return b""
+
+    monkeypatch.setattr(figures, "_png", keep)
+    # seven levels close together, as below the Xe Pian dam: names must spread far
+    marks = [(2.5 + 0.5 * i, f"place number {i} with a long name") for i in range(7)]
+    figures.hydrographs({"g": [2.0, 10.0, 3.0]}, 60.0, {"g": marks}, {}, {"g": "gauge"})
+    (fig,) = drawn
+    renderer = fig.canvas.get_renderer()
+    notes = [a for a in fig.axes[0].texts if a.arrow_patch is not None]
+    assert len(notes) == 7
+    for note in notes:
+        leader = note.arrow_patch.get_path().transformed(note.arrow_patch.get_transform())
+        for other in notes:
+            if other is not note:
+                box = Text.get_window_extent(other, renderer)  # the name, not its leader
+                assert not Line(leader.vertices).intersects_bbox(box, filled=True), (
+                    note.get_text(),
+                    other.get_text(),
+                )

@@ -255,7 +255,9 @@ def hydrographs(
                     fontsize=7,
                     va="center",
                     color="#c62828",
-                    arrowprops={"arrowstyle": "-", "color": "#c62828", "linewidth": 0.5},
+                    # from the label's left end: a leader stays in the gutter, off other names
+                    arrowprops={"arrowstyle": "-", "color": "#c62828", "linewidth": 0.5}
+                    | {"relpos": (0.0, 0.5), "shrinkA": 1},
                     annotation_clip=False,
                 )
         ax.set_ylabel(t("level (m)"))
