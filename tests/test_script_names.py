@@ -1,0 +1,43 @@
+"""Every place and crossing of the library and of the shipped scenarios is named in Thai, Lao
+and Khmer script, each name in its own script only, with the source of the names."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.library import gazetteer
+from sim.scenario.schema import SCRIPTS, ScriptNames
+
+SHIPPED = Path(__file__).parent.parent / "scenarios"
+
+
+def _shipped() -> list[tuple[str, dict[str, Any]]]:
+    entries = []
+    for path in sorted([*SHIPPED.glob("*.toml"), *SHIPPED.glob("what-if/*.toml")]):
+        data = tomllib.loads(path.read_text())
+        for section in ("places", "crossings"):
+            # an entry without a name changes a library entry by id and keeps its names
+            named = [e for e in data.get(section, []) if "name" in e]
+            entries += [(f"{path.stem}: {e['id']}", e) for e in named]
+    return entries
+
+
+ENTRIES = [(f"{e.part}: {e.id}", e.data) for e in gazetteer()] + _shipped()
+
+
+@pytest.mark.parametrize(("where", "entry"), ENTRIES, ids=[where for where, _ in ENTRIES])
+def test_each_place_and_crossing_is_named_in_each_script_with_its_source(
+    where: str, entry: dict[str, Any]
+) -> None:
+    assert "names" in entry, f"{where} has no names = {{ th = ..., lo = ..., km = ... }}"
+    names = ScriptNames.model_validate(entry["names"])
+    assert names.source is not None and names.source.ref, f"{where}: the names have no source"
+    for lang, (low, high, script) in SCRIPTS.items():
+        name = getattr(names, lang)
+        assert name, f"{where} has no {script} name"
+        others = [c for c in name if any(lo <= ord(c) <= hi for lo, hi, _ in SCRIPTS.values())]
+        assert all(low <= ord(c) <= high for c in others), f"{where}: {name!r} mixes scripts"
