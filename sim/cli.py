@@ -515,6 +515,7 @@ class ExperimentSettings:
     scheduler: str | None
     quiet: bool
     allow_large: bool
+    lang: str
 
 
 def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -547,7 +548,7 @@ def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
     decorated: Callable[..., None] = with_settings
     for option in reversed(options):
         decorated = option(decorated)
-    return PARALLEL(decorated)
+    return PARALLEL(LANG_OPTION(decorated))
 
 
 def _run_experiment(
@@ -582,7 +583,9 @@ def _run_experiment(
     try:
         check_replaceable(out.resolve(), force=settings.force)  # before running, not after
         result = experiment(n=n, seed=seed, played=played, options=options)
-        folder = result.write(out, force=settings.force, command=sys.argv, notes=notes)
+        folder = result.write(
+            out, force=settings.force, command=sys.argv, notes=notes, lang=settings.lang
+        )
     except (ScenarioError, OutputError, RuntimeError) as exc:
         _fail(str(exc))
     click.echo(f"{result.description}: {n} replications a variant, seed {seed}")

@@ -201,18 +201,24 @@ def write_experiment(
     overrides: Sequence[str] = (),
     variants: Mapping[str, Scenario] | None = None,
     notes: Mapping[str, list[str]] | None = None,
+    lang: str = "en",
+    source_name: str | None = None,
 ) -> Path:
     """Write the folder of a compare, assess or sweep experiment; returns it.
 
     ``variants``, when given, lets the report list what each variant changes; ``notes``
-    adds lines to that (e.g. the decisions a variant replays).
+    adds lines to that (e.g. the decisions a variant replays). ``lang``: the report's
+    language (``sim.i18n``); ``source_name``: the scenario's, for its heading.
     """
+    from sim.i18n import translator
     from sim.report import check_replaceable, experiment_files, manifest
 
     if out is None:
         out = experiment_folder(kind, scenario_path, reps.seed, reps.n, reps.variants, overrides)
+    translator(lang)  # an unknown language is refused before any work
     check_replaceable(out.resolve(), force=force)
     provenance = manifest(str(scenario_path), scenario_sha256, reps.seed, 0, command, overrides)
+    provenance["language"] = lang
     provenance["replications"] = reps.n
     provenance["variants"] = reps.variants
     changes = None
@@ -223,7 +229,9 @@ def write_experiment(
             for name, s in variants.items()
         }
     scenario = variants[reps.baseline] if variants is not None else None
-    files = experiment_files(kind, reps, description, provenance, changes, scenario)
+    files = experiment_files(
+        kind, reps, description, provenance, changes, scenario, lang, source_name
+    )
     _write(out, files, force=force)
     return out
 

@@ -99,8 +99,9 @@ class Experiment(Replications):
     @property
     def description(self) -> str:
         """The experiment in a few words, as its report's heading."""
-        what = {"compare": "Comparison against", "assess": "Assessment of", "sweep": "Sweep of"}
-        return f"{what[self.kind]} {self.source_name}"
+        from sim.report.experiment_report import describe
+
+        return describe(self.kind, self.source_name)
 
     @property
     def source_name(self) -> str:
@@ -124,6 +125,7 @@ class Experiment(Replications):
         force: bool = False,
         command: Sequence[str] = (),
         notes: Mapping[str, list[str]] | None = None,
+        lang: str = "en",
     ) -> Path:
         """Write the experiment's folder (report.html, summary.json, kpis.csv, figures,
         manifest) whole or not at all; returns it.
@@ -133,6 +135,7 @@ class Experiment(Replications):
             force: replace a folder an earlier run wrote.
             command: the command line that made it, for the manifest.
             notes: more lines on what a variant is (the report lists them).
+            lang: the language of the report and its figures: en, th, lo or km.
 
         Raises:
             OutputError: the folder exists and may not be replaced, or cannot be written.
@@ -164,4 +167,6 @@ class Experiment(Replications):
             overrides=overrides,
             variants=self.scenarios,
             notes=lines,
+            lang=lang,
+            source_name=self.source_name,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sim.i18n import N_, Translator, translator
-from sim.scenario import format_duration
 
 LABELS = {
     "response_median_min": N_("median wait for help"),
@@ -55,28 +54,48 @@ def label(kpi: str, names: dict[str, str] | None = None, t: Translator | None = 
     return f"{shown}, {(names or {}).get(key, key)}"
 
 
-def value(kpi: str, number: float | None, *, difference: bool = False) -> str:
-    """A value of a key figure written in its unit (durations, shares, counts)."""
+def value(
+    kpi: str, number: float | None, *, difference: bool = False, t: Translator | None = None
+) -> str:
+    """A value of a key figure written in its unit (durations, shares, counts), in the
+    reader's language."""
+    t = t or translator()
     if number is None:
         return "—"
     shown = round(number) if kpi.endswith("_min") else round(number, 3)
     sign = "+" if difference and shown > 0 else ("−" if difference and shown < 0 else "")
     size = abs(number) if difference else number
     if kpi.endswith("_min"):
-        return sign + format_duration(size)
+        return sign + t.duration(size)
     if kpi.endswith(("within_target", "utilisation_mean")):
-        return f"{sign}{size * 100:.1f} %" if not difference else f"{sign}{size * 100:.1f} points"
-    return f"{sign}{size:.1f}"
+        share = t.number(size * 100, 1)
+        if difference:
+            return sign + t("%(share)s points", share=share)
+        return f"{share} %"
+    return sign + t.number(size, 1)
 
 
 def with_ci(
-    kpi: str, estimate: dict[str, Any], *, difference: bool = False, replications: int = 0
+    kpi: str,
+    estimate: dict[str, Any],
+    *,
+    difference: bool = False,
+    replications: int = 0,
+    t: Translator | None = None,
 ) -> str:
-    """'3h 05min (95 % CI 2h 52min to 3h 20min)', with n when fewer than ``replications``."""
-    shown = value(kpi, estimate["mean"], difference=difference)
-    fewer = f", n = {estimate['n']}" if estimate["n"] < replications else ""
+    """'3h 05min (95 % CI 2h 52min to 3h 20min)', with n when fewer than ``replications``,
+    in the reader's language."""
+    t = t or translator()
+    shown = value(kpi, estimate["mean"], difference=difference, t=t)
+    n = t.number(estimate["n"])
+    fewer = f", n = {n}" if estimate["n"] < replications else ""
     if estimate["ci_low"] is None:
-        return shown + (f" (n = {estimate['n']})" if fewer else "")
-    low = value(kpi, estimate["ci_low"], difference=difference)
-    high = value(kpi, estimate["ci_high"], difference=difference)
-    return f"{shown} (95 % CI {low} to {high}{fewer})"
+        return shown + (f" (n = {n})" if fewer else "")
+    return t(
+        "%(value)s (95 %(percent)s CI %(low)s to %(high)s%(fewer)s)",
+        value=shown,
+        percent="%",
+        low=value(kpi, estimate["ci_low"], difference=difference, t=t),
+        high=value(kpi, estimate["ci_high"], difference=difference, t=t),
+        fewer=fewer,
+    )

@@ -163,24 +163,31 @@ def replication_spread(
     return _png(fig)
 
 
-def differences(rows: list[tuple[str, Estimate]], label: str, title: str, unit: str = "") -> bytes:
+def differences(
+    rows: list[tuple[str, Estimate]],
+    label: str,
+    title: str,
+    unit: str = "",
+    t: Translator = ENGLISH,
+) -> bytes:
     """Paired differences to the baseline with 95 % CIs, largest saving first (a tornado).
 
     Green: better; red: worse; grey: the interval holds zero (no clear effect).
-    ``unit`` is "" for durations (minutes, shown in hours or minutes), else the count's unit.
+    ``unit`` is "" for durations (minutes, shown in hours or minutes), else the count's
+    unit (in the reader's language, as ``label`` and ``title``).
     """
     rows = sorted(rows, key=lambda r: r[1].mean)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(1, len(rows))))
-    names = [name for name, _ in rows]
+    names = [wrapped(name, LABEL_WIDTH) for name, _ in rows]
     means = np.array([e.mean for _, e in rows])
     if unit:
-        scale, better = 1.0, "negative is fewer"
+        scale, better = 1.0, t("negative is fewer")
     else:
         big = np.nanmax(np.abs(means), initial=0.0) >= 120
         unit, scale, better = (
-            ("hours" if big else "min"),
+            (t("duration in hours") if big else t("duration in minutes")),
             (60.0 if big else 1.0),
-            "negative is faster",
+            t("negative is faster"),
         )
     lows = np.array([e.mean - e.low if e.n > 1 else 0.0 for _, e in rows]) / scale
     highs = np.array([e.high - e.mean if e.n > 1 else 0.0 for _, e in rows]) / scale
@@ -191,14 +198,23 @@ def differences(rows: list[tuple[str, Estimate]], label: str, title: str, unit: 
     ax.axvline(0, color="black", linewidth=0.8)
     ax.invert_yaxis()
     ax.set_xlabel(
-        f"change in {label} against the baseline ({unit}; {better}; grey: no clear effect)"
+        wrapped(
+            t(
+                "change in %(label)s against the baseline (%(unit)s; %(better)s; "
+                "grey: no clear effect)",
+                label=label,
+                unit=unit,
+                better=better,
+            ),
+            100,
+        )
     )
-    ax.set_title(title)
+    ax.set_title(wrapped(title, 80))
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
 
-def sweep_curve(points: list[tuple[str, Any]], label: str) -> bytes:
+def sweep_curve(points: list[tuple[str, Any]], label: str, t: Translator = ENGLISH) -> bytes:
     """A key figure at each point of a parameter grid, with 95 % CIs."""
     fig, ax = plt.subplots(figsize=(8, 3.5))
     x = np.arange(len(points))
@@ -206,8 +222,14 @@ def sweep_curve(points: list[tuple[str, Any]], label: str) -> bytes:
     err = np.array([(e.high - e.mean) if e.n > 1 else 0.0 for _, e in points]) / 60
     ax.errorbar(x, means, yerr=err, marker="o", capsize=4, color="#1565c0")
     ax.set_xticks(x, [name for name, _ in points], rotation=20, ha="right", fontsize=8)
-    ax.set_ylabel(f"{label} (hours)")
-    ax.set_title(f"{label} across the sweep (95 % confidence intervals)")
+    ax.set_ylabel(t("%(label)s (hours)", label=label))
+    ax.set_title(
+        t(
+            "%(label)s across the sweep (95 %(percent)s confidence intervals)",
+            label=label,
+            percent="%",
+        )
+    )
     ax.grid(alpha=0.3)
     return _png(fig)
 

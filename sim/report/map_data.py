@@ -10,7 +10,7 @@ from sim.analysis.incidents import IncidentRow
 from sim.i18n import Translator, translator
 from sim.log import RunLog
 from sim.report import maps
-from sim.report.names import Names, plain
+from sim.report.names import Names
 from sim.scenario import Scenario
 
 
@@ -158,20 +158,30 @@ def scenario_map_data(
 
 
 def difference_map_data(
-    scenario: Scenario, title: str, waits: dict[str, float], base: dict[str, float]
+    scenario: Scenario,
+    title: str,
+    waits: dict[str, float],
+    base: dict[str, float],
+    lang: str = "en",
 ) -> maps.MapData:
-    """A map of the change in the mean wait for help at each place (variant − baseline)."""
-    data = scenario_map_data(scenario, title)
+    """A map of the change in the mean wait for help at each place (variant − baseline),
+    in the reader's language."""
+    data = scenario_map_data(scenario, title, lang=lang)
     places = {p.id: p for p in scenario.places}
+    named = Names.of(scenario, lang).places
     data.places = []
     data.changes = [
         maps.Change(
-            plain(places[key].name), places[key].lat, places[key].lon, waits[key] - base[key]
+            _map_name(places[key].name, named[key], lang),
+            places[key].lat,
+            places[key].lon,
+            waits[key] - base[key],
         )
         for key in sorted(set(waits) & set(base))
         if key in places
     ]
-    data.changes_label = "change in the mean wait for help (hours; green: sooner)"
+    t = translator(lang)
+    data.changes_label = t("change in the mean wait for help (hours; green: sooner)")
     return data
 
 

@@ -744,8 +744,11 @@ def _legend(data: MapData, shown: list[Place], t: Translator) -> list[Any]:
     return handles
 
 
-def _signed(minutes: float) -> str:
-    """A change in minutes, signed: "−25 min", "+1.4 h"."""
+def _signed(minutes: float, t: Translator) -> str:
+    """A change in minutes, signed: "−25 min", "+1.4 h" (in words of the reader's
+    language in another language: "−19 ម៉ោង 30 នាទី")."""
+    if t.lang != "en":
+        return ("−" if minutes < 0 else "+") + t.duration(abs(minutes))
     text = f"{minutes:+.0f} min" if abs(minutes) < 60 else f"{minutes / 60:+.1f} h"
     return text.replace("-", "−")
 
@@ -790,7 +793,7 @@ def difference_map(data: MapData) -> Drawn:
             for name, lat, lon in data.crossings
         ),
     ] + [
-        Label(c.lon, c.lat, f"{c.name} {_signed(c.value)}", size=7)
+        Label(c.lon, c.lat, f"{c.name} {_signed(c.value, translator(data.lang))}", size=7)
         for c in sorted(data.changes, key=lambda c: -abs(c.value))
         if abs(c.value) >= 1.0
     ]
