@@ -15,6 +15,7 @@ from browser import find_browser, open_page
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.i18n import translator
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -63,7 +64,8 @@ def test_run_report_opens_cleanly(
     assert report.screenshot.startswith(b"\x89PNG")
 
 
-def test_compare_report_opens_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_compare_report_opens_cleanly(tmp_path: Path, lang: str) -> None:
     scenario = str(ROOT / "tests" / "scenarios" / "tiny_border.toml")
     path = _run(
         tmp_path / "compare",
@@ -75,11 +77,15 @@ def test_compare_report_opens_cleanly(tmp_path: Path) -> None:
         "coordination.mutual_assistance.pre_authorized=true",
         "-n",
         "3",
+        "--lang",
+        lang,
     )
     report = open_page(path)
     assert report.errors == []
     assert all(i["complete"] and i["width"] > 0 for i in report.images)
-    assert "Where the variants differ" in report.facts["h2"]
+    t = translator(lang)
+    assert t("Where the variants differ") in report.facts["h2"]
+    assert t("Map of where a variant differs") in [i["alt"] for i in report.images]
 
 
 def test_a_broken_page_is_caught(tmp_path: Path) -> None:
