@@ -13,10 +13,11 @@ from starlette.testclient import TestClient
 from support import load_with
 
 from sim.play.exercise import Exercise
-from sim.play.server import PROJECTOR_SCALE, PlayServer, create_app
+from sim.play.server import PROJECTOR_ASPECT, PROJECTOR_SCALE, PlayServer, create_app
 from sim.play.session import PROJECTOR, create_session
 from sim.play.views import projector_view
 from sim.report import maps
+from sim.report.labels import GAP_PT
 
 
 def _named_road(data: dict[str, Any]) -> None:
@@ -86,3 +87,67 @@ def test_a_printed_seat_page_says_which_arrangements_are_not_in_force(tmp_path: 
         printed = re.sub(r"<form.*?</form>", "", now, flags=re.S)  # forms are not printed
         assert re.sub(r"<[^>]+>", "", printed).strip() == "not in force", now
     server.close()
+
+
+def _sekong_at_eight(tmp_path: Path) -> maps.MapData:
+    """The Sekong exercise's projector map in Lao, twelve hours in (a wide, flat extent)."""
+    from sim.scenario.loader import load_scenario
+
+    session = create_session(tmp_path / "s.jsonl", "Sekong", "abc", 0, ["TH", "LA", "KH"])
+    server = PlayServer(load_scenario(SCENARIOS / "sekong_flood_2018.toml"), session)
+    server.perform({"do": "advance", "to": 720})
+    data = server.map_data("lo", PROJECTOR_SCALE)
+    server.close()
+    return data
+
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from dataclasses import replace
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = _sekong_at_eight(tmp_path)
+    south, west, north, east = maps.view(data)
+    assert (east - west) / (north - south) > 2  # wide in longitude, narrow in latitude
+    crossings: list[tuple[str, Any, Any]] = []
+    printed = maps._png
+
+    def measured(fig: Any) -> bytes:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        entries = [*legend.get_texts(), *legend.legend_handles]
+        (inset,) = ax.child_axes
+        title = inset.title.get_window_extent(renderer)
+        crossings.extend(
+            (e.get_label() or e.get_text(), e, title)
+            for e in entries
+            if e.get_window_extent(renderer).overlaps(title)
+        )
+        return printed(fig)
+
+    monkeypatch.setattr(maps, "_png", measured)
+    projector = maps.run_map(data)
+    width, height = Image.open(BytesIO(projector.png)).size
+    assert abs(width / height / PROJECTOR_ASPECT - 1) < 0.05, (width, height)
+    flat = maps.run_map(replace(data, aspect=0.0))  # a page's shape: the legend reaches low
+    assert not crossings, crossings
+    gap = GAP_PT * maps.DPI * PROJECTOR_SCALE / 72 * 0.99  # names a script's marks apart
+    for drawn in (projector, flat):
+        boxes = drawn.label_boxes
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a[2] + gap <= b[0]
+                    or b[2] + gap <= a[0]
+                    or a[3] + gap <= b[1]
+                    or b[3] + gap <= a[1]
+                )
+                assert apart, (a, b)

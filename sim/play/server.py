@@ -78,6 +78,9 @@ if TYPE_CHECKING:
 
 PROJECTOR_SCALE = 1.8
 """How much larger the projector's map draws its names and markers than a page's."""
+PROJECTOR_ASPECT = 1.2
+"""The projector's map panel, width over height, on a 16:9 screen (three fifths of the width
+beside the inject, the screen's height less its header)."""
 
 
 class PlayServer:
@@ -344,6 +347,8 @@ class PlayServer:
         else:
             data.title = t("%(scenario)s, as at %(time)s", scenario=name, time=data.shows)
         data.live, data.scale = True, scale
+        if scale > 1:
+            data.aspect = PROJECTOR_ASPECT
         return data
 
 

@@ -19,6 +19,9 @@ RADII_PT = (4.0, 9.0, 16.0, 26.0, 40.0, 56.0, 76.0, 100.0)
 DIRECTIONS = 24
 MARKER_PT = 5.0
 """Half the size of the box kept clear around every point."""
+GAP_PT = 1.5
+"""The room kept between two names: a script's marks above and below its letters (Lao,
+Thai, Khmer) reach beyond the measured box."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ def _find_spot(
     sides: Sequence[Segment] = (),
 ) -> tuple[float, float, float] | None:
     """The lower-left corner (pixels) of the first free box around a point, and its radius."""
+    gap = GAP_PT * scale
     for radius_pt in RADII_PT:
         radius = radius_pt * scale
         for k in range(DIRECTIONS):
@@ -159,12 +163,13 @@ def _find_spot(
             x0 = px + radius * dx - width * (0.5 - 0.5 * dx)
             y0 = py + radius * dy - height * (0.5 - 0.5 * dy)
             box = (x0, y0, x0 + width, y0 + height)
+            spaced = (x0 - gap, y0 - gap, x0 + width + gap, y0 + height + gap)
             inside = (
                 box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
             )
             if (
                 inside
-                and not any(_overlaps(box, o) for o in obstacles)
+                and not any(_overlaps(spaced, o) for o in obstacles)
                 and not any(crosses(box, a, b) for a, b in segments)
                 and not any(
                     crosses(box, a, b) or _meet((px, py), _centre(box), a, b) for a, b in sides

@@ -147,6 +147,9 @@ class MapData:
     scale: float = 1.0
     """How much larger its type and markers are drawn against the map (the projector's,
     read from the back of a room): the same pixels, the map's inches shrunk."""
+    aspect: float = 0.0
+    """The printed map's width over its height when it must fill a screen's panel (the
+    projector's): the crop is widened around its middle to fit; 0: the crop's own shape."""
     lang: str = "en"
     """The reader's language (``sim.i18n``): the legend, the axes and the notes are in it;
     the names are given in it."""
@@ -342,10 +345,60 @@ def _incidents(
 def run_map(data: MapData) -> Drawn:
     """The map of one run: places by kind, roads (closed ones marked with when),
     crossings, EOCs and bases, incidents by response time, flooding or the fire."""
-    bounds = view(data)
+    bounds = _filling(data, view(data)) if data.aspect else view(data)
+    fig, ax, ordered, markers = _drawing(data, bounds)
+    roads = _road_lines(data)
+    placed, left_off = place_labels(
+        ax, ordered, keep_clear=markers, lines=roads, borders=_border_lines(bounds)
+    )
+    to_px = ax.transData.transform
+    return Drawn(
+        _png(fig),
+        [lb.text for lb in left_off],
+        [p.box for p in placed],
+        _in_pixels(ax, roads),
+        [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
+    )
+
+
+def _filling(
+    data: MapData, bounds: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """``bounds`` widened in latitude or longitude around their middle until the printed
+    map (legend, colour bar and notes included) is ``data.aspect`` times as wide as tall."""
+    for _ in range(4):
+        fig, ax, _, _ = _drawing(data, bounds)
+        renderer = fig.canvas.get_renderer()
+        whole = fig.get_tightbbox(renderer)  # inches, as printed
+        frame = ax.get_window_extent(renderer)
+        plt.close(fig)
+        height = frame.height / fig.dpi
+        if abs(whole.width / whole.height / data.aspect - 1) < 0.02:
+            break
+        wanted = whole.width / data.aspect - (whole.height - height)  # the frame's height
+        if wanted <= 0.2 * height:
+            break  # the legend alone is taller than the panel allows
+        south, west, north, east = bounds
+        if wanted > height:  # taller: more latitude (the frame keeps its width)
+            half = (north - south) * wanted / height / 2
+            middle = (south + north) / 2
+            bounds = (middle - half, west, middle + half, east)
+        else:  # wider: more longitude (the frame keeps its width, so grows shorter)
+            half = (east - west) * height / wanted / 2
+            middle = (west + east) / 2
+            bounds = (south, middle - half, north, middle + half)
+    return bounds
+
+
+def _drawing(
+    data: MapData, bounds: tuple[float, float, float, float]
+) -> tuple[Any, Any, list[Label], list[tuple[float, float]]]:
+    """The map drawn within ``bounds`` but for its names: the figure, its axes, the names
+    to place (most important first) and the markers they must not cover."""
     shown = data.shown(bounds)
     t = translator(data.lang)
-    fig, ax = plt.subplots(figsize=(11.5 / data.scale, 9.5 / data.scale), dpi=DPI * data.scale)
+    tall = 14.0 if data.aspect else 9.5  # room to grow taller: the frame's width binds
+    fig, ax = plt.subplots(figsize=(11.5 / data.scale, tall / data.scale), dpi=DPI * data.scale)
     labels = _base(ax, bounds)
     if data.fire is not None:
         _fire(ax, data.fire)
@@ -414,19 +467,8 @@ def run_map(data: MapData) -> Drawn:
         *place_labels_[1:],
         *rivers,
     ]
-    roads = _road_lines(data)
     markers = [*points, *((p.lon, p.lat) for p in shown)]  # unnamed ones too (border posts)
-    placed, left_off = place_labels(
-        ax, ordered, keep_clear=markers, lines=roads, borders=_border_lines(bounds)
-    )
-    to_px = ax.transData.transform
-    return Drawn(
-        _png(fig),
-        [lb.text for lb in left_off],
-        [p.box for p in placed],
-        _in_pixels(ax, roads),
-        [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
-    )
+    return fig, ax, ordered, markers
 
 
 def _border_lines(bounds: tuple[float, float, float, float]) -> list[Segment]:
@@ -531,7 +573,7 @@ def _crop_note(
     inset.set_xticks([])
     inset.set_yticks([])
     inset.set_facecolor("#fbfbf8")
-    inset.set_title(t("where in the region (red: this map)"), fontsize=7)
+    inset.set_title(t("where in the region (red: this map)"), fontsize=7, pad=6)
 
 
 def _nation_names(data: MapData, bounds: tuple[float, float, float, float]) -> list[Label]:
@@ -578,8 +620,17 @@ def _below_legend(ax: Any, top: float) -> float:
     if legend is None:
         return top
     ax.apply_aspect()
-    box = legend.get_window_extent(ax.figure.canvas.get_renderer())
-    return min(top, float(box.transformed(ax.transAxes.inverted()).y0) - 0.06)
+    renderer = ax.figure.canvas.get_renderer()
+    lowest = min(  # a marker drawn larger than its entry's line reaches below the box
+        a.get_window_extent(renderer).y0 for a in [legend, *legend.legend_handles] if a
+    )
+    title = INSET_TITLE_PT * ax.figure.dpi / 72  # the inset's title goes above the inset
+    frame = ax.get_window_extent(renderer)
+    return min(top, (lowest - title - frame.y0) / frame.height)
+
+
+INSET_TITLE_PT = 7 + 6 + 6
+"""The height the inset's title takes above it: its type, its pad and a margin (points)."""
 
 
 def _place_names(
