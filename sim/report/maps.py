@@ -626,7 +626,7 @@ def _below_legend(ax: Any, top: float) -> float:
     )
     title = INSET_TITLE_PT * ax.figure.dpi / 72  # the inset's title goes above the inset
     frame = ax.get_window_extent(renderer)
-    return min(top, (lowest - title - frame.y0) / frame.height)
+    return min(top, float((lowest - title - frame.y0) / frame.height))
 
 
 INSET_TITLE_PT = 7 + 6 + 6
