@@ -123,7 +123,7 @@ def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
         renderer = fig.canvas.get_renderer()
         ax = fig.axes[0]
         legend = ax.get_legend()
-        entries = [*legend.get_texts(), *legend.legend_handles]
+        entries = [legend, *legend.get_texts()]
         (inset,) = ax.child_axes
         title = inset.title.get_window_extent(renderer)
         crossings.extend(

@@ -369,6 +369,8 @@ def _filling(
     for _ in range(4):
         fig, ax, _, _ = _drawing(data, bounds)
         renderer = fig.canvas.get_renderer()
+        for inset in ax.child_axes:  # it hangs below the legend: it follows the frame
+            inset.set_visible(False)
         whole = fig.get_tightbbox(renderer)  # inches, as printed
         frame = ax.get_window_extent(renderer)
         plt.close(fig)
@@ -621,16 +623,15 @@ def _below_legend(ax: Any, top: float) -> float:
         return top
     ax.apply_aspect()
     renderer = ax.figure.canvas.get_renderer()
-    lowest = min(  # a marker drawn larger than its entry's line reaches below the box
-        a.get_window_extent(renderer).y0 for a in [legend, *legend.legend_handles] if a
-    )
+    lowest = legend.get_window_extent(renderer).y0
     title = INSET_TITLE_PT * ax.figure.dpi / 72  # the inset's title goes above the inset
     frame = ax.get_window_extent(renderer)
     return min(top, float((lowest - title - frame.y0) / frame.height))
 
 
 INSET_TITLE_PT = 7 + 6 + 6
-"""The height the inset's title takes above it: its type, its pad and a margin (points)."""
+"""The height the inset's title takes above it: its type, its pad and a margin for the
+legend's last marker, drawn larger than its line (points)."""
 
 
 def _place_names(
