@@ -40,6 +40,9 @@ class Comms:
         self.languages = {n.code: n.language for n in sim.scenario.nations}
         self.common_language = sim.scenario.coordination.language.enabled
         self.sent: dict[str, int] = {}
+        self.heard: dict[str, dict[int, None]] = {}
+        """Nation -> the incidents its EOC heard of from a neighbour's request or passed
+        across as its own border units' report, in the order it did."""
         """Messages sent so far by name (purpose, parties, subject)."""
 
     def channel(self, a: str, b: str) -> Channel:
@@ -91,6 +94,8 @@ class Comms:
         name += f"/{self.sent[name]}"
         stream = sim.random.of("comms", name)
         record((env.now, log.MESSAGE_SENT, incident, "", tag))
+        if purpose == "report" and incident >= 0:
+            self.heard.setdefault(sender, {})[incident] = None
         while True:
             while pair in self.down:
                 yield self.down[pair]
@@ -106,6 +111,8 @@ class Comms:
                 yield env.timeout(language.translation.draw(sim.random.of("language", name)))
             record((env.now, log.MESSAGE_INTERPRETED, incident, "", tag))
         record((env.now, log.MESSAGE_DELIVERED, incident, "", tag))
+        if purpose == "request" and incident >= 0:
+            self.heard.setdefault(receiver, {})[incident] = None
 
     def needs_interpreter(self, sender: str, receiver: str) -> bool:
         """Whether a message between these parties crosses working languages."""

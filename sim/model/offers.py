@@ -30,7 +30,6 @@ from collections.abc import Generator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sim import log
 from sim.i18n import N_, Refusal
 from sim.model import decisions as d
 from sim.model.entities import Incident, Unit, UnitState
@@ -46,16 +45,7 @@ PURPOSE = "offer"
 def heard_of(sim: Simulation, nation: str) -> list[Incident]:
     """Neighbours' open incidents a nation has heard of (see the module docstring), in
     the order it heard of them."""
-    heard: dict[int, None] = {}
-    for _, event, number, _, detail in sim.log.events:
-        if number < 0 or event not in (log.MESSAGE_SENT, log.MESSAGE_DELIVERED):
-            continue
-        purpose, route, _ = detail.split(" ")
-        sender, receiver = route.split(">")
-        if (event == log.MESSAGE_DELIVERED and purpose == "request" and receiver == nation) or (
-            event == log.MESSAGE_SENT and purpose == "report" and sender == nation
-        ):
-            heard[number] = None
+    heard = dict(sim.comms.heard.get(nation, {}))
     for incident in sim.planner.queues.get(nation, []):
         heard[incident.id] = None
     incidents = (sim.incidents[n] for n in heard)
