@@ -1,5 +1,6 @@
-"""Every place and crossing of the library and of the shipped scenarios is named in Thai, Lao
-and Khmer script, each name in its own script only, with the source of the names."""
+"""Every place and crossing of the library and of the shipped scenarios, and every named river
+of the base map, is named in Thai, Lao and Khmer script, each name in its own script only,
+with the source of the names."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from sim.library import gazetteer
+from sim.report.territory import basemap
 from sim.scenario.schema import SCRIPTS, ScriptNames
 
 SHIPPED = Path(__file__).parent.parent / "scenarios"
@@ -26,7 +28,14 @@ def _shipped() -> list[tuple[str, dict[str, Any]]]:
     return entries
 
 
-ENTRIES = [(f"{e.part}: {e.id}", e.data) for e in gazetteer()] + _shipped()
+def _rivers() -> list[tuple[str, dict[str, Any]]]:
+    """Each river the base map names, with its entry of the rivers' names (or none)."""
+    names = tomllib.loads((Path(__file__).parent.parent / "sim/report/rivers.toml").read_text())
+    named = sorted({line["name"] for line in basemap()["rivers"] if line.get("name")})
+    return [(f"river {r}", {"names": names[r]} if r in names else {}) for r in named]
+
+
+ENTRIES = [(f"{e.part}: {e.id}", e.data) for e in gazetteer()] + _shipped() + _rivers()
 
 
 @pytest.mark.parametrize(("where", "entry"), ENTRIES, ids=[where for where, _ in ENTRIES])

@@ -28,7 +28,8 @@ from matplotlib.patches import Patch, Rectangle
 from sim.i18n import N_, Translator, translator
 from sim.report.fonts import use_script_fonts
 from sim.report.labels import Label, Segment, place_labels
-from sim.report.territory import basemap, name_anchors
+from sim.report.names import in_script
+from sim.report.territory import basemap, name_anchors, river_names
 
 use_script_fonts()
 
@@ -193,8 +194,9 @@ def _widen(low: float, high: float) -> tuple[float, float]:
     return middle - MIN_SPAN_DEG / 2, middle + MIN_SPAN_DEG / 2
 
 
-def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
-    """Draw the coast, borders and rivers; returns the labels of the named rivers."""
+def _base(ax: Any, bounds: tuple[float, float, float, float], lang: str) -> list[Label]:
+    """Draw the coast, borders and rivers; returns the labels of the named rivers, in the
+    reader's script with the romanised name beside."""
     south, west, north, east = bounds
     geometry = basemap()
     ax.set_facecolor("#fbfbf8")
@@ -226,8 +228,9 @@ def _base(ax: Any, bounds: tuple[float, float, float, float]) -> list[Label]:
             ]
             if len(inside):
                 x, y = inside[len(inside) // 2]
+                name = in_script(line["name"], river_names().get(line["name"]), lang)
                 labels[line["name"]] = Label(
-                    float(x), float(y), line["name"], colour="#1e88e5", size=7, weight="normal"
+                    float(x), float(y), name, colour="#1e88e5", size=7, weight="normal"
                 )
     ax.add_collection(
         LineCollection(
@@ -401,7 +404,7 @@ def _drawing(
     t = translator(data.lang)
     tall = 14.0 if data.aspect else 9.5  # room to grow taller: the frame's width binds
     fig, ax = plt.subplots(figsize=(11.5 / data.scale, tall / data.scale), dpi=DPI * data.scale)
-    labels = _base(ax, bounds)
+    labels = _base(ax, bounds, data.lang)
     if data.fire is not None:
         _fire(ax, data.fire)
     for road in data.roads:
@@ -810,7 +813,7 @@ def difference_map(data: MapData) -> Drawn:
     came sooner, red where later, on the base map with roads and crossings."""
     bounds = view(data)
     fig, ax = plt.subplots(figsize=(9, 7.5), dpi=DPI)
-    labels = _base(ax, bounds)
+    labels = _base(ax, bounds, data.lang)
     for road in data.roads:
         (lat1, lon1), (lat2, lon2) = road.start, road.end
         ax.plot([lon1, lon2], [lat1, lat2], color="#bdbdbd", linewidth=0.8, zorder=3)

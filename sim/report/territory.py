@@ -1,4 +1,4 @@
-"""The shipped base map, and which side of its national borders a point lies on.
+"""The shipped base map, its rivers' names, and which side of its borders a point lies on.
 
 Two points are on the same side when the straight line between them crosses no drawn
 border line. A nation's name goes at the point of the map deepest inside the area whose
@@ -10,11 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import math
+import tomllib
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
 import numpy as np
+
+from sim.scenario.schema import ScriptNames
 
 GRID = 24
 """Candidate points per side of the map when looking for where a nation's name goes."""
@@ -30,6 +33,13 @@ def basemap() -> dict[str, Any]:
     text = resources.files("sim.report").joinpath("basemap.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
+
+
+@functools.cache
+def river_names() -> dict[str, ScriptNames]:
+    """The base map's named rivers in Thai, Lao and Khmer script, with their source."""
+    text = resources.files("sim.report").joinpath("rivers.toml").read_text("utf-8")
+    return {name: ScriptNames.model_validate(v) for name, v in tomllib.loads(text).items()}
 
 
 @functools.cache
