@@ -44,9 +44,9 @@ from pathlib import Path
 import httpx2 as httpx
 
 from sim import load_scenario
+from sim.decisions.exercise import Exercise, branch
+from sim.decisions.replay import played, replay_run
 from sim.model import simulate
-from sim.play.exercise import Exercise, branch
-from sim.play.replay import played, replay_run
 
 DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"
 
@@ -250,7 +250,7 @@ async def _listen(
 
 def big_session(path: Path) -> None:
     """A 100 MB session file of clock moves, read (and refused) by the reader."""
-    from sim.play.session import SessionError, create_session, read_session
+    from sim.decisions.session import SessionError, create_session, read_session
 
     create_session(path, "x", "0" * 64, 0, ["LA"])
     line = b'{"at": 0.0, "client": "%s", "do": "advance", "to": 0.0}\n' % (b"a" * 48)

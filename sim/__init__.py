@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sim.analysis.kpis import KPIS, UnknownKpi
     from sim.analysis.replications import Replications
     from sim.analysis.stats import Estimate
+    from sim.decisions.replay import PlayedSession, load_played
     from sim.experiment import (
         Experiment,
         RunOptions,
@@ -44,14 +45,13 @@ if TYPE_CHECKING:
     )
     from sim.log import RunLog
     from sim.model import Simulation, simulate
-    from sim.play.replay import PlayedSession, load_played
     from sim.scenario import Scenario, ScenarioError, ScenarioFile, load_scenario, read_scenario
 
 _HOMES = {
     "Estimate": "sim.analysis.stats",
     "Experiment": "sim.experiment",
     "KPIS": "sim.analysis.kpis",
-    "PlayedSession": "sim.play.replay",
+    "PlayedSession": "sim.decisions.replay",
     "Replications": "sim.analysis.replications",
     "RunLog": "sim.log",
     "RunOptions": "sim.experiment",
@@ -66,7 +66,7 @@ _HOMES = {
     "decision_frame": "sim.analysis.frames",
     "incident_frame": "sim.analysis.frames",
     "incident_rows": "sim.analysis",
-    "load_played": "sim.play.replay",
+    "load_played": "sim.decisions.replay",
     "load_scenario": "sim.scenario",
     "measure_players": "sim.experiment",
     "play_scripted": "sim.experiment",

@@ -73,8 +73,8 @@ def _warn(source: ScenarioFile) -> None:
 
 def _played_session(path: Path, scenario_path: Path) -> Any:
     """A play session file played on this scenario file, rebuilt for replays."""
-    from sim.play.replay import load_played
-    from sim.play.session import SessionError
+    from sim.decisions.replay import load_played
+    from sim.decisions.session import SessionError
 
     try:
         return load_played(scenario_path, path)
@@ -659,7 +659,7 @@ def play(
     import re
     from datetime import UTC, datetime
 
-    from sim.play.session import PROJECTOR, SessionError, open_session, possible_seats
+    from sim.decisions.session import PROJECTOR, SessionError, open_session, possible_seats
     from sim.scenario import ScenarioError, read_scenario
 
     try:
@@ -678,7 +678,7 @@ def play(
     if session_file is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
-    from sim.play.exercise import FACILITATOR
+    from sim.decisions.exercise import FACILITATOR
     from sim.play.server import PlayServer, serve
 
     if url is None:

@@ -67,7 +67,7 @@ MESSAGE_INTERPRETED = "message_interpreted"
 MESSAGE_DELIVERED = "message_delivered"
 # decisions (detail: "seat kind choice reason [option@fact,...] subject #point";
 # ``parse_decision``): a point raised is answered at once (``decision``), or is opened and
-# later answered (``decision``, a lapse among them), or overtaken (``sim.model.points``)
+# later answered (``decision``, a lapse among them), or overtaken (``sim.decisions.lifecycle``)
 DECISION = "decision"
 DECISION_OPENED = "decision_opened"
 """A point waits for its seat (the choice field holds doctrine's proposal)."""

@@ -16,11 +16,11 @@ from support import load_with, slow_lao_boat
 from test_decisions import lao_boat_down_until_19h
 
 from sim import log
-from sim.model import decisions as d
+from sim.decisions import points as d
+from sim.decisions.exercise import Exercise, Refused, point_key
+from sim.decisions.players import OpenPoint
+from sim.decisions.replay import played, replay_run
 from sim.model.simulation import Simulation
-from sim.play.exercise import Exercise, Refused, point_key
-from sim.play.players import OpenPoint
-from sim.play.replay import played, replay_run
 
 
 def _stop_at(ex: Exercise, kind: str, seat: str) -> OpenPoint:

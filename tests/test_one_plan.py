@@ -16,8 +16,8 @@ from support import SCENARIOS, load_with
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
+from sim.decisions.actions import ActionRefused, act
 from sim.log import RunLog
-from sim.model.actions import ActionRefused, act
 from sim.model.simulation import Simulation
 from sim.scenario.loader import validate_scenario
 from sim.world.reach import route_warnings

@@ -16,11 +16,11 @@ from support import load_with
 
 from sim import load_scenario
 from sim.cli import main
-from sim.model import decisions as d
-from sim.play.exercise import Exercise, Refused, branch, point_key
-from sim.play.replay import played_session
+from sim.decisions import points as d
+from sim.decisions.exercise import Exercise, Refused, branch, point_key
+from sim.decisions.replay import played_session
+from sim.decisions.session import create_session, read_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session, read_session
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
 SCENARIO = load_scenario(TINY)
@@ -189,7 +189,7 @@ def test_arrangements_switched_on_by_the_facilitator_and_the_seats(tmp_path: Pat
 
 
 def test_a_seat_switching_an_arrangement_on_is_replayed_at_its_time(tmp_path: Path) -> None:
-    from sim.play.replay import played, replay_run
+    from sim.decisions.replay import played, replay_run
 
     ex = _play([{"do": "advance", "to": 600.0}])
     ex.perform({"do": "act", "seat": "TH", "action": "arrange", "arrangement": "open_24h"})

@@ -20,8 +20,8 @@ import pytest
 from chromium import Browser, find_browser
 
 from sim import load_scenario
-from sim.play.exercise import Exercise
-from sim.play.session import read_session
+from sim.decisions.exercise import Exercise
+from sim.decisions.session import read_session
 from sim.report.tables import events_csv
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from support import load_with
 
 from sim import load_scenario
-from sim.play.exercise import Exercise, point_key
+from sim.decisions.exercise import Exercise, point_key
+from sim.decisions.session import create_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session
 from sim.play.views import facilitator_view, seat_view
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"

@@ -16,9 +16,9 @@ from starlette.testclient import TestClient
 from support import SCENARIOS
 
 from sim.cli import main
-from sim.play.exercise import point_key
+from sim.decisions.exercise import point_key
+from sim.decisions.session import create_session, read_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session, read_session
 from sim.scenario import ScenarioError, read_scenario
 from sim.scenario.loader import validate_scenario
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from sim.cli import main
+from sim.decisions.session import create_session, read_session, rebuild
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session, read_session, rebuild
 from sim.scenario import read_scenario
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
@@ -76,7 +76,7 @@ def test_a_message_reaches_the_other_seat_after_the_channel_and_the_interpreter(
     assert "message LA>TH diplomatic" in routes
 
     # replayed in another replication, it is sent again at its time
-    from sim.play.replay import played_session, replay_run
+    from sim.decisions.replay import played_session, replay_run
 
     other, _ = replay_run(
         source.scenario, played_session(source.scenario, read_session(path)), 0, 1

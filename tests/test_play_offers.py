@@ -12,11 +12,11 @@ from starlette.testclient import TestClient
 from support import load_with
 
 from sim import log
-from sim.model import decisions as d
-from sim.play.exercise import Exercise, Refused, point_key
-from sim.play.replay import played, played_session, replay_run
+from sim.decisions import points as d
+from sim.decisions.exercise import Exercise, Refused, point_key
+from sim.decisions.replay import played, played_session, replay_run
+from sim.decisions.session import create_session, read_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session, read_session
 
 
 def _watched(data: dict[str, Any]) -> None:

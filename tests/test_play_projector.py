@@ -12,9 +12,9 @@ from typing import Any
 from starlette.testclient import TestClient
 from support import load_with
 
-from sim.play.exercise import Exercise
+from sim.decisions.exercise import Exercise
+from sim.decisions.session import PROJECTOR, create_session
 from sim.play.server import PROJECTOR_ASPECT, PROJECTOR_SCALE, PlayServer, create_app
-from sim.play.session import PROJECTOR, create_session
 from sim.play.views import projector_view
 from sim.report import maps
 from sim.report.labels import GAP_PT

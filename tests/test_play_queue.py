@@ -12,8 +12,8 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from sim import load_scenario
+from sim.decisions.session import create_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session
 from sim.play.views import Clock
 
 DEFAULT = Path(__file__).parents[1] / "scenarios" / "sekong_flood_2018.toml"

@@ -9,10 +9,10 @@ from typing import Any
 from starlette.testclient import TestClient
 from support import load_with
 
-from sim.play.exercise import Exercise, point_key
+from sim.decisions.exercise import Exercise, point_key
+from sim.decisions.session import create_session
 from sim.play.seat_map import seat_map_data
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session
 from sim.play.views import seat_view
 from sim.report import maps
 

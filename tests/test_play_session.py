@@ -23,10 +23,9 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from sim.cli import main
-from sim.play.exercise import Exercise, point_key
-from sim.play.replay import played_session
-from sim.play.server import ALREADY_DONE, PlayServer, create_app
-from sim.play.session import (
+from sim.decisions.exercise import Exercise, point_key
+from sim.decisions.replay import played_session
+from sim.decisions.session import (
     MAX_COMMANDS,
     SessionError,
     create_session,
@@ -34,6 +33,7 @@ from sim.play.session import (
     read_session,
     rebuild,
 )
+from sim.play.server import ALREADY_DONE, PlayServer, create_app
 from sim.scenario import read_scenario
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
@@ -169,7 +169,7 @@ def test_play_says_it_repaired_the_session(tmp_path: Path, monkeypatch: pytest.M
 def test_a_failed_write_refuses_the_command_and_tells_the_room(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sim.play.session
+    import sim.decisions.session
 
     path = tmp_path / "s.jsonl"
     server, client = _server(path)
@@ -183,7 +183,7 @@ def test_a_failed_write_refuses_the_command_and_tells_the_room(
         real_write(fd, bytes(data[:7]))  # part of the line, then the disk is full
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(sim.play.session.os, "write", full_disk)
+    monkeypatch.setattr(sim.decisions.session.os, "write", full_disk)
     for form in ({"move": "next"}, {"move": "60"}):
         status, note = _refused(client, client.post(f"{fac}/clock", data=form))
         assert status == 507
@@ -194,7 +194,9 @@ def test_a_failed_write_refuses_the_command_and_tells_the_room(
     assert server.show_doctrine
 
     # the cut-off fails too: the next write removes the part first
-    monkeypatch.setattr(sim.play.session.os, "ftruncate", lambda *_: (_ for _ in ()).throw(OSError))
+    monkeypatch.setattr(
+        sim.decisions.session.os, "ftruncate", lambda *_: (_ for _ in ()).throw(OSError)
+    )
     client.post(f"{fac}/clock", data={"move": "60"})
     assert path.read_bytes() != before  # a part was left...
     monkeypatch.undo()
@@ -206,9 +208,9 @@ def test_a_failed_write_refuses_the_command_and_tells_the_room(
 CHILD = """
 import sys
 from pathlib import Path
-from sim.play.exercise import point_key
+from sim.decisions.exercise import point_key
 from sim.play.server import PlayServer
-from sim.play.session import open_session
+from sim.decisions.session import open_session
 from sim.scenario import read_scenario
 
 source = read_scenario(sys.argv[1])

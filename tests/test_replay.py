@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import load_scenario, log
-from sim.model import decisions as d
+from sim.decisions import points as d
+from sim.decisions.exercise import Exercise, Taken, branch, point_key
+from sim.decisions.replay import PlayedSession, SessionReplay, played, replay_run
 from sim.model.simulation import Simulation
-from sim.play.exercise import Exercise, Taken, branch, point_key
-from sim.play.replay import PlayedSession, SessionReplay, played, replay_run
 
 TESTS = Path(__file__).parent / "scenarios"
 TINY = load_scenario(TESTS / "tiny_border.toml")
@@ -141,8 +141,8 @@ def test_a_unit_of_the_same_group_stands_in_for_the_one_chosen() -> None:
 def _play_out(tmp_path: Path, moves: list[tuple[int, int]], scenario_path: Path) -> Path:
     """Play a session through the server: each move answers the open points (option k, or
     lets them lapse on k = -1), then runs to the next point or advances by some minutes."""
+    from sim.decisions.session import create_session
     from sim.play.server import PlayServer
-    from sim.play.session import create_session
     from sim.scenario import read_scenario
 
     scenario = load_scenario(scenario_path)
@@ -176,8 +176,8 @@ MOVES = st.lists(
 def test_a_session_file_replays_the_exercise_it_records(moves: list[tuple[int, int]]) -> None:
     import tempfile
 
-    from sim.play.replay import played_session
-    from sim.play.session import read_session
+    from sim.decisions.replay import played_session
+    from sim.decisions.session import read_session
 
     scenario_path = TESTS / "mechanisms.toml"
     scenario = load_scenario(scenario_path)

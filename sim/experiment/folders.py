@@ -23,7 +23,7 @@ from sim.scenario import Scenario, read_scenario
 from sim.scenario.budget import check_budget
 
 if TYPE_CHECKING:
-    from sim.play.replay import PlayedSession
+    from sim.decisions.replay import PlayedSession
 
 DEFAULT_OUTPUT_ROOT = Path("reports")
 
@@ -85,7 +85,7 @@ def run_scenario(
     the same replications, at least ``MIN_REPLICATIONS``); ``assess_from`` reads one from
     an assess folder instead. Either adds the improvement plan to the report.
 
-    ``played``: a played session, replayed in every replication (``sim.play.replay``);
+    ``played``: a played session, replayed in every replication (``sim.decisions.replay``);
     the manifest and the key figures count the players' decisions that fell back to
     doctrine. ``lang``: the language of the report, the AAR and the MSEL (``sim.i18n``).
     """

@@ -12,8 +12,8 @@ from sim.experiment.results import Experiment
 from sim.experiment.variants import compare
 
 if TYPE_CHECKING:
-    from sim.model.decisions import DecisionPoint
-    from sim.play.replay import PlayedSession
+    from sim.decisions.points import DecisionPoint
+    from sim.decisions.replay import PlayedSession
 
 Answer = Callable[["DecisionPoint"], "str | None"]
 """A scripted seat: a decision point's choice (one of ``point.options``' ``choice``), or
@@ -76,10 +76,10 @@ def play_scripted(
         >>> played = play_scripted(SCENARIO, "held.jsonl", hold_back, seats=["LA"])
         >>> measure_players(played, n=30).ranking()
     """
-    from sim.play.exercise import Refused, point_key
-    from sim.play.replay import load_played
+    from sim.decisions.exercise import Refused, point_key
+    from sim.decisions.replay import load_played
+    from sim.decisions.session import create_session
     from sim.play.server import PlayServer
-    from sim.play.session import create_session
     from sim.scenario import read_scenario
 
     source = read_scenario(scenario)

@@ -5,7 +5,7 @@ source))`` (see ``sim.model.random``), whichever worker runs it and whichever va
 belongs to: results do not depend on the number of workers, and variants differ only by
 their own arrangements (common random numbers). A variant may also carry a played
 session: each replication takes the players' decisions again where they still apply (see
-``sim.play.replay``), and counts the ones that fell back to doctrine (``decision_fallbacks``).
+``sim.decisions.replay``), and counts the ones that fell back to doctrine (``decision_fallbacks``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sim.scenario import Scenario
 from sim.scenario.budget import check_budget
 
 if TYPE_CHECKING:
-    from sim.play.replay import PlayedSession
+    from sim.decisions.replay import PlayedSession
 
 
 def run_once(
@@ -34,7 +34,7 @@ def run_once(
     if played is None:
         run = simulate(scenario, seed=seed, replication=replication)
         return run, replication_kpis(run)
-    from sim.play.replay import replay_run
+    from sim.decisions.replay import replay_run
 
     run, not_applied = replay_run(scenario, played, seed, replication)
     return run, replication_kpis(run) | {FALLBACKS: float(not_applied)}

@@ -28,7 +28,7 @@ from sim.scenario.budget import check_budget
 from sim.scenario.overrides import parse_override
 
 if TYPE_CHECKING:
-    from sim.play.replay import PlayedSession
+    from sim.decisions.replay import PlayedSession
 
 ScenarioSource: TypeAlias = Scenario | ScenarioFile | str | Path
 """A scenario as the experiments take it: validated, read from a file, or a file's path."""

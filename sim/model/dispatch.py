@@ -1,7 +1,7 @@
 """EOCs and cross-border requests: reports arrive, requests travel, neighbours answer.
 
 An EOC receives the reports of incidents in its area and hands them to its nation's plan
-(``sim.model.doctrine``); with a joint centre in force, every report also goes to the
+(``sim.decisions.doctrine``); with a joint centre in force, every report also goes to the
 centre by its own channel. A request for help travels as a message; the helping nation approves it
 at once when a mutual assistance agreement pre-authorises the deployment, else case by case
 after its national approval process, and may refuse. An approved incident joins the helping
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim import log
-from sim.model import decisions as d
+from sim.decisions import points as d
 from sim.model.arrangements import JOINT_CENTRE_OPEN
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident

@@ -7,8 +7,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim import log
+from sim.decisions import points as d
 from sim.log import InjectInfo
-from sim.model import decisions as d
 from sim.scenario import format_duration, schema
 
 if TYPE_CHECKING:

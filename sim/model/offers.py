@@ -6,7 +6,7 @@ with it reached its EOC, when its own border units saw it and its EOC passed the
 across, or when it agreed to help with it. What the seats write to each other in play is
 free text and tells the model of no incident.
 
-An offer is checked when it is made, as a unit a seat sends is (``sim.model.actions``):
+An offer is checked when it is made, as a unit a seat sends is (``sim.decisions.actions``):
 the unit is the nation's own, can serve the incident and is not broken down or at work on
 scene, the incident still has people waiting and fewer units on it than its need's
 ``max_units``, and the unit has an open way there through the territory it may enter
@@ -30,8 +30,8 @@ from collections.abc import Generator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from sim.decisions import points as d
 from sim.i18n import N_, Refusal
-from sim.model import decisions as d
 from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import arrival
 

@@ -9,19 +9,19 @@ from typing import Any
 import simpy
 
 from sim import log
+from sim.decisions import points as d
+from sim.decisions.doctrine import Planner
+from sim.decisions.lifecycle import Points
 from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
 from sim.model import arrangements
-from sim.model import decisions as d
 from sim.model.closures import apply_closures
 from sim.model.comms import Comms
 from sim.model.crossings import BorderCrossing
 from sim.model.dispatch import Eoc, request_assistance
-from sim.model.doctrine import Planner
 from sim.model.entities import Incident, Unit
 from sim.model.flood import run_flood
 from sim.model.incidents import incident_life, plan_background_incidents
 from sim.model.injects import describe_injects, run_msel
-from sim.model.points import Points
 from sim.model.random import streams
 from sim.model.units import unit_life
 from sim.model.wildfire import Wildfire

@@ -15,9 +15,9 @@ from typing import Any
 
 from sim.analysis.kpis import replication_kpis
 from sim.analysis.stats import paired_difference
+from sim.decisions.replay import PlayedSession, replay_run
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
 from sim.play.discussion import record
-from sim.play.replay import PlayedSession, replay_run
 from sim.scenario import Scenario
 
 MEASURED = ("response_median_min", "within_target", "unserved")

@@ -10,41 +10,12 @@ change nothing in the simulation; a reason rides on the decision or action it ex
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from sim.decisions.exercise import Command, Exercise, Refused
+from sim.decisions.session import HOTWASH_KINDS, MAX_SAID, ROOM
 from sim.i18n import N_, Translator, translator
-from sim.play.exercise import FACILITATOR, MAX_REASON, Command, Exercise, Refused
 from sim.scenario import schema
 from sim.scenario.schema import Scenario
-
-SAID = ("note", "hotwash")
-"""The session's commands that record what was said, not done."""
-MAX_SAID = MAX_REASON
-"""Characters a note, a hot wash entry or a reason may hold."""
-HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
-"""What the facilitator records in the hot wash."""
-ROOM = "room"
-"""Who raised a hot wash point when no one seat did."""
-
-
-def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
-    """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
-    problems = []
-    text = entry.get("text")
-    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
-        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
-    target = entry.get("target")
-    if not (isinstance(target, str) and 0 < len(target) <= 200):
-        problems.append("'target' must be a capability target (a need's id)")
-    if entry["do"] == "note":
-        if entry.get("seat") not in seats:
-            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
-    else:
-        if entry.get("kind") not in HOTWASH_KINDS:
-            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
-        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
-            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
-    return problems
 
 
 def said_text(value: object) -> str:

@@ -1,7 +1,7 @@
 """The queue of open decisions: each seat's open points in the order they are due.
 
 The clock stands still while the seats decide, and every point still open when the
-facilitator next moves it lapses to doctrine at that instant (``sim.play.exercise``): each
+facilitator next moves it lapses to doctrine at that instant (``sim.decisions.exercise``): each
 open point must be answered before the next move. Within that, a point about an incident
 nobody has reached yet, and that no unit on its way would reach within the capability
 target, is due by the last instant at which its soonest option would still be on scene
@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from sim.model import decisions as d
+from sim.decisions import points as d
+from sim.decisions.exercise import Exercise
+from sim.decisions.players import OpenPoint
 from sim.model.entities import Incident, Unit
 from sim.model.estimates import could_arrive, on_scene_estimate
-from sim.play.exercise import Exercise
-from sim.play.players import OpenPoint
 
 
 class Due(NamedTuple):

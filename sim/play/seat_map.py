@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim import log
+from sim.decisions.exercise import Exercise
 from sim.i18n import translator
 from sim.model.entities import UnitState
-from sim.play.exercise import Exercise
 from sim.play.views import Clock, Names
 
 if TYPE_CHECKING:

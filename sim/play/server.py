@@ -46,13 +46,9 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
-from sim.model import decisions as d
-from sim.play.discussion import hotwash, note
-from sim.play.exercise import FACILITATOR, Command, Exercise, Refused, before_decision, branch
-from sim.play.live import Changes, MapDrawer, Worker
-from sim.play.seat_map import seat_map_data
-from sim.play.session import (
+from sim.decisions import points as d
+from sim.decisions.exercise import FACILITATOR, Command, Exercise, Refused, before_decision, branch
+from sim.decisions.session import (
     PROJECTOR,
     Session,
     SessionWriteError,
@@ -60,6 +56,10 @@ from sim.play.session import (
     readers,
     rebuild,
 )
+from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
+from sim.play.discussion import hotwash, note
+from sim.play.live import Changes, MapDrawer, Worker
+from sim.play.seat_map import seat_map_data
 from sim.play.views import (
     PAPERS,
     Clock,

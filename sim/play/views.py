@@ -16,16 +16,17 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sim import log
+from sim.decisions import points as d
+from sim.decisions.exercise import FACILITATOR, Command, Exercise, point_key
+from sim.decisions.messages import PURPOSE
+from sim.decisions.players import OpenPoint
+from sim.decisions.session import HOTWASH_KINDS, ROOM
 from sim.i18n import N_, Translator, translator
-from sim.model import decisions as d
 from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import could_arrive
-from sim.play.discussion import HOTWASH_KINDS, ROOM, inject_seats, target_name, targets
-from sim.play.exercise import FACILITATOR, Command, Exercise, point_key
-from sim.play.messages import PURPOSE
-from sim.play.players import OpenPoint
+from sim.play.discussion import inject_seats, target_name, targets
 from sim.play.queue import Due, queue
 from sim.report.html import MESSAGE_WORDS
 from sim.report.names import Names as ReportNames

@@ -3,15 +3,15 @@
 The model raises a ``DecisionPoint`` wherever judgement is needed: an EOC assigning or
 standing down a unit, an EOC or the joint centre asking a neighbour for help, a nation
 approving a request, a local authority ordering an evacuation. The doctrine (the standing
-procedures, ``sim.model.doctrine`` and ``sim.model.dispatch``) proposes a choice with its
+procedures, ``sim.decisions.doctrine`` and ``sim.model.dispatch``) proposes a choice with its
 reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
 outside the simulation triggers, for players). Each point raised has an id and a life
-cycle (``sim.model.points``): open, then answered, overtaken or lapsed; every answer is
+cycle (``sim.decisions.lifecycle``): open, then answered, overtaken or lapsed; every answer is
 logged as a ``decision`` event: ``seat kind choice reason [options] subject #id``.
 
 ``Doctrine`` takes the proposal (the automatic run); a played exercise answers with its
-players (``sim.play.players``), a replay of its session with
-``sim.play.replay.SessionReplay``.
+players (``sim.decisions.players``), a replay of its session with
+``sim.decisions.replay.SessionReplay``.
 """
 
 from __future__ import annotations

@@ -22,17 +22,18 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim import log
+from sim.decisions import actions
+from sim.decisions import points as d
+from sim.decisions.lifecycle import OpenPoint
+from sim.decisions.players import Players
 from sim.i18n import N_, Refusal
-from sim.model import actions, offers
-from sim.model import decisions as d
+from sim.model import offers
 from sim.model.entities import Incident
-from sim.model.points import OpenPoint
 from sim.model.simulation import Simulation
-from sim.play.players import Players
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from sim.play.messages import Message
+    from sim.decisions.messages import Message
 
 Command = dict[str, Any]
 
@@ -115,7 +116,7 @@ class Exercise:
         self.taken: list[Taken] = []
         """The seats' decisions, actions and lapsed points, in the order they were taken."""
         self.messages: list[Message] = []
-        """The seats' messages to each other (``sim.play.messages``), in the order sent."""
+        """The seats' messages to each other (``sim.decisions.messages``), in the order sent."""
         for command in commands:
             self.perform(command)
 
@@ -183,7 +184,7 @@ class Exercise:
         elif do == "message":
             if self.finished:
                 raise Refused(N_("the exercise has reached its end"))
-            from sim.play.messages import send
+            from sim.decisions.messages import send
 
             recorded.update(send(self.sim, self.seats, self.messages, command))
             self._settle()

@@ -26,14 +26,14 @@ from pathlib import Path
 import simpy
 
 from sim import log
-from sim.model import actions
-from sim.model import decisions as d
-from sim.model.points import Settled
+from sim.decisions import actions
+from sim.decisions import points as d
+from sim.decisions.exercise import Command, Exercise, Taken
+from sim.decisions.lifecycle import Settled
+from sim.decisions.messages import Message, send
+from sim.decisions.players import seat_of
+from sim.decisions.session import Session, SessionError, read_session, rebuild
 from sim.model.simulation import Simulation
-from sim.play.exercise import Command, Exercise, Taken
-from sim.play.messages import Message, send
-from sim.play.players import seat_of
-from sim.play.session import Session, SessionError, read_session, rebuild
 from sim.scenario.schema import Scenario
 
 

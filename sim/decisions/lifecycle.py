@@ -12,7 +12,7 @@ stays open until it is answered, overtaken or lapses.
   process raises once (an approval, an evacuation order, the answer to an offer of help)
   are never overtaken by another point.
 - **Lapsed**: the seat did not answer before the clock moved on; doctrine's proposal is
-  taken, logged as an answer with the reason ``lapsed`` (``sim.play``).
+  taken, logged as an answer with the reason ``lapsed`` (``sim.decisions.exercise``).
 
 An open point is logged when it opens (``decision_opened``) and when it is overtaken
 (``decision_overtaken``). While an assignment point is open, the unit it proposes is
@@ -30,7 +30,7 @@ import simpy
 from simpy.events import EventPriority
 
 from sim import log
-from sim.model import decisions as d
+from sim.decisions import points as d
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation

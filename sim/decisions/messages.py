@@ -14,8 +14,8 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.decisions.exercise import MAX_REASON, Command, Refused
 from sim.i18n import N_
-from sim.play.exercise import MAX_REASON, Command, Refused
 
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation

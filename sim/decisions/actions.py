@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.decisions import points as d
 from sim.i18n import N_, Refusal
-from sim.model import decisions as d
 from sim.model import offers
 from sim.model.arrangements import ArrangementRefused, check_switch
 from sim.model.comms import JOINT_CENTRE

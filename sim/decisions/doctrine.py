@@ -51,8 +51,8 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 import simpy
 
 from sim import log
+from sim.decisions import points as d
 from sim.log import JOINT
-from sim.model import decisions as d
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import (

@@ -1,6 +1,6 @@
 """The policy of a played exercise: seats held by players answer their own decision points.
 
-A point for a seat in play stays open (``sim.model.points``) until its players answer it,
+A point for a seat in play stays open (``sim.decisions.lifecycle``) until its players answer it,
 it is overtaken, or the clock moves on and it lapses to doctrine; every other point takes
 doctrine's proposal. A nation's seat also answers its local authorities' evacuation orders
 (``LA-local``).
@@ -12,9 +12,9 @@ from collections.abc import Collection
 
 import simpy
 
-from sim.model import decisions as d
-from sim.model.decisions import seat_of
-from sim.model.points import OpenPoint
+from sim.decisions import points as d
+from sim.decisions.lifecycle import OpenPoint
+from sim.decisions.points import seat_of
 
 __all__ = ["OpenPoint", "Players", "seat_of"]
 

@@ -1,7 +1,7 @@
 """The session file of an exercise: one JSON line a command, written the moment it is given.
 
 The first line says which scenario (its SHA-256), seed and seats; every later line is a
-command as the exercise recorded it (``sim.play.exercise``): clock moves, decisions (seat,
+command as the exercise recorded it (``sim.decisions.exercise``): clock moves, decisions (seat,
 scenario time, the point, the choice, the seat's reason), unprompted actions, messages
 between seats, rewinds, the facilitator's settings, what the room said beside the play
 (observers' notes, the hot wash: ``sim.play.discussion``), and, for the record, the
@@ -12,7 +12,7 @@ click, a retry) is done once.
 A command is done when its line is in the file whole, newline included: a line cut short by
 a crash was never confirmed to the room, and is removed when the session is resumed. A
 server that stops resumes from the file with nothing lost; ``borderdrill run --decisions``
-replays it (``sim.play.replay``). The reader streams the file and checks every line's
+replays it (``sim.decisions.replay``). The reader streams the file and checks every line's
 fields and times before any of it is used.
 """
 
@@ -28,20 +28,50 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sim.i18n import LANGUAGES, Language
-from sim.model.comms import JOINT_CENTRE
-from sim.play.discussion import MAX_SAID, SAID, said_problems
-from sim.play.exercise import (
+from sim.decisions.exercise import (
     CLIENT,
     FACILITATOR,
+    MAX_REASON,
     Command,
     Exercise,
     Refused,
     before_decision,
     branch,
 )
-from sim.play.messages import message_problems
+from sim.decisions.messages import message_problems
+from sim.i18n import LANGUAGES, N_, Language
+from sim.model.comms import JOINT_CENTRE
 from sim.scenario.schema import Scenario
+
+SAID = ("note", "hotwash")
+"""The session's commands that record what was said, not done."""
+MAX_SAID = MAX_REASON
+"""Characters a note, a hot wash entry or a reason may hold."""
+HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
+"""What the facilitator records in the hot wash."""
+ROOM = "room"
+"""Who raised a hot wash point when no one seat did."""
+
+
+def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+    """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
+    problems = []
+    text = entry.get("text")
+    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
+        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
+    target = entry.get("target")
+    if not (isinstance(target, str) and 0 < len(target) <= 200):
+        problems.append("'target' must be a capability target (a need's id)")
+    if entry["do"] == "note":
+        if entry.get("seat") not in seats:
+            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
+    else:
+        if entry.get("kind") not in HOTWASH_KINDS:
+            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
+        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
+            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
+    return problems
+
 
 FORMAT = "borderdrill play session"
 VERSION = 5
