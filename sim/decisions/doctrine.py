@@ -80,6 +80,14 @@ GroupKey = tuple[str, str, str, float, bool]
 Members = dict[Unit, None]
 """The units of a group (an ordered set)."""
 
+SoonestKey = tuple[str, int, float, frozenset[str] | None]
+"""A nation, an incident, how long after now its units may set off, the unit types allowed."""
+
+Soonest = tuple[int, int, int, float]
+"""The state a search for a nation's soonest unit was made in (``Planner._world``, free
+groups filed and units stirred since the start) and a bound from below on when its units
+could be on scene then (the soonest found, or where the search stopped)."""
+
 PoolKey = tuple[str, str, str, bool, str, str]
 """Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
 off in."""
@@ -145,6 +153,13 @@ class Planner:
         self._filed: dict[tuple[str, str], list[GroupKey]] = {}
         """(nation, need) -> the groups of free units that joined its pool or moved in it,
         in turn."""
+        self._stirred: dict[tuple[str, str], list[Unit]] = {}
+        """(nation, need) -> units it may task for it that could now come somewhere sooner
+        than a search made before counted on (they moved, their task changed, fewer people
+        are left at it or more units are on it), in turn: every other unit only gets later
+        with time."""
+        self._soonest_known: dict[SoonestKey, Soonest] = {}
+        """The last search for a nation's soonest unit at an incident (``_soonest``)."""
         self._nothing_better: dict[tuple[str, int], tuple[State, float | None, bool]] = {}
         """(nation, incident) -> the state in which no free unit would have come sooner, the
         soonest a free unit would have come (None: none could) and whether every free unit
@@ -192,6 +207,7 @@ class Planner:
     def incident_changed(self, incident: Incident) -> None:
         """An incident's situation changed: every party planning for it looks again."""
         incident.version += 1
+        self.stirred(*incident.assigned)
         parties = [n for n, q in self.queues.items() if incident in q]
         if incident in self.joint_centre:
             parties.append(JOINT_CENTRE)
@@ -229,10 +245,21 @@ class Planner:
             self._ungroup(unit)
             self._group(unit)
             self.changed(*self.taskers(unit), *self.seeking)  # and who may now ask for it
+        else:
+            self.stirred(unit)
 
     def unit_busy(self, unit: Unit) -> None:
         """A unit was tasked or broke down: not free."""
         self._ungroup(unit)
+        self.stirred(unit)
+
+    def stirred(self, *units: Unit) -> None:
+        """These units could now come somewhere sooner than planned with before (they
+        moved, their task changed, or their incident's people or units did)."""
+        for unit in units:
+            for nation in self.taskers(unit):
+                for need in unit.type.capabilities:
+                    self._stirred.setdefault((nation, need), []).append(unit)
 
     def is_free(self, unit: Unit) -> bool:
         """Whether a unit may be tasked now."""
@@ -337,10 +364,13 @@ class Planner:
         return (unit.type.id, unit.nation, unit.heading or unit.location, heading_at, idle_at_base)
 
     def regroup(self, unit: Unit) -> None:
-        """A free unit moved or changed state: file it under its new group."""
+        """A unit moved or changed state: filed under its new group if free, else
+        ``stirred``."""
         if unit in self._group_of:
             self._ungroup(unit)
             self._group(unit)
+        else:
+            self.stirred(unit)
 
     def _pool(self, nation: str, need: str, unit: Unit, key: GroupKey) -> Pool:
         """The pool a group of free units is filed in (made when first needed)."""
@@ -609,6 +639,7 @@ class Planner:
         self._expected.pop(unit, None)
         incident.add_unit(unit)
         self.unit_busy(unit)
+        self.stirred(*incident.assigned)  # one more on it: each is free sooner
         planned = arrival(sim, unit, incident.place.id)
         unit.planned_at = math.inf if planned is None else planned
         sim.record((sim.env.now, log.DISPATCHED, incident.id, unit.id, nation))
@@ -740,7 +771,7 @@ class Planner:
                 soonest = min(soonest, self.promised.get((incident.id, code), math.inf))
             elif status == "approved" and not any(u.tasked_by == code for u in incident.assigned):
                 types = self.allowed[code].get(incident.id)
-                soonest = self._soonest(code, incident, types, now, soonest)
+                soonest = self._soonest(code, incident, types, 0.0, soonest)
         return soonest
 
     def _own_busy(self, incident: Incident, before: float) -> float:
@@ -831,7 +862,7 @@ class Planner:
             delay += sim.scenario.coordination.mutual_assistance.approval.mean
         if sim.env.now + delay >= before:
             return math.inf  # not even a unit on the spot would come sooner
-        soonest = self._soonest(code, incident, types, sim.env.now + delay, before)
+        soonest = self._soonest(code, incident, types, delay, before)
         return soonest if soonest < before else math.inf
 
     def _soonest(
@@ -839,33 +870,89 @@ class Planner:
         code: str,
         incident: Incident,
         types: frozenset[str] | None,
-        leave_at: float,
+        delay: float,
         before: float = math.inf,
     ) -> float:
-        """When a nation's unit could be on scene at a neighbour's incident, leaving no
-        earlier than ``leave_at``, if before ``before`` (else ``before``): its free units,
-        and its busy ones once free."""
+        """When a nation's unit could be on scene at a neighbour's incident, setting off
+        no earlier than ``delay`` after now, if before ``before`` (else ``before``): its
+        free units, and its busy ones once free. The bound the last such search left,
+        with the units that joined, moved or were stirred since looked at again, spares
+        the search when it settles the answer."""
         sim = self.sim
-        place = incident.place.id
-
-        def bound(members: Members) -> tuple[float, tuple[Unit, str, float]] | None:
-            unit = next(iter(members))
-            if not self._may_send(code, unit, incident, types):
-                return None
-            origin, t = departure(sim, unit)
-            if not sim.reaches(unit, origin, place):
-                return None
-            t = max(t, leave_at)
-            return earliest_arrival(sim, unit, origin, t, place), (unit, origin, t)
-
-        start = max(sim.env.now, leave_at)
-        free = self._by_bound(code, incident.need.id, incident, start, bound, types, code)
+        need = incident.need.id
+        leave_at = sim.env.now + delay
+        bound = partial(self._leaving, code, incident, types, leave_at)
+        key = (code, incident.id, delay, types)
+        known = self._soonest_known.get(key)
+        if known is not None and known[0] == self._world and not self.reserves.get(code):
+            at_least = self._soonest_since(key, incident, bound, leave_at, known)
+            if at_least >= before:
+                return before
+            if at_least < known[3]:  # a unit looked at again comes before every other
+                return at_least
+        free = self._by_bound(code, need, incident, leave_at, bound, types, code)
         busy = (
-            u
-            for u in self._busy.get((code, incident.need.id), ())
-            if self._may_send(code, u, incident, types)
+            u for u in self._busy.get((code, need), ()) if self._may_send(code, u, incident, types)
         )
-        return self._first_of(free, busy, incident, leave_at, before)
+        found = self._first_of(free, busy, incident, leave_at, before)
+        self._soonest_known[key] = (
+            self._world,
+            len(self._filed.get((code, need), ())),
+            len(self._stirred.get((code, need), ())),
+            found,
+        )
+        return found
+
+    def _soonest_since(
+        self,
+        key: SoonestKey,
+        incident: Incident,
+        bound: Callable[[Members], tuple[float, tuple[Unit, str, float]] | None],
+        leave_at: float,
+        known: Soonest,
+    ) -> float:
+        """A bound from below on ``_soonest`` now, from the last search's (``known``): the
+        free groups that joined or moved since and the units stirred since, looked at
+        again (every other unit only got later with time, in the same world)."""
+        code, _, _, types = key
+        _, filed_at, stirred_at, at_least = known
+        need = incident.need.id
+        filed = self._filed.get((code, need), [])
+        stirred = self._stirred.get((code, need), [])
+        if len(filed) == filed_at and len(stirred) == stirred_at:
+            return at_least
+        groups = self.groups[code].get(need, {})
+        busy = self._busy.get((code, need), {})
+        members = [groups[k] for k in dict.fromkeys(filed[filed_at:]) if k in groups]
+        moved = dict.fromkeys(stirred[stirred_at:])
+        members += [{u: None} for u in moved if u in self._group_of]
+        free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
+        again = (u for u in moved if u in busy and self._may_send(code, u, incident, types))
+        at_least = self._first_of(free, again, incident, leave_at, at_least)
+        self._soonest_known[key] = (self._world, len(filed), len(stirred), at_least)
+        return at_least
+
+    def _leaving(
+        self,
+        code: str,
+        incident: Incident,
+        types: frozenset[str] | None,
+        leave_at: float,
+        members: Members,
+    ) -> tuple[float, tuple[Unit, str, float]] | None:
+        """A bound from below on when a free group of a nation's units could be on scene
+        at a neighbour's incident, setting off no earlier than ``leave_at``, with one of
+        them and where and when it would set off (None: it may not be sent, or has no
+        open way there)."""
+        sim = self.sim
+        unit = next(iter(members))
+        if not self._may_send(code, unit, incident, types):
+            return None
+        origin, t = departure(sim, unit)
+        if not sim.reaches(unit, origin, incident.place.id):
+            return None
+        t = max(t, leave_at)
+        return earliest_arrival(sim, unit, origin, t, incident.place.id), (unit, origin, t)
 
     def _first_of(
         self,

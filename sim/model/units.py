@@ -79,6 +79,7 @@ def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     unit.state, unit.standing_by = UnitState.MOBILISING, False
     minutes = unit.type.mobilisation.draw(sim.random.of("readiness", f"{unit.id}/{incident.key}"))
     unit.heading, unit.heading_at = unit.location, sim.env.now + minutes
+    sim.planner.stirred(unit)
     yield from hold(sim, unit, minutes)
     unit.heading = None
     unit.state = UnitState.TRAVELLING
@@ -125,6 +126,7 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
         )
         if crossed:
             unit.location = leg.exit
+            sim.planner.stirred(unit)
         unit.state = UnitState.TRAVELLING if incident is not None else UnitState.RETURNING
         return
     driven = yield from drive(sim, unit, leg.end, leg.minutes, leg.road)
@@ -215,6 +217,7 @@ def work(sim: Simulation, unit: Unit, incident: Incident) -> Process:
             break
         load = min(unit.type.capacity, incident.remaining)
         incident.remaining -= load
+        sim.planner.stirred(*incident.assigned)
         if incident.remaining <= 0:
             sim.planner.incident_changed(incident)
         yield from hold(sim, unit, minutes)
