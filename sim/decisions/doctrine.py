@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -80,12 +80,9 @@ GroupKey = tuple[str, str, str, float, bool]
 Members = dict[Unit, None]
 """The units of a group (an ordered set)."""
 
-SoonestKey = tuple[str, int, float, frozenset[str] | None]
-"""A nation, an incident, how long after now its units may set off, the unit types allowed."""
-
-Soonest = tuple[int, int, int, float]
-"""The state a search for a nation's soonest unit was made in (``Planner._world``, free
-groups filed and units stirred since the start) and a bound from below on when its units
+Known = tuple[int, int, int, float]
+"""The state a search for some units' soonest arrival was made in (``Planner._world``,
+free groups filed and units stirred since the start) and a bound from below on when they
 could be on scene then (the soonest found, or where the search stopped)."""
 
 PoolKey = tuple[str, str, str, bool, str, str]
@@ -158,8 +155,8 @@ class Planner:
         than a search made before counted on (they moved, their task changed, fewer people
         are left at it or more units are on it), in turn: every other unit only gets later
         with time."""
-        self._soonest_known: dict[SoonestKey, Soonest] = {}
-        """The last search for a nation's soonest unit at an incident (``_soonest``)."""
+        self._known: dict[Hashable, Known] = {}
+        """The last search for some units' soonest arrival at an incident (``_recalled``)."""
         self._nothing_better: dict[tuple[str, int], tuple[State, float | None, bool]] = {}
         """(nation, incident) -> the state in which no free unit would have come sooner, the
         soonest a free unit would have come (None: none could) and whether every free unit
@@ -777,12 +774,20 @@ class Planner:
     def _own_busy(self, incident: Incident, before: float) -> float:
         """When a unit of the incident's nation, busy or down now, could be there once free,
         if before ``before`` (else never)."""
-        busy = (
-            u
-            for u in self._busy.get((incident.place.nation, incident.need.id), ())
-            if u.task is not incident and u.can_serve(incident)
-        )
-        soonest = self._first_of((), busy, incident, self.sim.env.now, before)
+        nation, need, now = incident.place.nation, incident.need.id, self.sim.env.now
+        busy = self._busy.get((nation, need), {})
+
+        def search(before: float) -> float:
+            units = (u for u in busy if u.task is not incident and u.can_serve(incident))
+            return self._first_of((), units, incident, now, before)
+
+        def again(_: list[GroupKey], units: list[Unit], at_least: float) -> float:
+            moved = (
+                u for u in units if u in busy and u.task is not incident and u.can_serve(incident)
+            )
+            return self._first_of((), moved, incident, now, at_least)
+
+        soonest = self._recalled(("own busy", incident.id), nation, need, before, search, again)
         return soonest if soonest < before else math.inf
 
     def _consider_asking(self, asker: str, incident: Incident) -> None:
@@ -875,62 +880,64 @@ class Planner:
     ) -> float:
         """When a nation's unit could be on scene at a neighbour's incident, setting off
         no earlier than ``delay`` after now, if before ``before`` (else ``before``): its
-        free units, and its busy ones once free. The bound the last such search left,
-        with the units that joined, moved or were stirred since looked at again, spares
-        the search when it settles the answer."""
+        free units, and its busy ones once free."""
         sim = self.sim
         need = incident.need.id
         leave_at = sim.env.now + delay
         bound = partial(self._leaving, code, incident, types, leave_at)
+
+        def search(before: float) -> float:
+            free = self._by_bound(code, need, incident, leave_at, bound, types, code)
+            busy = (u for u in self._busy.get((code, need), ()) if sendable(u))
+            return self._first_of(free, busy, incident, leave_at, before)
+
+        def again(keys: list[GroupKey], units: list[Unit], at_least: float) -> float:
+            groups = self.groups[code].get(need, {})
+            members = [groups[k] for k in keys if k in groups]
+            members += [{u: None} for u in units if u in self._group_of]
+            free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
+            busy = self._busy.get((code, need), {})
+            moved = (u for u in units if u in busy and sendable(u))
+            return self._first_of(free, moved, incident, leave_at, at_least)
+
+        def sendable(unit: Unit) -> bool:
+            return self._may_send(code, unit, incident, types)
+
+        if self.reserves.get(code):  # whether a unit may be lent hangs on the others
+            return search(before)
         key = (code, incident.id, delay, types)
-        known = self._soonest_known.get(key)
-        if known is not None and known[0] == self._world and not self.reserves.get(code):
-            at_least = self._soonest_since(key, incident, bound, leave_at, known)
+        return self._recalled(key, code, need, before, search, again)
+
+    def _recalled(
+        self,
+        key: Hashable,
+        nation: str,
+        need: str,
+        before: float,
+        search: Callable[[float], float],
+        again: Callable[[list[GroupKey], list[Unit], float], float],
+    ) -> float:
+        """What ``search(before)`` finds (the soonest arrival of some units of a nation
+        for a need, if before ``before``, else ``before``), spared when the bound the last
+        search for ``key`` left settles it: that bound, with the free groups filed and
+        the units stirred since looked at again (``again``; every other unit only got
+        later with time, in the same world)."""
+        filed = self._filed.get((nation, need), [])
+        stirred = self._stirred.get((nation, need), [])
+        known = self._known.get(key)
+        if known is not None and known[0] == self._world:
+            _, filed_at, stirred_at, at_least = known
+            if len(filed) != filed_at or len(stirred) != stirred_at:
+                keys = list(dict.fromkeys(filed[filed_at:]))
+                at_least = again(keys, list(dict.fromkeys(stirred[stirred_at:])), at_least)
+                self._known[key] = (self._world, len(filed), len(stirred), at_least)
             if at_least >= before:
                 return before
             if at_least < known[3]:  # a unit looked at again comes before every other
                 return at_least
-        free = self._by_bound(code, need, incident, leave_at, bound, types, code)
-        busy = (
-            u for u in self._busy.get((code, need), ()) if self._may_send(code, u, incident, types)
-        )
-        found = self._first_of(free, busy, incident, leave_at, before)
-        self._soonest_known[key] = (
-            self._world,
-            len(self._filed.get((code, need), ())),
-            len(self._stirred.get((code, need), ())),
-            found,
-        )
+        found = search(before)
+        self._known[key] = (self._world, len(filed), len(stirred), found)
         return found
-
-    def _soonest_since(
-        self,
-        key: SoonestKey,
-        incident: Incident,
-        bound: Callable[[Members], tuple[float, tuple[Unit, str, float]] | None],
-        leave_at: float,
-        known: Soonest,
-    ) -> float:
-        """A bound from below on ``_soonest`` now, from the last search's (``known``): the
-        free groups that joined or moved since and the units stirred since, looked at
-        again (every other unit only got later with time, in the same world)."""
-        code, _, _, types = key
-        _, filed_at, stirred_at, at_least = known
-        need = incident.need.id
-        filed = self._filed.get((code, need), [])
-        stirred = self._stirred.get((code, need), [])
-        if len(filed) == filed_at and len(stirred) == stirred_at:
-            return at_least
-        groups = self.groups[code].get(need, {})
-        busy = self._busy.get((code, need), {})
-        members = [groups[k] for k in dict.fromkeys(filed[filed_at:]) if k in groups]
-        moved = dict.fromkeys(stirred[stirred_at:])
-        members += [{u: None} for u in moved if u in self._group_of]
-        free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
-        again = (u for u in moved if u in busy and self._may_send(code, u, incident, types))
-        at_least = self._first_of(free, again, incident, leave_at, at_least)
-        self._soonest_known[key] = (self._world, len(filed), len(stirred), at_least)
-        return at_least
 
     def _leaving(
         self,
