@@ -1,0 +1,80 @@
+"""Doctrine's searches for a nation's soonest unit, spared by the bound the last one left,
+give what a fresh search would: the same answer at every look, and the bound kept is never
+above the soonest arrival (a unit that could come sooner and was not looked at again would
+break it, whether or not it changed an answer)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable, Hashable
+from pathlib import Path
+
+import pytest
+
+from sim.decisions.doctrine import GroupKey, Planner
+from sim.model import Simulation
+from sim.model.entities import Unit
+from sim.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).parent.parent
+
+
+def _dispersed(factor: int) -> Scenario:
+    spec = importlib.util.spec_from_file_location("dispersed", ROOT / "benchmarks" / "dispersed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scenario: Scenario = module.dispersed(factor)
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("scenario", "spares"),
+    [
+        pytest.param(lambda: _dispersed(3), True, id="dispersed-3x"),
+        pytest.param(
+            lambda: load_scenario(ROOT / "scenarios" / "sekong_flood_2018.toml"), True, id="sekong"
+        ),
+        # one nation whose busy units free later with every minute: no bound holds long
+        pytest.param(
+            lambda: load_scenario(ROOT / "tests" / "scenarios" / "mmc.toml"), False, id="mmc"
+        ),
+    ],
+)
+def test_a_search_spared_by_the_kept_bound_answers_as_a_fresh_one(
+    scenario: Callable[[], Scenario], spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recalled = Planner._recalled
+    answers = {"same": 0, "spared": 0, "different": 0, "bound above": 0}
+
+    def checked(
+        self: Planner,
+        key: Hashable,
+        nation: str,
+        need: str,
+        before: float,
+        search: Callable[[float], float],
+        again: Callable[[list[GroupKey], list[Unit], float], float],
+    ) -> float:
+        searched = False
+
+        def counted(before: float) -> float:
+            nonlocal searched
+            searched = True
+            return search(before)
+
+        answer = recalled(self, key, nation, need, before, counted, again)
+        kept = self._known[key]
+        soonest = search(math.inf)  # the soonest of all, unbounded
+        self._known[key] = kept
+        answers["same" if answer == min(soonest, before) else "different"] += 1
+        answers["bound above"] += kept[3] > soonest  # the kept bound must stay below
+        answers["spared"] += not searched
+        return answer
+
+    monkeypatch.setattr(Planner, "_recalled", checked)
+    Simulation(scenario(), seed=2).run()
+    assert answers["different"] == answers["bound above"] == 0
+    if spares:
+        assert answers["spared"] > answers["same"] / 2  # the bound settles most looks
