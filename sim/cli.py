@@ -659,7 +659,8 @@ def play(
     import re
     from datetime import UTC, datetime
 
-    from sim.decisions.session import PROJECTOR, SessionError, open_session, possible_seats
+    from sim.decisions.commands import PROJECTOR
+    from sim.decisions.session import SessionError, open_session, possible_seats
     from sim.scenario import ScenarioError, read_scenario
 
     try:
@@ -678,7 +679,7 @@ def play(
     if session_file is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         session_file = Path("reports") / f"play-{scenario.stem}-{stamp}.jsonl"
-    from sim.decisions.exercise import FACILITATOR
+    from sim.decisions.commands import FACILITATOR
     from sim.play.server import PlayServer, serve
 
     if url is None:

@@ -17,7 +17,8 @@ from test_decisions import lao_boat_down_until_19h
 
 from sim import log
 from sim.decisions import points as d
-from sim.decisions.exercise import Exercise, Refused, point_key
+from sim.decisions.commands import Refused
+from sim.decisions.exercise import Exercise, point_key
 from sim.decisions.players import OpenPoint
 from sim.decisions.replay import played, replay_run
 from sim.model.simulation import Simulation

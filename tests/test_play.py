@@ -17,7 +17,8 @@ from support import load_with
 from sim import load_scenario
 from sim.cli import main
 from sim.decisions import points as d
-from sim.decisions.exercise import Exercise, Refused, branch, point_key
+from sim.decisions.commands import Refused
+from sim.decisions.exercise import Exercise, branch, point_key
 from sim.decisions.replay import played_session
 from sim.decisions.session import create_session, read_session
 from sim.play.server import PlayServer, create_app

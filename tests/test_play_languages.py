@@ -14,8 +14,9 @@ from starlette.testclient import TestClient
 from support import SCENARIOS, SCRIPT_NAMES, english_left, with_script_names
 
 from sim import load_scenario
+from sim.decisions.commands import PROJECTOR
 from sim.decisions.exercise import point_key
-from sim.decisions.session import PROJECTOR, SessionError, create_session, read_session
+from sim.decisions.session import SessionError, create_session, read_session
 from sim.i18n import TRANSLATED, translator
 from sim.play.server import PlayServer, create_app
 from sim.scenario.schema import Scenario

@@ -13,7 +13,8 @@ from support import load_with
 
 from sim import log
 from sim.decisions import points as d
-from sim.decisions.exercise import Exercise, Refused, point_key
+from sim.decisions.commands import Refused
+from sim.decisions.exercise import Exercise, point_key
 from sim.decisions.replay import played, played_session, replay_run
 from sim.decisions.session import create_session, read_session
 from sim.play.server import PlayServer, create_app

@@ -12,8 +12,9 @@ from typing import Any
 from starlette.testclient import TestClient
 from support import load_with
 
+from sim.decisions.commands import PROJECTOR
 from sim.decisions.exercise import Exercise
-from sim.decisions.session import PROJECTOR, create_session
+from sim.decisions.session import create_session
 from sim.play.server import PROJECTOR_ASPECT, PROJECTOR_SCALE, PlayServer, create_app
 from sim.play.views import projector_view
 from sim.report import maps

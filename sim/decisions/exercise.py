@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sim import log
 from sim.decisions import actions
 from sim.decisions import points as d
+from sim.decisions.commands import Refused, refusal
 from sim.decisions.lifecycle import OpenPoint
 from sim.decisions.players import Players
-from sim.i18n import N_, Refusal
+from sim.i18n import N_
 from sim.model import offers
 from sim.model.entities import Incident
 from sim.model.simulation import Simulation
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 
 Command = dict[str, Any]
 
-FACILITATOR = "facilitator"
-"""Who runs the exercise: besides the seats, may switch arrangements on (``act``)."""
 CLIENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """A command's client id (``client``), given by the page that sent it: the same command
 sent twice carries the same id."""
@@ -83,11 +82,6 @@ class Taken(NamedTuple):
     def departs(self) -> bool:
         """Not what doctrine would have done: an action, or another choice."""
         return self.by_players and (self.action or self.choice != self.proposal)
-
-
-class Refused(Refusal):
-    """A command that cannot be applied; the message says why (nothing was changed), in
-    the reader's language where it is marked for translation (``N_``)."""
 
 
 def point_key(point: d.DecisionPoint) -> str:
@@ -265,6 +259,9 @@ class Exercise:
 
     def _decide(self, command: Command) -> Command:
         seat = _text(command, "seat")
+        refused = refusal(seat, command, self.seats)
+        if refused is not None:
+            raise refused
         number = int(_number(command, "point"))
         choice = _text(command, "choice")
         item = self.sim.points.open.get(number)
@@ -309,8 +306,9 @@ class Exercise:
     def _act(self, command: Command) -> Command:
         seat = _text(command, "seat")
         action = _text(command, "action")
-        if seat not in self.seats and not (seat == FACILITATOR and action == d.ARRANGE):
-            raise Refused(f"{seat} is not a seat of this exercise", 403)
+        refused = refusal(seat, command, self.seats)
+        if refused is not None:
+            raise refused
         if self.finished:
             raise Refused(N_("the exercise has reached its end"))
         if action not in actions.ACTIONS:

@@ -14,7 +14,8 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.decisions.exercise import MAX_REASON, Command, Refused
+from sim.decisions.commands import Refused, refusal
+from sim.decisions.exercise import MAX_REASON, Command
 from sim.i18n import N_
 
 if TYPE_CHECKING:
@@ -58,8 +59,9 @@ def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Co
         Refused: the sender or receiver is not a seat, or the text is empty or too long.
     """
     sender, receiver, text = command.get("seat"), command.get("to"), command.get("text")
-    if sender not in seats:
-        raise Refused(f"{sender} is not a seat of this exercise", 403)
+    refused = refusal(str(sender), command, seats)
+    if refused is not None:
+        raise refused
     if receiver not in seats or receiver == sender:
         others = ", ".join(s for s in seats if s != sender)
         raise Refused(

@@ -28,13 +28,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sim.decisions.commands import (
+    FACILITATOR,
+    SETTINGS,
+    Refused,
+    observer,
+    part_of,
+    readers,
+    refusal,
+    sender,
+)
 from sim.decisions.exercise import (
     CLIENT,
-    FACILITATOR,
     MAX_REASON,
     Command,
     Exercise,
-    Refused,
     before_decision,
     branch,
 )
@@ -95,13 +103,6 @@ MAX_TEXT = 200
 MAX_PROBLEMS = 20
 """Bad lines reported at once."""
 
-SETTINGS = {"show_doctrine": True, "seats_may_arrange": True, "wait_for_seats": False}
-"""The facilitator's settings and their values at the start: whether the seats see what
-doctrine would choose, whether they may switch arrangements on themselves, and whether a
-clock move stops at each decision that arises for a seat (else doctrine takes it at its
-own instant, shown as lapsed)."""
-PROJECTOR = "projector"
-"""The room's screen, a reader of the exercise with no seat and no controls."""
 COMMANDS = (
     "advance",
     "next",
@@ -229,17 +230,6 @@ def _put_back(fd: int, size: int) -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def observer(seat: str) -> str:
-    """The role of an evaluator or observer watching a seat (read-only)."""
-    return f"{seat}:observer"
-
-
-def readers(seats: Sequence[str]) -> tuple[str, ...]:
-    """Everyone who reads the exercise's pages, each in a language of their own: the
-    facilitator, each seat, each seat's observers and the projector."""
-    return (FACILITATOR, *seats, *(observer(s) for s in seats), PROJECTOR)
 
 
 def new_tokens(seats: Sequence[str]) -> dict[str, str]:
@@ -494,6 +484,12 @@ class _Reader:
         if do not in COMMANDS:
             return [f"'do' must be one of {', '.join(COMMANDS)}"]
         problems = []
+        role, seats = sender(entry), self.session.seats
+        if role is not None and part_of(role, seats) is not None:  # else its fields say
+            arranging = self.session.settings["seats_may_arrange"]
+            refused = refusal(role, entry, seats, seats_may_arrange=arranging)
+            if refused is not None:
+                problems.append(f"{role} may not give it: {refused}")
         client = entry.get("client")
         if client is not None and not (isinstance(client, str) and CLIENT.fullmatch(client)):
             problems.append("'client' must be a short id of letters, digits, - and _")

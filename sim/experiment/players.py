@@ -76,7 +76,8 @@ def play_scripted(
         >>> played = play_scripted(SCENARIO, "held.jsonl", hold_back, seats=["LA"])
         >>> measure_players(played, n=30).ranking()
     """
-    from sim.decisions.exercise import Refused, point_key
+    from sim.decisions.commands import Refused
+    from sim.decisions.exercise import point_key
     from sim.decisions.replay import load_played
     from sim.decisions.session import create_session
     from sim.play.server import PlayServer

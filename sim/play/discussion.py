@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.decisions.exercise import Command, Exercise, Refused
+from sim.decisions.commands import Refused
+from sim.decisions.exercise import Command, Exercise
 from sim.decisions.session import HOTWASH_KINDS, MAX_SAID, ROOM
 from sim.i18n import N_, Translator, translator
 from sim.scenario import schema

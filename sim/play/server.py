@@ -47,15 +47,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sim.decisions import points as d
-from sim.decisions.exercise import FACILITATOR, Command, Exercise, Refused, before_decision, branch
-from sim.decisions.session import (
-    PROJECTOR,
-    Session,
-    SessionWriteError,
-    observer,
-    readers,
-    rebuild,
-)
+from sim.decisions.commands import FACILITATOR, PROJECTOR, Refused, observer, readers, refusal
+from sim.decisions.exercise import Command, Exercise, before_decision, branch
+from sim.decisions.session import Session, SessionWriteError, rebuild
 from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
 from sim.play.discussion import hotwash, note
 from sim.play.live import Changes, MapDrawer, Worker
@@ -399,6 +393,13 @@ class Notes:
         return self._notes.pop(key, "") if key else ""
 
 
+INVALID_LINK = {
+    "facilitator": N_("This link is not valid: ask the facilitator for the right one."),
+    "seat": N_("This link is not valid: ask the facilitator for your seat's link."),
+    "observe": N_("This link is not valid: ask the facilitator for the observers' link."),
+    "projector": N_("This link is not valid: ask the facilitator for the projector's."),
+}
+"""What a page of each kind says to a wrong token."""
 ALREADY_DONE = N_("This was sent twice: it was done once.")
 """What a command sent again (the same client id) is answered."""
 
@@ -559,14 +560,10 @@ def create_app(server: PlayServer) -> Guarded:
 
     async def observer_note(request: Request) -> Response:
         """An observer's note on the seat, against a capability target."""
-        if not observing(request):
-            return refused(
-                request,
-                N_("This link is not valid: ask the facilitator for the observers' link."),
-                403,
-            )
-        form = await request.form()
         seat = request.path_params["seat"]
+        if no := forbidden(request, {"do": "note", "seat": seat}):
+            return no
+        form = await request.form()
         page_path = f"/observe/{seat}/{request.path_params['token']}"
 
         def write() -> bool:
@@ -576,8 +573,8 @@ def create_app(server: PlayServer) -> Guarded:
         return run(request, page_path, write, observer(seat))
 
     async def hot_wash(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused(request, N_("Only the facilitator records the hot wash."), 403)
+        if no := forbidden(request, {"do": "hotwash"}):
+            return no
         form = await request.form()
 
         def write() -> bool:
@@ -607,6 +604,16 @@ def create_app(server: PlayServer) -> Guarded:
         if kind == "observe":
             return observer(request.path_params["seat"]) if observing(request) else None
         return guard(request)
+
+    def forbidden(request: Request, command: Command) -> Response | None:
+        """A page saying why the request's role may not give ``command`` (``RIGHTS``,
+        ``sim.decisions.commands``); None when it may."""
+        role = reader(request)
+        if role is None:
+            return refused(request, INVALID_LINK[request.url.path.split("/")[1]], 403)
+        arranging = server.seats_may_arrange
+        why = refusal(role, command, server.session.seats, seats_may_arrange=arranging)
+        return None if why is None else refused(request, why.message, why.status, role)
 
     async def revision(request: Request) -> Response:
         role = reader(request)
@@ -663,8 +670,8 @@ def create_app(server: PlayServer) -> Guarded:
         return RedirectResponse(f"/observe/{seat}/{token}", 303)
 
     async def clock(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused(request, N_("Only the facilitator moves the clock."), 403)
+        if no := forbidden(request, {"do": "advance"}):
+            return no
         form = await request.form()
         ex = server.exercise
         client = _client(form)
@@ -692,8 +699,8 @@ def create_app(server: PlayServer) -> Guarded:
         return run(request, facilitator_path(request), move, FACILITATOR)
 
     async def rewind(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused(request, N_("Only the facilitator rewinds."), 403)
+        if no := forbidden(request, {"do": "rewind"}):
+            return no
         form = await request.form()
 
         def go_back() -> bool:
@@ -710,14 +717,12 @@ def create_app(server: PlayServer) -> Guarded:
 
         return run(request, facilitator_path(request), go_back, FACILITATOR)
 
-    def facilitator_switch(
-        setting: str, field: str, refusal: str
-    ) -> Callable[[Request], Awaitable[Response]]:
+    def facilitator_switch(setting: str, field: str) -> Callable[[Request], Awaitable[Response]]:
         """A facilitator's on/off setting (the form sends ``field=yes``)."""
 
         async def switch(request: Request) -> Response:
-            if guard(request) != FACILITATOR:
-                return refused(request, refusal, 403)
+            if no := forbidden(request, {"do": "setting", "name": setting}):
+                return no
             form = await request.form()
             value = form.get(field) == "yes"
             return run(
@@ -729,25 +734,15 @@ def create_app(server: PlayServer) -> Guarded:
 
         return switch
 
-    doctrine = facilitator_switch(
-        "show_doctrine", "show", N_("Only the facilitator shows or hides doctrine.")
-    )
-    seats_arrange = facilitator_switch(
-        "seats_may_arrange",
-        "allow",
-        N_("Only the facilitator lets the seats switch arrangements on."),
-    )
-    waiting = facilitator_switch(
-        "wait_for_seats", "wait", N_("Only the facilitator decides how the clock moves.")
-    )
+    doctrine = facilitator_switch("show_doctrine", "show")
+    seats_arrange = facilitator_switch("seats_may_arrange", "allow")
+    waiting = facilitator_switch("wait_for_seats", "wait")
 
     async def arrange(request: Request) -> Response:
-        if guard(request) != FACILITATOR:
-            return refused(
-                request, N_("This link is not valid: ask the facilitator for the right one."), 403
-            )
-        form = await request.form()
         command: Command = {"do": "act", "seat": FACILITATOR, "action": d.ARRANGE}
+        if no := forbidden(request, command):
+            return no
+        form = await request.form()
         command |= {"arrangement": form.get("arrangement"), "client": _client(form)}
         return run(request, facilitator_path(request), lambda: server.perform(command), FACILITATOR)
 
@@ -793,11 +788,10 @@ def create_app(server: PlayServer) -> Guarded:
     async def language(request: Request) -> Response:
         """A reader chooses a language: the facilitator anyone's (``reader`` in the form), a
         seat or a seat's observers their own."""
+        if no := forbidden(request, {"do": "language"}):
+            return no
         role = reader(request)
-        if role is None or role == PROJECTOR:
-            return refused(
-                request, N_("This link is not valid: ask the facilitator for the right one."), 403
-            )
+        assert role is not None, "a wrong token is forbidden"
         form = await request.form()
         whose = str(form.get("reader", role)) if role == FACILITATOR else role
         page_path = request.url.path.removesuffix("/language")
@@ -820,11 +814,10 @@ def create_app(server: PlayServer) -> Guarded:
         fields["do"] = request.url.path.rsplit("/", 1)[1]
 
         def command() -> bool:
-            arranging = fields["do"] == "act" and fields.get("action") == d.ARRANGE
-            if arranging and not server.seats_may_arrange and not server.done(fields):
-                raise Refused(
-                    N_("The facilitator has not allowed the seats to switch arrangements on."), 403
-                )
+            arranging = server.seats_may_arrange
+            why = refusal(role, fields, server.session.seats, seats_may_arrange=arranging)
+            if why is not None and not server.done(fields):
+                raise why
             return server.perform(fields)
 
         return run(request, seat_path(request), command, role)

@@ -17,7 +17,8 @@ from typing import Any
 
 from sim import log
 from sim.decisions import points as d
-from sim.decisions.exercise import FACILITATOR, Command, Exercise, point_key
+from sim.decisions.commands import FACILITATOR
+from sim.decisions.exercise import Command, Exercise, point_key
 from sim.decisions.messages import PURPOSE
 from sim.decisions.players import OpenPoint
 from sim.decisions.session import HOTWASH_KINDS, ROOM
