@@ -22,6 +22,7 @@ from sim.report.labels import Label, crosses, place_labels
 from sim.report.map_data import run_map_data
 from sim.report.territory import basemap
 from sim.scenario import load_scenario
+from sim.scenario.schema import SCRIPTS
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -99,13 +100,36 @@ def test_run_map_names_places_and_keeps_labels_apart(path: Path) -> None:
     for box in drawn.label_boxes:  # no name written across a road
         assert not [line for line in drawn.road_lines if crosses(box, *line)], box
     assert not _labels_touching_markers(drawn)  # nor over a place's or an incident's marker
-    # most names find room; the rest are listed under the map
-    assert len(drawn.unlabelled) <= len(data.places) // 3
+    assert not drawn.unlabelled  # every name finds room, in full or as a number in the key
     if run.fire:
         assert data.fire is not None
     else:
         assert any(p.flooded for p in data.places)
     assert any(r.closed for r in data.roads) == any(e[1] == "road_closed" for e in run.events)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_language_names_every_place_of_the_map(path: Path) -> None:
+    """A name with no room (a Thai one beside its romanised name is twice as long as the
+    English) is written as a number, named in the key below the map: readers of every
+    language see the same places named."""
+    scenario = load_scenario(path)
+    run = simulate(scenario, seed=scenario.run.seed)
+    rows = incident_rows(run)
+    named = {}
+    for lang in ("en", "th", "lo", "km"):
+        data = run_map_data(scenario, run, rows, lang)
+        drawn = maps.run_map(data)
+        assert not drawn.unlabelled, lang
+        named[lang] = {(lb.x, lb.y) for lb in drawn.labelled}
+        shown = data.shown(maps.view(data))
+        places = {(p.lon, p.lat) for p in shown if p.kind != "border_post"}
+        assert places <= named[lang], (lang, places - named[lang])
+        assert [int(entry.split()[0]) for entry in drawn.key] == list(range(1, len(drawn.key) + 1))
+        if lang != "en":  # in the reader's script, the romanised name beside
+            low, high, _ = SCRIPTS[lang]
+            assert all(any(low <= ord(c) <= high for c in entry) for entry in drawn.key)
+    assert named["th"] == named["lo"] == named["km"] == named["en"]
 
 
 def test_nothing_is_downloaded_at_run_time() -> None:

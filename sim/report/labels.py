@@ -3,8 +3,10 @@
 Each label tries positions around its point, nearest first, and takes the first where its
 box stays inside the axes, clear of every label already placed and of every point's marker,
 and off every line given (roads). Only an essential label (a crossing's name) boxed in by
-roads on every side is written across one, on its pale backing, rather than left off. A
-label with no room is left off and returned, so the caller can list it.
+roads on every side is written across one, on its pale backing, rather than left off. When
+numbering is asked for, a name with no room is written as a number (the caller lists the
+numbers' names in a key); a label with no room even so is left off and returned, so the
+caller can list it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class Placed:
 
     label: Label
     box: tuple[float, float, float, float]
+    number: int = 0
+    """Written as this number for lack of room (its name goes in a key); 0: written out."""
 
 
 def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -73,13 +77,15 @@ def place_labels(
     keep_clear: Sequence[tuple[float, float]] = (),
     lines: Sequence[Segment] = (),
     borders: Sequence[Segment] = (),
+    numbered: bool = False,
 ) -> tuple[list[Placed], list[Label]]:
     """Write ``labels`` on ``ax`` without overlaps; returns those placed and those left off.
 
     ``keep_clear``: more points (data coordinates) whose markers labels must not cover;
     ``lines``: segments (data coordinates) only an essential label crosses, when it has no
     other room; ``borders``: segments a label on its own side (a place's: with a leader, not
-    essential) neither crosses nor is separated from its point by.
+    essential) neither crosses nor is separated from its point by; ``numbered``: a label with
+    a leader and no room is written as the next number (1, 2, ...) instead.
     Call after the axes limits are final.
     """
     fig = ax.figure
@@ -109,19 +115,19 @@ def place_labels(
             zorder=6,
             bbox=BACKING,
         )
-        box = text.get_window_extent(renderer)
-        width, height = box.width, box.height
-        px, py = to_px((label.x, label.y))
-        sides = _near(frontier, px, py, RADII_PT[-1] * scale + width + height)
-        if label.essential or not label.leader or not label.own_side:
-            sides = []
-        spot = _find_spot(px, py, width, height, scale, area, obstacles, segments, sides)
-        if spot is None and segments and label.essential:  # boxed in: across a road
-            spot = _find_spot(px, py, width, height, scale, area, obstacles, (), sides)
+        number = 0
+        spot = _spot(text, label, renderer, to_px, scale, area, obstacles, segments, frontier)
+        if spot is None and numbered and label.leader:
+            number = 1 + sum(1 for p in placed if p.number)
+            text.set_text(str(number))
+            spot = _spot(text, label, renderer, to_px, scale, area, obstacles, segments, frontier)
         if spot is None:
             text.remove()
             left_off.append(label)
             continue
+        px, py = to_px((label.x, label.y))
+        box = text.get_window_extent(renderer)
+        width, height = box.width, box.height
         x0, y0, radius = spot
         text.set_position(((x0 - px) / scale, (y0 - py) / scale))
         text.set_horizontalalignment("left")
@@ -137,8 +143,33 @@ def place_labels(
             )
         found = (x0, y0, x0 + width, y0 + height)
         obstacles.append(found)
-        placed.append(Placed(label, found))
+        placed.append(Placed(label, found, number))
     return placed, left_off
+
+
+def _spot(
+    text: Any,
+    label: Label,
+    renderer: Any,
+    to_px: Any,
+    scale: float,
+    area: tuple[float, float, float, float],
+    obstacles: list[tuple[float, float, float, float]],
+    segments: Sequence[Segment],
+    frontier: Sequence[Segment],
+) -> tuple[float, float, float] | None:
+    """Where ``text`` (the label as written) goes: the lower-left corner of its box and the
+    radius from its point, or None when there is no room."""
+    box = text.get_window_extent(renderer)
+    width, height = box.width, box.height
+    px, py = to_px((label.x, label.y))
+    sides = _near(frontier, px, py, RADII_PT[-1] * scale + width + height)
+    if label.essential or not label.leader or not label.own_side:
+        sides = []
+    spot = _find_spot(px, py, width, height, scale, area, obstacles, segments, sides)
+    if spot is None and segments and label.essential:  # boxed in: across a road
+        spot = _find_spot(px, py, width, height, scale, area, obstacles, (), sides)
+    return spot
 
 
 def _find_spot(

@@ -10,7 +10,7 @@ from sim.analysis.incidents import IncidentRow
 from sim.i18n import Translator, translator
 from sim.log import RunLog
 from sim.report import maps
-from sim.report.names import Names
+from sim.report.names import Names, in_script
 from sim.scenario import Scenario
 
 
@@ -125,7 +125,7 @@ def scenario_map_data(
         title=title,
         places=[
             maps.Place(
-                _map_name(p.name, names.places[p.id], lang),
+                in_script(p.name, p.names, lang, notes=False),
                 p.kind,
                 p.lat,
                 p.lon,
@@ -145,7 +145,7 @@ def scenario_map_data(
         ],
         crossings=[
             (
-                _map_name(c.name, names.crossings[c.id], lang)
+                in_script(c.name, c.names, lang, notes=False)
                 + (f" ({crossings_closed[c.id]})" if c.id in crossings_closed else ""),
                 (places[c.posts[0]].lat + places[c.posts[1]].lat) / 2,
                 (places[c.posts[0]].lon + places[c.posts[1]].lon) / 2,
@@ -168,11 +168,10 @@ def difference_map_data(
     in the reader's language."""
     data = scenario_map_data(scenario, title, lang=lang)
     places = {p.id: p for p in scenario.places}
-    named = Names.of(scenario, lang).places
     data.places = []
     data.changes = [
         maps.Change(
-            _map_name(places[key].name, named[key], lang),
+            in_script(places[key].name, places[key].names, lang, notes=False),
             places[key].lat,
             places[key].lon,
             waits[key] - base[key],
@@ -183,12 +182,6 @@ def difference_map_data(
     t = translator(lang)
     data.changes_label = t("change in the mean wait for help (hours; green: sooner)")
     return data
-
-
-def _map_name(name: str, named: str, lang: str) -> str:
-    """A name as the map writes it: without its parenthesised note in English; in the
-    reader's script with the romanised name beside (``named``, from ``Names``)."""
-    return name.split(" (")[0] if lang == "en" or named == name else named
 
 
 def _nation_anchors(scenario: Scenario, names: Names) -> list[tuple[str, float, float]]:

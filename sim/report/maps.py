@@ -27,7 +27,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from sim.i18n import N_, Translator, translator
 from sim.report.fonts import use_script_fonts
-from sim.report.labels import Label, Segment, place_labels
+from sim.report.labels import Label, Placed, Segment, place_labels
 from sim.report.names import in_script
 from sim.report.territory import basemap, name_anchors, river_names
 
@@ -271,12 +271,89 @@ class Drawn:
 
     png: bytes
     unlabelled: list[str]
+    """The names with no room even for a number."""
     label_boxes: list[tuple[float, float, float, float]]
     """Where the names went, in the printed map's pixels (``DPI``)."""
     road_lines: list[Segment] = field(default_factory=list)
     """The roads drawn, in the same display pixels as ``label_boxes``."""
     markers: list[tuple[float, float]] = field(default_factory=list)
     """The places and incidents drawn, in the same pixels."""
+    labelled: list[Label] = field(default_factory=list)
+    """The names written on the map, in full or as a number."""
+    key: list[str] = field(default_factory=list)
+    """The key below the map: each number written for lack of room, with its name."""
+
+
+KEY_WIDTH = 62
+"""Characters a line of the key below the map holds (two columns within the map's width)."""
+
+
+def _write_names(
+    ax: Any,
+    labels: list[Label],
+    keep_clear: list[tuple[float, float]],
+    lines: list[Segment],
+    borders: list[Segment],
+    numbered: bool = True,
+) -> tuple[list[Placed], list[str], list[str]]:
+    """Write the names without overlaps; a name with no room is written as a number and
+    listed with its name in a key below everything else of the figure (``numbered``),
+    else left off. Returns the names placed, the key's entries and the names left off."""
+    placed, left_off = place_labels(
+        ax, labels, keep_clear=keep_clear, lines=lines, borders=borders, numbered=numbered
+    )
+    entries = [
+        f"{p.number}  {' '.join(p.label.text.split())}"
+        for p in sorted(placed, key=lambda p: p.number)
+        if p.number
+    ]
+    key = _key(ax, entries) if entries else []
+    return placed, key, [lb.text for lb in left_off]
+
+
+def _key(ax: Any, entries: list[str]) -> list[str]:
+    """Write ``entries`` in two columns below everything else of the figure, each column
+    within half the map's width (lines wrapped narrower until they fit); returns them as
+    written."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    bottom = fig.get_tightbbox(renderer).y0 * fig.dpi  # inches to pixels
+    frame = ax.get_window_extent(renderer)
+    below = (bottom - frame.y0) * 72 / fig.dpi  # points
+    width = KEY_WIDTH
+    while True:
+        key = [
+            textwrap.fill(
+                entry,
+                width,
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for entry in entries
+        ]
+        half = (len(key) + 1) // 2
+        columns = [
+            ax.annotate(  # in points from the frame, as the crop note: any scale
+                "\n".join(lines),
+                (column / 2, 0.0),
+                xycoords="axes fraction",
+                xytext=(0, below - 6),
+                textcoords="offset points",
+                fontsize=7,
+                color="#212121",
+                va="top",
+                annotation_clip=False,
+            )
+            for column, lines in enumerate((key[:half], key[half:]))
+        ]
+        widest = max(c.get_window_extent(renderer).width for c in columns)
+        room = frame.width / 2 - 8 * fig.dpi / 72
+        if widest <= room or width <= KEY_WIDTH // 3:
+            return key
+        for c in columns:
+            c.remove()
+        width = max(KEY_WIDTH // 3, int(width * room / widest))
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -351,16 +428,19 @@ def run_map(data: MapData) -> Drawn:
     bounds = _filling(data, view(data)) if data.aspect else view(data)
     fig, ax, ordered, markers = _drawing(data, bounds)
     roads = _road_lines(data)
-    placed, left_off = place_labels(
-        ax, ordered, keep_clear=markers, lines=roads, borders=_border_lines(bounds)
+    numbered = not data.aspect  # a panel's map: no room for a key below it
+    placed, key, left_off = _write_names(
+        ax, ordered, markers, roads, _border_lines(bounds), numbered
     )
     to_px = ax.transData.transform
     return Drawn(
         _png(fig),
-        [lb.text for lb in left_off],
+        left_off,
         [p.box for p in placed],
         _in_pixels(ax, roads),
         [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
+        [p.label for p in placed],
+        key,
     )
 
 
@@ -658,7 +738,7 @@ def _place_names(
 
 def _wrapped(name: str) -> str:
     """A name on lines of at most ``NAME_WIDTH`` characters, broken between words."""
-    return textwrap.fill(name, NAME_WIDTH, break_long_words=False)
+    return textwrap.fill(name, NAME_WIDTH, break_long_words=False, break_on_hyphens=False)
 
 
 KIND_NAMES = {
@@ -854,13 +934,18 @@ def difference_map(data: MapData) -> Drawn:
     ]
     fig.canvas.draw()
     roads = _road_lines(data)
-    placed, left_off = place_labels(
+    placed, key, left_off = _write_names(
         ax,
         [*names, *labels],
-        keep_clear=[(c.lon, c.lat) for c in data.changes],
-        lines=roads,
-        borders=_border_lines(bounds),
+        [(c.lon, c.lat) for c in data.changes],
+        roads,
+        _border_lines(bounds),
     )
     return Drawn(
-        _png(fig), [lb.text for lb in left_off], [p.box for p in placed], _in_pixels(ax, roads)
+        _png(fig),
+        left_off,
+        [p.box for p in placed],
+        _in_pixels(ax, roads),
+        labelled=[p.label for p in placed],
+        key=key,
     )

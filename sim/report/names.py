@@ -14,13 +14,18 @@ def plain(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
-def in_script(name: str, names: ScriptNames | None, lang: str, romanised: bool = True) -> str:
+def in_script(
+    name: str, names: ScriptNames | None, lang: str, romanised: bool = True, notes: bool = True
+) -> str:
     """A name in the reader's script, with the romanised ``name`` beside it in brackets
     ("ปากเซ (Pakse)"); the romanised name alone when there is none in that script (or the
-    reader reads English). ``romanised=False``: the script's name alone (a unit type)."""
+    reader reads English). ``romanised=False``: the script's name alone (a unit type);
+    ``notes=False``: both without their parenthesised notes (a map's label)."""
     written = getattr(names, lang, None) if names is not None and lang != "en" else None
     if not written:
-        return name
+        return name if notes else plain(name)
+    if not notes:
+        written = plain(written)
     return f"{written} ({plain(name)})" if romanised else written
 
 
