@@ -71,8 +71,12 @@ from sim.world.grid import Extent, PlaceIndex, by_bound
 if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
-State = tuple[int, int, int, int, bool]
+State = tuple[int, int, int, int, bool, frozenset[str] | None]
 """What a search for a sooner free unit depends on (``Planner._state``)."""
+
+NothingBetter = tuple[State, float | None, bool, int]
+"""The state in which a search found no sooner free unit, the soonest it found (None:
+none could come), whether every free unit was looked at, and the units stirred then."""
 
 GroupKey = tuple[str, str, str, float, bool]
 """Type, nation, where it sets off from, when it gets there (-1: it is there), idle at base."""
@@ -157,7 +161,7 @@ class Planner:
         with time."""
         self._known: dict[Hashable, Known] = {}
         """The last search for some units' soonest arrival at an incident (``_recalled``)."""
-        self._nothing_better: dict[tuple[str, int], tuple[State, float | None, bool]] = {}
+        self._nothing_better: dict[tuple[str, int], NothingBetter] = {}
         """(nation, incident) -> the state in which no free unit would have come sooner, the
         soonest a free unit would have come (None: none could) and whether every free unit
         was looked at (none kept for another point): a look in the same state is spared the
@@ -519,29 +523,42 @@ class Planner:
             incident.version,
             incident.remaining,
             incident.place.nation != nation and self.threatened(nation),
+            self.allowed[nation].get(incident.id),
         )
+
+    def _remember(
+        self, nation: str, incident: Incident, state: State, soonest: float | None, whole: bool
+    ) -> None:
+        """Keep that no free unit came sooner, in ``state`` (``_nothing_better``)."""
+        stirred = len(self._stirred.get((nation, incident.need.id), ()))
+        self._nothing_better[(nation, incident.id)] = (state, soonest, whole, stirred)
 
     def _still_nothing(
         self, nation: str, incident: Incident, state: State, than: float | None
     ) -> bool:
         """Whether no free unit could come before ``than`` (None: at all), known without a
-        search: the last one found none, in the same state but for free units that joined
-        or moved since (and these would not either), every free unit looked at, and whether
-        a unit may be sent does not hang on the others (no reserve to keep)."""
+        search: the last one found none, in the same world, with the same unit types
+        allowed and reserve rule, every free unit looked at, and whether a unit may be sent
+        does not hang on the others (no reserve to keep); the free units that joined, moved
+        or were stirred since would not either (every other only got later with time)."""
         memo = self._nothing_better.get((nation, incident.id))
         if memo is None:
             return False
-        then, soonest, whole = memo
-        if not whole or then[:1] + then[2:] != state[:1] + state[2:]:
+        then, soonest, whole, stirred_at = memo
+        if not whole or then[0] != state[0] or then[4:] != state[4:]:
             return False
         if soonest is not None and (than is None or soonest < than):
             return False
         if state[-1] and self.reserves.get(nation):
             return False
-        groups = self.groups[nation][incident.need.id]
+        need = incident.need.id
+        groups = self.groups[nation].get(need, {})
         place = incident.place.id
-        for key in dict.fromkeys(self._filed[(nation, incident.need.id)][then[1] :]):
-            members = groups.get(key)
+        filed = self._filed.get((nation, need), [])
+        moved = [groups.get(k) for k in dict.fromkeys(filed[then[1] :])]
+        stirred = dict.fromkeys(self._stirred.get((nation, need), [])[stirred_at:])
+        moved += [{u: None} for u in stirred if u in self._group_of]
+        for members in moved:
             if members is None:
                 continue
             found = self._setting_off(nation, incident, members)
@@ -558,7 +575,7 @@ class Planner:
             if than is None or eta < than:
                 return False
             soonest = eta if soonest is None else min(soonest, eta)
-        self._nothing_better[(nation, incident.id)] = (state, soonest, not self.sim.points.promised)
+        self._remember(nation, incident, state, soonest, not self.sim.points.promised)
         return True
 
     def _first_response(self, nation: str, incident: Incident) -> None:
@@ -575,8 +592,7 @@ class Planner:
             if not incident.assigned:
                 self._hold(nation, incident)
             soonest = candidates[0][0] if candidates else None
-            whole = not self.sim.points.promised
-            self._nothing_better[(nation, incident.id)] = (state, soonest, whole)
+            self._remember(nation, incident, state, soonest, not self.sim.points.promised)
             return
         reason = d.SOONER if incident.assigned else d.NEAREST
         self._offer(nation, incident, candidates, reason)
@@ -589,8 +605,7 @@ class Planner:
             return False
         candidates = self._candidates(nation, incident)
         if not candidates:
-            whole = not self.sim.points.promised
-            self._nothing_better[(nation, incident.id)] = (state, None, whole)
+            self._remember(nation, incident, state, None, not self.sim.points.promised)
             return False
         return self._offer(nation, incident, candidates, d.REINFORCE)
 
@@ -775,6 +790,9 @@ class Planner:
         """When a unit of the incident's nation, busy or down now, could be there once free,
         if before ``before`` (else never)."""
         nation, need, now = incident.place.nation, incident.need.id, self.sim.env.now
+        key = ("own busy", incident.id)
+        if self._none_before(key, nation, need, before):
+            return math.inf
         busy = self._busy.get((nation, need), {})
 
         def search(before: float) -> float:
@@ -787,7 +805,7 @@ class Planner:
             )
             return self._first_of((), moved, incident, now, at_least)
 
-        soonest = self._recalled(("own busy", incident.id), nation, need, before, search, again)
+        soonest = self._recalled(key, nation, need, before, search, again)
         return soonest if soonest < before else math.inf
 
     def _consider_asking(self, asker: str, incident: Incident) -> None:
@@ -883,6 +901,10 @@ class Planner:
         free units, and its busy ones once free."""
         sim = self.sim
         need = incident.need.id
+        key = (code, incident.id, delay, types)
+        lends_all = not self.reserves.get(code)  # whether a unit may be lent never hangs on others
+        if lends_all and self._none_before(key, code, need, before):
+            return before
         leave_at = sim.env.now + delay
         bound = partial(self._leaving, code, incident, types, leave_at)
 
@@ -903,10 +925,21 @@ class Planner:
         def sendable(unit: Unit) -> bool:
             return self._may_send(code, unit, incident, types)
 
-        if self.reserves.get(code):  # whether a unit may be lent hangs on the others
-            return search(before)
-        key = (code, incident.id, delay, types)
-        return self._recalled(key, code, need, before, search, again)
+        if lends_all:
+            return self._recalled(key, code, need, before, search, again)
+        return search(before)
+
+    def _none_before(self, key: Hashable, nation: str, need: str, before: float) -> bool:
+        """Whether the bound the last search for ``key`` left says no unit comes before
+        ``before``, with nothing filed or stirred since (``_recalled`` without its cost)."""
+        known = self._known.get(key)
+        return (
+            known is not None
+            and known[3] >= before
+            and known[0] == self._world
+            and known[1] == len(self._filed.get((nation, need), ()))
+            and known[2] == len(self._stirred.get((nation, need), ()))
+        )
 
     def _recalled(
         self,
