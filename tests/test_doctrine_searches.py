@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.decisions.doctrine import GroupKey, Planner
+from sim.decisions.doctrine import Again, Planner, Search
 from sim.model import Simulation
-from sim.model.entities import Unit
 from sim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -54,19 +53,23 @@ def test_a_search_spared_by_the_kept_bound_answers_as_a_fresh_one(
         nation: str,
         need: str,
         before: float,
-        search: Callable[[float], float],
-        again: Callable[[list[GroupKey], list[Unit], float], float],
+        searches: Callable[[], tuple[Search, Again]],
     ) -> float:
         searched = False
 
-        def counted(before: float) -> float:
-            nonlocal searched
-            searched = True
-            return search(before)
+        def counted() -> tuple[Search, Again]:
+            search, again = searches()
 
-        answer = recalled(self, key, nation, need, before, counted, again)
+            def counted_search(before: float) -> float:
+                nonlocal searched
+                searched = True
+                return search(before)
+
+            return counted_search, again
+
+        answer = recalled(self, key, nation, need, before, counted)
         kept = self._known[key]
-        soonest = search(math.inf)  # the soonest of all, unbounded
+        soonest = searches()[0](math.inf)  # the soonest of all, unbounded
         self._known[key] = kept
         answers["same" if answer == min(soonest, before) else "different"] += 1
         answers["bound above"] += kept[3] > soonest  # the kept bound must stay below

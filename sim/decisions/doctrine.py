@@ -89,6 +89,12 @@ Known = tuple[int, int, int, float]
 free groups filed and units stirred since the start) and a bound from below on when they
 could be on scene then (the soonest found, or where the search stopped)."""
 
+Search = Callable[[float], float]
+"""Finds the soonest arrival of some units at an incident if before a time (else that time)."""
+
+Again = Callable[[list[GroupKey], list[Unit], float], float]
+"""Lowers a bound on that arrival by the free groups and the units given, if they come sooner."""
+
 PoolKey = tuple[str, str, str, bool, str, str]
 """Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
 off in."""
@@ -789,23 +795,26 @@ class Planner:
     def _own_busy(self, incident: Incident, before: float) -> float:
         """When a unit of the incident's nation, busy or down now, could be there once free,
         if before ``before`` (else never)."""
-        nation, need, now = incident.place.nation, incident.need.id, self.sim.env.now
-        key = ("own busy", incident.id)
-        if self._none_before(key, nation, need, before):
-            return math.inf
-        busy = self._busy.get((nation, need), {})
+        nation, need = incident.place.nation, incident.need.id
 
-        def search(before: float) -> float:
-            units = (u for u in busy if u.task is not incident and u.can_serve(incident))
-            return self._first_of((), units, incident, now, before)
+        def searches() -> tuple[Search, Again]:
+            busy, now = self._busy.get((nation, need), {}), self.sim.env.now
 
-        def again(_: list[GroupKey], units: list[Unit], at_least: float) -> float:
-            moved = (
-                u for u in units if u in busy and u.task is not incident and u.can_serve(incident)
-            )
-            return self._first_of((), moved, incident, now, at_least)
+            def search(before: float) -> float:
+                units = (u for u in busy if u.task is not incident and u.can_serve(incident))
+                return self._first_of((), units, incident, now, before)
 
-        soonest = self._recalled(key, nation, need, before, search, again)
+            def again(_: list[GroupKey], units: list[Unit], at_least: float) -> float:
+                moved = (
+                    u
+                    for u in units
+                    if u in busy and u.task is not incident and u.can_serve(incident)
+                )
+                return self._first_of((), moved, incident, now, at_least)
+
+            return search, again
+
+        soonest = self._recalled(("own busy", incident.id), nation, need, before, searches)
         return soonest if soonest < before else math.inf
 
     def _consider_asking(self, asker: str, incident: Incident) -> None:
@@ -899,47 +908,34 @@ class Planner:
         """When a nation's unit could be on scene at a neighbour's incident, setting off
         no earlier than ``delay`` after now, if before ``before`` (else ``before``): its
         free units, and its busy ones once free."""
-        sim = self.sim
         need = incident.need.id
-        key = (code, incident.id, delay, types)
-        lends_all = not self.reserves.get(code)  # whether a unit may be lent never hangs on others
-        if lends_all and self._none_before(key, code, need, before):
-            return before
-        leave_at = sim.env.now + delay
-        bound = partial(self._leaving, code, incident, types, leave_at)
 
-        def search(before: float) -> float:
-            free = self._by_bound(code, need, incident, leave_at, bound, types, code)
-            busy = (u for u in self._busy.get((code, need), ()) if sendable(u))
-            return self._first_of(free, busy, incident, leave_at, before)
+        def searches() -> tuple[Search, Again]:
+            leave_at = self.sim.env.now + delay
+            bound = partial(self._leaving, code, incident, types, leave_at)
 
-        def again(keys: list[GroupKey], units: list[Unit], at_least: float) -> float:
-            groups = self.groups[code].get(need, {})
-            members = [groups[k] for k in keys if k in groups]
-            members += [{u: None} for u in units if u in self._group_of]
-            free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
-            busy = self._busy.get((code, need), {})
-            moved = (u for u in units if u in busy and sendable(u))
-            return self._first_of(free, moved, incident, leave_at, at_least)
+            def search(before: float) -> float:
+                free = self._by_bound(code, need, incident, leave_at, bound, types, code)
+                busy = (u for u in self._busy.get((code, need), ()) if sendable(u))
+                return self._first_of(free, busy, incident, leave_at, before)
 
-        def sendable(unit: Unit) -> bool:
-            return self._may_send(code, unit, incident, types)
+            def again(keys: list[GroupKey], units: list[Unit], at_least: float) -> float:
+                groups = self.groups[code].get(need, {})
+                members = [groups[k] for k in keys if k in groups]
+                members += [{u: None} for u in units if u in self._group_of]
+                free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
+                busy = self._busy.get((code, need), {})
+                moved = (u for u in units if u in busy and sendable(u))
+                return self._first_of(free, moved, incident, leave_at, at_least)
 
-        if lends_all:
-            return self._recalled(key, code, need, before, search, again)
-        return search(before)
+            def sendable(unit: Unit) -> bool:
+                return self._may_send(code, unit, incident, types)
 
-    def _none_before(self, key: Hashable, nation: str, need: str, before: float) -> bool:
-        """Whether the bound the last search for ``key`` left says no unit comes before
-        ``before``, with nothing filed or stirred since (``_recalled`` without its cost)."""
-        known = self._known.get(key)
-        return (
-            known is not None
-            and known[3] >= before
-            and known[0] == self._world
-            and known[1] == len(self._filed.get((nation, need), ()))
-            and known[2] == len(self._stirred.get((nation, need), ()))
-        )
+            return search, again
+
+        if self.reserves.get(code):  # whether a unit may be lent hangs on the others
+            return searches()[0](before)
+        return self._recalled((code, incident.id, delay, types), code, need, before, searches)
 
     def _recalled(
         self,
@@ -947,23 +943,27 @@ class Planner:
         nation: str,
         need: str,
         before: float,
-        search: Callable[[float], float],
-        again: Callable[[list[GroupKey], list[Unit], float], float],
+        searches: Callable[[], tuple[Search, Again]],
     ) -> float:
-        """What ``search(before)`` finds (the soonest arrival of some units of a nation
-        for a need, if before ``before``, else ``before``), spared when the bound the last
-        search for ``key`` left settles it: that bound, with the free groups filed and
-        the units stirred since looked at again (``again``; every other unit only got
-        later with time, in the same world)."""
+        """What a search finds (the soonest arrival of some units of a nation for a need,
+        if before ``before``, else ``before``), spared when the bound the last search for
+        ``key`` left settles it: that bound, with the free groups filed and the units
+        stirred since looked at again (every other unit only got later with time, in the
+        same world). ``searches`` makes the search and the look again."""
         filed = self._filed.get((nation, need), [])
         stirred = self._stirred.get((nation, need), [])
         known = self._known.get(key)
-        if known is not None and known[0] == self._world:
-            _, filed_at, stirred_at, at_least = known
-            if len(filed) != filed_at or len(stirred) != stirred_at:
-                keys = list(dict.fromkeys(filed[filed_at:]))
-                at_least = again(keys, list(dict.fromkeys(stirred[stirred_at:])), at_least)
-                self._known[key] = (self._world, len(filed), len(stirred), at_least)
+        if known is None or known[0] != self._world:
+            search = searches()[0]
+        elif len(filed) == known[1] and len(stirred) == known[2]:
+            if known[3] >= before:
+                return before
+            search = searches()[0]
+        else:
+            search, again = searches()
+            keys = list(dict.fromkeys(filed[known[1] :]))
+            at_least = again(keys, list(dict.fromkeys(stirred[known[2] :])), known[3])
+            self._known[key] = (self._world, len(filed), len(stirred), at_least)
             if at_least >= before:
                 return before
             if at_least < known[3]:  # a unit looked at again comes before every other
