@@ -125,6 +125,13 @@ def test_every_language_names_every_place_of_the_map(path: Path) -> None:
         shown = data.shown(maps.view(data))
         places = {(p.lon, p.lat) for p in shown if p.kind != "border_post"}
         assert places <= named[lang], (lang, places - named[lang])
+        if data.fire is not None:  # the mined areas are named too, in the reader's script
+            assert {(lon, lat) for _, lat, lon in data.fire.mined_names} <= named[lang]
+            if lang != "en":
+                low, high, _ = SCRIPTS[lang]
+                assert all(
+                    any(low <= ord(c) <= high for c in n) for n, _, _ in data.fire.mined_names
+                )
         assert [int(entry.split()[0]) for entry in drawn.key] == list(range(1, len(drawn.key) + 1))
         if lang != "en":  # in the reader's script, the romanised name beside
             low, high, _ = SCRIPTS[lang]

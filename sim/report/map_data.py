@@ -71,7 +71,20 @@ def run_map_data(
     )
     if run.fire:
         south, west, north, east = run.fire["bounds"]
-        data.fire = maps.Fire((south, west, north, east), run.fire["burnt"], run.fire["mined"])
+        areas = scenario.wildfire.mined if scenario.wildfire is not None else []
+        data.fire = maps.Fire(
+            (south, west, north, east),
+            run.fire["burnt"],
+            run.fire["mined"],
+            [
+                (
+                    in_script(a.name, a.names, lang, notes=False),
+                    (a.box[0] + a.box[2]) / 2,
+                    (a.box[1] + a.box[3]) / 2,
+                )
+                for a in areas
+            ],
+        )
     data.focus = _used(scenario, run, rows)
     data.incidents = [
         maps.Incident(

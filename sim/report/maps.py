@@ -94,6 +94,8 @@ class Fire:
     bounds: tuple[float, float, float, float]
     burnt: list[list[float]]
     mined: list[list[float]] = field(default_factory=list)
+    mined_names: list[tuple[str, float, float]] = field(default_factory=list)
+    """Each mined area's name with its middle (lat, lon): written in the area."""
 
 
 @dataclass(frozen=True)
@@ -525,6 +527,7 @@ def _drawing(
                 zorder=4,
             )
     crossings = _crossings_in(data, bounds)
+    mined = _mined_names(data.fire, bounds) if data.fire is not None else []
     for _, lat, lon in crossings:
         ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
     points = _incidents(ax, fig, data.incidents, t)
@@ -550,10 +553,26 @@ def _drawing(
         *unit_labels,
         *closures,
         *place_labels_[1:],
+        *mined,
         *rivers,
     ]
     markers = [*points, *((p.lon, p.lat) for p in shown)]  # unnamed ones too (border posts)
     return fig, ax, ordered, markers
+
+
+def _mined_names(fire: Fire, bounds: tuple[float, float, float, float]) -> list[Label]:
+    """The names of the mined areas whose middle the map shows, to write in them (an area
+    may straddle a border)."""
+    south, west, north, east = bounds
+    return [
+        Label(lon, lat, _wrapped(name), colour=MINED, size=6.5, own_side=False)
+        for name, lat, lon in fire.mined_names
+        if south <= lat <= north and west <= lon <= east
+    ]
+
+
+MINED = "#4e342e"
+"""The colour of a mined area's name."""
 
 
 def _border_lines(bounds: tuple[float, float, float, float]) -> list[Segment]:

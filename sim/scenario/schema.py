@@ -36,7 +36,7 @@ from sim.scenario.types import (
     Share,
     Source,
 )
-from sim.scenario.wildfire import Wildfire
+from sim.scenario.wildfire import FuelArea, MinedArea, Wildfire
 
 __all__ = ["LOCAL_TIME", "Channel", "Coordination", "Id", "Section"]
 
@@ -106,6 +106,9 @@ SCRIPTS = {
     "km": (0x1780, 0x17FF, "Khmer"),
 }
 """Each language's Unicode block: a name given for it must be written in that script."""
+
+for _area in (FuelArea, MinedArea):  # the wildfire's areas, named in the scripts too
+    _area.model_rebuild(_types_namespace={"ScriptNames": ScriptNames})
 
 
 class Eoc(Section):

@@ -12,12 +12,15 @@ mined areas, where only aircraft reach the fire.
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field
 
 from sim.scenario.quantities import Duration
 from sim.scenario.types import Id, Latitude, Longitude, Offset, Real, Section, Share
+
+if TYPE_CHECKING:  # defined with the scenario's other sections, which include this one
+    from sim.scenario.schema import ScriptNames
 
 KM_PER_DEGREE = 111.32
 """Length of a degree of latitude (and of longitude at the equator)."""
@@ -57,6 +60,8 @@ class FuelArea(Section):
 
     name: str
     """What it is, e.g. "dry dipterocarp forest"."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     box: Box
     """[south, west, north, east] in degrees."""
     fuel: Fuel
@@ -67,7 +72,9 @@ class MinedArea(Section):
     """[[wildfire.mined]]: an area with landmines, closed to ground crews."""
 
     name: str
-    """What it is, e.g. "mined border strip"."""
+    """What it is, e.g. "mined border strip" (written on the map, in the area)."""
+    names: ScriptNames | None = None
+    """Its name in Thai, Lao and Khmer script, with their source."""
     box: Box
     """[south, west, north, east] in degrees."""
 
