@@ -61,7 +61,6 @@ from sim.model.estimates import (
     departure,
     earliest_arrival,
     minutes_per_km_at_least,
-    on_scene_estimate,
     travel_end,
     work_can_start_at_least,
 )
@@ -136,6 +135,8 @@ class Planner:
         """Incidents reported to the joint centre."""
         self._dirty: set[str] = set()
         self._expected: dict[Unit, float] = {}
+        self._estimates: dict[Unit, tuple[tuple[int, str, float, str, float], float]] = {}
+        """Units' on-scene estimates, with what they were made from (``_on_scene_estimate``)."""
         """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.groups: dict[str, dict[str, dict[GroupKey, dict[Unit, None]]]] = {
             n: {} for n in sim.nations
@@ -518,8 +519,25 @@ class Planner:
     def expected(self, unit: Unit) -> float:
         """When a tasked unit is now expected on scene (kept for the rest of this look)."""
         if unit not in self._expected:
-            self._expected[unit] = on_scene_estimate(self.sim, unit)
+            self._expected[unit] = self._on_scene_estimate(unit)
         return self._expected[unit]
+
+    def _on_scene_estimate(self, unit: Unit) -> float:
+        """``on_scene_estimate``, made again only when where or when the unit would set off,
+        its task's place, its repair or the world changed (nothing else moves it)."""
+        incident = unit.task
+        assert incident is not None
+        if unit.state is UnitState.ON_SCENE:
+            return unit.planned_at
+        origin, t = departure(self.sim, unit)
+        key = (self._world, origin, t, incident.place.id, unit.down_until)
+        kept = self._estimates.get(unit)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        eta = travel_end(self.sim, unit, origin, incident.place.id, t)
+        found = math.inf if eta is None else eta
+        self._estimates[unit] = (key, found)
+        return found
 
     def _state(self, nation: str, incident: Incident) -> State:
         """What a search for a sooner free unit depends on, beside the passing of time."""
