@@ -941,7 +941,8 @@ class Planner:
                 groups = self.groups[code].get(need, {})
                 members = [groups[k] for k in keys if k in groups]
                 members += [{u: None} for u in units if u in self._group_of]
-                free = sorted(filter(None, map(bound, members)), key=lambda b: b[0])
+                below = partial(self._leaving, code, incident, types, leave_at, below=at_least)
+                free = sorted(filter(None, map(below, members)), key=lambda b: b[0])
                 busy = self._busy.get((code, need), {})
                 moved = (u for u in units if u in busy and sendable(u))
                 return self._first_of(free, moved, incident, leave_at, at_least)
@@ -997,20 +998,25 @@ class Planner:
         types: frozenset[str] | None,
         leave_at: float,
         members: Members,
+        below: float | None = None,
     ) -> tuple[float, tuple[Unit, str, float]] | None:
         """A bound from below on when a free group of a nation's units could be on scene
         at a neighbour's incident, setting off no earlier than ``leave_at``, with one of
-        them and where and when it would set off (None: it may not be sent, or has no
-        open way there)."""
+        them and where and when it would set off (None: it may not be sent, has no open
+        way there, or could not come before ``below``)."""
         sim = self.sim
+        place = incident.place.id
         unit = next(iter(members))
         if not self._may_send(code, unit, incident, types):
             return None
         origin, t = departure(sim, unit)
-        if not sim.reaches(unit, origin, incident.place.id):
-            return None
         t = max(t, leave_at)
-        return earliest_arrival(sim, unit, origin, t, incident.place.id), (unit, origin, t)
+        at_least = earliest_arrival(sim, unit, origin, t, place)
+        if below is not None and at_least >= below:
+            return None
+        if not sim.reaches(unit, origin, place):
+            return None
+        return at_least, (unit, origin, t)
 
     def _first_of(
         self,
