@@ -166,6 +166,11 @@ class Planner:
         than a search made before counted on (they moved, their task changed, fewer people
         are left at it or more units are on it), in turn: every other unit only gets later
         with time."""
+        self._in_time: dict[int, Unit] = {}
+        """Incident -> a unit of its nation, busy when last looked at, that could come by
+        its target once free (``_own_busy_in_time``)."""
+        self.soonest_unit: Unit | None = None
+        """The unit the last search for the soonest arrival found (``_first_of``)."""
         self._known: dict[Hashable, Known] = {}
         """The last search for some units' soonest arrival at an incident (``_recalled``)."""
         self._nothing_better: dict[tuple[str, int], NothingBetter] = {}
@@ -835,14 +840,33 @@ class Planner:
         soonest = self._recalled(("own busy", incident.id), nation, need, before, searches)
         return soonest if soonest < before else math.inf
 
+    def _own_busy_in_time(self, incident: Incident) -> bool:
+        """Whether a unit of the incident's nation, busy or down now, could be there once
+        free by the capability target (the one that could at the last look is asked
+        first)."""
+        sim = self.sim
+        before = math.nextafter(incident.target_at, math.inf)
+        unit = self._in_time.get(incident.id)
+        if (
+            unit is not None
+            and unit in self._busy.get((incident.place.nation, incident.need.id), ())
+            and unit.task is not incident
+            and unit.can_serve(incident)
+        ):
+            eta = could_arrive(sim, unit, incident, sim.env.now)
+            if eta is not None and eta < before:
+                return True
+        if self._own_busy(incident, before) == math.inf:
+            return False
+        assert self.soonest_unit is not None
+        self._in_time[incident.id] = self.soonest_unit
+        return True
+
     def _consider_asking(self, asker: str, incident: Incident) -> None:
         """Ask the neighbour whose unit would come soonest, when help in train and the
         nation's own units, busy ones once free, miss the target and it would come sooner."""
         plan = self.in_train(incident)
-        if (
-            plan <= incident.target_at
-            or self._own_busy(incident, math.nextafter(incident.target_at, math.inf)) < math.inf
-        ):
+        if plan <= incident.target_at or self._own_busy_in_time(incident):
             return
         helpers = self._helpers(asker, incident, plan)
         if helpers:
@@ -1029,9 +1053,11 @@ class Planner:
         """The soonest arrival at ``incident``, if before ``best``, of free units (bounded
         from below, in the order of their bounds, with where and when they set off) and of
         units busy or down now (once free, no earlier than ``leave_at``): estimated in the
-        order of their bounds until no other could be sooner."""
+        order of their bounds until no other could be sooner. The unit found is kept in
+        ``soonest_unit``."""
         sim = self.sim
         place = incident.place.id
+        self.soonest_unit = None
         bounded: list[tuple[float, tuple[Unit, str, float] | None]] = []
         places = sim.geography.places
         for unit in busy:
@@ -1056,8 +1082,8 @@ class Planner:
                 eta = travel_end(sim, unit, origin, place, t)
             else:
                 eta = could_arrive(sim, unit, incident, leave_at)
-            if eta is not None:
-                best = min(best, eta)
+            if eta is not None and eta < best:
+                best, self.soonest_unit = eta, unit
         return best
 
     def _may_send(
