@@ -49,7 +49,7 @@ def test_tiny_loads_without_warnings() -> None:
     assert loaded.sha256 == hashlib.sha256(TINY.read_bytes()).hexdigest()
     s = loaded.scenario
     assert isinstance(s, Scenario)
-    assert s.scenario.name == "Tiny"
+    assert s.scenario.name.en == "Tiny"
     assert s.duration_min == 1440
     assert s.run.seed == 1
     assert [n.code for n in s.nations] == ["LA"]
@@ -295,7 +295,7 @@ def test_loaded_scenario_is_immutable() -> None:
     assert isinstance(s.units, tuple) and isinstance(s.unit_types[0].capabilities, tuple)
     with pytest.raises(dataclasses.FrozenInstanceError):
         loaded.path = Path("elsewhere.toml")  # type: ignore[misc]
-    assert s.scenario.name == "Tiny" and s.units[0].count == 1
+    assert s.scenario.name.en == "Tiny" and s.units[0].count == 1
 
 
 def test_copy_of_the_data_does_not_change_the_scenario() -> None:

@@ -111,8 +111,8 @@ def test_a_draft_names_the_nations_as_a_reader_says_them(tmp_path: Path) -> None
     path = tmp_path / "draft.toml"
     path.write_text(draft_scenario("LA,KH", "flood", "nong_nok_khiene"), encoding="utf-8")
     scenario = read_scenario(path).scenario
-    assert "border between Laos and Cambodia" in scenario.scenario.description
-    assert "LA-KH" not in scenario.scenario.description
+    assert "border between Laos and Cambodia" in scenario.scenario.description.en
+    assert "LA-KH" not in scenario.scenario.description.en
     # the report adds the nation to an agency (Army (KH)): the agency does not repeat it
     assert not [g.agency for g in scenario.units if g.agency.startswith(("Laos", "Cambodia"))]
 

@@ -38,7 +38,7 @@ def test_aar_docx_reads_back_in_the_hseep_layout(folder: tuple[Any, Any, Any]) -
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == list(AAR_SECTIONS)
     text = "\n".join(p.text for p in document.paragraphs)
-    assert scenario.scenario.name in text
+    assert scenario.scenario.name.en in text
     aar = after_action(scenario, run, incident_rows(run), summarise(run))
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
     assert len(numbered) == len(aar.findings) and aar.findings
@@ -182,7 +182,7 @@ def test_aar_docx_has_objectives_mission_area_scenario_and_contacts(
     assert "Objective 1. " in text
     overview = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert overview["Mission area"] == "Response" and overview["Hazard"] in ("flood", "wildfire")
-    assert scenario.scenario.description[:40] in text
+    assert scenario.scenario.description.en[:40] in text
     contacts = document.tables[-1]
     assert [c.text for c in contacts.rows[0].cells][:3] == ["Nation", "Agency", "EOC"]
     agencies = {row.cells[1].text for row in contacts.rows[1:]}

@@ -48,9 +48,9 @@ def _data(path: Path) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "where", "says"),
     [
-        (lambda i: i.update(discussion=["x" * 301]), "injects[0].discussion[0]", "300"),
+        (lambda i: i.update(discussion=["x" * 501]), "injects[0].discussion[0]", "500"),
         (lambda i: i.update(discussion=["q"] * 11), "injects[0].discussion", "10"),
-        (lambda i: i.update(discussion=["   "]), "injects[0].discussion[0]", "1 character"),
+        (lambda i: i.update(discussion=["   "]), "injects[0].discussion[0]", "empty"),
         (lambda i: i.update(discussion_for=["KH"], discussion=["q"]), "discussion_for[0]", "seat"),
         (lambda i: i.update(discussion_for=["LA"]), "injects[0].discussion_for", "questions"),
     ],

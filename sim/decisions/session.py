@@ -606,7 +606,9 @@ def open_session(
     if not path.exists():
         chosen = list(seats or possible_seats(scenario))
         start = scenario.run.seed if seed is None else seed
-        return create_session(path, scenario.scenario.name, scenario_sha256, start, chosen), False
+        return create_session(
+            path, scenario.scenario.name.en, scenario_sha256, start, chosen
+        ), False
     session = read_session(path, scenario)
     if session.scenario_sha256 != scenario_sha256:
         raise SessionError(

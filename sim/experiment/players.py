@@ -92,7 +92,9 @@ def play_scripted(
     if wrong or not seats:
         raise ValueError(f"seats: give some of {', '.join(possible)} (not {list(seats)})")
     start = spec.run.seed if seed is None else seed
-    written = create_session(Path(session), spec.scenario.name, source.sha256, start, list(seats))
+    written = create_session(
+        Path(session), spec.scenario.name.en, source.sha256, start, list(seats)
+    )
     server = PlayServer(spec, written, str(scenario))
     end = server.exercise.horizon if until_min is None else until_min
     left: set[int] = set()  # points left to doctrine: they lapse when the clock moves on

@@ -106,7 +106,7 @@ def run_variants(
         raise ValueError("at least one replication is needed")
     first = next(iter(variants.values()))
     check_budget(
-        list(variants.values()), n, file=first.scenario.name, allow_large=options.allow_large
+        list(variants.values()), n, file=first.scenario.name.en, allow_large=options.allow_large
     )
     jobs = options.jobs or default_jobs()
     size = batch_size(n * len(variants), jobs)
@@ -179,10 +179,10 @@ def replicate(
     if seed is None:
         seed = played.seed if played is not None else scenario.run.seed
     return run_variants(
-        {scenario.scenario.name: scenario},
+        {scenario.scenario.name.en: scenario},
         n,
         seed,
         options=options,
         keep_incidents=keep_incidents,
-        played=None if played is None else {scenario.scenario.name: played},
+        played=None if played is None else {scenario.scenario.name.en: played},
     )

@@ -108,7 +108,7 @@ class Experiment(Replications):
         """The base scenario's file name, or its name when built in memory."""
         if self.file is not None:
             return self.file.path.name
-        return self.scenarios[self.baseline].scenario.name
+        return self.scenarios[self.baseline].scenario.name.en
 
     def default_folder(self) -> Path:
         """reports/<scenario>-<kind>-seed<seed>-n<n>-<tag of the variants and what-ifs>."""

@@ -330,7 +330,7 @@ def _run(
         raise ValueError("at least one replication is needed")
     measured = PLAYERS in sessions and kind == "compare"
     runs = n + (debrief.runs_needed(sessions[PLAYERS], n) // len(scenarios) if measured else 0)
-    where = root.file.path if root.file is not None else root.scenario.scenario.name
+    where = root.file.path if root.file is not None else root.scenario.scenario.name.en
     check_budget(list(scenarios.values()), runs, file=where, allow_large=options.allow_large)
     reps = run_variants(
         scenarios,

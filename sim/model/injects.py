@@ -46,8 +46,8 @@ def describe_injects(scenario: schema.Scenario) -> list[InjectInfo]:
                 scenario.offset_min(inj.at),
                 inj.type,
                 subject + lasting,
-                inj.synopsis,
-                inj.expected_action,
+                str(inj.synopsis or ""),
+                str(inj.expected_action or ""),
             )
         )
     return sorted(rows, key=lambda r: (r.at_min, r.number))

@@ -108,7 +108,7 @@ class Simulation:
         self._by_key: dict[str, Incident] = {}
         self._refs: dict[str, int] = {}
         self.log = RunLog(
-            scenario=scenario.scenario.name,
+            scenario=scenario.scenario.name.en,
             seed=self.seed,
             replication=replication,
             horizon_min=scenario.duration_min,

@@ -117,7 +117,9 @@ def questions(scenario: Scenario, delivered: Sequence[int], seat: str | None) ->
         inject = scenario.injects[number]
         seats = inject_seats(scenario, inject)
         if inject.discussion and (seat is None or seat in seats):
-            out.append({"inject": number, "questions": list(inject.discussion), "for": seats})
+            out.append(
+                {"inject": number, "questions": [q.en for q in inject.discussion], "for": seats}
+            )
     return out
 
 

@@ -32,6 +32,7 @@ from sim.play.queue import Due, queue
 from sim.report.html import MESSAGE_WORDS
 from sim.report.names import Names as ReportNames
 from sim.report.names import in_script
+from sim.scenario.text import text_in
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
 """The exercise clock's time zone (Indochina time)."""
@@ -606,9 +607,9 @@ def _injects(
             "at": clock(info.at_min),
             "type": names.t(INJECT_TYPES.get(info.type, info.type.replace("_", " "))),
             "subject": inject_subject(inject, info.subject, report_names),
-            "synopsis": info.synopsis,
-            "expected": info.expected_action,
-            "questions": list(inject.discussion),
+            "synopsis": text_in(inject.synopsis, names.t.lang),
+            "expected": text_in(inject.expected_action, names.t.lang),
+            "questions": [q.in_language(names.t.lang) for q in inject.discussion],
             "seats": seats,
             "for": ", ".join(names.seat(s) for s in seats),
         }
@@ -649,7 +650,7 @@ def common(ex: Exercise, lang: str = "en") -> tuple[Names, Clock, dict[str, Any]
         names,
         clock,
         {
-            "scenario": ex.scenario.scenario.name,
+            "scenario": ex.scenario.scenario.name.in_language(t.lang),
             "lang": t.lang,
             "now": clock(ex.now),
             "now_field": clock.field(ex.now),
@@ -916,10 +917,10 @@ def handout_view(ex: Exercise, seat: str | None, lang: str = "en") -> dict[str, 
     names, clock = Names.of(ex, t), Clock(ex.scenario.scenario.start, t)
     s = ex.scenario
     view: dict[str, Any] = {
-        "scenario": s.scenario.name,
+        "scenario": s.scenario.name.in_language(t.lang),
         "lang": t.lang,
         **t.template_globals(),
-        "description": s.scenario.description.strip(),
+        "description": text_in(s.scenario.description, t.lang),
         "start": clock(0),
         "end": clock(ex.horizon),
         "duration": t.duration(ex.horizon),
@@ -995,10 +996,10 @@ def _msel_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]
                 "at": clock(info.at_min),
                 "type": names.t(INJECT_TYPES.get(info.type, info.type.replace("_", " "))),
                 "subject": inject_subject(inject, info.subject, report_names),
-                "synopsis": info.synopsis,
-                "expected": info.expected_action,
+                "synopsis": text_in(inject.synopsis, names.t.lang),
+                "expected": text_in(inject.expected_action, names.t.lang),
                 "for": ", ".join(names.seat(x) for x in seats),
-                "questions": list(inject.discussion),
+                "questions": [q.in_language(names.t.lang) for q in inject.discussion],
             }
         )
     return rows

@@ -25,6 +25,7 @@ from sim.log import RunLog
 from sim.report.estimates import MECHANISM_NAMES, with_ci
 from sim.report.names import Names, in_script
 from sim.scenario import Scenario
+from sim.scenario.text import text_in
 
 RATINGS = ((0.9, "P"), (0.75, "S"), (0.5, "M"), (0.0, "U"))
 """HSEEP ratings by the share of incidents that met their capability target (at least ...)."""
@@ -261,7 +262,8 @@ def hazard_of(scenario: Scenario, run: RunLog) -> str:
     hazard the scenario's name or description names."""
     if run.fire:
         return "wildfire"
-    text = f"{scenario.scenario.name} {scenario.scenario.description}".lower()
+    info = scenario.scenario
+    text = f"{info.name.en} {text_in(info.description, 'en')}".lower()
     named = next((word for word in HAZARD_WORDS if word in text), None)
     if named:
         return named
@@ -890,7 +892,7 @@ def after_action(
     start = datetime.fromisoformat(run.start)
     nations = ", ".join(names.nations.get(n.code, n.name) for n in scenario.nations)
     aar = AfterAction(
-        name=scenario.scenario.name,
+        name=scenario.scenario.name.in_language(lang),
         dates=t(
             "%(date)s, %(duration)s simulated",
             date=t.date(start) if lang != "en" else run.start[:10],
@@ -974,7 +976,9 @@ def said(ctx: Context, discussion: dict[str, Any], rated: list[CapabilityRow]) -
             number=q["inject"] + 1,
             time=clock(q["at"]),
             seats=", ".join(who(s) for s in q["for"]),
-            questions=" ".join(q["questions"]),
+            questions=" ".join(
+                q.in_language(t.lang) for q in ctx.scenario.injects[q["inject"]].discussion
+            ),
         )
         for q in discussion["questions"]
     ]
@@ -1024,7 +1028,7 @@ def _scenario_summary(
 ) -> str:
     info = scenario.scenario
     start = datetime.fromisoformat(run.start)
-    text = f"{info.description} " if info.description else ""
+    text = f"{info.description.in_language(t.lang)} " if info.description else ""
     return text + t(
         "A %(hazard)s exercise from %(start)s (UTC+7) for %(duration)s: %(injects)s in the "
         "MSEL, %(groups)s of units of %(nations)s.",

@@ -19,7 +19,7 @@ from sim.analysis.incidents import (
 from sim.analysis.summary import OVERLOADED
 from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
-from sim.model.arrangements import DESCRIPTIONS
+from sim.model.arrangements import DESCRIPTIONS, TITLES
 from sim.report.aar import AfterAction, counted, people, rating, rating_rule
 from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
@@ -32,6 +32,7 @@ from sim.report.msel import (
 )
 from sim.report.names import Names, in_script
 from sim.scenario import Scenario
+from sim.scenario.text import text_in
 
 
 def basemap_source() -> str:
@@ -196,8 +197,8 @@ def render_report(
         },
         "unlabelled": unlabelled or [],
         "basemap_source": basemap_source(),
-        "name": scenario.scenario.name,
-        "description": scenario.scenario.description,
+        "name": scenario.scenario.name.in_language(t.lang),
+        "description": text_in(scenario.scenario.description, t.lang),
         "lang": t.lang,
         **t.template_globals(),
         "number": t.number,
@@ -353,8 +354,8 @@ def _timeline(
             "offset": t.duration(i.at_min),
             "type": t(INJECT_TYPES.get(i.type, i.type)),
             "subject": inject_subject(scenario.injects[i.number], i.subject, names),
-            "synopsis": i.synopsis,
-            "expected_action": i.expected_action,
+            "synopsis": text_in(scenario.injects[i.number].synopsis, t.lang),
+            "expected_action": text_in(scenario.injects[i.number].expected_action, t.lang),
             "outcome": inject_outcome(run, rows, clock, i, names, t),
         }
         for i in run.injects
@@ -365,8 +366,8 @@ def _timeline(
             "clock": clock(at),
             "offset": t.duration(at),
             "type": t("arrangement switched on"),
-            "subject": name,
-            "synopsis": DESCRIPTIONS.get(name, name),
+            "subject": t(TITLES.get(name, name)),
+            "synopsis": t(DESCRIPTIONS.get(name, name)),
             "expected_action": "",
             "outcome": t("in force from this time (see events.csv for what it touched)"),
         }

@@ -15,6 +15,7 @@ from sim.report.aar import people
 from sim.report.names import Names, in_script
 from sim.report.planners import MselRow
 from sim.scenario import Scenario, schema
+from sim.scenario.text import text_in
 
 CAPABILITY_OF = {
     "road_closed": N_("Critical Transportation"),
@@ -164,7 +165,8 @@ def msel_rows(
                 number=number,
                 scenario_time=t.duration(info.at_min),
                 clock=clock(info.at_min),
-                synopsis=info.synopsis or info.subject,
+                synopsis=text_in(inject.synopsis, t.lang)
+                or inject_subject(inject, info.subject, names),
                 inject=f"{t(INJECT_TYPES.get(info.type, info.type))}: "
                 f"{inject_subject(inject, info.subject, names)}",
                 controller=t(
@@ -172,10 +174,10 @@ def msel_rows(
                     nations=" / ".join(names.nations.get(n, n) for n in nations) or t("all"),
                 ),
                 player="; ".join(eocs[n] for n in nations if n in eocs) or t("every EOC"),
-                expected_action=info.expected_action,
+                expected_action=text_in(inject.expected_action, t.lang),
                 capability=capability,
                 outcome=inject_outcome(run, rows, clock, info, names, t),
-                discussion="\n".join(inject.discussion),
+                discussion="\n".join(q.in_language(t.lang) for q in inject.discussion),
             )
         )
     return msel

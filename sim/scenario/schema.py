@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from sim.scenario.coordination import Channel, Coordination, Party
 from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution, fixed
+from sim.scenario.text import SCRIPTS, Question, Text
 from sim.scenario.types import (
     LOCAL_TIME,
     Count,
@@ -38,7 +39,7 @@ from sim.scenario.types import (
 )
 from sim.scenario.wildfire import FuelArea, MinedArea, Wildfire
 
-__all__ = ["LOCAL_TIME", "Channel", "Coordination", "Id", "Section"]
+__all__ = ["LOCAL_TIME", "SCRIPTS", "Channel", "Coordination", "Id", "Section", "Text"]
 
 MAX_PEOPLE = 20_000_000
 """More people than any place of the region holds (Bangkok has about 11 million)."""
@@ -56,9 +57,9 @@ ROAD_CLASS_DETOUR: dict[str, float] = {"highway": 1.3, "rural": 1.5, "track": 1.
 class ScenarioInfo(Section):
     """[scenario]: what the exercise is and when it runs."""
 
-    name: str = Field(min_length=1)
-    """The exercise's title, shown on reports."""
-    description: str = ""
+    name: Text
+    """The exercise's title, shown on reports (a string, or a table of languages)."""
+    description: Text | None = None
     """What the exercise is about, in a few sentences."""
     start: LocalDatetime = Field(examples=["2018-07-23T20:00:00+07:00"])
     duration: Duration = Field(gt=0, examples=["3d", "36h"])
@@ -99,13 +100,6 @@ class ScriptNames(Section):
             )
         return value
 
-
-SCRIPTS = {
-    "th": (0x0E00, 0x0E7F, "Thai"),
-    "lo": (0x0E80, 0x0EFF, "Lao"),
-    "km": (0x1780, 0x17FF, "Khmer"),
-}
-"""Each language's Unicode block: a name given for it must be written in that script."""
 
 for _area in (FuelArea, MinedArea):  # the wildfire's areas, named in the scripts too
     _area.model_rebuild(_types_namespace={"ScriptNames": ScriptNames})
@@ -368,16 +362,14 @@ class Need(Section):
 
 MAX_QUESTIONS = 10
 """Discussion questions an inject may carry."""
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-"""A discussion question: a sentence or two."""
 
 
 class _Inject(Section):
     at: Offset = Field(examples=["6h", "2018-07-24T06:00:00+07:00"])
     """When: a duration after the start ("6h") or a date-time (UTC+7 without an offset)."""
-    synopsis: str = ""
-    """What the players are told."""
-    expected_action: str = ""
+    synopsis: Text | None = None
+    """What the players are told (a string, or a table of languages: ``sim.scenario.text``)."""
+    expected_action: Text | None = None
     """What the players are expected to do (for the evaluators)."""
     discussion: tuple[Question, ...] = Field(default=(), max_length=MAX_QUESTIONS)
     """Questions for the seats to discuss once it is delivered (HSEEP), each shown to the

@@ -1,0 +1,123 @@
+"""Text an author writes for the readers (a title, a synopsis, a question), in their languages.
+
+A file gives it either as a plain string (English) or as a table of languages::
+
+    synopsis = "Boat crews report ten injured people."
+    synopsis.en = "Boat crews report ten injured people."
+    synopsis.th = "ทีมเรือรายงานผู้บาดเจ็บสิบคน"
+
+English is required; Thai, Lao and Khmer are optional, and a reader whose language a text
+lacks reads it in English.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import GetJsonSchemaHandler, model_serializer, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from sim.scenario.types import Section
+
+SCRIPTS = {
+    "th": (0x0E00, 0x0E7F, "Thai"),
+    "lo": (0x0E80, 0x0EFF, "Lao"),
+    "km": (0x1780, 0x17FF, "Khmer"),
+}
+"""Each translated language's Unicode block: a text given in it must be in that script."""
+
+LANGUAGES = ("en", *SCRIPTS)
+
+MAX_CHARS = 4000
+"""The longest text in one language: a few paragraphs (a scenario's description)."""
+
+TABLE = '{en = "…", th = "…", lo = "…", km = "…"}'
+
+
+class Text(Section):
+    """Authored text: English, and Thai, Lao and Khmer where translated."""
+
+    en: str
+    """In English (required: the record and the fallback for a missing translation)."""
+    th: str | None = None
+    """In Thai."""
+    lo: str | None = None
+    """In Lao."""
+    km: str | None = None
+    """In Khmer."""
+
+    max_chars: ClassVar[int] = MAX_CHARS
+    """The longest it may be in any one language."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_file(cls, value: Any) -> Any:
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, str):
+            value = {"en": value}
+        if not isinstance(value, dict):
+            raise ValueError(f"write the text in double quotes, or in languages as {TABLE}")
+        for lang, text in value.items():
+            check_text(lang, text, cls.max_chars)
+        if "en" not in value:
+            raise ValueError(
+                f'the text has no English (en); give en = "…" beside {", ".join(value)}'
+            )
+        return {lang: text.strip() for lang, text in value.items()}
+
+    @model_serializer
+    def _compact(self) -> str | dict[str, str]:
+        """A plain string when there is only English, as it was written."""
+        given = {lang: text for lang in LANGUAGES if (text := getattr(self, lang))}
+        return self.en if len(given) == 1 else given
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        table = handler(schema)
+        return {
+            "anyOf": [{"type": "string", "minLength": 1}, table],
+            "description": "text in English, or a table of languages (en required)",
+        }
+
+    def in_language(self, lang: str) -> str:
+        """The text in a reader's language, or in English where it has none."""
+        translated: str | None = getattr(self, lang) if lang in SCRIPTS else None
+        return translated or self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def text_in(text: Text | None, lang: str) -> str:
+    """An optional text in a reader's language (English where it has none; "" for none)."""
+    return "" if text is None else text.in_language(lang)
+
+
+def check_text(lang: object, text: object, most: int = MAX_CHARS) -> None:
+    """Refuse a language code that is not one, or a text that is empty, too long or not in
+    the script of its language (ValueError with what to write instead)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}'; give the text in en (required), th, lo or km")
+    if not isinstance(text, str):
+        raise ValueError(f"the {lang} text is not text; write it in double quotes")
+    if not text.strip():
+        leave = "the key" if lang == "en" else lang
+        raise ValueError(f"the {lang} text is empty; write it, or leave {leave} out")
+    if len(text) > most:
+        raise ValueError(f"the {lang} text is longer than {most} characters; shorten it")
+    if lang in SCRIPTS:
+        low, high, script = SCRIPTS[lang]
+        if not any(low <= ord(c) <= high for c in text):
+            raise ValueError(
+                f"the {lang} text is not in {script} script; translate it, or leave {lang} out"
+            )
+
+
+class Question(Text):
+    """A discussion question: a sentence or two, in each language."""
+
+    max_chars: ClassVar[int] = 500
