@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from sim.i18n import LANGUAGES
+from sim.i18n import LANGUAGES, translator
 
 if TYPE_CHECKING:
     from sim.scenario import ScenarioFile
@@ -224,9 +224,10 @@ def run(
             f" {players['fallbacks_in_replication_0']} in replication 0,"
             f" {players['fallbacks_mean']:.2f} a replication on average"
         )
-        heaviest = weightiest_decision(players, source.scenario)
+        t = translator(lang)
+        heaviest = weightiest_decision(players, source.scenario, t)
         if heaviest:
-            click.echo(f"  the decision that weighed most: {heaviest}")
+            click.echo("  " + t("the decision that weighed most: %(decision)s", decision=heaviest))
     if across:
         median = across["kpis"]["response_median_min"]
         click.echo(f"{result.summary['scenario']}: {across['n']} replications")
@@ -592,8 +593,12 @@ def _run_experiment(
     for name in result.debriefs:
         fell = result.estimate("decision_fallbacks", name).mean
         click.echo(f"  {name}: {fell:.2f} decisions a replication fell back to doctrine")
-        if result.weightiest(name):
-            click.echo(f"  {name}: the decision that weighed most: {result.weightiest(name)}")
+        heaviest = result.weightiest(name, settings.lang)
+        if heaviest:
+            t = translator(settings.lang)
+            click.echo(
+                f"  {name}: " + t("the decision that weighed most: %(decision)s", decision=heaviest)
+            )
     others = list(result.ranking()["variant"])
     effects = {v: {k: result.difference(k, v) for k in HEADLINE} for v in others}
     headline = headline_kpi({v: {k: e.as_dict() for k, e in d.items()} for v, d in effects.items()})
@@ -760,7 +765,16 @@ def compare(
     if decisions_file is not None:
         played = _played_session(decisions_file, base.path)
         mine = len(played.by_players)
-        notes = {PLAYERS: [f"the players' decisions in {decisions_file.name} ({mine})"]}
+        t = translator(settings.lang)
+        notes = {
+            PLAYERS: [
+                t(
+                    "the players' decisions in %(file)s (%(count)s)",
+                    file=decisions_file.name,
+                    count=mine,
+                )
+            ]
+        }
     _run_experiment(
         settings,
         base,

@@ -466,6 +466,20 @@ def test_compare_measures_the_players_against_doctrine(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "another scenario file" in refused.output
 
 
+def test_compare_tells_the_players_decisions_in_the_readers_language(tmp_path: Path) -> None:
+    waited = _tiny_session(tmp_path, "wait")
+    out = tmp_path / "cmp"
+    args = ["compare", str(TINY), "--decisions", str(waited), "-n", "3", "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--lang", "th", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    heaviest = next(line for line in result.output.splitlines() if "ที่สุด" in line)
+    assert "การตัดสินใจที่มีน้ำหนักมากที่สุด: Laos ยังไม่ขอความช่วยเหลือ" in heaviest
+    assert "weighed" not in heaviest and "wait for help" not in heaviest
+    changes = json.loads((out / "summary.json").read_text())["changes"]["players"]
+    assert "การตัดสินใจของผู้เล่นใน wait.jsonl (1)" in changes
+    assert any(line.startswith("มีน้ำหนักมากที่สุด: ") for line in changes), changes
+
+
 def test_the_facilitator_page_says_how_to_debrief(tmp_path: Path) -> None:
     session = create_session(tmp_path / "s.jsonl", "Tiny border", "abc", 0, ["LA", "TH"])
     server = PlayServer(SCENARIO, session, str(TINY))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis.replications import Replications
+from sim.i18n import translator
 from sim.scenario import Scenario, ScenarioFile
 
 if TYPE_CHECKING:
@@ -87,14 +88,16 @@ class Experiment(Replications):
             rows.append(row)
         return pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
 
-    def weightiest(self, variant: str = PLAYERS) -> str | None:
-        """The played decision that weighed most on the wait for help, in a sentence (None
-        when no decision clearly changed it)."""
+    def weightiest(self, variant: str = PLAYERS, lang: str = "en") -> str | None:
+        """The played decision that weighed most on the wait for help, in a sentence of a
+        reader's language (None when no decision clearly changed it)."""
         from sim.report.decisions import weightiest_decision
 
         if variant not in self.debriefs:
             return None
-        return weightiest_decision(self.debriefs[variant], self.scenarios[variant])
+        return weightiest_decision(
+            self.debriefs[variant], self.scenarios[variant], translator(lang)
+        )
 
     @property
     def description(self) -> str:
@@ -144,10 +147,14 @@ class Experiment(Replications):
 
         out = Path(folder) if folder is not None else self.default_folder()
         lines = {name: list(extra) for name, extra in (notes or {}).items()}
+        t = translator(lang)
         for name in self.debriefs:
-            heaviest = self.weightiest(name)
+            heaviest = self.weightiest(name, lang)
             if heaviest:
-                lines[name] = [*lines.get(name, []), f"weighed most: {heaviest}"]
+                lines[name] = [
+                    *lines.get(name, []),
+                    t("weighed most: %(decision)s", decision=heaviest),
+                ]
         if self.file is not None:
             path, digest, overrides = self.file.path, self.file.sha256, self.file.overrides
         else:

@@ -215,7 +215,7 @@ def players_context(
                 ],
                 "changed": r["changed"],
                 "wait": with_ci(
-                    "response_median_min", effect["response_median_min"], difference=True
+                    "response_median_min", effect["response_median_min"], difference=True, t=t
                 ),
                 "weight": _clear_of_zero(effect["response_median_min"]),
             }
@@ -265,18 +265,23 @@ def _who(seat: str, names: Names, t: Translator | None = None) -> str:
     return t("joint centre") if seat == "JCC" else names.nations.get(seat, seat)
 
 
-def weightiest_decision(players: dict[str, Any], scenario: Scenario) -> str | None:
-    """The players' decision that weighed most on the wait for help, in a line (None if
-    none changed it)."""
+def weightiest_decision(
+    players: dict[str, Any], scenario: Scenario, t: Translator | None = None
+) -> str | None:
+    """The players' decision that weighed most on the wait for help, in a line of the
+    reader's language (None if none changed it)."""
+    t = t or translator()
     start = scenario.scenario.start
 
     def clock(minutes: float) -> str:
-        return (start + timedelta(minutes=minutes)).strftime("%a %d %b %H:%M")
+        return t.moment(start + timedelta(minutes=minutes))
 
-    heaviest = players_context(players, Names.of(scenario), clock)["heaviest"]
+    heaviest = players_context(players, Names.of(scenario, t.lang), clock, t)["heaviest"]
     if heaviest is None:
         return None
-    return (
-        f"{heaviest['seat']} {heaviest['decision']} ({heaviest['about']}) at {heaviest['time']}:"
-        f" median wait for help {heaviest['wait']}"
-    )
+    values = {k: heaviest[k] for k in ("seat", "decision", "about", "time", "wait")}
+    if heaviest["about"]:
+        return t(
+            "%(seat)s %(decision)s (%(about)s) at %(time)s: median wait for help %(wait)s", **values
+        )
+    return t("%(seat)s %(decision)s at %(time)s: median wait for help %(wait)s", **values)
