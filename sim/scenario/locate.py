@@ -2,7 +2,8 @@
 
 tomllib keeps no positions, so this reads the text the way a person does: the n-th
 ``[[units]]`` header, then the ``base = ...`` line under it. Where the exact key cannot be
-found (inline tables, dotted keys), the line of the nearest enclosing table is given.
+found (inline tables), the line of the nearest enclosing table is given; a dotted key
+(``synopsis.th = ...``) is found by its first part.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_\-]+|\"[^\"]*\")(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+"""A key's line: ``key = ...``, or a dotted key ``key.sub = ...``."""
 
 
 def locate_line(text: str, path: Sequence[str | int]) -> int | None:
@@ -43,8 +45,12 @@ def locate_line(text: str, path: Sequence[str | int]) -> int | None:
             row = own[0][0]
             i += 1
         else:
-            key_row = _find_key(lines, headers, start, end, part)
-            return key_row + 1 if key_row is not None else best
+            keys = [p for p in path[i:] if isinstance(p, str)]
+            for n in range(len(keys), 0, -1):  # the dotted key as far as it is written
+                key_row = _find_key(lines, headers, start, end, ".".join(keys[:n]))
+                if key_row is not None:
+                    return key_row + 1
+            return best
         best = row + 1
         following = [r for r, _, n in headers if r > row and not n.startswith(name + ".")]
         start, end = row + 1, min(following, default=len(lines))
@@ -55,10 +61,12 @@ def locate_line(text: str, path: Sequence[str | int]) -> int | None:
 def _find_key(
     lines: list[str], headers: list[tuple[int, bool, str]], start: int, end: int, key: str
 ) -> int | None:
-    """The row of ``key = ...`` in the body of a table (before any sub-table)."""
+    """The row of ``key = ...`` (or of the first ``key.sub = ...``) in the body of a table
+    (before any sub-table)."""
     stop = min((r for r, _, _ in headers if start <= r < end), default=end)
     for row in range(start, stop):
         m = _KEY.match(lines[row])
-        if m and m.group(1).strip('"') == key:
+        written = re.sub(r"\s*\.\s*", ".", m.group(1)).strip('"') if m else ""
+        if written == key or written.startswith(key + "."):
             return row
     return None

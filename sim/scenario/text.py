@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import GetJsonSchemaHandler, model_serializer, model_validator
+from pydantic import (
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -53,19 +59,36 @@ class Text(Section):
     @model_validator(mode="before")
     @classmethod
     def _from_file(cls, value: Any) -> Any:
-        if isinstance(value, Text):
-            return value
         if isinstance(value, str):
-            value = {"en": value}
-        if not isinstance(value, dict):
+            return {"en": value}
+        if isinstance(value, dict):
+            unknown = [lang for lang in value if lang not in LANGUAGES]
+            if unknown:
+                raise ValueError(
+                    f"unknown language '{unknown[0]}'; give the text in en (required), th, lo or km"
+                )
+        elif not isinstance(value, Text):
             raise ValueError(f"write the text in double quotes, or in languages as {TABLE}")
-        for lang, text in value.items():
-            check_text(lang, text, cls.max_chars)
-        if "en" not in value:
-            raise ValueError(
-                f'the text has no English (en); give en = "…" beside {", ".join(value)}'
-            )
-        return {lang: text.strip() for lang, text in value.items()}
+        return value
+
+    @field_validator("en", "th", "lo", "km")
+    @classmethod
+    def _written(cls, text: str | None, info: ValidationInfo) -> str | None:
+        if text is None:
+            return None
+        lang = str(info.field_name)
+        if not text.strip():
+            leave = "the key" if lang == "en" else lang
+            raise ValueError(f"the text is empty; write it, or leave {leave} out")
+        if len(text) > cls.max_chars:
+            raise ValueError(f"the text is longer than {cls.max_chars} characters; shorten it")
+        if lang in SCRIPTS:
+            low, high, script = SCRIPTS[lang]
+            if not any(low <= ord(c) <= high for c in text):
+                raise ValueError(
+                    f"the text is not in {script} script; translate it, or leave {lang} out"
+                )
+        return text.strip()
 
     @model_serializer
     def _compact(self) -> str | dict[str, str]:
@@ -95,26 +118,6 @@ class Text(Section):
 def text_in(text: Text | None, lang: str) -> str:
     """An optional text in a reader's language (English where it has none; "" for none)."""
     return "" if text is None else text.in_language(lang)
-
-
-def check_text(lang: object, text: object, most: int = MAX_CHARS) -> None:
-    """Refuse a language code that is not one, or a text that is empty, too long or not in
-    the script of its language (ValueError with what to write instead)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language '{lang}'; give the text in en (required), th, lo or km")
-    if not isinstance(text, str):
-        raise ValueError(f"the {lang} text is not text; write it in double quotes")
-    if not text.strip():
-        leave = "the key" if lang == "en" else lang
-        raise ValueError(f"the {lang} text is empty; write it, or leave {leave} out")
-    if len(text) > most:
-        raise ValueError(f"the {lang} text is longer than {most} characters; shorten it")
-    if lang in SCRIPTS:
-        low, high, script = SCRIPTS[lang]
-        if not any(low <= ord(c) <= high for c in text):
-            raise ValueError(
-                f"the {lang} text is not in {script} script; translate it, or leave {lang} out"
-            )
 
 
 class Question(Text):
