@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from sim.scenario.coordination import Channel, Coordination, Party
 from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution, fixed
-from sim.scenario.text import SCRIPTS, Question, Text
+from sim.scenario.text import SCRIPTS, Questions, Text
 from sim.scenario.types import (
     LOCAL_TIME,
     Count,
@@ -39,7 +39,15 @@ from sim.scenario.types import (
 )
 from sim.scenario.wildfire import FuelArea, MinedArea, Wildfire
 
-__all__ = ["LOCAL_TIME", "SCRIPTS", "Channel", "Coordination", "Id", "Section", "Text"]
+__all__ = [
+    "LOCAL_TIME",
+    "SCRIPTS",
+    "Channel",
+    "Coordination",
+    "Id",
+    "Section",
+    "Text",
+]
 
 MAX_PEOPLE = 20_000_000
 """More people than any place of the region holds (Bangkok has about 11 million)."""
@@ -360,10 +368,6 @@ class Need(Section):
     """Where its target and delays come from."""
 
 
-MAX_QUESTIONS = 10
-"""Discussion questions an inject may carry."""
-
-
 class _Inject(Section):
     at: Offset = Field(examples=["6h", "2018-07-24T06:00:00+07:00"])
     """When: a duration after the start ("6h") or a date-time (UTC+7 without an offset)."""
@@ -371,7 +375,7 @@ class _Inject(Section):
     """What the players are told (a string, or a table of languages: ``sim.scenario.text``)."""
     expected_action: Text | None = None
     """What the players are expected to do (for the evaluators)."""
-    discussion: tuple[Question, ...] = Field(default=(), max_length=MAX_QUESTIONS)
+    discussion: Questions = ()
     """Questions for the seats to discuss once it is delivered (HSEEP), each shown to the
     seats in ``discussion_for``."""
     discussion_for: tuple[Party, ...] = ()

@@ -6,15 +6,22 @@ A file gives it either as a plain string (English) or as a table of languages::
     synopsis.en = "Boat crews report ten injured people."
     synopsis.th = "ทีมเรือรายงานผู้บาดเจ็บสิบคน"
 
+A list of questions is a list of such texts, or one list a language (in the same order)::
+
+    discussion.en = ["Who decides?", "How long does it take?"]
+    discussion.th = ["ใครเป็นผู้ตัดสินใจ", "ใช้เวลานานเท่าใด"]
+
 English is required; Thai, Lao and Khmer are optional, and a reader whose language a text
 lacks reads it in English.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    BeforeValidator,
+    Field,
     GetJsonSchemaHandler,
     ValidationInfo,
     field_validator,
@@ -34,6 +41,9 @@ SCRIPTS = {
 """Each translated language's Unicode block: a text given in it must be in that script."""
 
 LANGUAGES = ("en", *SCRIPTS)
+
+MAX_QUESTIONS = 10
+"""Discussion questions an inject may carry."""
 
 MAX_CHARS = 4000
 """The longest text in one language: a few paragraphs (a scenario's description)."""
@@ -124,3 +134,33 @@ class Question(Text):
     """A discussion question: a sentence or two, in each language."""
 
     max_chars: ClassVar[int] = 500
+
+
+def _one_list_a_language(value: Any) -> Any:
+    """Questions given as one list a language, as one text a question."""
+    if not isinstance(value, dict):
+        return value
+    unknown = [lang for lang in value if lang not in LANGUAGES]
+    if unknown:
+        raise ValueError(
+            f"unknown language '{unknown[0]}'; give the questions in en (required), th, lo or km"
+        )
+    english = value.get("en")
+    if not isinstance(english, list):
+        raise ValueError('give the questions in English too, as en = ["…", "…"]')
+    for lang, texts in value.items():
+        if not isinstance(texts, list) or len(texts) != len(english):
+            count = len(texts) if isinstance(texts, list) else "no list of"
+            raise ValueError(
+                f"{lang} gives {count} questions where en gives {len(english)}; "
+                "give one for each, in the same order"
+            )
+    return [{lang: texts[i] for lang, texts in value.items()} for i in range(len(english))]
+
+
+Questions = Annotated[
+    tuple[Question, ...],
+    BeforeValidator(_one_list_a_language),
+    Field(max_length=MAX_QUESTIONS),
+]
+"""Discussion questions: a list of texts, or one list a language."""
