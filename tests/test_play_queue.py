@@ -23,7 +23,7 @@ def _server(tmp_path: Path) -> tuple[PlayServer, TestClient]:
     scenario = load_scenario(DEFAULT)
     seats = [n.code for n in scenario.nations]
     session = create_session(
-        tmp_path / "s.jsonl", scenario.scenario.name, "abc", scenario.run.seed, seats
+        tmp_path / "s.jsonl", scenario.scenario.name.en, "abc", scenario.run.seed, seats
     )
     server = PlayServer(scenario, session)
     return server, TestClient(create_app(server), follow_redirects=False)
