@@ -207,15 +207,20 @@ def test_the_glossary_has_the_issues_terms() -> None:
     assert all(name in agencies for name in ("DDPM", "NDMC", "MLSW", "NCDM"))
 
 
-@pytest.mark.parametrize("lang", TRANSLATED)
-def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) -> None:
-    terms = [
+def glossary_terms(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """Each glossary term: a pattern of its English forms, and its word in ``lang``."""
+    return [
         (
             re.compile("|".join(rf"(?<![\w-]){re.escape(f)}(?![\w-]|\.\w)" for f in forms), re.I),
             t[lang],
         )
         for forms, t in glossary()
     ]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) -> None:
+    terms = glossary_terms(lang)
     astray = []
     for message in read(lang):
         if not message.id:
@@ -226,6 +231,27 @@ def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) ->
         for pattern, word in terms:
             if pattern.search(english):
                 astray += [(pattern.pattern[:30], word, ids[0]) for s in strings if word not in s]
+    assert astray == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("name", ["sekong_flood_2018", "tri_border_wildfire_2024"])
+def test_the_shipped_scenarios_texts_use_the_glossary_terms(name: str, lang: str) -> None:
+    from sim import load_scenario
+    from sim.scenario.text import Text
+
+    scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / f"{name}.toml")
+    texts: list[Text | None] = [scenario.scenario.name, scenario.scenario.description]
+    for inject in scenario.injects:
+        texts += [inject.synopsis, inject.expected_action, *inject.discussion]
+    written = [t for t in texts if t is not None]
+    assert all(getattr(t, lang) for t in written)  # every text translated
+    astray = [
+        (word, t.en)
+        for t in written
+        for pattern, word in glossary_terms(lang)
+        if pattern.search(t.en) and word not in t.in_language(lang)
+    ]
     assert astray == []
 
 
