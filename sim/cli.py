@@ -700,7 +700,7 @@ def play(
         click.echo(f"repaired: {session.notice}", err=True)
     links = server.links()
     verb = f"resumed ({len(session.commands)} commands)" if resumed else "started"
-    click.echo(f"{spec.scenario.name}: session {session_file} {verb}, seed {session.seed}")
+    click.echo(f"{spec.scenario.name.en}: session {session_file} {verb}, seed {session.seed}")
     click.echo(f"  facilitator: {links.pop(FACILITATOR)}")
     click.echo(f"  projector: {links.pop(PROJECTOR)}")
     for seat, link in links.items():

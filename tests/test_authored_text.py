@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from support import SCENARIOS
 
 from sim.cli import main
+from sim.decisions.session import create_session
 from sim.play.server import PlayServer, create_app
-from sim.play.session import create_session
 from sim.scenario import read_scenario
 from sim.scenario.schema import json_schema
 from sim.scenario.text import Text

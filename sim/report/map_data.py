@@ -61,7 +61,7 @@ def run_map_data(
         scenario,
         t(
             "%(scenario)s (replication %(number)s)",
-            scenario=scenario.scenario.name,
+            scenario=scenario.scenario.name.in_language(lang),
             number=run.replication,
         ),
         flooded,
