@@ -176,7 +176,7 @@ def test_each_page_shows_the_authored_text_in_its_readers_language(tmp_path: Pat
     seat, projector, facilitator = (
         client.get(pages[r]).text for r in ("LA", "projector", "facilitator")
     )
-    assert QUESTION_TH in seat and QUESTION_EN not in seat
+    assert QUESTION_TH in seat and QUESTION_EN not in seat and SYNOPSIS_TH in seat
     assert SECOND_QUESTION in seat  # not translated: shown in English
     assert SYNOPSIS_TH in projector and TITLE_TH in projector and QUESTION_TH in projector
     assert SYNOPSIS_TH in facilitator and EXPECTED in facilitator  # English where no Thai
