@@ -309,7 +309,7 @@ def capability_findings(ctx: Context) -> list[Finding]:
             text += t(
                 "; over %(n)s replications %(share)s",
                 n=across["n"],
-                share=with_ci("within_target", across["kpis"][key]),
+                share=with_ci("within_target", across["kpis"][key], t=t),
             )
             late = across["kpis"].get(f"by_need.{need.id}.late_person_hours")
             if late and late["mean"] is not None:  # the cost of the same replications
@@ -882,8 +882,8 @@ def after_action(
         text += t(
             " Over %(n)s replications: median wait for help %(median)s, within target %(within)s.",
             n=across["n"],
-            median=with_ci("response_median_min", across["kpis"]["response_median_min"]),
-            within=with_ci("within_target", across["kpis"]["within_target"]),
+            median=with_ci("response_median_min", across["kpis"]["response_median_min"], t=t),
+            within=with_ci("within_target", across["kpis"]["within_target"], t=t),
         )
     if findings and findings[0].cost_person_hours:
         title = findings[0].title
@@ -1065,7 +1065,7 @@ def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[Capabilit
         if across and f"by_need.{need.id}.within_target" in across["kpis"]:
             estimate = across["kpis"][f"by_need.{need.id}.within_target"]
             share = estimate["mean"]
-            shown = with_ci("within_target", estimate)
+            shown = with_ci("within_target", estimate, t=ctx.t)
         rows.append(
             CapabilityRow(
                 ctx.names.needs.get(need.id, need.name),
@@ -1127,8 +1127,8 @@ def improvement_plan(
                     if on
                     else t("Reconsider: %(arrangement)s", arrangement=arrangement),
                     owners=_owners(scenario, mechanism, t),
-                    effect=with_ci("response_median_min", median, difference=True),
-                    effect_waiting=with_ci("people_waiting_at_end", waiting, difference=True),
+                    effect=with_ci("response_median_min", median, difference=True, t=t),
+                    effect_waiting=with_ci("people_waiting_at_end", waiting, difference=True, t=t),
                 ),
             )
         )

@@ -210,7 +210,7 @@ def players_context(
                 else "—",
                 "late": t.duration(late) if late > 0 else "",
                 "changes": [
-                    _change(kpi, effect[kpi]) if r["changed"] else (t("no change"), "")
+                    _change(kpi, effect[kpi], t) if r["changed"] else (t("no change"), "")
                     for kpi in MEASURED
                 ],
                 "changed": r["changed"],
@@ -248,11 +248,12 @@ def _clear_of_zero(estimate: dict[str, Any]) -> float:
     return abs(float(estimate["mean"]))
 
 
-def _change(kpi: str, estimate: dict[str, Any]) -> tuple[str, str]:
-    """A measured change and its interval, apart: ('+38min', '95 % CI +12min to +1h 02min')."""
+def _change(kpi: str, estimate: dict[str, Any], t: Translator) -> tuple[str, str]:
+    """A measured change and its interval, apart: ('+38min', '95 % CI +12min to +1h 02min'),
+    in the reader's language."""
     from sim.report.estimates import with_ci
 
-    value, _, interval = with_ci(kpi, estimate, difference=True).partition(" (")
+    value, _, interval = with_ci(kpi, estimate, difference=True, t=t).partition(" (")
     return value, interval.removesuffix(")")
 
 

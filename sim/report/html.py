@@ -190,7 +190,7 @@ def render_report(
                 if k in across["kpis"]
             ]
             + [
-                (label(k, names.nations | names.needs, t), with_ci(k, e))
+                (label(k, names.nations | names.needs, t), with_ci(k, e, t=t))
                 for k, e in across["kpis"].items()
                 if k.startswith(("by_nation.", "by_need.")) and k.endswith("response_median_min")
             ],

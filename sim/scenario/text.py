@@ -158,9 +158,32 @@ def _one_list_a_language(value: Any) -> Any:
     return [{lang: texts[i] for lang, texts in value.items()} for i in range(len(english))]
 
 
+def _or_one_list_a_language(schema: dict[str, Any]) -> None:
+    """The JSON Schema of questions: a list of texts, or one list a language."""
+    names = {"en": "English", "th": "Thai", "lo": "Lao", "km": "Khmer"}
+    as_lists = {
+        "type": "object",
+        "properties": {
+            lang: {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": f"the questions in {name}, in the same order",
+            }
+            for lang, name in names.items()
+        },
+        "required": ["en"],
+        "additionalProperties": False,
+    }
+    kept = ("title", "description", "default", "examples")
+    as_texts = {k: v for k, v in schema.items() if k not in kept}
+    for key in as_texts:
+        del schema[key]
+    schema["anyOf"] = [as_texts, as_lists]
+
+
 Questions = Annotated[
     tuple[Question, ...],
     BeforeValidator(_one_list_a_language),
-    Field(max_length=MAX_QUESTIONS),
+    Field(max_length=MAX_QUESTIONS, json_schema_extra=_or_one_list_a_language),
 ]
 """Discussion questions: a list of texts, or one list a language."""
