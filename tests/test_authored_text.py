@@ -111,7 +111,7 @@ def test_the_schema_tells_editors_a_text_may_be_either() -> None:
 @pytest.mark.parametrize(
     ("lines", "where", "says"),
     [
-        ('synopsis.en = "x"\nsynopsis.fr = "y"', "injects[0].synopsis", "unknown language 'fr'"),
+        ('synopsis.en = "x"\nsynopsis.fr = "y"', "injects[0].synopsis.fr", "unknown language 'fr'"),
         ('synopsis.en = "x"\nsynopsis.lo = ""', "injects[0].synopsis.lo", "empty"),
         ('synopsis.th = "ชาวบ้าน"', "injects[0].synopsis.en", "missing required key 'en'"),
         ('synopsis = { en = "x", th = "Twenty" }', "injects[0].synopsis.th", "Thai script"),
@@ -145,7 +145,7 @@ def test_a_text_in_languages_is_refused_with_where_and_how(
         for i, row in enumerate(text.splitlines(), 1)
         if row.startswith("synopsis") or row.startswith("discussion")
     )
-    shift = "\n" in lines and where.endswith((".lo", ".km"))  # the translation's line
+    shift = "\n" in lines and where.endswith((".lo", ".km", ".fr"))  # the translation's line
     assert f"line {line + shift}," in result.output
 
 

@@ -21,6 +21,7 @@ from sim.scenario.compose import MAX_FILE_BYTES, Origins, Unreadable, compose, r
 from sim.scenario.errors import Problem, ScenarioError, format_path
 from sim.scenario.locate import locate_line
 from sim.scenario.overrides import OverrideError, apply_overrides
+from sim.scenario.text import TEXT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,12 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
                 where,
                 f"unknown language '{key}' in names",
                 "name it in th, lo or km (Thai, Lao, Khmer script), with source = {...}",
+            )
+        if any(part in TEXT_FIELDS for part in path[-3:-1]):
+            return Problem(
+                where,
+                f"unknown language '{key}'",
+                "give the text in en (required), th, lo or km (Thai, Lao, Khmer script)",
             )
         if key in _SYNONYMS:
             return Problem(where, f"unknown key '{key}'", f"did you mean '{_SYNONYMS[key]}'?")
