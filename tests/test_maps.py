@@ -315,3 +315,15 @@ def test_every_place_of_a_shipped_scenario_is_drawn_on_its_own_side(path: Path) 
         % 2
     }
     assert across == set()
+
+
+def test_a_map_writes_a_name_without_its_notes_wherever_they_are() -> None:
+    """A crossing's note in the middle of its name goes, not the rest of the name."""
+    from sim.report.names import in_script
+    from sim.scenario.schema import ScriptNames
+
+    name = "Khlong Luek (Aranyaprathet) - Poipet"
+    names = ScriptNames(th="คลองลึก (อรัญประเทศ) - ปอยเปต")
+    assert in_script(name, names, "en", notes=False) == "Khlong Luek - Poipet"
+    assert in_script(name, names, "th", notes=False) == "คลองลึก - ปอยเปต (Khlong Luek - Poipet)"
+    assert in_script(name, names, "lo", notes=False) == "Khlong Luek - Poipet"  # none in Lao

@@ -561,11 +561,11 @@ def _drawing(
 
 
 def _mined_names(fire: Fire, bounds: tuple[float, float, float, float]) -> list[Label]:
-    """The names of the mined areas whose middle the map shows, to write in them (an area
-    may straddle a border)."""
+    """The names of the mined areas whose middle the map shows, to write beside it (on the
+    middle's side of the borders, as a place's)."""
     south, west, north, east = bounds
     return [
-        Label(lon, lat, _wrapped(name), colour=MINED, size=6.5, own_side=False)
+        Label(lon, lat, _wrapped(name), colour=MINED, size=6.5)
         for name, lat, lon in fire.mined_names
         if south <= lat <= north and west <= lon <= east
     ]

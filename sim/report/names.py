@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sim.i18n import translator
@@ -14,18 +15,24 @@ def plain(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
+def unnoted(name: str) -> str:
+    """A name without any of its parenthesised notes, wherever they are ("Khlong Luek
+    (Aranyaprathet) - Poipet" is "Khlong Luek - Poipet"): a map's label."""
+    return " ".join(re.sub(r"\([^()]*\)", " ", name).split()).replace(" ,", ",")
+
+
 def in_script(
     name: str, names: ScriptNames | None, lang: str, romanised: bool = True, notes: bool = True
 ) -> str:
     """A name in the reader's script, with the romanised ``name`` beside it in brackets
     ("ปากเซ (Pakse)"); the romanised name alone when there is none in that script (or the
     reader reads English). ``romanised=False``: the script's name alone (a unit type);
-    ``notes=False``: both without their parenthesised notes (a map's label)."""
+    ``notes=False``: both without any of their parenthesised notes (a map's label)."""
     written = getattr(names, lang, None) if names is not None and lang != "en" else None
     if not written:
-        return name if notes else plain(name)
+        return name if notes else unnoted(name)
     if not notes:
-        written = plain(written)
+        return f"{unnoted(written)} ({unnoted(name)})" if romanised else unnoted(written)
     return f"{written} ({plain(name)})" if romanised else written
 
 
