@@ -1,18 +1,33 @@
-"""The event log of one run: plain tuples appended as the simulation goes, plus what they refer to.
+"""The event log of one run: typed records appended as the simulation goes, plus what they
+refer to.
 
-Every stage boundary of MODEL.md is one event ``(time_min, event, incident, unit, detail)``.
+Every stage boundary of MODEL.md is one ``Event(time_min, event, incident, unit, detail)``.
 Incident-level events have ``unit == ""``; world events (injects, closures) have
-``incident == -1``.
+``incident == -1``. A decision and a wait are kept typed besides (``RunLog.decisions``,
+``RunLog.waits``, in the order of their events): their event's detail is their text,
+written from the record for the CSV and the pages, and never read back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-EVENT_FIELDS = ("time_min", "event", "incident", "unit", "detail")
 
-Event = tuple[float, str, int, str, str]
+class Event(NamedTuple):
+    """One stage boundary of the model (see the module docstring)."""
+
+    time_min: float
+    event: str
+    incident: int
+    """The incident's id (-1: none)."""
+    unit: str
+    """The unit's id ("": none)."""
+    detail: str
+
+
+EVENT_FIELDS = Event._fields
 
 JOINT = "JOINT"
 """The nation of a joint disaster response team's units: any EOC may task them."""
@@ -52,7 +67,8 @@ NO_ROUTE = "no_route"
 """A unit found no open road to where it goes: it waits until a way reopens or it is
 re-tasked, and the wait lasts until its next event."""
 WAITED = "waited"
-"""A unit waits before it can move or work (detail: "daylight|grounding|repair MINUTES")."""
+"""A unit waits before it can move or work (a ``Wait``; detail: "daylight|grounding|repair
+MINUTES")."""
 TURNED_BACK = "turned_back"
 """A road closed under a unit: it drove back to where it came from (detail: the road)."""
 ARRANGEMENT_ON = "arrangement_on"
@@ -65,9 +81,9 @@ MESSAGE_SENT = "message_sent"
 MESSAGE_LOST = "message_lost"
 MESSAGE_INTERPRETED = "message_interpreted"
 MESSAGE_DELIVERED = "message_delivered"
-# decisions (detail: "seat kind choice reason [option@fact,...] subject #point";
-# ``parse_decision``): a point raised is answered at once (``decision``), or is opened and
-# later answered (``decision``, a lapse among them), or overtaken (``sim.decisions.lifecycle``)
+# decisions (a ``Decision``; detail: "seat kind choice reason [option@fact,...] subject
+# #point"): a point raised is answered at once (``decision``), or is opened and later
+# answered (``decision``, a lapse among them), or overtaken (``sim.decisions.lifecycle``)
 DECISION = "decision"
 DECISION_OPENED = "decision_opened"
 """A point waits for its seat (the choice field holds doctrine's proposal)."""
@@ -90,31 +106,60 @@ FIRE_REACHED = "fire_reached"
 WIND_SHIFT = "wind_shift"
 
 
-class Decision(NamedTuple):
-    """A decision event read back: who (seat), what (kind), the choice, why, the options,
-    and what it was about (an incident's key, or a place)."""
+class Option(NamedTuple):
+    """One thing that could be chosen, with the fact that bears on it (e.g. an arrival)."""
 
+    choice: str
+    fact: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.choice}@{self.fact}" if self.fact else self.choice
+
+
+class Decision(NamedTuple):
+    """A decision event (``DECISION_EVENTS``): who (seat), what (kind), the choice, why,
+    the options as they stood, and what it was about (an incident's key, or a place). For
+    an opened point the choice is doctrine's proposal; for an overtaken one, the point
+    that replaced it (``#id``, or ``-``)."""
+
+    time_min: float
+    event: str
+    incident: int
+    unit: str
+    """The unit assigned or stood down ("": none)."""
     seat: str
     kind: str
     choice: str
     reason: str
-    options: tuple[str, ...]
+    options: tuple[Option, ...]
     subject: str
     point: int = -1
     """The decision point's id (-1: a hold, which is no point to answer)."""
 
+    def __str__(self) -> str:
+        """The event's detail: ``seat kind choice reason [option@fact,...] subject #point``."""
+        options = ",".join(map(str, self.options))
+        text = f"{self.seat} {self.kind} {self.choice} {self.reason} [{options}] {self.subject}"
+        return text if self.point < 0 else f"{text} #{self.point}"
 
-def parse_decision(detail: str) -> Decision:
-    """Read the detail of a ``decision`` event (or of an opened or overtaken point)."""
-    rest, subject = detail.rsplit(" ", 1)
-    point = -1
-    if subject.startswith("#"):
-        point = int(subject[1:])
-        rest, subject = rest.rsplit(" ", 1)
-    seat, kind, choice, reason, options = rest.split(" ", 4)
-    inner = options[1:-1]
-    found = tuple(inner.split(",")) if inner else ()
-    return Decision(seat, kind, choice, reason, found, subject, point)
+
+class Wait(NamedTuple):
+    """A unit waits before it can move or work (``WAITED``): why, and how long."""
+
+    time_min: float
+    incident: int
+    unit: str
+    cause: str
+    """``daylight``, ``grounding`` or ``repair``."""
+    minutes: float
+
+    @property
+    def event(self) -> str:
+        return WAITED
+
+    def __str__(self) -> str:
+        """The event's detail: ``cause MINUTES``."""
+        return f"{self.cause} {self.minutes:.2f}"
 
 
 class IncidentInfo(NamedTuple):
@@ -169,10 +214,25 @@ class RunLog:
     """Kind of need -> its name."""
     incidents: list[IncidentInfo] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    """The decision events' records, in the order of their events."""
+    waits: list[Wait] = field(default_factory=list)
+    """The wait events' records, in the order of their events."""
     gauges: dict[str, list[float]] = field(default_factory=dict)
+    """Each gauge's level (m) every ``GAUGE_STEP_MIN`` minutes from the start."""
     fire: dict[str, Any] = field(default_factory=dict)
     """The wildfire: burned area over time and the cells it reached (see ``sim.model.wildfire``)."""
-    """Each gauge's level (m) every ``GAUGE_STEP_MIN`` minutes from the start."""
+
+    def records(self) -> Iterator[Event | Decision | Wait]:
+        """The log in order, each decision and wait as its typed record."""
+        decisions, waits = iter(self.decisions), iter(self.waits)
+        for e in self.events:
+            if e.event in DECISION_EVENTS:
+                yield next(decisions)
+            elif e.event == WAITED:
+                yield next(waits)
+            else:
+                yield e
 
 
 GAUGE_STEP_MIN = 10.0

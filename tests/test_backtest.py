@@ -95,13 +95,13 @@ def test_the_record_is_split_with_reasons() -> None:
 
 def test_cambodia_keeps_its_units_and_says_why(by_seed: dict[int, list[Run]]) -> None:
     # the reserve is a decision with its reason in the log, not a silent omission
-    from sim.log import DECISION, parse_decision
+    from sim.log import DECISION
 
     reasons = {
-        parse_decision(detail).reason
+        decision.reason
         for runs in by_seed.values()
         for run in runs
-        for _, event, _, _, detail in run.log.events
-        if event == DECISION and parse_decision(detail).seat.startswith("KH")
+        for decision in run.log.decisions
+        if decision.event == DECISION and decision.seat.startswith("KH")
     }
     assert any("reserve" in r for r in reasons), reasons

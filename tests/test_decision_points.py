@@ -43,13 +43,7 @@ def _decide(ex: Exercise, item: OpenPoint, choice: str) -> None:
 
 def _life(ex: Exercise, number: int) -> list[tuple[str, log.Decision]]:
     """What the log says became of a point, in order."""
-    return [
-        (e[1], dec)
-        for e in ex.sim.log.events
-        if e[1] in log.DECISION_EVENTS
-        for dec in [log.parse_decision(e[4])]
-        if dec.point == number
-    ]
+    return [(dec.event, dec) for dec in ex.sim.log.decisions if dec.point == number]
 
 
 def test_an_answer_is_logged_against_the_point_it_answers() -> None:
@@ -62,7 +56,7 @@ def test_an_answer_is_logged_against_the_point_it_answers() -> None:
     ((opened, first), (answered, dec)) = _life(ex, send.number)
     assert (opened, answered) == (log.DECISION_OPENED, log.DECISION)
     assert (dec.seat, dec.kind, dec.choice, dec.reason) == ("LA", d.ASSIGN, "la-boat", d.PLAYER)
-    assert dec.options == first.options == tuple(f"{o.choice}@{o.fact}".rstrip("@") for o in shown)
+    assert dec.options == first.options == shown
 
 
 def test_a_stand_down_answer_is_carried_out_and_logged() -> None:
@@ -257,11 +251,9 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
     still_open = {p.number for p in ex.open_points()}
     ex.finish()
     lives: dict[int, list[str]] = {}
-    for e in ex.sim.log.events:
-        if e[1] in log.DECISION_EVENTS:
-            number = log.parse_decision(e[4]).point
-            if number >= 0:
-                lives.setdefault(number, []).append(e[1])
+    for dec in ex.sim.log.decisions:
+        if dec.point >= 0:
+            lives.setdefault(dec.point, []).append(dec.event)
     assert set(lives) == set(range(1, ex.sim.points.raised + 1))
     for number, life in lives.items():
         # answered at once, or opened then answered or overtaken: one end, logged
@@ -274,10 +266,8 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
     # each player's answer is logged against its own point with the choice given
     answers = {
         dec.point: dec.choice
-        for e in ex.sim.log.events
-        if e[1] == log.DECISION
-        for dec in [log.parse_decision(e[4])]
-        if dec.reason == d.PLAYER and dec.point >= 0
+        for dec in ex.sim.log.decisions
+        if dec.event == log.DECISION and dec.reason == d.PLAYER and dec.point >= 0
     }
     given_ = {c["point"]: c["choice"] for c in ex.commands if c["do"] == "decide"}
     assert answers == given_
@@ -371,9 +361,7 @@ def test_sending_a_faster_unit_stands_the_slower_down_under_max_units() -> None:
     now = ex.now
     happened = [(e[1], e[3]) for e in ex.sim.log.events if e[0] == now and e[3]]
     assert (log.STOOD_DOWN, "la-boat") in happened and (log.DISPATCHED, "la-fast") in happened
-    stood = [
-        log.parse_decision(e[4]) for e in ex.sim.log.events if e[0] == now and e[1] == log.DECISION
-    ]
+    stood = [x for x in ex.sim.log.decisions if x.time_min == now and x.event == log.DECISION]
     assert [(s.kind, s.choice, s.reason) for s in stood] == [
         (d.ASSIGN, "la-fast", d.PLAYER),
         (d.STAND_DOWN, "la-boat", d.FASTER_UNIT),

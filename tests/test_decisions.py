@@ -12,7 +12,7 @@ from typing import Any
 from support import load_with, slow_lao_boat
 
 from sim import incident_rows, simulate
-from sim.log import RunLog, parse_decision
+from sim.log import DECISION, RunLog
 
 
 def unit_events(log: RunLog, unit: str) -> list[tuple[float, str]]:
@@ -21,9 +21,7 @@ def unit_events(log: RunLog, unit: str) -> list[tuple[float, str]]:
 
 def decisions(log: RunLog, kind: str) -> list[tuple[float, int, Any]]:
     return [
-        (t, i, parse_decision(d))
-        for t, e, i, _, d in log.events
-        if e == "decision" and parse_decision(d).kind == kind
+        (d.time_min, d.incident, d) for d in log.decisions if d.event == DECISION and d.kind == kind
     ]
 
 

@@ -120,7 +120,7 @@ def test_a_seat_offers_a_unit_to_an_incident_it_has_heard_of(tmp_path: Path) -> 
     run, not_applied = replay_run(SCENARIO, replayed, 0, 0, rebuild=False)
     as_played = [(*e[:4], e[4].replace(" replayed ", " player ")) for e in run.events]
     assert as_played == live and not_applied == 0  # (a choice replayed is marked so)
-    decisions = [log.parse_decision(e[4]) for e in run.events if e[1] == log.DECISION]
+    decisions = [x for x in run.decisions if x.event == log.DECISION]
     assert [(x.seat, x.kind, x.choice) for x in decisions if x.kind in (d.OFFER, d.ACCEPT)] == [
         ("TH", d.OFFER, "th-boat"),
         ("LA", d.ACCEPT, "yes"),

@@ -19,7 +19,7 @@ TINY = load_scenario(TESTS / "tiny_border.toml")
 
 
 def _decisions(run: log.RunLog) -> list[tuple[float, log.Decision]]:
-    return [(e[0], log.parse_decision(e[4])) for e in run.events if e[1] == log.DECISION]
+    return [(dec.time_min, dec) for dec in run.decisions if dec.event == log.DECISION]
 
 
 def _decide(ex: Exercise, choice: str) -> None:
@@ -82,12 +82,7 @@ def test_a_point_that_arises_while_the_clock_moves_lapses_at_its_own_instant() -
     session = played(ex)
     empty = PlayedSession(TINY, 0, ("LA", "TH"), (), (), session.ended_at)
     run, not_applied = replay_run(TINY, empty, 0, 1)
-    opened = {
-        dec.point: t
-        for t, e, _, _, x in run.events
-        if e == log.DECISION_OPENED
-        for dec in [log.parse_decision(x)]
-    }
+    opened = {dec.point: dec.time_min for dec in run.decisions if dec.event == log.DECISION_OPENED}
     lapsed = [(t, dec) for t, dec in _decisions(run) if dec.reason == d.LAPSED]
     assert not_applied == 0 and lapsed
     assert all(opened[dec.point] == t for t, dec in lapsed)

@@ -114,11 +114,11 @@ def test_a_unit_stood_down_at_the_border_is_not_counted_as_waiting_there() -> No
     from sim.log import RunLog
 
     events = [
-        (10.0, log.BORDER_ARRIVED, 1, "boat-1", "x"),
-        (11.0, log.BORDER_ARRIVED, 2, "boat-2", "x"),
-        (12.0, log.BORDER_ARRIVED, 3, "boat-3", "x"),
-        (20.0, log.STOOD_DOWN, 1, "boat-1", "base"),
-        (25.0, log.BORDER_CLEARED, 3, "boat-3", "x"),
+        log.Event(10.0, log.BORDER_ARRIVED, 1, "boat-1", "x"),
+        log.Event(11.0, log.BORDER_ARRIVED, 2, "boat-2", "x"),
+        log.Event(12.0, log.BORDER_ARRIVED, 3, "boat-3", "x"),
+        log.Event(20.0, log.STOOD_DOWN, 1, "boat-1", "base"),
+        log.Event(25.0, log.BORDER_CLEARED, 3, "boat-3", "x"),
     ]
     run = RunLog("s", 0, 0, 100.0, "2024-01-01T00:00:00+07:00", [], [], {}, events=events)
     found = crossings(run)["x"]

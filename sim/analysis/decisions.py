@@ -1,6 +1,6 @@
 """Decisions read back from a run's log: who decided what, why, and what waiting cost.
 
-Every ``decision`` event (``sim.log.parse_decision``) becomes a row. Holds (an incident
+Every ``decision`` event (a ``sim.log.Decision``) is a row. Holds (an incident
 with nobody on the way, and why) are measured: a hold lasts until a unit is sent to the
 incident, the incident ends, or the exercise does, so the report can say why help came
 late.
@@ -9,11 +9,11 @@ late.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any, NamedTuple
+from typing import Any
 
 from sim import log
 from sim.i18n import N_
-from sim.log import RunLog, parse_decision
+from sim.log import Decision, RunLog
 
 HOLD_REASONS = {
     "no_capable_unit": N_("no unit of the nation can serve this need there"),
@@ -24,30 +24,9 @@ HOLD_REASONS = {
 """Why an incident waited with nobody on the way, in plain words."""
 
 
-class DecisionRow(NamedTuple):
-    """One decision of a run."""
-
-    time_min: float
-    incident: int
-    seat: str
-    kind: str
-    choice: str
-    reason: str
-    options: tuple[str, ...]
-    subject: str
-    """The incident's key, or the place (an evacuation order)."""
-    point: int = -1
-    """The decision point's id (-1: a hold)."""
-
-
-def decision_rows(run: RunLog) -> list[DecisionRow]:
-    """Every decision of a run, in time order."""
-    rows = []
-    for t, event, incident, _, detail in run.events:
-        if event == log.DECISION:
-            d = parse_decision(detail)
-            rows.append(DecisionRow(t, incident, *d))
-    return rows
+def decision_rows(run: RunLog) -> list[Decision]:
+    """Every decision of a run (answered, not opened or overtaken), in time order."""
+    return [d for d in run.decisions if d.event == log.DECISION]
 
 
 def hold_minutes(run: RunLog) -> dict[str, float]:
@@ -59,17 +38,16 @@ def hold_minutes(run: RunLog) -> dict[str, float]:
         start, reason = held.pop(incident)
         minutes[reason] += t - start
 
-    for t, event, incident, _, detail in run.events:
-        if incident < 0:
+    for r in run.records():
+        if r.incident < 0:
             continue
-        if event == log.DECISION:
-            d = parse_decision(detail)
-            if d.kind == "hold":
-                if incident in held:
-                    end(incident, t)
-                held[incident] = (t, d.reason)
-        elif event in (log.DISPATCHED, log.RESOLVED) and incident in held:
-            end(incident, t)
+        if isinstance(r, Decision):
+            if r.event == log.DECISION and r.kind == "hold":
+                if r.incident in held:
+                    end(r.incident, r.time_min)
+                held[r.incident] = (r.time_min, r.reason)
+        elif r.event in (log.DISPATCHED, log.RESOLVED) and r.incident in held:
+            end(r.incident, r.time_min)
     for incident in list(held):
         end(incident, run.horizon_min)
     return dict(minutes)

@@ -164,7 +164,12 @@ def decision_frame(run: RunLog) -> pd.DataFrame:
     """One row per decision of a run, in time order (``DECISION_COLUMNS``)."""
     import pandas as pd
 
-    rows = [[*d[:6], ",".join(d.options), d.subject] for d in decision_rows(run)]
+    rows = []
+    for d in decision_rows(run):
+        options = ",".join(map(str, d.options))
+        rows.append(
+            (d.time_min, d.incident, d.seat, d.kind, d.choice, d.reason, options, d.subject)
+        )
     return pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
 
 

@@ -278,15 +278,16 @@ def unit_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, str, floa
         start, cause, due, incident = open_wait.pop(unit)
         waits[(incident, unit)].append((start, cause, min(t, due) - start))
 
-    for t, event, incident, unit, detail in run.events:
-        if not unit or event in log.DECISION_EVENTS:
+    for r in run.records():
+        if not r.unit or isinstance(r, log.Decision):
             continue
+        t, unit = r.time_min, r.unit
         if unit in open_wait:
             close(unit, t)
-        if event == log.NO_ROUTE:
-            open_wait[unit] = (t, "no_route", math.inf, incident)
-        elif event == log.WAITED:
-            open_wait[unit] = (t, "grounded", t + float(detail.split()[1]), incident)
+        if r.event == log.NO_ROUTE:
+            open_wait[unit] = (t, "no_route", math.inf, r.incident)
+        elif isinstance(r, log.Wait):
+            open_wait[unit] = (t, "grounded", t + r.minutes, r.incident)
     for unit in list(open_wait):
         close(unit, run.horizon_min)
     return waits

@@ -243,7 +243,20 @@ class Points:
         if event != log.DECISION or unit in ("wait", "keep"):
             unit = ""
         sim = self.sim
-        sim.record((sim.env.now, event, point.incident, unit, d.describe(point, choice)))
+        record = log.Decision(
+            sim.env.now,
+            event,
+            point.incident,
+            unit,
+            point.seat,
+            point.kind,
+            choice.choice,
+            choice.reason,
+            point.options,
+            point.subject,
+            point.id,
+        )
+        sim.decided(record)
 
 
 class Settled(simpy.Event):

@@ -7,7 +7,7 @@ procedures, ``sim.decisions.doctrine`` and ``sim.model.dispatch``) proposes a ch
 reason; a ``Policy`` answers the point, at once or later (a SimPy event that something
 outside the simulation triggers, for players). Each point raised has an id and a life
 cycle (``sim.decisions.lifecycle``): open, then answered, overtaken or lapsed; every answer is
-logged as a ``decision`` event: ``seat kind choice reason [options] subject #id``.
+logged as a ``decision`` event, a ``sim.log.Decision``.
 
 ``Doctrine`` takes the proposal (the automatic run); a played exercise answers with its
 players (``sim.decisions.players``), a replay of its session with
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import simpy
+
+from sim.log import Option as Option  # one record of an option, the log's
 
 # kinds of decision
 ASSIGN = "assign"
@@ -82,13 +84,6 @@ LEFT_TO_DOCTRINE = "*"
 """An answer that leaves the point to doctrine: its proposal when the answer is taken."""
 
 
-class Option(NamedTuple):
-    """One thing that could be chosen, with the fact that bears on it (e.g. an arrival)."""
-
-    choice: str
-    fact: str = ""
-
-
 class Choice(NamedTuple):
     """An answer to a decision point, and why."""
 
@@ -141,11 +136,3 @@ class Doctrine:
 def seat_of(decider: str) -> str:
     """The seat that answers for a decider: ``LA-local`` is answered by ``LA``."""
     return decider.removesuffix("-local")
-
-
-def describe(point: DecisionPoint, choice: Choice) -> str:
-    """The ``detail`` of a decision event: ``seat kind choice reason [options] subject``,
-    then `` #id`` for a point that was raised."""
-    options = ",".join(f"{o.choice}@{o.fact}" if o.fact else o.choice for o in point.options)
-    text = f"{point.seat} {point.kind} {choice.choice} {choice.reason} [{options}] {point.subject}"
-    return text if point.id < 0 else f"{text} #{point.id}"

@@ -252,9 +252,7 @@ class SessionReplay:
             if t.departs and index != self.without
         )
         fell_back = sum(
-            1
-            for e in run.events
-            if e[1] == log.DECISION and log.parse_decision(e[4]).reason == d.FALLBACK
+            1 for r in run.decisions if r.event == log.DECISION and r.reason == d.FALLBACK
         )
         return unmet + fell_back + self.missed
 

@@ -12,7 +12,7 @@ from sim import log
 from sim.decisions import points as d
 from sim.decisions.doctrine import Planner
 from sim.decisions.lifecycle import Points
-from sim.log import JOINT, IncidentInfo, RunLog, UnitInfo
+from sim.log import JOINT, Event, IncidentInfo, RunLog, UnitInfo
 from sim.model import arrangements
 from sim.model.closures import apply_closures
 from sim.model.comms import Comms
@@ -120,7 +120,11 @@ class Simulation:
             injects=describe_injects(scenario),
             needs={n.id: n.name for n in scenario.needs},
         )
-        self.record = self.log.events.append
+        events, new = self.log.events, tuple.__new__
+        self.record: Callable[[tuple[float, str, int, str, str]], None] = lambda entry: (
+            events.append(new(Event, entry))
+        )
+        """Log an event ``(time_min, event, incident, unit, detail)``."""
         for unit in self.units:
             self.env.process(unit_life(self, unit))
         self.env.process(run_msel(self))
@@ -133,6 +137,16 @@ class Simulation:
         self.env.process(
             self._background(plan_background_incidents(scenario, self.random["hazard"]))
         )
+
+    def decided(self, record: log.Decision) -> None:
+        """Log a decision event, typed, its detail written from it."""
+        self.log.decisions.append(record)
+        self.record((record.time_min, record.event, record.incident, record.unit, str(record)))
+
+    def waited(self, record: log.Wait) -> None:
+        """Log a unit's wait before it can move or work, typed, its detail written from it."""
+        self.log.waits.append(record)
+        self.record((record.time_min, log.WAITED, record.incident, record.unit, str(record)))
 
     def run(self) -> RunLog:
         """Run to the scenario's end (from wherever it was stepped to) and hand back the log."""

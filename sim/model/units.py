@@ -280,7 +280,7 @@ def log_wait(
         cause = "grounding"
     else:
         cause = "daylight"
-    sim.record((now, log.WAITED, incident_id, unit.id, f"{cause} {until - now:.2f}"))
+    sim.waited(log.Wait(now, incident_id, unit.id, cause, until - now))
 
 
 __all__ = ["NO_ROUTE_RETRY_MIN", "unit_life"]

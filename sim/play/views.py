@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -214,12 +215,7 @@ WAIT_CAUSES = {
 
 def _waits(ex: Exercise) -> dict[str, tuple[str, float]]:
     """Each unit's latest wait before it could move or work: its cause and its end."""
-    waits = {}
-    for t, event, _, unit, detail in ex.sim.log.events:
-        if event == log.WAITED:
-            cause, minutes = detail.split(" ")
-            waits[unit] = (cause, t + float(minutes))
-    return waits
+    return {w.unit: (w.cause, w.time_min + w.minutes) for w in ex.sim.log.waits}
 
 
 def _unit_rows(ex: Exercise, names: Names, clock: Clock, units: list[Unit]) -> list[dict[str, Any]]:
@@ -566,10 +562,10 @@ def _choice(names: Names, kind: str, choice: str) -> str:
 
 def _decisions(ex: Exercise, names: Names, clock: Clock, seat: str | None) -> list[dict[str, Any]]:
     rows = []
-    for t, event, incident, _, detail in ex.sim.log.events:
-        if event != log.DECISION:
+    for dec in ex.sim.log.decisions:
+        if dec.event != log.DECISION:
             continue
-        dec = log.parse_decision(detail)
+        t, incident = dec.time_min, dec.incident
         if dec.kind == d.HOLD or (seat is not None and dec.seat.removesuffix("-local") != seat):
             continue
         about = names.incident(ex.sim.incidents[incident]) if incident >= 0 else ""
@@ -798,8 +794,15 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
         return names.places.get(key, key)
 
     roads = {r.key: (r.from_, r.to) for r in ex.scenario.roads}  # (a road named by its id)
-    for at, event, number, unit, detail in sim.log.events:
-        if at < since or (at == since and event != log.DECISION):  # shown before the move
+    for record in sim.log.records():
+        if isinstance(record, log.Decision):
+            if record.time_min >= since and record.event == log.DECISION:
+                out.extend(_decided(names, record, incident))
+            continue
+        if isinstance(record, log.Wait):
+            continue
+        at, event, number, unit, detail = record
+        if at <= since:  # shown before the move
             continue
         if event == log.REPORTED:
             people = sim.incidents[number].people
@@ -843,21 +846,25 @@ def _changes(ex: Exercise, names: Names, since: float) -> list[str]:
             out.append(
                 t("In force now: %(arrangement)s", arrangement=t(TITLES.get(detail, detail)))
             )
-        elif event == log.DECISION:
-            dec = log.parse_decision(detail)
-            if dec.reason == d.PLAYER and dec.kind != d.ARRANGE:
-                what = t(KIND_TITLES.get(dec.kind, dec.kind))
-                about = f" ({incident(number)})" if number >= 0 else ""
-                out.append(
-                    t(
-                        "%(seat)s decided: %(what)s%(about)s: %(choice)s",
-                        seat=names.seat(dec.seat),
-                        what=what,
-                        about=about,
-                        choice=_choice(names, dec.kind, dec.choice),
-                    )
-                )
     return out
+
+
+def _decided(names: Names, dec: log.Decision, incident: Callable[[int], str]) -> list[str]:
+    """What the timeline says of a decision: the players' choices (but arrangements,
+    which say they are in force)."""
+    if dec.reason != d.PLAYER or dec.kind == d.ARRANGE:
+        return []
+    t = names.t
+    about = f" ({incident(dec.incident)})" if dec.incident >= 0 else ""
+    return [
+        t(
+            "%(seat)s decided: %(what)s%(about)s: %(choice)s",
+            seat=names.seat(dec.seat),
+            what=t(KIND_TITLES.get(dec.kind, dec.kind)),
+            about=about,
+            choice=_choice(names, dec.kind, dec.choice),
+        )
+    ]
 
 
 def said_view(
