@@ -80,7 +80,7 @@ def test_the_joint_team_what_if_is_the_scenario_plus_the_team() -> None:
 
 
 def test_the_sekong_msel_asks_the_room_about_its_key_injects() -> None:
-    from sim.play.discussion import inject_seats
+    from sim.decisions.discussion import inject_seats
 
     scenario = load_scenario(SCENARIOS / "sekong_flood_2018.toml")
     asked = {

@@ -30,6 +30,8 @@ HEADLINE = (
 
 FALLBACKS = "decision_fallbacks"
 """Key figure of a replayed session: the players' decisions that did not apply."""
+MEASURED = ("response_median_min", "within_target", "unserved")
+"""The key figures a players' decision's consequence is measured on (``sim.experiment.debrief``)."""
 
 KPIS: dict[str, str] = {
     "incidents": "incidents in the run (count)",

@@ -52,7 +52,7 @@ class PlayedSession:
     """The scenario time the session reached: doctrine plays on from there."""
     said: tuple[Command, ...] = ()
     """What the room said beside the play: observers' notes and the hot wash
-    (``sim.play.discussion``)."""
+    (``sim.decisions.discussion``)."""
 
     @property
     def by_players(self) -> list[int]:

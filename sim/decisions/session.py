@@ -4,7 +4,7 @@ The first line says which scenario (its SHA-256), seed and seats; every later li
 command as the exercise recorded it (``sim.decisions.exercise``): clock moves, decisions (seat,
 scenario time, the point, the choice, the seat's reason), unprompted actions, messages
 between seats, rewinds, the facilitator's settings, what the room said beside the play
-(observers' notes, the hot wash: ``sim.play.discussion``), and, for the record, the
+(observers' notes, the hot wash: ``sim.decisions.discussion``), and, for the record, the
 points doctrine took when the clock moved on (``lapsed``). Each command given in the room
 carries the id its page gave it (``client``), so that the same command sent twice (a double
 click, a retry) is done once.
@@ -38,48 +38,18 @@ from sim.decisions.commands import (
     refusal,
     sender,
 )
+from sim.decisions.discussion import MAX_SAID, SAID, said_problems
 from sim.decisions.exercise import (
     CLIENT,
-    MAX_REASON,
     Command,
     Exercise,
     before_decision,
     branch,
 )
 from sim.decisions.messages import message_problems
-from sim.i18n import LANGUAGES, N_, Language
+from sim.i18n import LANGUAGES, Language
 from sim.model.comms import JOINT_CENTRE
 from sim.scenario.schema import Scenario
-
-SAID = ("note", "hotwash")
-"""The session's commands that record what was said, not done."""
-MAX_SAID = MAX_REASON
-"""Characters a note, a hot wash entry or a reason may hold."""
-HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
-"""What the facilitator records in the hot wash."""
-ROOM = "room"
-"""Who raised a hot wash point when no one seat did."""
-
-
-def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
-    """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
-    problems = []
-    text = entry.get("text")
-    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
-        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
-    target = entry.get("target")
-    if not (isinstance(target, str) and 0 < len(target) <= 200):
-        problems.append("'target' must be a capability target (a need's id)")
-    if entry["do"] == "note":
-        if entry.get("seat") not in seats:
-            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
-    else:
-        if entry.get("kind") not in HOTWASH_KINDS:
-            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
-        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
-            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
-    return problems
-
 
 FORMAT = "borderdrill play session"
 VERSION = 5
@@ -632,6 +602,32 @@ def open_session(
     except OSError as exc:
         raise SessionError(f"{path}: cannot be written ({_reason(exc)})") from None
     return session, True
+
+
+def lines_of(exercise: Exercise, command: Command) -> list[Command]:
+    """Apply a command to an exercise; the lines that write it down: the command as
+    recorded, then each point doctrine took meanwhile (``lapsed``, for the record: a
+    replay derives them).
+
+    Raises:
+        Refused: the exercise refuses the command (nothing was changed).
+    """
+    taken_before = len(exercise.taken)
+    recorded = exercise.perform(command)
+    lapsed = [
+        {
+            "do": "lapsed",
+            "at": t.at,
+            "seat": t.seat,
+            "kind": t.kind,
+            "decider": t.decider,
+            "subject": t.subject,
+            "choice": t.proposal,
+        }
+        for t in exercise.taken[taken_before:]
+        if not t.by_players
+    ]
+    return [recorded, *lapsed]
 
 
 def rebuild(scenario: Scenario, session: Session) -> Exercise:

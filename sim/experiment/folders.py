@@ -100,7 +100,7 @@ def run_scenario(
     n = scenario.run.replications if replications is None else replications
     runs = n
     if played is not None:  # each of the players' decisions is measured too
-        from sim.play import debrief
+        from sim.experiment import debrief
 
         runs += debrief.runs_needed(played, n)
     check_budget([scenario], runs, file=source.path, allow_large=allow_large)

@@ -77,10 +77,9 @@ def play_scripted(
         >>> measure_players(played, n=30).ranking()
     """
     from sim.decisions.commands import Refused
-    from sim.decisions.exercise import point_key
+    from sim.decisions.exercise import Exercise, point_key
     from sim.decisions.replay import load_played
-    from sim.decisions.session import create_session
-    from sim.play.server import PlayServer
+    from sim.decisions.session import SessionError, SessionWriteError, create_session, lines_of
     from sim.scenario import read_scenario
 
     source = read_scenario(scenario)
@@ -95,26 +94,29 @@ def play_scripted(
     written = create_session(
         Path(session), spec.scenario.name.en, source.sha256, start, list(seats)
     )
-    server = PlayServer(spec, written, str(scenario))
-    end = server.exercise.horizon if until_min is None else until_min
+    exercise = Exercise(spec, start, written.seats)
+    end = exercise.horizon if until_min is None else until_min
     left: set[int] = set()  # points left to doctrine: they lapse when the clock moves on
-    while not server.exercise.finished and server.exercise.now < end:
-        waiting = [p for p in server.exercise.open_points() if p.number not in left]
-        if not waiting:
-            server.perform({"do": "next"})
-            continue
-        item = waiting[0]
-        choice = answer(item.point)
-        if choice is None:
-            left.add(item.number)
-            continue
-        try:
-            server.perform(
-                {"do": "decide", "seat": item.seat, "point": item.number}
-                | {"key": point_key(item.point), "choice": choice}
-            )
-        except Refused as exc:
-            raise ValueError(
-                f"{choice!r} for {item.point.kind} {item.point.subject}: {exc}"
-            ) from None
+    try:
+        while not exercise.finished and exercise.now < end:
+            waiting = [p for p in exercise.open_points() if p.number not in left]
+            if not waiting:
+                written.append(*lines_of(exercise, {"do": "next"}))
+                continue
+            item = waiting[0]
+            choice = answer(item.point)
+            if choice is None:
+                left.add(item.number)
+                continue
+            decide = {"do": "decide", "seat": item.seat, "point": item.number}
+            try:
+                written.append(
+                    *lines_of(exercise, decide | {"key": point_key(item.point), "choice": choice})
+                )
+            except Refused as exc:
+                raise ValueError(
+                    f"{choice!r} for {item.point.kind} {item.point.subject}: {exc}"
+                ) from None
+    except SessionWriteError as exc:
+        raise SessionError(f"{session}: cannot be written ({exc})") from None
     return load_played(scenario, session)

@@ -323,7 +323,7 @@ def _run(
 ) -> Experiment:
     """Check the whole work against the budget, run the variants, and measure the players'
     decisions of a compare's ``players`` variant."""
-    from sim.play import debrief
+    from sim.experiment import debrief
 
     n, seed = experiment_size(root.scenario, n, seed, played)
     if n < 1:

@@ -48,10 +48,10 @@ from starlette.staticfiles import StaticFiles
 
 from sim.decisions import points as d
 from sim.decisions.commands import FACILITATOR, PROJECTOR, Refused, observer, readers, refusal
+from sim.decisions.discussion import hotwash, note
 from sim.decisions.exercise import Command, Exercise, before_decision, branch
-from sim.decisions.session import Session, SessionWriteError, rebuild
+from sim.decisions.session import Session, SessionWriteError, lines_of, rebuild
 from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
-from sim.play.discussion import hotwash, note
 from sim.play.live import Changes, MapDrawer, Worker
 from sim.play.seat_map import seat_map_data
 from sim.play.views import (
@@ -225,22 +225,7 @@ class PlayServer:
         """
         if self.done(command):
             return False
-        taken_before = len(self.exercise.taken)
-        recorded = self.exercise.perform(command)
-        lapsed = [
-            {
-                "do": "lapsed",
-                "at": t.at,
-                "seat": t.seat,
-                "kind": t.kind,
-                "decider": t.decider,
-                "subject": t.subject,
-                "choice": t.proposal,
-            }
-            for t in self.exercise.taken[taken_before:]
-            if not t.by_players  # written down for the record; a replay derives them
-        ]
-        self._write(recorded, *lapsed)
+        self._write(*lines_of(self.exercise, command))
         return True
 
     def set(self, name: str, value: bool, client: str | None = None) -> bool:

@@ -19,20 +19,20 @@ from typing import Any
 from sim import log
 from sim.decisions import points as d
 from sim.decisions.commands import FACILITATOR
+from sim.decisions.discussion import HOTWASH_KINDS, ROOM, inject_seats
 from sim.decisions.exercise import Command, Exercise, point_key
 from sim.decisions.messages import PURPOSE
 from sim.decisions.players import OpenPoint
-from sim.decisions.session import HOTWASH_KINDS, ROOM
 from sim.i18n import N_, Translator, translator
 from sim.model.arrangements import ARRANGEMENTS, TITLES
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
 from sim.model.estimates import could_arrive
-from sim.play.discussion import inject_seats, target_name, targets
 from sim.play.queue import Due, queue
 from sim.report.html import MESSAGE_WORDS
 from sim.report.names import Names as ReportNames
 from sim.report.names import in_script
+from sim.scenario.schema import Scenario
 from sim.scenario.text import text_in
 
 LOCAL = timezone(timedelta(hours=7), "UTC+7")
@@ -1010,3 +1010,19 @@ def _msel_rows(ex: Exercise, names: Names, clock: Clock) -> list[dict[str, Any]]
             }
         )
     return rows
+
+
+def targets(scenario: Scenario, t: Translator | None = None) -> list[tuple[str, str]]:
+    """The capability targets notes are made against: each need's id and how it reads."""
+    return [(n.id, target_name(scenario, n.id, t)) for n in scenario.needs]
+
+
+def target_name(scenario: Scenario, target: str, t: Translator | None = None) -> str:
+    """A capability target as the room reads it (in the reader's language): the need, and
+    its core capability."""
+    t = t or translator()
+    need = next((n for n in scenario.needs if n.id == target), None)
+    if need is None:
+        return target
+    name = in_script(need.name, need.names, t.lang, romanised=False).split(" (")[0]
+    return f"{name} ({t(need.core_capability)})" if need.core_capability else name

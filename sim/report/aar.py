@@ -926,8 +926,8 @@ def after_action(
 
 
 def said(ctx: Context, discussion: dict[str, Any], rated: list[CapabilityRow]) -> Said:
-    """What the room said (``sim.play.discussion.record``), by capability target."""
-    from sim.decisions.session import HOTWASH_KINDS, ROOM
+    """What the room said (``sim.decisions.discussion.record``), by capability target."""
+    from sim.decisions.discussion import HOTWASH_KINDS, ROOM
     from sim.report.decisions import _player_decision
 
     t = ctx.t

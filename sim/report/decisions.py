@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sim.analysis.decisions import HOLD_REASONS, decision_rows
+from sim.analysis.kpis import MEASURED
 from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.model.arrangements import TITLES
@@ -187,9 +188,8 @@ def players_context(
     t: Translator | None = None,
 ) -> dict[str, Any]:
     """What the report shows of a played session: each of the players' decisions with its
-    measured consequence (``sim.play.debrief``)."""
+    measured consequence (``sim.experiment.debrief``)."""
     t = t or translator()
-    from sim.play.debrief import MEASURED
     from sim.report.estimates import with_ci
 
     rows = []

@@ -124,7 +124,7 @@ def run_files(
     ``run`` is the replication whose story the report tells; ``replications``, when given,
     adds the key figures across all of them with confidence intervals; ``assessment``
     (the summary of an assess experiment of the same scenario) adds the improvement plan;
-    ``players`` (a played session's decisions with their consequences, ``sim.play.debrief``)
+    ``players`` (a played session's decisions with their consequences, ``sim.experiment.debrief``)
     adds them to the summary and the report. ``lang`` is the report's language (``sim.i18n``).
     """
     t = translator(lang)  # an unknown language is refused before any work

@@ -10,13 +10,43 @@ change nothing in the simulation; a reason rides on the decision or action it ex
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sim.decisions.commands import Refused
-from sim.decisions.exercise import Command, Exercise
-from sim.decisions.session import HOTWASH_KINDS, MAX_SAID, ROOM
-from sim.i18n import N_, Translator, translator
+from sim.decisions.commands import FACILITATOR, Refused
+from sim.decisions.exercise import MAX_REASON, Command, Exercise
+from sim.i18n import N_
 from sim.scenario import schema
+from sim.scenario.injects import inject_nations
 from sim.scenario.schema import Scenario
+
+SAID = ("note", "hotwash")
+"""The session's commands that record what was said, not done."""
+MAX_SAID = MAX_REASON
+"""Characters a note, a hot wash entry or a reason may hold."""
+HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
+"""What the facilitator records in the hot wash."""
+ROOM = "room"
+"""Who raised a hot wash point when no one seat did."""
+
+
+def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+    """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
+    problems = []
+    text = entry.get("text")
+    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
+        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
+    target = entry.get("target")
+    if not (isinstance(target, str) and 0 < len(target) <= 200):
+        problems.append("'target' must be a capability target (a need's id)")
+    if entry["do"] == "note":
+        if entry.get("seat") not in seats:
+            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
+    else:
+        if entry.get("kind") not in HOTWASH_KINDS:
+            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
+        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
+            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
+    return problems
 
 
 def said_text(value: object) -> str:
@@ -79,32 +109,12 @@ def _target(scenario: Scenario, target: str) -> str:
     return target
 
 
-def targets(scenario: Scenario, t: Translator | None = None) -> list[tuple[str, str]]:
-    """The capability targets notes are made against: each need's id and how it reads."""
-    return [(n.id, target_name(scenario, n.id, t)) for n in scenario.needs]
-
-
-def target_name(scenario: Scenario, target: str, t: Translator | None = None) -> str:
-    """A capability target as the room reads it (in the reader's language): the need, and
-    its core capability."""
-    from sim.report.names import in_script
-
-    t = t or translator()
-    need = next((n for n in scenario.needs if n.id == target), None)
-    if need is None:
-        return target
-    name = in_script(need.name, need.names, t.lang, romanised=False).split(" (")[0]
-    return f"{name} ({t(need.core_capability)})" if need.core_capability else name
-
-
 # questions
 
 
 def inject_seats(scenario: Scenario, inject: schema.Inject) -> tuple[str, ...]:
     """The seats an inject's discussion questions are for: those it names, else the
     nations it acts in (as the MSEL gives it to them)."""
-    from sim.report.msel import inject_nations
-
     return tuple(inject.discussion_for or inject_nations(scenario, inject))
 
 

@@ -13,15 +13,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sim.analysis.kpis import replication_kpis
+from sim.analysis.kpis import MEASURED, replication_kpis
 from sim.analysis.stats import paired_difference
+from sim.decisions.discussion import record
 from sim.decisions.replay import PlayedSession, replay_run
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
-from sim.play.discussion import record
 from sim.scenario import Scenario
 
-MEASURED = ("response_median_min", "within_target", "unserved")
-"""The key figures a decision's consequence is measured on."""
 REPLICATIONS = 30
 """Replications a decision's consequence is measured over (at most; as many as the run's
 when it has fewer)."""
