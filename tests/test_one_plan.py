@@ -17,7 +17,7 @@ from test_decisions import decisions, lao_boat_down_until_19h, thai_village_floo
 
 from sim import simulate
 from sim.decisions.actions import ActionRefused, act
-from sim.log import RunLog
+from sim.log import Option, RunLog
 from sim.model.simulation import Simulation
 from sim.scenario.loader import validate_scenario
 from sim.world.reach import route_warnings
@@ -60,10 +60,9 @@ def cambodia_joins(data: dict[str, Any], km: float = 100) -> None:
     )
 
 
-def facts(options: tuple[str, ...]) -> dict[str, float]:
+def facts(options: tuple[Option, ...]) -> dict[str, float]:
     """A logged point's options with their facts: ``{"TH": 600.0, ...}``."""
-    pairs = (o.split("@") for o in options if "@" in o)
-    return {choice: float(fact) for choice, fact in pairs}
+    return {o.choice: float(o.fact) for o in options if o.fact}
 
 
 def scenario_data(change: Any) -> dict[str, Any]:
