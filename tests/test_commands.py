@@ -89,6 +89,9 @@ def test_a_seat_gives_commands_as_itself_only() -> None:
         "LA:observer chooses its own language only"
     )
     assert refusal(FACILITATOR, {"do": "language", "reader": "TH"}, SEATS) is None
+    assert str(refusal(observer("LA"), {"do": "note", "seat": "TH"}, SEATS)) == (
+        "LA:observer writes notes on LA only"
+    )
     assert part_of(observer("KH"), SEATS) is None and part_of("TH:observer", SEATS) is Part.OBSERVER
 
 

@@ -132,6 +132,9 @@ def refusal(
         return Refused(right.refusal, 403)
     if part is Part.SEAT and command.get("seat", role) != role:
         return Refused(f"{role} gives commands as itself, not as {command.get('seat')}", 403)
+    watched = role.rpartition(":")[0]
+    if part is Part.OBSERVER and command.get("seat", watched) != watched:
+        return Refused(f"{role} writes notes on {watched} only", 403)
     language = command.get("do") == "language"
     if language and part is not Part.FACILITATOR and command.get("reader", role) != role:
         return Refused(f"{role} chooses its own language only", 403)
