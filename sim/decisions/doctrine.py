@@ -31,9 +31,13 @@ The joint centre, when there is one, sees every report and asks by the same rule
 of the nations' own asking: a nation whose units would come before the help in train.
 
 Estimates are searched in the order of a cheap bound from below (the straight line at top
-speed), and a search that found nothing sooner is not made again until something it
-depends on changes (free units, the incident, the ways), as free units only get later
-with time.
+speed). With the ways, groundings and arrangements unchanged, a unit's estimate only gets
+later with time unless the unit is filed again (a free unit moved or changed state) or
+stirred (it moved, its task changed, its incident's people or units changed): so a
+search keeps the soonest it found as a bound from below, and at the next look only the
+units filed or stirred since are estimated against it; the search is made again only
+when that does not settle the answer. A tasked unit's on-scene estimate is kept while
+where and when it would set off stay the same.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
