@@ -53,3 +53,16 @@ def test_each_place_and_crossing_is_named_in_each_script_with_its_source(
         assert name, f"{where} has no {script} name"
         others = [c for c in name if any(lo <= ord(c) <= hi for lo, hi, _ in SCRIPTS.values())]
         assert all(low <= ord(c) <= high for c in others), f"{where}: {name!r} mixes scripts"
+
+
+def test_a_thai_wildfire_report_names_its_land_cover_and_mined_areas_in_thai(
+    shipped_runs: dict[str, tuple[Any, Any, dict[str, bytes]]],
+) -> None:
+    from sim.report import run_files
+    from sim.report.names import plain
+
+    scenario, run, _ = shipped_runs["tri_border_wildfire_2024"]
+    html = run_files(scenario, run, {"borderdrill": "test"}, lang="th")["report.html"].decode()
+    assert "ความง่ายในการลุกไหม้" in html  # the land cover's table, headed in Thai
+    for area in [*scenario.wildfire.fuel, *scenario.wildfire.mined]:
+        assert f"{area.names.th} ({plain(area.name)})" in html, area.name

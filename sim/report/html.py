@@ -289,6 +289,7 @@ def render_report(
         "outages": summary["communications"]["outages"],
         "evacuations": summary["evacuations"],
         "hazard_is_fire": bool(run.fire),
+        **_wildfire_areas(scenario, t),
         "crossings": [
             {
                 "name": crossing_names.get(key, key),
@@ -374,3 +375,16 @@ def _timeline(
         for at, name in switched_on(run)
     ]
     return sorted(injects + arrangements, key=lambda row: float(row["at"]))
+
+
+def _wildfire_areas(scenario: Scenario, t: Translator) -> dict[str, Any]:
+    """The wildfire's land cover (each fuel area and how readily it burns, then elsewhere)
+    and its mined areas, named in the reader's script with the romanised name beside."""
+    fire = scenario.wildfire
+    if fire is None:
+        return {"land_cover": [], "mined_areas": []}
+    cover = [(in_script(a.name, a.names, t.lang), t.number(a.fuel, 2)) for a in fire.fuel]
+    return {
+        "land_cover": [*cover, (t("elsewhere"), t.number(fire.default_fuel, 2))],
+        "mined_areas": [in_script(a.name, a.names, t.lang) for a in fire.mined],
+    }

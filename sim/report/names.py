@@ -11,13 +11,8 @@ from sim.scenario.schema import ScriptNames
 
 
 def plain(name: str) -> str:
-    """A name without its parenthesised note, never cut: a figure wraps it or makes room."""
-    return name.split(" (")[0].strip()
-
-
-def unnoted(name: str) -> str:
-    """A name without any of its parenthesised notes, wherever they are ("Khlong Luek
-    (Aranyaprathet) - Poipet" is "Khlong Luek - Poipet"): a map's label."""
+    """A name without its parenthesised notes, wherever they are ("Khlong Luek (Aranyaprathet)
+    - Poipet" is "Khlong Luek - Poipet"), never cut: a figure wraps it or makes room."""
     return " ".join(re.sub(r"\([^()]*\)", " ", name).split()).replace(" ,", ",")
 
 
@@ -30,9 +25,9 @@ def in_script(
     ``notes=False``: both without any of their parenthesised notes (a map's label)."""
     written = getattr(names, lang, None) if names is not None and lang != "en" else None
     if not written:
-        return name if notes else unnoted(name)
+        return name if notes else plain(name)
     if not notes:
-        return f"{unnoted(written)} ({unnoted(name)})" if romanised else unnoted(written)
+        return f"{plain(written)} ({plain(name)})" if romanised else plain(written)
     return f"{written} ({plain(name)})" if romanised else written
 
 
