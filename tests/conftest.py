@@ -6,6 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Properties are judged on what they assert, never on how long an example takes: a shared,
+# loaded machine must not fail a test on Hypothesis' per-example deadline.
+settings.register_profile("borderdrill", deadline=None)
+settings.load_profile("borderdrill")
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -137,7 +137,7 @@ def test_a_run_gives_documented_frames() -> None:
     assert (border["crossing"] != "").all()
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(seed=st.integers(0, 10_000), replication=st.integers(0, 50))
 def test_frames_add_up_whatever_the_seed(seed: int, replication: int) -> None:
     run = simulate(MECHANISMS, seed=seed, replication=replication)

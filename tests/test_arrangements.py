@@ -233,7 +233,7 @@ def test_every_arrangement_is_described_for_the_pages() -> None:
     assert all(a.title and a.description and "\n" not in a.description for a in ARRANGEMENTS)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
 @given(
     at=st.floats(min_value=0, max_value=3 * 1440),
     name=st.sampled_from(NAMES),

@@ -242,7 +242,7 @@ def _play(moves: list[tuple[str, int]], seed: int) -> Exercise:
     return ex
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(_plays(), st.integers(0, 3))
 def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
     moves: list[tuple[str, int]], seed: int
@@ -288,7 +288,7 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
             assert (c["at"], effects[c["kind"]], c["incident"], unit) in happened, c
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 @given(_plays(), st.integers(0, 3))
 def test_a_played_session_replays_exactly_on_its_replication(
     moves: list[tuple[str, int]], seed: int

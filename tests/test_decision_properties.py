@@ -123,7 +123,6 @@ def build(case: dict[str, Any]) -> Any:
 
 SETTINGS = settings(
     max_examples=25,
-    deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -59,7 +59,7 @@ def _spec(wind_deg: float, wind_kmh: float, spread: float, fuel: float) -> Wildf
     return spec
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     wind_deg=st.floats(0, 359.9),
     wind_kmh=st.floats(0, 60),

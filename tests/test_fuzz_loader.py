@@ -26,9 +26,7 @@ from sim.scenario.budget import estimate
 
 TINY = (SCENARIOS / "tiny.toml").read_text()
 FIRE = (SCENARIOS / "wildfire.toml").read_text()
-FUZZ = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
-)
+FUZZ = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], database=None)
 
 
 def toml(value: Any) -> str:

@@ -27,9 +27,7 @@ from support import SCENARIOS
 from sim.library.imports import ImportProblem, import_places
 from sim.scenario import ScenarioError, read_scenario
 
-FUZZ = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
-)
+FUZZ = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], database=None)
 TINY = (SCENARIOS / "tiny.toml").read_text()
 SPLIT = TINY.index("[[needs]]")
 WORLD = TINY[TINY.index("[[places]]") : SPLIT]

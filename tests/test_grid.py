@@ -30,7 +30,7 @@ def _places(points: list[tuple[float, float]]) -> dict[str, Place]:
     }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(coordinates, min_size=2, max_size=40), st.integers(1, 20))
 def test_nothing_in_a_ring_or_beyond_is_nearer_than_its_bound(
     points: list[tuple[float, float]], expected: int
@@ -53,7 +53,7 @@ def _in_steps(km: float) -> float:
     return math.ceil(km / 500.0) * 500.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(coordinates, min_size=1, max_size=30), st.integers(0, 29), st.sampled_from((0, 1)))
 def test_a_ring_search_gives_everything_nearest_first(
     points: list[tuple[float, float]], at: int, lifted: int
@@ -94,7 +94,7 @@ def test_ways_join_two_places_exactly_when_a_route_is_found() -> None:
                     assert reaches == (found is not None), (origin, destination, territory)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.floats(min_value=0.0, max_value=4 * 1440.0), st.integers(0, 10_000))
 def test_an_aircraft_is_never_on_scene_before_its_bound(t: float, pick: int) -> None:
     """The cheap bound doctrine orders its searches by, day-only aircraft's daylight
@@ -112,7 +112,7 @@ def test_an_aircraft_is_never_on_scene_before_its_bound(t: float, pick: int) -> 
     assert eta is not None and earliest_arrival(sim, unit, origin, t, place) <= eta
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(st.randoms(use_true_random=False))
 def test_a_search_carried_partway_finds_the_routes_of_a_whole_one(shuffle: Random) -> None:
     """Routes from one origin, asked for in any order, are those found when the farthest

@@ -81,7 +81,7 @@ regions = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=regions, seed=st.integers(0, 2**32 - 1))
 def test_run_invariants(scenario: Any, seed: int) -> None:
     log = simulate(scenario, seed=seed)
@@ -119,7 +119,7 @@ def test_run_invariants(scenario: Any, seed: int) -> None:
             busy[unit] = None
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=10)
 @given(scenario=regions, seed=st.integers(0, 2**32 - 1))
 def test_same_seed_same_run(scenario: Any, seed: int) -> None:
     assert simulate(scenario, seed=seed).events == simulate(scenario, seed=seed).events

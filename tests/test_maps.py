@@ -60,7 +60,7 @@ def test_basemap_ships_small_with_source_and_licence() -> None:
                 assert region["south"] - 1 <= lat <= region["north"] + 1
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(
     st.lists(
         st.tuples(
@@ -224,7 +224,7 @@ def test_each_nation_is_named_inside_its_own_territory_on_a_cropped_map(
     assert not _labels_touching_markers(drawn)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.tuples(*[st.floats(min_value=-5, max_value=5)] * 4),
     st.floats(min_value=-4, max_value=4),

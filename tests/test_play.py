@@ -316,7 +316,7 @@ def test_session_commands_rebuild_the_run() -> None:
     assert kinds.count("decide") == 2 and kinds.count("act") == 1
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(st.floats(min_value=1, max_value=2879))
 def test_rewinding_replays_the_past_exactly(to: float) -> None:
     ex = _played_once()

@@ -400,9 +400,7 @@ LINE = st.dictionaries(
 )
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(LINE, max_size=6))
 def test_any_session_line_is_refused_cleanly_or_replays(
     tmp_path: Path, lines: list[dict[str, Any]]

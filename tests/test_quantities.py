@@ -180,7 +180,7 @@ unit_interval = st.floats(min_value=0, max_value=1, exclude_max=True)
 N_DRAWS = 20
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     a=minutes,
     b=minutes,
@@ -197,7 +197,7 @@ def test_uniform_draws_stay_within_bounds(a: float, b: float, us: list[float]) -
         assert low - tol <= x <= high + tol, (low, high, x)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     abc=st.lists(minutes, min_size=3, max_size=3),
     us=st.lists(
@@ -220,7 +220,7 @@ def test_triangular_draws_stay_within_bounds(abc: list[float], us: list[float]) 
         assert low - tol <= x <= high + tol, (low, mode, high, x)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     median=st.floats(min_value=1e-3, max_value=1e4),
     spread=st.floats(min_value=1.001, max_value=50),
@@ -239,7 +239,7 @@ def test_lognormal_and_exponential_draws_are_non_negative(
         assert expo.draw(source) >= 0
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_every_distribution_draws_non_negative_with_a_real_source(seed: int) -> None:
     source = NumpySource(seed, batch=256)

@@ -166,7 +166,7 @@ MOVES = st.lists(
 )
 
 
-@settings(max_examples=12, deadline=None, derandomize=True)
+@settings(max_examples=12, derandomize=True)
 @given(MOVES)
 def test_a_session_file_replays_the_exercise_it_records(moves: list[tuple[int, int]]) -> None:
     import tempfile

@@ -124,14 +124,14 @@ def test_parts_add_up_with_the_new_causes(shipped: tuple) -> None:  # type: igno
             assert all(v >= -1e-9 for v in row.parts.values())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=2, max_size=60))
 def test_count_intervals_stay_within_the_counts(counts: list[int]) -> None:
     estimate = mean_ci([float(c) for c in counts], bounded=True)
     assert min(counts) <= estimate.low <= estimate.mean <= estimate.high <= max(counts)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.floats(min_value=0, max_value=1), min_size=2, max_size=60))
 def test_share_intervals_stay_within_zero_and_one(shares: list[float]) -> None:
     estimate = mean_ci(shares, bounded=True)
