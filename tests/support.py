@@ -68,19 +68,44 @@ SCRIPT_NAMES = {
 }
 
 
+AGENCY_NAMES = {
+    "DDPM": (
+        "กรมป้องกันและบรรเทาสาธารณภัย",
+        "ກົມປ້ອງກັນ ແລະ ບັນເທົາສາທາລະນະໄພ",
+        "នាយកដ្ឋានបង្ការ និងកាត់បន្ថយគ្រោះមហន្តរាយ",
+    ),
+    "NDMC": (
+        "คณะกรรมการจัดการภัยพิบัติแห่งชาติ",
+        "ຄະນະກຳມະການຄຸ້ມຄອງໄພພິບັດແຫ່ງຊາດ",
+        "គណៈកម្មាធិការជាតិគ្រប់គ្រងគ្រោះមហន្តរាយ",
+    ),
+}
+"""The nations' agencies in the scripts, as the glossary names them."""
+
+
 def with_script_names(text: str) -> str:
-    """tiny_border.toml with every place, crossing, need, unit type and nation named in
-    Thai, Lao and Khmer script (as a planner adds them)."""
-    lines, current = [], ""
+    """tiny_border.toml with every place, crossing, need, unit type, nation and nation's
+    agency named in Thai, Lao and Khmer script (as a planner adds them)."""
+    lines, current, section = [], "", ""
     for line in text.splitlines():
         lines.append(line)
+        section = line if line.startswith("[") else section
         found = re.match(r'^(?:id|code) = "([^"]+)"', line)
         current = found.group(1) if found else current
         if line.startswith("name = ") and current in SCRIPT_NAMES:
             th, lo, km = SCRIPT_NAMES[current]
             lines.append(f'names = {{ th = "{th}", lo = "{lo}", km = "{km}" }}')
             current = ""
+        agency = re.match(r'^agency = "([A-Z]+)"', line)
+        if agency and section == "[[nations]]" and agency[1] in AGENCY_NAMES:
+            th, lo, km = AGENCY_NAMES[agency[1]]
+            lines.append(f'agency_names = {{ th = "{th}", lo = "{lo}", km = "{km}" }}')
     return "\n".join(lines) + "\n"
+
+
+def unmarked(page: str) -> str:
+    """A page without the spans that mark its names and English (``sim.report.marking``)."""
+    return re.sub(r"</?span(?: class=\"nw\"| lang=\"en\")?>", "", page)
 
 
 def english_left(page: str, allowed: set[str]) -> list[str]:
@@ -88,6 +113,7 @@ def english_left(page: str, allowed: set[str]) -> list[str]:
     name in brackets, a citation or an ``allowed`` word."""
     page = re.sub(r"<(style|script|title)[^>]*>.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r'src="data:[^"]*"', "", page)
+    page = unmarked(page)
     text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
     text = re.sub(r"\([A-Z][^()]*\)", "", text)  # romanised names beside the script's
     lines = [line for line in text.splitlines() if "GSHHG" not in line]  # the map's source

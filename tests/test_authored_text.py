@@ -177,16 +177,22 @@ def test_each_page_shows_the_authored_text_in_its_readers_language(tmp_path: Pat
         client.get(pages[r]).text for r in ("LA", "projector", "facilitator")
     )
     assert QUESTION_TH in seat and QUESTION_EN not in seat and SYNOPSIS_TH in seat
-    assert SECOND_QUESTION in seat  # not translated: shown in English
+    assert SECOND_QUESTION in seat  # not translated: shown in English, marked so
+    assert f'<span lang="en">{SECOND_QUESTION}</span>' in seat
+    assert QUESTION_TH in seat and f'<span lang="en">{QUESTION_TH}' not in seat
     assert SYNOPSIS_TH in projector and TITLE_TH in projector and QUESTION_TH in projector
     assert SYNOPSIS_TH in facilitator and EXPECTED in facilitator  # English where no Thai
+    assert f'<span lang="en">{EXPECTED}</span>' in facilitator
     client.post(f"{fac}/language", data={"reader": "projector", "lang": "km"})
     assert SYNOPSIS_KM in client.get(pages["projector"]).text
     client.post(f"{fac}/language", data={"reader": "projector", "lang": "lo"})
     lao = client.get(pages["projector"]).text
     assert "Twenty villagers" in lao and SYNOPSIS_TH not in lao  # no Lao: English
+    assert '<span lang="en">Twenty villagers are stranded on roofs at Ban Hat.</span>' in lao
+    assert '<span lang="en">Tiny border</span>' in lao  # the title: no Lao either
     handout = client.get(f"{fac}/handout").text  # the MSEL, in the facilitator's Thai
     assert SYNOPSIS_TH in handout and QUESTION_TH in handout and TITLE_TH in handout
+    assert f'<span lang="en">{EXPECTED}</span>' in handout
     # the record stays in English: the session file holds no reader's language
     assert SYNOPSIS_TH not in (tmp_path / "s.jsonl").read_text()
     # the AAR of the played session puts the questions to the seats in the reader's language
@@ -222,6 +228,10 @@ def test_the_report_aar_and_msel_show_the_readers_language(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     page = (out / "report.html").read_text()
     assert SYNOPSIS_TH in page and TITLE_TH in page and EXPECTED in page  # English: no Thai
+    assert f'<span lang="en">{EXPECTED}</span>' in page
+    assert f'<span lang="en">{TITLE_TH}' not in page and '<span lang="en">Tiny' not in page
+    # the places the tiny scenario names in no script: English, marked so
+    assert '<span lang="en">Ban Hat</span>' in page
     assert "Twenty villagers" not in page
     sheet = openpyxl.load_workbook(out / "msel.xlsx").active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]

@@ -14,7 +14,15 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from support import SCENARIOS, SCRIPT_NAMES, english_left, refused, with_script_names
+from support import (
+    AGENCY_NAMES,
+    SCENARIOS,
+    SCRIPT_NAMES,
+    english_left,
+    refused,
+    unmarked,
+    with_script_names,
+)
 
 from sim.cli import main
 from sim.i18n import LANGUAGES, TRANSLATED, translator
@@ -140,6 +148,7 @@ def _english_left(page: str) -> list[str]:
 
 def _chrome(page: str) -> list[str]:
     """The report's own words: headings, table headers, key-figure labels, image texts."""
+    page = unmarked(page)
     found = re.findall(r"<(h2|h3|th)[^>]*>(.*?)</\1>", page, flags=re.S)
     texts = [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for _, text in found]
     texts += re.findall(r'alt="([^"]*)"', page)
@@ -161,9 +170,14 @@ def test_the_report_is_in_the_readers_language(lang: str, tiny_reports: dict[str
     assert _english_left(page) == []
     assert len(_english_left(english)) > 300
     script = {"th": 0, "lo": 1, "km": 2}[lang]
-    assert f"<td>{SCRIPT_NAMES['ban_hat'][script]} (Ban Hat)</td>" in page
-    assert f"{SCRIPT_NAMES['chong_mek_vang_tao'][script]} (Chong Mek - Vang Tao)" in page
+    ban_hat = SCRIPT_NAMES["ban_hat"][script]
+    assert f'<td><span class="nw">{ban_hat}</span> (<span lang="en">Ban Hat</span>)</td>' in page
+    assert f"{SCRIPT_NAMES['chong_mek_vang_tao'][script]} (Chong Mek - Vang Tao)" in unmarked(page)
     assert "<td>Ban Hat</td>" in english and SCRIPT_NAMES["ban_hat"][script] not in english
+    # the agencies in the reader's script, their acronym beside (the contacts, the units)
+    for acronym, names in AGENCY_NAMES.items():
+        assert f"<td>{names[script]} ({acronym})</td>" in unmarked(page)
+        assert f"<td>{acronym}</td>" in english and names[script] not in english
 
 
 @pytest.mark.parametrize(
@@ -180,6 +194,30 @@ def test_bad_script_names_are_refused(tmp_path: Path, names: str, expected: list
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace('name = "Pakse"\n', f'name = "Pakse"\nnames = {names}\n', 1))
     refused(["validate", str(bad)], *expected)
+
+
+@pytest.mark.parametrize(
+    ("after", "names", "expected"),
+    [
+        ('agency = "NDMC"\n', '{ lo = "NDMC" }', ["nations[0].agency_names.lo", "not in Lao"]),
+        ('agency = "NDMC"\n', '{ fr = "NDMC" }', ["nations[0].agency_names.fr", "th, lo or km"]),
+        (  # the Thai boat is the DDPM's, which its nation names otherwise
+            'type = "boat"\nbase = "ubon"\n',
+            '{ th = "ปภ." }',
+            ["units[0].agency_names.th", "which nations[1] names", "name the agency one way"],
+        ),
+    ],
+)
+def test_bad_agency_names_are_refused(
+    tmp_path: Path, after: str, names: str, expected: list[str]
+) -> None:
+    text = (SCENARIOS / "tiny_border.toml").read_text()
+    text = with_script_names(text) if after.startswith("type") else text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(after, f"{after}agency_names = {names}\n", 1))
+    output = refused(["validate", str(bad)], *expected)
+    line = next(n for n, t in enumerate(bad.read_text().splitlines(), 1) if t.endswith(names))
+    assert f"line {line}," in output
 
 
 GLOSSARY = Path(__file__).parent.parent / "docs" / "glossary.md"
@@ -205,6 +243,41 @@ def test_the_glossary_has_the_issues_terms() -> None:
     assert needed <= forms
     agencies = GLOSSARY.read_text().split("## The three disaster agencies")[1]
     assert all(name in agencies for name in ("DDPM", "NDMC", "MLSW", "NCDM"))
+
+
+def glossary_agencies() -> dict[str, dict[str, str]]:
+    """The three disaster agencies: acronym, and its name in each language (without the
+    glossary's notes on its nation, ministry and short form)."""
+    section = GLOSSARY.read_text().split("## The three disaster agencies")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
+    agencies = {}
+    for row in rows:
+        _, english, *written = (cell.strip() for cell in row.strip("|").split("|"))
+        acronym = re.findall(r"\(([A-Z]{3,})\)", english)[0]
+        cores = [re.split(r"[(;,]", cell)[0].strip() for cell in written]
+        agencies[acronym] = dict(zip(TRANSLATED, cores, strict=True))
+    return agencies
+
+
+@pytest.mark.parametrize("name", ["sekong_flood_2018", "tri_border_wildfire_2024"])
+def test_the_agencies_are_named_as_the_glossary_names_them(name: str) -> None:
+    from sim import load_scenario
+
+    scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / f"{name}.toml")
+    glossary = glossary_agencies()
+    assert sorted(glossary) == ["DDPM", "NCDM", "NDMC"]
+    for nation in scenario.nations:  # the library's nations: the glossary's names exactly
+        assert nation.agency_names is not None
+        assert nation.agency_names.model_dump(include=set(TRANSLATED)) == glossary[nation.agency]
+    astray = [  # any other agency written with an acronym (DDPM and volunteers ...) too
+        (agency, lang, word)
+        for (_, agency), names in scenario.agencies().items()
+        for acronym, written in glossary.items()
+        if re.search(rf"\b{acronym}\b", agency)
+        for lang, word in written.items()
+        if names is None or word not in getattr(names, lang)
+    ]
+    assert astray == []
 
 
 def glossary_terms(lang: str) -> list[tuple[re.Pattern[str], str]]:
@@ -272,6 +345,8 @@ def test_the_word_aar_and_the_msel_are_in_the_readers_language(
     styles = document.read("word/styles.xml").decode("utf-8")
     assert t("After-Action Report / Improvement Plan") in body
     assert t("Executive summary") in body and "Executive summary" not in body
+    ddpm = AGENCY_NAMES["DDPM"][{"th": 0, "lo": 1, "km": 2}[lang]]
+    assert f"{ddpm} (DDPM)" in re.sub(r"<[^>]+>|\u200b", "", body)  # contacts, organisations
     assert f'w:bidi="{LANGUAGE_TAGS[lang]}"' in styles
     sheet = load_workbook(tiny_reports[lang] / "msel.xlsx").active
     header = [cell.value for cell in sheet[1]]

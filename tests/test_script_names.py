@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import unmarked
 
 from sim.library import gazetteer
 from sim.report.territory import basemap
@@ -62,7 +63,38 @@ def test_a_thai_wildfire_report_names_its_land_cover_and_mined_areas_in_thai(
     from sim.report.names import plain
 
     scenario, run, _ = shipped_runs["tri_border_wildfire_2024"]
-    html = run_files(scenario, run, {"borderdrill": "test"}, lang="th")["report.html"].decode()
+    files = run_files(scenario, run, {"borderdrill": "test"}, lang="th")
+    html = unmarked(files["report.html"].decode())
     assert "ความง่ายในการลุกไหม้" in html  # the land cover's table, headed in Thai
     for area in [*scenario.wildfire.fuel, *scenario.wildfire.mined]:
         assert f"{area.names.th} ({plain(area.name)})" in html, area.name
+
+
+def _agencies() -> list[tuple[str, Any]]:
+    """Each agency of the shipped scenarios (the library's nations and units with them), and
+    of a fresh draft of another stretch of border, with its names in the scripts."""
+    import tempfile
+
+    from sim.library.draft import draft_scenario
+    from sim.scenario import load_scenario
+
+    scenarios = [load_scenario(path) for path in sorted(SHIPPED.glob("**/*.toml"))]
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "draft.toml"
+        draft.write_text(draft_scenario("TH,LA", "flood", "nakhon_phanom_thakhek"), "utf-8")
+        scenarios.append(load_scenario(draft))
+    return [
+        (f"{scenario.scenario.name.en}: {nation} {agency}", names)
+        for scenario in scenarios
+        for (nation, agency), names in scenario.agencies().items()
+    ]
+
+
+AGENCIES = _agencies()
+
+
+@pytest.mark.parametrize(("where", "names"), AGENCIES, ids=[where for where, _ in AGENCIES])
+def test_each_agency_is_named_in_each_script_with_its_source(where: str, names: Any) -> None:
+    assert names is not None, f"{where} has no agency_names = {{ th = ..., lo = ..., km = ... }}"
+    assert names.source is not None and names.source.status != "checked"  # none checked here
+    assert all(getattr(names, lang) for lang in SCRIPTS), where

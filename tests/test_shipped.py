@@ -23,9 +23,9 @@ def test_shipped_scenarios_validate_without_a_warning(path: Path) -> None:
     assert "warning" not in result.output
 
 
-TRANSLATION = re.compile(r"^(names|[a-z_]+\.(th|lo|km)) = ")
-"""A line that only gives a translation: an item's names in Thai, Lao and Khmer script, or
-an authored text in one of those languages (``synopsis.th = ...``)."""
+TRANSLATION = re.compile(r"^((agency_)?names|[a-z_]+\.(th|lo|km)) = ")
+"""A line that only gives a translation: an item's (or an agency's) names in Thai, Lao and
+Khmer script, or an authored text in one of those languages (``synopsis.th = ...``)."""
 
 
 def english_lines(text: str) -> list[str]:

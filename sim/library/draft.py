@@ -177,6 +177,8 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
     return str(value)
 
 
@@ -203,6 +205,20 @@ _UNITS: dict[Hazard, list[tuple[str, str, tuple[str, ...], int, str]]] = {
         ("ambulance", "hospital", ("hospital", "town"), 1, "provincial hospital"),
         ("bucket_helicopter", "air", ("base", "airfield"), 1, "air force"),
     ],
+}
+_AGENCY_NAMES: dict[str, tuple[str, str, str]] = {
+    # the draft's agencies in Thai, Lao and Khmer script: descriptive, not official names
+    "provincial rescue": ("หน่วยกู้ภัยจังหวัด", "ໜ່ວຍກູ້ໄພແຂວງ", "ក្រុមសង្គ្រោះខេត្ត"),
+    "army": ("กองทัพบก", "ກອງທັບບົກ", "កងទ័ពជើងគោក"),
+    "provincial hospital": ("โรงพยาบาลประจำจังหวัด", "ໂຮງໝໍແຂວງ", "មន្ទីរពេទ្យខេត្ត"),
+    "air force": ("กองทัพอากาศ", "ກອງທັບອາກາດ", "កងទ័ពអាកាស"),
+    "forest fire control": ("หน่วยควบคุมไฟป่า", "ໜ່ວຍຄວບຄຸມໄຟປ່າ", "ក្រុមត្រួតពិនិត្យភ្លើងព្រៃ"),
+}
+_AGENCY_SOURCE = {
+    "ref": "Descriptive names of the kind of agency, machine-drafted by borderdrill new; "
+    "write your agencies' own names",
+    "as_of": "2026",
+    "status": "recalled, unverified",
 }
 START: dict[Hazard, tuple[datetime, str]] = {
     "flood": (
@@ -380,6 +396,8 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
                 "id": f"{code.lower()}_{unit_type}_{base.id}",
                 "nation": code,
                 "agency": agency[0].upper() + agency[1:],
+                "agency_names": dict(zip(("th", "lo", "km"), _AGENCY_NAMES[agency], strict=True))
+                | {"source": _AGENCY_SOURCE},
                 "type": unit_type,
                 "base": base.id,
             }

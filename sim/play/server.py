@@ -64,6 +64,7 @@ from sim.play.views import (
     said_view,
     seat_view,
 )
+from sim.report.marking import marked
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -395,7 +396,8 @@ def create_app(server: PlayServer) -> Guarded:
     notes = Notes()
 
     def page(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-        return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+        html = templates.get_template(name).render(**context)
+        return HTMLResponse(marked(html, server.scenario, context["lang"]), status_code=status)
 
     def told(reader: str | None, request: Request) -> Translator:
         """The language to tell a reader in: theirs, or the browser's when not known."""
@@ -424,7 +426,9 @@ def create_app(server: PlayServer) -> Guarded:
             "message": note,
             "client_id": lambda: f"{started}-{server.revision}-{role}-{next(counter)}",
         }
-        html = templates.get_template(name).render(**context)
+        html = marked(
+            templates.get_template(name).render(**context), server.scenario, context["lang"]
+        )
         if not note:
             rendered[base] = (server.revision, html)
         return HTMLResponse(html)

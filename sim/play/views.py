@@ -977,7 +977,7 @@ def _briefing(ex: Exercise, names: Names, seat: str) -> dict[str, Any]:
             }
         )
     return {
-        "agency": nation.agency if nation else "",
+        "agency": ReportNames.of(s, t.lang).agency(seat, nation.agency) if nation else "",
         "eocs": [
             f"{in_script(e.name, e.names, t.lang)}, {names.places.get(e.place, e.place)}"
             for e in eocs

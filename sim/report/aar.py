@@ -904,8 +904,7 @@ def after_action(
             "(simulated with borderdrill)",
             nations=nations,
         ),
-        organisations=[f"{names.nations.get(n.code, n.name)}: {n.agency}" for n in scenario.nations]
-        + sorted({f"{g.agency} ({g.nation})" for g in scenario.units}),
+        organisations=_organisations(scenario, names),
         summary=text,
         mission_area=t(MISSION_AREA),
         objectives=objectives(scenario, t, names),
@@ -1041,13 +1040,23 @@ def _scenario_summary(
     )
 
 
+def _organisations(scenario: Scenario, names: Names) -> list[str]:
+    """Each nation's agency, then the other agencies fielding units: "nation: agency"."""
+    nations = [(n.code, n.agency) for n in scenario.nations]
+    fielding = sorted({(g.nation, g.agency) for g in scenario.units} - set(nations))
+    return [
+        f"{names.nations.get(code, code)}: {names.agency(code, a)}"
+        for code, a in nations + fielding
+    ]
+
+
 def contacts(scenario: Scenario, names: Names | None = None) -> list[Contact]:
     """Each nation's agency and EOCs, where the planner adds the person to call."""
     names = names or Names.of(scenario)
     return [
         Contact(
             names.nations.get(nation.code, nation.name),
-            nation.agency,
+            names.agency(nation.code, nation.agency),
             in_script(eoc.name, eoc.names, names.lang),
             names.place(eoc.place),
         )
@@ -1080,8 +1089,9 @@ def _capabilities(ctx: Context, across: dict[str, Any] | None) -> list[Capabilit
 
 
 def _owners(scenario: Scenario, mechanism: str, t: Translator) -> str:
-    agencies = ", ".join(f"{n.agency} ({n.code})" for n in scenario.nations)
-    nations = ", ".join(n.name for n in scenario.nations)
+    names = Names.of(scenario, t.lang)
+    agencies = ", ".join(names.agency(n.code, n.agency) for n in scenario.nations)
+    nations = ", ".join(names.nations[n.code] for n in scenario.nations)
     if mechanism == "joint_centre":
         return t("AHA Centre with %(agencies)s", agencies=agencies)
     if mechanism == "military_comms":
@@ -1089,7 +1099,7 @@ def _owners(scenario: Scenario, mechanism: str, t: Translator) -> str:
     if mechanism == "border_operations":
         return t(
             "customs, immigration and quarantine at %(crossings)s",
-            crossings=", ".join(c.name for c in scenario.crossings),
+            crossings=", ".join(names.crossings[c.id] for c in scenario.crossings),
         )
     if mechanism == "local_authorities":
         return t("provincial and district authorities of %(nations)s", nations=nations)

@@ -23,6 +23,7 @@ from sim.model.arrangements import DESCRIPTIONS, TITLES
 from sim.report.aar import AfterAction, counted, people, rating, rating_rule
 from sim.report.decisions import decision_context, players_context
 from sim.report.estimates import LABELS, label, with_ci
+from sim.report.marking import marked
 from sim.report.msel import (
     INJECT_TYPES,
     inject_outcome,
@@ -305,6 +306,7 @@ def render_report(
             {
                 **u,
                 "name": names.unit(u["unit"]),
+                "agency": names.agency(u["nation"], u["agency"]),
                 "type": type_names.get(u["type"], u["type"]),
                 "tasked": _minutes(u["tasked_min"]),
                 "share": _share(u["utilisation"]),
@@ -336,7 +338,7 @@ def render_report(
         ],
         "figures": {name: base64.b64encode(png).decode("ascii") for name, png in figures.items()},
     }
-    return _ENV.get_template("report.html.j2").render(context)
+    return marked(_ENV.get_template("report.html.j2").render(context), scenario, lang)
 
 
 def _timeline(

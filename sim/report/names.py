@@ -1,4 +1,5 @@
-"""Planners' names for what a scenario's ids stand for: places, roads, units, crossings."""
+"""Planners' names for what a scenario's ids stand for: places, roads, units, crossings,
+agencies."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class Names:
     needs: dict[str, str]
     nations: dict[str, str]
     gauges: dict[str, str]
+    agencies: dict[tuple[str, str], str]
+    """Each nation's agencies (by nation code and the agency as written)."""
     lang: str = "en"
     """The reader's language (``sim.i18n``) the names are in."""
 
@@ -85,6 +88,10 @@ class Names:
                 n.code: in_script(n.name, n.names, lang, romanised=False) for n in scenario.nations
             },
             gauges={g.id: in_script(g.name, g.names, lang) for g in scenario.gauges},
+            agencies={
+                key: in_script(key[1], agency_names, lang)
+                for key, agency_names in scenario.agencies().items()
+            },
             lang=lang,
         )
 
@@ -93,6 +100,10 @@ class Names:
 
     def road(self, key: str) -> str:
         return self.roads.get(key, key)
+
+    def agency(self, nation: str, agency: str) -> str:
+        """A nation's agency in the reader's script, with the name as written beside it."""
+        return self.agencies.get((nation, agency), agency)
 
     def unit(self, key: str) -> str:
         return self.units.get(key, key)

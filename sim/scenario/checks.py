@@ -347,6 +347,7 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
             case _:
                 pass
 
+    problems += _check_agency_names(s)
     problems += _check_coordination(s, places, nations, types)
     problems += _check_gauges(s, places, needs)
     if s.wildfire is not None:
@@ -434,6 +435,30 @@ def check_references(scenario: Scenario) -> tuple[list[Problem], list[Problem]]:
     if not problems:
         warnings += meaning_warnings(s)
     return problems, warnings
+
+
+def _check_agency_names(s: Scenario) -> list[Problem]:
+    """An agency of a nation is named one way in each script, wherever it is given."""
+    problems: list[Problem] = []
+    given = [(f"nations[{i}]", n.code, n.agency, n.agency_names) for i, n in enumerate(s.nations)]
+    given += [(f"units[{i}]", g.nation, g.agency, g.agency_names) for i, g in enumerate(s.units)]
+    first: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for where, nation, agency, names in given:
+        for lang in ("th", "lo", "km"):
+            name = getattr(names, lang, None) if names is not None else None
+            if name is None:
+                continue
+            seen = first.setdefault((nation, agency, lang), (where, name))
+            if seen[1] != name:
+                problems.append(
+                    Problem(
+                        f"{where}.agency_names.{lang}",
+                        f"'{name}' names {nation}'s agency '{agency}', which {seen[0]} names "
+                        f"'{seen[1]}'",
+                        "name the agency one way (or leave its names out here)",
+                    )
+                )
+    return problems
 
 
 def _check_closures(s: Scenario) -> tuple[list[Problem], list[Problem]]:

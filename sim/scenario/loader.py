@@ -256,7 +256,7 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        if len(path) >= 2 and path[-2] == "names":
+        if len(path) >= 2 and path[-2] in ("names", "agency_names"):
             return Problem(
                 where,
                 f"unknown language '{key}' in names",

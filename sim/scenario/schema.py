@@ -139,6 +139,8 @@ class Nation(Section):
     """Working language, ISO 639 code (th, lo, km): messages across languages need interpreting."""
     agency: str
     """The national disaster agency (DDPM, NDMC, NCDM)."""
+    agency_names: ScriptNames | None = None
+    """The agency's name in Thai, Lao and Khmer script, with their source."""
     report_delay: DurationDistribution = Field(
         default=fixed("15min"), description="from detection to the report reaching the EOC"
     )
@@ -322,6 +324,9 @@ class UnitGroup(Section):
     """The nation it belongs to (TH, LA, KH)."""
     agency: str
     """Who fields it, as on reports."""
+    agency_names: ScriptNames | None = None
+    """The agency's name in Thai, Lao and Khmer script, with their source (a group whose
+    agency is its nation's takes the nation's names)."""
     type: Id
     """Its unit type (id)."""
     base: Id
@@ -636,6 +641,17 @@ class Scenario(Section):
     @property
     def duration_min(self) -> float:
         return self.scenario.duration
+
+    def agencies(self) -> dict[tuple[str, str], ScriptNames | None]:
+        """Each nation's agencies as written (its own and its units'), with their names in
+        the scripts: the first given (a unit group of its nation's agency takes the
+        nation's; ``checks`` refuses an agency named two ways)."""
+        named: dict[tuple[str, str], ScriptNames | None] = {}
+        given = [((n.code, n.agency), n.agency_names) for n in self.nations]
+        for key, names in given + [((g.nation, g.agency), g.agency_names) for g in self.units]:
+            if named.get(key) is None:
+                named[key] = names
+        return named
 
     def crossings_closed_by(self, closure: Closure) -> tuple[Crossing, ...]:
         """The crossings of the scenario between the two nations of a closure."""

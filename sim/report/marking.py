@@ -1,0 +1,140 @@
+"""A translated page's names kept whole, and its English marked as English.
+
+A browser breaks Thai, Lao and Khmer lines with a dictionary of words, and a name written
+in the script (most are transliterated, "ปากเซ") is cut wherever the dictionary finds a word
+in it. ``marked`` finds the scenario's names in a rendered page's text and keeps each word
+of a name on one line (``class="nw"``: ``white-space: nowrap``; a name may still wrap at its
+spaces). What the page shows in English because the scenario gives no translation (a name
+with none in the reader's script, an author's text not translated) and the romanised name
+beside a script's is marked ``lang="en"``, so that browsers shape it and screen readers
+read it as English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from markupsafe import escape
+from pydantic import BaseModel
+
+from sim.report.names import plain
+from sim.scenario import Scenario
+from sim.scenario.schema import SCRIPTS, ScriptNames, Text
+
+SKIPPED = ("script", "style", "title", "textarea", "option", "svg")
+"""Elements whose text is left as it is: not shown as text, or not allowed to hold a span."""
+
+_SCRIPT = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high, _ in SCRIPTS.values())
+_MARKS = "".join(
+    chr(c)
+    for low, high, _ in SCRIPTS.values()
+    for c in range(low, high + 1)
+    if unicodedata.category(chr(c)).startswith("M")
+)
+_PREPOSED = "\u0e40-\u0e44\u0ec0-\u0ec4"
+"""Thai and Lao vowels written before the consonant they follow in speech."""
+_TAG = re.compile(r"(<[^>]*>)")
+_WORD = re.compile(r"\S+")
+
+
+def _whole(written: str) -> str:
+    """A script's name as HTML, each of its words kept on one line."""
+    return _WORD.sub(
+        lambda m: f'<span class="nw">{m[0]}</span>' if re.search(f"[{_SCRIPT}]", m[0]) else m[0],
+        str(escape(written)),
+    )
+
+
+def _english(text: str) -> str:
+    return f'<span lang="en">{escape(text)}</span>'
+
+
+def _named(model: BaseModel) -> Iterator[tuple[str, ScriptNames | None]]:
+    """Every name the scenario writes, with its names in the scripts (agencies included)."""
+    name, names = getattr(model, "name", None), getattr(model, "names", None)
+    if isinstance(name, str):
+        yield name, names if isinstance(names, ScriptNames) else None
+    for field in type(model).model_fields:
+        value = getattr(model, field)
+        for item in value if isinstance(value, tuple | list) else (value,):
+            if isinstance(item, BaseModel) and not isinstance(item, Text | ScriptNames):
+                yield from _named(item)
+
+
+def _texts(model: BaseModel) -> Iterator[Text]:
+    """Every text an author wrote in languages (titles, synopses, questions)."""
+    for field in type(model).model_fields:
+        value = getattr(model, field)
+        for item in value if isinstance(value, tuple | list) else (value,):
+            if isinstance(item, Text):
+                yield item
+            elif isinstance(item, BaseModel):
+                yield from _texts(item)
+
+
+def forms(scenario: Scenario, lang: str) -> dict[str, str]:
+    """Each way a page in ``lang`` may show one of the scenario's names or English texts
+    (escaped, as in the page), and its HTML."""
+    found: dict[str, str] = {}
+
+    def add(shown: str, html: str) -> None:
+        found.setdefault(str(escape(shown)), html)
+
+    named = list(_named(scenario))
+    named += [(agency, names) for (_, agency), names in scenario.agencies().items()]
+    for name, names in named:
+        written = getattr(names, lang, None) if names is not None else None
+        if written:
+            for script in (written, plain(written)):
+                add(f"{script} ({plain(name)})", f"{_whole(script)} ({_english(plain(name))})")
+            for script in (written, plain(written), written.split(" (")[0]):
+                add(script, _whole(script))
+        else:
+            for english in (name, plain(name), name.split(" (")[0]):
+                add(english, _english(english))
+    for text in _texts(scenario):
+        if not getattr(text, lang, None):
+            for line in text.en.splitlines():
+                if line.strip():
+                    add(line.strip(), _english(line.strip()))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _forms(scenario: Scenario, lang: str) -> dict[str, str]:
+    return forms(scenario, lang)
+
+
+def _bounded(shown: str) -> str:
+    """A pattern of a shown name that matches whole words or script clusters only."""
+    before = "A-Za-z0-9&#" if shown[0].isascii() else _PREPOSED
+    after = "A-Za-z0-9" if shown[-1].isascii() else _MARKS
+    return rf"(?<![{before}]){re.escape(shown)}(?![{after}])"
+
+
+def marked(page: str, scenario: Scenario, lang: str) -> str:
+    """A rendered page (in ``lang``) with the scenario's names and English texts marked."""
+    if lang == "en":
+        return page
+    shown = {k: v for k, v in _forms(scenario, lang).items() if k in page}
+    if not shown:
+        return page
+    pattern = re.compile("|".join(_bounded(k) for k in sorted(shown, key=len, reverse=True)))
+    parts = _TAG.split(page)
+    skipping: str | None = None
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if tag is None:  # a doctype or a comment
+                continue
+            name = tag[2].lower()
+            if not tag[1] and name in SKIPPED and skipping is None:
+                skipping = name
+            elif tag[1] and (name == skipping or (skipping, name) == ("option", "select")):
+                skipping = None
+        elif skipping is None and part.strip():
+            parts[i] = pattern.sub(lambda m: shown[m[0]], part)
+    return "".join(parts)
