@@ -328,6 +328,40 @@ def test_the_shipped_scenarios_texts_use_the_glossary_terms(name: str, lang: str
     assert astray == []
 
 
+NAMES_ON_LINES = """(() => {
+  const lines = e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size;
+  const names = [...document.querySelectorAll('.nw')];
+  const cut = names.filter(e => lines(e) > 1).map(e => e.textContent);
+  const wide = document.documentElement.scrollWidth;
+  names.forEach(e => e.style.whiteSpace = 'normal');  // as the browser would break them
+  const unkept = names.filter(e => lines(e) > 1).map(e => e.textContent);
+  const wideUnkept = document.documentElement.scrollWidth;
+  return {names: names.length, cut, unkept, wider: wide - wideUnkept};
+})()"""
+"""The names kept whole in a page, those cut over two lines, those the browser's own line
+breaking would cut, and how much wider keeping them whole makes the page."""
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_name_in_the_readers_script_is_never_cut_over_two_lines(
+    lang: str, tiny_reports: dict[str, Path]
+) -> None:
+    from browser import find_browser
+    from chromium import Browser
+
+    if find_browser() is None:
+        pytest.skip("no Chromium on this machine (CI installs it)")
+    path = tiny_reports[lang] / "report.html"
+    for width in (400, 1280):
+        with Browser(width, 900) as browser:
+            browser.goto(path.as_uri())
+            found = browser.evaluate(NAMES_ON_LINES)
+        assert found["names"] > 40 and found["cut"] == [], (width, found)
+        assert found["wider"] == 0, (width, found)  # kept whole, yet no wider
+        if width == 400:  # a narrow window: Chromium's dictionary would cut names
+            assert len(found["unkept"]) > 3, found
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_the_word_aar_and_the_msel_are_in_the_readers_language(
     lang: str, tiny_reports: dict[str, Path]

@@ -13,6 +13,7 @@ from sim.report import figures
 from sim.report.csv_cells import frame_csv
 from sim.report.estimates import LABELS, MECHANISM_NAMES, label, with_ci
 from sim.report.html import environment
+from sim.report.marking import marked
 from sim.scenario import Scenario
 
 HEADLINE = ("response_median_min", "response_p90_min")
@@ -233,6 +234,8 @@ def experiment_files(
         ],
     }
     html = environment().get_template("experiment.html.j2").render(context)
+    if scenario is not None:
+        html = marked(html, scenario, lang)
     return {
         "kpis.csv": frame_csv(reps.kpis).encode("utf-8"),
         "summary.json": (json.dumps(summary, indent=2) + "\n").encode("utf-8"),

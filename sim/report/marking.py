@@ -4,10 +4,11 @@ A browser breaks Thai, Lao and Khmer lines with a dictionary of words, and a nam
 in the script (most are transliterated, "ปากเซ") is cut wherever the dictionary finds a word
 in it. ``marked`` finds the scenario's names in a rendered page's text and keeps each word
 of a name on one line (``class="nw"``: ``white-space: nowrap``; a name may still wrap at its
-spaces). What the page shows in English because the scenario gives no translation (a name
-with none in the reader's script, an author's text not translated) and the romanised name
-beside a script's is marked ``lang="en"``, so that browsers shape it and screen readers
-read it as English.
+spaces). The kinds of need and of unit are ordinary words, not names ("ການກູ້ໄພຜູ້ຕິດຄ້າງ"),
+and break where the language does. What the page shows in English because the scenario
+gives no translation (a name with none in the reader's script, an author's text not
+translated), and the romanised name beside a script's, is marked ``lang="en"``, so that
+browsers shape it and screen readers read it as English.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 
 from sim.report.names import plain
 from sim.scenario import Scenario
-from sim.scenario.schema import SCRIPTS, ScriptNames, Text
+from sim.scenario.schema import SCRIPTS, Need, ScriptNames, Text, UnitType
 
 SKIPPED = ("script", "style", "title", "textarea", "option", "svg")
 """Elements whose text is left as it is: not shown as text, or not allowed to hold a span."""
@@ -52,11 +53,13 @@ def _english(text: str) -> str:
     return f'<span lang="en">{escape(text)}</span>'
 
 
-def _named(model: BaseModel) -> Iterator[tuple[str, ScriptNames | None]]:
-    """Every name the scenario writes, with its names in the scripts (agencies included)."""
+def _named(model: BaseModel) -> Iterator[tuple[str, ScriptNames | None, bool]]:
+    """Every name the scenario writes, with its names in the scripts and whether it is a
+    proper name (not a kind of need or unit)."""
     name, names = getattr(model, "name", None), getattr(model, "names", None)
     if isinstance(name, str):
-        yield name, names if isinstance(names, ScriptNames) else None
+        proper = not isinstance(model, Need | UnitType)
+        yield name, names if isinstance(names, ScriptNames) else None, proper
     for field in type(model).model_fields:
         value = getattr(model, field)
         for item in value if isinstance(value, tuple | list) else (value,):
@@ -84,14 +87,15 @@ def forms(scenario: Scenario, lang: str) -> dict[str, str]:
         found.setdefault(str(escape(shown)), html)
 
     named = list(_named(scenario))
-    named += [(agency, names) for (_, agency), names in scenario.agencies().items()]
-    for name, names in named:
+    named += [(agency, names, True) for (_, agency), names in scenario.agencies().items()]
+    for name, names, proper in named:
         written = getattr(names, lang, None) if names is not None else None
         if written:
+            kept = _whole if proper else escape
             for script in (written, plain(written)):
-                add(f"{script} ({plain(name)})", f"{_whole(script)} ({_english(plain(name))})")
+                add(f"{script} ({plain(name)})", f"{kept(script)} ({_english(plain(name))})")
             for script in (written, plain(written), written.split(" (")[0]):
-                add(script, _whole(script))
+                add(script, str(kept(script)))
         else:
             for english in (name, plain(name), name.split(" (")[0]):
                 add(english, _english(english))
