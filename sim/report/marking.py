@@ -108,37 +108,50 @@ def forms(scenario: Scenario, lang: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16)
-def _forms(scenario: Scenario, lang: str) -> dict[str, str]:
-    return forms(scenario, lang)
+def _finder(scenario: Scenario, lang: str) -> tuple[dict[str, str], re.Pattern[str]]:
+    """The shown forms and a pattern finding them, the longest first."""
+    found = forms(scenario, lang)
+    return found, re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))))
 
 
-def _bounded(shown: str) -> str:
-    """A pattern of a shown name that matches whole words or script clusters only."""
-    before = "A-Za-z0-9&#" if shown[0].isascii() else _PREPOSED
-    after = "A-Za-z0-9" if shown[-1].isascii() else _MARKS
-    return rf"(?<![{before}]){re.escape(shown)}(?![{after}])"
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Whether a match is a whole word (Latin) or whole clusters (Thai, Lao, Khmer): not
+    inside a word, an entity or a cluster."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if text[start].isascii():
+        if before and ((before.isascii() and before.isalnum()) or before in "&#"):
+            return False
+    elif before and re.match(f"[{_PREPOSED}]", before):
+        return False
+    if text[end - 1].isascii():
+        return not (after.isascii() and after.isalnum())
+    return not (after and re.match(f"[{_MARKS}]", after))
 
 
 def marked(page: str, scenario: Scenario, lang: str) -> str:
     """A rendered page (in ``lang``) with the scenario's names and English texts marked."""
     if lang == "en":
         return page
-    shown = {k: v for k, v in _forms(scenario, lang).items() if k in page}
+    shown, pattern = _finder(scenario, lang)
     if not shown:
         return page
-    pattern = re.compile("|".join(_bounded(k) for k in sorted(shown, key=len, reverse=True)))
+
+    def mark(m: re.Match[str]) -> str:
+        return shown[m[0]] if _bounded(m.string, m.start(), m.end()) else m[0]
+
     parts = _TAG.split(page)
     skipping: str | None = None
     for i, part in enumerate(parts):
-        if i % 2:  # a tag
-            tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
-            if tag is None:  # a doctype or a comment
-                continue
-            name = tag[2].lower()
-            if not tag[1] and name in SKIPPED and skipping is None:
-                skipping = name
-            elif tag[1] and (name == skipping or (skipping, name) == ("option", "select")):
-                skipping = None
-        elif skipping is None and part.strip():
-            parts[i] = pattern.sub(lambda m: shown[m[0]], part)
+        if i % 2 == 0:
+            if skipping is None and part.strip():
+                parts[i] = pattern.sub(mark, part)
+            continue
+        tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+        if tag is None:  # a doctype or a comment
+            continue
+        name = tag[2].lower()
+        if not tag[1] and name in SKIPPED and skipping is None:
+            skipping = name
+        elif tag[1] and (name == skipping or (skipping, name) == ("option", "select")):
+            skipping = None
     return "".join(parts)
