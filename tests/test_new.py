@@ -115,6 +115,9 @@ def test_a_draft_names_the_nations_as_a_reader_says_them(tmp_path: Path) -> None
     assert "LA-KH" not in scenario.scenario.description.en
     # the report adds the nation to an agency (Army (KH)): the agency does not repeat it
     assert not [g.agency for g in scenario.units if g.agency.startswith(("Laos", "Cambodia"))]
+    # an EOC that is an office of the library is named in the scripts as the office is
+    offices = [e for n in scenario.nations for e in n.eocs if not e.name.startswith("Disaster")]
+    assert offices and all(e.names is not None and e.names.th for e in offices)
 
 
 def test_a_drafts_msel_names_the_nations(tmp_path: Path) -> None:

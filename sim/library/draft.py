@@ -315,6 +315,7 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
     centre = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
     title = "Flood" if hazard == "flood" else "Wildfire"
     start, said = _start(hazard, places)
+    named = {e.id: e.data["names"] for e in gazetteer() if "names" in e.data}
     present = sorted({p.nation for p in places.values()}, key=lambda c: (c not in pair, c))
     out = [_header(hazard, part, crossing, pair, present)]
     out.append(
@@ -369,6 +370,8 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
                     "name": eoc.name
                     if eoc.kind == "eoc"
                     else f"Disaster office at {eoc.name} (assumed: the library has none here)",
+                    # an office of the library is named in the scripts as its place is
+                    **({"names": named[eoc.id]} if eoc.kind == "eoc" and eoc.id in named else {}),
                     "place": eoc.id,
                 },
             )
