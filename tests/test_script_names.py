@@ -1,6 +1,7 @@
-"""Every place and crossing of the library and of the shipped scenarios, every fuel and mined
-area of their wildfires, and every named river of the base map, is named in Thai, Lao and
-Khmer script, each name in its own script only, with the source of the names."""
+"""Every place and crossing of the library and of the shipped scenarios, every EOC and agency
+of theirs, every fuel and mined area of their wildfires, and every named river of the base
+map, is named in Thai, Lao and Khmer script, each name in its own script only, with the
+source of the names."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def _shipped() -> list[tuple[str, dict[str, Any]]]:
             # an entry without a name changes a library entry by id and keeps its names
             named = [e for e in data.get(section, []) if "name" in e]
             entries += [(f"{path.stem}: {e['id']}", e) for e in named]
+        for nation in data.get("nations", []):  # the nations' EOCs, where the file names them
+            eocs = [e for e in nation.get("eocs", []) if "name" in e]
+            entries += [(f"{path.stem}: {e['id']}", e) for e in eocs]
         for section in ("fuel", "mined"):  # the wildfire's areas: land cover, mined strips
             areas = data.get("wildfire", {}).get(section, [])
             entries += [(f"{path.stem}: {section} area {e['name']}", e) for e in areas]
