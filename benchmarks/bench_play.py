@@ -44,6 +44,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from sim import load_scenario
+from sim.decisions.commands import Next
 from sim.decisions.exercise import Exercise, branch
 from sim.decisions.replay import played, replay_run
 from sim.model import simulate
@@ -62,7 +63,7 @@ def main() -> None:
     steps = []
     while not exercise.finished:
         started = time.perf_counter()
-        exercise.perform({"do": "next"})
+        exercise.perform(Next())
         steps.append(time.perf_counter() - started)
     rewinds = []
     for share in (0.1, 0.5, 0.9):

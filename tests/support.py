@@ -119,3 +119,10 @@ def english_left(page: str, allowed: set[str]) -> list[str]:
     lines = [line for line in text.splitlines() if "GSHHG" not in line]  # the map's source
     words = re.findall(r"[A-Za-z]{3,}", "\n".join(lines))
     return sorted({w for w in words if w not in allowed})
+
+
+def as_sent(raw: dict[str, Any]) -> Any:
+    """The command a page would send with these fields (``sim.decisions.commands``)."""
+    from sim.decisions.commands import parse
+
+    return parse(raw, recorded=False, form=True)

@@ -13,6 +13,7 @@ from support import load_with, slow_lao_boat
 
 from sim.decisions import points as d
 from sim.decisions.actions import ACTIONS, ActionRefused, act, check
+from sim.decisions.commands import Advance
 from sim.decisions.exercise import Exercise
 from sim.model.arrangements import NAMES
 
@@ -57,7 +58,7 @@ def _state(ex: Exercise) -> Any:
 def test_checking_an_action_changes_nothing_and_taking_it_does_what_was_checked(
     at: float, seat: str, action: str, number: int | None, target: str
 ) -> None:
-    ex = Exercise(SCENARIO, 0, ("LA", "TH"), [{"do": "advance", "to": at}])
+    ex = Exercise(SCENARIO, 0, ("LA", "TH"), [Advance(to=at)])
     sim = ex.sim
     incident = None if number is None or number >= len(sim.incidents) else sim.incidents[number]
     before = _state(ex)

@@ -1,29 +1,48 @@
-"""One table of who may give which command: the facilitator, a seat, a seat's observers
-and the projector, each refused what is not theirs with the reason; the play server, the
-exercise and the session file's reader keep the same table."""
+"""Typed commands, and one table of who may give which: the facilitator, a seat, a seat's
+observers and the projector, each refused what is not theirs with the reason; the play
+server, the exercise and the session file's reader keep the same table. A command is
+parsed once where it comes in, refused there with the field that is wrong, and written
+as a session file's line that reads back equal."""
 
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import MISSING, fields, replace
 from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from sim.decisions.commands import (
+    CLIENT,
     FACILITATOR,
+    KINDS,
     PROJECTOR,
     RIGHTS,
     SETTINGS,
+    Arrange,
+    Assign,
+    ChooseLanguage,
+    Command,
+    CommandBase,
+    Decide,
+    Malformed,
+    Note,
     Part,
     Refused,
+    SeatMessage,
     observer,
+    parse,
     part_of,
+    record,
     refusal,
-    right_of,
 )
 from sim.decisions.exercise import Exercise
-from sim.decisions.session import COMMANDS, SessionError, create_session, read_session
+from sim.decisions.session import SessionError, create_session, read_session
 from sim.play.server import PlayServer, create_app
 from sim.scenario import read_scenario
 
@@ -38,21 +57,148 @@ ROLES = {
 }
 
 
-def command(row: str) -> dict[str, object]:
+HORIZON = 2880.0
+
+
+def _field(hint: Any, filled: bool) -> st.SearchStrategy[Any]:
+    """Valid values of a field of this kind (as a session file records them: a field the
+    exercise fills in is never null)."""
+    nullable = type(None) in get_args(hint)
+    if nullable:
+        (hint,) = (a for a in get_args(hint) if a is not type(None))
+    base, *marks = get_args(hint) if hasattr(hint, "__metadata__") else (hint,)
+    marker = type(marks[0]).__name__ if marks else ""
+    if get_origin(base) is Literal:
+        values: st.SearchStrategy[Any] = st.sampled_from(get_args(base))
+    elif get_origin(base) is tuple:
+        values = st.lists(_field(get_args(base)[0], True), min_size=1, max_size=4).map(tuple)
+    elif base is bool:
+        values = st.booleans()
+    elif marker == "_Client":
+        values = st.from_regex(CLIENT, fullmatch=True)
+    elif marker == "_Text":
+        most = marks[0].most
+        values = st.text(min_size=1, max_size=12) | st.text(min_size=most, max_size=most)
+    elif marker == "_Whole":
+        values = st.integers(marks[0].least, 2**53)
+    else:
+        values = st.floats(0, HORIZON)
+    if nullable and not filled:
+        values = st.none() | values
+    return values
+
+
+def _valid(kind: type[CommandBase]) -> st.SearchStrategy[Command]:
+    """Valid commands of a kind, as the exercise records them."""
+    from typing import get_type_hints
+
+    hints = get_type_hints(kind, include_extras=True)
+    strategies = {}
+    for f in fields(kind):
+        filled = f.name in kind.FILLED
+        optional = f.default is not MISSING and not filled
+        values = _field(hints[f.name], filled)
+        if optional:
+            values = st.just(f.default) | values
+        strategies[f.name] = values
+    built = st.builds(kind, **strategies)
+    if kind is Decide:  # its choice is one of its options
+        built = built.map(lambda c: replace(c, options=(*c.options, c.choice)))
+    return built  # type: ignore[return-value]
+
+
+@given(st.one_of(*(_valid(kind) for kind in KINDS)))
+def test_any_command_is_written_and_read_back_equal(command: Command) -> None:
+    line = json.dumps(record(command), ensure_ascii=False, sort_keys=True)
+    assert parse(json.loads(line), horizon=HORIZON) == command
+
+
+def test_every_kind_of_command_has_its_row_and_every_row_its_kind() -> None:
+    assert {kind.RIGHT for kind in KINDS} == set(RIGHTS)
+
+
+def test_a_malformed_command_is_refused_naming_each_field_and_the_fix() -> None:
+    cases: list[tuple[dict[str, Any], list[str]]] = [
+        ({"do": "fly"}, ["'do' must be one of advance, next, decide, act, message, rewind,"]),
+        ({"do": "act", "action": "fly"}, ["unknown action 'fly': assign, stand_down, ask,"]),
+        ({"do": "setting", "value": True}, ["'name' must name the setting: one of show_doc"]),
+        (
+            {"do": "advance", "to": math.nan, "at": 0, "speed": 2},
+            [
+                "'speed' is not a field of the command 'advance': leave it out (its fields:",
+                "'to' must be a time in minutes from 0 to 2880, not nan",
+            ],
+        ),
+        (
+            {"do": "decide", "at": 1, "seat": "LA", "point": 0, "key": "k", "choice": "x"}
+            | {"kind": "ask", "decider": "LA", "subject": "s", "incident": 0, "proposal": "x"},
+            ["'point' must be a whole number from 1, not 0", "'options' is missing: a list of"],
+        ),
+        (
+            {"do": "act", "action": "assign", "at": 1, "seat": "LA", "unit": "u", "incident": 0}
+            | {"decider": "LA", "subject": "s", "choice": "v"},
+            ["'choice' must be the 'unit' acted on"],
+        ),
+        (
+            {"do": "setting", "name": "show_doctrine", "value": "no", "at": 0, "client": "a b"},
+            [
+                "'client' must be a short id of letters, digits, - and _, not 'a b'",
+                "'value' must be true or false, not 'no'",
+            ],
+        ),
+        (
+            {"do": "language", "at": 0, "reader": "LA", "lang": "fr", "seat": "LA"},
+            ["'seat' is not a field of the command 'language'", "'lang' must be one of en, th"],
+        ),
+    ]
+    for raw, expected in cases:
+        with pytest.raises(Malformed) as caught:
+            parse(raw, horizon=HORIZON)
+        assert len(caught.value.problems) == len(expected), caught.value.problems
+        for problem, start in zip(caught.value.problems, expected, strict=True):
+            assert problem.startswith(start), (problem, start)
+
+
+def test_a_command_sent_is_told_apart_from_one_recorded() -> None:
+    """A seat's form sends texts; what the exercise fills in is not the sender's to say."""
+    sent = {"do": "decide", "seat": "LA", "point": "3", "key": "k", "choice": "TH"}
+    assert parse(sent, recorded=False, form=True) == Decide(
+        seat="LA", point=3, key="k", choice="TH"
+    )
+    with pytest.raises(Malformed, match="'proposal' is not a field of the command 'decide'"):
+        parse(sent | {"proposal": "TH"}, recorded=False, form=True)
+    with pytest.raises(Malformed, match="'point' must be a whole number from 1, not '3'"):
+        parse(sent)  # a session file holds numbers
+    for number in ("1e999", "nan", "-inf", "9" * 5000):
+        with pytest.raises(Malformed, match="'to' must be a time in minutes from 0, not"):
+            parse({"do": "advance", "to": number}, recorded=False, form=True)
+
+
+def command(row: str) -> CommandBase:
     """A command of a row of the table, as the seat LA (or its observers) would give it."""
-    if row in SETTINGS:
-        return {"do": "setting", "name": row, "value": True}
-    if row == "arrange":
-        return {"do": "act", "action": "arrange"}
-    return {"do": row, "seat": "LA"}
+    from typing import get_type_hints
+
+    kind = next(k for k in KINDS if row == k.RIGHT)
+    hints = get_type_hints(kind)
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if f.default is MISSING:
+            example = {str: "x", int: 1, float: 0.0, bool: True}.get(hints[f.name])
+            values[f.name] = get_args(hints[f.name])[0] if example is None else example
+    values |= {k: "LA" for k in ("seat", "reader") if k in values}
+    return kind(**values)
 
 
 @pytest.mark.parametrize("row", sorted(RIGHTS))
 @pytest.mark.parametrize("part", list(Part))
 def test_each_part_gives_only_its_commands_and_is_told_why_not(row: str, part: Part) -> None:
     role = ROLES[part]
-    given = command(row) | ({"seat": role} if row == "arrange" else {})
-    assert right_of(given) == row
+    given = command(row)
+    if row == "arrange":
+        given = replace(given, seat=role)  # type: ignore[type-var]
+    if row == "language":
+        given = replace(given, reader=role)  # type: ignore[type-var]
+    assert row == given.RIGHT
     refused = refusal(role, given, SEATS)
     if part in RIGHTS[row].parts:
         assert refused is None
@@ -74,43 +220,40 @@ def test_who_may_give_what() -> None:
     assert may["lapsed"] == set()  # the exercise writes it: nobody gives it
 
 
-def test_every_command_of_the_session_file_has_its_row() -> None:
-    rows = {right_of({"do": do, "name": "show_doctrine"}) for do in COMMANDS}
-    assert rows <= set(RIGHTS)
-
-
 def test_a_seat_gives_commands_as_itself_only() -> None:
-    refused = refusal("LA", {"do": "decide", "seat": "TH"}, SEATS)
+    decide = Decide(seat="TH", point=1, key="k", choice="x")
+    refused = refusal("LA", decide, SEATS)
     assert refused is not None and str(refused) == "LA gives commands as itself, not as TH"
-    assert str(refusal("KH", {"do": "decide", "seat": "KH"}, SEATS)) == (
+    assert str(refusal("KH", replace(decide, seat="KH"), SEATS)) == (
         "KH is not a seat of this exercise"
     )
-    assert str(refusal(observer("LA"), {"do": "language", "reader": "TH"}, SEATS)) == (
+    language = ChooseLanguage(reader="TH", lang="th")
+    assert str(refusal(observer("LA"), language, SEATS)) == (
         "LA:observer chooses its own language only"
     )
-    assert refusal(FACILITATOR, {"do": "language", "reader": "TH"}, SEATS) is None
-    assert str(refusal(observer("LA"), {"do": "note", "seat": "TH"}, SEATS)) == (
+    assert refusal(FACILITATOR, language, SEATS) is None
+    assert str(refusal(observer("LA"), Note(seat="TH", target="t", text="x"), SEATS)) == (
         "LA:observer writes notes on LA only"
     )
     assert part_of(observer("KH"), SEATS) is None and part_of("TH:observer", SEATS) is Part.OBSERVER
 
 
 def test_a_seat_switches_an_arrangement_on_only_while_the_facilitator_lets_it() -> None:
-    arrange = {"do": "act", "action": "arrange", "seat": "LA"}
+    arrange = Arrange(seat="LA", arrangement="open_24h")
     refused = refusal("LA", arrange, SEATS, seats_may_arrange=False)
     assert refused is not None and refused.message == (
         "The facilitator has not allowed the seats to switch arrangements on."
     )
-    facilitator = arrange | {"seat": FACILITATOR}
+    facilitator = replace(arrange, seat=FACILITATOR)
     assert refusal(FACILITATOR, facilitator, SEATS, seats_may_arrange=False) is None
 
 
 def test_the_exercise_keeps_the_table() -> None:
     ex = Exercise(SOURCE.scenario, 0, SEATS)
     with pytest.raises(Refused, match="Observers watch a seat: they do not decide or act"):
-        ex.perform({"do": "act", "seat": FACILITATOR, "action": "send", "incident": 0})
+        ex.perform(Assign(seat=FACILITATOR, incident=0, unit="th-boat"))
     with pytest.raises(Refused, match="KH is not a seat of this exercise"):
-        ex.perform({"do": "message", "seat": "KH", "to": "LA", "text": "hello"})
+        ex.perform(SeatMessage(seat="KH", to="LA", text="hello"))
     assert ex.commands == []
 
 
@@ -126,11 +269,12 @@ def test_the_session_file_is_read_by_the_same_table(tmp_path: Path) -> None:
     """A line that gives a command its role may not give (a file edited by hand) is
     refused with its line named: the facilitator sending a unit, a seat switching an
     arrangement on after the facilitator stopped the seats doing so."""
-    send = {"do": "act", "at": 0, "seat": FACILITATOR, "action": "send", "decider": "LA"}
-    send |= {"subject": "x", "choice": "u", "incident": 0}
+    send = {"do": "act", "at": 0, "seat": FACILITATOR, "action": "assign", "decider": "LA"}
+    send |= {"subject": "x", "choice": "u", "unit": "u", "incident": 0}
     stop = {"do": "setting", "at": 0, "name": "seats_may_arrange", "value": False}
     arrange = {"do": "act", "at": 0, "seat": "TH", "action": "arrange", "decider": "TH"}
     arrange |= {"subject": "joint_centre", "choice": "joint_centre", "incident": -1}
+    arrange |= {"arrangement": "joint_centre"}
     with pytest.raises(SessionError) as caught:
         read_session(_session(tmp_path, send, stop, arrange), SOURCE.scenario)
     message = str(caught.value)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import load_with, slow_lao_boat
+from support import as_sent, load_with, slow_lao_boat
 from test_decisions import lao_boat_down_until_19h
 
 from sim import log
@@ -30,14 +30,16 @@ def _stop_at(ex: Exercise, kind: str, seat: str) -> OpenPoint:
         found = [p for p in ex.open_points(seat) if p.point.kind == kind]
         if found:
             return found[0]
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     raise AssertionError(f"no {kind} point for {seat}")
 
 
 def _decide(ex: Exercise, item: OpenPoint, choice: str) -> None:
     ex.perform(
-        {"do": "decide", "seat": item.seat, "point": item.number}
-        | {"key": point_key(item.point), "choice": choice}
+        as_sent(
+            {"do": "decide", "seat": item.seat, "point": item.number}
+            | {"key": point_key(item.point), "choice": choice}
+        )
     )
 
 
@@ -120,7 +122,7 @@ def test_an_ask_overtaken_is_closed_logged_and_its_answer_refused() -> None:
     answering it is refused."""
     ex = Exercise(load_with("tiny_border.toml", _lao_boat_misses_the_target), 0, ["LA"])
     ask = _stop_at(ex, d.ASK, "LA")
-    ex.perform({"do": "act", "seat": "LA", "action": "ask", "incident": 0, "nation": "TH"})
+    ex.perform(as_sent({"do": "act", "seat": "LA", "action": "ask", "incident": 0, "nation": "TH"}))
     (closed,) = _life(ex, ask.number)[1:]
     assert closed[0] == log.DECISION_OVERTAKEN and closed[1].choice == "-"
     with pytest.raises(Refused, match="no longer open") as refusal:
@@ -172,8 +174,10 @@ def test_a_unit_already_sent_cannot_be_chosen() -> None:
     first, second = (p for p in ex.open_points("LA") if p.point.kind == d.ASSIGN)
     taken = first.point.proposal.choice
     ex.perform(
-        {"do": "act", "seat": "LA", "action": "assign", "incident": second.point.incident}
-        | {"unit": taken}
+        as_sent(
+            {"do": "act", "seat": "LA", "action": "assign", "incident": second.point.incident}
+            | {"unit": taken}
+        )
     )
     assert first.number not in {p.number for p in ex.open_points("LA")}
     assert _life(ex, first.number)[-1][0] == log.DECISION_OVERTAKEN
@@ -188,11 +192,11 @@ def test_a_move_that_waits_for_the_seats_stops_at_each_point() -> None:
     """Behaviour 16, with the facilitator's setting on: the clock stops at the point's own
     instant, and the seat decides there."""
     ex = Exercise(load_with("tiny_border.toml", slow_lao_boat), 0, ["LA"])
-    ex.perform({"do": "advance", "to": 600, "wait_for_seats": True})
+    ex.perform(as_sent({"do": "advance", "to": 600, "wait_for_seats": True}))
     (send,) = ex.open_points("LA")
     assert ex.now == send.point.at_min < 600
     _decide(ex, send, "la-boat")
-    ex.perform({"do": "advance", "to": 600, "wait_for_seats": True})
+    ex.perform(as_sent({"do": "advance", "to": 600, "wait_for_seats": True}))
     assert ex.now == 600 and not ex.open_points()
 
 
@@ -236,9 +240,9 @@ def _play(moves: list[tuple[str, int]], seed: int) -> Exercise:
             item = points[k % len(points)]
             _decide(ex, item, item.point.options[k % len(item.point.options)].choice)
         elif move == "next":
-            ex.perform({"do": "next"})
+            ex.perform(as_sent({"do": "next"}))
         else:
-            ex.perform({"do": "advance", "to": ex.now + k})
+            ex.perform(as_sent({"do": "advance", "to": ex.now + k}))
     return ex
 
 
@@ -269,23 +273,23 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
         for dec in ex.sim.log.decisions
         if dec.event == log.DECISION and dec.reason == d.PLAYER and dec.point >= 0
     }
-    given_ = {c["point"]: c["choice"] for c in ex.commands if c["do"] == "decide"}
+    given_ = {c.point: c.choice for c in ex.commands if c.do == "decide"}
     assert answers == given_
     # and each is carried out at once: the unit it sends sets off, the one it stands down
     # stops, the nation it asks is sent the request, the approval it gives is recorded
     happened = {(e[0], e[1], e[2], e[3]) for e in ex.sim.log.events}
     effects = {d.ASSIGN: log.DISPATCHED, d.STAND_DOWN: log.STOOD_DOWN, d.APPROVE: log.APPROVED}
     for c in ex.commands:
-        if c["do"] != "decide" or c["choice"] in ("wait", "keep", d.NO):
+        if c.do != "decide" or c.choice in ("wait", "keep", d.NO):
             continue
-        unit = c["choice"] if c["kind"] in (d.ASSIGN, d.STAND_DOWN) else ""
-        if c["kind"] == d.ASK:
+        unit = c.choice if c.kind in (d.ASSIGN, d.STAND_DOWN) else ""
+        if c.kind == d.ASK:
             assert any(
-                e[0] == c["at"] and e[1] == log.MESSAGE_SENT and f">{c['choice']} " in e[4]
+                e[0] == c.at and e[1] == log.MESSAGE_SENT and f">{c.choice} " in e[4]
                 for e in ex.sim.log.events
             ), c
-        elif c["kind"] in effects:
-            assert (c["at"], effects[c["kind"]], c["incident"], unit) in happened, c
+        elif c.kind in effects:
+            assert (c.at, effects[c.kind], c.incident, unit) in happened, c
 
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
@@ -321,7 +325,7 @@ def test_a_seat_sending_its_unit_where_another_nation_must_make_room_does_not_ha
 
     scenario = load_with("tiny_border.toml", one_at_a_time)
     ex = Exercise(scenario, 0, ["LA"])
-    ex.perform({"do": "advance", "to": 720})
+    ex.perform(as_sent({"do": "advance", "to": 720}))
     doctrine = Simulation(scenario, 0).run()
 
     def sent(events: list[log.Event]) -> list[tuple[float, str, str]]:

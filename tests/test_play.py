@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
-from support import load_with
+from support import as_sent, load_with
 
 from sim import load_scenario
 from sim.cli import main
@@ -76,8 +76,8 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
     assert messages[4:] == [
         "this decision is LA&#39;s, not TH&#39;s",
         "&#39;KH&#39; is not one of this decision&#39;s options",
-        "point must be a number, not &#39;x&#39;",
-        "point must be a number, not None",
+        "&#39;point&#39; must be a whole number from 1, not &#39;x&#39;",
+        "&#39;point&#39; is missing: a whole number from 1; &#39;key&#39; is missing: a short text",
         "this decision is no longer open (taken, overtaken by a newer one, lapsed, or"
         " rewound): see the decisions open now",
         "the seat cannot task this unit",
@@ -95,8 +95,8 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
     assert _status(duplicate) == 409 and "no longer open" in _message(client, duplicate)
     assert server.session.path.read_bytes() == after
     decision = read_session(server.session.path).commands[-1]
-    assert (decision["seat"], decision["kind"], decision["choice"]) == ("LA", d.ASK, "TH")
-    assert decision["at"] == 90.0 and decision["subject"].startswith("ban_hat/rescue/")
+    assert (decision.seat, decision.kind, decision.choice) == ("LA", d.ASK, "TH")
+    assert decision.at == 90.0 and decision.subject.startswith("ban_hat/rescue/")
 
 
 def _status(answer: Any) -> int:
@@ -131,8 +131,8 @@ def test_arrangements_switched_on_by_the_facilitator_and_the_seats(tmp_path: Pat
         (120.0, "arrangement_on", -1, "", "joint_centre"),
     ]
     assert (120.0, "message_sent", 0, "", "report LA>JCC diplomatic") in sim.log.events
-    acts = [c for c in read_session(server.session.path).commands if c["do"] == "act"]
-    assert [(c["seat"], c["action"], c["arrangement"]) for c in acts] == [
+    acts = [c for c in read_session(server.session.path).commands if c.do == "act"]
+    assert [(c.seat, c.action, c.arrangement) for c in acts] == [
         ("facilitator", "arrange", "open_24h"),
         ("LA", "arrange", "joint_centre"),
     ]
@@ -158,7 +158,7 @@ def test_arrangements_switched_on_by_the_facilitator_and_the_seats(tmp_path: Pat
         "Joint coordination centre is in force already",
         "Crossings open 24 h is in force already",
         "unknown arrangement &#39;bridges&#39;: one of joint_centre, open_24h, fast_track",
-        "arrangement is missing or not a short text",
+        "&#39;arrangement&#39; is missing: a short text",
     ]
     # the facilitator does not let the seats do it any more
     assert _status(client.post(f"{fac}/seats-arrange", data={"allow": "no"})) == 303
@@ -193,8 +193,8 @@ def test_a_seat_switching_an_arrangement_on_is_replayed_at_its_time(tmp_path: Pa
     from sim.decisions.replay import played, replay_run
 
     ex = _play([{"do": "advance", "to": 600.0}])
-    ex.perform({"do": "act", "seat": "TH", "action": "arrange", "arrangement": "open_24h"})
-    ex.perform({"do": "advance", "to": ex.horizon})
+    ex.perform(as_sent({"do": "act", "seat": "TH", "action": "arrange", "arrangement": "open_24h"}))
+    ex.perform(as_sent({"do": "advance", "to": ex.horizon}))
     session = played(ex)
     ((index, taken),) = [(i, t) for i, t in enumerate(session.taken) if t.action]
     assert (taken.seat, taken.kind, taken.choice, taken.at) == ("TH", d.ARRANGE, "open_24h", 600)
@@ -282,8 +282,10 @@ def test_pages_escape_scenario_text(tmp_path: Path) -> None:
         assert "<b>Ban</b>" not in text and "&lt;b&gt;Ban&lt;/b&gt;" in text
 
 
-def _play(commands: list[dict[str, object]]) -> Exercise:
-    return Exercise(SCENARIO, 0, ["LA", "TH"], commands)
+def _play(commands: list[Any]) -> Exercise:
+    return Exercise(
+        SCENARIO, 0, ["LA", "TH"], [as_sent(c) if isinstance(c, dict) else c for c in commands]
+    )
 
 
 def _played_once() -> Exercise:
@@ -293,26 +295,30 @@ def _played_once() -> Exercise:
     while not ex.finished:
         for item in ex.open_points():
             ex.perform(
-                {
-                    "do": "decide",
-                    "seat": item.seat,
-                    "point": item.number,
-                    "key": point_key(item.point),
-                    "choice": next(choices, item.point.proposal.choice),
-                }
+                as_sent(
+                    {
+                        "do": "decide",
+                        "seat": item.seat,
+                        "point": item.number,
+                        "key": point_key(item.point),
+                        "choice": next(choices, item.point.proposal.choice),
+                    }
+                )
             )
             if item.point.kind == d.ASK:
                 ex.perform(
-                    {"do": "act", "seat": "LA", "action": "ask", "incident": 0, "nation": "TH"}
+                    as_sent(
+                        {"do": "act", "seat": "LA", "action": "ask", "incident": 0, "nation": "TH"}
+                    )
                 )
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     return ex
 
 
 def test_session_commands_rebuild_the_run() -> None:
     ex = _played_once()
     assert ex.sim.log.events == _play(ex.commands).sim.log.events
-    kinds = [c["do"] for c in ex.commands]
+    kinds = [c.do for c in ex.commands]
     assert kinds.count("decide") == 2 and kinds.count("act") == 1
 
 
@@ -326,17 +332,19 @@ def test_rewinding_replays_the_past_exactly(to: float) -> None:
         e for e in ex.sim.log.events if e[0] < to
     ]
     # and a decision taken after ``to`` is undone
-    assert all(c["at"] < to for c in rewound.commands if c["do"] != "advance")
+    assert all(c.at < to for c in rewound.commands if c.do != "advance")
 
 
 def test_a_wait_is_not_asked_again_at_the_same_instant() -> None:
     ex = _play([{"do": "next"}, {"do": "next"}])
     (item,) = ex.open_points()
     form = {"do": "decide", "seat": "LA", "point": item.number, "key": point_key(item.point)}
-    ex.perform(form | {"choice": "wait"})
+    ex.perform(as_sent(form | {"choice": "wait"}))
     assert ex.open_points() == []  # the seat's re-planning at 09:30 took the wait
     ex.sim.planner.changed("LA")  # something changes at the same instant
-    ex.perform({"do": "advance", "to": ex.now})  # the instant settles: the seat looks again
+    ex.perform(
+        as_sent({"do": "advance", "to": ex.now})
+    )  # the instant settles: the seat looks again
     assert ex.open_points() == []
 
 
@@ -371,7 +379,7 @@ def test_hand_edited_session_files_are_refused_clearly(tmp_path: Path) -> None:
         edited("seat.jsonl", {"seats": ["LA", "XX"]}, lines): "seat XX is not in this scenario",
         edited("version.jsonl", {"version": 99}, lines): "a session of version 99",
         edited("do.jsonl", None, ['{"at": 0}']): "'do' must be one of advance",
-        edited("at.jsonl", None, ['{"do": "next", "at": -5}']): "needs its time 'at'",
+        edited("at.jsonl", None, ['{"do": "next", "at": -5}']): "'at' must be a time in",
         edited("stale.jsonl", None, stale): f"line {decide + 2}: the command no longer applies",
         edited("chosen.jsonl", None, chosen): "'choice' must be one of the 'options'",
     }
@@ -399,7 +407,7 @@ def test_play_command_refuses_bad_input(tmp_path: Path) -> None:
 def test_exercise_refuses_going_back_by_advance() -> None:
     ex = _play([{"do": "advance", "to": 120}])
     with pytest.raises(Refused, match="only moves forward"):
-        ex.perform({"do": "advance", "to": 60})
+        ex.perform(as_sent({"do": "advance", "to": 60}))
 
 
 def _tiny_session(tmp_path: Path, choice: str) -> Path:
@@ -413,10 +421,12 @@ def _tiny_session(tmp_path: Path, choice: str) -> Path:
     while not server.exercise.finished:
         for item in server.exercise.open_points("LA"):
             server.perform(
-                {"do": "decide", "seat": "LA", "point": item.number}
-                | {"key": point_key(item.point), "choice": choice}
+                as_sent(
+                    {"do": "decide", "seat": "LA", "point": item.number}
+                    | {"key": point_key(item.point), "choice": choice}
+                )
             )
-        server.perform({"do": "next"})
+        server.perform(as_sent({"do": "next"}))
     return path
 
 

@@ -164,7 +164,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "Answer a request for help" in page.text(".pending")
             page.click(".pending button[value=yes]")
             approved = read_session(session).commands[-1]
-            assert approved["do"] == "decide" and approved["choice"] == "yes"
+            assert approved.do == "decide" and approved.choice == "yes"
 
             page.goto(fac)
             fast_track = page.text("#arrangements tr[data-arrangement=fast_track]")
@@ -179,7 +179,7 @@ def test_an_exercise_played_in_the_browser(tmp_path: Path, shots: Path | None) -
             assert "TH Rescue boat team from Ubon Ratchathani" in page.text(".incidents")
 
             # rewind to just before the approval, and refuse this time
-            page.click(f"button[name=decision][value='{approved['point']}']")
+            page.click(f"button[name=decision][value='{approved.point}']")
             assert "Waiting for the seats (1)" in page.text()
             # the facilitator's switch came after it and is undone; the seat's stays
             assert page.count("#arrange-open_24h") == 1 and not page.count("#arrange-fast_track")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from support import load_with
+from support import as_sent, load_with
 
 from sim import load_scenario
 from sim.decisions.exercise import Exercise, point_key
@@ -31,10 +31,12 @@ def test_a_seat_asked_for_help_sees_what_it_weighs(tmp_path: Path) -> None:
         for item in ex.open_points("LA"):  # Laos asks Thailand
             choice = "TH" if item.point.kind == "ask" else item.point.proposal.choice
             server.perform(
-                {"do": "decide", "seat": "LA", "point": item.number}
-                | {"key": point_key(item.point), "choice": choice}
+                as_sent(
+                    {"do": "decide", "seat": "LA", "point": item.number}
+                    | {"key": point_key(item.point), "choice": choice}
+                )
             )
-        server.perform({"do": "next"})
+        server.perform(as_sent({"do": "next"}))
         ex = server.exercise
     page = client.get(f"/seat/TH/{server.tokens['TH']}").text
     card = " ".join(page.split('class="request"')[1].split("</div>")[0].split())
@@ -77,7 +79,7 @@ def test_the_seats_pages_name_everything_in_full_on_the_default_scenario() -> No
             assert row["name"] not in unit_ids
         for row in view["decisions"]:  # an evacuation names its village
             assert row["about"], row
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     assert requests_seen  # blocked units, where there are any, are checked above
 
 
@@ -91,12 +93,14 @@ def test_a_unit_with_no_route_is_not_shown_travelling() -> None:
         )
 
     ex = Exercise(load_with("tiny_border.toml", lao_boat_cut_off), 0, ["LA"])
-    ex.perform({"do": "advance", "to": 90, "wait_for_seats": True})
+    ex.perform(as_sent({"do": "advance", "to": 90, "wait_for_seats": True}))
     (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
     ex.perform(
-        {"do": "decide", "seat": "LA", "point": send.number}
-        | {"key": point_key(send.point), "choice": "la-boat"}
+        as_sent(
+            {"do": "decide", "seat": "LA", "point": send.number}
+            | {"key": point_key(send.point), "choice": "la-boat"}
+        )
     )
-    ex.perform({"do": "advance", "to": 140})  # back at Pakse at 130, no way to Ban Hat
+    ex.perform(as_sent({"do": "advance", "to": 140}))  # back at Pakse at 130, no way to Ban Hat
     (boat,) = [u for u in seat_view(ex, "LA", True)["units"] if u["id"] == "la-boat"]
     assert boat["state"].startswith("no route to Ban Hat"), boat

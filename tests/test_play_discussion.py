@@ -144,8 +144,8 @@ def test_the_room_discusses_and_it_is_all_in_the_session(tmp_path: Path) -> None
     # a rewind to before everything keeps what was said (it was said), not the decision
     assert _status(client.post(f"{fac}/rewind", data={"minutes": "30"})) == 303
     resumed = read_session(path)
-    assert [s["text"] for s in resumed.said] == [observed, *(t for _, _, t in points)]
-    assert not [c for c in resumed.commands if c["do"] == "decide"]
+    assert [s.text for s in resumed.said] == [observed, *(t for _, _, t in points)]
+    assert not [c for c in resumed.commands if c.do == "decide"]
 
 
 def _played(tmp_path: Path) -> tuple[Path, Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from support import load_with
+from support import as_sent, load_with
 
 from sim import log
 from sim.decisions import points as d
@@ -48,8 +48,8 @@ def _until(server: PlayServer, done: Any) -> None:
         for item in server.exercise.open_points("LA"):
             if item.point.kind != d.ACCEPT:
                 form = {"point": item.number, "key": point_key(item.point), "choice": "wait"}
-                server.perform({"do": "decide", "seat": "LA"} | form)
-        server.perform({"do": "next"})
+                server.perform(as_sent({"do": "decide", "seat": "LA"} | form))
+        server.perform(as_sent({"do": "next"}))
 
 
 def test_a_seat_offers_a_unit_to_an_incident_it_has_heard_of(tmp_path: Path) -> None:
@@ -73,8 +73,8 @@ def test_a_seat_offers_a_unit_to_an_incident_it_has_heard_of(tmp_path: Path) -> 
     assert "Rescue of stranded people at Ban Hat" in _text(page.split("incidents-section")[1])
     assert client.post(f"{th}/act", data=offer).status_code == 303
     offered = read_session(server.session.path).commands[-1]
-    assert offered["action"] == "offer" and offered["choice"] == "th-boat"
-    assert offered["reason"] == "we are close"
+    assert offered.action == "offer" and offered.target == "th-boat"
+    assert offered.reason == "we are close"
 
     # the offer travels like a request: the channel between the two, an interpreter
     ex = server.exercise
@@ -106,7 +106,7 @@ def test_a_seat_offers_a_unit_to_an_incident_it_has_heard_of(tmp_path: Path) -> 
     dispatched = [e for e in ex.sim.log.events if e[1] == log.DISPATCHED and e[3] == "th-boat"]
     assert [(e[0], e[4]) for e in dispatched] == [(ex.now, "TH")]
     answered = read_session(server.session.path).commands[-1]
-    assert (answered["kind"], answered["choice"], answered["reason"]) == (
+    assert (answered.kind, answered.choice, answered.reason) == (
         "accept",
         "yes",
         "no boat of our own",
@@ -129,7 +129,7 @@ def test_a_seat_offers_a_unit_to_an_incident_it_has_heard_of(tmp_path: Path) -> 
 
 def _heard(ex: Exercise) -> None:
     while not ex.heard_of("TH"):
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     assert ex.now < 120  # its border units saw it, well before Laos asked anyone
 
 
@@ -145,7 +145,7 @@ def test_an_offer_passes_the_checks_doctrine_keeps() -> None:
     _heard(ex)
     (incident,) = ex.heard_of("TH")
     while not incident.assigned:  # Laos hears of it too, and sends its boat
-        ex.perform({"do": "advance", "to": ex.now + 5})
+        ex.perform(as_sent({"do": "advance", "to": ex.now + 5}))
     assert [u.id for u in incident.assigned] == ["la-boat"]
     offer = {"do": "act", "seat": "TH", "action": "offer", "incident": incident.id}
     refusals = [
@@ -159,12 +159,12 @@ def test_an_offer_passes_the_checks_doctrine_keeps() -> None:
     for command, why in refusals:
         before = list(ex.sim.log.events)
         try:
-            ex.perform(command)
+            ex.perform(as_sent(command))
         except Refused as refused:
             assert str(refused) == why
         else:
             raise AssertionError(f"{command} was taken")
-        assert ex.sim.log.events == before and ex.commands[-1]["do"] != "act"
+        assert ex.sim.log.events == before and ex.commands[-1].do != "act"
 
 
 def test_an_offer_left_to_doctrine_or_declined() -> None:
@@ -173,17 +173,19 @@ def test_an_offer_left_to_doctrine_or_declined() -> None:
         _heard(ex)
         (incident,) = ex.heard_of("TH")
         ex.perform(
-            {"do": "act", "seat": "TH", "action": "offer"}
-            | {"incident": incident.id, "unit": "th-boat"}
+            as_sent(
+                {"do": "act", "seat": "TH", "action": "offer"}
+                | {"incident": incident.id, "unit": "th-boat"}
+            )
         )
         while not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA")):
-            ex.perform({"do": "next"})
+            ex.perform(as_sent({"do": "next"}))
         (item,) = [p for p in ex.open_points("LA") if p.point.kind == d.ACCEPT]
         assert item.point.proposal == d.Choice(d.YES, d.SOONER)  # Laos has no boat at all
         if answer is not None:
             form = {"point": item.number, "key": point_key(item.point), "choice": answer}
-            ex.perform({"do": "decide", "seat": "LA"} | form)
-        ex.perform({"do": "advance", "to": ex.now + 1})  # (a point still open lapses)
+            ex.perform(as_sent({"do": "decide", "seat": "LA"} | form))
+        ex.perform(as_sent({"do": "advance", "to": ex.now + 1}))  # (a point still open lapses)
         (taken,) = [t for t in ex.taken if t.kind == d.ACCEPT]
         assert taken.choice == (answer or d.LEFT_TO_DOCTRINE)
         boat = ex.sim.unit("th-boat")
@@ -194,7 +196,7 @@ def test_an_offer_left_to_doctrine_or_declined() -> None:
 
 def _offer(ex: Exercise, incident: Any, unit: str = "th-boat") -> None:
     offer = {"action": "offer", "incident": incident.id, "unit": unit}
-    ex.perform({"do": "act", "seat": "TH"} | offer)
+    ex.perform(as_sent({"do": "act", "seat": "TH"} | offer))
 
 
 def _accept_lines(ex: Exercise) -> list[str]:
@@ -214,7 +216,7 @@ def test_a_unit_is_offered_once_until_the_answer() -> None:
         else:
             raise AssertionError("the same unit was offered twice")
         while not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA")):
-            ex.perform({"do": "next"})
+            ex.perform(as_sent({"do": "next"}))
     sent = [e for e in ex.sim.log.events if e[1] == log.MESSAGE_SENT]
     assert sum(1 for e in sent if e[4].startswith("offer TH>LA")) == 1
 
@@ -239,13 +241,15 @@ def test_an_offer_whose_unit_was_tasked_elsewhere_meanwhile_is_declined_without_
     while boat.task is None:  # Thailand's own incident: its seat sends the boat there
         for item in ex.open_points("TH"):
             form = {"point": item.number, "key": point_key(item.point)}
-            ex.perform({"do": "decide", "seat": "TH", "choice": item.point.proposal.choice} | form)
-        ex.perform({"do": "advance", "to": ex.now + 5})
+            ex.perform(
+                as_sent({"do": "decide", "seat": "TH", "choice": item.point.proposal.choice} | form)
+            )
+        ex.perform(as_sent({"do": "advance", "to": ex.now + 5}))
     thai = boat.task
     assert thai is not lao
     while not _accept_lines(ex):
         assert not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA"))
-        ex.perform({"do": "advance", "to": ex.now + 5})
+        ex.perform(as_sent({"do": "advance", "to": ex.now + 5}))
     (line,) = _accept_lines(ex)
     assert line.startswith("LA accept no not_possible ")
     assert boat.task is thai  # the boat stays where its own seat sent it
@@ -261,10 +265,10 @@ def test_an_offer_that_arrives_when_nobody_is_left_is_declined_as_not_needed() -
 
     ex = Exercise(load_with("tiny_border.toml", small), 0, ["TH"])
     while not ex.heard_of("TH"):
-        ex.perform({"do": "advance", "to": ex.now + 5})
+        ex.perform(as_sent({"do": "advance", "to": ex.now + 5}))
     (incident,) = ex.heard_of("TH")
     _offer(ex, incident)
-    ex.perform({"do": "advance", "to": 600})
+    ex.perform(as_sent({"do": "advance", "to": 600}))
     assert incident.remaining == 0
     (line,) = _accept_lines(ex)
     assert line.startswith("LA accept no not_needed ")
@@ -278,17 +282,21 @@ def test_a_request_in_flight_is_withdrawn_once_the_helpers_offer_is_accepted() -
     _offer(ex, incident)
     (ask,) = [p for p in ex.open_points("LA") if p.point.kind == d.ASK]
     ex.perform(
-        {"do": "decide", "seat": "LA", "choice": "TH"}
-        | {"point": ask.number, "key": point_key(ask.point)}
+        as_sent(
+            {"do": "decide", "seat": "LA", "choice": "TH"}
+            | {"point": ask.number, "key": point_key(ask.point)}
+        )
     )
     while not any(p.point.kind == d.ACCEPT for p in ex.open_points("LA")):
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     (card,) = [p for p in ex.open_points("LA") if p.point.kind == d.ACCEPT]
     ex.perform(
-        {"do": "decide", "seat": "LA", "choice": "yes"}
-        | {"point": card.number, "key": point_key(card.point)}
+        as_sent(
+            {"do": "decide", "seat": "LA", "choice": "yes"}
+            | {"point": card.number, "key": point_key(card.point)}
+        )
     )
-    ex.perform({"do": "advance", "to": 900})
+    ex.perform(as_sent({"do": "advance", "to": 900}))
     kinds = [e[1] for e in ex.sim.log.events if e[2] == incident.id]
     assert log.WITHDRAWN in kinds and log.REFUSED not in kinds and log.APPROVED not in kinds
     assert not [t for t in ex.taken if t.kind == d.APPROVE]  # Thailand is not asked to approve

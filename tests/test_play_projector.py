@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from support import load_with
+from support import as_sent, load_with
 
 from sim.decisions.commands import PROJECTOR
 from sim.decisions.exercise import Exercise
@@ -34,7 +34,7 @@ def _server(tmp_path: Path) -> tuple[PlayServer, TestClient]:
 
 def test_the_projector_map_is_drawn_to_be_read_across_the_room(tmp_path: Path) -> None:
     server, _ = _server(tmp_path)
-    server.perform({"do": "advance", "to": 120})
+    server.perform(as_sent({"do": "advance", "to": 120}))
     assert server.map_of(PROJECTOR) is not server.map_of("facilitator")
     page, room = server.map_data(), server.map_data(scale=PROJECTOR_SCALE)
     assert page.title == "Tiny border, as at Mon 23 Jul 10:00"
@@ -63,18 +63,18 @@ def test_a_page_says_when_its_map_shows_an_earlier_time(tmp_path: Path) -> None:
         assert found
         return found[1] is None
 
-    server.perform({"do": "advance", "to": 30})
+    server.perform(as_sent({"do": "advance", "to": 30}))
     drawer = server.map_of("facilitator")
     drawer.version, drawer.drawn_for = 1, server.revision  # drawn for this revision
     assert not behind_note_shown()
-    server.perform({"do": "advance", "to": 60})  # the map in hand is of the time before
+    server.perform(as_sent({"do": "advance", "to": 60}))  # the map in hand is of the time before
     assert behind_note_shown()
     server.close()
 
 
 def test_the_projector_names_a_road_by_its_ends() -> None:
     ex = Exercise(load_with("tiny_border.toml", _named_road), 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": 40})
+    ex.perform(as_sent({"do": "advance", "to": 40}))
     assert "Road Pakse – Ban Hat closed" in projector_view(ex)["changes"]
 
 
@@ -96,7 +96,7 @@ def _sekong_at_eight(tmp_path: Path) -> maps.MapData:
 
     session = create_session(tmp_path / "s.jsonl", "Sekong", "abc", 0, ["TH", "LA", "KH"])
     server = PlayServer(load_scenario(SCENARIOS / "sekong_flood_2018.toml"), session)
-    server.perform({"do": "advance", "to": 720})
+    server.perform(as_sent({"do": "advance", "to": 720}))
     data = server.map_data("lo", PROJECTOR_SCALE)
     server.close()
     return data

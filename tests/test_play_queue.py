@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from starlette.testclient import TestClient
+from support import as_sent
 
 from sim import load_scenario
 from sim.decisions.session import create_session
@@ -51,7 +52,7 @@ def test_a_seat_sees_its_open_decisions_in_the_order_they_are_due(tmp_path: Path
 
     seen = {"timed": 0, "overdue": 0, "several": 0}
     while min(seen.values()) == 0 and server.exercise.now < 3000:
-        server.perform({"do": "next"})
+        server.perform(as_sent({"do": "next"}))
         ex = server.exercise
         now = minutes(clock(ex.now))
         for seat in ex.seats:

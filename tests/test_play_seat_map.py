@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from support import load_with
+from support import as_sent, load_with
 
 from sim.decisions.exercise import Exercise, point_key
 from sim.decisions.session import create_session
@@ -29,13 +29,15 @@ def _cut_off(data: dict[str, Any]) -> None:
 
 def _stuck() -> Exercise:
     ex = Exercise(load_with("tiny_border.toml", _cut_off), 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": 90, "wait_for_seats": True})
+    ex.perform(as_sent({"do": "advance", "to": 90, "wait_for_seats": True}))
     (send,) = [p for p in ex.open_points("LA") if p.point.kind == "assign"]
     ex.perform(
-        {"do": "decide", "seat": "LA", "point": send.number}
-        | {"key": point_key(send.point), "choice": "la-boat"}
+        as_sent(
+            {"do": "decide", "seat": "LA", "point": send.number}
+            | {"key": point_key(send.point), "choice": "la-boat"}
+        )
     )
-    ex.perform({"do": "advance", "to": 140})  # back at Pakse, no way to Ban Hat
+    ex.perform(as_sent({"do": "advance", "to": 140}))  # back at Pakse, no way to Ban Hat
     return ex
 
 
@@ -58,7 +60,7 @@ def test_a_seat_map_shows_its_units_incidents_and_why_a_unit_has_no_route() -> N
     assert not [u for u in thai.units if u.stuck]
     (asked,) = [i for i in ex.sim.incidents if "TH" in i.requests]
     assert not thai.incidents  # (the request, a diplomatic note, is on its way)
-    ex.perform({"do": "advance", "to": asked.requests["TH"][1] + 150})
+    ex.perform(as_sent({"do": "advance", "to": asked.requests["TH"][1] + 150}))
     assert len(seat_map_data(ex, "TH").incidents) == 1
     places = {(p.lat, p.lon): p.nation for p in ex.scenario.places}
     assert {places[u.lat, u.lon] for u in thai.units} == {"TH"}

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
+from support import as_sent
 
 from sim.cli import main
 from sim.decisions.exercise import Exercise, point_key
@@ -147,7 +148,7 @@ def test_a_cut_last_line_is_repaired_on_start_and_said(tmp_path: Path) -> None:
     assert path.read_bytes() == whole  # the cut line is gone, nothing else
     server = PlayServer(SCENARIO, session)
     assert server.exercise.now == 60
-    server.perform({"do": "advance", "to": 90.0})  # written on a line of its own
+    server.perform(as_sent({"do": "advance", "to": 90.0}))  # written on a line of its own
     assert _resumed_events(path) == server.exercise.sim.log.events
     assert read_session(path).notice == ""
 
@@ -208,6 +209,7 @@ def test_a_failed_write_refuses_the_command_and_tells_the_room(
 CHILD = """
 import sys
 from pathlib import Path
+from sim.decisions.commands import Advance, Decide, ShowDoctrine
 from sim.decisions.exercise import point_key
 from sim.play.server import PlayServer
 from sim.decisions.session import open_session
@@ -223,14 +225,14 @@ while not server.exercise.finished:
     ex = server.exercise
     for item in ex.open_points():
         options = [o.choice for o in item.point.options]
-        server.perform({"do": "decide", "seat": item.seat, "point": item.number,
-                        "key": point_key(item.point), "choice": options[step % len(options)]})
+        server.perform(Decide(seat=item.seat, point=item.number, key=point_key(item.point),
+                              choice=options[step % len(options)]))
     if step % 7 == 0 and ex.now > 30:
         server.rewind(ex.now - 20)
     elif step % 5 == 0:
-        server.set("show_doctrine", step % 10 == 0)
+        server.record(ShowDoctrine(value=step % 10 == 0))
     else:
-        server.perform({"do": "advance", "to": ex.now + 3})
+        server.perform(Advance(to=ex.now + 3))
 print("finished", flush=True)
 """
 
@@ -281,11 +283,14 @@ def test_the_reader_refuses_bad_lines_naming_every_one(tmp_path: Path) -> None:
         '{"do": "rewind", "at": 120, "to": 500}',  # a rewind to a future time
         '{"do": "advance", "at": 120, "to": 60}',  # a clock move back
         '{"do": "advance", "at": 120, "to": 99999}',  # past the end
-        '{"do": "decide", "at": 120, "seat": "KH", "point": 1}',
+        '{"do": "decide", "at": 120, "seat": "KH", "point": 1, "key": "k", "choice": "x",'
+        ' "kind": "ask", "decider": "KH", "subject": "s", "incident": 0, "options": ["x"],'
+        ' "proposal": "x"}',
         f'{{"do": "next", "at": 120, "until": {deep}}}',
         "x" * 70_000,
         '{"do": "setting", "at": 120, "name": "show_doctrine", "value": "no"}',
         '{"do": "next", "at": 120, "until": 200, "client": {"a": 1}}',
+        '{"do": "decide", "at": 120, "seat": "LA", "point": 1, "options": "x", "by": "me"}',
     )
     with pytest.raises(SessionError) as caught:
         read_session(path, SCENARIO)
@@ -294,12 +299,14 @@ def test_the_reader_refuses_bad_lines_naming_every_one(tmp_path: Path) -> None:
         "line 3: a rewind to 500 goes forward from 120",
         "line 4: a clock move to 60 goes back from 120: use a rewind",
         "line 5: 'to' must be a time in minutes from 0 to 2880",
-        "line 6: 'seat' must be one of the session's seats (LA, TH);",
-        "; 'options' must be a list of short texts",
+        "line 6: 'seat' must be one of the session's seats (LA, TH)\n",
         "line 7: nested too deeply",
         "line 8: longer than 64 KiB",
-        "line 9: a setting needs a 'name'",
-        "line 10: 'client' must be a short id",
+        "line 9: 'value' must be true or false, not 'no'",
+        "line 10: 'client' must be a short id of letters, digits, - and _, not {'a': 1}",
+        "line 11: 'by' is not a field of the command 'decide': leave it out (its fields: at,",
+        "; 'key' is missing: a short text; 'choice' is missing: a short text;",
+        "; 'options' must be a list of short texts, not 'x';",
     ):
         assert expected in message
     nested = _session_with(tmp_path, "deep.jsonl", "[" * 30000 + "]" * 30000)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import as_sent
 
 from sim import load_scenario, log
 from sim.decisions import points as d
@@ -25,8 +26,10 @@ def _decisions(run: log.RunLog) -> list[tuple[float, log.Decision]]:
 def _decide(ex: Exercise, choice: str) -> None:
     for item in ex.open_points():
         ex.perform(
-            {"do": "decide", "seat": item.seat, "point": item.number}
-            | {"key": point_key(item.point), "choice": choice}
+            as_sent(
+                {"do": "decide", "seat": item.seat, "point": item.number}
+                | {"key": point_key(item.point), "choice": choice}
+            )
         )
 
 
@@ -35,19 +38,19 @@ def _late_ask() -> Exercise:
     on by 45 min, waiting for the seats: the clock stops at the point; Laos asks."""
     ex = Exercise(TINY, 0, ["LA", "TH"])
     while not ex.open_points():
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     raised = ex.open_points()[0].point.at_min
     ex = Exercise(TINY, 0, ["LA", "TH"], branch(ex.commands, raised - 1))
-    ex.perform({"do": "advance", "to": raised + 45, "wait_for_seats": True})
+    ex.perform(as_sent({"do": "advance", "to": raised + 45, "wait_for_seats": True}))
     assert ex.now == raised
     _decide(ex, "TH")
-    ex.perform({"do": "advance", "to": raised + 45})
+    ex.perform(as_sent({"do": "advance", "to": raised + 45}))
     return ex
 
 
 def test_the_played_replication_is_the_exercise() -> None:
     ex = _late_ask()
-    ex.perform({"do": "next"})
+    ex.perform(as_sent({"do": "next"}))
     _decide(ex, "yes")
     session = played(ex)
     expected = Exercise(TINY, 0, ["LA", "TH"], ex.commands).finish().events
@@ -76,7 +79,7 @@ def test_other_replications_take_a_decision_when_the_players_took_it() -> None:
 
 def test_a_point_that_arises_while_the_clock_moves_lapses_at_its_own_instant() -> None:
     ex = Exercise(TINY, 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": 600})
+    ex.perform(as_sent({"do": "advance", "to": 600}))
     assert ex.taken and not ex.open_points()
     assert all(t.at == t.raised_at and not t.by_players for t in ex.taken)
     session = played(ex)
@@ -92,7 +95,7 @@ def test_moving_the_clock_to_the_end_leaves_no_point_unanswered() -> None:
     """Behaviour 16: seats that let the clock run to the end get doctrine's response, at
     the same times, not points left waiting with no unit sent."""
     ex = Exercise(TINY, 0, ["LA", "TH"])
-    ex.perform({"do": "advance", "to": TINY.duration_min})
+    ex.perform(as_sent({"do": "advance", "to": TINY.duration_min}))
     played_run = ex.finish()
     doctrine = Simulation(TINY, 0).run()
 
@@ -153,11 +156,13 @@ def _play_out(tmp_path: Path, moves: list[tuple[int, int]], scenario_path: Path)
         for item in ex.open_points() if pick >= 0 else []:
             options = [o.choice for o in item.point.options]
             server.perform(
-                {"do": "decide", "seat": item.seat, "point": item.number}
-                | {"key": point_key(item.point), "choice": options[pick % len(options)]}
+                as_sent(
+                    {"do": "decide", "seat": item.seat, "point": item.number}
+                    | {"key": point_key(item.point), "choice": options[pick % len(options)]}
+                )
             )
         move = {"do": "advance", "to": ex.now + minutes} if minutes else {"do": "next"}
-        server.perform(move)
+        server.perform(as_sent(move))
     return path
 
 
@@ -193,11 +198,11 @@ def test_a_session_file_replays_the_exercise_it_records(moves: list[tuple[int, i
 def test_an_action_taken_as_its_point_opens_is_taken_again() -> None:
     ex = Exercise(TINY, 0, ["LA", "TH"])
     while not ex.open_points():
-        ex.perform({"do": "next"})
+        ex.perform(as_sent({"do": "next"}))
     (item,) = ex.open_points()
     ask = {"do": "act", "seat": "LA", "action": d.ASK, "incident": item.point.incident}
-    ex.perform(ask | {"nation": "TH"})
-    ex.perform({"do": "next"})
+    ex.perform(as_sent(ask | {"nation": "TH"}))
+    ex.perform(as_sent({"do": "next"}))
     session = played(ex)
     assert [t.action for t in session.taken if t.departs] == [True]
     for replication in (0, 1, 2):

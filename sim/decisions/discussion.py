@@ -12,8 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sim.decisions.commands import FACILITATOR, Refused
-from sim.decisions.exercise import MAX_REASON, Command, Exercise
+from sim.decisions.commands import (
+    FACILITATOR,
+    MAX_SAID,
+    Action,
+    Command,
+    Decide,
+    Hotwash,
+    Note,
+    Refused,
+)
+from sim.decisions.commands import (
+    record as line_of,
+)
+from sim.decisions.exercise import Exercise
 from sim.i18n import N_
 from sim.scenario import schema
 from sim.scenario.injects import inject_nations
@@ -21,32 +33,20 @@ from sim.scenario.schema import Scenario
 
 SAID = ("note", "hotwash")
 """The session's commands that record what was said, not done."""
-MAX_SAID = MAX_REASON
-"""Characters a note, a hot wash entry or a reason may hold."""
 HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
 """What the facilitator records in the hot wash."""
 ROOM = "room"
 """Who raised a hot wash point when no one seat did."""
 
 
-def said_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+def said_problems(command: Note | Hotwash, seats: Sequence[str]) -> list[str]:
     """What is wrong with a ``note`` or ``hotwash`` line of a session file (nothing: [])."""
-    problems = []
-    text = entry.get("text")
-    if not (isinstance(text, str) and 0 < len(text) <= MAX_SAID):
-        problems.append(f"'text' must be a text of at most {MAX_SAID} characters")
-    target = entry.get("target")
-    if not (isinstance(target, str) and 0 < len(target) <= 200):
-        problems.append("'target' must be a capability target (a need's id)")
-    if entry["do"] == "note":
-        if entry.get("seat") not in seats:
-            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
-    else:
-        if entry.get("kind") not in HOTWASH_KINDS:
-            problems.append(f"'kind' must be one of {', '.join(HOTWASH_KINDS)}")
-        if entry.get("raised_by") not in (*seats, ROOM, FACILITATOR):
-            problems.append(f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}")
-    return problems
+    if isinstance(command, Note):
+        if command.seat not in seats:
+            return [f"'seat' must be one of the session's seats ({', '.join(seats)})"]
+    elif command.raised_by not in (*seats, ROOM, FACILITATOR):
+        return [f"'raised_by' must be a seat, {ROOM} or {FACILITATOR}"]
+    return []
 
 
 def said_text(value: object) -> str:
@@ -67,22 +67,18 @@ def said_text(value: object) -> str:
     return text
 
 
-def note(ex: Exercise, seat: str, target: str, text: object) -> Command:
+def note(ex: Exercise, seat: str, target: str, text: object) -> Note:
     """An observer's note on a seat against a capability target, as the session records it.
 
     Raises:
         Refused: an unknown target or an empty or too long text.
     """
-    return {
-        "do": "note",
-        "at": round(ex.now, 6),
-        "seat": seat,
-        "target": _target(ex.scenario, target),
-        "text": said_text(text),
-    }
+    return Note(
+        at=round(ex.now, 6), seat=seat, target=_target(ex.scenario, target), text=said_text(text)
+    )
 
 
-def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) -> Command:
+def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) -> Hotwash:
     """A point of the hot wash (a strength or an area for improvement of a capability
     target, raised by a seat or the room), as the session records it.
 
@@ -93,14 +89,13 @@ def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) 
         raise Refused(N_("choose a strength or an area for improvement"))
     if raised_by not in (*ex.seats, ROOM):
         raise Refused("%(seat)r is not a seat of this exercise", seat=raised_by)
-    return {
-        "do": "hotwash",
-        "at": round(ex.now, 6),
-        "kind": kind,
-        "target": _target(ex.scenario, target),
-        "raised_by": raised_by,
-        "text": said_text(text),
-    }
+    return Hotwash(
+        at=round(ex.now, 6),
+        kind="strength" if kind == "strength" else "improvement",
+        target=_target(ex.scenario, target),
+        raised_by=raised_by,
+        text=said_text(text),
+    )
 
 
 def _target(scenario: Scenario, target: str) -> str:
@@ -118,7 +113,9 @@ def inject_seats(scenario: Scenario, inject: schema.Inject) -> tuple[str, ...]:
     return tuple(inject.discussion_for or inject_nations(scenario, inject))
 
 
-def questions(scenario: Scenario, delivered: Sequence[int], seat: str | None) -> list[Command]:
+def questions(
+    scenario: Scenario, delivered: Sequence[int], seat: str | None
+) -> list[dict[str, Any]]:
     """The discussion questions of the injects delivered (by number, latest first) for a
     seat (for every seat when None): the inject's number and questions, and whom they are
     for."""
@@ -137,18 +134,20 @@ def questions(scenario: Scenario, delivered: Sequence[int], seat: str | None) ->
 
 
 def record(
-    scenario: Scenario, commands: Sequence[Command], said: Sequence[Command], ended_at: float
-) -> Command:
+    scenario: Scenario,
+    commands: Sequence[Command],
+    said: Sequence[Note | Hotwash],
+    ended_at: float,
+) -> dict[str, Any]:
     """What the room said, for the AAR/IP: the questions of the injects delivered by
     ``ended_at``, the reasons given with the decisions in force, the observers' notes and
     the hot wash."""
     reasons = [
         {
-            k: c.get(k)
+            k: line.get(k)
             for k in ("at", "seat", "kind", "action", "decider", "subject", "choice", "reason")
         }
-        for c in commands
-        if c["do"] in ("decide", "act") and c.get("reason")
+        for line in (line_of(c) for c in commands if isinstance(c, Decide | Action) and c.reason)
     ]
     delivered = [
         i for i, inj in enumerate(scenario.injects) if scenario.offset_min(inj.at) <= ended_at
@@ -159,6 +158,6 @@ def record(
             for q in questions(scenario, delivered, None)
         ],
         "reasons": reasons,
-        "notes": [dict(c) for c in said if c["do"] == "note"],
-        "hotwash": [dict(c) for c in said if c["do"] == "hotwash"],
+        "notes": [line_of(c) for c in said if isinstance(c, Note)],
+        "hotwash": [line_of(c) for c in said if isinstance(c, Hotwash)],
     }

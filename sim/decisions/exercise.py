@@ -1,10 +1,10 @@
 """A played exercise: a Simulation stepped by the facilitator and answered by the seats.
 
-Everything that changes an exercise is a *command*, a small JSON-able dict: the clock
+Everything that changes an exercise is a *command* (``sim.decisions.commands``): the clock
 moves (``advance`` to a time, ``next`` decision or inject), a seat decides an open point
 (``decide``, naming it by its id) or acts unprompted (``act``: send, stand down, ask,
 offer a unit to a neighbour's incident, evacuate; the facilitator too, to switch an
-arrangement on). Commands are validated and applied in order;
+arrangement on). Commands are checked against the situation and applied in order;
 applied again from the start they give the same run event for event, so the state at
 any earlier time is the replay of the commands issued before it (``branch``).
 
@@ -16,15 +16,24 @@ once that instant has settled; unless the move waits for the seats (``next``, or
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from sim import log
 from sim.decisions import actions
 from sim.decisions import points as d
-from sim.decisions.commands import Refused, refusal
+from sim.decisions.commands import (
+    MAX_SAID,
+    Action,
+    Advance,
+    Command,
+    Decide,
+    Next,
+    Refused,
+    SeatMessage,
+    refusal,
+)
 from sim.decisions.lifecycle import OpenPoint
 from sim.decisions.players import Players
 from sim.i18n import N_
@@ -36,14 +45,9 @@ from sim.scenario.schema import Scenario
 if TYPE_CHECKING:
     from sim.decisions.messages import Message
 
-Command = dict[str, Any]
+A = TypeVar("A", bound=Action)
 
-CLIENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
-"""A command's client id (``client``), given by the page that sent it: the same command
-sent twice carries the same id."""
-
-
-MAX_REASON = 1000
+MAX_REASON = MAX_SAID
 """Characters of the reason a seat may give with a decision or an action."""
 
 
@@ -129,61 +133,48 @@ class Exercise:
     # commands
 
     def perform(self, command: Command) -> Command:
-        """Check and apply one command; return it as recorded (with the time it was issued).
+        """Check and apply one command; return it as recorded (with the time it was issued
+        and, for a decision or an action, what it was about).
 
         Raises:
-            Refused: the command is malformed, stale, or not this seat's to give.
+            Refused: the command is stale, not possible now, or not this seat's to give.
         """
-        if not isinstance(command, dict):
-            raise Refused("a command is a JSON object")
-        do = command.get("do")
-        recorded: Command = {"do": do, "at": round(self.now, 6)}
-        client = command.get("client")
-        if client is not None:
-            if not isinstance(client, str) or not CLIENT.fullmatch(client):
-                raise Refused("client must be a short id of letters, digits, - and _")
-            recorded["client"] = client
-        reason = command.get("reason")
-        if reason:  # why a seat decided or acted, in its own words
-            if do not in ("decide", "act"):
-                raise Refused("only a decision or an action carries a reason")
-            if not isinstance(reason, str) or len(reason.strip()) > MAX_REASON:
+        at = round(self.now, 6)
+        if isinstance(command, Decide | Action):
+            reason = command.reason.strip()
+            if len(reason) > MAX_REASON:
                 raise Refused(N_("keep the reason to %(most)s characters"), most=MAX_REASON)
-            if reason.strip():
-                recorded["reason"] = reason.strip()
-        if do == "advance":
-            to = _number(command, "to")
-            if to < self.now:
+            command = replace(command, reason=reason)
+        if isinstance(command, Advance):
+            if command.to < self.now:
                 raise Refused(N_("the clock only moves forward (rewind to go back)"))
-            wait = command.get("wait_for_seats", False)
-            if not isinstance(wait, bool):
-                raise Refused("wait_for_seats must be true or false")
-            recorded["to"] = min(to, self.horizon)
-            if wait:
-                recorded["wait_for_seats"] = True
-            if recorded["to"] > self.now:  # (to now: nothing moves, nothing lapses)
+            to = min(command.to, self.horizon)
+            recorded: Command = replace(command, at=at, to=to)
+            if to > self.now:  # (to now: nothing moves, nothing lapses)
                 self._lapse()
-                self._move(recorded["to"], wait_for_seats=wait)
-        elif do == "next":
-            until = min(_number(command, "until", self.horizon), self.horizon)
-            recorded["until"] = until
+                self._move(to, wait_for_seats=command.wait_for_seats)
+        elif isinstance(command, Next):
+            until = self.horizon if command.until is None else min(command.until, self.horizon)
+            recorded = replace(command, at=at, until=until)
             self._lapse()
             self._move(until, wait_for_seats=True, stop_at_injects=True)
-        elif do == "decide":
-            recorded.update(self._decide(command))
+        elif isinstance(command, Decide):
+            recorded = self._decide(replace(command, at=at))
             self._settle()
-        elif do == "act":
-            recorded.update(self._act(command))
+        elif isinstance(command, Action):
+            recorded = self._act(replace(command, at=at))
             self._settle()
-        elif do == "message":
+        elif isinstance(command, SeatMessage):
             if self.finished:
                 raise Refused(N_("the exercise has reached its end"))
             from sim.decisions.messages import send
 
-            recorded.update(send(self.sim, self.seats, self.messages, command))
+            recorded = send(self.sim, self.seats, self.messages, replace(command, at=at))
             self._settle()
         else:
-            raise Refused(f"unknown command {do!r}: advance, next, decide or act")
+            raise Refused(
+                f"{command.do!r} is not a command of the run: advance, next, decide, act or message"
+            )
         self.commands.append(recorded)
         return recorded
 
@@ -257,15 +248,13 @@ class Exercise:
         if self.finished and self.sim.fire is not None:
             self.sim.log.fire = self.sim.fire.snapshot()
 
-    def _decide(self, command: Command) -> Command:
-        seat = _text(command, "seat")
+    def _decide(self, command: Decide) -> Decide:
+        seat, choice = command.seat, command.choice
         refused = refusal(seat, command, self.seats)
         if refused is not None:
             raise refused
-        number = int(_number(command, "point"))
-        choice = _text(command, "choice")
-        item = self.sim.points.open.get(number)
-        if item is None or point_key(item.point) != command.get("key"):
+        item = self.sim.points.open.get(command.point)
+        if item is None or point_key(item.point) != command.key:
             raise Refused(
                 N_(
                     "this decision is no longer open (taken, overtaken by a newer one, lapsed,"
@@ -285,64 +274,40 @@ class Exercise:
         point = item.point
         self.taken.append(self._taken(item, choice))
         item.event.succeed(answer)
-        recorded: Command = {
-            "seat": seat,
-            "point": number,
-            "key": point_key(point),
-            "kind": point.kind,
-            "decider": point.seat,
-            "subject": point.subject,
-            "incident": point.incident,
-            "options": [o.choice for o in point.options],
-            "proposal": point.proposal.choice,
-            "choice": choice,
-        }
-        if point.question:
-            recorded["question"] = point.question
-        return recorded
+        return replace(
+            command,
+            kind=point.kind,
+            decider=point.seat,
+            subject=point.subject,
+            incident=point.incident,
+            options=tuple(o.choice for o in point.options),
+            proposal=point.proposal.choice,
+            question=point.question,
+        )
 
     # unprompted actions
 
-    def _act(self, command: Command) -> Command:
-        seat = _text(command, "seat")
-        action = _text(command, "action")
+    def _act(self, command: A) -> A:
+        seat = command.seat
         refused = refusal(seat, command, self.seats)
         if refused is not None:
             raise refused
         if self.finished:
             raise Refused(N_("the exercise has reached its end"))
-        if action not in actions.ACTIONS:
-            raise Refused(f"unknown action {action!r}: {', '.join(actions.ACTIONS)}")
-        incident = None
-        if action in (d.EVACUATE, d.ARRANGE):
-            field = "place" if action == d.EVACUATE else "arrangement"
-        else:
-            field = "nation" if action == d.ASK else "unit"
-            number = int(_number(command, "incident"))
-            known = self.heard_of(seat) if action == d.OFFER else self.known_incidents(seat)
-            incident = next((i for i in known if i.id == number), None)
-            if incident is None:
-                if action == d.OFFER:
-                    raise Refused(N_("the seat has heard of no such open incident of a neighbour"))
-                raise Refused(N_("the seat knows of no such open incident"))
-        target = _text(command, field)
+        number = command.incident_id
+        incidents = self.sim.incidents
+        incident = incidents[number] if 0 <= number < len(incidents) else None
         try:
-            decider = actions.act(self.sim, seat, action, incident, target)
+            allowed = actions.check(self.sim, seat, command.action, incident, command.target)
         except actions.ActionRefused as exc:
             raise Refused(exc.message, exc.status, **exc.values) from None
+        decider = actions.take(self.sim, allowed)
+        target, incident = allowed.target, allowed.incident
         subject = target if incident is None else incident.key
         self.taken.append(
-            Taken(self.now, self.now, seat, decider, action, subject, target, "", True)
+            Taken(self.now, self.now, seat, decider, command.action, subject, target, "", True)
         )
-        return {
-            "seat": seat,
-            "action": action,
-            "decider": decider,
-            "subject": subject,
-            "incident": -1 if incident is None else incident.id,
-            "choice": target,
-            field: target,
-        }
+        return replace(command, decider=decider, subject=subject)
 
     # what a seat knows
 
@@ -362,14 +327,13 @@ class Exercise:
 def branch(commands: Sequence[Command], to: float) -> list[Command]:
     """The commands that rebuild an exercise as it was at ``to``: those issued before it,
     every clock move stopped at ``to``, then the clock moved to ``to``."""
-    kept = [dict(c) for c in commands if c["at"] < to]
-    for c in kept:
-        if c["do"] == "advance":
-            c["to"] = min(c["to"], to)
-        elif c["do"] == "next":
-            c["until"] = min(c["until"], to)
-    kept.append({"do": "advance", "to": to, "at": kept[-1]["at"] if kept else 0.0})
-    return kept
+    kept = [c for c in commands if c.at < to]
+    for index, c in enumerate(kept):
+        if isinstance(c, Advance):
+            kept[index] = replace(c, to=min(c.to, to))
+        elif isinstance(c, Next):
+            kept[index] = replace(c, until=to if c.until is None else min(c.until, to))
+    return [*kept, Advance(to=to, at=kept[-1].at if kept else 0.0)]
 
 
 def before_decision(commands: Sequence[Command], point: int) -> list[Command] | None:
@@ -377,24 +341,6 @@ def before_decision(commands: Sequence[Command], point: int) -> list[Command] | 
     point (by its id): open, every command before the answer kept exactly (None: no such
     answer among the commands)."""
     for index, command in enumerate(commands):
-        if command["do"] == "decide" and command["point"] == point:
-            return [dict(c) for c in commands[:index]]
+        if isinstance(command, Decide) and command.point == point:
+            return list(commands[:index])
     return None
-
-
-def _number(command: Command, name: str, default: float | None = None) -> float:
-    value = command.get(name, default)
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise Refused(f"{name} must be a number, not {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise Refused(f"{name} must be a finite number of minutes from the start")
-    return number
-
-
-def _text(command: Command, name: str) -> str:
-    value = command.get(name)
-    if not isinstance(value, str) or not value or len(value) > 200:
-        raise Refused(f"{name} is missing or not a short text")
-    return value

@@ -11,11 +11,10 @@ sees it once it is delivered.
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sim.decisions.commands import Refused, refusal
-from sim.decisions.exercise import MAX_REASON, Command
+from sim.decisions.commands import MAX_SAID, Refused, SeatMessage, refusal
 from sim.i18n import N_
 
 if TYPE_CHECKING:
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 
 PURPOSE = "message"
 """How a seat's message is logged among the model's messages (``message_sent`` ...)."""
-MAX_MESSAGE = MAX_REASON
+MAX_MESSAGE = MAX_SAID
 """Characters a message may hold."""
 
 
@@ -52,14 +51,16 @@ def carry(sim: Simulation, message: Message) -> Generator[Any, Any, None]:
     message.delivered_at = sim.env.now
 
 
-def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Command) -> Command:
+def send(
+    sim: Simulation, seats: Sequence[str], sent: list[Message], command: SeatMessage
+) -> SeatMessage:
     """Send a seat's message (``sent`` holds the messages so far); what the session records.
 
     Raises:
         Refused: the sender or receiver is not a seat, or the text is empty or too long.
     """
-    sender, receiver, text = command.get("seat"), command.get("to"), command.get("text")
-    refused = refusal(str(sender), command, seats)
+    sender, receiver, text = command.seat, command.to, command.text.strip()
+    refused = refusal(sender, command, seats)
     if refused is not None:
         raise refused
     if receiver not in seats or receiver == sender:
@@ -67,7 +68,6 @@ def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Co
         raise Refused(
             N_("send the message to another seat of the exercise (%(others)s)"), others=others
         )
-    text = text.strip() if isinstance(text, str) else ""
     if not text:
         raise Refused(N_("write the message first"))
     if len(text) > MAX_MESSAGE:
@@ -79,25 +79,22 @@ def send(sim: Simulation, seats: Sequence[str], sent: list[Message], command: Co
     message = Message(
         len(sent) + 1,
         float(sim.env.now),
-        str(sender),
-        str(receiver),
+        sender,
+        receiver,
         text,
-        sim.comms.channel(str(sender), str(receiver)).kind,
-        sim.comms.needs_interpreter(str(sender), str(receiver)),
+        sim.comms.channel(sender, receiver).kind,
+        sim.comms.needs_interpreter(sender, receiver),
     )
     sent.append(message)
     sim.env.process(carry(sim, message))
-    return {"seat": sender, "to": receiver, "text": text}
+    return replace(command, text=text)
 
 
-def message_problems(entry: dict[str, Any], seats: Sequence[str]) -> list[str]:
+def message_problems(command: SeatMessage, seats: Sequence[str]) -> list[str]:
     """What is wrong with a ``message`` line of a session file (nothing: [])."""
     problems = []
-    if entry.get("seat") not in seats:
+    if command.seat not in seats:
         problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
-    if entry.get("to") not in seats or entry.get("to") == entry.get("seat"):
+    if command.to not in seats or command.to == command.seat:
         problems.append("'to' must be another of the session's seats")
-    text = entry.get("text")
-    if not (isinstance(text, str) and 0 < len(text) <= MAX_MESSAGE):
-        problems.append(f"'text' must be a text of at most {MAX_MESSAGE} characters")
     return problems

@@ -28,7 +28,8 @@ import simpy
 from sim import log
 from sim.decisions import actions
 from sim.decisions import points as d
-from sim.decisions.exercise import Command, Exercise, Taken
+from sim.decisions.commands import Command, Hotwash, Note, SeatMessage
+from sim.decisions.exercise import Exercise, Taken
 from sim.decisions.lifecycle import Settled
 from sim.decisions.messages import Message, send
 from sim.decisions.players import seat_of
@@ -50,7 +51,7 @@ class PlayedSession:
     taken: tuple[Taken, ...]
     ended_at: float
     """The scenario time the session reached: doctrine plays on from there."""
-    said: tuple[Command, ...] = ()
+    said: tuple[Note | Hotwash, ...] = ()
     """What the room said beside the play: observers' notes and the hot wash
     (``sim.decisions.discussion``)."""
 
@@ -159,9 +160,9 @@ class SessionReplay:
         channels and the interpreters as in play)."""
         env, sent = sim.env, list[Message]()
         for c in self.played.commands:
-            if c["do"] == "message":
-                if c["at"] > env.now:
-                    yield env.timeout(c["at"] - env.now)
+            if isinstance(c, SeatMessage):
+                if c.at > env.now:
+                    yield env.timeout(c.at - env.now)
                 send(sim, self.played.seats, sent, c)
 
     def _seats(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:

@@ -30,24 +30,33 @@ from typing import Any
 
 from sim.decisions.commands import (
     FACILITATOR,
+    MAX_TEXT,
     SETTINGS,
+    Action,
+    Advance,
+    ChooseLanguage,
+    Command,
+    Decide,
+    Hotwash,
+    Lapsed,
+    Malformed,
+    Note,
     Refused,
+    Rewind,
+    SeatMessage,
+    Setting,
     observer,
+    parse,
     part_of,
     readers,
+    record,
     refusal,
     sender,
 )
-from sim.decisions.discussion import MAX_SAID, SAID, said_problems
-from sim.decisions.exercise import (
-    CLIENT,
-    Command,
-    Exercise,
-    before_decision,
-    branch,
-)
+from sim.decisions.discussion import said_problems
+from sim.decisions.exercise import Exercise, before_decision, branch
 from sim.decisions.messages import message_problems
-from sim.i18n import LANGUAGES, Language
+from sim.i18n import Language
 from sim.model.comms import JOINT_CENTRE
 from sim.scenario.schema import Scenario
 
@@ -68,24 +77,8 @@ MAX_COMMANDS = 100_000
 """Lines a session may hold: a four-hour exercise writes a few thousand."""
 MAX_BYTES = 32 * 2**20
 """Bytes a session file may hold (``MAX_COMMANDS`` lines of a few hundred bytes)."""
-MAX_TEXT = 200
-"""Characters a text field may hold."""
 MAX_PROBLEMS = 20
 """Bad lines reported at once."""
-
-COMMANDS = (
-    "advance",
-    "next",
-    "decide",
-    "act",
-    "message",
-    "rewind",
-    "setting",
-    "language",
-    "lapsed",
-    *SAID,
-)
-"""What a session file's lines after the header do."""
 
 
 class SessionError(Exception):
@@ -122,7 +115,7 @@ class Session:
     """Where a last line cut short starts (``notice`` says so)."""
     size: int = 0
     """Bytes of the file's whole lines: anything after them is a failed write's."""
-    said: list[Command] = field(default_factory=list)
+    said: list[Note | Hotwash] = field(default_factory=list)
     """What the room said beside the play (observers' notes, the hot wash), in order: kept
     whatever is rewound, as it was said."""
     languages: dict[str, Language] = field(default_factory=dict)
@@ -157,29 +150,30 @@ class Session:
             self._take(entry, self.written)
 
     def _take(self, entry: Command, line: int) -> None:
-        do = entry["do"]
-        if "client" in entry:
-            self.clients.add(entry["client"])
-        if do == "rewind" and "decision" in entry:
-            kept = before_decision(self.commands, entry["decision"])
+        if entry.client is not None:
+            self.clients.add(entry.client)
+        if isinstance(entry, Rewind) and entry.decision is not None:
+            kept = before_decision(self.commands, entry.decision)
             assert kept is not None, "the reader checks a rewind names an answered decision"
             self.commands, self.lines = kept, self.lines[: len(kept)]
-        elif do == "rewind":
-            self.commands = branch(self.commands, entry["to"])
+        elif isinstance(entry, Rewind):
+            self.commands = branch(self.commands, entry.to)
             self.lines = [*self.lines[: len(self.commands) - 1], line]
-        elif do == "setting":
-            self.settings[entry["name"]] = entry["value"]
-        elif do == "language":
-            self.languages[entry["reader"]] = entry["lang"]
-        elif do in SAID:
+        elif isinstance(entry, Setting):
+            self.settings[entry.name] = entry.value
+        elif isinstance(entry, ChooseLanguage):
+            self.languages[entry.reader] = entry.lang
+        elif isinstance(entry, Note | Hotwash):
             self.said.append(entry)
-        elif do != "lapsed":
+        elif not isinstance(entry, Lapsed):
             self.commands.append(entry)
             self.lines.append(line)
 
 
-def _line(entry: dict[str, Any]) -> bytes:
-    return (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+def _line(entry: Command | dict[str, Any]) -> bytes:
+    """A session file's line: the header, or a command as ``record`` writes it."""
+    data = entry if isinstance(entry, dict) else record(entry)
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -439,124 +433,56 @@ class _Reader:
         """The earliest the exercise's clock can be at the next command."""
 
     def take(self, entry: dict[str, Any], number: int) -> list[str]:
-        problems = self._check(entry)
+        try:
+            command = parse(entry, horizon=self.horizon)
+        except Malformed as exc:
+            return exc.problems
+        problems = self._check(command)
         if not problems:
-            do = entry["do"]
-            if do == "rewind" or (do == "advance" and not entry.get("wait_for_seats")):
-                self.now = entry["to"]
-            elif do != "lapsed":
-                self.now = max(self.now, entry["at"])
-            self.session._take(entry, number)
+            if isinstance(command, Rewind) or (
+                isinstance(command, Advance) and not command.wait_for_seats
+            ):
+                self.now = command.to
+            elif not isinstance(command, Lapsed):
+                self.now = max(self.now, command.at)
+            self.session._take(command, number)
         return problems
 
-    def _check(self, entry: dict[str, Any]) -> list[str]:
-        do = entry.get("do")
-        if do not in COMMANDS:
-            return [f"'do' must be one of {', '.join(COMMANDS)}"]
+    def _check(self, command: Command) -> list[str]:
+        """What is wrong with a command, in its place in the session (nothing: [])."""
         problems = []
-        role, seats = sender(entry), self.session.seats
+        role, seats = sender(command), self.session.seats
         if role is not None and part_of(role, seats) is not None:  # else its fields say
             arranging = self.session.settings["seats_may_arrange"]
-            refused = refusal(role, entry, seats, seats_may_arrange=arranging)
+            refused = refusal(role, command, seats, seats_may_arrange=arranging)
             if refused is not None:
                 problems.append(f"{role} may not give it: {refused}")
-        client = entry.get("client")
-        if client is not None and not (isinstance(client, str) and CLIENT.fullmatch(client)):
-            problems.append("'client' must be a short id of letters, digits, - and _")
-        at = self._minutes(entry.get("at"))
-        if at is None:
-            return [
-                *problems,
-                f"a command needs its time 'at' (minutes from 0 to {self.horizon:g})",
-            ]
-        if do != "lapsed" and at < self.now - 1e-6:
+        at = command.at
+        if not isinstance(command, Lapsed) and at < self.now - 1e-6:
             problems.append(f"'at' {at:g} is before the clock's time {self.now:g}")
-        if do in ("advance", "rewind"):
-            to = self._minutes(entry.get("to"))
-            if to is None:
-                problems.append(f"'to' must be a time in minutes from 0 to {self.horizon:g}")
-            elif do == "advance" and to < at:
-                problems.append(f"a clock move to {to:g} goes back from {at:g}: use a rewind")
-            elif do == "rewind" and "decision" in entry:
-                point = entry["decision"]
-                kept = before_decision(self.session.commands, point)
-                if not isinstance(point, int) or isinstance(point, bool) or kept is None:
-                    problems.append("'decision' must name a decision answered before the rewind")
-                elif to != self.session.commands[len(kept)]["at"]:
-                    problems.append("'to' must be the time the decision was answered")
-            elif do == "rewind" and to >= at:
-                problems.append(f"a rewind to {to:g} goes forward from {at:g}")
-            if do == "advance" and not isinstance(entry.get("wait_for_seats", False), bool):
-                problems.append("'wait_for_seats' must be true or false")
-        elif do == "next":
-            if self._minutes(entry.get("until")) is None:
-                problems.append(f"'until' must be a time in minutes from 0 to {self.horizon:g}")
-        elif do == "setting":
-            if entry.get("name") not in SETTINGS or not isinstance(entry.get("value"), bool):
-                problems.append(
-                    f"a setting needs a 'name' ({', '.join(SETTINGS)})"
-                    " and a 'value' (true or false)"
-                )
-        elif do == "language":
-            if entry.get("reader") not in readers(self.session.seats):
-                problems.append(
-                    "'reader' must be the facilitator, a seat, a seat's observers or the projector"
-                )
-            if entry.get("lang") not in LANGUAGES:
-                problems.append(f"'lang' must be one of {', '.join(LANGUAGES)}")
-        elif do in SAID:
-            problems.extend(said_problems(entry, self.session.seats))
-        elif do == "message":
-            problems.extend(message_problems(entry, self.session.seats))
-        else:
-            problems.extend(self._fields(do, entry))
+        if isinstance(command, Advance) and command.to < at:
+            problems.append(f"a clock move to {command.to:g} goes back from {at:g}: use a rewind")
+        elif isinstance(command, Rewind) and command.decision is not None:
+            kept = before_decision(self.session.commands, command.decision)
+            if kept is None:
+                problems.append("'decision' must name a decision answered before the rewind")
+            elif command.to != self.session.commands[len(kept)].at:
+                problems.append("'to' must be the time the decision was answered")
+        elif isinstance(command, Rewind) and command.to >= at:
+            problems.append(f"a rewind to {command.to:g} goes forward from {at:g}")
+        elif isinstance(command, ChooseLanguage) and command.reader not in readers(seats):
+            problems.append(
+                "'reader' must be the facilitator, a seat, a seat's observers or the projector"
+            )
+        elif isinstance(command, Note | Hotwash):
+            problems.extend(said_problems(command, seats))
+        elif isinstance(command, SeatMessage):
+            problems.extend(message_problems(command, seats))
+        elif isinstance(command, Decide | Lapsed | Action):
+            allowed = (*seats, FACILITATOR) if isinstance(command, Action) else seats
+            if command.seat not in allowed:
+                problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
         return problems
-
-    def _fields(self, do: str, entry: dict[str, Any]) -> list[str]:
-        seats = self.session.seats
-        seat = entry.get("seat")
-        problems = []
-        allowed = (*seats, FACILITATOR) if do == "act" else seats
-        if seat not in allowed:
-            problems.append(f"'seat' must be one of the session's seats ({', '.join(seats)})")
-        texts = {
-            "decide": ("key", "kind", "decider", "subject", "choice", "proposal"),
-            "act": ("action", "decider", "subject", "choice"),
-            "lapsed": ("kind", "decider", "subject", "choice"),
-        }[do]
-        problems += [
-            f"'{name}' must be a short text" for name in texts if not _short(entry.get(name))
-        ]
-        if do == "decide":
-            point, options = entry.get("point"), entry.get("options")
-            if not (isinstance(point, int) and not isinstance(point, bool) and point >= 1):
-                problems.append("'point' must be a whole number from 1")
-            if not (isinstance(options, list) and options and all(_short(o) for o in options)):
-                problems.append("'options' must be a list of short texts")
-            elif entry.get("choice") not in options:
-                problems.append("'choice' must be one of the 'options'")
-        if do in ("decide", "act"):
-            reason = entry.get("reason")
-            if reason is not None and not (isinstance(reason, str) and 0 < len(reason) <= MAX_SAID):
-                problems.append(f"'reason' must be a text of at most {MAX_SAID} characters")
-            incident = entry.get("incident")
-            if not (
-                isinstance(incident, int) and not isinstance(incident, bool) and incident >= -1
-            ):
-                problems.append("'incident' must be a whole number from -1")
-        return problems
-
-    def _minutes(self, value: object) -> float | None:
-        """A scenario time in minutes (a finite number from 0 to the scenario's end), or
-        None."""
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and 0 <= value <= self.horizon
-        ):
-            return float(value)
-        return None
 
 
 def _short(value: object) -> bool:
@@ -615,15 +541,14 @@ def lines_of(exercise: Exercise, command: Command) -> list[Command]:
     taken_before = len(exercise.taken)
     recorded = exercise.perform(command)
     lapsed = [
-        {
-            "do": "lapsed",
-            "at": t.at,
-            "seat": t.seat,
-            "kind": t.kind,
-            "decider": t.decider,
-            "subject": t.subject,
-            "choice": t.proposal,
-        }
+        Lapsed(
+            at=t.at,
+            seat=t.seat,
+            kind=t.kind,
+            decider=t.decider,
+            subject=t.subject,
+            choice=t.proposal,
+        )
         for t in exercise.taken[taken_before:]
         if not t.by_players
     ]

@@ -76,7 +76,7 @@ def play_scripted(
         >>> played = play_scripted(SCENARIO, "held.jsonl", hold_back, seats=["LA"])
         >>> measure_players(played, n=30).ranking()
     """
-    from sim.decisions.commands import Refused
+    from sim.decisions.commands import Decide, Next, Refused
     from sim.decisions.exercise import Exercise, point_key
     from sim.decisions.replay import load_played
     from sim.decisions.session import SessionError, SessionWriteError, create_session, lines_of
@@ -101,18 +101,17 @@ def play_scripted(
         while not exercise.finished and exercise.now < end:
             waiting = [p for p in exercise.open_points() if p.number not in left]
             if not waiting:
-                written.append(*lines_of(exercise, {"do": "next"}))
+                written.append(*lines_of(exercise, Next()))
                 continue
             item = waiting[0]
             choice = answer(item.point)
             if choice is None:
                 left.add(item.number)
                 continue
-            decide = {"do": "decide", "seat": item.seat, "point": item.number}
+            key = point_key(item.point)
+            decide = Decide(seat=item.seat, point=item.number, key=key, choice=choice)
             try:
-                written.append(
-                    *lines_of(exercise, decide | {"key": point_key(item.point), "choice": choice})
-                )
+                written.append(*lines_of(exercise, decide))
             except Refused as exc:
                 raise ValueError(
                     f"{choice!r} for {item.point.kind} {item.point.subject}: {exc}"

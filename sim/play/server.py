@@ -26,9 +26,11 @@ import hmac
 import html
 import itertools
 import json
+import math
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -47,9 +49,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sim.decisions import points as d
-from sim.decisions.commands import FACILITATOR, PROJECTOR, Refused, observer, readers, refusal
+from sim.decisions.commands import (
+    CLIENT,
+    FACILITATOR,
+    PROJECTOR,
+    Command,
+    Malformed,
+    Refused,
+    Rewind,
+    may,
+    observer,
+    parse,
+    readers,
+    refusal,
+)
 from sim.decisions.discussion import hotwash, note
-from sim.decisions.exercise import Command, Exercise, before_decision, branch
+from sim.decisions.exercise import Exercise, before_decision, branch
 from sim.decisions.session import Session, SessionWriteError, lines_of, rebuild
 from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
 from sim.play.live import Changes, MapDrawer, Worker
@@ -192,8 +207,7 @@ class PlayServer:
             raise Refused(N_("choose whose pages to change"))
         if not is_language(lang):
             raise Refused(N_("choose one of the languages"))
-        entry: Command = {"do": "language", "reader": reader, "lang": lang}
-        return self.record(entry | {"at": round(self.exercise.now, 6)}, client)
+        return self.record(command_of({"do": "language", "reader": reader, "lang": lang}), client)
 
     def reader_names(self, t: Translator) -> list[tuple[str, str]]:
         """Every reader of the exercise and how the page names them, in a reader's language."""
@@ -211,10 +225,9 @@ class PlayServer:
         expected = self.tokens.get(role)
         return expected is not None and secrets.compare_digest(expected, token)
 
-    def done(self, command: Command) -> bool:
-        """Whether this command (by its client id) was done already: sent twice."""
-        client = command.get("client")
-        return isinstance(client, str) and client in self.session.clients
+    def done(self, client: str | None) -> bool:
+        """Whether the command of this client id was done already: sent twice."""
+        return client is not None and client in self.session.clients
 
     def perform(self, command: Command) -> bool:
         """Apply a command and write it down (nothing is written if it is refused); False
@@ -224,48 +237,37 @@ class PlayServer:
             Refused: the exercise refuses it, or the session file could not be written
                 (then the exercise is as it was before it).
         """
-        if self.done(command):
+        if self.done(command.client):
             return False
         self._write(*lines_of(self.exercise, command))
         return True
 
-    def set(self, name: str, value: bool, client: str | None = None) -> bool:
-        """Change one of the facilitator's settings (``SETTINGS``), written down; False when
-        done already."""
-        entry: Command = {"do": "setting", "name": name, "value": value}
-        return self.record(entry | {"at": round(self.exercise.now, 6)}, client)
-
     def record(self, entry: Command, client: str | None = None) -> bool:
-        """Write down a command that changes nothing in the run (a setting, a note, a point
-        of the hot wash); False when done already."""
-        if client is not None:
-            entry = entry | {"client": client}
-        if self.done(entry):
+        """Write down, at the time now, a command that changes nothing in the run (a
+        setting, a language, a note, a point of the hot wash); False when done already."""
+        if self.done(client):
             return False
-        self._write(entry)
+        self._write(replace(entry, at=round(self.exercise.now, 6), client=client))
         return True
 
     def rewind(self, to: float, client: str | None = None) -> bool:
         """Go back to an earlier time: rebuild the run from the commands issued before it;
         False when done already."""
-        entry: Command = {"do": "rewind", "to": to, "at": self.exercise.now}
-        if client is not None:
-            entry["client"] = client
-        if self.done(entry):
+        if self.done(client):
             return False
         if not 0 <= to < self.exercise.now:
             raise Refused(N_("rewind to a time between the start and now"))
         exercise = Exercise(
             self.scenario, self.session.seed, self.session.seats, branch(self.session.commands, to)
         )
-        self._write(entry)
+        self._write(Rewind(to=to, at=self.exercise.now, client=client))
         self.exercise = exercise
         return True
 
     def rewind_to_decision(self, point: int, client: str | None = None) -> bool:
         """Go back to just before a seat answered a decision point (by its id), the point
         open again; False when done already."""
-        if self.done({"client": client}):
+        if self.done(client):
             return False
         kept = before_decision(self.session.commands, point)
         if kept is None:
@@ -274,10 +276,7 @@ class PlayServer:
                 point=point,
             )
         answered = self.session.commands[len(kept)]
-        entry: Command = {"do": "rewind", "to": answered["at"], "decision": point}
-        entry["at"] = self.exercise.now
-        if client is not None:
-            entry["client"] = client
+        entry = Rewind(to=answered.at, decision=point, at=self.exercise.now, client=client)
         exercise = Exercise(self.scenario, self.session.seed, self.session.seats, kept)
         self._write(entry)
         self.exercise = exercise
@@ -550,29 +549,31 @@ def create_app(server: PlayServer) -> Guarded:
     async def observer_note(request: Request) -> Response:
         """An observer's note on the seat, against a capability target."""
         seat = request.path_params["seat"]
-        if no := forbidden(request, {"do": "note", "seat": seat}):
+        if no := forbidden(request, "note"):
             return no
         form = await request.form()
         page_path = f"/observe/{seat}/{request.path_params['token']}"
 
         def write() -> bool:
-            entry = note(server.exercise, seat, str(form.get("target", "")), form.get("text"))
+            given = _fields(form, "target", "text")
+            entry = note(server.exercise, seat, given.get("target", ""), given.get("text"))
             return server.record(entry, _client(form))
 
         return run(request, page_path, write, observer(seat))
 
     async def hot_wash(request: Request) -> Response:
-        if no := forbidden(request, {"do": "hotwash"}):
+        if no := forbidden(request, "hotwash"):
             return no
         form = await request.form()
 
         def write() -> bool:
+            given = _fields(form, "kind", "target", "raised_by", "text")
             entry = hotwash(
                 server.exercise,
-                str(form.get("kind", "")),
-                str(form.get("target", "")),
-                str(form.get("raised_by", "")),
-                form.get("text"),
+                given.get("kind", ""),
+                given.get("target", ""),
+                given.get("raised_by", ""),
+                given.get("text"),
             )
             return server.record(entry, _client(form))
 
@@ -594,14 +595,13 @@ def create_app(server: PlayServer) -> Guarded:
             return observer(request.path_params["seat"]) if observing(request) else None
         return guard(request)
 
-    def forbidden(request: Request, command: Command) -> Response | None:
-        """A page saying why the request's role may not give ``command`` (``RIGHTS``,
-        ``sim.decisions.commands``); None when it may."""
+    def forbidden(request: Request, right: str) -> Response | None:
+        """A page saying why the request's role may give no command of a row of
+        ``RIGHTS`` (``sim.decisions.commands``); None when it may."""
         role = reader(request)
         if role is None:
             return refused(request, INVALID_LINK[request.url.path.split("/")[1]], 403)
-        arranging = server.seats_may_arrange
-        why = refusal(role, command, server.session.seats, seats_may_arrange=arranging)
+        why = may(role, right, server.session.seats)
         return None if why is None else refused(request, why.message, why.status, role)
 
     async def revision(request: Request) -> Response:
@@ -659,28 +659,29 @@ def create_app(server: PlayServer) -> Guarded:
         return RedirectResponse(f"/observe/{seat}/{token}", 303)
 
     async def clock(request: Request) -> Response:
-        if no := forbidden(request, {"do": "advance"}):
+        if no := forbidden(request, "advance"):
             return no
         form = await request.form()
         ex = server.exercise
-        client = _client(form)
+
+        def _command(raw: dict[str, Any]) -> Command:
+            return command_of(raw | _with_client(form))
 
         def advance(to: float) -> bool:
-            command = {"do": "advance", "to": to, "client": client}
-            if server.wait_for_seats:
-                command["wait_for_seats"] = True
-            return server.perform(command)
+            wait = server.wait_for_seats
+            return server.perform(_command({"do": "advance", "to": to, "wait_for_seats": wait}))
 
         def move() -> bool:
-            what = form.get("move")
+            given = _fields(form, "move", "at", "confirm")
+            what = given.get("move")
             if what == "next":
-                return server.perform({"do": "next", "client": client})
+                return server.perform(_command({"do": "next"}))
             if what in ("30", "60"):
                 return advance(ex.now + float(str(what)))
             if what == "to":
-                return advance(_time(ex, str(form.get("at", ""))))
+                return advance(_time(ex, given.get("at", "")))
             if what == "end":
-                if form.get("confirm") != "yes":
+                if given.get("confirm") != "yes":
                     raise Refused(N_("confirm that the clock goes to the end of the exercise"))
                 return advance(ex.horizon)
             raise Refused(N_("choose how to move the clock"))
@@ -688,20 +689,21 @@ def create_app(server: PlayServer) -> Guarded:
         return run(request, facilitator_path(request), move, FACILITATOR)
 
     async def rewind(request: Request) -> Response:
-        if no := forbidden(request, {"do": "rewind"}):
+        if no := forbidden(request, "rewind"):
             return no
         form = await request.form()
 
         def go_back() -> bool:
-            if "decision" in form:
-                point = str(form["decision"])
+            given = _fields(form, "decision", "minutes", "at")
+            if "decision" in given:
+                point = given["decision"]
                 if not point.isdigit() or len(point) > 9:
                     raise Refused(N_("choose a decision to go back to"))
                 return server.rewind_to_decision(int(point), _client(form))
-            if "minutes" in form:
-                to = _number(str(form["minutes"]))
+            if "minutes" in given:
+                to = _number(given["minutes"])
             else:
-                to = _time(server.exercise, str(form.get("at", "")))
+                to = _time(server.exercise, given.get("at", ""))
             return server.rewind(to, _client(form))
 
         return run(request, facilitator_path(request), go_back, FACILITATOR)
@@ -710,16 +712,16 @@ def create_app(server: PlayServer) -> Guarded:
         """A facilitator's on/off setting (the form sends ``field=yes``)."""
 
         async def switch(request: Request) -> Response:
-            if no := forbidden(request, {"do": "setting", "name": setting}):
+            if no := forbidden(request, setting):
                 return no
             form = await request.form()
-            value = form.get(field) == "yes"
-            return run(
-                request,
-                facilitator_path(request),
-                lambda: server.set(setting, value, _client(form)),
-                FACILITATOR,
-            )
+
+            def change() -> bool:
+                value = _fields(form, field).get(field) == "yes"
+                command = command_of({"do": "setting", "name": setting, "value": value})
+                return server.record(command, _client(form))
+
+            return run(request, facilitator_path(request), change, FACILITATOR)
 
         return switch
 
@@ -728,12 +730,16 @@ def create_app(server: PlayServer) -> Guarded:
     waiting = facilitator_switch("wait_for_seats", "wait")
 
     async def arrange(request: Request) -> Response:
-        command: Command = {"do": "act", "seat": FACILITATOR, "action": d.ARRANGE}
-        if no := forbidden(request, command):
+        if no := forbidden(request, d.ARRANGE):
             return no
         form = await request.form()
-        command |= {"arrangement": form.get("arrangement"), "client": _client(form)}
-        return run(request, facilitator_path(request), lambda: server.perform(command), FACILITATOR)
+
+        def switch_on() -> bool:
+            given = _fields(form, "action", "arrangement") | {"action": d.ARRANGE}
+            raw = {"do": "act", "seat": FACILITATOR, **given, **_with_client(form)}
+            return server.perform(command_of(raw, form=True))
+
+        return run(request, facilitator_path(request), switch_on, FACILITATOR)
 
     async def map_png(request: Request) -> Response:
         """The latest drawing of the map, at once (the current revision's is drawn in the
@@ -777,17 +783,19 @@ def create_app(server: PlayServer) -> Guarded:
     async def language(request: Request) -> Response:
         """A reader chooses a language: the facilitator anyone's (``reader`` in the form), a
         seat or a seat's observers their own."""
-        if no := forbidden(request, {"do": "language"}):
+        if no := forbidden(request, "language"):
             return no
         role = reader(request)
         assert role is not None, "a wrong token is forbidden"
         form = await request.form()
-        whose = str(form.get("reader", role)) if role == FACILITATOR else role
         page_path = request.url.path.removesuffix("/language")
-        lang = str(form.get("lang", ""))
-        return run(
-            request, page_path, lambda: server.set_language(whose, lang, _client(form)), role
-        )
+
+        def choose() -> bool:
+            given = _fields(form, "lang", "reader")
+            whose = given.get("reader", role) if role == FACILITATOR else role  # (its own)
+            return server.set_language(whose, given.get("lang", ""), _client(form))
+
+        return run(request, page_path, choose, role)
 
     async def seat_command(request: Request) -> Response:
         role = guard(request)
@@ -798,16 +806,16 @@ def create_app(server: PlayServer) -> Guarded:
                 403,
             )
         form = await request.form()
-        fields: dict[str, Any] = {k: str(v) for k, v in form.items()}
-        fields["seat"] = role
-        fields["do"] = request.url.path.rsplit("/", 1)[1]
+        do = request.url.path.rsplit("/", 1)[1]
 
         def command() -> bool:
+            given = _fields(form, *SEAT_FIELDS[do])
+            sent = command_of({**given, "do": do, "seat": role}, form=True)
             arranging = server.seats_may_arrange
-            why = refusal(role, fields, server.session.seats, seats_may_arrange=arranging)
-            if why is not None and not server.done(fields):
+            why = refusal(role, sent, server.session.seats, seats_may_arrange=arranging)
+            if why is not None and not server.done(sent.client):
                 raise why
-            return server.perform(fields)
+            return server.perform(sent)
 
         return run(request, seat_path(request), command, role)
 
@@ -947,16 +955,76 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
+SEAT_FIELDS = {
+    "decide": ("client", "point", "key", "choice", "reason"),
+    "act": ("client", "action", "incident", "unit", "nation", "place", "arrangement", "reason"),
+    "message": ("client", "to", "text"),
+}
+"""What a seat's forms send, by what they do (anything else is refused)."""
+MAX_FIELD = 4 * 1024
+"""Characters a form's field may hold (a message or a reason is at most 1,000)."""
+
+
+def command_of(raw: dict[str, Any], *, form: bool = False) -> Command:
+    """The command a request gives (``form``: its numbers as texts, as a form sends them).
+
+    Raises:
+        Refused: a field unknown, missing or not of its kind (each named).
+    """
+    try:
+        return parse(raw, recorded=False, form=form)
+    except Malformed as exc:
+        raise Refused(str(exc)) from None
+
+
+def _fields(form: Any, *allowed: str) -> dict[str, str]:
+    """A form's fields, each a text once (the command's id, ``client``, apart).
+
+    Raises:
+        Refused: a field the form does not have, a file, or a field given twice or too
+            long.
+    """
+    out: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key == "client":
+            continue
+        if key not in allowed:
+            shown = key if len(key) <= 40 else f"{key[:37]}..."
+            raise Refused(f"'{shown}' is not a field of this form: leave it out")
+        if not isinstance(value, str) or key in out or len(value) > MAX_FIELD:
+            raise Refused(f"'{key}' must be one text of at most {MAX_FIELD:,} characters")
+        out[key] = value
+    return out
+
+
 def _client(form: Any) -> str | None:
-    value = form.get("client")
-    return str(value) if value is not None else None
+    """The id the page gave its command (None: none given).
+
+    Raises:
+        Refused: not a short id.
+    """
+    values = form.getlist("client")
+    if not values:
+        return None
+    value = values[0]
+    if len(values) > 1 or not isinstance(value, str) or not CLIENT.fullmatch(value):
+        raise Refused("'client' must be a short id of letters, digits, - and _")
+    return value
+
+
+def _with_client(form: Any) -> dict[str, str]:
+    client = _client(form)
+    return {} if client is None else {"client": client}
 
 
 def _number(text: str) -> float:
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
-        raise Refused("%(text)r is not a time in minutes", text=text) from None
+        raise Refused("%(text)r is not a time in minutes", text=text[:40]) from None
+    if not math.isfinite(number):
+        raise Refused("%(text)r is not a time in minutes", text=text[:40])
+    return number
 
 
 def _time(ex: Exercise, text: str) -> float:

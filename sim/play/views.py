@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sim import log
 from sim.decisions import points as d
-from sim.decisions.commands import FACILITATOR
+from sim.decisions.commands import FACILITATOR, Advance, Decide, Hotwash, Next, Note
 from sim.decisions.discussion import HOTWASH_KINDS, ROOM, inject_seats
-from sim.decisions.exercise import Command, Exercise, point_key
+from sim.decisions.exercise import Exercise, point_key
 from sim.decisions.messages import PURPOSE
 from sim.decisions.players import OpenPoint
 from sim.i18n import N_, Translator, translator
@@ -693,13 +693,13 @@ def facilitator_view(ex: Exercise, show_doctrine: bool, lang: str = "en") -> dic
         "decisions": _decisions(ex, names, clock, None),
         "rewind_points": [
             (
-                c["point"],
-                f"{clock(c['at'])} {names.seat(c['seat'])}: "
-                f"{t(KIND_TITLES.get(c['kind'], str(c['kind'])))}"
-                f" — {_choice(names, c['kind'], c['choice'])}",
+                c.point,
+                f"{clock(c.at)} {names.seat(c.seat)}: "
+                f"{t(KIND_TITLES.get(c.kind, c.kind))}"
+                f" — {_choice(names, c.kind, c.choice)}",
             )
             for c in ex.commands
-            if c["do"] == "decide"
+            if isinstance(c, Decide)
         ],
     }
     return view
@@ -766,8 +766,8 @@ def projector_view(ex: Exercise, lang: str = "en") -> dict[str, Any]:
     since the facilitator last moved the clock, in the language the facilitator chose."""
     names, clock, view = common(ex, lang)
     delivered, _ = _injects(ex, names, clock)
-    moves = [c for c in ex.commands if c["do"] in ("advance", "next")]
-    since = moves[-1]["at"] if moves else 0.0
+    moves = [c for c in ex.commands if isinstance(c, Advance | Next)]
+    since = moves[-1].at if moves else 0.0
     changes = _changes(ex, names, since)
     view |= {
         "inject": delivered[0] if delivered else None,
@@ -868,7 +868,7 @@ def _decided(names: Names, dec: log.Decision, incident: Callable[[int], str]) ->
 
 
 def said_view(
-    ex: Exercise, said: list[Command], seat: str | None = None, lang: str = "en"
+    ex: Exercise, said: Sequence[Note | Hotwash], seat: str | None = None, lang: str = "en"
 ) -> dict[str, Any]:
     """The observers' notes (on one seat, or all) and the hot wash so far, and what the
     forms to add to them offer, in a reader's language."""
@@ -881,21 +881,21 @@ def said_view(
 
     notes = [
         {
-            "at": clock(c["at"]),
-            "seat": names.seat(c["seat"]),
-            "target": target_name(ex.scenario, c["target"], t),
-            "text": c["text"],
+            "at": clock(c.at),
+            "seat": names.seat(c.seat),
+            "target": target_name(ex.scenario, c.target, t),
+            "text": c.text,
         }
         for c in said
-        if c["do"] == "note" and seat in (None, c["seat"])
+        if isinstance(c, Note) and seat in (None, c.seat)
     ]
     hotwash = [
         {
             "target": name,
             "points": [
-                {"kind": t(HOTWASH_KINDS[c["kind"]]), "text": c["text"], "by": who(c["raised_by"])}
+                {"kind": t(HOTWASH_KINDS[c.kind]), "text": c.text, "by": who(c.raised_by)}
                 for c in said
-                if c["do"] == "hotwash" and c["target"] == target
+                if isinstance(c, Hotwash) and c.target == target
             ],
         }
         for target, name in goals
