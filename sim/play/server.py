@@ -510,6 +510,8 @@ def create_app(server: PlayServer) -> Guarded:
         t = translator(server.language(reader))
         try:
             done = command()
+        except BadRequest as exc:  # no page of the exercise sends it: no page to go back to
+            return refused(request, exc.message, exc.status, reader)
         except Refused as exc:
             return back(page_path, exc.said(t), exc.status)
         return back(page_path, "" if done else t(ALREADY_DONE))
@@ -913,6 +915,18 @@ class Guarded:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "POST":
+            body = await _body(receive, MAX_BODY)
+            if body is None:
+                answer = HTMLResponse(
+                    "<!doctype html><title>Too large</title><p>A command of the exercise is a"
+                    f" few hundred bytes; this request is larger than {MAX_BODY // 1024} KiB"
+                    " and was not read.</p>",
+                    status_code=413,
+                )
+                await answer(scope, receive, self._secured(send))
+                return
+            receive = _replay(body, receive)
         if scope["method"] == "POST" and not self._same_origin(scope):
             answer = HTMLResponse(
                 "<!doctype html><title>Not allowed</title><p>Commands come only from the"
@@ -949,6 +963,42 @@ class Guarded:
         return secured
 
 
+MAX_BODY = 64 * 1024
+"""Bytes a request's body may hold (a form of the exercise holds at most a few KiB)."""
+
+
+async def _body(receive: Any, most: int) -> bytes | None:
+    """A request's whole body, or None when it is larger than ``most`` bytes (the rest is
+    not read)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(parts)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > most:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """A ``receive`` that gives the body read already, then what comes after it."""
+    given = False
+
+    async def again() -> Any:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return again
+
+
 def _origin(url: str) -> str:
     """``scheme://host[:port]`` of an address."""
     scheme, _, rest = url.partition("://")
@@ -965,24 +1015,29 @@ MAX_FIELD = 4 * 1024
 """Characters a form's field may hold (a message or a reason is at most 1,000)."""
 
 
+class BadRequest(Refused):
+    """A request no page of the exercise sends (a field unknown, missing, given twice or
+    not of its kind): answered 400 with what is wrong, at once."""
+
+
 def command_of(raw: dict[str, Any], *, form: bool = False) -> Command:
     """The command a request gives (``form``: its numbers as texts, as a form sends them).
 
     Raises:
-        Refused: a field unknown, missing or not of its kind (each named).
+        BadRequest: a field unknown, missing or not of its kind (each named).
     """
     try:
         return parse(raw, recorded=False, form=form)
     except Malformed as exc:
-        raise Refused(str(exc)) from None
+        raise BadRequest(str(exc)) from None
 
 
 def _fields(form: Any, *allowed: str) -> dict[str, str]:
     """A form's fields, each a text once (the command's id, ``client``, apart).
 
     Raises:
-        Refused: a field the form does not have, a file, or a field given twice or too
-            long.
+        BadRequest: a field the form does not have, a file, or a field given twice or
+            too long.
     """
     out: dict[str, str] = {}
     for key, value in form.multi_items():
@@ -990,9 +1045,9 @@ def _fields(form: Any, *allowed: str) -> dict[str, str]:
             continue
         if key not in allowed:
             shown = key if len(key) <= 40 else f"{key[:37]}..."
-            raise Refused(f"'{shown}' is not a field of this form: leave it out")
+            raise BadRequest(f"'{shown}' is not a field of this form: leave it out")
         if not isinstance(value, str) or key in out or len(value) > MAX_FIELD:
-            raise Refused(f"'{key}' must be one text of at most {MAX_FIELD:,} characters")
+            raise BadRequest(f"'{key}' must be one text of at most {MAX_FIELD:,} characters")
         out[key] = value
     return out
 
@@ -1001,14 +1056,14 @@ def _client(form: Any) -> str | None:
     """The id the page gave its command (None: none given).
 
     Raises:
-        Refused: not a short id.
+        BadRequest: not a short id.
     """
     values = form.getlist("client")
     if not values:
         return None
     value = values[0]
     if len(values) > 1 or not isinstance(value, str) or not CLIENT.fullmatch(value):
-        raise Refused("'client' must be a short id of letters, digits, - and _")
+        raise BadRequest("'client' must be a short id of letters, digits, - and _")
     return value
 
 
