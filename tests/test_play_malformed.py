@@ -182,9 +182,11 @@ ROUTES = (
     *("fac/clock", "fac/rewind", "fac/arrange", "fac/doctrine", "fac/hotwash", "fac/language"),
 )
 FIELD = st.sampled_from(
-    ["point", "key", "choice", "action", "incident", "unit", "nation", "place", "to", "text"]
-    + ["move", "at", "minutes", "decision", "show", "arrangement", "kind", "lang", "client"]
-    + ["reader", "target", "raised_by", "reason", "seat", "do", "zzz"]
+    [
+        *("point", "key", "choice", "action", "incident", "unit", "nation", "place", "to"),
+        *("text", "move", "at", "minutes", "decision", "show", "arrangement", "kind", "lang"),
+        *("client", "reader", "target", "raised_by", "reason", "seat", "do", "zzz"),
+    ]
 )
 VALUE = st.one_of(
     st.sampled_from(["0", "1", "-1", "nan", "inf", "1e308", "TH", "LA", "next", "end", "yes"]),
