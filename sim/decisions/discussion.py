@@ -19,6 +19,7 @@ from sim.decisions.commands import (
     Command,
     Decide,
     Hotwash,
+    HotwashKind,
     Note,
     Refused,
 )
@@ -31,9 +32,10 @@ from sim.scenario import schema
 from sim.scenario.injects import inject_nations
 from sim.scenario.schema import Scenario
 
-SAID = ("note", "hotwash")
-"""The session's commands that record what was said, not done."""
-HOTWASH_KINDS = {"strength": N_("Strength"), "improvement": N_("Area for improvement")}
+HOTWASH_KINDS: dict[HotwashKind, str] = {
+    "strength": N_("Strength"),
+    "improvement": N_("Area for improvement"),
+}
 """What the facilitator records in the hot wash."""
 ROOM = "room"
 """Who raised a hot wash point when no one seat did."""
@@ -85,13 +87,14 @@ def hotwash(ex: Exercise, kind: str, target: str, raised_by: str, text: object) 
     Raises:
         Refused: an unknown kind, target or seat, or an empty or too long text.
     """
-    if kind not in HOTWASH_KINDS:
+    chosen = next((k for k in HOTWASH_KINDS if k == kind), None)
+    if chosen is None:
         raise Refused(N_("choose a strength or an area for improvement"))
     if raised_by not in (*ex.seats, ROOM):
         raise Refused("%(seat)r is not a seat of this exercise", seat=raised_by)
     return Hotwash(
         at=round(ex.now, 6),
-        kind="strength" if kind == "strength" else "improvement",
+        kind=chosen,
         target=_target(ex.scenario, target),
         raised_by=raised_by,
         text=said_text(text),
