@@ -135,6 +135,12 @@ def test_a_malformed_command_is_refused_naming_each_field_and_the_fix() -> None:
             ["'point' must be a whole number from 1, not 0", "'options' is missing: a list of"],
         ),
         (
+            {"do": "decide", "at": 1, "seat": "LA", "point": 2, "key": "k", "choice": "x"}
+            | {"kind": "ask", "decider": "LA", "subject": "s", "incident": 0, "proposal": "x"}
+            | {"options": ["x", 3]},
+            ["'options[1]' must be a short text, not 3"],
+        ),
+        (
             {"do": "act", "action": "assign", "at": 1, "seat": "LA", "unit": "u", "incident": 0}
             | {"decider": "LA", "subject": "s", "choice": "v"},
             ["'choice' must be the 'unit' acted on"],

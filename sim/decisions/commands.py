@@ -611,9 +611,10 @@ def _build(
             continue
         try:
             values[f.name] = _value(hints[f.name], raw[f.name], horizon, recorded, form)
-        except _Wrong:
-            wrong = _shown(raw[f.name])
-            problems.append(f"'{f.name}' must be {_what(hints[f.name], horizon)}, not {wrong}")
+        except _Wrong as exc:
+            hint, value = (exc.hint, exc.value) if exc.where else (hints[f.name], raw[f.name])
+            what = _what(hint, horizon)
+            problems.append(f"'{f.name}{exc.where}' must be {what}, not {_shown(value)}")
     if problems:
         raise Malformed(problems)
     command: Command = kind(**values)  # type: ignore[assignment]
@@ -630,7 +631,12 @@ def _build(
 
 
 class _Wrong(Exception):
-    """A value not of its field's kind."""
+    """A value not of its field's kind; for an item of a list, which one, its value and
+    kind."""
+
+    def __init__(self, where: str = "", value: object = None, hint: Any = None) -> None:
+        super().__init__(where)
+        self.where, self.value, self.hint = where, value, hint
 
 
 _HINTS: dict[type[CommandBase], dict[str, Any]] = {}
@@ -670,7 +676,13 @@ def _value(hint: Any, value: Any, horizon: float, recorded: bool, form: bool) ->
         if not isinstance(value, list | tuple) or not value:
             raise _Wrong
         (item, _) = get_args(hint)
-        return tuple(_value(item, v, horizon, recorded, form) for v in value)
+        items = []
+        for index, v in enumerate(value):
+            try:
+                items.append(_value(item, v, horizon, recorded, form))
+            except _Wrong:
+                raise _Wrong(f"[{index}]", v, item) from None
+        return tuple(items)
     if hint is bool:
         if isinstance(value, bool):
             return value
