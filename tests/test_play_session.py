@@ -89,6 +89,20 @@ def test_a_command_sent_twice_is_done_once(tmp_path: Path) -> None:
     assert len(ids) > 5 and len(set(ids)) == len(ids)
 
 
+def test_a_seats_answer_sent_twice_is_done_once(tmp_path: Path) -> None:
+    server, client = _server(tmp_path / "s.jsonl")
+    while not server.exercise.open_points():
+        client.post(f"{_fac(server)}/clock", data={"move": "next"})
+    item = server.exercise.open_points()[0]
+    seat = f"/seat/{item.seat}/{server.tokens[item.seat]}"
+    form = {"point": str(item.number), "key": point_key(item.point), "client": "answer-1"}
+    form["choice"] = item.point.proposal.choice
+    assert _refused(client, client.post(f"{seat}/decide", data=form)) == (303, "")
+    written = server.session.path.read_bytes()
+    assert _refused(client, client.post(f"{seat}/decide", data=form)) == (303, ALREADY_DONE)
+    assert server.session.path.read_bytes() == written
+
+
 def test_refused_commands_write_nothing_and_the_file_replays(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     server, client = _server(path)

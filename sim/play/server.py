@@ -811,7 +811,7 @@ def create_app(server: PlayServer) -> Guarded:
         do = request.url.path.rsplit("/", 1)[1]
 
         def command() -> bool:
-            given = _fields(form, *SEAT_FIELDS[do])
+            given = _fields(form, *SEAT_FIELDS[do]) | _with_client(form)
             sent = command_of({**given, "do": do, "seat": role}, form=True)
             arranging = server.seats_may_arrange
             why = refusal(role, sent, server.session.seats, seats_may_arrange=arranging)
@@ -1006,11 +1006,12 @@ def _origin(url: str) -> str:
 
 
 SEAT_FIELDS = {
-    "decide": ("client", "point", "key", "choice", "reason"),
-    "act": ("client", "action", "incident", "unit", "nation", "place", "arrangement", "reason"),
-    "message": ("client", "to", "text"),
+    "decide": ("point", "key", "choice", "reason"),
+    "act": ("action", "incident", "unit", "nation", "place", "arrangement", "reason"),
+    "message": ("to", "text"),
 }
-"""What a seat's forms send, by what they do (anything else is refused)."""
+"""What a seat's forms send beside the command's id, by what they do (anything else is
+refused)."""
 MAX_FIELD = 4 * 1024
 """Characters a form's field may hold (a message or a reason is at most 1,000)."""
 
