@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -107,6 +107,7 @@ def _valid(kind: type[CommandBase]) -> st.SearchStrategy[Command]:
     return built  # type: ignore[return-value]
 
 
+@settings(max_examples=200)  # about ten of each kind
 @given(st.one_of(*(_valid(kind) for kind in KINDS)))
 def test_any_command_is_written_and_read_back_equal(command: Command) -> None:
     line = json.dumps(record(command), ensure_ascii=False, sort_keys=True)
