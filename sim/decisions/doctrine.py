@@ -37,7 +37,12 @@ stirred (it moved, its task changed, its incident's people or units changed): so
 search keeps the soonest it found as a bound from below, and at the next look only the
 units filed or stirred since are estimated against it; the search is made again only
 when that does not settle the answer. A tasked unit's on-scene estimate is kept while
-where and when it would set off stay the same.
+where and when it would set off stay the same. A look that found nobody to ask for an
+incident (no neighbour's unit, nor any of its own busy ones, could come before the help
+in train) keeps that while the help in train, the requests and the world stay the same,
+no refusal has lapsed and no unit filed or stirred since could come sooner by its bound
+from below. A first response that cannot offer a unit sooner than one on its way stops
+its search where no other could be sooner, and keeps that bound.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
@@ -78,8 +83,9 @@ State = tuple[int, int, int, int, bool, frozenset[str] | None]
 """What a search for a sooner free unit depends on (``Planner._state``)."""
 
 NothingBetter = tuple[State, float | None, bool, int]
-"""The state in which a search found no sooner free unit, the soonest it found (None:
-none could come), whether every free unit was looked at, and the units stirred then."""
+"""The state in which a search found no sooner free unit, a bound from below on when one
+could come (the soonest found, or where the search stopped; None: none could come),
+whether every free unit was looked at, and the units stirred then."""
 
 GroupKey = tuple[str, str, str, float, bool]
 """Type, nation, where it sets off from, when it gets there (-1: it is there), idle at base."""
@@ -91,6 +97,12 @@ Known = tuple[int, int, int, float]
 """The state a search for some units' soonest arrival was made in (``Planner._world``,
 free groups filed and units stirred since the start) and a bound from below on when they
 could be on scene then (the soonest found, or where the search stopped)."""
+
+AskingStamp = tuple[
+    tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]], tuple[int, ...]
+]
+"""The world, help in train, the incident's version and requests; and how many free groups
+were filed and units stirred for its need, nation after nation (``Planner._asking_stamp``)."""
 
 Search = Callable[[float], float]
 """Finds the soonest arrival of some units at an incident if before a time (else that time)."""
@@ -175,11 +187,15 @@ class Planner:
         its target once free (``_own_busy_in_time``)."""
         self.soonest_unit: Unit | None = None
         """The unit the last search for the soonest arrival found (``_first_of``)."""
-        self._known: dict[Hashable, Known] = {}
-        """The last search for some units' soonest arrival at an incident (``_recalled``)."""
+        self._no_one_to_ask: dict[tuple[str, int], AskingStamp] = {}
+        """(party, incident) -> the state in which no neighbour's unit, nor any of the
+        nation's own busy ones, would have come before help in train (``_asking_stamp``):
+        in the same state no unit has come sooner since, so the search is spared."""
+        self._known: dict[int, dict[Hashable, Known]] = {}
+        """Incident -> the last search for some units' soonest arrival at it (``_recalled``)."""
         self._nothing_better: dict[tuple[str, int], NothingBetter] = {}
-        """(nation, incident) -> the state in which no free unit would have come sooner, the
-        soonest a free unit would have come (None: none could) and whether every free unit
+        """(nation, incident) -> the state in which no free unit would have come sooner, a
+        bound from below on when one could have come (None: none could) and whether every free unit
         was looked at (none kept for another point): a look in the same state is spared the
         search, since free units only get later with time; one in the same state but for
         the free units that joined or moved looks at those only."""
@@ -189,6 +205,13 @@ class Planner:
             self.reserves.setdefault(reserve.nation, {})[reserve.unit_type] = reserve.keep
         self.has_joint_teams = any(u.nation == JOINT for u in sim.units)
         """Joint teams, tasked by whichever nation needs them most: all nations plan together."""
+        self._journals: dict[str, list[list[GroupKey] | list[Unit]]] = {}
+        """Need -> each nation's ``_filed`` and ``_stirred`` for it, nation after nation."""
+        for need_id in (need.id for need in sim.scenario.needs):
+            journals = self._journals[need_id] = []
+            for nation in sim.nations:
+                journals.append(self._filed.setdefault((nation, need_id), []))
+                journals.append(self._stirred.setdefault((nation, need_id), []))
         for unit in sim.units:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
@@ -312,6 +335,7 @@ class Planner:
             for incident in queue:
                 if incident.remaining <= 0:
                     self._stand_down_all(nation, incident)
+                    self._forget(nation, incident)
             queue[:] = [i for i in queue if i.remaining > 0]
             plans.extend((incident, nation) for incident in queue)
         plans.sort(
@@ -334,6 +358,14 @@ class Planner:
             if incident.place.nation == nation:
                 self._consider_asking(nation, incident)
         return set(nations)
+
+    def _forget(self, party: str, incident: Incident) -> None:
+        """Drop what searches kept for a party's incident that needs no more help (a
+        search without them is only slower)."""
+        self._nothing_better.pop((party, incident.id), None)
+        self._no_one_to_ask.pop((party, incident.id), None)
+        self._known.pop(incident.id, None)
+        self._in_time.pop(incident.id, None)
 
     # the reserve a threatened nation keeps
 
@@ -498,13 +530,19 @@ class Planner:
             return None
         return earliest_arrival(self.sim, unit, origin, t, incident.place.id), (origin, t, members)
 
-    def _candidates(self, nation: str, incident: Incident) -> list[tuple[float, str, Unit]]:
+    def _candidates(
+        self, nation: str, incident: Incident, before: float = math.inf
+    ) -> tuple[list[tuple[float, str, Unit]], float]:
         """The free units that could be sent, soonest first (one for each group): the
         ``OPTIONS_SHOWN`` soonest, found by bounding groups' arrivals from below and
-        estimating groups in the order of their bounds until no other could be sooner."""
+        estimating groups in the order of their bounds until no other could be sooner;
+        with a bound from below on the units not looked at (infinity: none is left).
+        When none could come before ``before`` (an offer needs one), the search stops
+        there."""
         sim = self.sim
         place = incident.place.id
         found: list[tuple[float, str, Unit]] = []
+        rest = math.inf
         groups = self._by_bound(
             nation,
             incident.need.id,
@@ -516,6 +554,9 @@ class Planner:
         for at_least, group in groups:
             if len(found) >= OPTIONS_SHOWN and at_least > found[OPTIONS_SHOWN - 1][0]:
                 break
+            if at_least >= before and (not found or found[0][0] >= before):
+                rest = at_least
+                break
             if group is None:
                 continue
             origin, t, members = group
@@ -523,7 +564,7 @@ class Planner:
             eta = travel_end(sim, unit, origin, place, t)
             if eta is not None:
                 bisect.insort(found, (eta, unit.id, unit), key=lambda c: c[:2])
-        return found[:OPTIONS_SHOWN]
+        return found[:OPTIONS_SHOWN], rest
 
     def expected(self, unit: Unit) -> float:
         """When a tasked unit is now expected on scene (kept for the rest of this look)."""
@@ -620,12 +661,13 @@ class Planner:
             if not incident.assigned:
                 self._hold(nation, incident)
             return
-        candidates = self._candidates(nation, incident)
+        candidates, rest = self._candidates(nation, incident, current)
         if not candidates or candidates[0][0] >= current:
             if not incident.assigned:
                 self._hold(nation, incident)
-            soonest = candidates[0][0] if candidates else None
-            self._remember(nation, incident, state, soonest, not self.sim.points.promised)
+            soonest = min(candidates[0][0] if candidates else math.inf, rest)
+            whole = not self.sim.points.promised
+            self._remember(nation, incident, state, None if soonest == math.inf else soonest, whole)
             return
         reason = d.SOONER if incident.assigned else d.NEAREST
         self._offer(nation, incident, candidates, reason)
@@ -636,7 +678,7 @@ class Planner:
             return False
         if self._still_nothing(nation, incident, state, None):
             return False
-        candidates = self._candidates(nation, incident)
+        candidates, _ = self._candidates(nation, incident)
         if not candidates:
             self._remember(nation, incident, state, None, not self.sim.points.promised)
             return False
@@ -798,7 +840,7 @@ class Planner:
 
     def _plan(self, incident: Incident) -> float:
         """When the first unit now on its way is expected on scene."""
-        return min((self.expected(u) for u in incident.assigned), default=math.inf)
+        return min(map(self.expected, incident.assigned)) if incident.assigned else math.inf
 
     def in_train(self, incident: Incident) -> float:
         """When help already in train is expected on scene: units on the way, requests
@@ -807,7 +849,7 @@ class Planner:
         soonest = self._plan(incident)
         if self.sim.points.open:  # a unit an open point proposes, as if sent
             soonest = min(soonest, self.sim.points.expected(incident.id))
-        if soonest <= incident.target_at:
+        if soonest <= incident.target_at or not incident.requests:
             return soonest
         patience = self.sim.scenario.coordination.mutual_assistance.ask_again_after
         now = self.sim.env.now
@@ -841,7 +883,7 @@ class Planner:
 
             return search, again
 
-        soonest = self._recalled(("own busy", incident.id), nation, need, before, searches)
+        soonest = self._recalled(incident, "own busy", nation, need, before, searches)
         return soonest if soonest < before else math.inf
 
     def _own_busy_in_time(self, incident: Incident) -> bool:
@@ -870,9 +912,17 @@ class Planner:
         """Ask the neighbour whose unit would come soonest, when help in train and the
         nation's own units, busy ones once free, miss the target and it would come sooner."""
         plan = self.in_train(incident)
-        if plan <= incident.target_at or self._own_busy_in_time(incident):
+        if plan <= incident.target_at:
+            return
+        stamp = self._asking_stamp(incident, plan)
+        if stamp is not None and self._no_one_sooner(asker, incident, stamp):
+            self.seeking.add(asker)  # as the search would find again
+            return
+        if self._own_busy_in_time(incident):
             return
         helpers = self._helpers(asker, incident, plan)
+        if not helpers and stamp is not None:
+            self._no_one_to_ask[(asker, incident.id)] = stamp
         if helpers:
             plan = min(plan, self._own_busy(incident, helpers[-1][0]))
             if plan <= incident.target_at:
@@ -895,6 +945,76 @@ class Planner:
         choice = self.sim.points.put(point, act, partial(self._may_ask, incident))
         if choice is not None:
             act(choice)
+
+    def _asking_stamp(self, incident: Incident, plan: float) -> AskingStamp | None:
+        """What finding that no neighbour's unit (and none of the nation's own busy ones)
+        would come before ``plan`` depends on, beside the passing of time (which makes
+        every unit only later) and the units filed or stirred since (None: it hangs on
+        more: open points, reserves)."""
+        points = self.sim.points
+        if self.reserves or points.open or points.promised:
+            return None
+        situation = (self._world, plan, incident.version, tuple(incident.requests.items()))
+        return situation, tuple(map(len, self._journals[incident.need.id]))
+
+    def _no_one_sooner(self, asker: str, incident: Incident, stamp: AskingStamp) -> bool:
+        """Whether, as the last look found, no neighbour's unit nor any of the nation's
+        own busy ones could come before help in train: in the same situation, with no
+        refusal lapsed, and none of the units filed or stirred since could come before
+        it (for the nation's own busy ones, by the target) on a bound from below."""
+        key = (asker, incident.id)
+        then = self._no_one_to_ask.get(key)
+        if then is None or then[0] != stamp[0] or not self._refusals_stand(incident):
+            return False
+        if then[1] != stamp[1]:
+            need, own, plan = incident.need.id, incident.place.nation, stamp[0][1]
+            by_target = math.nextafter(incident.target_at, math.inf)
+            was = then[1]
+            for n, nation in enumerate(self.sim.nations):
+                filed_at, stirred_at = was[2 * n], was[2 * n + 1]
+                if (filed_at, stirred_at) == stamp[1][2 * n : 2 * n + 2]:
+                    continue
+                if nation in incident.requests:  # asked already: not again
+                    continue
+                units = dict.fromkeys(self._stirred[(nation, need)][stirred_at:])
+                if nation == own:  # its own busy units only (``_own_busy``)
+                    busy = self._busy.get((nation, need), {})
+                    moved = [u for u in units if u in busy and u.task is not incident]
+                    if any(self._could_come_at_least(u, incident) < by_target for u in moved):
+                        return False
+                    continue
+                groups = self.groups[nation].get(need, {})
+                for k in dict.fromkeys(self._filed[(nation, need)][filed_at:]):
+                    if k in groups:
+                        units.setdefault(next(iter(groups[k])), None)
+                if any(self._could_come_at_least(u, incident) < plan for u in units):
+                    return False
+        self._no_one_to_ask[key] = stamp
+        return True
+
+    def _could_come_at_least(self, unit: Unit, incident: Incident) -> float:
+        """A bound from below on when a unit, free, busy or down, could be on scene at an
+        incident if sent now or once free (the bound ``_first_of`` and ``_leaving`` search
+        by)."""
+        sim = self.sim
+        if unit.task is None:
+            origin, t = departure(sim, unit)
+        else:
+            origin, t = unit.task.place.id, max(unit.down_until, sim.env.now)
+        return earliest_arrival(sim, unit, origin, t, incident.place.id)
+
+    def _refusals_stand(self, incident: Incident) -> bool:
+        """Whether every nation that refused help with an incident still may not be asked
+        again (``_helpers``)."""
+        if not incident.requests:
+            return True
+        again_after = self.sim.scenario.coordination.mutual_assistance.ask_again_after
+        now = self.sim.env.now
+        return all(
+            now - at < again_after
+            for status, at in incident.requests.values()
+            if status == "refused"
+        )
 
     def _may_ask(self, incident: Incident, choice: d.Choice) -> bool:
         """Whether a nation chosen to be asked for help with an incident still can be."""
@@ -982,10 +1102,11 @@ class Planner:
 
         if self.reserves.get(code):  # whether a unit may be lent hangs on the others
             return searches()[0](before)
-        return self._recalled((code, incident.id, delay, types), code, need, before, searches)
+        return self._recalled(incident, (code, delay, types), code, need, before, searches)
 
     def _recalled(
         self,
+        incident: Incident,
         key: Hashable,
         nation: str,
         need: str,
@@ -999,7 +1120,8 @@ class Planner:
         same world). ``searches`` makes the search and the look again."""
         filed = self._filed.get((nation, need), [])
         stirred = self._stirred.get((nation, need), [])
-        known = self._known.get(key)
+        kept = self._known.setdefault(incident.id, {})
+        known = kept.get(key)
         if known is None or known[0] != self._world:
             search = searches()[0]
         elif len(filed) == known[1] and len(stirred) == known[2]:
@@ -1010,13 +1132,13 @@ class Planner:
             search, again = searches()
             keys = list(dict.fromkeys(filed[known[1] :]))
             at_least = again(keys, list(dict.fromkeys(stirred[known[2] :])), known[3])
-            self._known[key] = (self._world, len(filed), len(stirred), at_least)
+            kept[key] = (self._world, len(filed), len(stirred), at_least)
             if at_least >= before:
                 return before
             if at_least < known[3]:  # a unit looked at again comes before every other
                 return at_least
         found = search(before)
-        self._known[key] = (self._world, len(filed), len(stirred), found)
+        kept[key] = (self._world, len(filed), len(stirred), found)
         return found
 
     def _leaving(
@@ -1103,6 +1225,9 @@ class Planner:
 
     def _plan_joint_centre(self) -> None:
         self.seeking.discard(JOINT_CENTRE)
+        for incident in self.joint_centre:
+            if incident.remaining <= 0:
+                self._forget(JOINT_CENTRE, incident)
         self.joint_centre[:] = [i for i in self.joint_centre if i.remaining > 0]
         for incident in sorted(self.joint_centre, key=lambda i: (i.priority, i.reported_at, i.id)):
             self._consider_asking(JOINT_CENTRE, incident)
