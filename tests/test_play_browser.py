@@ -281,6 +281,21 @@ def test_pages_stay_alive_and_keep_tokens_out_of_sight(tmp_path: Path, shots: Pa
             drawn = "document.getElementById('map')"
             _until(page, f"!{drawn}.src.endsWith('m=0') && {drawn}.complete", 90)
             assert page.evaluate(f"{drawn}.naturalWidth") > 600
+            for width, height in ((1920, 1080), (1280, 720)):  # the room's screen: all of it
+                page.call(
+                    "Emulation.setDeviceMetricsOverride",
+                    width=width,
+                    height=height,
+                    deviceScaleFactor=1,
+                    mobile=False,
+                )
+                box = page.evaluate(
+                    f"(() => {{ const r = {drawn}.getBoundingClientRect();"
+                    " return [r.left, r.top, r.right, r.bottom]; })()"
+                )
+                assert box[0] >= 0 and box[1] >= 0, (width, height, box)
+                assert box[2] <= width and box[3] <= height, (width, height, box)
+            page.call("Emulation.clearDeviceMetricsOverride")
             if shots:
                 page.screenshot(shots / "projector.png")
         # the map's worker process ends with the server, even killed

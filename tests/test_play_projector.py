@@ -105,7 +105,7 @@ def _sekong_at_eight(tmp_path: Path) -> maps.MapData:
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
+def test_the_projector_map_fills_its_panel_legend_inset_key_and_names_apart(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     from dataclasses import replace
@@ -117,6 +117,8 @@ def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
     south, west, north, east = maps.view(data)
     assert (east - west) / (north - south) > 2  # wide in longitude, narrow in latitude
     crossings: list[tuple[str, Any, Any]] = []
+    insets: list[Any] = []
+    keys: list[Any] = []
     printed = maps._png
 
     def measured(fig: Any) -> bytes:
@@ -125,21 +127,32 @@ def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
         ax = fig.axes[0]
         legend = ax.get_legend()
         entries = [legend, *legend.get_texts()]
-        (inset,) = ax.child_axes
-        title = inset.title.get_window_extent(renderer)
-        crossings.extend(
-            (e.get_label() or e.get_text(), e, title)
-            for e in entries
-            if e.get_window_extent(renderer).overlaps(title)
-        )
+        for inset in (a for a in ax.child_axes if a.get_label() == maps.REGION):
+            title = inset.title.get_window_extent(renderer)
+            insets.append(inset)
+            crossings.extend(
+                (e.get_label() or e.get_text(), e, title)
+                for e in entries
+                if e.get_window_extent(renderer).overlaps(title)
+            )
+        beside = [  # the frame, the legend, the inset and the colour bar
+            ax.get_window_extent(renderer),
+            legend.get_window_extent(renderer),
+            *(a.get_tightbbox(renderer) for a in ax.child_axes),
+        ]
+        for key in (t for t in ax.texts if t.get_gid() == maps.KEY):
+            box = key.get_window_extent(renderer)
+            keys.append(box)
+            crossings.extend((key.get_text(), a, box) for a in beside if a.overlaps(box))
         return printed(fig)
 
     monkeypatch.setattr(maps, "_png", measured)
     projector = maps.run_map(data)
     width, height = Image.open(BytesIO(projector.png)).size
-    assert abs(width / height / PROJECTOR_ASPECT - 1) < 0.05, (width, height)
+    assert 0.9 < width / height / PROJECTOR_ASPECT < 1.05, (width, height)
+    assert projector.key and keys  # the names with no room are named beside the map
     flat = maps.run_map(replace(data, aspect=0.0))  # a page's shape: the legend reaches low
-    assert not crossings, crossings
+    assert insets and not crossings, crossings
     gap = GAP_PT * maps.DPI * PROJECTOR_SCALE / 72 * 0.99  # names a script's marks apart
     for drawn in (projector, flat):
         boxes = drawn.label_boxes
@@ -152,3 +165,41 @@ def test_the_projector_map_fills_its_panel_legend_inset_and_names_apart(
                     or b[3] + gap <= a[1]
                 )
                 assert apart, (a, b)
+
+
+def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> None:
+    """A crowded projector map (its names large, read across the room) writes a name with
+    no room as a number and names it in a key beside the map, where the screen has room:
+    every place it marks is named, and the map keeps to the panel's shape."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    villages = [
+        maps.Place(
+            f"บ้านหนองบัว {i} (Ban Nong Bua {i})",
+            "village",
+            15.1 + 0.012 * (i % 4),
+            105.6 + 0.012 * (i // 4),
+        )
+        for i in range(16)
+    ]
+    town = maps.Place("ปากเซ (Pakse)", "town", 15.12, 105.78, "LA", eoc=True)
+    data = maps.MapData(
+        "As at Mon 23 Jul 10:00",
+        places=[*villages, town],
+        aspect=PROJECTOR_ASPECT,
+        scale=PROJECTOR_SCALE,
+        lang="th",
+    )
+    drawn = maps.run_map(data)
+    assert not drawn.unlabelled
+    numbers = [int(entry.split()[0]) for entry in drawn.key]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
+    in_key = {" ".join(entry.split()[1:]) for entry in drawn.key}
+    written = {" ".join(label.text.split()) for label in drawn.labelled}
+    marked = {p.name for p in data.shown(drawn.bounds)}
+    assert marked <= written | in_key, marked - written - in_key
+    assert in_key <= marked  # (the key names places of the map, nothing else)
+    width, height = Image.open(BytesIO(drawn.png)).size
+    assert 0.85 < width / height / PROJECTOR_ASPECT < 1.1, (width, height)

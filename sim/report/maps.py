@@ -3,7 +3,9 @@
 Nothing here knows about scenarios or logs: callers pass ``MapData`` (names, points,
 lines and values), so the report and the exercise's play mode draw the same map. The
 base geometry (borders, coast, main rivers) ships with the package in ``basemap.json``;
-nothing is downloaded. Labels are placed so they never overlap (``sim.report.labels``).
+nothing is downloaded. Labels are placed so they never overlap (``sim.report.labels``); a
+name with no room is written as a number and named in a key, below the map or, on a
+screen's panel (the projector's), beside it: every place the map marks is named.
 """
 
 from __future__ import annotations
@@ -283,11 +285,20 @@ class Drawn:
     labelled: list[Label] = field(default_factory=list)
     """The names written on the map, in full or as a number."""
     key: list[str] = field(default_factory=list)
-    """The key below the map: each number written for lack of room, with its name."""
+    """The key below the map (beside it on a panel's map): each number written for lack of
+    room, with its name."""
+    bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """The south, west, north and east of what the map shows."""
 
 
 KEY_WIDTH = 62
 """Characters a line of the key below the map holds (two columns within the map's width)."""
+KEY_BESIDE_WIDTH = 30
+"""Characters a line of the key beside a panel's map holds (a column the frame's height)."""
+KEY = "key"
+"""The id of a key's columns in the figure."""
+KEY_GAP_PT = 12.0
+"""The room between the key beside the map and what it stands beside (points)."""
 
 
 def _write_names(
@@ -296,24 +307,45 @@ def _write_names(
     keep_clear: list[tuple[float, float]],
     lines: list[Segment],
     borders: list[Segment],
-    numbered: bool = True,
-) -> tuple[list[Placed], list[str], list[str]]:
+    beside: bool = False,
+    under_legend: bool = True,
+) -> tuple[list[Placed], list[str], list[str], tuple[float, float]]:
     """Write the names without overlaps; a name with no room is written as a number and
-    listed with its name in a key below everything else of the figure (``numbered``),
-    else left off. Returns the names placed, the key's entries and the names left off."""
+    listed with its name in a key below everything else of the figure (``beside``: beside
+    it, see ``_key_beside``). Returns the names placed, the key's entries, the names left
+    off (no room even for a number), and the width the key adds beside the figure and the
+    frame's height it needs below the legend (inches)."""
     placed, left_off = place_labels(
-        ax, labels, keep_clear=keep_clear, lines=lines, borders=borders, numbered=numbered
+        ax, labels, keep_clear=keep_clear, lines=lines, borders=borders, numbered=True
     )
     entries = [
-        f"{p.number}  {' '.join(p.label.text.split())}"
+        (p.number, " ".join(p.label.text.split()))
         for p in sorted(placed, key=lambda p: p.number)
         if p.number
     ]
-    key = _key(ax, entries) if entries else []
-    return placed, key, [lb.text for lb in left_off]
+    names = [lb.text for lb in left_off]
+    if not entries:
+        return placed, [], names, (0.0, 0.0)
+    if beside:
+        key, width, tall = _key_beside(ax, entries, under_legend)
+        return placed, key, names, (width, tall)
+    return placed, _key(ax, entries), names, (0.0, 0.0)
 
 
-def _key(ax: Any, entries: list[str]) -> list[str]:
+def _entry(number: int, name: str, width: int) -> str:
+    """A key's entry: the number, then the name on lines of at most ``width`` characters,
+    broken between words, the lines after the first indented."""
+    return textwrap.fill(
+        name,
+        width,
+        initial_indent=f"{number}  ",
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _key(ax: Any, entries: list[tuple[int, str]]) -> list[str]:
     """Write ``entries`` in two columns below everything else of the figure, each column
     within half the map's width (lines wrapped narrower until they fit); returns them as
     written."""
@@ -324,16 +356,7 @@ def _key(ax: Any, entries: list[str]) -> list[str]:
     below = (bottom - frame.y0) * 72 / fig.dpi  # points
     width = KEY_WIDTH
     while True:
-        key = [
-            textwrap.fill(
-                entry,
-                width,
-                subsequent_indent="    ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            for entry in entries
-        ]
+        key = [_entry(number, name, width) for number, name in entries]
         half = (len(key) + 1) // 2
         columns = [
             ax.annotate(  # in points from the frame, as the crop note: any scale
@@ -346,6 +369,7 @@ def _key(ax: Any, entries: list[str]) -> list[str]:
                 color="#212121",
                 va="top",
                 annotation_clip=False,
+                gid=KEY,
             )
             for column, lines in enumerate((key[:half], key[half:]))
         ]
@@ -356,6 +380,63 @@ def _key(ax: Any, entries: list[str]) -> list[str]:
         for c in columns:
             c.remove()
         width = max(KEY_WIDTH // 3, int(width * room / widest))
+
+
+def _key_beside(
+    ax: Any, entries: list[tuple[int, str]], under_legend: bool = True
+) -> tuple[list[str], float, float]:
+    """Write ``entries`` beside the map (a panel's map has no room below it): in the
+    legend's column between the legend and the inset (``under_legend``), then in columns
+    beside everything else of the figure from the frame's top, none reaching below the
+    frame. Returns them as written, the width they add to the figure, and how tall the
+    frame must be for them all to fit below the legend (inches)."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    right = fig.get_tightbbox(renderer).x1 * fig.dpi  # inches to pixels
+    frame = ax.get_window_extent(renderer)
+    to_pt = 72 / fig.dpi
+    gap = KEY_GAP_PT / to_pt
+    legend = ax.get_legend().get_window_extent(renderer)
+    insets = [a.get_tightbbox(renderer) for a in ax.child_axes if a.get_label() == REGION]
+    floor = max((b.y1 for b in insets), default=frame.y0 - gap) + gap  # above the inset
+    grows = 1 - INSET_HEIGHT if insets else 1.0  # the room there as the frame grows taller
+
+    def column(lines: list[str], x: float, y: float) -> Any:
+        return ax.annotate(  # in points from the frame's top right corner: any scale
+            "\n".join(lines),
+            (1.0, 1.0),
+            xycoords="axes fraction",
+            xytext=(x, y),
+            textcoords="offset points",
+            fontsize=7,
+            color="#212121",
+            va="top",
+            annotation_clip=False,
+            gid=KEY,
+        )
+
+    key = [_entry(number, name, KEY_BESIDE_WIDTH) for number, name in entries]
+    under = (legend.x0 - frame.x1) * to_pt
+    below = (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT
+    whole = column(key, under, below)
+    short = floor - whole.get_window_extent(renderer).y0  # how far it reaches too low
+    tall = (frame.height + max(0.0, short) / grows) / fig.dpi
+    whole.remove()
+    x, y = (under, below) if under_legend else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
+    lines: list[str] = []
+    written = column(lines, x, y)
+    for entry in key:
+        longer = column([*lines, entry], x, y)
+        bottom = floor if y < 0 else frame.y0  # under the legend: above the inset
+        if longer.get_window_extent(renderer).y0 < bottom and (lines or y < 0):
+            longer.remove()  # no room below the frame: a column of its own, from the top
+            x = (max(right, written.get_window_extent(renderer).x1) - frame.x1) * to_pt
+            x, y, lines = x + KEY_GAP_PT, 0.0, []
+            longer = column([entry], x, y)
+        written.remove()
+        written, lines = longer, [*lines, entry]
+    end = written.get_window_extent(renderer).x1
+    return key, max(0.0, float(end - right) / fig.dpi), float(tall)
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -418,22 +499,46 @@ def _incidents(
                 ax.scatter(x, y, s=60, marker="X", color="#d50000", edgecolors="black", zorder=5)
     if reached:
         mappable = plt.cm.ScalarMappable(norm=norm, cmap="plasma_r")
-        bar = fig.colorbar(mappable, ax=ax, shrink=0.55, pad=0.02)
+        fig.subplots_adjust(right=FRAME_RIGHT)
+        bar = fig.colorbar(mappable, cax=ax.inset_axes(COLOUR_BAR))
         bar.set_label(t("response time (hours)"), fontsize=8)
         bar.ax.tick_params(labelsize=7)
     return points
 
 
+COLOUR_BAR = (1.03, 0.225, 0.035, 0.55)
+"""Where the response times' colour bar goes beside the frame (axes fraction): it keeps
+to the frame's height however tall the figure it is drawn in."""
+FRAME_RIGHT = 0.77
+"""The frame's right edge (figure fraction) when the colour bar stands beside it: the room
+a colour bar of matplotlib's own takes from the frame."""
+
+
 def run_map(data: MapData) -> Drawn:
     """The map of one run: places by kind, roads (closed ones marked with when),
-    crossings, EOCs and bases, incidents by response time, flooding or the fire."""
-    bounds = _filling(data, view(data)) if data.aspect else view(data)
-    fig, ax, ordered, markers = _drawing(data, bounds)
+    crossings, EOCs and bases, incidents by response time, flooding or the fire. A name
+    with no room is written as a number and named in a key: below the map, or beside it
+    on a panel's map (``data.aspect``), whose crop is fitted with the key's width."""
+    beside = bool(data.aspect)
     roads = _road_lines(data)
-    numbered = not data.aspect  # a panel's map: no room for a key below it
-    placed, key, left_off = _write_names(
-        ax, ordered, markers, roads, _border_lines(bounds), numbered
-    )
+    bounds, key_width, under_legend = view(data), 0.0, True
+    for attempt in range(KEY_FITS):
+        if beside:
+            bounds, (fig, ax, ordered, markers), shape = _filling(data, bounds, key_width)
+        else:
+            fig, ax, ordered, markers = _drawing(data, bounds)
+        placed, key, left_off, (width, tall) = _write_names(
+            ax, ordered, markers, roads, _border_lines(bounds), beside, under_legend
+        )
+        fitted = not width or (not under_legend and width <= key_width * 1.02)
+        if not beside or fitted or attempt == KEY_FITS - 1:
+            break  # the key is in the room kept for it (or the last fit is printed)
+        plt.close(fig)
+        wide, _, framed, height = shape
+        taller = max(0.0, data.aspect * (tall + framed - height) - wide)  # below the legend
+        under_legend = under_legend and taller <= width
+        key_width = taller if under_legend else width  # (else in columns of its own)
+        bounds = _reshaped(bounds, shape, data.aspect, key_width)
     to_px = ax.transData.transform
     return Drawn(
         _png(fig),
@@ -443,48 +548,85 @@ def run_map(data: MapData) -> Drawn:
         [(float(x), float(y)) for x, y in (to_px(m) for m in markers)],
         [p.label for p in placed],
         key,
+        bounds,
     )
 
 
+KEY_FITS = 3
+"""How many times a panel's map is fitted to the width of its key at most (each fit may
+number other names); the last is printed, its key wider than kept for it if it must be."""
+
+Drawing = tuple[Any, Any, list[Label], list[tuple[float, float]]]
+"""A map drawn but for its names (``_drawing``)."""
+Shape = tuple[float, float, float, float]
+"""A drawn map's width and height as printed, the height of its frame with the title and
+notes above and below it, and its frame's height (inches)."""
+FITS = 4
+"""How many drawings a fit to a panel's shape takes at most."""
+
+
 def _filling(
-    data: MapData, bounds: tuple[float, float, float, float]
-) -> tuple[float, float, float, float]:
+    data: MapData, bounds: tuple[float, float, float, float], beside: float = 0.0
+) -> tuple[tuple[float, float, float, float], Drawing, Shape]:
     """``bounds`` widened in latitude or longitude around their middle until the printed
-    map (legend, colour bar and notes included) is ``data.aspect`` times as wide as tall."""
-    for _ in range(4):
-        fig, ax, _, _ = _drawing(data, bounds)
-        renderer = fig.canvas.get_renderer()
-        for inset in ax.child_axes:  # it hangs below the legend: it follows the frame
-            inset.set_visible(False)
-        whole = fig.get_tightbbox(renderer)  # inches, as printed
-        frame = ax.get_window_extent(renderer)
-        plt.close(fig)
-        height = frame.height / fig.dpi
-        if abs(whole.width / whole.height / data.aspect - 1) < 0.02:
-            break
-        wanted = whole.width / data.aspect - (whole.height - height)  # the frame's height
-        if wanted <= 0.2 * height:
-            break  # the legend alone is taller than the panel allows
-        south, west, north, east = bounds
-        if wanted > height:  # taller: more latitude (the frame keeps its width)
-            half = (north - south) * wanted / height / 2
-            middle = (south + north) / 2
-            bounds = (middle - half, west, middle + half, east)
-        else:  # wider: more longitude (the frame keeps its width, so grows shorter)
-            half = (east - west) * height / wanted / 2
-            middle = (west + east) / 2
-            bounds = (south, middle - half, north, middle + half)
-    return bounds
+    map (legend, colour bar and notes included, and ``beside`` inches more for its key) is
+    ``data.aspect`` times as wide as tall; the map drawn within them, and its shape."""
+    for attempt in range(FITS):
+        drawing = _drawing(data, bounds)
+        shape = _shape(drawing[0], drawing[1])
+        refitted = _reshaped(bounds, shape, data.aspect, beside)
+        if refitted == bounds or attempt == FITS - 1:
+            return bounds, drawing, shape
+        plt.close(drawing[0])
+        bounds = refitted
+    raise AssertionError("the last attempt returns")
 
 
-def _drawing(
-    data: MapData, bounds: tuple[float, float, float, float]
-) -> tuple[Any, Any, list[Label], list[tuple[float, float]]]:
+def _shape(fig: Any, ax: Any) -> Shape:
+    """How large a drawn map is printed, without its inset (it hangs below the legend:
+    it follows the frame), how tall its frame is with the notes above and below it (the
+    legend beside it may reach lower), and how tall the frame is (inches)."""
+    renderer = fig.canvas.get_renderer()
+    beside = [*(a for a in ax.child_axes if a.get_label() == REGION), ax.get_legend()]
+    for artist in beside[:-1]:
+        artist.set_visible(False)
+    whole = fig.get_tightbbox(renderer)  # inches, as printed
+    beside[-1].set_visible(False)
+    framed = fig.get_tightbbox(renderer)
+    for artist in beside:
+        artist.set_visible(True)
+    frame = ax.get_window_extent(renderer).height / fig.dpi
+    return whole.width, whole.height, framed.height, frame
+
+
+def _reshaped(
+    bounds: tuple[float, float, float, float], shape: Shape, aspect: float, beside: float
+) -> tuple[float, float, float, float]:
+    """``bounds`` widened in latitude or longitude around their middle so that a map of
+    ``shape`` with ``beside`` inches more is ``aspect`` times as wide as tall (the frame
+    keeps its width); the same bounds when it is within 2 %, or when the legend alone is
+    taller than that shape allows."""
+    width, whole_height, framed, height = shape
+    wide = width + beside
+    wanted = wide / aspect - (framed - height)  # the frame's height
+    if abs(wide / whole_height / aspect - 1) < 0.02 or wanted <= 0.2 * height:
+        return bounds
+    south, west, north, east = bounds
+    if wanted > height:  # taller: more latitude
+        half = (north - south) * wanted / height / 2
+        middle = (south + north) / 2
+        return middle - half, west, middle + half, east
+    half = (east - west) * height / wanted / 2  # wider: more longitude, the frame shorter
+    middle = (west + east) / 2
+    return south, middle - half, north, middle + half
+
+
+def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawing:
     """The map drawn within ``bounds`` but for its names: the figure, its axes, the names
     to place (most important first) and the markers they must not cover."""
     shown = data.shown(bounds)
     t = translator(data.lang)
-    tall = 14.0 if data.aspect else 9.5  # room to grow taller: the frame's width binds
+    tall = 20.0 if data.aspect else 9.5  # room to grow taller: the frame's width binds
     fig, ax = plt.subplots(figsize=(11.5 / data.scale, tall / data.scale), dpi=DPI * data.scale)
     labels = _base(ax, bounds, data.lang)
     if data.fire is not None:
@@ -544,7 +686,7 @@ def _drawing(
         frameon=False,
     )
     _crop_note(ax, data, bounds, len(shown), t)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # laid out, measured as printed
     closures = [lb for lb in labels if lb.colour == "#d32f2f"]
     rivers = [lb for lb in labels if lb not in closures]
     ordered = [
@@ -613,6 +755,10 @@ def _crossings_in(
     return [c for c in data.crossings if south <= c[1] <= north and west <= c[2] <= east]
 
 
+REGION = "region"
+"""The label of a cropped map's inset of the region."""
+INSET_HEIGHT = 0.36
+"""The inset's height at most, a fraction of the frame's, from the frame's foot."""
 NOTE_WIDTH = 130
 """Characters a line of the note under the map holds (within the map's width)."""
 
@@ -649,7 +795,8 @@ def _crop_note(
     middle_lat, middle_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
     half = max(max(lats) - min(lats), max(lons) - min(lons), 2 * (north - south), 3.0) / 2 + 0.3
     region = (middle_lat - half, middle_lon - half, middle_lat + half, middle_lon + half)
-    inset = ax.inset_axes((1.18, _below_legend(ax, 0.36) - 0.36, 0.42, 0.36))
+    top = _below_legend(ax, INSET_HEIGHT)
+    inset = ax.inset_axes((1.18, top - INSET_HEIGHT, 0.42, INSET_HEIGHT), label=REGION)
     geometry = basemap()
     for key, colour, style in (("coast", "#78909c", "-"), ("borders", "#424242", "-.")):
         inset.add_collection(
@@ -953,7 +1100,7 @@ def difference_map(data: MapData) -> Drawn:
     ]
     fig.canvas.draw()
     roads = _road_lines(data)
-    placed, key, left_off = _write_names(
+    placed, key, left_off, _ = _write_names(
         ax,
         [*names, *labels],
         [(c.lon, c.lat) for c in data.changes],
@@ -967,4 +1114,5 @@ def difference_map(data: MapData) -> Drawn:
         _in_pixels(ax, roads),
         labelled=[p.label for p in placed],
         key=key,
+        bounds=bounds,
     )
