@@ -154,7 +154,8 @@ class MapData:
     read from the back of a room): the same pixels, the map's inches shrunk."""
     aspect: float = 0.0
     """The printed map's width over its height when it must fill a screen's panel (the
-    projector's): the crop is widened around its middle to fit; 0: the crop's own shape."""
+    projector's): the crop is widened around its middle to fit, and marks the places of
+    the crop (``view``) only, the same in every language; 0: the crop's own shape."""
     lang: str = "en"
     """The reader's language (``sim.i18n``): the legend, the axes and the notes are in it;
     the names are given in it."""
@@ -288,7 +289,8 @@ class Drawn:
     """The key below the map (beside it on a panel's map): each number written for lack of
     room, with its name."""
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    """The south, west, north and east of what the map shows."""
+    """The south, west, north and east of what the map shows (a panel's map marks the
+    places of ``view`` only)."""
 
 
 KEY_WIDTH = 62
@@ -624,7 +626,8 @@ def _reshaped(
 def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawing:
     """The map drawn within ``bounds`` but for its names: the figure, its axes, the names
     to place (most important first) and the markers they must not cover."""
-    shown = data.shown(bounds)
+    marked = view(data)  # (a panel's map shows more: it marks the same in every language)
+    shown = data.shown(marked)
     t = translator(data.lang)
     tall = 20.0 if data.aspect else 9.5  # room to grow taller: the frame's width binds
     fig, ax = plt.subplots(figsize=(11.5 / data.scale, tall / data.scale), dpi=DPI * data.scale)
@@ -668,8 +671,8 @@ def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawin
                 mew=0.4,
                 zorder=4,
             )
-    crossings = _crossings_in(data, bounds)
-    mined = _mined_names(data.fire, bounds) if data.fire is not None else []
+    crossings = _crossings_in(data, marked)
+    mined = _mined_names(data.fire, marked) if data.fire is not None else []
     for _, lat, lon in crossings:
         ax.plot(lon, lat, marker="H", markersize=9, color="white", mec="black", mew=1.0, zorder=4)
     points = _incidents(ax, fig, data.incidents, t)
