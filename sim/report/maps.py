@@ -399,9 +399,11 @@ def _key_beside(
     to_pt = 72 / fig.dpi
     gap = KEY_GAP_PT / to_pt
     legend = ax.get_legend().get_window_extent(renderer)
-    insets = [a.get_tightbbox(renderer) for a in ax.child_axes if a.get_label() == REGION]
-    floor = max((b.y1 for b in insets), default=frame.y0 - gap) + gap  # above the inset
-    grows = 1 - INSET_HEIGHT if insets else 1.0  # the room there as the frame grows taller
+    regions = [a for a in ax.child_axes if a.get_label() == REGION]
+    floor = max((a.get_tightbbox(renderer).y1 for a in regions), default=frame.y0 - gap) + gap
+    tallest = INSET_HEIGHT * frame.height * 0.99  # (a narrow inset keeps its height)
+    grows = [1 - INSET_HEIGHT for a in regions if a.get_window_extent(renderer).height > tallest]
+    growth = min(grows, default=1.0)  # the room above the inset as the frame grows taller
 
     def column(lines: list[str], x: float, y: float) -> Any:
         return ax.annotate(  # in points from the frame's top right corner: any scale
@@ -422,7 +424,7 @@ def _key_beside(
     below = (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT
     whole = column(key, under, below)
     short = floor - whole.get_window_extent(renderer).y0  # how far it reaches too low
-    tall = (frame.height + max(0.0, short) / grows) / fig.dpi
+    tall = (frame.height + max(0.0, short) / growth) / fig.dpi
     whole.remove()
     x, y = (under, below) if under_legend else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
     lines: list[str] = []
