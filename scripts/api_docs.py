@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import sim
-from sim.analysis import frames, kpis, replications
+from sim.analysis import frames, incidents, kpis, replications
 from sim.experiment import results
+from sim.report import tables
 
 OUT = Path(__file__).parents[1] / "docs" / "api.md"
 
@@ -49,6 +50,7 @@ MEMBERS = {"Replications", "Experiment", "Estimate", "PlayedSession"}
 
 TABLES: list[tuple[str, dict[str, str]]] = [
     ("Columns of `incident_frame(run)`", frames.INCIDENT_COLUMNS),
+    ("Columns of incidents.csv (a run folder)", tables.INCIDENT_CSV_MEANINGS),
     ("Columns of `unit_frame(run)`", frames.UNIT_COLUMNS),
     ("Columns of `decision_frame(run)`", frames.DECISION_COLUMNS),
     ("Columns of `wait_frame(run)`", frames.WAIT_COLUMNS),
@@ -57,7 +59,7 @@ TABLES: list[tuple[str, dict[str, str]]] = [
         {
             "variant": "the variant's name",
             "replication": "the replication (0 to n − 1)",
-            **{c: frames.INCIDENT_COLUMNS[c] for c in replications.INCIDENT_COLUMNS[2:]},
+            **{c: incidents.COLUMNS[c].meaning for c in replications.INCIDENT_COLUMNS[2:]},
         },
     ),
     ("Key figures of a replication (`KPIS`)", kpis.KPIS),

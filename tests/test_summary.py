@@ -25,7 +25,7 @@ def test_a_unit_on_its_way_at_the_end_is_en_route_and_the_target_not_yet_due() -
 
     log = simulate(load_with("tiny.toml", short))
     row = incident_rows(log)[0]
-    assert row.status == "en route" and row.first_unit == "" and row.units == ["la-boat"]
+    assert row.status == "en route" and row.first_unit == "" and row.units == ("la-boat",)
     overall = summarise(log)["overall"]
     assert overall["people_waiting_at_end"] == 20 and overall["en_route_at_end"] == 1
     # occurred at 60 with a 3 h target: due at 240, after the end at 160

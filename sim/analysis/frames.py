@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sim import log
 from sim.analysis.activity import STATES, time_in_states, unit_activity
 from sim.analysis.decisions import decision_rows
-from sim.analysis.incidents import COMPONENT_MEANINGS, COMPONENTS, STAGE_TIMES, incident_rows
+from sim.analysis.incidents import COLUMNS, COMPONENTS, STAGE_TIMES, incident_rows
 from sim.analysis.incidents import unit_waits as unit_waits_on_the_way
 from sim.analysis.summary import unit_utilisation
 from sim.log import RunLog
@@ -22,45 +22,32 @@ from sim.log import RunLog
 if TYPE_CHECKING:
     import pandas as pd
 
-STAGE_MEANINGS = {
-    "occurred": "the need arose",
-    "detected": "someone noticed it",
-    "reported": "the report reached the EOC responsible for the place",
-    "requested": "a request for help reached a neighbour's EOC",
-    "approved": "the neighbour approved the deployment",
-    "dispatched": "the responding unit (the first on scene, else the first sent) was sent",
-    "mobilised": "that unit left its base",
-    "border_cleared": "that unit cleared the border post",
-    "on_scene": "the first unit arrived",
-    "integrated": "that unit was working with those already there",
-    "resolved": "the need ended (help finished, or it ended on its own)",
-}
-"""What each stage instant of an incident is (``sim.analysis.incidents.STAGE_TIMES``)."""
-
 INCIDENT_COLUMNS: dict[str, str] = {
-    "incident": "the incident's number in the run",
-    "place": "the place's id",
-    "place_name": "the place's name",
-    "nation": "the nation the place is in (code)",
-    "need": "the kind of need (e.g. rescue)",
-    "people": "people in need",
-    "priority": "priority (1 is the most urgent)",
-    "target_min": "target response time, minutes",
-    "status": "resolved, ended (the need ended before help came), on scene, en route or "
-    "not sent, at the end of the run",
-    "within_target": "whether the first unit came within the target time",
-    "carried": "people carried to safety by the end",
-    "response_min": "occurred to first unit on scene, minutes (NaN: nobody came)",
-    "waited_min": "the response time, or for an incident nobody reached the wait until it "
-    "ended or until the end of the run, minutes",
-    **{f"{s}_at_min": f"when {STAGE_MEANINGS[s]}, minutes from the start" for s in STAGE_TIMES},
-    **{f"{part}_min": f"{COMPONENT_MEANINGS[part]}, minutes" for part in COMPONENTS},
-    "units_sent": "the units sent, in order of dispatch, comma-separated ids",
-    "first_unit": "the first unit on scene (id; empty when nobody came)",
-    "first_nation": "that unit's nation (JOINT for a joint team)",
-    "foreign_help": "whether a unit of another nation was sent",
+    name: COLUMNS[name].meaning
+    for name in (
+        "incident",
+        "place",
+        "place_name",
+        "nation",
+        "need",
+        "people",
+        "priority",
+        "target_min",
+        "status",
+        "within_target",
+        "carried",
+        "response_min",
+        "waited_min",
+        *(f"{s}_at_min" for s in STAGE_TIMES),
+        *(f"{part}_min" for part in COMPONENTS),
+        "units_sent",
+        "first_unit",
+        "first_nation",
+        "foreign_help",
+    )
 }
-"""Columns of ``incident_frame``; the ``*_min`` parts add up to ``response_min``."""
+"""Columns of ``incident_frame`` (``sim.analysis.incidents.COLUMNS``); a list of units is
+one comma-separated text; the ``*_min`` parts add up to ``response_min``."""
 
 UNIT_COLUMNS: dict[str, str] = {
     "unit": "the unit's id",
@@ -104,33 +91,14 @@ def incident_frame(run: RunLog) -> pd.DataFrame:
     """One row per incident of a run (``INCIDENT_COLUMNS``)."""
     import pandas as pd
 
-    rows = []
-    for r in incident_rows(run):
-        i = r.info
-        rows.append(
-            [
-                i.id,
-                i.place,
-                i.place_name,
-                i.nation,
-                i.need,
-                i.people,
-                i.priority,
-                i.target_min,
-                r.status,
-                r.within_target,
-                r.carried,
-                r.response_min,
-                r.waited_min(run.horizon_min),
-                *(r.at[s] for s in STAGE_TIMES),
-                *(r.parts[p] for p in COMPONENTS),
-                ",".join(r.units),
-                r.first_unit,
-                r.first_nation,
-                r.foreign_help,
-            ]
-        )
+    columns = [COLUMNS[name].value for name in INCIDENT_COLUMNS]
+    rows = [[_cell(value(r)) for value in columns] for r in incident_rows(run)]
     return pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
+
+
+def _cell(value: object) -> object:
+    """A frame's cell: a list of ids is one comma-separated text."""
+    return ",".join(value) if isinstance(value, tuple) else value
 
 
 def unit_frame(run: RunLog) -> pd.DataFrame:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim import log
 from sim.i18n import N_
@@ -104,24 +106,27 @@ UNSERVED = ("en route", "not sent")
 """The statuses that count as unserved: nobody came, and the need went on to the end."""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class IncidentRow:
-    """An incident as the report tells it."""
+    """One incident of a run as every table tells it (incidents.csv, ``incident_frame``,
+    ``Replications.incidents``, the report), built once from the run's log by
+    ``incident_rows``. What each value means is said once, in ``COLUMNS`` (``units`` is
+    the column ``units_sent``)."""
 
     info: IncidentInfo
-    at: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGE_TIMES, NAN))
-    parts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, NAN))
-    units: list[str] = field(default_factory=list)
-    """Every unit sent, in order of dispatch."""
-    unit_nations: list[str] = field(default_factory=list)
-    first_unit: str = ""
-    """The first unit on scene."""
-    first_nation: str = ""
-    """The nation of the first unit on scene (JOINT for a joint team)."""
-    carried: int = 0
-    """People carried to safety by the end."""
-    due: bool = True
+    at: Mapping[str, float]
+    """Its stage instants (``STAGE_TIMES``), minutes from the start; NaN: did not happen."""
+    parts: Mapping[str, float]
+    """The response time's split (``COMPONENTS``), minutes; NaN when nobody came."""
+    units: tuple[str, ...]
+    unit_nations: tuple[str, ...]
+    first_unit: str
+    first_nation: str
+    carried: int
+    due: bool
     """Whether its target time had come by the end (else it cannot count as missed)."""
+    horizon_min: float
+    """The run's length: an incident nobody reached waited until then at most."""
 
     @property
     def response_min(self) -> float:
@@ -141,13 +146,14 @@ class IncidentRow:
     def within_target(self) -> bool:
         return self.served and self.response_min <= self.info.target_min
 
-    def waited_min(self, horizon_min: float) -> float:
+    @property
+    def waited_min(self) -> float:
         """The response time; for an incident no unit reached, the wait until it ended
         (a fire burnt out) or until the end of the exercise."""
         if self.served:
             return self.response_min
         ended = self.at["resolved"]
-        return (horizon_min if math.isnan(ended) else ended) - self.at["occurred"]
+        return (self.horizon_min if math.isnan(ended) else ended) - self.at["occurred"]
 
     @property
     def counted(self) -> bool:
@@ -159,11 +165,12 @@ class IncidentRow:
         """What its waiting counts for: its people, and at least one (a fire)."""
         return max(1, self.info.people)
 
-    def late_person_hours(self, horizon_min: float) -> float:
+    @property
+    def late_person_hours(self) -> float:
         """People × hours waited beyond the target (0 when met or not yet due)."""
         if not self.counted:
             return 0.0
-        return self.weight * max(0.0, self.waited_min(horizon_min) - self.info.target_min) / 60
+        return self.weight * max(0.0, self.waited_min - self.info.target_min) / 60
 
     @property
     def status(self) -> str:
@@ -197,25 +204,115 @@ class IncidentRow:
         return self.at["integrated"] - self.at["on_scene"]
 
 
+class Column(NamedTuple):
+    """A column of the incident tables: what it means, and its value in a record."""
+
+    meaning: str
+    value: Callable[[IncidentRow], object]
+
+
+STAGE_MEANINGS = {
+    "occurred": "the need arose",
+    "detected": "someone noticed it",
+    "reported": "the report reached the EOC responsible for the place",
+    "requested": "a request for help reached a neighbour's EOC",
+    "approved": "the neighbour approved the deployment",
+    "dispatched": "the responding unit (the first on scene, else the first sent) was sent",
+    "mobilised": "that unit left its base",
+    "border_cleared": "that unit cleared the border post",
+    "on_scene": "the first unit arrived",
+    "integrated": "that unit was working with those already there",
+    "resolved": "the need ended (help finished, or it ended on its own)",
+}
+"""What each stage instant of an incident is (``STAGE_TIMES``)."""
+
+
+def _stage(stage: str) -> Column:
+    return Column(f"when {STAGE_MEANINGS[stage]}, minutes from the start", lambda r: r.at[stage])
+
+
+def _part(part: str) -> Column:
+    return Column(f"{COMPONENT_MEANINGS[part]}, minutes", lambda r: r.parts[part])
+
+
+COLUMNS: dict[str, Column] = {
+    "incident": Column("the incident's number in the run", lambda r: r.info.id),
+    "place": Column("the place's id", lambda r: r.info.place),
+    "place_name": Column("the place's name", lambda r: r.info.place_name),
+    "nation": Column("the nation the place is in (code)", lambda r: r.info.nation),
+    "need": Column("the kind of need (e.g. rescue)", lambda r: r.info.need),
+    "people": Column("people in need", lambda r: r.info.people),
+    "priority": Column("priority (1 is the most urgent)", lambda r: r.info.priority),
+    "target_min": Column("target response time, minutes", lambda r: r.info.target_min),
+    "source": Column(
+        "what raised it: an inject (inject N), a flood at a gauge, the wildfire, or a "
+        "background generator (generator N)",
+        lambda r: r.info.source,
+    ),
+    "status": Column(
+        "resolved, ended (the need ended before help came), on scene, en route or "
+        "not sent, at the end of the run",
+        lambda r: r.status,
+    ),
+    "within_target": Column(
+        "whether the first unit came within the target time", lambda r: r.within_target
+    ),
+    "carried": Column("people carried to safety by the end", lambda r: r.carried),
+    "response_min": Column(
+        "occurred to first unit on scene, minutes (NaN: nobody came)", lambda r: r.response_min
+    ),
+    "response_from_report_min": Column(
+        "reported to first unit on scene, minutes: the responders' own clock (NaN: nobody came)",
+        lambda r: r.response_from_report_min,
+    ),
+    "waited_min": Column(
+        "the response time, or for an incident nobody reached the wait until it "
+        "ended or until the end of the run, minutes",
+        lambda r: r.waited_min,
+    ),
+    **{f"{s}_at_min": _stage(s) for s in STAGE_TIMES},
+    **{f"{part}_min": _part(part) for part in COMPONENTS},
+    "units_sent": Column(
+        "the units sent, in order of dispatch (ids; separated by commas in a frame, by "
+        "semicolons in incidents.csv)",
+        lambda r: r.units,
+    ),
+    "unit_nations": Column(
+        "their nations, in the same order (codes, separated like the units)",
+        lambda r: r.unit_nations,
+    ),
+    "first_unit": Column(
+        "the first unit on scene (id; empty when nobody came)", lambda r: r.first_unit
+    ),
+    "first_nation": Column("that unit's nation (JOINT for a joint team)", lambda r: r.first_nation),
+    "foreign_help": Column("whether a unit of another nation was sent", lambda r: r.foreign_help),
+}
+"""Every column of the incident tables (incidents.csv, ``incident_frame``,
+``Replications.incidents``), each table taking those it shows; the ``*_min`` parts add up
+to ``response_min``."""
+
+
 def incident_rows(run: RunLog) -> list[IncidentRow]:
-    """Stage times and the response-time split of every incident of a run."""
-    rows = [IncidentRow(info) for info in run.incidents]
+    """Every incident of a run, built once from its log: stage times, the response-time
+    split, who was sent and who came first."""
+    infos = run.incidents
+    at = [dict.fromkeys(STAGE_TIMES, NAN) for _ in infos]
+    carried = [0] * len(infos)
+    units: list[list[str]] = [[] for _ in infos]
     unit_nation = {u.id: u.nation for u in run.units}
     per_unit: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
     border_min: dict[tuple[int, str], float] = defaultdict(float)
-    waits: dict[tuple[int, str], list[tuple[float, str, float]]] = defaultdict(list)
     arrived: dict[tuple[int, str], float] = {}
-    for key, spans in unit_waits(run).items():
-        waits[key] += spans
+    waits = unit_waits(run)
     for t, event, incident, unit, detail in run.events:
         if incident < 0 or event in log.DECISION_EVENTS:
             continue
-        row = rows[incident]
         if event == log.TRIP:
-            row.carried += int(detail)
+            carried[incident] += int(detail)
         if not unit:
-            if math.isnan(row.at.get(event, 0.0)):
-                row.at[event] = t
+            stages = at[incident]
+            if math.isnan(stages.get(event, 0.0)):
+                stages[event] = t
             continue
         key = (incident, unit)
         if event in (log.NO_ROUTE, log.WAITED):
@@ -227,40 +324,49 @@ def incident_rows(run: RunLog) -> list[IncidentRow]:
             per_unit[key].setdefault(event, t)
         else:
             per_unit[key].setdefault(event, t)
-            if event == log.DISPATCHED and unit not in row.units:
-                row.units.append(unit)
-                row.unit_nations.append(unit_nation[unit])
+            if event == log.DISPATCHED and unit not in units[incident]:
+                units[incident].append(unit)
 
     first: dict[int, tuple[float, str]] = {}
     for (incident, unit), times in per_unit.items():
         # an arrival after the need has ended is no response
-        if log.ON_SCENE in times and not times[log.ON_SCENE] > rows[incident].at["resolved"]:
+        if log.ON_SCENE in times and not times[log.ON_SCENE] > at[incident]["resolved"]:
             candidate = (times[log.ON_SCENE], unit)
             if incident not in first or candidate < first[incident]:
                 first[incident] = candidate
-    for row in rows:
-        incident = row.info.id
-        row.due = row.at["occurred"] + row.info.target_min <= run.horizon_min
-        if incident in first:
-            unit = first[incident][1]
-            row.first_unit = unit
-            row.first_nation = unit_nation[unit]
-        elif row.units:
-            unit = row.units[0]
-        else:
-            continue
-        times = per_unit[(incident, unit)]
-        for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
-            row.at[stage] = times.get(stage, NAN)
-        if incident not in first:  # no arrival before the need ended: nobody came in time
-            row.at["on_scene"] = row.at["integrated"] = NAN
-        if row.served:
-            _split(
-                row,
-                foreign=unit_nation[unit] not in (row.info.nation, JOINT),
-                border=border_min.get((incident, unit), 0.0),
-                waits=waits.get((incident, unit), []),
+    rows = []
+    for info, stages, sent in zip(infos, at, units, strict=True):
+        incident = info.id
+        parts = dict.fromkeys(COMPONENTS, NAN)
+        first_unit = first[incident][1] if incident in first else ""
+        unit = first_unit or (sent[0] if sent else "")
+        if unit:
+            times = per_unit[(incident, unit)]
+            for stage in ("dispatched", "mobilised", "border_cleared", "on_scene", "integrated"):
+                stages[stage] = times.get(stage, NAN)
+            if not first_unit:  # no arrival before the need ended: nobody came in time
+                stages["on_scene"] = stages["integrated"] = NAN
+            else:
+                parts = _split(
+                    stages,
+                    foreign=unit_nation[unit] not in (info.nation, JOINT),
+                    border=border_min.get((incident, unit), 0.0),
+                    waits=waits.get((incident, unit), []),
+                )
+        rows.append(
+            IncidentRow(
+                info,
+                at=stages,
+                parts=parts,
+                units=tuple(sent),
+                unit_nations=tuple(unit_nation[u] for u in sent),
+                first_unit=first_unit,
+                first_nation=unit_nation[first_unit] if first_unit else "",
+                carried=carried[incident],
+                due=stages["occurred"] + info.target_min <= run.horizon_min,
+                horizon_min=run.horizon_min,
             )
+        )
     return rows
 
 
@@ -294,11 +400,13 @@ def unit_waits(run: RunLog) -> dict[tuple[int, str], list[tuple[float, str, floa
 
 
 def _split(
-    row: IncidentRow, foreign: bool, border: float, waits: list[tuple[float, str, float]]
-) -> None:
-    at, parts = row.at, row.parts
-    parts["detection"] = at["detected"] - at["occurred"]
-    parts["reporting"] = at["reported"] - at["detected"]
+    at: Mapping[str, float], foreign: bool, border: float, waits: list[tuple[float, str, float]]
+) -> dict[str, float]:
+    """The response time of an incident reached, split along its first unit's chain."""
+    parts = {
+        "detection": at["detected"] - at["occurred"],
+        "reporting": at["reported"] - at["detected"],
+    }
     tasked_from = at["reported"]
     if foreign:
         parts["request"] = at["requested"] - at["reported"]
@@ -308,10 +416,11 @@ def _split(
         parts["request"] = parts["approval"] = 0.0
     parts["waiting_for_unit"] = at["dispatched"] - tasked_from
     parts["mobilisation"] = at["mobilised"] - at["dispatched"]
-    parts["border"] = border
     on_the_way = {"no_route": 0.0, "grounded": 0.0}
     for t, cause, minutes in waits:
         if at["mobilised"] <= t < at["on_scene"]:
             on_the_way[cause] += min(minutes, at["on_scene"] - t)
     parts.update(on_the_way)
     parts["travel"] = at["on_scene"] - at["mobilised"] - border - sum(on_the_way.values())
+    parts["border"] = border
+    return {part: parts[part] for part in COMPONENTS}

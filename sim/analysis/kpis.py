@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.analysis.incidents import COMPONENTS, incident_rows
+from sim.analysis.incidents import COMPONENTS, IncidentRow
 from sim.analysis.summary import summarise
 from sim.log import RunLog
 
@@ -87,9 +87,10 @@ def _number(value: Any) -> float:
     return NAN if value is None else float(value)
 
 
-def replication_kpis(run: RunLog) -> dict[str, float]:
-    """The key figures of one run, by name (NaN where a figure is undefined)."""
-    summary = summarise(run, incident_rows(run))
+def replication_kpis(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, float]:
+    """The key figures of one run (``rows``: its incidents, when already built), by name
+    (NaN where a figure is undefined)."""
+    summary = summarise(run, rows)
     overall = summary["overall"]
     kpis = {
         "incidents": float(overall["incidents"]),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.incidents import COMPONENTS
+from sim.analysis.incidents import COLUMNS, COMPONENTS, IncidentRow
 from sim.analysis.kpis import UnknownKpi
 from sim.analysis.stats import Estimate, mean_ci, paired_difference
 
@@ -32,7 +32,15 @@ INCIDENT_COLUMNS = (
     *(f"{part}_min" for part in COMPONENTS),
 )
 """The columns of ``Replications.incidents``: the variant and replication, then columns of
-``incident_frame`` (``sim.analysis.frames.INCIDENT_COLUMNS`` says what each means)."""
+the incident record (``sim.analysis.incidents.COLUMNS`` says what each means)."""
+
+_KEPT = [COLUMNS[name].value for name in INCIDENT_COLUMNS[2:]]
+
+
+def kept_incident(variant: str, replication: int, row: IncidentRow) -> tuple[Any, ...]:
+    """An incident of a replication as ``Replications.incidents`` keeps it: its values
+    of ``INCIDENT_COLUMNS`` (a plain tuple, to keep many replications' incidents small)."""
+    return (variant, replication, *(value(row) for value in _KEPT))
 
 
 class KpiTable:
@@ -227,7 +235,7 @@ class Replications:
     def incidents(self) -> pd.DataFrame:
         """One row per variant, replication and incident (empty unless incidents were kept),
         with the columns ``INCIDENT_COLUMNS``: ``variant``, ``replication``, then some of
-        ``incident_frame``'s (its table says what each means)."""
+        the incident record's (``sim.analysis.incidents.COLUMNS`` says what each means)."""
         import pandas as pd
 
         return pd.DataFrame(self.incident_rows, columns=list(INCIDENT_COLUMNS))

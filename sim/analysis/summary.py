@@ -31,7 +31,7 @@ def response_stats(values: Iterable[float]) -> dict[str, float | int | None]:
     }
 
 
-def _group(rows: list[IncidentRow], horizon_min: float) -> dict[str, Any]:
+def _group(rows: list[IncidentRow]) -> dict[str, Any]:
     served = [r for r in rows if r.served]
     counted = [r for r in rows if r.counted]
     return {
@@ -47,12 +47,12 @@ def _group(rows: list[IncidentRow], horizon_min: float) -> dict[str, Any]:
         "unserved": sum(r.unserved for r in rows),
         "not_yet_due": len(rows) - len(counted),
         "response_min": response_stats(r.response_min for r in served),
-        "waited_min": response_stats(r.waited_min(horizon_min) for r in counted),
+        "waited_min": response_stats(r.waited_min for r in counted),
         "response_from_report_min": response_stats(r.response_from_report_min for r in served),
         "within_target": (
             round(sum(r.within_target for r in counted) / len(counted), 4) if counted else None
         ),
-        "late_person_hours": round(sum(r.late_person_hours(horizon_min) for r in rows), 2),
+        "late_person_hours": round(sum(r.late_person_hours for r in rows), 2),
         "stages_mean_min": {
             part: round(float(np.mean([r.parts[part] for r in served])), 2) if served else None
             for part in COMPONENTS
@@ -67,11 +67,11 @@ def _mean(values: Iterable[float]) -> float | None:
     return round(float(np.mean(data)), 2) if data else None
 
 
-def _by(rows: list[IncidentRow], key: str, horizon_min: float) -> dict[str, Any]:
+def _by(rows: list[IncidentRow], key: str) -> dict[str, Any]:
     groups: dict[str, list[IncidentRow]] = defaultdict(list)
     for row in rows:
         groups[getattr(row.info, key)].append(row)
-    return {name: _group(members, horizon_min) for name, members in sorted(groups.items())}
+    return {name: _group(members) for name, members in sorted(groups.items())}
 
 
 def unit_utilisation(run: RunLog) -> list[dict[str, Any]]:
@@ -240,12 +240,12 @@ def summarise(run: RunLog, rows: list[IncidentRow] | None = None) -> dict[str, A
         "replication": run.replication,
         "start": run.start,
         "horizon_min": run.horizon_min,
-        "overall": _group(rows, run.horizon_min),
-        "by_nation": _by(rows, "nation", run.horizon_min),
-        "by_need": _by(rows, "need", run.horizon_min),
+        "overall": _group(rows),
+        "by_nation": _by(rows, "nation"),
+        "by_need": _by(rows, "need"),
         "by_first_responder": {
-            "own": _group([r for r in rows if r.served and not r.neighbour_first], run.horizon_min),
-            "neighbour": _group([r for r in rows if r.neighbour_first], run.horizon_min),
+            "own": _group([r for r in rows if r.served and not r.neighbour_first]),
+            "neighbour": _group([r for r in rows if r.neighbour_first]),
         },
         "cross_border": cross_border(run, rows),
         "crossings": crossings(run),

@@ -106,7 +106,7 @@ def run_scenario(
     check_budget([scenario], runs, file=source.path, allow_large=allow_large)
     folder = Path(out) if out is not None else default_folder(source.path, seed, overrides)
     check_replaceable(folder.resolve(), force=force)
-    run, kpis = run_once(scenario, seed, 0, played)
+    run, _, kpis = run_once(scenario, seed, 0, played)
     # the budget is checked above, with the file's name
     options = RunOptions(jobs=jobs, scheduler=scheduler, progress=progress, allow_large=True)
     reps = None

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sim.analysis.incidents import COMPONENTS, incident_rows
+from sim.analysis.incidents import IncidentRow, incident_rows
 from sim.analysis.kpis import FALLBACKS, replication_kpis
-from sim.analysis.replications import KpiTable, Replications
+from sim.analysis.replications import KpiTable, Replications, kept_incident
 from sim.experiment.executors import batch_size, default_jobs, run_tasks
 from sim.experiment.options import DEFAULTS, RunOptions
 from sim.log import RunLog
@@ -29,15 +29,18 @@ if TYPE_CHECKING:
 
 def run_once(
     scenario: Scenario, seed: int, replication: int, played: PlayedSession | None = None
-) -> tuple[RunLog, dict[str, float]]:
-    """One replication (replaying a played session when given): its log and key figures."""
+) -> tuple[RunLog, list[IncidentRow], dict[str, float]]:
+    """One replication (replaying a played session when given): its log, its incidents and
+    its key figures."""
     if played is None:
         run = simulate(scenario, seed=seed, replication=replication)
-        return run, replication_kpis(run)
+        rows = incident_rows(run)
+        return run, rows, replication_kpis(run, rows)
     from sim.decisions.replay import replay_run
 
     run, not_applied = replay_run(scenario, played, seed, replication)
-    return run, replication_kpis(run) | {FALLBACKS: float(not_applied)}
+    rows = incident_rows(run)
+    return run, rows, replication_kpis(run, rows) | {FALLBACKS: float(not_applied)}
 
 
 def simulate_batch(
@@ -49,38 +52,19 @@ def simulate_batch(
     played: PlayedSession | None = None,
     count_fallbacks: bool = False,
 ) -> list[tuple[str, int, dict[str, float], list[tuple[Any, ...]]]]:
-    """Run some replications of one variant (in a worker): key figures and incident rows.
+    """Run some replications of one variant (in a worker): key figures and, when kept, the
+    incidents.
 
     With ``played``, each replication replays the session; with ``count_fallbacks`` (or
     ``played``) its key figures count the players' decisions that fell back to doctrine.
     """
     out = []
     for replication in replications:
-        run, kpis = run_once(scenario, seed, replication, played)
+        _, rows, kpis = run_once(scenario, seed, replication, played)
         if count_fallbacks:
             kpis.setdefault(FALLBACKS, 0.0)  # doctrine's variant beside a played one
-        rows = []
-        if keep_incidents:
-            rows = [
-                (
-                    variant,
-                    replication,
-                    r.info.id,
-                    r.info.place,
-                    r.info.nation,
-                    r.info.need,
-                    r.info.people,
-                    r.carried,
-                    r.status,
-                    r.at["occurred"],
-                    r.response_min,
-                    r.waited_min(run.horizon_min),
-                    r.within_target,
-                    *(r.parts[p] for p in COMPONENTS),
-                )
-                for r in incident_rows(run)
-            ]
-        out.append((variant, replication, kpis, rows))
+        kept = [kept_incident(variant, replication, r) for r in rows] if keep_incidents else []
+        out.append((variant, replication, kpis, kept))
     return out
 
 

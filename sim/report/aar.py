@@ -202,7 +202,7 @@ class Context:
 
     def late_person_hours(self, rows: list[IncidentRow]) -> float:
         """People × hours waited beyond the target, over incidents whose target came."""
-        return sum(r.late_person_hours(self.run.horizon_min) for r in rows)
+        return sum(r.late_person_hours for r in rows)
 
 
 def people(count: int, t: Translator | None = None) -> str:

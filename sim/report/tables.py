@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sim.analysis.incidents import COMPONENTS, STAGE_TIMES, IncidentRow
+from sim.analysis.incidents import COLUMNS, COMPONENTS, STAGE_MEANINGS, STAGE_TIMES, IncidentRow
 from sim.log import EVENT_FIELDS, RunLog
 from sim.report.csv_cells import csv_text
 
@@ -32,7 +32,7 @@ INCIDENT_COLUMNS = (
     "people",
     "source",
     "status",
-    *(f"{s}_min" for s in STAGE_TIMES),
+    *(f"{s}_at_min" for s in STAGE_TIMES),
     "occurred_clock",
     "on_scene_clock",
     "response_min",
@@ -41,41 +41,51 @@ INCIDENT_COLUMNS = (
     "within_target",
     *(f"{c}_min" for c in COMPONENTS),
     "first_unit",
-    "units",
+    "units_sent",
     "unit_nations",
 )
+"""The columns of incidents.csv (``sim.analysis.incidents.COLUMNS`` says what each means),
+with two clock columns: an instant's date and time."""
+
+CLOCKS = {"occurred_clock": "occurred", "on_scene_clock": "on_scene"}
+"""The clock columns, and the stage whose instant each writes as a date and time."""
+
+HEADERS = {f"{s}_at_min": f"{s}_min" for s in STAGE_TIMES} | {"units_sent": "units"}
+"""incidents.csv's own headers for some columns (as its readers have known them)."""
+
+INCIDENT_CSV_MEANINGS = {
+    HEADERS.get(name, name): (
+        f"when {STAGE_MEANINGS[CLOCKS[name]]}, date and time at the scenario's start's offset"
+        if name in CLOCKS
+        else COLUMNS[name].meaning
+    )
+    for name in INCIDENT_COLUMNS
+}
+"""incidents.csv's headers and what each means (yes or no for a question, nothing where a
+time did not happen)."""
 
 
 def incidents_csv(run: RunLog, rows: list[IncidentRow]) -> str:
     """incidents.csv: stage times (minutes from start), response time, its split, responders."""
     start = datetime.fromisoformat(run.start)
-    return csv_text(INCIDENT_COLUMNS, (_incident_cells(start, r) for r in rows))
+    return csv_text(
+        [HEADERS.get(name, name) for name in INCIDENT_COLUMNS],
+        ([_cell(start, name, r) for name in INCIDENT_COLUMNS] for r in rows),
+    )
 
 
-def _incident_cells(start: datetime, r: IncidentRow) -> list[object]:
-    i = r.info
-    return [
-        i.id,
-        i.place,
-        i.place_name,
-        i.nation,
-        i.need,
-        i.priority,
-        i.people,
-        i.source,
-        r.status,
-        *(_number(r.at[s]) for s in STAGE_TIMES),
-        _clock(start, r.at["occurred"]),
-        _clock(start, r.at["on_scene"]),
-        _number(r.response_min),
-        _number(r.response_from_report_min),
-        f"{i.target_min:g}",
-        "yes" if r.within_target else "no",
-        *(_number(r.parts[c]) for c in COMPONENTS),
-        r.first_unit,
-        ";".join(r.units),
-        ";".join(r.unit_nations),
-    ]
+def _cell(start: datetime, name: str, r: IncidentRow) -> object:
+    """A column's value as incidents.csv writes it."""
+    if name in CLOCKS:
+        return _clock(start, r.at[CLOCKS[name]])
+    value = COLUMNS[name].value(r)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ";".join(value)
+    if isinstance(value, float):
+        return f"{value:g}" if name == "target_min" else _number(value)
+    return value
 
 
 def events_csv(run: RunLog) -> str:
