@@ -308,12 +308,20 @@ def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) ->
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
-@pytest.mark.parametrize("name", ["sekong_flood_2018", "tri_border_wildfire_2024"])
-def test_the_shipped_scenarios_texts_use_the_glossary_terms(name: str, lang: str) -> None:
+@pytest.mark.parametrize("name", ["sekong_flood_2018", "tri_border_wildfire_2024", "new"])
+def test_the_shipped_scenarios_texts_use_the_glossary_terms(
+    name: str, lang: str, tmp_path: Path
+) -> None:
+    """So do the texts of a draft of ``borderdrill new``."""
     from sim import load_scenario
+    from sim.library.draft import draft_scenario
     from sim.scenario.text import Text
 
-    scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / f"{name}.toml")
+    path = Path(__file__).parent.parent / "scenarios" / f"{name}.toml"
+    if name == "new":
+        path = tmp_path / "draft.toml"
+        path.write_text(draft_scenario("LA,KH", "flood", "nong_nok_khiene"), encoding="utf-8")
+    scenario = load_scenario(path)
     texts: list[Text | None] = [scenario.scenario.name, scenario.scenario.description]
     for inject in scenario.injects:
         texts += [inject.synopsis, inject.expected_action, *inject.discussion]

@@ -4,6 +4,7 @@ warnings and run."""
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from click.testing import CliRunner
 
 from sim import simulate, summarise
 from sim.cli import main
-from sim.scenario import read_scenario
+from sim.scenario import Scenario, read_scenario
+from sim.scenario.text import SCRIPTS, Text
 from sim.world.reach import route_warnings
 
 CASES = [
@@ -134,3 +136,54 @@ def test_a_drafts_msel_names_the_nations(tmp_path: Path) -> None:
     assert "Thailand's EOC sends" in said and "Cambodia's EOC sends" in said
     assert not re.search(r"\b(TH|KH)\b", said), said
     assert "with help from Thailand" in said  # Thai help to Poipet, named
+
+
+PAIRS = [
+    ("TH,LA", "flood", "nakhon_phanom_thakhek"),
+    ("TH,KH", "flood", "khlong_luek"),
+    ("LA,KH", "flood", "nong_nok_khiene"),
+    ("TH,KH", "wildfire", "chong_sa_ngam_choam"),
+]
+
+
+def _authored(scenario: Scenario) -> list[Text]:
+    """Every text a draft writes for its readers."""
+    texts: list[Text | None] = [scenario.scenario.name, scenario.scenario.description]
+    for inject in scenario.injects:
+        texts += [inject.synopsis, inject.expected_action, *inject.discussion]
+    return [t for t in texts if t is not None]
+
+
+@pytest.mark.parametrize(("nations", "hazard", "near"), PAIRS)
+def test_a_drafts_texts_are_in_thai_lao_and_khmer(
+    nations: str, hazard: str, near: str, tmp_path: Path
+) -> None:
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / "draft.toml"
+    path.write_text(draft_scenario(nations, hazard, near), encoding="utf-8")
+    texts = _authored(read_scenario(path).scenario)  # the loader checks each text's script
+    assert len(texts) == (8 if hazard == "flood" else 2)  # name, description, 3 injects' two
+    for text in texts:
+        for lang in SCRIPTS:
+            written = getattr(text, lang)
+            assert written, (lang, text.en)
+            # no English but the romanised names in brackets beside the script's
+            assert not re.search(r"[A-Za-z]{3,}", re.sub(r"\([^)]*\)", "", written)), written
+    assert "MACHINE-DRAFTED" in path.read_text()  # the header says the translations are
+
+
+def test_a_khmer_report_of_a_draft_shows_no_english_authored_text(tmp_path: Path) -> None:
+    from support import unmarked
+
+    from sim.library.draft import draft_scenario
+    from sim.report.run_folder import run_files
+
+    path = tmp_path / "draft.toml"
+    path.write_text(draft_scenario("TH,KH", "flood", "khlong_luek"), encoding="utf-8")
+    scenario = read_scenario(path).scenario
+    files = run_files(scenario, simulate(scenario, seed=1), {"borderdrill": "test"}, lang="km")
+    html = unmarked(files["report.html"].decode())
+    texts = _authored(scenario)
+    assert [t.en for t in texts if not (t.km and html_escape(t.km) in html)] == []  # in Khmer
+    assert [t.en for t in texts if html_escape(t.en) in html] == []

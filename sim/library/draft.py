@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import textwrap
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import resources
 from typing import Any, Literal
 
 from sim.library import NATIONS, Entry, Point, closures, find, gazetteer, read_part
@@ -21,7 +23,13 @@ from sim.scenario.types import LOCAL_TIME
 from sim.world.geography import great_circle_km
 
 Hazard = Literal["flood", "wildfire"]
-NATION_NAMES = {"TH": "Thailand", "LA": "Laos", "KH": "Cambodia"}
+TEXTS: dict[str, Any] = tomllib.loads(
+    resources.files("sim.library").joinpath("_draft/texts.toml").read_text("utf-8")
+)
+"""The texts a draft writes for its readers, in English, Thai, Lao and Khmer (templates;
+not a library part a scenario includes)."""
+NATION_NAMES = {code: names["en"] for code, names in TEXTS["nations"].items()}
+SCRIPT_LANGUAGES = ("th", "lo", "km")
 
 
 class DraftError(ValueError):
@@ -168,6 +176,30 @@ class _Raw(str):
     """TOML written as it is (a date-time)."""
 
 
+class _Text(dict[str, str]):
+    """Authored text in languages, written a line a language (``synopsis.th = "…"``)."""
+
+
+def _text(template: dict[str, str], **filled: dict[str, str]) -> _Text:
+    """A template of ``TEXTS`` in each language, filled with names in that language."""
+    return _Text(
+        {
+            lang: template[lang].format(**{key: said[lang] for key, said in filled.items()})
+            for lang in ("en", *SCRIPT_LANGUAGES)
+        }
+    )
+
+
+def _called(name: str, names: dict[str, str], beside: bool = True) -> dict[str, str]:
+    """A library name in each language: in the language's script (every library place and
+    crossing has it), with the romanised name beside it unless told not to or it has
+    brackets of its own."""
+    both = beside and "(" not in name
+    return {"en": name} | {
+        lang: f"{names[lang]} ({name})" if both else names[lang] for lang in SCRIPT_LANGUAGES
+    }
+
+
 def _toml(value: Any) -> str:
     if isinstance(value, _Raw):
         return str(value)
@@ -186,6 +218,9 @@ def _table(header: str, fields: dict[str, Any], notes: dict[str, str] | None = N
     notes = notes or {}
     lines = [header]
     for key, value in fields.items():
+        if isinstance(value, _Text):
+            lines += [f"{key}.{lang} = {_toml(text)}" for lang, text in value.items()]
+            continue
         note = f"   # {notes[key]}" if key in notes else ""
         lines.append(f"{key} = {_toml(value)}{note}")
     return "\n".join(lines) + "\n"
@@ -205,14 +240,6 @@ _UNITS: dict[Hazard, list[tuple[str, str, tuple[str, ...], int, str]]] = {
         ("ambulance", "hospital", ("hospital", "town"), 1, "provincial hospital"),
         ("bucket_helicopter", "air", ("base", "airfield"), 1, "air force"),
     ],
-}
-_AGENCY_NAMES: dict[str, tuple[str, str, str]] = {
-    # the draft's agencies in Thai, Lao and Khmer script: descriptive, not official names
-    "provincial rescue": ("หน่วยกู้ภัยจังหวัด", "ໜ່ວຍກູ້ໄພແຂວງ", "ក្រុមសង្គ្រោះខេត្ត"),
-    "army": ("กองทัพบก", "ກອງທັບບົກ", "កងទ័ពជើងគោក"),
-    "provincial hospital": ("โรงพยาบาลประจำจังหวัด", "ໂຮງໝໍແຂວງ", "មន្ទីរពេទ្យខេត្ត"),
-    "air force": ("กองทัพอากาศ", "ກອງທັບອາກາດ", "កងទ័ពអាកាស"),
-    "forest fire control": ("หน่วยควบคุมไฟป่า", "ໜ່ວຍຄວບຄຸມໄຟປ່າ", "ក្រុមត្រួតពិនិត្យភ្លើងព្រៃ"),
 }
 _AGENCY_SOURCE = {
     "ref": "Descriptive names of the kind of agency, machine-drafted by borderdrill new; "
@@ -313,9 +340,9 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
     places = _part_places(part)
     a, b = (places[p] for p in crossing.data["posts"])
     centre = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
-    title = "Flood" if hazard == "flood" else "Wildfire"
     start, said = _start(hazard, places)
     named = {e.id: e.data["names"] for e in gazetteer() if "names" in e.data}
+    at = _called(crossing.data["name"], named[crossing.id], beside=False)
     present = sorted({p.nation for p in places.values()}, key=lambda c: (c not in pair, c))
     out = [_header(hazard, part, crossing, pair, present)]
     out.append(
@@ -323,11 +350,14 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
         + _table(
             "[scenario]",
             {
-                "name": f"{title} at {crossing.data['name']}",
-                "description": f"A {hazard} on both sides of the border between "
-                f"{NATION_NAMES[pair[0]]} and {NATION_NAMES[pair[1]]} "
-                f"near {crossing.data['name']}: each side's own response, and help across "
-                "the crossing when it is asked for.",
+                "name": _text(TEXTS["name"][hazard], crossing=at),
+                "description": _text(
+                    TEXTS["description"],
+                    hazard=TEXTS["hazard"][hazard],
+                    a=TEXTS["nations"][pair[0]],
+                    b=TEXTS["nations"][pair[1]],
+                    crossing=at,
+                ),
                 "start": _Raw(start.isoformat()),
                 "duration": f"{DURATION.days}d",
             },
@@ -399,15 +429,14 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
                 "id": f"{code.lower()}_{unit_type}_{base.id}",
                 "nation": code,
                 "agency": agency[0].upper() + agency[1:],
-                "agency_names": dict(zip(("th", "lo", "km"), _AGENCY_NAMES[agency], strict=True))
-                | {"source": _AGENCY_SOURCE},
+                "agency_names": TEXTS["agencies"][agency] | {"source": _AGENCY_SOURCE},
                 "type": unit_type,
                 "base": base.id,
             }
             if count > 1:
                 fields["count"] = count
             out.append(_table("[[units]]", fields, {"base": base.name}))
-    out.append(_hazard_part(hazard, pair, towns, crossing, centre))
+    out.append(_hazard_part(hazard, pair, towns, crossing, centre, named))
     out.append(_coordination(pair))
     return "\n".join(out)
 
@@ -430,7 +459,10 @@ def _header(
         "# MSEL. Places, roads, crossings, unit types, needs and the coordination mechanisms\n"
         "# come from the parts included below, each figure with its source there; override\n"
         '# any of them by id in this file (README, "Scenario files from parts").\n'
-        "# `borderdrill places` lists the places you can name.\n\n"
+        "# `borderdrill places` lists the places you can name.\n"
+        "# The texts players read are also in Thai, Lao and Khmer (name.th, synopsis.lo, ...):\n"
+        "# MACHINE-DRAFTED, not yet reviewed by native speakers, who should check them (and\n"
+        "# rewrite them with yours) before an exercise.\n\n"
         "include = [\n"
         f'    "{part}",\n'
         f"{nations}"
@@ -446,6 +478,7 @@ def _hazard_part(
     towns: dict[str, _Place],
     crossing: Entry,
     centre: tuple[float, float],
+    named: dict[str, dict[str, str]],
 ) -> str:
     if hazard == "flood":
         out = [
@@ -458,6 +491,8 @@ def _hazard_part(
         for hours, code in ((1, pair[0]), (2, pair[1])):
             town = towns[code]
             rescue = town.water  # boats work where there is water; elsewhere, trucks evacuate
+            need = "rescue" if rescue else "evacuation"
+            where = _called(town.name, named[town.id])
             out.append(
                 _table(
                     "[[injects]]",
@@ -465,14 +500,12 @@ def _hazard_part(
                         "type": "incident",
                         "at": f"{hours}h",
                         "place": town.id,
-                        "need": "rescue" if rescue else "evacuation",
+                        "need": need,
                         "people": 30,
-                        "synopsis": f"About thirty people are cut off by the water in {town.name}."
-                        if rescue
-                        else f"About thirty people must leave their flooded homes in {town.name}.",
-                        "expected_action": f"{NATION_NAMES[code]}'s EOC sends "
-                        f"{'boats' if rescue else 'trucks'}; asks the neighbour if its own cannot "
-                        "be there within the target.",
+                        "synopsis": _text(TEXTS["synopsis"][need], town=where),
+                        "expected_action": _text(
+                            TEXTS["expected_action"][need], nation=TEXTS["nations"][code]
+                        ),
                     },
                 )
             )
@@ -486,8 +519,12 @@ def _hazard_part(
                     "place": town.id,
                     "need": "medical",
                     "people": 5,
-                    "synopsis": f"Five injured people in {town.name} need hospital care.",
-                    "expected_action": f"{NATION_NAMES[pair[1]]}'s EOC sends a medical team.",
+                    "synopsis": _text(
+                        TEXTS["synopsis"]["medical"], town=_called(town.name, named[town.id])
+                    ),
+                    "expected_action": _text(
+                        TEXTS["expected_action"]["medical"], nation=TEXTS["nations"][pair[1]]
+                    ),
                 },
             )
         )
