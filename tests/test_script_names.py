@@ -13,6 +13,7 @@ import pytest
 from support import unmarked
 
 from sim.library import gazetteer
+from sim.report.names import in_script, plain
 from sim.report.territory import basemap
 from sim.scenario.schema import SCRIPTS, ScriptNames
 
@@ -58,6 +59,31 @@ def test_each_place_and_crossing_is_named_in_each_script_with_its_source(
         assert name, f"{where} has no {script} name"
         others = [c for c in name if any(lo <= ord(c) <= hi for lo, hi, _ in SCRIPTS.values())]
         assert all(low <= ord(c) <= high for c in others), f"{where}: {name!r} mixes scripts"
+
+
+@pytest.mark.parametrize(("where", "entry"), ENTRIES, ids=[where for where, _ in ENTRIES])
+def test_a_map_label_keeps_no_note_of_a_name(where: str, entry: dict[str, Any]) -> None:
+    # a note within a note left a bracket: a map's line began with ")"
+    for lang in SCRIPTS:
+        written = entry["names"][lang]
+        label = in_script(
+            entry.get("name", written), ScriptNames(**entry["names"]), lang, notes=False
+        )
+        script = label.removesuffix(f" ({plain(entry.get('name', written))})")
+        assert "(" not in script and ")" not in script, (where, label)
+        assert plain(written) in label and not plain(written).startswith(")")
+
+
+def test_vientiane_capitals_office_is_labelled_without_its_note() -> None:
+    (office,) = [e for e in gazetteer() if e.id == "vientiane_dmc"]
+    names = ScriptNames(**office.data["names"])
+    name = office.data["name"]
+    assert in_script(name, names, "th", notes=False) == (
+        "สำนักงานจัดการภัยพิบัตินครหลวงเวียงจันทน์ (Vientiane Capital disaster management office)"
+    )
+    assert in_script(name, names, "km", notes=False).startswith(
+        "ការិយាល័យគ្រប់គ្រងគ្រោះមហន្តរាយរាជធានីវៀងចន្ទ (Vientiane"
+    )
 
 
 def test_a_thai_wildfire_report_names_its_land_cover_and_mined_areas_in_thai(

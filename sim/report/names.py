@@ -13,8 +13,11 @@ from sim.scenario.schema import ScriptNames
 
 def plain(name: str) -> str:
     """A name without its parenthesised notes, wherever they are ("Khlong Luek (Aranyaprathet)
-    - Poipet" is "Khlong Luek - Poipet"), never cut: a figure wraps it or makes room."""
-    return " ".join(re.sub(r"\([^()]*\)", " ", name).split()).replace(" ,", ",")
+    - Poipet" is "Khlong Luek - Poipet"), notes within notes too, never cut: a figure wraps
+    it or makes room."""
+    while (shorter := re.sub(r"\([^()]*\)", " ", name)) != name:
+        name = shorter
+    return " ".join(name.split()).replace(" ,", ",")
 
 
 def in_script(
