@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sim import load_scenario, simulate
@@ -13,21 +14,26 @@ SCENARIOS = Path(__file__).parents[1] / "scenarios"
 DEFAULT = SCENARIOS / "sekong_flood_2018.toml"
 
 
-def run_csvs(tmp_path: Path, name: str, seed: int) -> tuple[str, str, str]:
-    out = tmp_path / name
+def run_csvs(folder: Path, seed: int) -> tuple[str, str, str]:
     result = CliRunner().invoke(
-        main, ["run", str(DEFAULT), "-o", str(out), "--seed", str(seed), "-n", "1"]
+        main, ["run", str(DEFAULT), "-o", str(folder), "--seed", str(seed), "-n", "1"]
     )
     assert result.exit_code == 0, result.output
-    return tuple((out / f).read_text() for f in ("incidents.csv", "events.csv", "summary.json"))  # type: ignore[return-value]
+    return tuple((folder / f).read_text() for f in ("incidents.csv", "events.csv", "summary.json"))  # type: ignore[return-value]
 
 
-def test_same_seed_same_files(tmp_path: Path) -> None:
-    assert run_csvs(tmp_path, "a", 11) == run_csvs(tmp_path, "b", 11)
+@pytest.fixture(scope="module")
+def seed_11(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    """The files of one run on seed 11, shared by the two comparisons below."""
+    return run_csvs(tmp_path_factory.mktemp("seed") / "run", 11)
 
 
-def test_other_seed_other_numbers(tmp_path: Path) -> None:
-    assert run_csvs(tmp_path, "a", 11)[0] != run_csvs(tmp_path, "b", 12)[0]
+def test_same_seed_same_files(tmp_path: Path, seed_11: tuple[str, str, str]) -> None:
+    assert run_csvs(tmp_path / "run", 11) == seed_11
+
+
+def test_other_seed_other_numbers(tmp_path: Path, seed_11: tuple[str, str, str]) -> None:
+    assert run_csvs(tmp_path / "run", 12)[0] != seed_11[0]
 
 
 def test_replications_draw_independent_streams() -> None:
