@@ -89,13 +89,7 @@ def _shoot(
     for size in sizes or tuple(SIZES):
         width, height = SIZES[size]
         page.width = width  # the screenshots' width
-        page.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        page.viewport(width, height)
         for name, link in pages.items():
             page.goto(link)
             time.sleep(0.3)

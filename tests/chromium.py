@@ -122,16 +122,20 @@ class Browser:
         printed = self.call("Page.printToPDF", preferCSSPageSize=True, printBackground=True)
         path.write_bytes(base64.b64decode(printed["data"]))
 
-    def screenshot(self, path: Path) -> None:
-        """A full-page PNG of the current page."""
-        height = int(self.evaluate("document.documentElement.scrollHeight"))
+    def viewport(self, width: int, height: int) -> None:
+        """Lay the page out as on a screen ``width`` by ``height`` pixels (until
+        ``Emulation.clearDeviceMetricsOverride``)."""
         self.call(
             "Emulation.setDeviceMetricsOverride",
-            width=self.width,
+            width=width,
             height=height,
             deviceScaleFactor=1,
             mobile=False,
         )
+
+    def screenshot(self, path: Path) -> None:
+        """A full-page PNG of the current page."""
+        self.viewport(self.width, int(self.evaluate("document.documentElement.scrollHeight")))
         shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         path.write_bytes(base64.b64decode(shot["data"]))
         self.call("Emulation.clearDeviceMetricsOverride")

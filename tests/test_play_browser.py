@@ -282,13 +282,7 @@ def test_pages_stay_alive_and_keep_tokens_out_of_sight(tmp_path: Path, shots: Pa
             _until(page, f"!{drawn}.src.endsWith('m=0') && {drawn}.complete", 90)
             assert page.evaluate(f"{drawn}.naturalWidth") > 600
             for width, height in ((1920, 1080), (1280, 720)):  # the room's screen: all of it
-                page.call(
-                    "Emulation.setDeviceMetricsOverride",
-                    width=width,
-                    height=height,
-                    deviceScaleFactor=1,
-                    mobile=False,
-                )
+                page.viewport(width, height)
                 box = page.evaluate(
                     f"(() => {{ const r = {drawn}.getBoundingClientRect();"
                     " return [r.left, r.top, r.right, r.bottom]; })()"

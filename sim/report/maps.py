@@ -360,19 +360,8 @@ def _key(ax: Any, entries: list[tuple[int, str]]) -> list[str]:
     while True:
         key = [_entry(number, name, width) for number, name in entries]
         half = (len(key) + 1) // 2
-        columns = [
-            ax.annotate(  # in points from the frame, as the crop note: any scale
-                "\n".join(lines),
-                (column / 2, 0.0),
-                xycoords="axes fraction",
-                xytext=(0, below - 6),
-                textcoords="offset points",
-                fontsize=7,
-                color="#212121",
-                va="top",
-                annotation_clip=False,
-                gid=KEY,
-            )
+        columns = [  # in points from the frame, as the crop note: any scale
+            _key_column(ax, lines, (column / 2, 0.0), (0, below - 6))
             for column, lines in enumerate((key[:half], key[half:]))
         ]
         widest = max(c.get_window_extent(renderer).width for c in columns)
@@ -382,6 +371,25 @@ def _key(ax: Any, entries: list[tuple[int, str]]) -> list[str]:
         for c in columns:
             c.remove()
         width = max(KEY_WIDTH // 3, int(width * room / widest))
+
+
+def _key_column(
+    ax: Any, lines: list[str], corner: tuple[float, float], offset: tuple[float, float]
+) -> Any:
+    """A column of a key's entries, its top ``offset`` points from ``corner`` of the frame
+    (axes fraction): in points, so at any scale."""
+    return ax.annotate(
+        "\n".join(lines),
+        corner,
+        xycoords="axes fraction",
+        xytext=offset,
+        textcoords="offset points",
+        fontsize=7,
+        color="#212121",
+        va="top",
+        annotation_clip=False,
+        gid=KEY,
+    )
 
 
 def _key_beside(
@@ -406,18 +414,7 @@ def _key_beside(
     growth = min(grows, default=1.0)  # the room above the inset as the frame grows taller
 
     def column(lines: list[str], x: float, y: float) -> Any:
-        return ax.annotate(  # in points from the frame's top right corner: any scale
-            "\n".join(lines),
-            (1.0, 1.0),
-            xycoords="axes fraction",
-            xytext=(x, y),
-            textcoords="offset points",
-            fontsize=7,
-            color="#212121",
-            va="top",
-            annotation_clip=False,
-            gid=KEY,
-        )
+        return _key_column(ax, lines, (1.0, 1.0), (x, y))  # from the frame's top right
 
     key = [_entry(number, name, KEY_BESIDE_WIDTH) for number, name in entries]
     under = (legend.x0 - frame.x1) * to_pt
