@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from support import load_with
 
 from sim import incident_rows
-from sim.log import JOINT
+from sim.log import DECISION_EVENTS, JOINT
 from sim.model import Simulation
 from sim.model import random as rnd
 from sim.model.entities import UnitState
 from sim.model.estimates import arrival, departure, on_scene_estimate, travel_end
+from sim.model.units import SLIP_MIN
 
 MECHANISMS = (
     ("channels", "enabled"),
@@ -36,89 +40,119 @@ OWN_SOURCES = {
 """The random sources a mechanism acts through (others' draws must not change with it)."""
 
 
-@st.composite
-def scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """tiny_border.toml with a Lao boat, a Thai day-only helicopter, and drawn changes."""
-    incidents = draw(
-        st.lists(
-            st.tuples(
-                st.integers(0, 1800), st.integers(1, 60), st.sampled_from(["ban_hat", "pakse"])
-            ),
-            min_size=1,
-            max_size=4,
-        )
-    )
-    hours = draw(st.sampled_from(["09:00-17:00", "06:00-22:00", "24h", "20:00-08:00"]))
-    lao_mobilisation = draw(st.integers(10, 600))
-    breakdown = draw(st.one_of(st.none(), st.tuples(st.integers(0, 900), st.integers(10, 600))))
-    closure = draw(st.one_of(st.none(), st.tuples(st.integers(0, 1500), st.integers(10, 900))))
-    switched = draw(st.sets(st.sampled_from(MECHANISMS)))
-    max_units = draw(st.integers(1, 3))
-    seed = draw(st.integers(0, 1000))
+@dataclass(frozen=True)
+class Case:
+    """tiny_border.toml with a Lao boat, a Thai day-only helicopter, a Thai village (Ban
+    Tai, 10 km from Ubon), supplies (priority 5) beside rescue, maybe a joint boat team, a
+    breakdown, a closure and a grounding, and these changes (its repr is all it takes to
+    run it again)."""
 
-    def change(data: dict[str, Any]) -> None:
-        data["run"] = {"seed": seed}
+    incidents: tuple[tuple[int, int, str, str], ...]
+    """(minute, people, place, need) of each incident."""
+    joint_base: str | None
+    hours: str
+    lao_mobilisation: int
+    breakdown: tuple[int, int] | None
+    closure: tuple[int, int] | None
+    grounding: tuple[int, int, tuple[str, ...]] | None
+    """(minute, minutes, nations: none for all) of a grounding of aircraft."""
+    switched: frozenset[tuple[str, str]]
+    max_units: int
+    seed: int
+
+    def change(self, data: dict[str, Any]) -> None:
+        data["run"] = {"seed": self.seed}
         data["places"][4]["water_access"] = True
         data["places"].append(
             {**data["places"][3], "id": "pakse_port", "name": "Pakse port", "kind": "town"}
         )
-        data["crossings"][0]["hours"] = hours
-        data["needs"][0]["max_units"] = max_units
+        data["crossings"][0]["hours"] = self.hours
+        data["places"].append(
+            {"id": "ban_tai", "name": "Ban Tai", "nation": "TH", "kind": "village",
+             "lat": 15.2, "lon": 104.9, "population": 100, "water_access": True}
+        )  # fmt: skip
+        data["roads"].append({"from": "ubon", "to": "ban_tai", "km": 10, "class": "rural"})
+        data["needs"][0]["max_units"] = self.max_units
+        data["needs"].append({**data["needs"][0], "id": "supplies", "priority": 5})
         boat = data["unit_types"][0]
+        boat["capabilities"] = ["rescue", "supplies"]
         data["unit_types"] += [
-            {**boat, "id": "lao_boat", "mobilisation": f"{lao_mobilisation}min"},
-            {
-                **boat,
-                "id": "heli",
-                "mode": "air",
-                "speed_kmh": 180,
-                "capacity": 4,
-                "day_only": True,
-                "trip": "40min",
-            },
-        ]
+            {**boat, "id": "lao_boat", "mobilisation": f"{self.lao_mobilisation}min"},
+            {**boat, "id": "heli", "mode": "air", "speed_kmh": 180, "capacity": 4,
+             "day_only": True, "trip": "40min"},
+        ]  # fmt: skip
         data["units"] += [
-            {
-                "id": "la-boat",
-                "nation": "LA",
-                "agency": "army",
-                "type": "lao_boat",
-                "base": "pakse",
-            },
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "lao_boat",
+             "base": "pakse"},
             {"id": "th-heli", "nation": "TH", "agency": "RTAF", "type": "heli", "base": "ubon"},
-        ]
+        ]  # fmt: skip
         data["places"][3]["water_access"] = True
+        if self.joint_base is not None:
+            data["units"].append(
+                {"id": "jt-boat", "nation": "LA", "agency": "joint", "type": "boat",
+                 "base": self.joint_base, "joint": True}
+            )  # fmt: skip
+            data["coordination"]["joint_teams"] = {"enabled": True}
         data["injects"] = [
-            {"type": "incident", "at": f"{at}min", "place": place, "need": "rescue", "people": n}
-            for at, n, place in incidents
+            {"type": "incident", "at": f"{at}min", "place": place, "need": need, "people": n}
+            for at, n, place, need in self.incidents
         ]
-        if breakdown:
+        if self.breakdown:
+            at, down = self.breakdown
             data["injects"].append(
-                {
-                    "type": "unit_breakdown",
-                    "at": f"{breakdown[0]}min",
-                    "unit": "la-boat",
-                    "for": f"{breakdown[1]}min",
-                }
-            )
-        if closure:
+                {"type": "unit_breakdown", "at": f"{at}min", "unit": "la-boat",
+                 "for": f"{down}min"}
+            )  # fmt: skip
+        if self.closure:
+            at, closed = self.closure
             data["injects"].append(
-                {
-                    "type": "crossing_closed",
-                    "at": f"{closure[0]}min",
-                    "crossing": "chong_mek_vang_tao",
-                    "for": f"{closure[1]}min",
-                }
-            )
-        for section, key in switched:
+                {"type": "crossing_closed", "at": f"{at}min",
+                 "crossing": "chong_mek_vang_tao", "for": f"{closed}min"}
+            )  # fmt: skip
+        if self.grounding:
+            at, grounded, nations = self.grounding
+            data["injects"].append(
+                {"type": "grounding", "at": f"{at}min", "for": f"{grounded}min",
+                 "nations": list(nations)}
+            )  # fmt: skip
+        for section, key in sorted(self.switched):
             data["coordination"].setdefault(section, {})[key] = True
 
-    data: dict[str, Any] = {"change": change, "switched": switched}
-    return data
+
+scenarios = st.builds(
+    Case,
+    incidents=st.lists(
+        st.tuples(
+            st.integers(0, 1800),
+            st.integers(1, 60),
+            st.sampled_from(["ban_hat", "pakse", "ban_tai"]),
+            st.sampled_from(["rescue", "supplies"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ).map(tuple),
+    joint_base=st.one_of(st.none(), st.sampled_from(["pakse", "ubon", "ban_hat"])),
+    hours=st.sampled_from(["09:00-17:00", "06:00-22:00", "24h", "20:00-08:00"]),
+    lao_mobilisation=st.integers(10, 600),
+    breakdown=st.one_of(st.none(), st.tuples(st.integers(0, 900), st.integers(10, 600))),
+    closure=st.one_of(st.none(), st.tuples(st.integers(0, 1500), st.integers(10, 900))),
+    grounding=st.one_of(
+        st.none(),
+        st.tuples(
+            st.integers(0, 1500),
+            st.integers(10, 900),
+            st.sampled_from([(), ("LA",), ("TH",)]),
+        ),
+    ),
+    switched=st.frozensets(st.sampled_from(MECHANISMS)),
+    max_units=st.integers(1, 3),
+    seed=st.integers(0, 1000),
+)
+"""Drawn cases of ``Case``."""
 
 
-def build(case: dict[str, Any]) -> Any:
-    return load_with("tiny_border.toml", case["change"])
+def build(case: Case) -> Any:
+    return load_with("tiny_border.toml", case.change)
 
 
 SETTINGS = settings(
@@ -129,15 +163,26 @@ SETTINGS = settings(
 )
 
 
+def run_checking_every_instant(sim: Simulation, check: Callable[[], None]) -> None:
+    """Run to the end, calling ``check`` once everything of each instant has happened
+    (every look made), so a change that started no look is caught as well."""
+    env, end = sim.env, sim.scenario.duration_min
+    while env.peek() < end:
+        env.step()
+        if env.peek() > env.now:
+            check()
+
+
 @SETTINGS
-@given(scenarios())
-def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: dict[str, Any]) -> None:
+@given(scenarios)
+def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: Case) -> None:
+    """No capable free unit a nation may task (its own, a neighbour's it was asked for, a
+    joint team's) stays idle while an incident that nation plans for waits for a unit that
+    would come later; a slip under ``SLIP_MIN`` is not news."""
     sim = Simulation(build(case))
     planner = sim.planner
-    original = planner._look_again
 
-    def look_and_check(event: object) -> None:
-        original(event)  # every party has looked again: check the plans they made
+    def check() -> None:
         for nation, queue in planner.queues.items():
             for incident in queue:
                 if incident.attended or incident.remaining <= 0:
@@ -151,15 +196,15 @@ def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: dict[str, An
                         continue
                     if unit.can_serve(incident) and (types is None or unit.type.id in types):
                         eta = arrival(sim, unit, incident.place.id)
-                        assert eta is None or eta >= current, (unit.id, incident.id, eta, current)
+                        late = current - SLIP_MIN
+                        assert eta is None or eta >= late, (sim.env.now, unit.id, incident.id)
 
-    planner._look_again = look_and_check  # type: ignore[method-assign]
-    sim.run()
+    run_checking_every_instant(sim, check)
 
 
 @SETTINGS
-@given(scenarios())
-def test_invariants_of_a_run(case: dict[str, Any]) -> None:
+@given(scenarios)
+def test_invariants_of_a_run(case: Case) -> None:
     scenario = build(case)
     sim = Simulation(scenario)
     log = sim.run()
@@ -221,9 +266,9 @@ def recorded_draws(scenario: Any) -> dict[tuple[str, str], list[float]]:
 
 
 @SETTINGS
-@given(scenarios(), st.sampled_from(MECHANISMS))
+@given(scenarios, st.sampled_from(MECHANISMS))
 def test_switching_a_mechanism_leaves_every_other_draw_as_it_was(
-    case: dict[str, Any], mechanism: tuple[str, str]
+    case: Case, mechanism: tuple[str, str]
 ) -> None:
     base = build(case)
     flipped = base.model_copy(deep=True)
@@ -240,8 +285,8 @@ def test_switching_a_mechanism_leaves_every_other_draw_as_it_was(
 
 
 @SETTINGS
-@given(scenarios())
-def test_no_neighbour_that_would_come_sooner_is_left_unasked(case: dict[str, Any]) -> None:
+@given(scenarios)
+def test_no_neighbour_that_would_come_sooner_is_left_unasked(case: Case) -> None:
     sim = Simulation(build(case))
     planner = sim.planner
     assistance = sim.scenario.coordination.mutual_assistance
@@ -291,13 +336,100 @@ def outcomes(scenario: Any) -> list[tuple[str, float, tuple[str, ...]]]:
 
 
 @SETTINGS
-@given(scenarios(), st.randoms(use_true_random=False))
+@given(scenarios, st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_the_order_of_nations_units_or_places(
-    case: dict[str, Any], shuffle: Any
+    case: Case, shuffle: Any
 ) -> None:
     def reordered(data: dict[str, Any]) -> None:
-        case["change"](data)
+        case.change(data)
         for key in ("nations", "units", "places", "roads", "unit_types"):
             shuffle.shuffle(data[key])
 
     assert outcomes(load_with("tiny_border.toml", reordered)) == outcomes(build(case))
+
+
+RENAMED = {
+    "LA": "ZL",
+    "TH": "AT",
+    "la-boat": "z-boat",
+    "th-boat": "a-boat",
+    "th-heli": "0-heli",
+    "ubon": "z_ubon",
+    "chong_mek": "a_chong_mek",
+    "vang_tao": "b_vang_tao",
+    "pakse": "y_pakse",
+    "pakse_port": "a_pakse_port",
+    "ban_hat": "c_ban_hat",
+    "ban_tai": "d_ban_tai",
+    "jt-boat": "b-boat",
+}
+"""New codes for the nations, units and places of ``scenarios()``, in another order."""
+
+
+def _renamed(node: Any) -> Any:
+    """The scenario's data with every nation, unit and place named by ``RENAMED``."""
+    if isinstance(node, dict):
+        return {k: _renamed(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renamed(v) for v in node]
+    return RENAMED.get(node, node) if isinstance(node, str) else node
+
+
+def happenings(scenario: Any, names: dict[str, str]) -> list[tuple[float, str, int, str]]:
+    """What a run did, but its decisions' words: (time, event, incident, unit by ``names``)."""
+    run = Simulation(scenario).run()
+    return sorted(
+        (t, event, incident, names.get(unit, unit))
+        for t, event, incident, unit, _ in run.events
+        if event not in DECISION_EVENTS
+    )
+
+
+def same_under_other_codes(case: Case) -> bool:
+    """Whether ``case`` renamed by ``RENAMED`` does the same things at the same times to the
+    same units."""
+
+    def renamed(data: dict[str, Any]) -> None:
+        case.change(data)
+        data.update(_renamed(data))
+
+    back = {new: old for old, new in RENAMED.items()}
+    return happenings(load_with("tiny_border.toml", renamed), back) == happenings(build(case), {})
+
+
+def ties_a_joint_boat(case: Case) -> bool:
+    """Whether the joint boat stands with a nation's boat that mobilises as fast: the two
+    are tied wherever they go (see the test below)."""
+    return case.joint_base == "ubon" or (case.joint_base == "pakse" and case.lao_mobilisation == 30)
+
+
+@SETTINGS
+@given(scenarios)
+def test_results_do_not_depend_on_the_codes_of_nations_units_or_places(case: Case) -> None:
+    """Renamed so that every alphabetical order turns (Laos after Thailand, the Lao boat
+    after the Thai one, each place before or after the others), the run does the same
+    things at the same times to the same units."""
+    assume(not ties_a_joint_boat(case))
+    assert same_under_other_codes(case)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="doctrine breaks a tie between units by their codes (reported)"
+)
+def test_a_tie_between_a_nations_boat_and_a_joint_boat_is_not_broken_by_their_codes() -> None:
+    """The Thai boat and the joint boat stand at Ubon, alike in all but their codes; Ban Tai,
+    10 km away, floods: which of the two goes must not depend on which code sorts first
+    (it goes "jt-boat" before "th-boat", but "a-boat" renamed before "b-boat")."""
+    case = Case(
+        incidents=((524, 1, "ban_tai", "rescue"),),
+        joint_base="ubon",
+        hours="09:00-17:00",
+        lao_mobilisation=10,
+        breakdown=None,
+        closure=None,
+        grounding=None,
+        switched=frozenset(),
+        max_units=1,
+        seed=0,
+    )
+    assert same_under_other_codes(case)

@@ -12,7 +12,7 @@ import tomllib
 from typing import Any
 
 import pytest
-from support import SCENARIOS, load_with
+from support import SCENARIOS, load_with, slow_lao_boat
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
@@ -279,6 +279,23 @@ def test_a_unit_stood_down_during_border_processing_does_not_cross() -> None:
     assert "border_cleared" not in [e for _, e in events]
 
 
+def test_a_unit_in_border_processing_is_expected_from_its_clearance_not_from_now() -> None:
+    def long_processing(data: dict[str, Any]) -> None:
+        slow_lao_boat(data)
+        data["injects"][0]["people"] = 8
+        data["injects"].append(
+            {"type": "unit_breakdown", "at": "0min", "unit": "la-boat", "for": "11h"}
+        )
+        data["crossings"][0].update(hours="24h", processing="200min")
+
+    log = simulate(load_with("tiny_border.toml", long_processing))
+    # the Thai boat is processed at Chong Mek from 570 to 770 (on scene at 830); the Lao
+    # boat, repaired at 660, would be on scene at 870 (3 h to mobilise): the Thai boat is
+    # kept, though processing begun afresh at 660 would end only at 860
+    assert first_on_scene(log) == (830.0, "th-boat")
+    assert not [p for _, _, p in decisions(log, "stand_down")]
+
+
 def test_a_joint_team_goes_to_the_most_urgent_incident_whatever_the_nation_codes() -> None:
     def joint_boat_at_ban_hat(data: dict[str, Any]) -> None:
         cambodia_joins(data)
@@ -401,3 +418,19 @@ def test_a_seats_assign_is_held_to_max_units_and_territory() -> None:
     sim.env.run(until=61)
     with pytest.raises(ActionRefused, match="no open way there"):  # only through Laos
         act(sim, "TH", "assign", sim.incidents[0], "th-boat")
+
+
+@pytest.mark.xfail(strict=True, reason="a hold's reason is kept per incident (reported)")
+def test_each_party_logs_its_hold_once_while_its_reason_stays_the_same() -> None:
+    """Behaviour 17: hold reasons are kept per party, so a look that changes nothing logs
+    no new hold. Laos has no boat at all, Thailand (pre-authorised) has its only boat busy
+    at Ban Tai for the whole exercise: each logs its reason once."""
+
+    def thai_boat_busy_for_ever(data: dict[str, Any]) -> None:
+        thai_village_flooded(data)
+        data["injects"][0]["people"] = 200
+        data["coordination"]["mutual_assistance"]["pre_authorized"] = True
+
+    log = simulate(load_with("tiny_border.toml", thai_boat_busy_for_ever))
+    holds = [(p.seat, p.reason) for _, i, p in decisions(log, "hold") if i == 1]
+    assert holds == [("LA", "no_capable_unit"), ("TH", "no_free_unit")]
