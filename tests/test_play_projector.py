@@ -204,3 +204,48 @@ def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> No
     assert in_key <= marked  # (the key names places of the map, nothing else)
     width, height = Image.open(BytesIO(drawn.png)).size
     assert 0.85 < width / height / PROJECTOR_ASPECT < 1.1, (width, height)
+
+
+def test_a_number_written_for_a_name_is_ringed_apart_from_the_next(monkeypatch: Any) -> None:
+    """Two numbers side by side with a leader line between them read as a range ("3-6"):
+    each number written for a name is ringed, and no two rings touch."""
+    from matplotlib.patches import BoxStyle
+
+    rings: list[Any] = []
+    printed = maps._png
+
+    def measured(fig: Any) -> bytes:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for text in fig.axes[0].texts:
+            if text.get_text().isdigit() and text.get_gid() != maps.KEY:
+                patch = text.get_bbox_patch()
+                assert isinstance(patch.get_boxstyle(), BoxStyle.Circle), text.get_text()
+                assert patch.get_edgecolor()[3] > 0  # a visible ring
+                ring, digits = patch.get_window_extent(renderer), text.get_window_extent(renderer)
+                assert ring.contains((digits.x0 + digits.x1) / 2, (digits.y0 + digits.y1) / 2)
+                rings.append(ring)
+        return printed(fig)
+
+    monkeypatch.setattr(maps, "_png", measured)
+    villages = [
+        maps.Place(
+            f"บ้านหนองบัว {i} (Ban Nong Bua {i})",
+            "village",
+            15.1 + 0.012 * (i % 4),
+            105.6 + 0.012 * (i // 4),
+        )
+        for i in range(16)
+    ]
+    data = maps.MapData(
+        "As at Mon 23 Jul 10:00",
+        places=villages,
+        aspect=PROJECTOR_ASPECT,
+        scale=PROJECTOR_SCALE,
+        lang="th",
+    )
+    drawn = maps.run_map(data)
+    assert len(rings) == len(drawn.key) >= 3
+    for i, a in enumerate(rings):
+        for b in rings[i + 1 :]:
+            assert not a.overlaps(b), (a, b)

@@ -51,6 +51,9 @@ LEADER = {"arrowstyle": "-", "linewidth": 0.6, "linestyle": (0, (1, 1.5)), "alph
 
 BACKING = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 """A pale backing behind each label, so it reads over burnt ground, floods and hatching."""
+NUMBER = {"boxstyle": "circle,pad=0.2", "facecolor": "white", "linewidth": 0.6}
+"""A number written for a name is ringed (in the label's colour): two numbers side by side,
+a leader line between them, cannot be read as a range ("3-6")."""
 
 
 @dataclass(frozen=True)
@@ -120,18 +123,26 @@ def place_labels(
         if spot is None and numbered and label.leader:
             number = 1 + sum(1 for p in placed if p.number)
             text.set_text(str(number))
-            spot = _spot(text, label, renderer, to_px, scale, area, obstacles, segments, frontier)
+            text.set_bbox({**NUMBER, "edgecolor": label.colour})
+            spot = _spot(
+                text, label, renderer, to_px, scale, area, obstacles, segments, frontier, True
+            )
         if spot is None:
             text.remove()
             left_off.append(label)
             continue
         px, py = to_px((label.x, label.y))
-        box = text.get_window_extent(renderer)
+        box = _extent(text, renderer, bool(number))
         width, height = box.width, box.height
         x0, y0, radius = spot
-        text.set_position(((x0 - px) / scale, (y0 - py) / scale))
-        text.set_horizontalalignment("left")
-        text.set_verticalalignment("bottom")
+        if number:  # by its middle: the ring is wider than the number
+            text.set_position(((x0 + width / 2 - px) / scale, (y0 + height / 2 - py) / scale))
+            text.set_horizontalalignment("center")
+            text.set_verticalalignment("center")
+        else:
+            text.set_position(((x0 - px) / scale, (y0 - py) / scale))
+            text.set_horizontalalignment("left")
+            text.set_verticalalignment("bottom")
         if label.leader and radius > RADII_PT[1]:
             ax.annotate(
                 "",
@@ -147,6 +158,14 @@ def place_labels(
     return placed, left_off
 
 
+def _extent(text: Any, renderer: Any, ringed: bool) -> Any:
+    """The box a label takes (pixels): a number's ring, else the text."""
+    if ringed:
+        text.update_bbox_position_size(renderer)
+        return text.get_bbox_patch().get_window_extent(renderer)
+    return text.get_window_extent(renderer)
+
+
 def _spot(
     text: Any,
     label: Label,
@@ -157,10 +176,12 @@ def _spot(
     obstacles: list[tuple[float, float, float, float]],
     segments: Sequence[Segment],
     frontier: Sequence[Segment],
+    ringed: bool = False,
 ) -> tuple[float, float, float] | None:
-    """Where ``text`` (the label as written) goes: the lower-left corner of its box and the
-    radius from its point, or None when there is no room."""
-    box = text.get_window_extent(renderer)
+    """Where ``text`` (the label as written; ``ringed``: a number in its ring) goes: the
+    lower-left corner of its box and the radius from its point, or None when there is no
+    room."""
+    box = _extent(text, renderer, ringed)
     width, height = box.width, box.height
     px, py = to_px((label.x, label.y))
     sides = _near(frontier, px, py, RADII_PT[-1] * scale + width + height)
