@@ -7,6 +7,8 @@ Without Chromium the test is skipped on a developer's machine, and fails in CI (
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import socket
@@ -44,9 +46,11 @@ def _free_port() -> int:
 class Server:
     """``borderdrill play`` in a child process, and the links it printed."""
 
-    def __init__(self, session: Path, *args: str, port: int | None = None) -> None:
+    def __init__(
+        self, session: Path, *args: str, port: int | None = None, scenario: Path = TINY
+    ) -> None:
         self.port = port or _free_port()
-        command = [sys.executable, "-m", "sim", "play", str(TINY), "--port", str(self.port)]
+        command = [sys.executable, "-m", "sim", "play", str(scenario), "--port", str(self.port)]
         self.process = subprocess.Popen(
             [*command, "--session", str(session), *args],
             stdout=subprocess.PIPE,
@@ -393,5 +397,88 @@ def test_handouts_print_on_a4_and_letter(tmp_path: Path, shots: Path | None) -> 
             visible = "[...document.querySelectorAll('form')].filter(f => f.offsetParent).length"
             assert page.evaluate(visible) == 0
             page.pdf(out / "seat-LA-page.pdf")
+    finally:
+        server.kill()
+
+
+LONG_INJECT = {
+    "en": "Storms bring down power and mobile masts across Attapeu and northern Stung Treng."
+    " From 06:00 to 16:00 no telephone, fax or message reaches between the Lao and Cambodian"
+    " offices, and the district reports that the road to the camp is cut in two places. ",
+    "th": "พายุทำให้ไฟฟ้าดับและเสาสัญญาณโทรศัพท์มือถือล้มในอัตตะปือและทางเหนือของสตึงแตรง"
+    " ตั้งแต่ 06:00 ถึง 16:00 น. ไม่มีการโทร แฟกซ์ หรือข้อความใดส่งถึงกันระหว่างสำนักงานของลาวและกัมพูชา ",
+    "lo": "ພາຍຸເຮັດໃຫ້ໄຟຟ້າດັບ ແລະ ເສົາສັນຍານໂທລະສັບມືຖືລົ້ມໃນອັດຕະປື ແລະ ພາກເໜືອຂອງສະຕຶງແຕງ"
+    " ແຕ່ 06:00 ຫາ 16:00 ບໍ່ມີການໂທ, ແຟັກ ຫຼື ຂໍ້ຄວາມໃດໆສົ່ງເຖິງກັນລະຫວ່າງຫ້ອງການລາວ ແລະ ກຳປູເຈຍ. ",
+    "km": "ព្យុះធ្វើឱ្យដាច់ភ្លើង និងរលំបង្គោលទូរស័ព្ទចល័តនៅអាត្តាពើ និងភាគខាងជើងខេត្តស្ទឹងត្រែង៖"
+    " ចាប់ពីម៉ោង 06:00 ដល់ 16:00 គ្មានការហៅទូរស័ព្ទ ទូរសារ ឬសារណាមួយទៅដល់គ្នារវាងការិយាល័យឡាវ និងកម្ពុជាឡើយ។ ",
+}
+"""An inject's text the length of the longest a scenario reads out (six times over)."""
+
+
+def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
+    tmp_path: Path, shots: Path | None
+) -> None:
+    """The room's screen at 1920x1080 and 1280x720, in each language: nothing scrolls
+    the page; an inject longer than its room scrolls within its panel, which fades at its
+    foot until it is read to the end; the map's place names are drawn large enough to
+    read across the room."""
+    from sim.play.server import PROJECTOR_SCALE
+    from sim.report.labels import Label
+    from sim.report.maps import DPI
+
+    scenario = tmp_path / "long_inject.toml"
+    said = "".join(
+        f"synopsis.{lang} = {json.dumps(text * 6)}\n" for lang, text in LONG_INJECT.items()
+    )
+    scenario.write_text(TINY.read_text().replace("people = 20\n", f"people = 20\n{said}", 1))
+    server = Server(tmp_path / "session.jsonl", "--seats", "LA,TH", scenario=scenario)
+    fac, origin = server.links["facilitator"], {"Origin": f"http://127.0.0.1:{server.port}"}
+    name_pt = Label(0, 0, "").size  # a place's name on the map, as printed at DPI * scale
+    smallest = {1920: 15.0, 1280: 10.0}  # pixels on the screen
+    try:
+        httpx.post(f"{fac}/wait", data={"wait": "no"}, headers=origin, timeout=30)
+        for _ in range(2):
+            httpx.post(f"{fac}/clock", data={"move": "60"}, headers=origin, timeout=30)
+        with Browser(1920, 1080) as page:
+            for lang in ("en", "th", "lo", "km"):
+                chosen = {"lang": lang, "reader": "projector"}
+                httpx.post(f"{fac}/language", data=chosen, headers=origin, timeout=30)
+                page.goto(server.links["projector"])
+                assert page.evaluate("document.documentElement.lang") == lang
+                assert "Inject 1" in page.text("#inject") or lang != "en"
+                drawn = "document.getElementById('map')"
+                _until(page, f"{drawn}.complete && {drawn}.naturalHeight > 200", 90)
+                for width, height in ((1920, 1080), (1280, 720)):
+                    page.viewport(width, height)
+                    size = page.evaluate(
+                        "[document.documentElement.scrollWidth,"
+                        " document.documentElement.scrollHeight]"
+                    )
+                    assert size == [width, height], (lang, width, size)
+                    shown = page.evaluate(f"{drawn}.getBoundingClientRect().width")
+                    natural = page.evaluate(f"{drawn}.naturalWidth")
+                    name_px = name_pt / 72 * DPI * PROJECTOR_SCALE * shown / natural
+                    assert name_px >= smallest[width], (lang, width, name_px)
+                    inject = "document.getElementById('inject')"
+                    assert page.evaluate(f"{inject}.scrollHeight > {inject}.clientHeight"), (
+                        lang,
+                        width,
+                    )
+                    _until(page, f"{inject}.classList.contains('more')")
+                    if shots:
+                        shots.mkdir(parents=True, exist_ok=True)
+                        shot = page.call("Page.captureScreenshot", format="png")
+                        path = shots / f"projector-{lang}-{width}.png"
+                        path.write_bytes(base64.b64decode(shot["data"]))
+                    page.evaluate(f"{inject}.scrollTop = {inject}.scrollHeight")
+                    _until(page, f"!{inject}.classList.contains('more')")
+                    last = page.evaluate(
+                        f"{inject}.querySelector('.read-aloud')"
+                        ".getBoundingClientRect().bottom"
+                        f" <= {inject}.getBoundingClientRect().bottom"
+                    )
+                    assert last, (lang, width)  # the whole text is reached
+                    page.evaluate(f"{inject}.scrollTop = 0")
+                page.call("Emulation.clearDeviceMetricsOverride")
     finally:
         server.kill()

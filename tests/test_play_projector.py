@@ -149,7 +149,7 @@ def test_the_projector_map_fills_its_panel_legend_inset_key_and_names_apart(
     monkeypatch.setattr(maps, "_png", measured)
     projector = maps.run_map(data)
     width, height = Image.open(BytesIO(projector.png)).size
-    assert 0.9 < width / height / PROJECTOR_ASPECT < 1.05, (width, height)
+    assert 0.97 < width / height / PROJECTOR_ASPECT < 1.03, (width, height)  # no empty sides
     assert projector.key and keys  # the names with no room are named beside the map
     flat = maps.run_map(replace(data, aspect=0.0))  # a page's shape: the legend reaches low
     assert insets and not crossings, crossings
@@ -203,7 +203,7 @@ def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> No
     assert marked <= written | in_key, marked - written - in_key
     assert in_key <= marked  # (the key names places of the map, nothing else)
     width, height = Image.open(BytesIO(drawn.png)).size
-    assert 0.85 < width / height / PROJECTOR_ASPECT < 1.1, (width, height)
+    assert 0.97 < width / height / PROJECTOR_ASPECT < 1.03, (width, height)  # no empty sides
 
 
 def test_a_number_written_for_a_name_is_ringed_apart_from_the_next(monkeypatch: Any) -> None:

@@ -86,10 +86,12 @@ if TYPE_CHECKING:
     from sim.report.maps import MapData
 
 
-PROJECTOR_SCALE = 1.8
-"""How much larger the projector's map draws its names and markers than a page's."""
-PROJECTOR_ASPECT = 1.2
-"""The projector's map panel, width over height, on a 16:9 screen (three fifths of the width
+PROJECTOR_SCALE = 2.2
+"""How much larger the projector's map draws its names and markers than a page's (its names
+about 15 px tall on a 1920x1080 screen, 10 px on a 1280x720 one: the same share of the
+room's screen)."""
+PROJECTOR_ASPECT = 1.3
+"""The projector's map panel, width over height, on a 16:9 screen (two thirds of the width
 beside the inject, the screen's height less its header)."""
 
 

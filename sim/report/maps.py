@@ -311,12 +311,12 @@ def _write_names(
     borders: list[Segment],
     beside: bool = False,
     under_legend: bool = True,
-) -> tuple[list[Placed], list[str], list[str], tuple[float, float]]:
+) -> tuple[list[Placed], list[str], list[str], float]:
     """Write the names without overlaps; a name with no room is written as a number and
     listed with its name in a key below everything else of the figure (``beside``: beside
     it, see ``_key_beside``). Returns the names placed, the key's entries, the names left
-    off (no room even for a number), and the width the key adds beside the figure and the
-    frame's height it needs below the legend (inches)."""
+    off (no room even for a number), and the width the key adds beside the figure
+    (inches)."""
     placed, left_off = place_labels(
         ax, labels, keep_clear=keep_clear, lines=lines, borders=borders, numbered=True
     )
@@ -327,11 +327,11 @@ def _write_names(
     ]
     names = [lb.text for lb in left_off]
     if not entries:
-        return placed, [], names, (0.0, 0.0)
+        return placed, [], names, 0.0
     if beside:
-        key, width, tall = _key_beside(ax, entries, under_legend)
-        return placed, key, names, (width, tall)
-    return placed, _key(ax, entries), names, (0.0, 0.0)
+        key, width = _key_beside(ax, entries, under_legend)
+        return placed, key, names, width
+    return placed, _key(ax, entries), names, 0.0
 
 
 def _entry(number: int, name: str, width: int) -> str:
@@ -394,12 +394,11 @@ def _key_column(
 
 def _key_beside(
     ax: Any, entries: list[tuple[int, str]], under_legend: bool = True
-) -> tuple[list[str], float, float]:
+) -> tuple[list[str], float]:
     """Write ``entries`` beside the map (a panel's map has no room below it): in the
     legend's column between the legend and the inset (``under_legend``), then in columns
     beside everything else of the figure from the frame's top, none reaching below the
-    frame. Returns them as written, the width they add to the figure, and how tall the
-    frame must be for them all to fit below the legend (inches)."""
+    frame. Returns them as written and the width they add to the figure (inches)."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     right = fig.get_tightbbox(renderer).x1 * fig.dpi  # inches to pixels
@@ -409,21 +408,16 @@ def _key_beside(
     legend = ax.get_legend().get_window_extent(renderer)
     regions = [a for a in ax.child_axes if a.get_label() == REGION]
     floor = max((a.get_tightbbox(renderer).y1 for a in regions), default=frame.y0 - gap) + gap
-    tallest = INSET_HEIGHT * frame.height * 0.99  # (a narrow inset keeps its height)
-    grows = [1 - INSET_HEIGHT for a in regions if a.get_window_extent(renderer).height > tallest]
-    growth = min(grows, default=1.0)  # the room above the inset as the frame grows taller
 
     def column(lines: list[str], x: float, y: float) -> Any:
         return _key_column(ax, lines, (1.0, 1.0), (x, y))  # from the frame's top right
 
     key = [_entry(number, name, KEY_BESIDE_WIDTH) for number, name in entries]
-    under = (legend.x0 - frame.x1) * to_pt
-    below = (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT
-    whole = column(key, under, below)
-    short = floor - whole.get_window_extent(renderer).y0  # how far it reaches too low
-    tall = (frame.height + max(0.0, short) / growth) / fig.dpi
-    whole.remove()
-    x, y = (under, below) if under_legend else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
+    x, y = (
+        ((legend.x0 - frame.x1) * to_pt, (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT)
+        if under_legend
+        else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
+    )
     lines: list[str] = []
     written = column(lines, x, y)
     for entry in key:
@@ -437,7 +431,7 @@ def _key_beside(
         written.remove()
         written, lines = longer, [*lines, entry]
     end = written.get_window_extent(renderer).x1
-    return key, max(0.0, float(end - right) / fig.dpi), float(tall)
+    return key, max(0.0, float(end - right) / fig.dpi)
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -507,6 +501,12 @@ def _incidents(
     return points
 
 
+def _beside_frame(data: MapData) -> float:
+    """Where the legend's column begins (axes fraction): past the colour bar, or just
+    past the frame when there is none (no room left empty beside it)."""
+    return 1.18 if any(i.response_min is not None for i in data.incidents) else 1.04
+
+
 COLOUR_BAR = (1.03, 0.225, 0.035, 0.55)
 """Where the response times' colour bar goes beside the frame (axes fraction): it keeps
 to the frame's height however tall the figure it is drawn in."""
@@ -528,17 +528,17 @@ def run_map(data: MapData) -> Drawn:
             bounds, (fig, ax, ordered, markers), shape = _filling(data, bounds, key_width)
         else:
             fig, ax, ordered, markers = _drawing(data, bounds)
-        placed, key, left_off, (width, tall) = _write_names(
+        placed, key, left_off, width = _write_names(
             ax, ordered, markers, roads, _border_lines(bounds), beside, under_legend
         )
-        fitted = not width or (not under_legend and width <= key_width * 1.02)
+        fitted = abs(width - key_width) <= 0.02 * max(width, key_width)
         if not beside or fitted or attempt == KEY_FITS - 1:
             break  # the key is in the room kept for it (or the last fit is printed)
         plt.close(fig)
-        wide, _, framed, height = shape
-        taller = max(0.0, data.aspect * (tall + framed - height) - wide)  # below the legend
-        under_legend = under_legend and taller <= width
-        key_width = taller if under_legend else width  # (else in columns of its own)
+        # a key the room between the legend and the inset does not hold goes in columns of
+        # its own, the crop fitted with their width (a frame grown taller to hold it there
+        # would leave the panel's sides empty)
+        under_legend, key_width = False, width
         bounds = _reshaped(bounds, shape, data.aspect, key_width)
     to_px = ax.transData.transform
     return Drawn(
@@ -684,7 +684,7 @@ def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawin
         handles=_legend(data, shown, t),
         fontsize=7,
         loc="upper left",
-        bbox_to_anchor=(1.18, 1.0),
+        bbox_to_anchor=(_beside_frame(data), 1.0),
         frameon=False,
     )
     _crop_note(ax, data, bounds, len(shown), t)
@@ -782,7 +782,7 @@ def _crop_note(
         focus=t(FOCUS),
     )
     ax.annotate(  # below the axis's label, in points: clear of it in any script and scale
-        textwrap.fill(note, NOTE_WIDTH),
+        textwrap.fill(note, round(NOTE_WIDTH / data.scale)),  # (under the frame)
         (0.0, 0.0),
         xycoords="axes fraction",
         xytext=(0, -38),
@@ -798,7 +798,9 @@ def _crop_note(
     half = max(max(lats) - min(lats), max(lons) - min(lons), 2 * (north - south), 3.0) / 2 + 0.3
     region = (middle_lat - half, middle_lon - half, middle_lat + half, middle_lon + half)
     top = _below_legend(ax, INSET_HEIGHT)
-    inset = ax.inset_axes((1.18, top - INSET_HEIGHT, 0.42, INSET_HEIGHT), label=REGION)
+    inset = ax.inset_axes(
+        (_beside_frame(data), top - INSET_HEIGHT, 0.42, INSET_HEIGHT), label=REGION
+    )
     geometry = basemap()
     for key, colour, style in (("coast", "#78909c", "-"), ("borders", "#424242", "-.")):
         inset.add_collection(

@@ -39,6 +39,7 @@
       body.dataset.revision = shown;
       if (window.location.search) history.replaceState(null, "", body.dataset.page);
       showMap();
+      fade();
     } catch (e) {
       banner.hidden = false;
     } finally {
@@ -55,6 +56,15 @@
     const behind = document.getElementById("map-behind");  // the map shows an earlier time
     if (behind && mapBehind !== null) behind.hidden = !mapBehind;
   }
+
+  function fade() {  // the projector: a section with more below than it shows fades out
+    for (const s of document.querySelectorAll(".projector-grid > section")) {
+      s.classList.toggle("more", s.scrollTop + s.clientHeight < s.scrollHeight - 1);
+    }
+  }
+  fade();
+  window.addEventListener("resize", fade);
+  document.addEventListener("scroll", fade, true);
 
   const events = new EventSource(body.dataset.events);
   events.addEventListener("state", (e) => {
