@@ -23,6 +23,7 @@ from sim.analysis.summary import OVERLOADED
 from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.report.estimates import MECHANISM_NAMES, with_ci
+from sim.report.marking import name_words
 from sim.report.names import Names, in_script
 from sim.scenario import Scenario
 from sim.scenario.text import text_in
@@ -182,6 +183,8 @@ class AfterAction:
     plan_note: str = ""
     said: Said | None = None
     """What the room said (a played exercise's session only)."""
+    name_words: tuple[str, ...] = ()
+    """The words of names a printed line must not cut (``sim.report.marking.name_words``)."""
 
 
 @dataclass(frozen=True)
@@ -913,6 +916,7 @@ def after_action(
         capabilities=_capabilities(ctx, across),
         strengths=_strengths(ctx),
         findings=findings,
+        name_words=name_words(scenario, lang),
     )
     discussion = summary.get("players", {}).get("discussion")
     if discussion is not None:

@@ -9,6 +9,11 @@ and break where the language does. What the page shows in English because the sc
 gives no translation (a name with none in the reader's script, an author's text not
 translated), and the romanised name beside a script's, is marked ``lang="en"``, so that
 browsers shape it and screen readers read it as English.
+
+A printed page (the Word AAR) cannot widen a table's column for a name kept whole: there
+``name_words`` gives the short words of names (a place's own name, "สตึงแตรง"), kept whole
+wherever they are written, while a long word of a name (its description with the place's
+name in it, "โรงพยาบาลส่งต่อจังหวัดสตึงแตรง") breaks where the language does.
 """
 
 from __future__ import annotations
@@ -39,6 +44,57 @@ _PREPOSED = "\u0e40-\u0e44\u0ec0-\u0ec4"
 """Thai and Lao vowels written before the consonant they follow in speech."""
 _TAG = re.compile(r"(<[^>]*>)")
 _WORD = re.compile(r"\S+")
+
+
+KEPT_LETTERS = 12
+"""The longest word of a name kept whole on a printed page, in letters that take room (not
+its marks above and below): about 2.5 cm of text, within the narrowest column of the AAR."""
+
+_NAME_SEPARATORS = re.compile(r"[\s,/()]+| - ")
+
+PLACE_KINDS = {
+    "th": (
+        *("ด่านพรมแดน", "โรงพยาบาล", "ท่าอากาศยาน", "สนามบิน", "ตัวอำเภอ", "ตัวเมือง"),
+        *("จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เมือง"),
+    ),
+    "lo": ("ດ່ານຊາຍແດນ", "ໂຮງໝໍ", "ສະໜາມບິນ", "ຕົວເມືອງ", "ແຂວງ", "ເມືອງ", "ຕາແສງ"),
+    "km": (
+        *("ប៉ុស្តិ៍ព្រំដែន", "មន្ទីរពេទ្យ", "អាកាសយានដ្ឋាន", "ទីរួមស្រុក", "ទីរួមខេត្ត"),
+        *("ខេត្ត", "ស្រុក", "ឃុំ"),
+    ),
+}
+"""Words for a kind of place written before its name, without a space ("จังหวัดสตึงแตรง",
+"ស្រុកជាំក្សាន្ត"): the name after one is a name's word too (the longest first)."""
+
+
+def _letters(word: str) -> int:
+    return sum(1 for c in word if unicodedata.category(c) != "Mn" and c != "\u17d2")
+
+
+def name_words(scenario: Scenario, lang: str) -> tuple[str, ...]:
+    """The words in ``lang``'s script of the scenario's names and of the library's places
+    (a lexicon of the region's place names, which a line-breaking dictionary does not know)
+    that are short enough to keep whole, the longest first."""
+    from sim.library import gazetteer
+
+    if lang not in SCRIPTS:
+        return ()
+    written = [getattr(names, lang, None) for _, names, proper in _named(scenario) if proper]
+    written += [getattr(names, lang, None) for names in scenario.agencies().values()]
+    written += [(e.data.get("names") or {}).get(lang) for e in gazetteer()]
+    low, high, _ = SCRIPTS[lang]
+    words = set()
+    for name in filter(None, written):
+        for word in _NAME_SEPARATORS.split(plain(name)):
+            if not any(low <= ord(c) <= high for c in word):
+                continue
+            words.add(word)
+            while kind := next((k for k in PLACE_KINDS[lang] if word.startswith(k)), None):
+                word = word.removeprefix(kind)
+                if _letters(word) >= 3:  # a shorter remainder could be a syllable of a word
+                    words.add(word)
+    kept = (w for w in words if _letters(w) <= KEPT_LETTERS)
+    return tuple(sorted(kept, key=lambda w: (-len(w), w)))
 
 
 def _whole(written: str) -> str:

@@ -253,6 +253,7 @@ def aar_docx(
         [(c.nation, c.agency, c.eoc, c.place, "", "") for c in aar.contacts],
     )
     document.add_paragraph(t("Add the name and telephone of the person to call at each EOC."))
+    _no_cuts(document, aar.name_words)
     buffer = io.BytesIO()
     document.save(buffer)
     return _stable(buffer.getvalue())
@@ -321,6 +322,64 @@ def _language(document: Any, lang: str) -> None:
         run.append(language)
     language.set(qn("w:val"), "en-GB")  # Latin text: names, acronyms (else broken mid-word)
     language.set(qn("w:bidi"), tag)  # complex-script text: Thai, Lao and Khmer are
+
+
+WORD_JOINER = "\u2060"
+
+_SCRIPT = "[\u0e00-\u0eff\u1780-\u17ff]"
+_CLUSTER_START = "[\u0e01-\u0e2e\u0e40-\u0e44\u0e81-\u0eae\u0ec0-\u0ec4\u0edc-\u0edf\u1780-\u17b3]"
+"""A letter that begins a cluster of Thai, Lao or Khmer: a consonant, a Khmer independent
+vowel or a Thai or Lao vowel written first."""
+_CLUSTER_HOLDS = "[\u0e40-\u0e44\u0ec0-\u0ec4\u17d2]"
+"""A letter the next one belongs with: a vowel written first, a Khmer coeng."""
+_JOINABLE = re.compile(f"(?<!{_CLUSTER_HOLDS})(?<=.)(?={_CLUSTER_START})")
+"""Between two clusters (never before a mark or a vowel that shapes with the letter
+before it)."""
+
+
+def joined(word: str) -> str:
+    """A word with a word joiner between its clusters: no line breaks inside it."""
+    return _JOINABLE.sub(WORD_JOINER, word)
+
+
+def _joined_name(match: re.Match[str]) -> str:
+    """A name's word found in a text, joined, with a zero-width space on a side where a
+    letter touches it: the break a dictionary that does not know the name could not find,
+    and the words beside it read whole (not with a piece of the name). As it is when it is
+    not whole clusters of the text (then it is inside a cluster, not that name)."""
+    text, start, end = match.string, match.start(), match.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if re.match(_CLUSTER_HOLDS, before) or (
+        re.match(_SCRIPT, after) and not re.match(_CLUSTER_START, after)
+    ):
+        return match[0]
+    edge = ("\u200b" if re.match(_SCRIPT, side) else "" for side in (before, after))
+    return joined(match[0]).join(edge)
+
+
+_OPENING = re.compile(f" ([(\\[])(?={_SCRIPT})")
+"""A space before a bracket that opens on Thai, Lao or Khmer text."""
+
+
+def _no_cuts(document: Any, words: tuple[str, ...]) -> None:
+    """Keep each name's word whole wherever the document writes it, and a bracket with the
+    word before it when it opens on Thai, Lao or Khmer.
+
+    These scripts have no spaces between words; Word and LibreOffice break their lines with
+    a dictionary, which cuts a transliterated name where it finds words in it ("สตึง|แตรง",
+    "จำปา|สัก"). A word joiner (U+2060) between the name's clusters forbids those breaks:
+    no run property keeps a word on one line, and the run's language (``_language``) only
+    chooses the dictionary. The cost: the joiners are in the text (invisible), so a search
+    for the name must allow them. LibreOffice also cut a bracketed word after its first
+    cluster ("(ช่|วงความเชื่อมั่น") when the line ended in it; a no-break space before the
+    bracket moves the break before the word that precedes it."""
+    from docx.oxml.ns import qn
+
+    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    for node in document.element.body.iter(qn("w:t")):
+        if node.text:
+            text = _OPENING.sub("\u00a0\\1", node.text)
+            node.text = pattern.sub(_joined_name, text) if pattern else text
 
 
 EVIDENCE_FIGURES = {
