@@ -176,3 +176,27 @@ def test_a_first_response_spared_the_search_would_have_found_no_sooner_unit(
     assert answers["bound above"] == 0
     if spares:
         assert answers["spared"] > 0
+
+
+@pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS[:2])
+def test_no_one_is_sought_for_an_incident_whose_help_came_late(
+    scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once help in train was due before now but after the target (a unit came late), no
+    neighbour's unit nor any of the nation's own busy ones could come sooner: the look
+    spares the searches, which would find no one."""
+    consider_asking = Planner._consider_asking
+    answers = {"late": 0, "someone": 0}
+
+    def checked(self: Planner, asker: str, incident: Incident) -> None:
+        plan = self.in_train(incident)
+        if incident.target_at < plan <= self.sim.env.now:
+            answers["late"] += 1
+            someone = self._own_busy_in_time(incident) or self._helpers(asker, incident, plan)
+            answers["someone"] += bool(someone)
+        consider_asking(self, asker, incident)
+
+    monkeypatch.setattr(Planner, "_consider_asking", checked)
+    Simulation(scenario(), seed=seed).run()
+    assert answers["someone"] == 0
+    assert answers["late"] > 0

@@ -41,8 +41,9 @@ where and when it would set off stay the same. A look that found nobody to ask f
 incident (no neighbour's unit, nor any of its own busy ones, could come before the help
 in train) keeps that while the help in train, the requests and the world stay the same,
 no refusal has lapsed and no unit filed or stirred since could come sooner by its bound
-from below. A first response that cannot offer a unit sooner than one on its way stops
-its search where no other could be sooner, and keeps that bound.
+from below (a neighbour's setting off once asked and approved) with an open way there. A
+first response that cannot offer a unit sooner than one on its way stops its search where
+no other could be sooner, and keeps that bound.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
@@ -914,6 +915,9 @@ class Planner:
         plan = self.in_train(incident)
         if plan <= incident.target_at:
             return
+        if plan <= self.sim.env.now:  # help came late: no one could now come sooner
+            self.seeking.add(asker)  # as the search would find
+            return
         stamp = self._asking_stamp(incident, plan)
         if stamp is not None and self._no_one_sooner(asker, incident, stamp):
             self.seeking.add(asker)  # as the search would find again
@@ -961,13 +965,15 @@ class Planner:
         """Whether, as the last look found, no neighbour's unit nor any of the nation's
         own busy ones could come before help in train: in the same situation, with no
         refusal lapsed, and none of the units filed or stirred since could come before
-        it (for the nation's own busy ones, by the target) on a bound from below."""
+        it (for the nation's own busy ones, by the target) on a bound from below (for a
+        neighbour's, setting off once asked and approved, ``help_from``)."""
         key = (asker, incident.id)
         then = self._no_one_to_ask.get(key)
         if then is None or then[0] != stamp[0] or not self._refusals_stand(incident):
             return False
         if then[1] != stamp[1]:
             need, own, plan = incident.need.id, incident.place.nation, stamp[0][1]
+            now = self.sim.env.now
             by_target = math.nextafter(incident.target_at, math.inf)
             was = then[1]
             for n, nation in enumerate(self.sim.nations):
@@ -980,28 +986,50 @@ class Planner:
                 if nation == own:  # its own busy units only (``_own_busy``)
                     busy = self._busy.get((nation, need), {})
                     moved = [u for u in units if u in busy and u.task is not incident]
-                    if any(self._could_come_at_least(u, incident) < by_target for u in moved):
+                    if any(
+                        self._could_come_at_least(u, incident, now, by_target) < by_target
+                        for u in moved
+                    ):
                         return False
+                    continue
+                types, delay = self._when_asked(asker, nation, incident)
+                if now + delay >= plan:  # not even a unit on the spot would come sooner
                     continue
                 groups = self.groups[nation].get(need, {})
                 for k in dict.fromkeys(self._filed[(nation, need)][filed_at:]):
                     if k in groups:
                         units.setdefault(next(iter(groups[k])), None)
-                if any(self._could_come_at_least(u, incident) < plan for u in units):
+                if any(
+                    self._could_come_at_least(u, incident, now + delay, plan) < plan
+                    for u in units
+                    if self._may_send(nation, u, incident, types)
+                ):
                     return False
         self._no_one_to_ask[key] = stamp
         return True
 
-    def _could_come_at_least(self, unit: Unit, incident: Incident) -> float:
+    def _could_come_at_least(
+        self, unit: Unit, incident: Incident, leave_at: float, before: float
+    ) -> float:
         """A bound from below on when a unit, free, busy or down, could be on scene at an
-        incident if sent now or once free (the bound ``_first_of`` and ``_leaving`` search
-        by)."""
+        incident if sent, setting off no earlier than ``leave_at`` and once free: the bound
+        ``_first_of`` and ``_leaving`` search by; infinity if it would come before
+        ``before`` but has no open way there, as they find."""
         sim = self.sim
+        place = incident.place.id
         if unit.task is None:
             origin, t = departure(sim, unit)
         else:
             origin, t = unit.task.place.id, max(unit.down_until, sim.env.now)
-        return earliest_arrival(sim, unit, origin, t, incident.place.id)
+        at_least = earliest_arrival(sim, unit, origin, max(t, leave_at), place)
+        if at_least >= before:
+            return at_least
+        if unit.task is None:
+            reached = sim.reaches(unit, origin, place)
+        else:
+            origin_nation = sim.geography.places[origin].nation
+            reached = sim.may_reach(unit.nation, unit.type.mode, origin_nation, place)
+        return at_least if reached else math.inf
 
     def _refusals_stand(self, incident: Incident) -> bool:
         """Whether every nation that refused help with an incident still may not be asked
@@ -1053,15 +1081,25 @@ class Planner:
         """When a nation's unit could be on scene if asked now, if before ``before`` (else
         infinity): it sets off once the request has arrived and been approved (expected
         delays)."""
+        types, delay = self._when_asked(asker, code, incident)
+        if self.sim.env.now + delay >= before:
+            return math.inf  # not even a unit on the spot would come sooner
+        soonest = self._soonest(code, incident, types, delay, before)
+        return soonest if soonest < before else math.inf
+
+    def _when_asked(
+        self, asker: str, code: str, incident: Incident
+    ) -> tuple[frozenset[str] | None, float]:
+        """What a nation asked for help with an incident would send (its unit types
+        pre-authorised there; None: any, once approved) and how long after it is asked its
+        units could set off: once the request has arrived and, unless pre-authorised, been
+        approved (expected delays)."""
         sim = self.sim
         types = sim.pre_authorised_types(incident.place.nation, code)
         delay = sim.comms.channel(asker, code).latency.mean
         if types is None:
             delay += sim.scenario.coordination.mutual_assistance.approval.mean
-        if sim.env.now + delay >= before:
-            return math.inf  # not even a unit on the spot would come sooner
-        soonest = self._soonest(code, incident, types, delay, before)
-        return soonest if soonest < before else math.inf
+        return types, delay
 
     def _soonest(
         self,
