@@ -94,10 +94,11 @@ GroupKey = tuple[str, str, str, float, bool]
 Members = dict[Unit, None]
 """The units of a group (an ordered set)."""
 
-Known = tuple[int, int, int, float]
+Known = tuple[int, int, int, float, Unit | None, float]
 """The state a search for some units' soonest arrival was made in (``Planner._world``,
-free groups filed and units stirred since the start) and a bound from below on when they
-could be on scene then (the soonest found, or where the search stopped)."""
+free groups filed and units stirred since the start), a bound from below on when they
+could be on scene then (the soonest found, or where the search stopped), the unit found
+soonest (None: none) and a bound from below on every other (``Planner._first_of``)."""
 
 AskingStamp = tuple[
     tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]], tuple[int, ...]
@@ -188,6 +189,8 @@ class Planner:
         its target once free (``_own_busy_in_time``)."""
         self.soonest_unit: Unit | None = None
         """The unit the last search for the soonest arrival found (``_first_of``)."""
+        self.others_at_least = math.inf
+        """A bound from below on when every other unit of that search could come."""
         self._no_one_to_ask: dict[tuple[str, int], AskingStamp] = {}
         """(party, incident) -> the state in which no neighbour's unit, nor any of the
         nation's own busy ones, would have come before help in train (``_asking_stamp``):
@@ -1155,28 +1158,36 @@ class Planner:
         if before ``before``, else ``before``), spared when the bound the last search for
         ``key`` left settles it: that bound, with the free groups filed and the units
         stirred since looked at again (every other unit only got later with time, in the
-        same world). ``searches`` makes the search and the look again."""
+        same world); with none, the unit found soonest if it still comes before the bound
+        left on every other. ``searches`` makes the search and the look again."""
         filed = self._filed.get((nation, need), [])
         stirred = self._stirred.get((nation, need), [])
         kept = self._known.setdefault(incident.id, {})
         known = kept.get(key)
+        state = (self._world, len(filed), len(stirred))
         if known is None or known[0] != self._world:
             search = searches()[0]
-        elif len(filed) == known[1] and len(stirred) == known[2]:
+        elif state == known[:3]:
             if known[3] >= before:
                 return before
-            search = searches()[0]
+            search, again = searches()
+            unit, others = known[4], known[5]
+            if unit is not None:  # the unit found soonest, if still before every other
+                soonest = again([], [unit], others)
+                if self.soonest_unit is unit:
+                    kept[key] = (*state, soonest, unit, others)
+                    return soonest if soonest < before else before
         else:
             search, again = searches()
             keys = list(dict.fromkeys(filed[known[1] :]))
             at_least = again(keys, list(dict.fromkeys(stirred[known[2] :])), known[3])
-            kept[key] = (self._world, len(filed), len(stirred), at_least)
+            kept[key] = (*state, at_least, self.soonest_unit, self.others_at_least)
             if at_least >= before:
                 return before
             if at_least < known[3]:  # a unit looked at again comes before every other
                 return at_least
         found = search(before)
-        kept[key] = (self._world, len(filed), len(stirred), found)
+        kept[key] = (*state, found, self.soonest_unit, self.others_at_least)
         return found
 
     def _leaving(
@@ -1218,10 +1229,11 @@ class Planner:
         from below, in the order of their bounds, with where and when they set off) and of
         units busy or down now (once free, no earlier than ``leave_at``): estimated in the
         order of their bounds until no other could be sooner. The unit found is kept in
-        ``soonest_unit``."""
+        ``soonest_unit``, and a bound from below on every other in ``others_at_least``."""
         sim = self.sim
         place = incident.place.id
         self.soonest_unit = None
+        others = best  # a bound from below on every unit but the soonest
         bounded: list[tuple[float, tuple[Unit, str, float] | None]] = []
         places = sim.geography.places
         for unit in busy:
@@ -1238,6 +1250,7 @@ class Planner:
         bounded.sort(key=lambda b: b[0])
         for bound, item in heapq.merge(free, bounded, key=lambda b: b[0]):
             if bound >= best:
+                others = min(others, bound)
                 break
             if item is None:  # nothing free comes sooner than bound
                 continue
@@ -1246,8 +1259,14 @@ class Planner:
                 eta = travel_end(sim, unit, origin, place, t)
             else:
                 eta = could_arrive(sim, unit, incident, leave_at)
-            if eta is not None and eta < best:
+            if eta is None:
+                continue
+            if eta < best:
+                others = min(others, best)
                 best, self.soonest_unit = eta, unit
+            else:
+                others = min(others, eta)
+        self.others_at_least = others
         return best
 
     def _may_send(
