@@ -482,3 +482,50 @@ def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
                 page.call("Emulation.clearDeviceMetricsOverride")
     finally:
         server.kill()
+
+
+def test_a_request_no_page_sends_is_refused_in_the_readers_language(
+    tmp_path: Path, shots: Path | None
+) -> None:
+    """A form posted with a field no page has (400) and one over 64 KiB (413), from a seat
+    reading each language: the page that answers is in that language, and says what is
+    wrong; the parser's English words are marked English."""
+    from sim.i18n import translator
+    from sim.play.server import NOT_SENT_BY_A_PAGE, TOO_LARGE
+
+    server = Server(tmp_path / "session.jsonl", "--seats", "LA,TH")
+    fac, origin = server.links["facilitator"], {"Origin": f"http://127.0.0.1:{server.port}"}
+    post = """((fields) => { const f = document.createElement('form');
+      f.method = 'post'; f.action = document.body.dataset.page + '/message';
+      for (const [k, v] of fields) { const i = document.createElement('textarea');
+        i.name = k; i.value = v; f.appendChild(i); }
+      document.body.appendChild(f); f.submit(); })"""
+    try:
+        with Browser(1280, 720) as page:
+            for lang in ("en", "th", "lo", "km"):
+                chosen = {"lang": lang, "reader": "LA"}
+                httpx.post(f"{fac}/language", data=chosen, headers=origin, timeout=30)
+                t = translator(lang)
+                cases = {
+                    "400": (
+                        [["to", "TH"], ["text", "hello"], ["colour", "red"]],
+                        NOT_SENT_BY_A_PAGE,
+                    ),
+                    "413": ([["to", "TH"], ["text", "x" * 70_000]], TOO_LARGE),
+                }
+                for status, (fields, said) in cases.items():
+                    page.goto(server.links["LA"])
+                    page.events.clear()
+                    page.evaluate(f"{post}({json.dumps(fields)})")
+                    page._loaded()
+                    assert page.evaluate("document.documentElement.lang") == lang
+                    shown = page.text("#message")
+                    lead = t(said, most=64).split("%(")[0].rstrip(":")
+                    assert lead in shown, (lang, status, shown)
+                    if status == "400":
+                        assert "'colour'" in shown  # what is wrong, named
+                    if shots:
+                        shots.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(shots / f"refused-{status}-{lang}.png")
+    finally:
+        server.kill()

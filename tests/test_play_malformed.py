@@ -174,6 +174,15 @@ def test_a_huge_request_is_refused_before_it_is_read(tmp_path: Path) -> None:
         ),
     ):
         assert answer.status_code == 413 and "larger than 64 KiB" in answer.text
+    # said in the reader's language: a seat's, else (an address of no reader) the browser's
+    server.set_language("LA", "th")
+    before = server.session.path.read_bytes()
+    big = {"to": "TH", "text": "x" * (MAX_BODY + 1)}
+    seat = client.post(f"{pages['la']}/message", data=big, headers={"Accept-Language": "km"})
+    anyone = client.post("/nowhere", data=big, headers={"Accept-Language": "km-KH,km;q=0.9"})
+    for answer, lang in ((seat, "th"), (anyone, "km")):
+        assert answer.status_code == 413 and f'<html lang="{lang}">' in answer.text
+        assert "64 KiB" in answer.text and "larger than" not in answer.text
     assert server.session.path.read_bytes() == before
 
 

@@ -45,7 +45,7 @@ from starlette.responses import (
     Response,
     StreamingResponse,
 )
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sim.decisions import points as d
@@ -66,7 +66,15 @@ from sim.decisions.commands import (
 from sim.decisions.discussion import hotwash, note
 from sim.decisions.exercise import Exercise, before_decision, branch
 from sim.decisions.session import Session, SessionWriteError, lines_of, rebuild
-from sim.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, is_language, translator
+from sim.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    Refusal,
+    Translator,
+    is_language,
+    translator,
+)
 from sim.play.live import Changes, MapDrawer, Worker
 from sim.play.seat_map import seat_map_data
 from sim.play.views import (
@@ -438,9 +446,33 @@ def create_app(server: PlayServer) -> Guarded:
         request: Request, message: str, status: int, reader: str | None = None
     ) -> HTMLResponse:
         """A page saying why a request is refused, in the reader's language."""
+        return refusal_page(request, Refused(message, status), reader)
+
+    def refusal_page(request: Request, why: Refusal, reader: str | None = None) -> HTMLResponse:
+        """A page saying why a request is refused, in the reader's language (a request no
+        page sends: said so, with what is wrong; the parser's own words, in English, marked
+        so)."""
         t = told(reader, request)
-        context = {"message": t(message), "lang": t.lang, **t.template_globals()}
-        return page("refused.j2", context, status)
+        message, detail = why.said(t) if why.message else "", ""
+        if isinstance(why, BadRequest):
+            message, detail = f"{t(NOT_SENT_BY_A_PAGE)} {message}".strip(), why.detail
+        context = {"message": message, "detail": detail, "lang": t.lang}
+        return page("refused.j2", context | t.template_globals(), why.status)
+
+    def unread(scope: Any, why: Refusal) -> HTMLResponse:
+        """The refusal of a request the application does not see (too large, from another
+        site), in its reader's language when its address says who they are."""
+        request = Request(scope)
+        for route in routes:
+            match, child = route.matches(scope)
+            if match != Match.NONE:
+                request = Request(scope | child)
+                break
+        try:
+            role = reader(request)
+        except KeyError:  # an address of no reader (the style sheet, say)
+            role = None
+        return refusal_page(request, why, role)
 
     def back(page_path: str, message: str = "", status: int = 303) -> Response:
         """Send the browser back to its page (post/redirect/get), with a note to show; a
@@ -513,7 +545,7 @@ def create_app(server: PlayServer) -> Guarded:
         try:
             done = command()
         except BadRequest as exc:  # no page of the exercise sends it: no page to go back to
-            return refused(request, exc.message, exc.status, reader)
+            return refusal_page(request, exc, reader)
         except Refused as exc:
             return back(page_path, exc.said(t), exc.status)
         return back(page_path, "" if done else t(ALREADY_DONE))
@@ -766,10 +798,12 @@ def create_app(server: PlayServer) -> Guarded:
             return refused(request, N_("Only the facilitator prints the handouts."), 403)
         seat = request.path_params.get("for")
         if seat is not None and seat not in server.session.seats:
-            return refused(request, f"No seat {seat} in this exercise.", 404)
+            return refusal_page(
+                request, Refused(N_("No seat %(seat)s in this exercise."), 404, seat=seat)
+            )
         paper = request.query_params.get("paper", "a4")
         if paper not in PAPERS:
-            return refused(request, "Print on A4 or Letter (paper=a4 or letter).", 400)
+            return refused(request, N_("Print on A4 or Letter (paper=a4 or letter)."), 400)
         lang = server.language(seat or FACILITATOR)
         return page("handout.j2", handout_view(server.exercise, seat, lang) | {"paper": paper})
 
@@ -874,7 +908,7 @@ def create_app(server: PlayServer) -> Guarded:
         yield
         server.close()
 
-    return Guarded(Starlette(routes=routes, lifespan=lifespan), server.url)
+    return Guarded(Starlette(routes=routes, lifespan=lifespan), server.url, unread)
 
 
 def map_being_drawn(t: Translator) -> bytes:
@@ -901,13 +935,29 @@ SECURITY_HEADERS = [
 a Referer."""
 
 
+TOO_LARGE = N_(
+    "A command of the exercise is a few hundred bytes; this one is larger than %(most)s KiB"
+    " and was not read."
+)
+"""What a request too large to read is answered (413)."""
+ANOTHER_SITE = N_(
+    "Commands come only from the exercise's own pages, at the address the server was given"
+    " with --url (%(url)s). If the room reaches it at another address, restart borderdrill"
+    " play with --url set to that address."
+)
+"""What a command from a page of another address is answered (403)."""
+
+
 class Guarded:
     """The application behind two guards: every answer carries ``SECURITY_HEADERS`` and is
     not cached; a POST from a page of another origin (cross-site request forgery) is
     refused (403) before it reaches the application."""
 
-    def __init__(self, app: Starlette, url: str) -> None:
-        self.app, self.url = app, url
+    def __init__(
+        self, app: Starlette, url: str, refuse: Callable[[Any, Refusal], Response]
+    ) -> None:
+        self.app, self.url, self.refuse = app, url, refuse
+        """``refuse``: the page refusing a request, in its reader's language."""
         self.origins = {_origin(url)}
         port = url.rsplit(":", 1)[-1].split("/")[0]
         if port.isdigit():  # the machine itself, however it is named
@@ -920,24 +970,13 @@ class Guarded:
         if scope["method"] == "POST":
             body = await _body(receive, MAX_BODY)
             if body is None:
-                answer = HTMLResponse(
-                    "<!doctype html><title>Too large</title><p>A command of the exercise is a"
-                    f" few hundred bytes; this request is larger than {MAX_BODY // 1024} KiB"
-                    " and was not read.</p>",
-                    status_code=413,
-                )
-                await answer(scope, receive, self._secured(send))
+                why = Refusal(TOO_LARGE, 413, most=MAX_BODY // 1024)
+                await self.refuse(scope, why)(scope, receive, self._secured(send))
                 return
             receive = _replay(body, receive)
         if scope["method"] == "POST" and not self._same_origin(scope):
-            answer = HTMLResponse(
-                "<!doctype html><title>Not allowed</title><p>Commands come only from the"
-                " exercise's own pages, at the address the server was given with --url"
-                f" ({html.escape(self.url)}). If the room reaches it at another address, restart"
-                " borderdrill play with --url set to that address.</p>",
-                status_code=403,
-            )
-            await answer(scope, receive, self._secured(send))
+            why = Refusal(ANOTHER_SITE, 403, url=self.url)
+            await self.refuse(scope, why)(scope, receive, self._secured(send))
             return
         await self.app(scope, receive, self._secured(send))
 
@@ -1022,6 +1061,14 @@ class BadRequest(Refused):
     """A request no page of the exercise sends (a field unknown, missing, given twice or
     not of its kind): answered 400 with what is wrong, at once."""
 
+    detail = ""
+    """What is wrong as the commands' parser says it (in English: it names fields and their
+    kinds, and is said to whoever wrote the request)."""
+
+
+NOT_SENT_BY_A_PAGE = N_("No page of the exercise sends this, and nothing was done:")
+"""What a request no page sends is answered first (400)."""
+
 
 def command_of(raw: dict[str, Any], *, form: bool = False) -> Command:
     """The command a request gives (``form``: its numbers as texts, as a form sends them).
@@ -1032,7 +1079,9 @@ def command_of(raw: dict[str, Any], *, form: bool = False) -> Command:
     try:
         return parse(raw, recorded=False, form=form)
     except Malformed as exc:
-        raise BadRequest(str(exc)) from None
+        bad = BadRequest("")
+        bad.detail = str(exc)
+        raise bad from None
 
 
 def _fields(form: Any, *allowed: str) -> dict[str, str]:
@@ -1048,9 +1097,15 @@ def _fields(form: Any, *allowed: str) -> dict[str, str]:
             continue
         if key not in allowed:
             shown = key if len(key) <= 40 else f"{key[:37]}..."
-            raise BadRequest(f"'{shown}' is not a field of this form: leave it out")
+            raise BadRequest(
+                N_("'%(field)s' is not a field of this form: leave it out"), field=shown
+            )
         if not isinstance(value, str) or key in out or len(value) > MAX_FIELD:
-            raise BadRequest(f"'{key}' must be one text of at most {MAX_FIELD:,} characters")
+            raise BadRequest(
+                N_("'%(field)s' must be one text of at most %(most)s characters"),
+                field=key,
+                most=f"{MAX_FIELD:,}",
+            )
         out[key] = value
     return out
 
@@ -1066,7 +1121,7 @@ def _client(form: Any) -> str | None:
         return None
     value = values[0]
     if len(values) > 1 or not isinstance(value, str) or not CLIENT.fullmatch(value):
-        raise BadRequest("'client' must be a short id of letters, digits, - and _")
+        raise BadRequest(N_("'client' must be a short id of letters, digits, - and _"))
     return value
 
 
