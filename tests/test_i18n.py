@@ -308,7 +308,9 @@ def test_every_glossary_term_is_translated_the_same_way_everywhere(lang: str) ->
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
-@pytest.mark.parametrize("name", ["sekong_flood_2018", "tri_border_wildfire_2024", "new"])
+@pytest.mark.parametrize(
+    "name", ["sekong_flood_2018", "tri_border_wildfire_2024", "new", "new-wildfire"]
+)
 def test_the_shipped_scenarios_texts_use_the_glossary_terms(
     name: str, lang: str, tmp_path: Path
 ) -> None:
@@ -318,9 +320,10 @@ def test_the_shipped_scenarios_texts_use_the_glossary_terms(
     from sim.scenario.text import Text
 
     path = Path(__file__).parent.parent / "scenarios" / f"{name}.toml"
-    if name == "new":
+    if name.startswith("new"):
         path = tmp_path / "draft.toml"
-        path.write_text(draft_scenario("LA,KH", "flood", "nong_nok_khiene"), encoding="utf-8")
+        hazard = "wildfire" if name.endswith("wildfire") else "flood"
+        path.write_text(draft_scenario("LA,KH", hazard, "nong_nok_khiene"), encoding="utf-8")
     scenario = load_scenario(path)
     texts: list[Text | None] = [scenario.scenario.name, scenario.scenario.description]
     for inject in scenario.injects:

@@ -3,12 +3,14 @@ warnings and run."""
 
 from __future__ import annotations
 
+import io
 import re
 from html import escape as html_escape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from sim import simulate, summarise
 from sim.cli import main
@@ -162,8 +164,10 @@ def test_a_drafts_texts_are_in_thai_lao_and_khmer(
 
     path = tmp_path / "draft.toml"
     path.write_text(draft_scenario(nations, hazard, near), encoding="utf-8")
-    texts = _authored(read_scenario(path).scenario)  # the loader checks each text's script
-    assert len(texts) == (8 if hazard == "flood" else 2)  # name, description, 3 injects' two
+    scenario = read_scenario(path).scenario  # the loader checks each text's script
+    texts = _authored(scenario)
+    assert len(scenario.injects) >= (3 if hazard == "flood" else 4)
+    assert len(texts) == 2 + 3 * len(scenario.injects)  # name, description, injects' three
     for text in texts:
         for lang in SCRIPTS:
             written = getattr(text, lang)
@@ -184,6 +188,123 @@ def test_a_khmer_report_of_a_draft_shows_no_english_authored_text(tmp_path: Path
     scenario = read_scenario(path).scenario
     files = run_files(scenario, simulate(scenario, seed=1), {"borderdrill": "test"}, lang="km")
     html = unmarked(files["report.html"].decode())
-    texts = _authored(scenario)
+    questions = [q for inject in scenario.injects for q in inject.discussion]
+    texts = [t for t in _authored(scenario) if t not in questions]
     assert [t.en for t in texts if not (t.km and html_escape(t.km) in html)] == []  # in Khmer
     assert [t.en for t in texts if html_escape(t.en) in html] == []
+    # the discussion questions are the MSEL's, in Khmer (the report shows a played
+    # exercise's questions only)
+    sheet = load_workbook(io.BytesIO(files["msel.xlsx"])).active
+    cells = " ".join(str(c.value or "") for row in sheet.iter_rows() for c in row)
+    cells = cells.replace("\u200b", "")
+    assert questions and all(q.km in cells and q.en not in cells for q in questions)
+
+
+def _draft(nations: str, hazard: str, near: str, tmp_path: Path) -> Scenario:
+    from sim.library.draft import draft_scenario
+
+    path = tmp_path / f"{hazard}.toml"
+    path.write_text(draft_scenario(nations, hazard, near), encoding="utf-8")
+    return read_scenario(path).scenario
+
+
+@pytest.mark.parametrize(
+    ("nations", "near", "aircraft"),
+    [("TH,KH", "khlong_luek", False), ("TH,LA", "chong_mek", True), ("LA,KH", "stung_treng", True)],
+)
+def test_a_wildfire_draft_has_the_fires_msel_and_it_runs(
+    nations: str, near: str, aircraft: bool, tmp_path: Path
+) -> None:
+    from sim.log import GROUNDED, ROAD_CLOSED
+
+    scenario = _draft(nations, "wildfire", near, tmp_path)
+    first, second = nations.split(",")
+    towns = {u.nation: u.base for u in scenario.units if u.type == "fire_crew"}
+    places = {p.id: p for p in scenario.places}
+    kinds = [i.type for i in scenario.injects]
+    expected = ["incident", "wind_shift", "road_closed", "wind_shift"]
+    assert kinds == expected + (["grounding"] if aircraft else [])
+    assert any(u.type == "bucket_helicopter" for u in scenario.units) == aircraft
+    burned, wind, road, night, *_ = scenario.injects
+    assert (burned.place, burned.need) == (towns[first], "medical")  # type: ignore[union-attr]
+    assert places[towns[second]].name in wind.synopsis.en  # type: ignore[union-attr]
+    # the wind blows towards the second nation's town, from the fire's start
+    (start,) = scenario.wildfire.ignitions  # type: ignore[union-attr]
+    town = places[towns[second]]
+    east, north = town.lon - start.lon, town.lat - start.lat
+    toward = wind.toward_deg  # type: ignore[union-attr]
+    assert (east > 0) == (0 < toward < 180) and (north > 0) == (toward < 90 or toward > 270)
+    assert night.speed_kmh < wind.speed_kmh  # type: ignore[union-attr]
+    (closed,) = [r for r in scenario.roads if r.key == road.road]  # type: ignore[union-attr]
+    assert places[closed.from_].nation == places[closed.to].nation  # within one nation
+    run = simulate(scenario, seed=1)
+    happened = {e.event for e in run.events}
+    assert ROAD_CLOSED in happened and (GROUNDED in happened) == aircraft
+    assert summarise(run)["overall"]["incidents"] > 1  # the burned villagers and the fire's
+
+
+@pytest.mark.parametrize(("nations", "hazard", "near"), PAIRS)
+def test_each_inject_of_a_draft_puts_a_question_to_the_seats(
+    nations: str, hazard: str, near: str, tmp_path: Path
+) -> None:
+    scenario = _draft(nations, hazard, near, tmp_path)
+    assert scenario.injects
+    for inject in scenario.injects:
+        (question,) = inject.discussion
+        assert question.en.endswith("?") and all(getattr(question, lang) for lang in SCRIPTS)
+    towns = {p.id: p for p in scenario.places}
+    for inject in scenario.injects:  # a flood's question names the town in each script
+        if inject.type == "incident":
+            town = towns[inject.place]  # type: ignore[union-attr]
+            assert town.name in inject.discussion[0].en
+            assert town.names is not None
+            for lang in SCRIPTS:
+                script = getattr(town.names, lang).split(" (")[0]
+                assert script in getattr(inject.discussion[0], lang)
+
+
+@pytest.mark.parametrize(("nations", "hazard", "near"), PAIRS)
+def test_no_space_comes_before_a_name_inside_thai_lao_or_khmer_text(
+    nations: str, hazard: str, near: str, tmp_path: Path
+) -> None:
+    scenario = _draft(nations, hazard, near, tmp_path)
+    names = [p.names for p in scenario.places if p.names] + [
+        c.names for c in scenario.crossings if c.names
+    ]
+    found = 0
+    for text in _authored(scenario):
+        for lang, (low, high, _) in SCRIPTS.items():
+            written = getattr(text, lang)
+            letter = f"[{chr(low)}-{chr(high)}]"
+            for name in {getattr(n, lang).split(" (")[0] for n in names}:
+                found += name in written
+                assert not re.search(f"{letter} {re.escape(name)}", written), (name, written)
+    assert found >= 3 * len(scenario.injects)
+
+
+def test_an_office_a_draft_assumes_is_named_from_its_towns_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.library import draft
+
+    library = draft._part_places
+    monkeypatch.setattr(  # a region part with no disaster office of Cambodia
+        draft,
+        "_part_places",
+        lambda part: {
+            key: place
+            for key, place in library(part).items()
+            if (place.kind, place.nation) != ("eoc", "KH")
+        },
+    )
+    scenario = _draft("TH,KH", "flood", "khlong_luek", tmp_path)
+    (assumed,) = [e for n in scenario.nations if n.code == "KH" for e in n.eocs]
+    town = next(p for p in scenario.places if p.id == assumed.place)
+    assert assumed.name == f"Disaster office at {town.name} (assumed: the library has none here)"
+    assert assumed.names is not None and town.names is not None
+    assert assumed.names.th == f"สำนักงานจัดการภัยพิบัติ{town.names.th.split(' (')[0]}"
+    assert assumed.names.lo == f"ຫ້ອງການຄຸ້ມຄອງໄພພິບັດ{town.names.lo.split(' (')[0]}"
+    assert assumed.names.km == f"ការិយាល័យគ្រប់គ្រងគ្រោះមហន្តរាយ{town.names.km.split(' (')[0]}"
+    assert assumed.names.source is not None
+    assert assumed.names.source.status == "recalled, unverified"
+    assert "machine-drafted" in assumed.names.source.ref

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any, Literal
 
-from sim.library import NATIONS, Entry, Point, closures, find, gazetteer, read_part
+from sim.library import NATIONS, Entry, Point, closures, find, gazetteer, read_part, roads
 from sim.scenario.types import LOCAL_TIME
 from sim.world.geography import great_circle_km
 
@@ -176,8 +176,9 @@ class _Raw(str):
     """TOML written as it is (a date-time)."""
 
 
-class _Text(dict[str, str]):
-    """Authored text in languages, written a line a language (``synopsis.th = "…"``)."""
+class _Text(dict[str, Any]):
+    """Authored text in languages, written a line a language (``synopsis.th = "…"``; a
+    list of questions for ``discussion.th = […]``)."""
 
 
 def _text(template: dict[str, str], **filled: dict[str, str]) -> _Text:
@@ -188,6 +189,22 @@ def _text(template: dict[str, str], **filled: dict[str, str]) -> _Text:
             for lang in ("en", *SCRIPT_LANGUAGES)
         }
     )
+
+
+def _told(event: str, **filled: dict[str, str]) -> dict[str, _Text]:
+    """An inject's texts for an event of ``TEXTS`` (a flood's need, a wildfire's event):
+    what the players are told, the action expected and the question they discuss."""
+    question = _text(TEXTS["discussion"][event], **filled)
+    return {
+        "synopsis": _text(TEXTS["synopsis"][event], **filled),
+        "expected_action": _text(TEXTS["expected_action"][event], **filled),
+        "discussion": _Text({lang: [text] for lang, text in question.items()}),
+    }
+
+
+def _bare(name: str) -> str:
+    """A name without its note in brackets ("จำปาสัก (ตัวเมือง)" is "จำปาสัก")."""
+    return name.split(" (")[0]
 
 
 def _called(name: str, names: dict[str, str], beside: bool = True) -> dict[str, str]:
@@ -244,6 +261,12 @@ _UNITS: dict[Hazard, list[tuple[str, str, tuple[str, ...], int, str]]] = {
 _AGENCY_SOURCE = {
     "ref": "Descriptive names of the kind of agency, machine-drafted by borderdrill new; "
     "write your agencies' own names",
+    "as_of": "2026",
+    "status": "recalled, unverified",
+}
+_OFFICE_SOURCE = {
+    "ref": "A disaster office assumed at the town and named from the town's names in each "
+    "script, machine-drafted by borderdrill new; write your office's own name",
     "as_of": "2026",
     "status": "recalled, unverified",
 }
@@ -389,22 +412,23 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
                 f"# {NATION_NAMES[code]} has places in {part} but no units here: it takes\n"
                 "# part only if you give it some.\n"
             )
+        if eoc.kind == "eoc":  # an office of the library: named in the scripts as its place
+            office = {"name": eoc.name, **({"names": named[eoc.id]} if eoc.id in named else {})}
+        else:  # an office assumed at the town, named from the town's names
+            office = {
+                "name": f"{TEXTS['office']['en'].format(town=eoc.name)} "
+                "(assumed: the library has none here)"
+            }
+            if eoc.id in named:
+                office["names"] = {
+                    lang: TEXTS["office"][lang].format(town=_bare(named[eoc.id][lang]))
+                    for lang in SCRIPT_LANGUAGES
+                } | {"source": _OFFICE_SOURCE}
         out.append(
             _table("[[nations]]", {"code": code})
             + note
             + 'report_delay = { dist = "lognormal", median = "30min", p90 = "2h" }\n'
-            + _table(
-                "[[nations.eocs]]",
-                {
-                    "id": f"{code.lower()}_eoc",
-                    "name": eoc.name
-                    if eoc.kind == "eoc"
-                    else f"Disaster office at {eoc.name} (assumed: the library has none here)",
-                    # an office of the library is named in the scripts as its place is
-                    **({"names": named[eoc.id]} if eoc.kind == "eoc" and eoc.id in named else {}),
-                    "place": eoc.id,
-                },
-            )
+            + _table("[[nations.eocs]]", {"id": f"{code.lower()}_eoc", **office, "place": eoc.id})
         )
     out.append(
         _section(
@@ -412,6 +436,7 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
             "# Numbers are a starting point (estimates): replace them with your order of battle."
         )
     )
+    aircraft = False
     for code in pair:
         for unit_type, role, kinds, count, agency in _UNITS[hazard]:
             if role == "town":
@@ -425,6 +450,7 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
                 )
             if base is None or (role == "air" and _km(centre, (base.lat, base.lon)) > AIR_RANGE_KM):
                 continue
+            aircraft = aircraft or role == "air"
             fields: dict[str, Any] = {
                 "id": f"{code.lower()}_{unit_type}_{base.id}",
                 "nation": code,
@@ -436,7 +462,10 @@ def _draft_text(pair: tuple[str, str], hazard: Hazard, crossing: Entry) -> str:
             if count > 1:
                 fields["count"] = count
             out.append(_table("[[units]]", fields, {"base": base.name}))
-    out.append(_hazard_part(hazard, pair, towns, crossing, centre, named))
+    if hazard == "flood":
+        out.append(_flood_msel(pair, towns, named))
+    else:
+        out.append(_wildfire(pair, towns, places, crossing, centre, named, aircraft))
     out.append(_coordination(pair))
     return "\n".join(out)
 
@@ -460,7 +489,8 @@ def _header(
         "# come from the parts included below, each figure with its source there; override\n"
         '# any of them by id in this file (README, "Scenario files from parts").\n'
         "# `borderdrill places` lists the places you can name.\n"
-        "# The texts players read are also in Thai, Lao and Khmer (name.th, synopsis.lo, ...):\n"
+        "# The texts players read are also in Thai, Lao and Khmer (name.th, synopsis.lo,\n"
+        "# discussion.km, ...), and so are the names of an office it assumes (names.th, ...):\n"
         "# MACHINE-DRAFTED, not yet reviewed by native speakers, who should check them (and\n"
         "# rewrite them with yours) before an exercise.\n\n"
         "include = [\n"
@@ -472,66 +502,72 @@ def _header(
     )
 
 
-def _hazard_part(
-    hazard: Hazard,
+def _flood_msel(
+    pair: tuple[str, str], towns: dict[str, _Place], named: dict[str, dict[str, str]]
+) -> str:
+    """A flood's MSEL: people cut off (or to move) in each nation's town, then casualties."""
+    where = {code: _called(town.name, named[town.id]) for code, town in towns.items()}
+    out = [
+        _section(
+            "MSEL: the incidents of the exercise (people counts are exercise figures: edit).\n"
+            "# To let the river drive it instead, add [[gauges]] and flood = {...} on places\n"
+            '# (README, "Floods").'
+        )
+    ]
+    for hours, code, people, need in (
+        # boats work where there is water; elsewhere, trucks evacuate
+        (1, pair[0], 30, "rescue" if towns[pair[0]].water else "evacuation"),
+        (2, pair[1], 30, "rescue" if towns[pair[1]].water else "evacuation"),
+        (4, pair[1], 5, "medical"),
+    ):
+        fields = {"type": "incident", "at": f"{hours}h", "place": towns[code].id, "need": need}
+        told = _told(need, town=where[code], nation=TEXTS["nations"][code])
+        out.append(_table("[[injects]]", fields | {"people": people} | told))
+    return "\n".join(out)
+
+
+def _bearing(origin: tuple[float, float], to: tuple[float, float]) -> int:
+    """The direction from one point to another, degrees from north (0 north, 90 east)."""
+    north = to[0] - origin[0]
+    east = (to[1] - origin[1]) * math.cos(math.radians(origin[0]))
+    return round(math.degrees(math.atan2(east, north))) % 360
+
+
+def _burning_road(
+    pair: tuple[str, str], places: dict[str, _Place], centre: tuple[float, float]
+) -> Entry | None:
+    """The road within one of the two nations nearest the fire's start (the one it closes),
+    among the roads of the draft's places."""
+
+    def middle(road: Entry) -> tuple[float, float]:
+        a, b = places[road.data["from"]], places[road.data["to"]]
+        return (a.lat + b.lat) / 2, (a.lon + b.lon) / 2
+
+    inside = [
+        r
+        for r in roads()
+        if r.data.get("nation") in pair and r.data["from"] in places and r.data["to"] in places
+    ]
+    return min(inside, key=lambda r: _km(centre, middle(r)), default=None)
+
+
+def _wildfire(
     pair: tuple[str, str],
     towns: dict[str, _Place],
+    places: dict[str, _Place],
     crossing: Entry,
     centre: tuple[float, float],
     named: dict[str, dict[str, str]],
+    aircraft: bool,
 ) -> str:
-    if hazard == "flood":
-        out = [
-            _section(
-                "MSEL: the incidents of the exercise (people counts are exercise figures: edit).\n"
-                "# To let the river drive it instead, add [[gauges]] and flood = {...} on places\n"
-                '# (README, "Floods").'
-            )
-        ]
-        for hours, code in ((1, pair[0]), (2, pair[1])):
-            town = towns[code]
-            rescue = town.water  # boats work where there is water; elsewhere, trucks evacuate
-            need = "rescue" if rescue else "evacuation"
-            where = _called(town.name, named[town.id])
-            out.append(
-                _table(
-                    "[[injects]]",
-                    {
-                        "type": "incident",
-                        "at": f"{hours}h",
-                        "place": town.id,
-                        "need": need,
-                        "people": 30,
-                        "synopsis": _text(TEXTS["synopsis"][need], town=where),
-                        "expected_action": _text(
-                            TEXTS["expected_action"][need], nation=TEXTS["nations"][code]
-                        ),
-                    },
-                )
-            )
-        town = towns[pair[1]]
-        out.append(
-            _table(
-                "[[injects]]",
-                {
-                    "type": "incident",
-                    "at": "4h",
-                    "place": town.id,
-                    "need": "medical",
-                    "people": 5,
-                    "synopsis": _text(
-                        TEXTS["synopsis"]["medical"], town=_called(town.name, named[town.id])
-                    ),
-                    "expected_action": _text(
-                        TEXTS["expected_action"]["medical"], nation=TEXTS["nations"][pair[1]]
-                    ),
-                },
-            )
-        )
-        return "\n".join(out)
+    """The fire round the crossing and its MSEL: villagers burned near the first nation's
+    town, the wind turning the fire towards the second's, the nearest road closed by the
+    fire, the wind dropping at nightfall and, where the draft has aircraft, smoke grounding
+    them the next morning."""
     lat, lon = centre
     half = 0.2
-    return (
+    toward = _bearing(centre, (towns[pair[1]].lat, towns[pair[1]].lon))
+    out = [
         _section(
             "The fire: a grid over the border round the crossing. Figures as in the shipped\n"
             "# wildfire scenario (estimates). The land cover is assumed dry dipterocarp forest\n"
@@ -569,8 +605,44 @@ def _hazard_part(
             "[[wildfire.ignitions]]",
             {"at": "1h", "lat": round(lat, 3), "lon": round(lon, 3)},
             {"lat": f"at the crossing {crossing.id}: move it to where your fire starts"},
+        ),
+        _section(
+            "MSEL: what the fire and the weather do (the fire makes its own incidents as it\n"
+            "# reaches villages). Times, people and winds are exercise figures: edit."
+        ),
+    ]
+    first, second = ((code, _called(towns[code].name, named[towns[code].id])) for code in pair)
+    nation = {code: TEXTS["nations"][code] for code in pair}
+    fire = {"type": "incident", "at": "2h", "place": towns[first[0]].id, "need": "medical"}
+    out.append(
+        _table(
+            "[[injects]]",
+            fire | {"people": 2} | _told("burned", town=first[1], nation=nation[first[0]]),
         )
     )
+    wind = {"type": "wind_shift", "at": "3h", "toward_deg": toward, "speed_kmh": 20}
+    out.append(
+        _table(
+            "[[injects]]",
+            wind | _told("wind", town=second[1], nation=nation[second[0]]),
+            {"toward_deg": f"towards {towns[second[0]].name}"},
+        )
+    )
+    road = _burning_road(pair, places, centre)
+    if road is not None:
+        ends = (road.data["from"], road.data["to"])
+        written = {"en": road.data["name"]} | {
+            lang: " – ".join(_bare(named[end][lang]) for end in ends) for lang in SCRIPT_LANGUAGES
+        }
+        closed = {"type": "road_closed", "at": "4h", "road": road.id, "for": "6h"}
+        told = _told("road", road=_called(road.data["name"], written))
+        out.append(_table("[[injects]]", closed | told, {"road": road.data["name"]}))
+    night = {"type": "wind_shift", "at": "9h", "toward_deg": toward, "speed_kmh": 5}
+    out.append(_table("[[injects]]", night | _told("night")))
+    if aircraft:  # the next morning, 07:00 at the draft's start of 10:00
+        smoke = {"type": "grounding", "at": "21h", "for": "4h"}
+        out.append(_table("[[injects]]", smoke | _told("smoke")))
+    return "\n".join(out)
 
 
 def _coordination(pair: tuple[str, str]) -> str:
