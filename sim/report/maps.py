@@ -249,11 +249,18 @@ def _base(ax: Any, bounds: tuple[float, float, float, float], lang: str) -> list
     return list(labels.values())
 
 
-def _frame(ax: Any, bounds: tuple[float, float, float, float], t: Translator) -> None:
+def _frame(
+    ax: Any, bounds: tuple[float, float, float, float], t: Translator, degrees: bool = True
+) -> None:
+    """The frame's extent in true proportions, with its degrees of longitude and latitude
+    (``degrees``; a room's screen, read for its places, leaves them off for their room)."""
     south, west, north, east = bounds
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))  # true proportions
+    if not degrees:
+        ax.tick_params(length=0, labelleft=False, labelbottom=False)
+        return
     ax.tick_params(labelsize=7)
     ax.set_xlabel(t("longitude (°E)"), fontsize=8)
     ax.set_ylabel(t("latitude (°N)"), fontsize=8)
@@ -677,7 +684,7 @@ def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawin
     points = _incidents(ax, fig, data.incidents, t)
     unit_labels = _units(ax, data.units, t)
     points += [(u.lon, u.lat) for u in data.units]
-    _frame(ax, bounds, t)
+    _frame(ax, bounds, t, degrees=not data.aspect)
     ax.set_title(data.title, fontsize=11)
     place_labels_ = _place_names(shown, crossings, t)
     ax.legend(
@@ -785,7 +792,7 @@ def _crop_note(
         textwrap.fill(note, round(NOTE_WIDTH / data.scale)),  # (under the frame)
         (0.0, 0.0),
         xycoords="axes fraction",
-        xytext=(0, -38),
+        xytext=(0, -38 if ax.get_xlabel() else -6),
         textcoords="offset points",
         fontsize=7,
         color="#424242",
