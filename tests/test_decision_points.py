@@ -230,6 +230,24 @@ SCENARIOS = (
 )
 
 
+def _only_its_point_changed(ex: Exercise, others: dict[int, d.DecisionPoint]) -> None:
+    """After an answer, every other point open before it is still open as it stood (same
+    question and options), or was closed as overtaken, logged, at that instant."""
+    still = {p.number: p.point for p in ex.open_points()}
+    for number, point in others.items():
+        if number in still:
+            assert still[number] == point, number
+        else:
+            ends = [
+                x
+                for x in ex.sim.log.decisions
+                if x.point == number and x.event != "decision_opened"
+            ]
+            assert [(x.event, x.time_min) for x in ends] == [(log.DECISION_OVERTAKEN, ex.now)], (
+                number
+            )
+
+
 def _play(moves: list[tuple[str, int]], seed: int) -> Exercise:
     ex = Exercise(SCENARIOS[seed % 2], seed, ["LA", "TH"])
     for move, k in moves:
@@ -238,7 +256,9 @@ def _play(moves: list[tuple[str, int]], seed: int) -> Exercise:
         points = ex.open_points()
         if move == "answer" and points:
             item = points[k % len(points)]
+            others = {p.number: p.point for p in points if p.number != item.number}
             _decide(ex, item, item.point.options[k % len(item.point.options)].choice)
+            _only_its_point_changed(ex, others)
         elif move == "next":
             ex.perform(as_sent({"do": "next"}))
         else:
