@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import load_with
 
@@ -397,25 +396,15 @@ def same_under_other_codes(case: Case) -> bool:
     return happenings(load_with("tiny_border.toml", renamed), back) == happenings(build(case), {})
 
 
-def ties_a_joint_boat(case: Case) -> bool:
-    """Whether the joint boat stands with a nation's boat that mobilises as fast: the two
-    are tied wherever they go (see the test below)."""
-    return case.joint_base == "ubon" or (case.joint_base == "pakse" and case.lao_mobilisation == 30)
-
-
 @SETTINGS
 @given(scenarios)
 def test_results_do_not_depend_on_the_codes_of_nations_units_or_places(case: Case) -> None:
     """Renamed so that every alphabetical order turns (Laos after Thailand, the Lao boat
     after the Thai one, each place before or after the others), the run does the same
     things at the same times to the same units."""
-    assume(not ties_a_joint_boat(case))
     assert same_under_other_codes(case)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="doctrine breaks a tie between units by their codes (reported)"
-)
 def test_a_tie_between_a_nations_boat_and_a_joint_boat_is_not_broken_by_their_codes() -> None:
     """The Thai boat and the joint boat stand at Ubon, alike in all but their codes; Ban Tai,
     10 km away, floods: which of the two goes must not depend on which code sorts first

@@ -468,7 +468,6 @@ def test_a_seats_assign_is_held_to_max_units_and_territory() -> None:
         act(sim, "TH", "assign", sim.incidents[0], "th-boat")
 
 
-@pytest.mark.xfail(strict=True, reason="a hold's reason is kept per incident (reported)")
 def test_each_party_logs_its_hold_once_while_its_reason_stays_the_same() -> None:
     """Behaviour 17: hold reasons are kept per party, so a look that changes nothing logs
     no new hold. Laos has no boat at all, Thailand (pre-authorised) has its only boat busy

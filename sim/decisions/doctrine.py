@@ -134,6 +134,13 @@ OPTIONS_SHOWN = 3
 """How many units a logged assignment lists as options (the nearest)."""
 
 
+def _sooner(candidate: tuple[float, str, Unit]) -> tuple[float, bool, str]:
+    """Orders units that could be sent: the sooner first; at the same time, the nation's
+    own before a joint team's (kept for where it is most needed), whatever their codes."""
+    eta, code, unit = candidate
+    return eta, unit.nation == JOINT, code
+
+
 def _fact(t: float) -> str:
     return "never" if t == math.inf else f"{t:.0f}"
 
@@ -170,6 +177,9 @@ class Planner:
         """(nation, need) -> the units it may task for it that are not free (tasked or down)."""
         self.promised: dict[tuple[int, str], float] = {}
         """(incident, nation asked): when its unit was expected on scene when asked."""
+        self._held: dict[int, dict[str, str]] = {}
+        """Incident -> the reason each nation last logged for holding it (while nobody is
+        on the way)."""
         self.seeking: set[str] = set()
         """Parties that found no one to ask for an incident that needs help."""
         self.settled: simpy.Event | None = None
@@ -364,12 +374,13 @@ class Planner:
         return set(nations)
 
     def _forget(self, party: str, incident: Incident) -> None:
-        """Drop what searches kept for a party's incident that needs no more help (a
-        search without them is only slower)."""
+        """Drop what was kept for a party's incident that needs no more help: what
+        searches kept (a search without it is only slower) and the holds logged."""
         self._nothing_better.pop((party, incident.id), None)
         self._no_one_to_ask.pop((party, incident.id), None)
         self._known.pop(incident.id, None)
         self._in_time.pop(incident.id, None)
+        self._held.pop(incident.id, None)
 
     # the reserve a threatened nation keeps
 
@@ -567,7 +578,7 @@ class Planner:
             unit = min(members, key=lambda u: u.id)
             eta = travel_end(sim, unit, origin, place, t)
             if eta is not None:
-                bisect.insort(found, (eta, unit.id, unit), key=lambda c: c[:2])
+                bisect.insort(found, (eta, unit.id, unit), key=_sooner)
         return found[:OPTIONS_SHOWN], rest
 
     def expected(self, unit: Unit) -> float:
@@ -737,6 +748,7 @@ class Planner:
         if not (unit.standing_by or unit.state is UnitState.MOBILISING):
             sim.record((sim.env.now, log.MOBILISED, incident.id, unit.id, ""))
         incident.waiting_reason = ""
+        self._held.pop(incident.id, None)
         sim.poke(unit)
         if sim.points.open:  # open points that offered it: their parties look again
             self.changed(*{o.point.seat for o in sim.points.offering(unit.id)})
@@ -815,7 +827,8 @@ class Planner:
         self.unit_free(unit)
 
     def _hold(self, nation: str, incident: Incident) -> None:
-        """Log, when it changes, why an incident waits with nobody on the way."""
+        """Log, when it changes for the nation, why an incident waits with nobody on the
+        way."""
         types = self.allowed[nation].get(incident.id)
         capable = [
             u
@@ -835,8 +848,10 @@ class Planner:
             why = d.NO_ROUTE
         else:
             why = d.NO_FREE_UNIT
-        if why != incident.waiting_reason:
-            incident.waiting_reason = why
+        incident.waiting_reason = why
+        held = self._held.setdefault(incident.id, {})
+        if why != held.get(nation):
+            held[nation] = why
             point = self._point(nation, d.HOLD, incident, (), d.Choice("wait", why))
             self.sim.points.held(point)
 
