@@ -327,6 +327,11 @@ def test_a_unit_stood_down_during_border_processing_does_not_cross() -> None:
     assert "border_cleared" not in [e for _, e in events]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the fix (expected from the far post once cleared) was withdrawn: with it, "
+    "tests/scenarios/mechanisms.toml seed 1 replication 158 never ends (reported)",
+)
 def test_a_unit_in_border_processing_is_expected_from_its_clearance_not_from_now() -> None:
     def long_processing(data: dict[str, Any]) -> None:
         slow_lao_boat(data)

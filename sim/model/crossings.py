@@ -91,19 +91,12 @@ class BorderCrossing:
                     continue
                 break
             stream = sim.random.of("border", f"{unit.id}/{self.id}/{subject}")
-            minutes = self.processing.draw(stream)
-            processed = env.timeout(minutes)
-            far_post = next(p for p in self.spec.posts if p != unit.location)
-            if unit.task is not None:
-                unit.clearing = (unit.task, far_post, env.now + minutes)
-            sim.planner.stirred(unit)
+            processed = env.timeout(self.processing.draw(stream))
             while not processed.processed:
                 yield processed | unit.signal
                 if not processed.processed and not wanted():  # stood down: turns back here
-                    unit.clearing = None
                     record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
                     return False
                 sim.renew_signal(unit)
-            unit.clearing = None
         record((env.now, log.BORDER_CLEARED, incident_id, unit.id, self.id))
         return True

@@ -111,9 +111,6 @@ class Unit:
     """The place it is driving or flying to on its current leg (None when at ``location``)."""
     heading_at: float = 0.0
     """When it reaches ``heading`` (or ends its mobilisation)."""
-    clearing: tuple[Incident, str, float] | None = None
-    """While it is processed at a border for a task: the task, the post it will leave
-    from, and when."""
     down_until: float = 0.0
     task: Incident | None = None
     tasked_by: str = ""
