@@ -167,15 +167,9 @@ def test_the_projector_map_fills_its_panel_legend_inset_key_and_names_apart(
                 assert apart, (a, b)
 
 
-def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> None:
-    """A crowded projector map (its names large, read across the room) writes a name with
-    no room as a number and names it in a key beside the map, where the screen has room:
-    every place it marks is named, and the map keeps to the panel's shape."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    villages = [
+def _crowded_villages() -> list[maps.Place]:
+    """Sixteen Thai villages in a tight grid: too crowded to name them all on the map."""
+    return [
         maps.Place(
             f"บ้านหนองบัว {i} (Ban Nong Bua {i})",
             "village",
@@ -184,6 +178,17 @@ def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> No
         )
         for i in range(16)
     ]
+
+
+def test_every_place_the_projector_map_marks_is_named_in_a_key_beside_it() -> None:
+    """A crowded projector map (its names large, read across the room) writes a name with
+    no room as a number and names it in a key beside the map, where the screen has room:
+    every place it marks is named, and the map keeps to the panel's shape."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    villages = _crowded_villages()
     town = maps.Place("ปากเซ (Pakse)", "town", 15.12, 105.78, "LA", eoc=True)
     data = maps.MapData(
         "As at Mon 23 Jul 10:00",
@@ -228,15 +233,7 @@ def test_a_number_written_for_a_name_is_ringed_apart_from_the_next(monkeypatch: 
         return printed(fig)
 
     monkeypatch.setattr(maps, "_png", measured)
-    villages = [
-        maps.Place(
-            f"บ้านหนองบัว {i} (Ban Nong Bua {i})",
-            "village",
-            15.1 + 0.012 * (i % 4),
-            105.6 + 0.012 * (i // 4),
-        )
-        for i in range(16)
-    ]
+    villages = _crowded_villages()
     data = maps.MapData(
         "As at Mon 23 Jul 10:00",
         places=villages,
