@@ -16,8 +16,9 @@ import pytest
 from support import SCENARIOS, load_with, slow_lao_boat
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
-from sim import simulate
+from sim import load_scenario, simulate
 from sim.decisions.actions import ActionRefused, act
+from sim.decisions.doctrine import DoctrineLoop, Planner
 from sim.log import Option, RunLog
 from sim.model.simulation import Simulation
 from sim.scenario.loader import validate_scenario
@@ -327,11 +328,6 @@ def test_a_unit_stood_down_during_border_processing_does_not_cross() -> None:
     assert "border_cleared" not in [e for _, e in events]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the fix (expected from the far post once cleared) was withdrawn: with it, "
-    "tests/scenarios/mechanisms.toml seed 1 replication 158 never ends (reported)",
-)
 def test_a_unit_in_border_processing_is_expected_from_its_clearance_not_from_now() -> None:
     def long_processing(data: dict[str, Any]) -> None:
         slow_lao_boat(data)
@@ -347,6 +343,30 @@ def test_a_unit_in_border_processing_is_expected_from_its_clearance_not_from_now
     # kept, though processing begun afresh at 660 would end only at 860
     assert first_on_scene(log) == (830.0, "th-boat")
     assert not [p for _, _, p in decisions(log, "stand_down")]
+
+
+def test_a_unit_processed_longer_than_expected_is_not_stood_down_and_sent_again() -> None:
+    # reported: th-boat-1's processing at Chong Mek, drawn far beyond its mean, made its
+    # estimate slower than th-boat-2's; stood down, it was expected from the near post with
+    # the mean processing, faster, and sent again, and so on at one instant for ever
+    log = simulate(load_scenario(SCENARIOS / "mechanisms.toml"), seed=1, replication=158)
+    sends = [(t, u) for t, e, i, u, _ in log.events if e in ("dispatched", "stood_down") and i == 3]
+    assert len(sends) == len(set(sends)) == 1  # th-boat-1, sent once, kept
+    assert ("border_cleared", "th-boat-1") in [(e, u) for _, e, i, u, _ in log.events if i == 3]
+
+
+def test_a_plan_that_never_settles_is_an_error_not_a_hang(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan = Planner._plan_nations
+
+    def restless(self: Planner, nations: list[str]) -> set[str]:
+        self.changed(*nations)  # every look finds something changed
+        return plan(self, nations)
+
+    monkeypatch.setattr(Planner, "_plan_nations", restless)
+    with pytest.raises(DoctrineLoop, match="did not settle at minute 90: 10101 looks"):
+        simulate(load_with("tiny_border.toml"))
 
 
 def test_a_joint_team_goes_to_the_most_urgent_incident_whatever_the_nation_codes() -> None:

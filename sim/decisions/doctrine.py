@@ -145,6 +145,10 @@ def _fact(t: float) -> str:
     return "never" if t == math.inf else f"{t:.0f}"
 
 
+class DoctrineLoop(RuntimeError):
+    """Doctrine kept changing its plan at one instant without end (a fault in the model)."""
+
+
 class Planner:
     """The plans of every party of a run, re-made when something relevant changes."""
 
@@ -159,10 +163,14 @@ class Planner:
         self.joint_centre: list[Incident] = []
         """Incidents reported to the joint centre."""
         self._dirty: set[str] = set()
+        self._looks_now: tuple[float, int] = (-1.0, 0)
+        """The instant of the last look, and how many looks it has had."""
+        self._most_looks = 10_000 + 100 * len(sim.units)
+        """More looks than this at one instant is a loop: an error, not a hang."""
         self._expected: dict[Unit, float] = {}
+        """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self._estimates: dict[Unit, tuple[tuple[int, str, float, str, float], float]] = {}
         """Units' on-scene estimates, with what they were made from (``_on_scene_estimate``)."""
-        """On-scene estimates of tasked units during one look (dropped when a unit changes)."""
         self.groups: dict[str, dict[str, dict[GroupKey, dict[Unit, None]]]] = {
             n: {} for n in sim.nations
         }
@@ -272,10 +280,22 @@ class Planner:
         self._world += 1
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
+    def _count_look(self) -> None:
+        now = self.sim.env.now
+        instant, looks = self._looks_now
+        looks = looks + 1 if instant == now else 1
+        self._looks_now = (now, looks)
+        if looks > self._most_looks:
+            raise DoctrineLoop(
+                f"doctrine did not settle at minute {now:g}: {looks} looks at one instant "
+                "(a fault in the model: please report the scenario, seed and replication)"
+            )
+
     def _look_again(self, _: object) -> None:
         self._expected.clear()
         points = self.sim.points
         while self._dirty:
+            self._count_look()
             nations = sorted(p for p in self._dirty if p != JOINT_CENTRE)
             joint_centre = JOINT_CENTRE in self._dirty
             self._dirty.clear()
@@ -734,8 +754,9 @@ class Planner:
     def assign(self, nation: str, unit: Unit, incident: Incident) -> None:
         """Task a unit with an incident; it sets off (or turns) at once."""
         sim = self.sim
-        if unit.task is not None:
+        if unit.task is not None:  # diverted (turns back if in border processing)
             unit.task.remove_unit(unit)
+            unit.clearing = None
         unit.task = incident
         unit.tasked_by = nation
         self._expected.pop(unit, None)
@@ -820,7 +841,7 @@ class Planner:
         incident = unit.task
         assert incident is not None
         incident.remove_unit(unit)
-        unit.task = None
+        unit.task, unit.clearing = None, None  # a unit in border processing turns back
         self._expected.pop(unit, None)
         self.sim.record((self.sim.env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
         self.sim.poke(unit)

@@ -92,11 +92,20 @@ class BorderCrossing:
                 break
             stream = sim.random.of("border", f"{unit.id}/{self.id}/{subject}")
             processed = env.timeout(self.processing.draw(stream))
+            tasked = unit.task is not None
+            if tasked:  # expected at the far post once the mean processing is over
+                far_post = next(p for p in self.spec.posts if p != unit.location)
+                unit.clearing = (far_post, env.now + self.processing.mean)
+                sim.planner.stirred(unit)
             while not processed.processed:
                 yield processed | unit.signal
-                if not processed.processed and not wanted():  # stood down: turns back here
+                # stood down (even if tasked again since): turns back here
+                abandoned = not wanted() or (tasked and unit.clearing is None)
+                if not processed.processed and abandoned:
+                    unit.clearing = None
                     record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
                     return False
                 sim.renew_signal(unit)
+            unit.clearing = None
         record((env.now, log.BORDER_CLEARED, incident_id, unit.id, self.id))
         return True

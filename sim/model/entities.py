@@ -111,6 +111,9 @@ class Unit:
     """The place it is driving or flying to on its current leg (None when at ``location``)."""
     heading_at: float = 0.0
     """When it reaches ``heading`` (or ends its mobilisation)."""
+    clearing: tuple[str, float] | None = None
+    """While it is processed at a border for its task: the post it will set off from,
+    and when its processing is expected to end (None once stood down)."""
     down_until: float = 0.0
     task: Incident | None = None
     tasked_by: str = ""

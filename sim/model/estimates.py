@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 
 def departure(sim: Simulation, unit: Unit) -> tuple[str, float]:
-    """Where and when the unit could set off on a new task (before its own travel rules)."""
-    if unit.heading is not None:
+    """Where and when the unit could set off on a new task (before its own travel rules);
+    a unit processed at a border for its task sets off from the far post once cleared."""
+    if unit.clearing is not None:
+        origin, cleared_at = unit.clearing
+        t = max(sim.env.now, cleared_at)
+    elif unit.heading is not None:
         origin, t = unit.heading, max(sim.env.now, unit.heading_at)
     else:
         origin, t = unit.location, sim.env.now
