@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import math
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from support import SCENARIOS, load_with, slow_lao_boat
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import load_scenario, simulate
+from sim.cli import main
 from sim.decisions.actions import ActionRefused, act
 from sim.decisions.doctrine import DoctrineLoop, Planner
 from sim.log import Option, RunLog
@@ -356,7 +359,7 @@ def test_a_unit_processed_longer_than_expected_is_not_stood_down_and_sent_again(
 
 
 def test_a_plan_that_never_settles_is_an_error_not_a_hang(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     plan = Planner._plan_nations
 
@@ -365,8 +368,16 @@ def test_a_plan_that_never_settles_is_an_error_not_a_hang(
         return plan(self, nations)
 
     monkeypatch.setattr(Planner, "_plan_nations", restless)
-    with pytest.raises(DoctrineLoop, match="did not settle at minute 90: 10101 looks"):
-        simulate(load_with("tiny_border.toml"))
+    with pytest.raises(DoctrineLoop, match="minute 90 of seed 7, replication 3: 10101 looks"):
+        simulate(load_with("tiny_border.toml"), seed=7, replication=3)
+    # on the command line: said plainly, exit status 2, nothing written
+    folder = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", str(SCENARIOS / "tiny_border.toml"), "-o", str(folder)]
+    )
+    assert result.exit_code == 2 and "error: doctrine did not settle" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not folder.exists()
 
 
 def test_a_joint_team_goes_to_the_most_urgent_incident_whatever_the_nation_codes() -> None:

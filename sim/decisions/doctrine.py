@@ -287,8 +287,9 @@ class Planner:
         self._looks_now = (now, looks)
         if looks > self._most_looks:
             raise DoctrineLoop(
-                f"doctrine did not settle at minute {now:g}: {looks} looks at one instant "
-                "(a fault in the model: please report the scenario, seed and replication)"
+                f"doctrine did not settle at minute {now:g} of seed {self.sim.seed}, "
+                f"replication {self.sim.log.replication}: {looks} looks at one instant (a "
+                "fault in the model: please report it with the scenario)"
             )
 
     def _look_again(self, _: object) -> None:
