@@ -240,6 +240,12 @@ class Planner:
                     self.fleet[nation].setdefault(need, []).append(unit)
                     self.groups[nation].setdefault(need, {})
                     self._busy.setdefault((nation, need), {})
+        self._lenders = {
+            need.id: frozenset(u.nation for u in sim.units if need.id in u.type.capabilities)
+            - {JOINT}
+            for need in sim.scenario.needs
+        }
+        """Need -> the nations with units of their own that serve it (who could be asked)."""
         self._extent = Extent.of(sim.geography.places)
         self._sizes = {
             (nation, need, unit.type.id): sum(u.type is unit.type for u in units)
@@ -952,6 +958,8 @@ class Planner:
     def _consider_asking(self, asker: str, incident: Incident) -> None:
         """Ask the neighbour whose unit would come soonest, when help in train and the
         nation's own units, busy ones once free, miss the target and it would come sooner."""
+        if self._lenders[incident.need.id] <= {incident.place.nation}:
+            return  # no neighbour has a unit that serves the need: no one to ask, ever
         plan = self.in_train(incident)
         if plan <= incident.target_at:
             return
