@@ -848,11 +848,13 @@ class Planner:
         incident = unit.task
         assert incident is not None
         incident.remove_unit(unit)
-        unit.task, unit.clearing = None, None  # a unit in border processing turns back
+        turns_back = unit.clearing is not None  # from border processing: free once it has
+        unit.task, unit.clearing = None, None
         self._expected.pop(unit, None)
         self.sim.record((self.sim.env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))
         self.sim.poke(unit)
-        self.unit_free(unit)
+        if not turns_back:
+            self.unit_free(unit)
 
     def _hold(self, nation: str, incident: Incident) -> None:
         """Log, when it changes for the nation, why an incident waits with nobody on the

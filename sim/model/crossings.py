@@ -97,15 +97,19 @@ class BorderCrossing:
                 far_post = next(p for p in self.spec.posts if p != unit.location)
                 unit.clearing = (far_post, env.now + self.processing.mean)
                 sim.planner.stirred(unit)
-            while not processed.processed:
-                yield processed | unit.signal
-                # stood down (even if tasked again since): turns back here
-                abandoned = not wanted() or (tasked and unit.clearing is None)
-                if not processed.processed and abandoned:
+            while True:
+                # stood down or diverted (even if tasked again since): turns back here
+                if not wanted() or (tasked and unit.clearing is None):
                     unit.clearing = None
                     record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
+                    if tasked and unit.task is None:  # free once it has turned back
+                        sim.planner.unit_free(unit)
                     return False
-                sim.renew_signal(unit)
+                if processed.processed:
+                    break
+                yield processed | unit.signal
+                if not processed.processed:
+                    sim.renew_signal(unit)
             unit.clearing = None
         record((env.now, log.BORDER_CLEARED, incident_id, unit.id, self.id))
         return True

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
 
-def departure(sim: Simulation, unit: Unit) -> tuple[str, float]:
+def departure(sim: Simulation, unit: Unit, *, diverted: bool = False) -> tuple[str, float]:
     """Where and when the unit could set off on a new task (before its own travel rules);
-    a unit processed at a border for its task sets off from the far post once cleared."""
-    if unit.clearing is not None:
+    a unit processed at a border for its task sets off from the far post once cleared,
+    unless ``diverted`` to another task (it turns back)."""
+    if unit.clearing is not None and not diverted:
         origin, cleared_at = unit.clearing
         t = max(sim.env.now, cleared_at)
     elif unit.heading is not None:
@@ -36,9 +37,10 @@ def departure(sim: Simulation, unit: Unit) -> tuple[str, float]:
     return origin, t
 
 
-def arrival(sim: Simulation, unit: Unit, place: str) -> float | None:
-    """When ``unit`` would reach ``place`` if it went now (None if it cannot get there)."""
-    origin, t = departure(sim, unit)
+def arrival(sim: Simulation, unit: Unit, place: str, *, diverted: bool = False) -> float | None:
+    """When ``unit`` would reach ``place`` if it went now (None if it cannot get there);
+    ``diverted``: from another task it is on (``departure``)."""
+    origin, t = departure(sim, unit, diverted=diverted)
     return travel_end(sim, unit, origin, place, t)
 
 

@@ -66,7 +66,7 @@ def why_not(sim: Simulation, unit: Unit, incident: Incident) -> Refusal | None:
     most = incident.need.max_units
     if len(incident.assigned) >= most:
         return Refusal(N_("%(most)s already on it, the most this need takes at once"), most=most)
-    if arrival(sim, unit, incident.place.id) is None:
+    if arrival(sim, unit, incident.place.id, diverted=True) is None:
         return Refusal(N_("this unit has no open way there through territory it may enter"))
     return None
 
@@ -96,7 +96,8 @@ def _carry(
     eoc = sim.responsible_eoc(incident.place.id)
     yield from sim.comms.send(nation, owner, eoc, PURPOSE, incident)
     unit.offered_to = None
-    eta = None if _gone(sim, unit, incident, task) else arrival(sim, unit, incident.place.id)
+    gone = _gone(sim, unit, incident, task)
+    eta = None if gone else arrival(sim, unit, incident.place.id, diverted=True)
     if incident.remaining <= 0:
         proposal = d.Choice(d.NO, d.NOT_NEEDED)
     elif eta is None:
