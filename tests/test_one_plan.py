@@ -407,6 +407,30 @@ def test_an_offer_of_a_unit_in_border_processing_counts_it_turning_back() -> Non
     assert [o.fact for o in point.options if o.choice == "yes"] == ["1055"]
 
 
+def test_a_reinforcement_enough_alone_does_not_stand_down_the_faster_first_unit() -> None:
+    def a_big_boat_far_away(data: dict[str, Any]) -> None:
+        data["unit_types"].append({**data["unit_types"][0], "id": "big_boat", "capacity": 20})
+        data["places"].append(
+            {"id": "attapeu", "name": "Attapeu", "nation": "LA", "kind": "town",
+             "lat": 14.8, "lon": 106.8, "water_access": True}
+        )  # fmt: skip
+        data["roads"].append({"from": "attapeu", "to": "ban_hat", "km": 150, "class": "rural"})
+        data["units"] += [
+            {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"},
+            {"id": "la-big-boat", "nation": "LA", "agency": "army", "type": "big_boat",
+             "base": "attapeu"},
+        ]  # fmt: skip
+
+    log = simulate(load_with("tiny_border.toml", a_big_boat_far_away))
+    # 20 people: the Lao boat (8 a trip) is sent first, then the big boat (20) as a
+    # reinforcement; the big boat alone would be enough, but it comes later: the boat is
+    # kept, and starts carrying people first (it was stood down as "faster unit")
+    sent = [(d.kind, d.choice) for _, _, d in decisions(log, "assign")]
+    assert sent == [("assign", "la-boat"), ("assign", "la-big-boat")]
+    assert "la-boat" not in [d.unit for _, _, d in decisions(log, "stand_down")]
+    assert first_on_scene(log)[1] == "la-boat"
+
+
 def test_a_plan_that_never_settles_is_an_error_not_a_hang(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -792,9 +792,10 @@ class Planner:
     def _stand_down_surplus(
         self, nation: str, incident: Incident, keep: Unit | None, chooser: str | None = None
     ) -> None:
-        """Stand down the slowest unit on the way if the others are enough without it (or
-        if the need's ``max_units`` are all on it). ``chooser``: the nation whose choice
-        to send another unit makes the room, which stands its own unit down with it."""
+        """Stand down the slowest unit on the way if the others are enough without it and
+        it is slower than ``keep``, the unit just sent (or if the need's ``max_units`` are
+        all on it). ``chooser``: the nation whose choice to send another unit makes the
+        room, which stands its own unit down with it."""
         slowest = self._slowest_on_the_way(incident, keep)
         if slowest is None:
             return
@@ -802,6 +803,7 @@ class Planner:
         enough = (
             incident.need.work != "suppress"
             and incident.remaining <= incident.assigned_capacity - slowest.type.capacity
+            and (keep is None or self.expected(slowest) > self.expected(keep))
         )
         if too_many or enough:
             implied = chooser is not None and slowest.tasked_by == chooser
