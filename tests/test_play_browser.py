@@ -487,11 +487,12 @@ def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
 def test_a_request_no_page_sends_is_refused_in_the_readers_language(
     tmp_path: Path, shots: Path | None
 ) -> None:
-    """A form posted with a field no page has (400) and one over 64 KiB (413), from a seat
-    reading each language: the page that answers is in that language, and says what is
-    wrong; the parser's English words are marked English."""
+    """A form posted with a field no page has (400), one without a field the command needs
+    (400, found by the commands' parser) and one over 64 KiB (413), from a seat reading each
+    language: the page that answers is in that language, its title says what happened, and
+    it says what is wrong, the parser's words too (the fields as they are)."""
     from sim.i18n import translator
-    from sim.play.server import NOT_SENT_BY_A_PAGE, TOO_LARGE
+    from sim.play.server import NOT_SENT_BY_A_PAGE, REFUSAL_TITLES, TOO_LARGE
 
     server = Server(tmp_path / "session.jsonl", "--seats", "LA,TH")
     fac, origin = server.links["facilitator"], {"Origin": f"http://127.0.0.1:{server.port}"}
@@ -511,6 +512,7 @@ def test_a_request_no_page_sends_is_refused_in_the_readers_language(
                         [["to", "TH"], ["text", "hello"], ["colour", "red"]],
                         NOT_SENT_BY_A_PAGE,
                     ),
+                    "400-parser": ([["text", "hello"]], NOT_SENT_BY_A_PAGE),
                     "413": ([["to", "TH"], ["text", "x" * 70_000]], TOO_LARGE),
                 }
                 for status, (fields, said) in cases.items():
@@ -522,8 +524,15 @@ def test_a_request_no_page_sends_is_refused_in_the_readers_language(
                     shown = page.text("#message")
                     lead = t(said, most=64).split("%(")[0].rstrip(":")
                     assert lead in shown, (lang, status, shown)
+                    title = REFUSAL_TITLES[int(status[:3])]
+                    assert page.evaluate("document.title") == t(title), (lang, status)
                     if status == "400":
                         assert "'colour'" in shown  # what is wrong, named
+                    if status == "400-parser":
+                        missing = t(
+                            "'%(field)s' is missing: %(what)s", field="to", what=t("a short text")
+                        )
+                        assert missing in shown, (lang, shown)
                     if shots:
                         shots.mkdir(parents=True, exist_ok=True)
                         page.screenshot(shots / f"refused-{status}-{lang}.png")

@@ -213,3 +213,58 @@ def test_a_seats_map_is_drawn_in_its_language(
         warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")
         assert run_map(data).png.startswith(b"\x89PNG")
     server.close()
+
+
+def _unquoted(page: str) -> str:
+    """A refusal page without what it quotes as it was sent (a field's name, a value, in
+    quotes) and the values an action's field may take (typed as they are)."""
+    from sim.decisions.commands import KINDS
+
+    actions = ", ".join(k.SORT[1] for k in KINDS if k.DO == "act" and k.SORT is not None)
+    return re.sub(r"&#39;.*?&#39;", " ", page).replace(actions, " ")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_refusal_page_says_what_happened_in_the_readers_language(
+    tmp_path: Path, scenario: Scenario, lang: str
+) -> None:
+    """A request no page sends, one a reader may not make, a page not found, a wrong link:
+    the title says what happened, and the page why, the parser's words too, with only the
+    fields and values as they were sent left as they are."""
+    from sim.play.server import LINK_NOT_VALID, REFUSAL_TITLES
+
+    server, client, pages = _room(tmp_path, scenario)
+    la, fac, watch = pages["LA"], pages["facilitator"], pages["observer"]
+    (item,) = server.exercise.open_points()
+    form = {"point": str(item.number), "key": point_key(item.point), "choice": "TH"}
+
+    def refusals() -> list[tuple[Any, int, str]]:
+        return [  # the answer, its status, what the page quotes as it was sent
+            (client.post(f"{la}/decide", data=form | {"point": "1e999"}), 400, "1e999"),
+            (client.post(f"{la}/act", data={"action": "ask", "incident": "0"}), 400, "nation"),
+            (client.post(f"{la}/act", data={"action": "fly", "incident": "0"}), 400, "fly"),
+            (client.post(f"{la}/decide", data=form | {"proposal": "TH"}), 400, "proposal"),
+            (client.post(f"{fac}/doctrine", data={"show": "yes", "client": "a b"}), 400, ""),
+            (client.post(f"{watch}/decide", data=form), 403, ""),
+            (client.get(f"{fac}/handout/XX"), 404, "XX"),
+            (client.get("/seat/LA/wrong", headers={"Accept-Language": lang}), 403, ""),
+        ]
+
+    t = translator(lang)
+    for reader in ("facilitator", "LA", "LA:observer"):
+        server.set_language(reader, lang)
+    before = server.session.path.read_bytes()
+    for answer, status, quoted in refusals():
+        page = answer.text
+        assert answer.status_code == status and f'<html lang="{lang}">' in page, page
+        title = page.split("<title>")[1].split("</title>")[0]
+        wanted = LINK_NOT_VALID if "/wrong" in str(answer.url) else REFUSAL_TITLES[status]
+        assert title == t(wanted) != wanted and "<h1 " in page, (title, status)
+        assert not re.search("[A-Za-z]", title)
+        assert f"&#39;{quoted}&#39;" in page or quoted in ("", "XX")
+        assert _english(_unquoted(page)) == [], page
+    assert server.session.path.read_bytes() == before  # nothing was done
+    for reader in ("facilitator", "LA", "LA:observer"):  # the check can fail: in English
+        server.set_language(reader, "en")
+    english = [answer.text for answer, _, _ in refusals()[:5]]
+    assert all(len(_english(_unquoted(page))) > 6 for page in english), english

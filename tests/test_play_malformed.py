@@ -17,8 +17,10 @@ from starlette.testclient import TestClient
 
 from sim import load_scenario
 from sim.cli import main
+from sim.decisions.commands import DOS, Malformed, Problem, parse
 from sim.decisions.exercise import point_key
 from sim.decisions.session import create_session
+from sim.i18n import TRANSLATED, translator
 from sim.play.server import MAX_BODY, PlayServer, create_app
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
@@ -237,3 +239,32 @@ def test_a_hand_edited_session_line_is_refused_with_its_field(tmp_path: Path) ->
     ):
         assert said in " ".join(result.output.split()), said
     assert path.read_bytes() == before and not (tmp_path / "o").exists()
+
+
+SORTS = st.sampled_from(["assign", "ask", "arrange", "fly", "show_doctrine", "speed", ""])
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from([*DOS, "fly"]),
+    st.dictionaries(FIELD, VALUE, max_size=6),
+    st.dictionaries(st.sampled_from(["action", "name"]), SORTS, max_size=1),
+)
+def test_every_problem_a_request_can_have_is_translated(
+    do: str, fields: dict[str, str], sort: dict[str, str]
+) -> None:
+    """What the parser finds wrong with a request is said to its reader in their language:
+    every message it can say (and each kind a field must be) is in every catalogue."""
+    try:
+        parse({**fields, **sort, "do": do}, recorded=False, form=True)
+    except Malformed as exc:
+        told = list(exc.told)
+        while told:
+            problem = told.pop()
+            told += [v for v in problem.values.values() if isinstance(v, Problem)]
+            for lang in TRANSLATED:
+                assert problem.message in translator(lang).messages, problem.message
+        english = exc.said(translator("en"))
+        assert english == str(exc) and all(
+            exc.said(translator(lang)) != english for lang in TRANSLATED
+        )

@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from types import UnionType
 from typing import (
+    TYPE_CHECKING,
     Annotated,
     Any,
     ClassVar,
@@ -39,6 +40,9 @@ from typing import (
 
 from sim.decisions.points import ARRANGE
 from sim.i18n import N_, Language, Refusal
+
+if TYPE_CHECKING:
+    from sim.i18n import Translator
 
 FACILITATOR = "facilitator"
 """Who runs the exercise: moves the clock, rewinds, keeps the settings and the hot wash,
@@ -142,7 +146,7 @@ def may(role: str, right: str, seats: Collection[str]) -> Refused | None:
     """Why ``role`` may give no command of a row of ``RIGHTS`` (None: it may)."""
     part = part_of(role, seats)
     if part is None:
-        return Refused(f"{role} is not a seat of this exercise", 403)
+        return Refused(N_("%(role)s is not a seat of this exercise"), 403, role=role)
     if part not in RIGHTS[right].parts:
         return Refused(RIGHTS[right].refusal, 403)
     return None
@@ -159,13 +163,15 @@ def refusal(
     part = part_of(role, seats)
     seat = getattr(command, "seat", None)
     if part is Part.SEAT and seat is not None and seat != role:
-        return Refused(f"{role} gives commands as itself, not as {seat}", 403)
+        return Refused(
+            N_("%(role)s gives commands as itself, not as %(seat)s"), 403, role=role, seat=seat
+        )
     watched = role.rpartition(":")[0]
     if part is Part.OBSERVER and seat is not None and seat != watched:
-        return Refused(f"{role} writes notes on {watched} only", 403)
+        return Refused(N_("%(role)s writes notes on %(seat)s only"), 403, role=role, seat=watched)
     language = isinstance(command, ChooseLanguage) and part is not Part.FACILITATOR
     if language and getattr(command, "reader", role) != role:
-        return Refused(f"{role} chooses its own language only", 403)
+        return Refused(N_("%(role)s chooses its own language only"), 403, role=role)
     if part is Part.SEAT and isinstance(command, Arrange) and not seats_may_arrange:
         return Refused(
             N_("The facilitator has not allowed the seats to switch arrangements on."), 403
@@ -188,13 +194,46 @@ def sender(command: CommandBase) -> str | None:
 # the commands, typed
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a command's fields: a message marked for translation (``N_``)
+    and its values. A value that is a ``Problem`` too (what a field must be) is said in the
+    reader's language as well; any other (a field's name, a value as it was given, the
+    values a field may take) as it is."""
+
+    message: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The problem in English."""
+        if not self.values:
+            return self.message
+        return self.message % {k: str(v) for k, v in self.values.items()}
+
+    def said(self, t: Translator) -> str:
+        """The problem in a reader's language."""
+        values = {k: v.said(t) if isinstance(v, Problem) else v for k, v in self.values.items()}
+        return t(self.message, **values)
+
+
+def _problem(message: str, **values: object) -> Problem:
+    return Problem(message, values)
+
+
 class Malformed(Exception):
     """A command's fields as given are not those of a command: each problem names its
     field and what it must be."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        told = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        super().__init__("; ".join(map(str, told)))
+        self.problems = [str(p) for p in told]
+        """Each problem in English (as a session file's reader reports it)."""
+        self.told = told
+
+    def said(self, t: Translator) -> str:
+        """The problems in a reader's language."""
+        return "; ".join(p.said(t) for p in self.told)
 
 
 class _Text(NamedTuple):
@@ -559,7 +598,7 @@ def parse(
     do = raw.get("do")
     sorts = _BY_DO.get(do) if isinstance(do, str) else None
     if sorts is None:
-        raise Malformed([f"'do' must be one of {', '.join(DOS)}"])
+        raise Malformed([_problem(N_("'do' must be one of %(dos)s"), dos=", ".join(DOS))])
     if None in sorts:
         kind = sorts[None]
         sort_field = None
@@ -570,11 +609,20 @@ def parse(
         value = raw.get(sort_field)
         found = sorts.get(value) if isinstance(value, str) else None
         if found is None:
-            what = "action" if do == "act" else "setting"
             known = ", ".join(str(s) for s in sorts)
             if value is None:
-                raise Malformed([f"'{sort_field}' must name the {what}: one of {known}"])
-            raise Malformed([f"unknown {what} {_shown(value)}: {known}"])
+                unnamed = (
+                    N_("'%(field)s' must name the action: one of %(known)s")
+                    if do == "act"
+                    else N_("'%(field)s' must name the setting: one of %(known)s")
+                )
+                raise Malformed([_problem(unnamed, field=sort_field, known=known)])
+            unknown = (
+                N_("unknown action %(value)s: %(known)s")
+                if do == "act"
+                else N_("unknown setting %(value)s: %(known)s")
+            )
+            raise Malformed([_problem(unknown, value=_shown(value), known=known)])
         kind = found
     return _build(kind, raw, sort_field, recorded=recorded, horizon=horizon, form=form)
 
@@ -593,12 +641,25 @@ def _build(
     named = {"do", *(f.name for f in known), *([sort_field] if sort_field else [])}
     if recorded and issubclass(kind, Action):
         named |= {"choice", "incident"}
-    what = f"the command {kind.DO!r}"
+    unknown = N_(
+        "'%(field)s' is not a field of the command %(name)s: leave it out (its fields: %(fields)s)"
+    )
+    name = repr(kind.DO)
     if sort_field is not None:
-        what = f"the {'action' if kind.DO == 'act' else 'setting'} {raw[sort_field]!r}"
-    problems = [
-        f"'{_key(key)}' is not a field of {what}: leave it out"
-        f" (its fields: {', '.join(f.name for f in known)})"
+        unknown = (
+            N_(
+                "'%(field)s' is not a field of the action %(name)s: leave it out"
+                " (its fields: %(fields)s)"
+            )
+            if kind.DO == "act"
+            else N_(
+                "'%(field)s' is not a field of the setting %(name)s: leave it out"
+                " (its fields: %(fields)s)"
+            )
+        )
+        name = repr(raw[sort_field])
+    problems: list[Problem | str] = [
+        _problem(unknown, field=_key(key), name=name, fields=", ".join(f.name for f in known))
         for key in raw
         if key not in named
     ]
@@ -607,19 +668,28 @@ def _build(
         needed = f.default is MISSING or (recorded and f.name in kind.FILLED)
         if f.name not in raw:
             if needed:
-                problems.append(f"'{f.name}' is missing: {_what(hints[f.name], horizon)}")
+                what = _what(hints[f.name], horizon)
+                problems.append(
+                    _problem(N_("'%(field)s' is missing: %(what)s"), field=f.name, what=what)
+                )
             continue
         try:
             values[f.name] = _value(hints[f.name], raw[f.name], horizon, recorded, form)
         except _Wrong as exc:
             hint, value = (exc.hint, exc.value) if exc.where else (hints[f.name], raw[f.name])
-            what = _what(hint, horizon)
-            problems.append(f"'{f.name}{exc.where}' must be {what}, not {_shown(value)}")
+            problems.append(
+                _problem(
+                    N_("'%(field)s' must be %(what)s, not %(value)s"),
+                    field=f"{f.name}{exc.where}",
+                    what=_what(hint, horizon),
+                    value=_shown(value),
+                )
+            )
     if problems:
         raise Malformed(problems)
     command: Command = kind(**values)  # type: ignore[assignment]
     if recorded:
-        problems = command.problems()
+        problems = list(command.problems())
         if isinstance(command, Action):
             if raw.get("choice") != command.target:
                 problems.append(f"'choice' must be the '{command.TARGET}' acted on")
@@ -723,30 +793,29 @@ def _from_form(hint: Any, text: str) -> Any:
         return text
 
 
-def _what(hint: Any, horizon: float) -> str:
+def _what(hint: Any, horizon: float) -> Problem:
     """What a field of this kind must be, as a refusal says it."""
     hint, _ = _optional(hint)
     marker = None
     if get_origin(hint) is Annotated:
         hint, marker = get_args(hint)[:2]
     if get_origin(hint) is Literal:
-        return f"one of {', '.join(get_args(hint))}"
+        return _problem(N_("one of %(values)s"), values=", ".join(get_args(hint)))
     if get_origin(hint) is tuple:
-        return "a list of short texts"
+        return _problem(N_("a list of short texts"))
     if hint is bool:
-        return "true or false"
+        return _problem(N_("true or false"))
     if isinstance(marker, _Client):
-        return "a short id of letters, digits, - and _"
+        return _problem(N_("a short id of letters, digits, - and _"))
     if isinstance(marker, _Text):
-        return (
-            "a short text"
-            if marker.most == MAX_TEXT
-            else f"a text of at most {marker.most} characters"
-        )
+        if marker.most == MAX_TEXT:
+            return _problem(N_("a short text"))
+        return _problem(N_("a text of at most %(most)s characters"), most=marker.most)
     if isinstance(marker, _Whole):
-        return f"a whole number from {marker.least}"
-    upto = "" if math.isinf(horizon) else f" to {horizon:g}"
-    return f"a time in minutes from 0{upto}"
+        return _problem(N_("a whole number from %(least)s"), least=marker.least)
+    if math.isinf(horizon):
+        return _problem(N_("a time in minutes from 0"))
+    return _problem(N_("a time in minutes from 0 to %(most)s"), most=f"{horizon:g}")
 
 
 def _shown(value: object) -> str:

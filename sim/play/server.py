@@ -397,6 +397,22 @@ INVALID_LINK = {
 """What a page of each kind says to a wrong token."""
 ALREADY_DONE = N_("This was sent twice: it was done once.")
 """What a command sent again (the same client id) is answered."""
+REFUSAL_TITLES = {
+    400: N_("Refused: nothing was done"),
+    403: N_("Not allowed: nothing was done"),
+    404: N_("Not found"),
+    413: N_("Too large to read: nothing was done"),
+}
+"""What a refusal page's title says happened, by its status."""
+LINK_NOT_VALID = N_("This link is not valid")
+"""The title of the page a wrong link opens."""
+
+
+def refusal_title(why: Refusal) -> str:
+    """What a refusal page's title says happened (in English: translated where shown)."""
+    if why.message in INVALID_LINK.values():
+        return LINK_NOT_VALID
+    return REFUSAL_TITLES.get(why.status, REFUSAL_TITLES[400])
 
 
 def create_app(server: PlayServer) -> Guarded:
@@ -455,8 +471,9 @@ def create_app(server: PlayServer) -> Guarded:
         t = told(reader, request)
         message, detail = why.said(t) if why.message else "", ""
         if isinstance(why, BadRequest):
-            message, detail = f"{t(NOT_SENT_BY_A_PAGE)} {message}".strip(), why.detail
-        context = {"message": message, "detail": detail, "lang": t.lang}
+            message, detail = f"{t(NOT_SENT_BY_A_PAGE)} {message}".strip(), why.detail(t)
+        title = refusal_title(why)
+        context = {"title": t(title), "message": message, "detail": detail, "lang": t.lang}
         return page("refused.j2", context | t.template_globals(), why.status)
 
     def unread(scope: Any, why: Refusal) -> HTMLResponse:
@@ -798,12 +815,13 @@ def create_app(server: PlayServer) -> Guarded:
             return refused(request, N_("Only the facilitator prints the handouts."), 403)
         seat = request.path_params.get("for")
         if seat is not None and seat not in server.session.seats:
-            return refusal_page(
-                request, Refused(N_("No seat %(seat)s in this exercise."), 404, seat=seat)
-            )
+            why = Refused(N_("No seat %(seat)s in this exercise."), 404, seat=seat)
+            return refusal_page(request, why, FACILITATOR)
         paper = request.query_params.get("paper", "a4")
         if paper not in PAPERS:
-            return refused(request, N_("Print on A4 or Letter (paper=a4 or letter)."), 400)
+            return refused(
+                request, N_("Print on A4 or Letter (paper=a4 or letter)."), 400, FACILITATOR
+            )
         lang = server.language(seat or FACILITATOR)
         return page("handout.j2", handout_view(server.exercise, seat, lang) | {"paper": paper})
 
@@ -1061,9 +1079,13 @@ class BadRequest(Refused):
     """A request no page of the exercise sends (a field unknown, missing, given twice or
     not of its kind): answered 400 with what is wrong, at once."""
 
-    detail = ""
-    """What is wrong as the commands' parser says it (in English: it names fields and their
-    kinds, and is said to whoever wrote the request)."""
+    malformed: Malformed | None = None
+    """What is wrong as the commands' parser says it (it names the fields, their kinds and
+    the values given, which are said as they are in every language)."""
+
+    def detail(self, t: Translator) -> str:
+        """What the parser found wrong, in a reader's language ("": nothing)."""
+        return "" if self.malformed is None else self.malformed.said(t)
 
 
 NOT_SENT_BY_A_PAGE = N_("No page of the exercise sends this, and nothing was done:")
@@ -1080,7 +1102,7 @@ def command_of(raw: dict[str, Any], *, form: bool = False) -> Command:
         return parse(raw, recorded=False, form=form)
     except Malformed as exc:
         bad = BadRequest("")
-        bad.detail = str(exc)
+        bad.malformed = exc
         raise bad from None
 
 
@@ -1130,13 +1152,16 @@ def _with_client(form: Any) -> dict[str, str]:
     return {} if client is None else {"client": client}
 
 
+NOT_MINUTES = N_("%(text)r is not a time in minutes")
+
+
 def _number(text: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise Refused("%(text)r is not a time in minutes", text=text[:40]) from None
+        raise Refused(NOT_MINUTES, text=text[:40]) from None
     if not math.isfinite(number):
-        raise Refused("%(text)r is not a time in minutes", text=text[:40])
+        raise Refused(NOT_MINUTES, text=text[:40])
     return number
 
 
