@@ -421,7 +421,9 @@ def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
     """The room's screen at 1920x1080 and 1280x720, in each language: nothing scrolls
     the page; an inject longer than its room scrolls within its panel, which fades at its
     foot until it is read to the end; the map's place names are drawn large enough to
-    read across the room."""
+    read across the room, in the panel the projector's maps are drawn for."""
+    from test_play_projector import SCREENS
+
     from sim.play.server import PROJECTOR_SCALE
     from sim.report.labels import Label
     from sim.report.maps import DPI
@@ -455,6 +457,13 @@ def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
                         " document.documentElement.scrollHeight]"
                     )
                     assert size == [width, height], (lang, width, size)
+                    panel = page.evaluate(  # the map's room: its panel's content box
+                        f"(() => {{ const s = {drawn}.parentElement, c = getComputedStyle(s);"
+                        " return [s.clientWidth - parseFloat(c.paddingLeft)"
+                        " - parseFloat(c.paddingRight), s.clientHeight"
+                        " - parseFloat(c.paddingTop) - parseFloat(c.paddingBottom)]; })()"
+                    )
+                    assert [round(v) for v in panel] == list(SCREENS[width]), (lang, panel)
                     shown = page.evaluate(f"{drawn}.getBoundingClientRect().width")
                     natural = page.evaluate(f"{drawn}.naturalWidth")
                     name_px = name_pt / 72 * DPI * PROJECTOR_SCALE * shown / natural
@@ -479,6 +488,55 @@ def test_the_projector_is_one_screen_its_map_names_large_in_every_language(
                     )
                     assert last, (lang, width)  # the whole text is reached
                     page.evaluate(f"{inject}.scrollTop = 0")
+                page.call("Emulation.clearDeviceMetricsOverride")
+    finally:
+        server.kill()
+
+
+def test_a_drafted_stretchs_projector_map_fills_the_panel_it_is_drawn_for(
+    tmp_path: Path, shots: Path | None
+) -> None:
+    """The projector of a fresh draft of another stretch of border (Thai-Cambodian, at
+    Poipet), nine hours in, in Thai, Lao and Khmer at 1280x720 and 1920x1080: its map's panel
+    is the one the names of its key are drawn to be read in (``test_play_projector``), and
+    the whole map is shown within it."""
+    from test_play_projector import SCREENS
+
+    from sim.library.draft import draft_scenario
+
+    scenario = tmp_path / "poipet.toml"
+    scenario.write_text(draft_scenario("TH,KH", "flood", "poipet"), encoding="utf-8")
+    server = Server(tmp_path / "session.jsonl", "--seats", "TH,KH", scenario=scenario)
+    fac, origin = server.links["facilitator"], {"Origin": f"http://127.0.0.1:{server.port}"}
+    drawn = "document.getElementById('map')"
+    try:
+        httpx.post(f"{fac}/wait", data={"wait": "no"}, headers=origin, timeout=30)
+        for _ in range(9):
+            httpx.post(f"{fac}/clock", data={"move": "60"}, headers=origin, timeout=60)
+        with Browser(1920, 1080) as page:
+            for lang in ("th", "lo", "km"):
+                chosen = {"lang": lang, "reader": "projector"}
+                httpx.post(f"{fac}/language", data=chosen, headers=origin, timeout=30)
+                page.goto(server.links["projector"])
+                _until(page, f"{drawn}.complete && {drawn}.naturalHeight > 200", 120)
+                for width, height in ((1920, 1080), (1280, 720)):
+                    page.viewport(width, height)
+                    panel = page.evaluate(
+                        f"(() => {{ const s = {drawn}.parentElement, c = getComputedStyle(s);"
+                        " return [s.clientWidth - parseFloat(c.paddingLeft)"
+                        " - parseFloat(c.paddingRight), s.clientHeight"
+                        " - parseFloat(c.paddingTop) - parseFloat(c.paddingBottom)]; })()"
+                    )
+                    assert [round(v) for v in panel] == list(SCREENS[width]), (lang, panel)
+                    box = page.evaluate(
+                        f"(r => [r.width, r.height])({drawn}.getBoundingClientRect())"
+                    )
+                    assert box[0] <= panel[0] + 0.5 and box[1] <= panel[1] + 0.5, (lang, box)
+                    if shots:
+                        shots.mkdir(parents=True, exist_ok=True)
+                        shot = page.call("Page.captureScreenshot", format="png")
+                        path = shots / f"projector-poipet-{lang}-{width}.png"
+                        path.write_bytes(base64.b64decode(shot["data"]))
                 page.call("Emulation.clearDeviceMetricsOverride")
     finally:
         server.kill()

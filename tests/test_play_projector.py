@@ -4,17 +4,20 @@ is being drawn), roads named by their ends, and printed arrangements saying what
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 from support import as_sent, load_with
 
 from sim.decisions.commands import PROJECTOR
 from sim.decisions.exercise import Exercise
 from sim.decisions.session import create_session
+from sim.i18n import TRANSLATED
 from sim.play.server import PROJECTOR_ASPECT, PROJECTOR_SCALE, PlayServer, create_app
 from sim.play.views import projector_view
 from sim.report import maps
@@ -246,3 +249,121 @@ def test_a_number_written_for_a_name_is_ringed_apart_from_the_next(monkeypatch: 
     for i, a in enumerate(rings):
         for b in rings[i + 1 :]:
             assert not a.overlaps(b), (a, b)
+
+
+SCREENS = {1280: (791, 598), 1920: (1218, 932)}
+"""The projector's map panel (its content box, in pixels) on a 1280x720 and a 1920x1080
+screen, as Chromium lays the page out (``test_play_browser`` checks it)."""
+LEGIBLE = {1280: 9.6, 1920: 15.0}
+"""The smallest a name may be on the projector's map (pixels of type), on each screen: the
+names of the Sekong scenario's map, read from the back of a room."""
+
+
+@pytest.fixture(scope="module")
+def poipet(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A fresh draft of ``borderdrill new`` for a stretch of the Thai-Cambodian border: its
+    places' names, in each script, are long words without spaces."""
+    from sim.library.draft import draft_scenario
+    from sim.scenario.loader import load_scenario
+
+    path = tmp_path_factory.mktemp("draft") / "poipet.toml"
+    path.write_text(draft_scenario("TH,KH", "flood", "poipet"), encoding="utf-8")
+    return load_scenario(path)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_drafted_stretchs_projector_key_is_read_across_the_room(
+    poipet: Any, lang: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The names in the key beside the projector's map of a draft of another stretch of
+    border (long names, in the reader's script) are drawn at least as large as the Sekong
+    scenario's names on a 1280x720 and a 1920x1080 screen, a line of an entry breaks only
+    between words (before a word for a kind of place or of an office, where a script writes
+    no space), and the key crosses neither the map, the legend, the colour bar nor the
+    inset."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from sim.report.marking import PLACE_KINDS
+
+    session = create_session(tmp_path / "s.jsonl", "Poipet", "abc", 0, ["TH", "KH"])
+    server = PlayServer(poipet, session)
+    server.perform(as_sent({"do": "advance", "to": 540}))
+    data = server.map_data(lang, PROJECTOR_SCALE)
+    server.close()
+    found: dict[str, Any] = {}
+    printed = maps._png
+
+    def measured(fig: Any) -> bytes:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        keys = [t for t in ax.texts if t.get_gid() == maps.KEY]
+        found["sizes"] = [t.get_fontsize() for t in keys]
+        found["dpi"] = fig.dpi
+        beside = [
+            ax.get_window_extent(renderer),
+            ax.get_legend().get_window_extent(renderer),
+            *(a.get_tightbbox(renderer) for a in ax.child_axes),
+        ]
+        boxes = [k.get_window_extent(renderer) for k in keys]
+        found["crossed"] = [(i, b) for i, k in enumerate(boxes) for b in beside if b.overlaps(k)]
+        found["columns"] = [(i, j) for i, j in itertools.combinations(boxes, 2) if i.overlaps(j)]
+        return printed(fig)
+
+    monkeypatch.setattr(maps, "_png", measured)
+    drawn = maps.run_map(data)
+    width, height = Image.open(BytesIO(drawn.png)).size
+    assert drawn.key and found["sizes"] and not drawn.unlabelled
+    assert found["crossed"] == [] and found["columns"] == []
+    for screen, (panel_width, panel_height) in SCREENS.items():
+        shown = min(panel_width / width, panel_height / height)
+        pixels = min(found["sizes"]) / 72 * found["dpi"] * shown
+        assert pixels >= LEGIBLE[screen], (screen, pixels)
+    starts = [
+        word for words in (PLACE_KINDS, maps.NAME_WORDS) for w in words.values() for word in w
+    ]
+    written = {maps._unwrapped(label) for label in drawn.labelled}  # as they are
+    for entry in drawn.key:
+        number, first = entry.split("\n")[0].split(maxsplit=1)
+        parts = [first, *(line.strip() for line in entry.split("\n")[1:])]
+        glued = "".join(parts).replace(" ", "")
+        (name,) = [n for n in written if n.replace(" ", "") == glued]  # the whole name
+        at = 0
+        for part, after in itertools.pairwise(parts):
+            at = name.index(part, at) + len(part)
+            if name[at] != " ":  # a line ends inside a run of letters: before a word
+                assert any(after.startswith(w) for w in starts), (part, after)
+        assert number.isdigit()
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        (  # before a word for a kind of place, and between an office's words
+            "คณะกรรมการจัดการภัยพิบัติจังหวัดบันเตียเมียนเจย (Banteay Meanchey)",
+            ["คณะกรรมการจัดการภัยพิบัติ", "จังหวัดบันเตียเมียนเจย", "(Banteay Meanchey)"],
+        ),
+        (
+            "ຄະນະກຳມະການຄຸ້ມຄອງໄພພິບັດແຂວງບັນເຕຍມີໄຊ",
+            ["ຄະນະກຳມະການຄຸ້ມຄອງໄພພິບັດ", "ແຂວງບັນເຕຍມີໄຊ"],
+        ),
+        (
+            "គណៈកម្មាធិការគ្រប់គ្រងគ្រោះមហន្តរាយខេត្តបន្ទាយមានជ័យ",
+            ["គណៈកម្មាធិការគ្រប់គ្រង", "គ្រោះមហន្តរាយ", "ខេត្តបន្ទាយមានជ័យ"],
+        ),
+        ("ตัวเมืองปทุมพร (Pathoumphone district centre)", None),  # "ตัวเมือง" kept whole
+    ],
+)
+def test_a_long_name_in_a_script_breaks_between_words_only(
+    name: str, lines: list[str] | None
+) -> None:
+    """A name in Thai, Lao or Khmer script, written without spaces, breaks on a map or in
+    its key before a word for a kind of place or of an office only, and is read back whole
+    for the key."""
+    filled = maps._fill(name, 24).split("\n")
+    if lines is not None:
+        assert filled == lines
+    assert maps._unwrapped(maps._named(0, 0, name)) == name
+    assert not maps._fill(name, 3).startswith("ตัว\n")  # the shortest line: still whole

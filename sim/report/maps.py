@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,7 @@ from matplotlib.patches import Patch, Rectangle
 from sim.i18n import N_, Translator, translator
 from sim.report.fonts import use_script_fonts
 from sim.report.labels import Label, Placed, Segment, place_labels
+from sim.report.marking import PLACE_KINDS
 from sim.report.names import in_script
 from sim.report.territory import basemap, name_anchors, river_names
 
@@ -304,6 +307,15 @@ KEY_WIDTH = 62
 """Characters a line of the key below the map holds (two columns within the map's width)."""
 KEY_BESIDE_WIDTH = 30
 """Characters a line of the key beside a panel's map holds (a column the frame's height)."""
+KEY_SIZE = 7.0
+"""The size of a key's type below the map (points)."""
+KEY_BESIDE_SIZES: tuple[float, ...] = (10.0, 9.0, 8.0, KEY_SIZE)
+"""The sizes of type a key beside a panel's map may be written in (points), the largest
+first: the largest that makes the figure at most ``KEY_ROOM`` wider than the smallest does
+(a short key, or one whose names break into short lines, is written larger)."""
+KEY_ROOM = 0.03
+"""How much wider a key in larger type may make the figure (a share of its width): the
+rest of the map is drawn that much smaller on the screen."""
 KEY = "key"
 """The id of a key's columns in the figure."""
 KEY_GAP_PT = 12.0
@@ -318,40 +330,106 @@ def _write_names(
     borders: list[Segment],
     beside: bool = False,
     under_legend: bool = True,
-) -> tuple[list[Placed], list[str], list[str], float]:
+    sizes: tuple[float, ...] = KEY_BESIDE_SIZES,
+) -> tuple[list[Placed], list[str], list[str], float, float]:
     """Write the names without overlaps; a name with no room is written as a number and
     listed with its name in a key below everything else of the figure (``beside``: beside
-    it, see ``_key_beside``). Returns the names placed, the key's entries, the names left
-    off (no room even for a number), and the width the key adds beside the figure
-    (inches)."""
+    it in one of ``sizes`` of type, see ``_key_beside``). Returns the names placed, the
+    key's entries, the names left off (no room even for a number), the width the key adds
+    beside the figure (inches) and the size of its type (points)."""
     placed, left_off = place_labels(
         ax, labels, keep_clear=keep_clear, lines=lines, borders=borders, numbered=True
     )
     entries = [
-        (p.number, " ".join(p.label.text.split()))
-        for p in sorted(placed, key=lambda p: p.number)
-        if p.number
+        (p.number, _unwrapped(p.label)) for p in sorted(placed, key=lambda p: p.number) if p.number
     ]
     names = [lb.text for lb in left_off]
     if not entries:
-        return placed, [], names, 0.0
+        return placed, [], names, 0.0, sizes[0]
     if beside:
-        key, width = _key_beside(ax, entries, under_legend)
-        return placed, key, names, width
-    return placed, _key(ax, entries), names, 0.0
+        key, width, size = _key_beside(ax, entries, under_legend, sizes)
+        return placed, key, names, width, size
+    return placed, _key(ax, entries), names, 0.0, KEY_SIZE
 
 
 def _entry(number: int, name: str, width: int) -> str:
     """A key's entry: the number, then the name on lines of at most ``width`` characters,
     broken between words, the lines after the first indented."""
-    return textwrap.fill(
-        name,
-        width,
-        initial_indent=f"{number}  ",
-        subsequent_indent="    ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return _fill(name, width, f"{number}  ", "    ")
+
+
+NAME_WORDS = {
+    "th": (
+        *("คณะกรรมการ", "สำนักงาน", "จัดการ", "ภัยพิบัติ", "ป้องกัน", "บรรเทา", "สาธารณภัย"),
+        *("แห่งชาติ", "ส่งต่อ"),
+    ),
+    "lo": ("ຄະນະກຳມະການ", "ຫ້ອງການ", "ຄຸ້ມຄອງ", "ໄພພິບັດ", "ປ້ອງກັນ", "ບັນເທົາ", "ແຫ່ງຊາດ", "ສົ່ງຕໍ່"),
+    "km": (
+        *("គណៈកម្មាធិការ", "ការិយាល័យ", "គ្រប់គ្រង", "គ្រោះមហន្តរាយ", "បង្ការ", "កាត់បន្ថយ"),
+        "បង្អែក",
+    ),
+}
+"""Words of the disaster agencies' offices and of the hospitals written without a space
+before the next ("คณะกรรมการจัดการภัยพิบัติ", "committee for disaster management"): a line of
+a name may begin with one, as with a word for a kind of place (``PLACE_KINDS``)."""
+_PREPOSED = "\u0e40-\u0e44\u0ec0-\u0ec4"
+"""Thai and Lao vowels written before the consonant they follow in speech."""
+
+
+def _width(text: str) -> int:
+    """The characters of a text that take room on a line (not the marks above and below
+    a letter of Thai, Lao or Khmer, nor Khmer's sign for a letter written below)."""
+    return sum(1 for c in text if unicodedata.category(c) != "Mn" and c != "\u17d2")
+
+
+def _pieces(name: str) -> list[tuple[str, bool]]:
+    """A name's pieces a line may end after, each with whether a space comes before it: its
+    words, and a word in Thai, Lao or Khmer script (written without spaces) broken before
+    each word for a kind of place or of an agency's name in it ("คณะกรรมการ", "จัดการ",
+    "ภัยพิบัติ", "จังหวัดบันเตียเมียนเจย"): a line breaks between words, never inside one."""
+    pieces: list[tuple[str, bool]] = []
+    for n, word in enumerate(name.split()):
+        kinds = [
+            k
+            for words in (PLACE_KINDS, NAME_WORDS)
+            for w in words.values()
+            for k in w
+            if k[0] in word
+        ]
+        start, i = 0, 0
+        while i < len(word):
+            kind = max((k for k in kinds if word.startswith(k, i)), key=len, default="")
+            if (
+                kind
+                and _width(word[start:i]) >= 2
+                and not re.match(f"[{_PREPOSED}\u17d2]", word[i - 1])
+                and not unicodedata.category(word[i]).startswith("M")
+                and not (
+                    i + len(kind) < len(word)
+                    and unicodedata.category(word[i + len(kind)]).startswith("M")
+                )
+            ):
+                pieces.append((word[start:i], bool(n) and start == 0))
+                start = i
+            i += len(kind) or 1
+        pieces.append((word[start:], bool(n) and start == 0))
+    return pieces
+
+
+def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """A text on lines of at most ``width`` characters that take room (``_width``), broken
+    between words (``_pieces``), the first line after ``first`` and the others after
+    ``rest``; a word longer than a line is written whole on a line of its own."""
+    lines: list[str] = []
+    line, empty = first, True
+    for piece, spaced in _pieces(text):
+        longer = line + (" " if spaced and not empty else "") + piece
+        if not empty and _width(longer) > width:
+            lines.append(line)
+            line, empty = rest + piece, False
+        else:
+            line, empty = longer, False
+    return "\n".join([*lines, line])
 
 
 def _key(ax: Any, entries: list[tuple[int, str]]) -> list[str]:
@@ -381,7 +459,11 @@ def _key(ax: Any, entries: list[tuple[int, str]]) -> list[str]:
 
 
 def _key_column(
-    ax: Any, lines: list[str], corner: tuple[float, float], offset: tuple[float, float]
+    ax: Any,
+    lines: list[str],
+    corner: tuple[float, float],
+    offset: tuple[float, float],
+    size: float = KEY_SIZE,
 ) -> Any:
     """A column of a key's entries, its top ``offset`` points from ``corner`` of the frame
     (axes fraction): in points, so at any scale."""
@@ -391,7 +473,7 @@ def _key_column(
         xycoords="axes fraction",
         xytext=offset,
         textcoords="offset points",
-        fontsize=7,
+        fontsize=size,
         color="#212121",
         va="top",
         annotation_clip=False,
@@ -400,12 +482,17 @@ def _key_column(
 
 
 def _key_beside(
-    ax: Any, entries: list[tuple[int, str]], under_legend: bool = True
-) -> tuple[list[str], float]:
+    ax: Any,
+    entries: list[tuple[int, str]],
+    under_legend: bool = True,
+    sizes: tuple[float, ...] = KEY_BESIDE_SIZES,
+) -> tuple[list[str], float, float]:
     """Write ``entries`` beside the map (a panel's map has no room below it): in the
     legend's column between the legend and the inset (``under_legend``), then in columns
     beside everything else of the figure from the frame's top, none reaching below the
-    frame. Returns them as written and the width they add to the figure (inches)."""
+    frame; in the largest type of ``sizes`` that makes the figure at most ``KEY_ROOM``
+    wider than the smallest does. Returns them as written, the width they add to the
+    figure (inches) and the size of their type (points)."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     right = fig.get_tightbbox(renderer).x1 * fig.dpi  # inches to pixels
@@ -416,29 +503,52 @@ def _key_beside(
     regions = [a for a in ax.child_axes if a.get_label() == REGION]
     floor = max((a.get_tightbbox(renderer).y1 for a in regions), default=frame.y0 - gap) + gap
 
-    def column(lines: list[str], x: float, y: float) -> Any:
-        return _key_column(ax, lines, (1.0, 1.0), (x, y))  # from the frame's top right
+    def column(lines: list[str], x: float, y: float, size: float) -> Any:
+        return _key_column(ax, lines, (1.0, 1.0), (x, y), size)  # from the frame's top right
 
-    key = [_entry(number, name, KEY_BESIDE_WIDTH) for number, name in entries]
-    x, y = (
-        ((legend.x0 - frame.x1) * to_pt, (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT)
-        if under_legend
-        else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
-    )
-    lines: list[str] = []
-    written = column(lines, x, y)
-    for entry in key:
-        longer = column([*lines, entry], x, y)
-        bottom = floor if y < 0 else frame.y0  # under the legend: above the inset
-        if longer.get_window_extent(renderer).y0 < bottom and (lines or y < 0):
-            longer.remove()  # no room below the frame: a column of its own, from the top
-            x = (max(right, written.get_window_extent(renderer).x1) - frame.x1) * to_pt
-            x, y, lines = x + KEY_GAP_PT, 0.0, []
-            longer = column([entry], x, y)
-        written.remove()
-        written, lines = longer, [*lines, entry]
-    end = written.get_window_extent(renderer).x1
-    return key, max(0.0, float(end - right) / fig.dpi)
+    def written_in(size: float) -> tuple[list[str], list[Any], float]:
+        """The key in type of ``size`` points: its entries, its columns and the width it
+        adds to the figure (inches)."""
+        width = round(KEY_BESIDE_WIDTH * KEY_SIZE / size)  # a line as wide in any type
+        key = [_entry(number, name, width) for number, name in entries]
+        x, y = (
+            ((legend.x0 - frame.x1) * to_pt, (legend.y0 - frame.y1) * to_pt - KEY_GAP_PT)
+            if under_legend
+            else ((right - frame.x1) * to_pt + KEY_GAP_PT, 0.0)
+        )
+        done: list[Any] = []
+        lines: list[str] = []
+        written = column(lines, x, y, size)
+        for entry in key:
+            longer = column([*lines, entry], x, y, size)
+            bottom = floor if y < 0 else frame.y0  # under the legend: above the inset
+            if longer.get_window_extent(renderer).y0 < bottom and (lines or y < 0):
+                longer.remove()  # no room below the frame: a column of its own, from the top
+                x = (max(right, written.get_window_extent(renderer).x1) - frame.x1) * to_pt
+                if lines:
+                    done.append(written)  # the column is full
+                else:
+                    written.remove()
+                x, y, lines = x + KEY_GAP_PT, 0.0, []
+                written = column(lines, x, y, size)
+                longer = column([entry], x, y, size)
+            written.remove()
+            written, lines = longer, [*lines, entry]
+        done.append(written)
+        end = max(c.get_window_extent(renderer).x1 for c in done)
+        return key, done, max(0.0, float(end - right) / fig.dpi)
+
+    smallest = written_in(sizes[-1])
+    room = smallest[2] + KEY_ROOM * (right / fig.dpi + smallest[2])
+    for size in sizes[:-1]:
+        key, columns, added = written_in(size)
+        if added <= room:
+            for c in smallest[1]:
+                c.remove()
+            return key, added, size
+        for c in columns:
+            c.remove()
+    return smallest[0], smallest[2], sizes[-1]
 
 
 def _fire(ax: Any, fire: Fire) -> None:
@@ -502,16 +612,31 @@ def _incidents(
     if reached:
         mappable = plt.cm.ScalarMappable(norm=norm, cmap="plasma_r")
         fig.subplots_adjust(right=FRAME_RIGHT)
-        bar = fig.colorbar(mappable, cax=ax.inset_axes(COLOUR_BAR))
+        bar = fig.colorbar(mappable, cax=ax.inset_axes(COLOUR_BAR, label=BAR))
         bar.set_label(t("response time (hours)"), fontsize=8)
         bar.ax.tick_params(labelsize=7)
     return points
 
 
-def _beside_frame(data: MapData) -> float:
-    """Where the legend's column begins (axes fraction): past the colour bar, or just
-    past the frame when there is none (no room left empty beside it)."""
-    return 1.18 if any(i.response_min is not None for i in data.incidents) else 1.04
+def _beside_frame(ax: Any) -> float:
+    """Where the legend's column begins (axes fraction): past the colour bar, its ticks
+    and its label (measured: a label in a script may reach past the frame's share kept for
+    it on a narrow frame), or just past the frame when there is none (no room left empty
+    beside it)."""
+    bars = [a for a in ax.child_axes if a.get_label() == BAR]
+    if not bars:
+        return 1.04
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    right = max(b.get_tightbbox(renderer).x1 for b in bars) + BAR_GAP_PT * ax.figure.dpi / 72
+    return max(1.18, float((right - frame.x0) / frame.width))
+
+
+BAR = "colour bar"
+"""The label of the response times' colour bar."""
+BAR_GAP_PT = 6.0
+"""The room between the colour bar's label and the legend's column beside it (points)."""
 
 
 COLOUR_BAR = (1.03, 0.225, 0.035, 0.55)
@@ -529,15 +654,17 @@ def run_map(data: MapData) -> Drawn:
     on a panel's map (``data.aspect``), whose crop is fitted with the key's width."""
     beside = bool(data.aspect)
     roads = _road_lines(data)
-    bounds, key_width, under_legend = view(data), 0.0, True
+    bounds, key_width, under_legend, sizes = view(data), 0.0, True, KEY_BESIDE_SIZES
     for attempt in range(KEY_FITS):
         if beside:
             bounds, (fig, ax, ordered, markers), shape = _filling(data, bounds, key_width)
         else:
             fig, ax, ordered, markers = _drawing(data, bounds)
-        placed, key, left_off, width = _write_names(
-            ax, ordered, markers, roads, _border_lines(bounds), beside, under_legend
+        placed, key, left_off, width, size = _write_names(
+            ax, ordered, markers, roads, _border_lines(bounds), beside, under_legend, sizes
         )
+        if not under_legend:  # the next fit's key no larger: they settle
+            sizes = tuple(s for s in sizes if s <= size)
         fitted = abs(width - key_width) <= 0.02 * max(width, key_width)
         if not beside or fitted or attempt == KEY_FITS - 1:
             break  # the key is in the room kept for it (or the last fit is printed)
@@ -691,7 +818,7 @@ def _drawing(data: MapData, bounds: tuple[float, float, float, float]) -> Drawin
         handles=_legend(data, shown, t),
         fontsize=7,
         loc="upper left",
-        bbox_to_anchor=(_beside_frame(data), 1.0),
+        bbox_to_anchor=(_beside_frame(ax), 1.0),
         frameon=False,
     )
     _crop_note(ax, data, bounds, len(shown), t)
@@ -716,7 +843,7 @@ def _mined_names(fire: Fire, bounds: tuple[float, float, float, float]) -> list[
     middle's side of the borders, as a place's)."""
     south, west, north, east = bounds
     return [
-        Label(lon, lat, _wrapped(name), colour=MINED, size=6.5)
+        _named(lon, lat, name, colour=MINED, size=6.5)
         for name, lat, lon in fire.mined_names
         if south <= lat <= north and west <= lon <= east
     ]
@@ -805,9 +932,7 @@ def _crop_note(
     half = max(max(lats) - min(lats), max(lons) - min(lons), 2 * (north - south), 3.0) / 2 + 0.3
     region = (middle_lat - half, middle_lon - half, middle_lat + half, middle_lon + half)
     top = _below_legend(ax, INSET_HEIGHT)
-    inset = ax.inset_axes(
-        (_beside_frame(data), top - INSET_HEIGHT, 0.42, INSET_HEIGHT), label=REGION
-    )
+    inset = ax.inset_axes((_beside_frame(ax), top - INSET_HEIGHT, 0.42, INSET_HEIGHT), label=REGION)
     geometry = basemap()
     for key, colour, style in (("coast", "#78909c", "-"), ("borders", "#424242", "-.")):
         inset.add_collection(
@@ -867,7 +992,7 @@ def _units(ax: Any, units: list[Units], t: Translator) -> list[Label]:
             )
         if u.stuck:
             ax.plot(u.lon, u.lat, "o", markersize=17, mfc="none", mec=STUCK, mew=2.0, zorder=6)
-            labels.append(Label(u.lon, u.lat, _wrapped(u.stuck), colour=STUCK, size=7))
+            labels.append(_named(u.lon, u.lat, u.stuck, colour=STUCK, size=7))
         ax.plot(u.lon, u.lat, "^", markersize=10, color=colour, mec="black", mew=0.6, zorder=6)
         if u.count > 1:
             count = t.ngettext("%(num)s unit", "%(num)s units", u.count)
@@ -901,7 +1026,7 @@ def _place_names(
     rank = {"eoc": 0, "town": 1, "base": 3, "airfield": 3, "hospital": 4, "village": 2}
     ordered = sorted(shown, key=lambda p: (0 if p.eoc else rank.get(p.kind, 5), p.name))
     labels = [
-        Label(lon, lat, _wrapped(name), size=7, weight="bold", colour="#212121", essential=True)
+        _named(lon, lat, name, size=7, weight="bold", colour="#212121", essential=True)
         for name, lat, lon in crossings
     ]
     for place in ordered:
@@ -909,13 +1034,31 @@ def _place_names(
             continue  # the crossing carries the name
         flooded = t(" (flooded %(time)s)", time=place.flooded) if place.flooded else ""
         text = place.name + flooded
-        labels.append(Label(place.lon, place.lat, _wrapped(text), size=7))
+        labels.append(_named(place.lon, place.lat, text, size=7))
     return labels
 
 
 def _wrapped(name: str) -> str:
     """A name on lines of at most ``NAME_WIDTH`` characters, broken between words."""
-    return textwrap.fill(name, NAME_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return _fill(name, NAME_WIDTH)
+
+
+@dataclass(frozen=True)
+class Named(Label):
+    """A name written on lines (``_wrapped``), and as it is: a line may break between two
+    words of a script written without a space between them."""
+
+    name: str = ""
+
+
+def _named(x: float, y: float, name: str, **style: Any) -> Label:
+    """The label of a name, written on lines."""
+    return Named(x, y, _wrapped(name), name=name, **style)
+
+
+def _unwrapped(label: Label) -> str:
+    """A label's name as it is, not on lines."""
+    return label.name if isinstance(label, Named) else " ".join(label.text.split())
 
 
 KIND_NAMES = {
@@ -1111,7 +1254,7 @@ def difference_map(data: MapData) -> Drawn:
     ]
     fig.canvas.draw()
     roads = _road_lines(data)
-    placed, key, left_off, _ = _write_names(
+    placed, key, left_off, _, _ = _write_names(
         ax,
         [*names, *labels],
         [(c.lon, c.lat) for c in data.changes],
