@@ -6,7 +6,10 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+import unicodedata
 import warnings
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -401,6 +404,87 @@ def test_the_word_aar_and_the_msel_are_in_the_readers_language(
     header = [h.replace("\u200b", "") for h in header]
     assert t("Expected action") in header and "Expected action" not in header
     assert t("Clock time (UTC+7)") in header
+
+
+def _demanding_msel(lang: str) -> bytes:
+    """An MSEL of one inject whose cells run long in the reader's script: its players every
+    EOC of a long list (an inject for every nation), names and agencies in the script with
+    the romanised name beside, several discussion questions."""
+    from sim.report.planners import MselRow, msel_xlsx
+
+    t = translator(lang)
+    script = TRANSLATED.index(lang) if lang in TRANSLATED else None
+
+    def named(key: str, english: str) -> str:
+        return english if script is None else f"{SCRIPT_NAMES[key][script]} ({english})"
+
+    def agency(acronym: str) -> str:
+        return acronym if script is None else f"{AGENCY_NAMES[acronym][script]} ({acronym})"
+
+    eocs = [named("pakse_eoc", "Pakse disaster office"), named("ubon_eoc", "DDPM region 13")]
+    places = ", ".join(named(k, e) for k, e in (("ban_hat", "Ban Hat"), ("pakse", "Pakse")))
+    row = MselRow(
+        number=1,
+        scenario_time=t.duration(1440 + 125),
+        clock=t.moment(datetime(2018, 7, 24, 22, 5)),
+        synopsis=" ".join([agency("DDPM"), agency("NDMC"), places] * 3),
+        inject=f"{t('incident')}: {named('rescue', 'Rescue of stranded people')}, {places}",
+        controller=t("Exercise control, %(nations)s cell", nations=named("LA", "Laos")),
+        player="; ".join(eocs * 8),
+        expected_action=" ".join([agency("NDMC"), named("boat", "Rescue boat team")] * 4),
+        capability=t(
+            "%(capability)s: first unit on scene within %(target)s",
+            capability=t("Mass Care Services"),
+            target=t.duration(240),
+        ),
+        outcome=t("did not happen before the end"),
+        discussion="\n".join([f"{agency('DDPM')}? {places}?"] * 4),
+    )
+    return msel_xlsx("MSEL", [row], t)
+
+
+def _printed_characters(text: str, khmer: bool = True) -> Counter[str]:
+    """The characters of a text but its spaces and invisible ones (and but Khmer's:
+    pdftotext reads Khmer's stacked letters back in another order and fewer)."""
+    text = re.sub(r"[\s\u200b\u2060\u00a0]", "", unicodedata.normalize("NFC", text))
+    return Counter(c for c in text if khmer or not "\u1780" <= c <= "\u17ff")
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="no LibreOffice or poppler on this machine",
+)
+def test_libreoffice_prints_every_cell_of_the_msel_whole(tmp_path: Path) -> None:
+    """The MSEL spreadsheet as LibreOffice prints it (its page set up: landscape A4, the
+    header row on each page), in each language, with cells that run long: every character
+    of every cell is printed (a row too short for its text loses its last lines from the
+    print), and no row is taller than Excel allows (it would cut it there)."""
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from sim.report.planners import MOST_PT
+
+    for lang in LANGUAGES:
+        (tmp_path / f"{lang}.xlsx").write_bytes(_demanding_msel(lang))
+    files = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
+    convert = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    subprocess.run([*convert, *files], check=True, capture_output=True, timeout=300)
+    for lang in LANGUAGES:
+        sheet = load_workbook(tmp_path / f"{lang}.xlsx").active
+        assert all(sheet.row_dimensions[r].height <= MOST_PT for r in (1, 2)), lang
+        pdf = str(tmp_path / f"{lang}.pdf")
+        info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True)
+        pages = int(re.findall(r"Pages:\s+(\d+)", info.stdout)[0])
+        printed = subprocess.run(
+            ["pdftotext", "-raw", pdf, "-"], check=True, capture_output=True, text=True
+        ).stdout
+        whole = lang != "km"  # (Khmer read back whole?)
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        header = [str(c.value) for c in sheet[1]] * (pages - 1)  # repeated on each page
+        wanted = _printed_characters("".join(cells + header), whole)
+        lost = wanted - _printed_characters(printed, whole)
+        assert not lost and len(cells) == 22, (lang, lost)
 
 
 def test_every_plural_is_extracted_with_both_forms(sources: dict[str, object]) -> None:
