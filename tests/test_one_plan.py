@@ -257,9 +257,6 @@ def test_an_aircrafts_wait_for_daylight_to_take_off_or_to_work_sends_the_free_bo
     assert replaced  # (seeds 4, 8 and 11)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a mobilisation drawn longer than planned starts no look (reported)"
-)
 def test_a_mobilisation_that_will_end_too_late_for_daylight_is_replanned_when_it_starts() -> None:
     # the mobilisation is drawn when it starts (and estimates count it from then): a
     # helicopter that will be ready too late for a trip before dark is replaced at once

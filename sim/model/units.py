@@ -80,6 +80,8 @@ def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     minutes = unit.type.mobilisation.draw(sim.random.of("readiness", f"{unit.id}/{incident.key}"))
     unit.heading, unit.heading_at = unit.location, sim.env.now + minutes
     sim.planner.stirred(unit)
+    if unit.task is incident:  # known once drawn: a slip like any other
+        replanned(sim, unit, incident)
     yield from hold(sim, unit, minutes)
     unit.heading = None
     unit.state = UnitState.TRAVELLING
