@@ -89,7 +89,9 @@ def check_switch(in_force: frozenset[str], name: str) -> None:
     """
     if name not in NAMES:
         raise ArrangementRefused(
-            "unknown arrangement %(name)r: one of %(names)s", name=name, names=", ".join(NAMES)
+            N_("unknown arrangement %(name)r: one of %(names)s"),
+            name=name,
+            names=", ".join(NAMES),
         )
     if name in in_force:
         raise ArrangementRefused(
