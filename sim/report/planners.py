@@ -376,11 +376,21 @@ def _no_cuts(document: Any, words: tuple[str, ...]) -> None:
     bracket moves the break before the word that precedes it."""
     from docx.oxml.ns import qn
 
-    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    pattern = _names_pattern(words)
     for node in document.element.body.iter(qn("w:t")):
         if node.text:
-            text = _OPENING.sub("\u00a0\\1", node.text)
-            node.text = pattern.sub(_joined_name, text) if pattern else text
+            node.text = _kept_whole(_OPENING.sub("\u00a0\\1", node.text), pattern)
+
+
+def _names_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern finding any of the names' words (the longest first, as ``name_words``
+    gives them)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def _kept_whole(text: str, pattern: re.Pattern[str] | None) -> str:
+    """A text with each name's word in it joined (``_joined_name``)."""
+    return pattern.sub(_joined_name, text) if pattern else text
 
 
 EVIDENCE_FIGURES = {
@@ -488,17 +498,22 @@ def _advance(char: str) -> float:
     return ADVANCE[script]
 
 
+_BREAKABLE = re.compile(f"(?<!{WORD_JOINER}){_JOINABLE.pattern}")
+"""Between two clusters a spreadsheet may break a line at: not after a word joiner (inside
+a name kept whole)."""
+
+
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped cell takes in a column ``width`` units wide: its words laid out one
     after another, a word of Thai, Lao or Khmer broken between any of its clusters (where a
-    spreadsheet's dictionary may break it), a word longer than a line over lines of its
-    own."""
+    spreadsheet's dictionary may break it) but a name's joined ones, a word longer than a
+    line over lines of its own."""
     room = max(width - CELL_PADDING, 1.0)
     count = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
         for n, word in enumerate(w for w in re.split("[ \u200b]+", paragraph) if w):
-            pieces = _JOINABLE.split(word) if re.search(_SCRIPT, word) else [word]
+            pieces = _BREAKABLE.split(word) if re.search(_SCRIPT, word) else [word]
             for k, piece in enumerate(pieces):
                 wide = sum(map(_advance, piece))
                 gap = ADVANCE["latin"] if n and not k and used else 0.0
@@ -551,15 +566,22 @@ def _print_setup(sheet: Any) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
 
 
-def msel_xlsx(title: str, rows: list[MselRow], t: Translator = ENGLISH) -> bytes:
+def msel_xlsx(
+    title: str, rows: list[MselRow], t: Translator = ENGLISH, *, words: tuple[str, ...] = ()
+) -> bytes:
     """The MSEL as an .xlsx: one row per inject in time order, HSEEP columns, a header row
-    frozen and filtered. Text that a spreadsheet would run as a formula is neutralised."""
+    frozen and filtered. Text that a spreadsheet would run as a formula is neutralised.
+
+    ``words``: the words of names no line may cut (``sim.report.marking.name_words``),
+    joined in every cell as the Word AAR joins them (``_no_cuts``): LibreOffice's and
+    Excel's dictionaries for Thai, Lao and Khmer cut a transliterated name ("ສະ|ຕຶງແຕງ")."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
     book = Workbook()
     sheet = book.active
     sheet.title = "MSEL"
+    names = _names_pattern(words)
     sheet.append([breakable(t(column)) for column in MSEL_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -569,7 +591,7 @@ def msel_xlsx(title: str, rows: list[MselRow], t: Translator = ENGLISH) -> bytes
             [
                 r.number,
                 *(
-                    breakable(neutralise(v))
+                    breakable(_kept_whole(neutralise(v), names))
                     for v in (
                         r.scenario_time,
                         r.clock,

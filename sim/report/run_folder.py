@@ -179,7 +179,10 @@ def run_files(
     parts = {"unit_timeline": figures.unit_timeline_parts(timeline, run.horizon_min, t)}
     extra["aar.docx"] = aar_docx(aar, pictures, t, parts=parts)
     extra["msel.xlsx"] = msel_xlsx(
-        scenario.scenario.name.in_language(t.lang), msel_rows(scenario, run, rows, t), t
+        scenario.scenario.name.in_language(t.lang),
+        msel_rows(scenario, run, rows, t),
+        t,
+        words=aar.name_words,
     )
     files = {
         **extra,
