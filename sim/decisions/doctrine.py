@@ -287,6 +287,7 @@ class Planner:
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
     def _count_look(self) -> None:
+        """Count a look at this instant; too many is a loop (``DoctrineLoop``)."""
         now = self.sim.env.now
         instant, looks = self._looks_now
         looks = looks + 1 if instant == now else 1
@@ -850,7 +851,7 @@ class Planner:
         incident = unit.task
         assert incident is not None
         incident.remove_unit(unit)
-        turns_back = unit.clearing is not None  # from border processing: free once it has
+        turns_back = unit.clearing is not None  # in border processing: free once turned back
         unit.task, unit.clearing = None, None
         self._expected.pop(unit, None)
         self.sim.record((self.sim.env.now, log.STOOD_DOWN, incident.id, unit.id, unit.location))

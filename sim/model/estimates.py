@@ -2,8 +2,9 @@
 known now.
 
 Estimates use mean durations (mobilisation, processing) and what is known at the moment
-they are made: where the unit is or is heading, breakdowns, the roads and crossings open
-now, crossing hours, daylight for ``day_only`` aircraft and groundings. They are computed
+they are made: where the unit is or is heading, a mobilisation's end once it has begun
+(drawn, as the unit reports it), breakdowns, the roads and crossings open now, crossing
+hours, daylight for ``day_only`` aircraft and groundings. They are computed
 afresh whenever dispatch looks again, so they never go stale.
 """
 
