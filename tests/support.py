@@ -126,3 +126,48 @@ def as_sent(raw: dict[str, Any]) -> Any:
     from sim.decisions.commands import parse
 
     return parse(raw, recorded=False, form=True)
+
+
+CUT_BY_DICTIONARY = {
+    "th": ("สตึงแตรง", "จำปาสัก", "เสียมปาง", "ปากเซ"),
+    "lo": ("ສະຕຶງແຕງ", "ຈຳປາສັກ", "ອັດຕະປື", "ສະໜາມໄຊ"),
+    "km": ("ស្ទឹងត្រែង", "ចំប៉ាសាក់", "ជាំក្សាន្ត", "ព្រះវិហារ"),
+}
+"""Names a line-breaking dictionary finds words in ("จำปา|สัก"): transliterations."""
+
+AGENCIES = {
+    "th": ("ทหารและตำรวจจังหวัด{}", "หน่วยกู้ภัยแขวง{}", "ตำรวจอำเภอ{}", "โรงพยาบาล{}"),
+    "lo": ("ທະຫານ ແລະ ຕຳຫຼວດແຂວງ{}", "ໜ່ວຍກູ້ໄພແຂວງ{}", "ໂຮງໝໍແຂວງ{}", "ຫ້ອງການປົກຄອງເມືອງ{}"),
+    "km": ("កងយោធា និងនគរបាលខេត្ត{}", "ក្រុមសង្គ្រោះខេត្ត{}", "រដ្ឋបាលស្រុក{}", "មន្ទីរពេទ្យខេត្ត{}"),
+}
+"""How the AAR and the MSEL write those names: inside an agency's name, with no space
+before."""
+
+
+def names_cut(text: str, names: tuple[str, ...]) -> list[str]:
+    """The names a printed text cuts over two lines (spaces and joiners aside: pdftotext
+    adds spaces inside Khmer)."""
+    text = re.sub("[ \u200b\u2060]", "", text)
+    whole = text.replace("\n", "")
+    return [n for n in names for _ in range(whole.count(n) - text.count(n))]
+
+
+def printed_by_libreoffice(folder: Path, documents: dict[str, bytes]) -> dict[str, str]:
+    """Print documents (file name -> content) to PDF with LibreOffice in ``folder``: the
+    text of each, by the file's stem, as ``pdftotext -raw`` reads it back."""
+    import subprocess
+
+    for name, content in documents.items():
+        (folder / name).write_bytes(content)
+    convert = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    files = sorted(str(folder / name) for name in documents)
+    subprocess.run([*convert, *files], check=True, capture_output=True, timeout=300)
+    return {
+        Path(name).stem: subprocess.run(
+            ["pdftotext", "-raw", str(folder / f"{Path(name).stem}.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for name in documents
+    }

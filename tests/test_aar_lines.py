@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import docx
 import pytest
+from support import AGENCIES, CUT_BY_DICTIONARY, names_cut, printed_by_libreoffice
 
 from sim.i18n import translator
 from sim.report.aar import AfterAction, Contact
@@ -20,20 +19,6 @@ from sim.report.planners import WORD_JOINER, aar_docx, joined
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).parent.parent
-
-CUT_BY_DICTIONARY = {
-    "th": ("สตึงแตรง", "จำปาสัก", "เสียมปาง", "ปากเซ"),
-    "lo": ("ສະຕຶງແຕງ", "ຈຳປາສັກ", "ອັດຕະປື", "ສະໜາມໄຊ"),
-    "km": ("ស្ទឹងត្រែង", "ចំប៉ាសាក់", "ជាំក្សាន្ត", "ព្រះវិហារ"),
-}
-"""Names a line-breaking dictionary finds words in ("จำปา|สัก"): transliterations."""
-
-AGENCIES = {
-    "th": ("ทหารและตำรวจจังหวัด{}", "หน่วยกู้ภัยแขวง{}", "ตำรวจอำเภอ{}", "โรงพยาบาล{}"),
-    "lo": ("ທະຫານ ແລະ ຕຳຫຼວດແຂວງ{}", "ໜ່ວຍກູ້ໄພແຂວງ{}", "ໂຮງໝໍແຂວງ{}", "ຫ້ອງການປົກຄອງເມືອງ{}"),
-    "km": ("កងយោធា និងនគរបាលខេត្ត{}", "ក្រុមសង្គ្រោះខេត្ត{}", "រដ្ឋបាលស្រុក{}", "មន្ទីរពេទ្យខេត្ត{}"),
-}
-"""How the AAR writes those names: inside an agency's name, with no space before."""
 
 
 def _aar(lang: str, words: tuple[str, ...]) -> bytes:
@@ -63,35 +48,17 @@ def _aar(lang: str, words: tuple[str, ...]) -> bytes:
     return aar_docx(aar, {}, t)
 
 
-def _cut(text: str, names: tuple[str, ...]) -> list[str]:
-    """The names a printed text cuts over two lines (spaces and joiners aside: pdftotext
-    adds spaces inside Khmer)."""
-    text = re.sub(f"[ \u200b{WORD_JOINER}]", "", text)
-    whole = text.replace("\n", "")
-    return [n for n in names for _ in range(whole.count(n) - text.count(n))]
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice on this machine")
 def test_libreoffice_prints_no_name_cut_over_two_lines(tmp_path: Path) -> None:
-    for lang in CUT_BY_DICTIONARY:
-        (tmp_path / f"{lang}.docx").write_bytes(_aar(lang, CUT_BY_DICTIONARY[lang]))
-        (tmp_path / f"{lang}-unkept.docx").write_bytes(_aar(lang, ()))
-    files = sorted(str(p) for p in tmp_path.glob("*.docx"))
-    convert = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*convert, *files], check=True, capture_output=True, timeout=300)
+    documents = {}
     for lang, names in CUT_BY_DICTIONARY.items():
-        printed = {
-            kept: subprocess.run(
-                ["pdftotext", "-raw", str(tmp_path / f"{lang}{kept}.pdf"), "-"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            for kept in ("", "-unkept")
-        }
-        assert all(n in printed[""].replace(" ", "") for n in names), lang
-        assert _cut(printed[""], names) == [], lang
-        assert _cut(printed["-unkept"], names), lang  # LibreOffice's own breaking cuts them
+        documents[f"{lang}.docx"] = _aar(lang, names)
+        documents[f"{lang}-unkept.docx"] = _aar(lang, ())
+    printed = printed_by_libreoffice(tmp_path, documents)
+    for lang, names in CUT_BY_DICTIONARY.items():
+        assert all(n in printed[lang].replace(" ", "") for n in names), lang
+        assert names_cut(printed[lang], names) == [], lang
+        assert names_cut(printed[f"{lang}-unkept"], names), lang  # LibreOffice's breaking
 
 
 def test_a_name_is_joined_between_clusters_only() -> None:

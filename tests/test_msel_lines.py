@@ -12,23 +12,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from support import AGENCIES, CUT_BY_DICTIONARY, names_cut, printed_by_libreoffice
 
 from sim.i18n import translator
 from sim.report.planners import WORD_JOINER, MselRow, _lines, joined, msel_xlsx
-
-CUT_BY_DICTIONARY = {
-    "th": ("สตึงแตรง", "จำปาสัก", "เสียมปาง", "ปากเซ"),
-    "lo": ("ສະຕຶງແຕງ", "ຈຳປາສັກ", "ອັດຕະປື", "ສະໜາມໄຊ"),
-    "km": ("ស្ទឹងត្រែង", "ចំប៉ាសាក់", "ជាំក្សាន្ត", "ព្រះវិហារ"),
-}
-"""Names a line-breaking dictionary finds words in ("จำปา|สัก"): transliterations."""
-
-AGENCIES = {
-    "th": ("ทหารและตำรวจจังหวัด{}", "หน่วยกู้ภัยแขวง{}", "ตำรวจอำเภอ{}", "โรงพยาบาล{}"),
-    "lo": ("ທະຫານ ແລະ ຕຳຫຼວດແຂວງ{}", "ໜ່ວຍກູ້ໄພແຂວງ{}", "ໂຮງໝໍແຂວງ{}", "ຫ້ອງການປົກຄອງເມືອງ{}"),
-    "km": ("កងយោធា និងនគរបាលខេត្ត{}", "ក្រុមសង្គ្រោះខេត្ត{}", "រដ្ឋបាលស្រុក{}", "មន្ទីរពេទ្យខេត្ត{}"),
-}
-"""How the MSEL writes those names: inside an agency's name, with no space before."""
 
 PRINTED = ("th", "lo")
 """The languages whose print is read back: pdftotext reads Khmer's stacked letters back in
@@ -64,13 +51,6 @@ def _msel(lang: str, words: tuple[str, ...]) -> bytes:
     return msel_xlsx("Lines", rows, t, words=words)
 
 
-def _cut(text: str, names: tuple[str, ...]) -> list[str]:
-    """The names a printed text cuts over two lines (spaces and joiners aside)."""
-    text = re.sub(f"[ \u200b{WORD_JOINER}]", "", text)
-    whole = text.replace("\n", "")
-    return [n for n in names for _ in range(whole.count(n) - text.count(n))]
-
-
 def _characters(text: str) -> Counter[str]:
     """The characters of a text but its spaces and invisible ones."""
     return Counter(re.sub(r"[\s\u200b\u2060\u00a0]", "", unicodedata.normalize("NFC", text)))
@@ -84,32 +64,22 @@ def test_libreoffice_prints_no_name_cut_over_two_lines_and_every_line(tmp_path: 
     """Printed by LibreOffice, the MSEL with the names joined cuts none of them over two
     lines (without, LibreOffice's own breaking cuts some), and every character of every cell
     is printed: the rows, whose heights count a joined name as one piece, are tall enough."""
+    documents = {}
     for lang in PRINTED:
-        (tmp_path / f"{lang}.xlsx").write_bytes(_msel(lang, CUT_BY_DICTIONARY[lang]))
-        (tmp_path / f"{lang}-unkept.xlsx").write_bytes(_msel(lang, ()))
-    files = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
-    convert = ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*convert, *files], check=True, capture_output=True, timeout=300)
+        documents[f"{lang}.xlsx"] = _msel(lang, CUT_BY_DICTIONARY[lang])
+        documents[f"{lang}-unkept.xlsx"] = _msel(lang, ())
+    printed = printed_by_libreoffice(tmp_path, documents)
     for lang in PRINTED:
         names = CUT_BY_DICTIONARY[lang]
-        printed = {
-            kept: subprocess.run(
-                ["pdftotext", "-raw", str(tmp_path / f"{lang}{kept}.pdf"), "-"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            for kept in ("", "-unkept")
-        }
-        assert all(n in printed[""].replace(" ", "") for n in names), lang
-        assert _cut(printed[""], names) == [], lang
-        assert _cut(printed["-unkept"], names), lang  # LibreOffice's own breaking cuts them
+        assert all(n in printed[lang].replace(" ", "") for n in names), lang
+        assert names_cut(printed[lang], names) == [], lang
+        assert names_cut(printed[f"{lang}-unkept"], names), lang  # LibreOffice's breaking
         sheet = load_workbook(tmp_path / f"{lang}.xlsx").active
         cells = "".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
         info = subprocess.run(["pdfinfo", str(tmp_path / f"{lang}.pdf")], capture_output=True)
         pages = int(re.findall(rb"Pages:\s+(\d+)", info.stdout)[0])
         header = "".join(str(c.value) for c in sheet[1]) * (pages - 1)  # on each page
-        lost = _characters(cells + header) - _characters(printed[""])
+        lost = _characters(cells + header) - _characters(printed[lang])
         assert not lost, (lang, lost)
 
 
