@@ -33,6 +33,19 @@ def slow_lao_boat(data: dict[str, Any]) -> None:
     )
 
 
+def lao_village(
+    data: dict[str, Any], place: str, km: float, lat: float, lon: float, **more: Any
+) -> None:
+    """tiny_border.toml: add a Lao village ``km`` of rural road from Pakse, on the water
+    (``more``: other fields of the place, e.g. its population)."""
+    name = place.replace("_", " ").title()
+    data["places"].append(
+        {"id": place, "name": name, "nation": "LA", "kind": "village", "lat": lat, "lon": lon,
+         "population": 50, "water_access": True, **more}
+    )  # fmt: skip
+    data["roads"].append({"from": "pakse", "to": place, "km": km, "class": "rural"})
+
+
 def refused(args: list[str], *expected: str) -> str:
     """Run the command line; assert a clean refusal (exit 2, no traceback) naming ``expected``."""
     from click.testing import CliRunner

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import as_sent, load_with, slow_lao_boat
+from support import as_sent, lao_village, load_with, slow_lao_boat
 from test_decisions import lao_boat_down_until_19h
 
 from sim import log
@@ -136,11 +136,7 @@ def _two_villages_two_boats(data: dict[str, Any]) -> None:
     data["units"].append(
         {"id": "la-fast", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
     )
-    data["places"].append(
-        {"id": "ban_nok", "name": "Ban Nok", "nation": "LA", "kind": "village",
-         "lat": 15.05, "lon": 105.75, "population": 200, "water_access": True}
-    )  # fmt: skip
-    data["roads"].append({"from": "pakse", "to": "ban_nok", "km": 12, "class": "rural"})
+    lao_village(data, "ban_nok", 12, lat=15.05, lon=105.75, population=200)
     data["injects"].append(
         {"type": "incident", "at": "1h", "place": "ban_nok", "need": "rescue", "people": 20}
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from support import SCENARIOS, load_with, slow_lao_boat
+from support import SCENARIOS, lao_village, load_with, slow_lao_boat
 from test_decisions import decisions, lao_boat_down_until_19h, thai_village_flooded
 
 from sim import simulate
@@ -138,11 +138,7 @@ def test_a_neighbours_busy_unit_nearby_counts_though_it_has_a_free_one_far_away(
 
 def test_a_nation_does_not_ask_when_its_own_busy_unit_frees_in_time() -> None:
     def lao_boat_busy_nearby(data: dict[str, Any]) -> None:
-        data["places"].append(
-            {"id": "ban_nong", "name": "Ban Nong", "nation": "LA", "kind": "village",
-             "lat": 15.1, "lon": 105.75, "population": 50, "water_access": True}
-        )  # fmt: skip
-        data["roads"].append({"from": "pakse", "to": "ban_nong", "km": 10, "class": "rural"})
+        lao_village(data, "ban_nong", 10, lat=15.1, lon=105.75)
         data["units"].append(
             {"id": "la-boat", "nation": "LA", "agency": "army", "type": "boat", "base": "pakse"}
         )
@@ -352,11 +348,7 @@ def test_a_unit_processed_longer_than_expected_keeps_its_task() -> None:
             hours="24h", processing={"dist": "uniform", "low": "0min", "high": "400min"}
         )
         data["units"].append({**data["units"][0], "id": "th-boat-2"})
-        data["places"].append(
-            {"id": "ban_x", "name": "Ban X", "nation": "LA", "kind": "village",
-             "lat": 15.2, "lon": 105.9, "population": 10}
-        )  # fmt: skip
-        data["roads"].append({"from": "pakse", "to": "ban_x", "km": 10, "class": "rural"})
+        lao_village(data, "ban_x", 10, lat=15.2, lon=105.9, population=10, water_access=False)
         # an unrelated road closing: every party looks again while the boat is processed
         data["injects"].append(
             {"type": "road_closed", "at": "10h", "road": "pakse--ban_x", "for": "10min"}
@@ -379,11 +371,7 @@ def test_an_offer_of_a_unit_in_border_processing_counts_it_turning_back() -> Non
     def second_lao_incident(data: dict[str, Any]) -> None:
         data["injects"][0]["people"] = 8
         data["crossings"][0].update(hours="24h", processing="200min")
-        data["places"].append(
-            {"id": "ban_x", "name": "Ban X", "nation": "LA", "kind": "village",
-             "lat": 15.2, "lon": 105.85, "population": 50, "water_access": True}
-        )  # fmt: skip
-        data["roads"].append({"from": "pakse", "to": "ban_x", "km": 10, "class": "rural"})
+        lao_village(data, "ban_x", 10, lat=15.2, lon=105.85)
         data["injects"].append(
             {"type": "incident", "at": "9h", "place": "ban_x", "need": "rescue", "people": 8}
         )

@@ -225,11 +225,13 @@ class Malformed(Exception):
     field and what it must be."""
 
     def __init__(self, problems: Sequence[Problem | str]) -> None:
-        told = [p if isinstance(p, Problem) else Problem(p) for p in problems]
-        super().__init__("; ".join(map(str, told)))
-        self.problems = [str(p) for p in told]
+        self.told = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        super().__init__("; ".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
         """Each problem in English (as a session file's reader reports it)."""
-        self.told = told
+        return [str(p) for p in self.told]
 
     def said(self, t: Translator) -> str:
         """The problems in a reader's language."""
