@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.decisions.doctrine import Again, AskingStamp, Planner, Search, State
+from sim.decisions.doctrine import Again, AskingStamp, Planner, Quiet, Search, State
 from sim.model import Simulation
 from sim.model.entities import Incident
 from sim.scenario import Scenario, load_scenario
@@ -200,3 +200,44 @@ def test_no_one_is_sought_for_an_incident_whose_help_came_late(
     Simulation(scenario(), seed=seed).run()
     assert answers["someone"] == 0
     assert answers["late"] > 0
+
+
+@pytest.mark.parametrize(
+    ("scenario", "seed", "spares"),
+    [  # (with reserves to keep, as on the Sekong scenario, nothing is kept)
+        RUNS[0],
+        pytest.param(_sekong_keeping_no_reserve, 4, True, id="sekong-no-reserve-4"),
+        pytest.param(_sekong_keeping_no_reserve, 7, True, id="sekong-no-reserve-7"),
+    ],
+)
+def test_a_look_at_asking_spared_by_the_last_finds_what_it_found(
+    scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look at asking for help with an incident spared by what the last look found
+    (``Quiet``: help in train by the target, due already, or no one to ask) finds the same
+    as a look that searches: whether help is in train by the target, and if not, that
+    neither the nation's own busy units nor any neighbour's could come sooner."""
+    still_quiet = Planner._still_quiet
+    answers = {"spared": 0, "different": 0}
+
+    def checked(self: Planner, asker: str, incident: Incident, quiet: Quiet) -> bool:
+        spared = still_quiet(self, asker, incident, quiet)
+        if spared:
+            answers["spared"] += 1
+            plan = self.in_train(incident)
+            if plan <= incident.target_at:
+                seeking = False
+            elif plan <= self.sim.env.now:
+                seeking = True
+            else:
+                someone = self._own_busy_in_time(incident) or self._helpers(asker, incident, plan)
+                seeking = not someone
+                answers["different"] += bool(someone)
+            answers["different"] += seeking != quiet.seeking
+        return spared
+
+    monkeypatch.setattr(Planner, "_still_quiet", checked)
+    Simulation(scenario(), seed=seed).run()
+    assert answers["different"] == 0
+    if spares:
+        assert answers["spared"] > 0

@@ -41,9 +41,12 @@ where and when it would set off stay the same. A look that found nobody to ask f
 incident (no neighbour's unit, nor any of its own busy ones, could come before the help
 in train) keeps that while the help in train, the requests and the world stay the same,
 no refusal has lapsed and no unit filed or stirred since could come sooner by its bound
-from below (a neighbour's setting off once asked and approved) with an open way there. A
-first response that cannot offer a unit sooner than one on its way stops its search where
-no other could be sooner, and keeps that bound.
+from below (a neighbour's setting off once asked and approved) with an open way there.
+What a look at asking found (help in train by the target, due already, or no one to ask)
+is kept, without working out help in train again, while the incident, its requests and
+the world stay the same, no decision point is open, and until a promise or a refusal runs
+out or help in train is due. A first response that cannot offer a unit sooner than one on
+its way stops its search where no other could be sooner, and keeps that bound.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
@@ -112,6 +115,23 @@ Search = Callable[[float], float]
 Again = Callable[[list[GroupKey], list[Unit], float], float]
 """Lowers a bound on that arrival by the free groups and the units given, if they come sooner."""
 
+
+class Quiet(NamedTuple):
+    """What a look at asking for help with an incident found, and what it depends on: it
+    holds, without looking again, while the incident, the world and the requests stay the
+    same, no decision point is open, and until ``until`` (a pending request's patience
+    or a refusal runs out, help in train is due); one that found no one to ask (its
+    ``situation``, as ``_asking_stamp``) also while no unit filed or stirred since could
+    come sooner (``_no_one_sooner``)."""
+
+    version: int
+    world: int
+    requests: dict[str, tuple[str, float]]
+    until: float
+    seeking: bool
+    situation: tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]] | None
+
+
 PoolKey = tuple[str, str, str, bool, str, str]
 """Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
 off in."""
@@ -126,6 +146,10 @@ class Pool(NamedTuple):
     nation: str
     origin: str
     filed: PlaceIndex[GroupKey]
+    per_km: float
+    """The fewest minutes its units take for a straight-line km."""
+    lift: Callable[[float], float] | None
+    """Lifts a bound on reaching a place to one on starting work there (None: the same)."""
 
 
 T = TypeVar("T")
@@ -213,6 +237,10 @@ class Planner:
         """(party, incident) -> the state in which no neighbour's unit, nor any of the
         nation's own busy ones, would have come before help in train (``_asking_stamp``):
         in the same state no unit has come sooner since, so the search is spared."""
+        self._moved: dict[tuple[str, str, int, int, int, int], tuple[Unit, ...]] = {}
+        """Units moved since places in a pool's journals (``_moved_since``), for one look."""
+        self._quiet: dict[tuple[str, int], Quiet] = {}
+        """(party, incident) -> what its last look at asking found, while it holds."""
         self._known: dict[int, dict[Hashable, Known]] = {}
         """Incident -> the last search for some units' soonest arrival at it (``_recalled``)."""
         self._nothing_better: dict[tuple[str, int], NothingBetter] = {}
@@ -301,6 +329,7 @@ class Planner:
 
     def _look_again(self, _: object) -> None:
         self._expected.clear()
+        self._moved.clear()
         points = self.sim.points
         while self._dirty:
             self._count_look()
@@ -406,6 +435,7 @@ class Planner:
         searches kept (a search without it is only slower) and the holds logged."""
         self._nothing_better.pop((party, incident.id), None)
         self._no_one_to_ask.pop((party, incident.id), None)
+        self._quiet.pop((party, incident.id), None)
         self._known.pop(incident.id, None)
         self._in_time.pop(incident.id, None)
         self._held.pop(incident.id, None)
@@ -472,9 +502,20 @@ class Planner:
         if pool is None:
             size = self._sizes[(nation, need, key[0])]
             index: PlaceIndex[GroupKey] = PlaceIndex(self.sim.geography.places, self._extent, size)
-            pool = self._pools[pool_key] = Pool(unit.type, key[4], key[1], origin, index)
+            per_km, lift = self._pace(unit.type)
+            pool = Pool(unit.type, key[4], key[1], origin, index, per_km, lift)
+            self._pools[pool_key] = pool
             self._nearby.setdefault((nation, need), []).append(pool)
         return pool
+
+    def _pace(self, unit_type: UnitType) -> tuple[float, Callable[[float], float] | None]:
+        """How a bound from below on a unit's arrival grows with the straight-line km, and
+        what lifts it to one on starting work (None: nothing, unless a ``day_only``
+        aircraft)."""
+        lift = None
+        if unit_type.mode == "air" and unit_type.day_only:
+            lift = partial(work_can_start_at_least, self.sim, unit_type)
+        return minutes_per_km_at_least(self.sim, unit_type), lift
 
     def _group(self, unit: Unit) -> None:
         key = self._group_key(unit)
@@ -527,8 +568,8 @@ class Planner:
             (
                 pool.filed,
                 max(start, now + pool.unit_type.mobilisation.mean) if pool.idle else start,
-                minutes_per_km_at_least(self.sim, pool.unit_type),
-                partial(work_can_start_at_least, self.sim, pool.unit_type),
+                pool.per_km,
+                pool.lift,
             )
             for pool in self._nearby.get((nation, need), ())
             if pool.filed
@@ -965,21 +1006,32 @@ class Planner:
         nation's own units, busy ones once free, miss the target and it would come sooner."""
         if self._lenders[incident.need.id] <= {incident.place.nation}:
             return  # no neighbour has a unit that serves the need: no one to ask, ever
+        key = (asker, incident.id)
+        quiet = self._quiet.pop(key, None)
+        if quiet is not None and self._still_quiet(asker, incident, quiet):
+            self._quiet[key] = quiet
+            if quiet.seeking:
+                self.seeking.add(asker)
+            return
         plan = self.in_train(incident)
         if plan <= incident.target_at:
+            self._rest(key, incident, plan, seeking=False)
             return
         if plan <= self.sim.env.now:  # help came late: no one could now come sooner
             self.seeking.add(asker)  # as the search would find
+            self._rest(key, incident, plan, seeking=True)
             return
         stamp = self._asking_stamp(incident, plan)
         if stamp is not None and self._no_one_sooner(asker, incident, stamp):
             self.seeking.add(asker)  # as the search would find again
+            self._rest(key, incident, plan, seeking=True, situation=stamp[0])
             return
         if self._own_busy_in_time(incident):
             return
         helpers = self._helpers(asker, incident, plan)
         if not helpers and stamp is not None:
-            self._no_one_to_ask[(asker, incident.id)] = stamp
+            self._no_one_to_ask[key] = stamp
+            self._rest(key, incident, plan, seeking=True, situation=stamp[0])
         if helpers:
             plan = min(plan, self._own_busy(incident, helpers[-1][0]))
             if plan <= incident.target_at:
@@ -1002,6 +1054,63 @@ class Planner:
         choice = self.sim.points.put(point, act, partial(self._may_ask, incident))
         if choice is not None:
             act(choice)
+
+    def _rest(
+        self,
+        key: tuple[str, int],
+        incident: Incident,
+        plan: float,
+        *,
+        seeking: bool,
+        situation: tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]] | None = None,
+    ) -> None:
+        """Keep what a look at asking found (``Quiet``), when it is known until when it
+        holds: help in train is then units on scene (whose arrival is past) and requests
+        pending (whose expected arrival counts until their patience runs out), not units
+        on their way (whose estimates move) nor an approval with no unit sent yet (whose
+        soonest is searched again), unless units on scene already settle it."""
+        points = self.sim.points
+        if self.reserves or points.open or points.promised:
+            return
+        if any(u.state is not UnitState.ON_SCENE for u in incident.assigned):
+            return
+        now = self.sim.env.now
+        patience = self.sim.scenario.coordination.mutual_assistance.ask_again_after
+        until = plan if situation is not None else math.inf  # due: no one could be sooner
+        base = min((u.planned_at for u in incident.assigned), default=math.inf)
+        searched = False
+        for code, (status, at) in incident.requests.items():
+            if status in ("sent", "refused") and now - at < patience:
+                until = min(until, at + patience)  # the promise lapses, the refusal stands
+                if status == "sent":
+                    base = min(base, self.promised.get((incident.id, code), math.inf))
+            elif status == "approved" and not any(u.tasked_by == code for u in incident.assigned):
+                searched = True
+        if seeking:  # help late (in train by now) or no one sooner: on base alone
+            holds = base <= now if situation is None else not searched and base == plan
+        else:  # help in train by the target, by units on scene or promises alone
+            holds = base <= incident.target_at
+        if holds:
+            self._quiet[key] = Quiet(
+                incident.version, self._world, dict(incident.requests), until, seeking, situation
+            )
+
+    def _still_quiet(self, asker: str, incident: Incident, quiet: Quiet) -> bool:
+        """Whether what the last look at asking for help with an incident found still
+        holds (``Quiet``)."""
+        if (
+            self.sim.env.now >= quiet.until
+            or quiet.version != incident.version
+            or quiet.world != self._world
+            or quiet.requests != incident.requests
+            or self.sim.points.open
+            or self.sim.points.promised
+        ):
+            return False
+        if quiet.situation is None:
+            return True
+        lengths = tuple(map(len, self._journals[incident.need.id]))
+        return self._no_one_sooner(asker, incident, (quiet.situation, lengths))
 
     def _asking_stamp(self, incident: Incident, plan: float) -> AskingStamp | None:
         """What finding that no neighbour's unit (and none of the nation's own busy ones)
@@ -1035,10 +1144,15 @@ class Planner:
                     continue
                 if nation in incident.requests:  # asked already: not again
                     continue
-                units = dict.fromkeys(self._stirred[(nation, need)][stirred_at:])
                 if nation == own:  # its own busy units only (``_own_busy``)
+                    if now >= by_target:  # the target passed: none could come by it
+                        continue
                     busy = self._busy.get((nation, need), {})
-                    moved = [u for u in units if u in busy and u.task is not incident]
+                    moved = [
+                        u
+                        for u in self._moved_since(nation, need, -1, stirred_at)
+                        if u in busy and u.task is not incident
+                    ]
                     if any(
                         self._could_come_at_least(u, incident, now, by_target) < by_target
                         for u in moved
@@ -1048,10 +1162,7 @@ class Planner:
                 types, delay = self._when_asked(asker, nation, incident)
                 if now + delay >= plan:  # not even a unit on the spot would come sooner
                     continue
-                groups = self.groups[nation].get(need, {})
-                for k in dict.fromkeys(self._filed[(nation, need)][filed_at:]):
-                    if k in groups:
-                        units.setdefault(next(iter(groups[k])), None)
+                units = self._moved_since(nation, need, filed_at, stirred_at)
                 if any(
                     self._could_come_at_least(u, incident, now + delay, plan) < plan
                     for u in units
@@ -1060,6 +1171,26 @@ class Planner:
                     return False
         self._no_one_to_ask[key] = stamp
         return True
+
+    def _moved_since(
+        self, nation: str, need: str, filed_at: int, stirred_at: int
+    ) -> tuple[Unit, ...]:
+        """The units of a nation's pool for a need stirred since a place in its journal,
+        then one unit of each group of free units filed since another and still free (-1:
+        none), each once, in turn. Kept for the look: asking looks at the same for many
+        incidents."""
+        filed, stirred = self._filed[(nation, need)], self._stirred[(nation, need)]
+        key = (nation, need, filed_at, stirred_at, len(filed), len(stirred))
+        found = self._moved.get(key)
+        if found is None:
+            units = dict.fromkeys(stirred[stirred_at:])
+            if filed_at >= 0:
+                groups = self.groups[nation].get(need, {})
+                for k in dict.fromkeys(filed[filed_at:]):
+                    if k in groups:
+                        units.setdefault(next(iter(groups[k])), None)
+            found = self._moved[key] = tuple(units)
+        return found
 
     def _could_come_at_least(
         self, unit: Unit, incident: Incident, leave_at: float, before: float
