@@ -16,15 +16,13 @@ Goal (issue "One plan"): borderdrill within 3x SimPy a customer.
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import simpy
+from bench_run import callgrind
 
 MMC = Path(__file__).parents[1] / "tests" / "scenarios" / "mmc.toml"
 ARRIVALS_PER_MIN = 54 / 1440
@@ -113,26 +111,7 @@ def cpu_per_customer(make: Callable[[], int], repeats: int = 3) -> tuple[float, 
 def instructions(model: str, days: float) -> int:
     """Instructions callgrind counts for a process that builds ``model`` and runs it for
     ``days`` (0: builds it only)."""
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            sys.executable,
-            __file__,
-            "--only",
-            model,
-            "--days",
-            str(days),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"callgrind printed no count:\n{done.stderr[-2000:]}")
-    return int(found.group(1))
+    return callgrind(__file__, "--only", model, "--days", str(days))[0]
 
 
 def main() -> None:

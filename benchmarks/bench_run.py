@@ -14,6 +14,9 @@ import argparse
 import cProfile
 import itertools
 import pstats
+import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -67,6 +70,28 @@ def bare_simpy(target_events: int, seed: int = 1) -> tuple[int, float]:
     started = time.process_time()
     env.run()
     return events_scheduled(env), time.process_time() - started
+
+
+def callgrind(script: str, *args: str) -> tuple[int, str]:
+    """Instructions valgrind's callgrind counts for a Python process running ``script``
+    with ``args`` (machines here are shared, so CPU times are noisy), and what it printed."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            script,
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"callgrind printed no count:\n{done.stderr[-2000:]}")
+    return int(found.group(1)), done.stdout
 
 
 def hazard_share(path: Path, replications: int) -> tuple[float, float, float]:
