@@ -33,6 +33,12 @@ def _sekong() -> Scenario:
     return load_scenario(ROOT / "scenarios" / "sekong_flood_2018.toml")
 
 
+def _someone_to_ask(planner: Planner, asker: str, incident: Incident, plan: float) -> bool:
+    """Whether a look that searches finds someone who could come before help in train:
+    one of the nation's own busy units by the target, or a neighbour to ask."""
+    return planner._own_busy_in_time(incident) or bool(planner._helpers(asker, incident, plan))
+
+
 RUNS = [
     pytest.param(lambda: _dispersed(3), 2, True, id="dispersed-3x"),
     # seed 2 needs the notice of a trip that starts, seed 7 that of one more unit tasked
@@ -120,7 +126,7 @@ def test_a_look_spared_the_search_for_someone_to_ask_would_have_found_no_one(
         if spared:
             answers["spared"] += 1
             plan = stamp[0][1]  # help in train
-            someone = self._own_busy_in_time(incident) or self._helpers(asker, incident, plan)
+            someone = _someone_to_ask(self, asker, incident, plan)
             answers["someone"] += bool(someone)
         return spared
 
@@ -192,7 +198,7 @@ def test_no_one_is_sought_for_an_incident_whose_help_came_late(
         plan = self.in_train(incident)
         if incident.target_at < plan <= self.sim.env.now:
             answers["late"] += 1
-            someone = self._own_busy_in_time(incident) or self._helpers(asker, incident, plan)
+            someone = _someone_to_ask(self, asker, incident, plan)
             answers["someone"] += bool(someone)
         consider_asking(self, asker, incident)
 
@@ -230,7 +236,7 @@ def test_a_look_at_asking_spared_by_the_last_finds_what_it_found(
             elif plan <= self.sim.env.now:
                 seeking = True
             else:
-                someone = self._own_busy_in_time(incident) or self._helpers(asker, incident, plan)
+                someone = _someone_to_ask(self, asker, incident, plan)
                 seeking = not someone
                 answers["different"] += bool(someone)
             answers["different"] += seeking != quiet.seeking
