@@ -103,11 +103,12 @@ free groups filed and units stirred since the start), a bound from below on when
 could be on scene then (the soonest found, or where the search stopped), the unit found
 soonest (None: none) and a bound from below on every other (``Planner._first_of``)."""
 
-AskingStamp = tuple[
-    tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]], tuple[int, ...]
-]
-"""The world, help in train, the incident's version and requests; and how many free groups
-were filed and units stirred for its need, nation after nation (``Planner._asking_stamp``)."""
+Situation = tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]]
+"""The world, help in train, the incident's version and requests (``Planner._asking_stamp``)."""
+
+AskingStamp = tuple[Situation, tuple[int, ...]]
+"""A situation, and how many free groups were filed and units stirred for its need, nation
+after nation (``Planner._asking_stamp``)."""
 
 Search = Callable[[float], float]
 """Finds the soonest arrival of some units at an incident if before a time (else that time)."""
@@ -129,7 +130,7 @@ class Quiet(NamedTuple):
     requests: dict[str, tuple[str, float]]
     until: float
     seeking: bool
-    situation: tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]] | None
+    situation: Situation | None
 
 
 PoolKey = tuple[str, str, str, bool, str, str]
@@ -1062,7 +1063,7 @@ class Planner:
         plan: float,
         *,
         seeking: bool,
-        situation: tuple[int, float, int, tuple[tuple[str, tuple[str, float]], ...]] | None = None,
+        situation: Situation | None = None,
     ) -> None:
         """Keep what a look at asking found (``Quiet``), when it is known until when it
         holds: help in train is then units on scene (whose arrival is past) and requests
