@@ -194,7 +194,7 @@ def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: Case) -> Non
                     if not planner.is_free(unit) or nation not in planner.taskers(unit):
                         continue
                     if unit.can_serve(incident) and (types is None or unit.type.id in types):
-                        eta = arrival(sim, unit, incident.place.id)
+                        eta = arrival(sim, unit, incident)
                         late = current - SLIP_MIN
                         assert eta is None or eta >= late, (sim.env.now, unit.id, incident.id)
 

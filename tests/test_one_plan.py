@@ -8,7 +8,6 @@ Stung Treng, 100 km of highway to the Dong Kralor - Nong Nok Khiene crossing (op
 
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -235,33 +234,54 @@ def _slow_helicopter_runs() -> list[RunLog]:
     return [Simulation(scenario, seed).run() for seed in range(12)]
 
 
-def test_an_aircrafts_wait_for_daylight_to_take_off_or_to_work_sends_the_free_boat() -> None:
-    # the helicopter is sent; where its mobilisation ends too late for a trip before dark,
-    # it would wait for daylight (to take off, or once landed to work): the boat is sent
-    # at the latest when that wait begins, rather than idling until the morning
-    replaced = 0
+def test_a_helicopter_whose_crew_would_be_ready_too_late_for_daylight_is_not_sent() -> None:
+    # the duty officer calls the crews before sending: a helicopter whose crew would be
+    # ready too late for a trip before dark (it would wait for daylight, to take off or
+    # once landed to work) is not sent; the boat is, at once, and is on scene at
+    # 450 + 180 + 30; a crew ready in time sends the helicopter, which never waits
+    boat_sent = 0
     for log in _slow_helicopter_runs():
         waited = [t for t, e, _, u, _ in log.events if e == "waited" and u == "la-heli"]
         sent = [(t, p.choice) for t, _, p in decisions(log, "assign")]
-        assert sent[0] == (450.0, "la-heli")
-        if len(sent) > 1:
-            replaced += 1
-            assert sent[1][1] == "la-boat" and sent[1][0] <= min(waited, default=math.inf)
-            assert first_on_scene(log)[1] == "la-boat"
-        else:
-            assert not waited and first_on_scene(log)[1] == "la-heli"
-    assert replaced  # (seeds 4, 8 and 11)
-
-
-def test_a_mobilisation_that_will_end_too_late_for_daylight_is_replanned_when_it_starts() -> None:
-    # the mobilisation is drawn when it starts (and estimates count it from then): a
-    # helicopter that will be ready too late for a trip before dark is replaced at once
-    # by the boat, which is then on scene at 450 + 180 + 30, not 3 h later
-    for log in _slow_helicopter_runs():
-        sent = [(t, p.choice) for t, _, p in decisions(log, "assign")]
-        if len(sent) > 1:
-            assert sent[1] == (450.0, "la-boat")
+        assert not [e for _, e, *_ in log.events if e == "stood_down"]
+        if sent == [(450.0, "la-boat")]:
+            boat_sent += 1
             assert first_on_scene(log) == (450.0 + 180 + 30, "la-boat")
+        else:
+            assert sent == [(450.0, "la-heli")]
+            assert not waited and first_on_scene(log)[1] == "la-heli"
+    assert 0 < boat_sent < 12  # (seeds 4, 8 and 11)
+
+
+def test_of_two_boats_at_one_base_the_one_whose_crew_is_ready_first_is_sent_and_kept() -> None:
+    def two_lao_boats(data: dict[str, Any]) -> None:
+        data["unit_types"][0]["mobilisation"] = {"dist": "uniform", "low": "5min", "high": "3h"}
+        data["units"] = [
+            {
+                "id": f"la-boat-{n}",
+                "nation": "LA",
+                "agency": "army",
+                "type": "boat",
+                "base": "pakse",
+            }
+            for n in (1, 2)
+        ]
+        data["injects"][0]["people"] = 8  # one boat's load
+
+    scenario = load_with("tiny_border.toml", two_lao_boats)
+    chosen = set()
+    for seed in range(8):
+        sim = Simulation(scenario, seed)
+        log = sim.run()
+        (incident,) = sim.incidents
+        ready = {u.id: sim.readiness(u, incident) for u in sim.units}
+        first = min(ready, key=lambda u: (ready[u], u))
+        at = {e: t for t, e, _, u, _ in log.events if u == first}
+        # the readier crew's boat is sent, leaves its base when its crew said, and is kept
+        assert [u for _, e, _, u, _ in log.events if e in ("dispatched", "stood_down")] == [first]
+        assert at["mobilised"] - at["dispatched"] == pytest.approx(ready[first])
+        chosen.add(first)
+    assert chosen == {"la-boat-1", "la-boat-2"}  # not the first by id
 
 
 def test_an_aircraft_does_not_fly_into_a_nation_whose_aircraft_are_grounded() -> None:

@@ -558,17 +558,17 @@ class Planner:
         """The free groups a nation may task for a need, bounded by ``bound`` (None: left
         out), in the order of their bounds (``sim.world.grid.by_bound``), searched outward
         from the incident's place: none sets off before ``start`` (nor, if idle at base,
-        before it has mobilised), and none goes a straight-line km faster than its type's
-        top speed. Pools that could not serve the incident (of a type not in ``types``,
-        if given), or none of whose units could reach it, are passed over (those of other
-        nations than ``sender`` too, if given)."""
+        before the quickest mobilisation its type allows), and none goes a straight-line
+        km faster than its type's top speed. Pools that could not serve the incident (of
+        a type not in ``types``, if given), or none of whose units could reach it, are
+        passed over (those of other nations than ``sender`` too, if given)."""
         groups = self.groups[nation].get(need, {})
         now = self.sim.env.now
         place = incident.place.id
         indexes = [
             (
                 pool.filed,
-                max(start, now + pool.unit_type.mobilisation.mean) if pool.idle else start,
+                max(start, now + pool.unit_type.mobilisation.least) if pool.idle else start,
                 pool.per_km,
                 pool.lift,
             )
@@ -593,16 +593,17 @@ class Planner:
 
     def _setting_off(
         self, nation: str, incident: Incident, members: Members
-    ) -> tuple[float, tuple[str, float, Members]] | None:
+    ) -> tuple[float, tuple[str, float, Unit]] | None:
         """A bound from below on when a free group could be on scene, with where and when
-        it would set off and the members that may be offered (None: it may not be sent, or
-        has no open way there)."""
+        it would set off and the member that would be sent (None: it may not be sent, or
+        has no open way there): the first by id, or at base the crew that says it is
+        ready first (``Simulation.readiness``)."""
         promised = self.sim.points.promised
         if promised:  # units an open point proposes for another incident are not offered
             members = {u: None for u in members if promised.get(u.id, incident.id) == incident.id}
             if not members:
                 return None
-        unit = next(iter(members))  # every member sets off from the same place at once
+        unit = next(iter(members))  # every member sets off from the same place
         types = self.allowed[nation].get(incident.id)
         if not (
             unit.can_serve(incident)
@@ -610,10 +611,14 @@ class Planner:
             and (incident.place.nation == nation or self.lendable(nation, unit))
         ):
             return None
-        origin, t = departure(self.sim, unit)
+        if unit.standing_by and unit.state is UnitState.IDLE:
+            unit = min(members, key=lambda u: (self.sim.readiness(u, incident), u.id))
+        else:  # at once
+            unit = min(members, key=lambda u: u.id)
+        origin, t = departure(self.sim, unit, task=incident)
         if not self.sim.reaches(unit, origin, incident.place.id):
             return None
-        return earliest_arrival(self.sim, unit, origin, t, incident.place.id), (origin, t, members)
+        return earliest_arrival(self.sim, unit, origin, t, incident.place.id), (origin, t, unit)
 
     def _candidates(
         self, nation: str, incident: Incident, before: float = math.inf
@@ -644,8 +649,7 @@ class Planner:
                 break
             if group is None:
                 continue
-            origin, t, members = group
-            unit = min(members, key=lambda u: u.id)
+            origin, t, unit = group
             eta = travel_end(sim, unit, origin, place, t)
             if eta is not None:
                 bisect.insort(found, (eta, unit.id, unit), key=_sooner)
@@ -723,11 +727,10 @@ class Planner:
             found = self._setting_off(nation, incident, members)
             if found is None:
                 continue
-            at_least, (origin, t, members) = found
+            at_least, (origin, t, unit) = found
             if than is not None and at_least >= than:
                 soonest = at_least if soonest is None else min(soonest, at_least)
                 continue
-            unit = min(members, key=lambda u: u.id)
             eta = travel_end(self.sim, unit, origin, place, t)
             if eta is None:
                 continue
@@ -813,7 +816,7 @@ class Planner:
         incident.add_unit(unit)
         self.unit_busy(unit)
         self.stirred(*incident.assigned)  # one more on it: each is free sooner
-        planned = arrival(sim, unit, incident.place.id)
+        planned = arrival(sim, unit, incident)
         unit.planned_at = math.inf if planned is None else planned
         sim.record((sim.env.now, log.DISPATCHED, incident.id, unit.id, nation))
         if not (unit.standing_by or unit.state is UnitState.MOBILISING):

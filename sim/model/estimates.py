@@ -1,9 +1,10 @@
 """Planning estimates: when a unit would be on scene and able to work, counting everything
 known now.
 
-Estimates use mean durations (mobilisation, processing) and what is known at the moment
-they are made: where the unit is or is heading, a mobilisation's end once it has begun
-(drawn, as the unit reports it), breakdowns, the roads and crossings open now, crossing
+Estimates use mean durations (processing at crossings, mobilisation of a crew not called)
+and what is known at the moment they are made: where the unit is or is heading, how long
+a crew called at base for an incident takes to mobilise for it (``Simulation.readiness``),
+breakdowns, the roads and crossings open now, crossing
 hours, daylight for ``day_only`` aircraft and groundings. They are computed
 afresh whenever dispatch looks again, so they never go stale.
 """
@@ -21,10 +22,13 @@ if TYPE_CHECKING:
     from sim.model.simulation import Simulation
 
 
-def departure(sim: Simulation, unit: Unit, *, diverted: bool = False) -> tuple[str, float]:
+def departure(
+    sim: Simulation, unit: Unit, *, diverted: bool = False, task: Incident | None = None
+) -> tuple[str, float]:
     """Where and when the unit could set off on a new task (before its own travel rules);
     a unit processed at a border for its task sets off from the far post once cleared,
-    unless ``diverted`` to another task (it turns back)."""
+    unless ``diverted`` to another task (it turns back). A unit at base mobilises first:
+    for ``task`` (else its own task) as its crew, called, says; for no task, on average."""
     if unit.clearing is not None and not diverted:
         origin, cleared_at = unit.clearing
         t = max(sim.env.now, cleared_at)
@@ -33,16 +37,19 @@ def departure(sim: Simulation, unit: Unit, *, diverted: bool = False) -> tuple[s
     else:
         origin, t = unit.location, sim.env.now
     t = max(t, unit.down_until)
-    if unit.standing_by and unit.state is UnitState.IDLE:
-        t += unit.type.mobilisation.mean  # once repaired
+    if unit.standing_by and unit.state is UnitState.IDLE:  # mobilises once repaired
+        task = task or unit.task
+        t += unit.type.mobilisation.mean if task is None else sim.readiness(unit, task)
     return origin, t
 
 
-def arrival(sim: Simulation, unit: Unit, place: str, *, diverted: bool = False) -> float | None:
-    """When ``unit`` would reach ``place`` if it went now (None if it cannot get there);
+def arrival(
+    sim: Simulation, unit: Unit, incident: Incident, *, diverted: bool = False
+) -> float | None:
+    """When ``unit`` would reach ``incident`` if sent now (None if it cannot get there);
     ``diverted``: from another task it is on (``departure``)."""
-    origin, t = departure(sim, unit, diverted=diverted)
-    return travel_end(sim, unit, origin, place, t)
+    origin, t = departure(sim, unit, diverted=diverted, task=incident)
+    return travel_end(sim, unit, origin, incident.place.id, t)
 
 
 def travel_end(sim: Simulation, unit: Unit, origin: str, place: str, t: float) -> float | None:
@@ -101,7 +108,7 @@ def on_scene_estimate(sim: Simulation, unit: Unit) -> float:
     assert incident is not None
     if unit.state is UnitState.ON_SCENE:
         return unit.planned_at
-    eta = arrival(sim, unit, incident.place.id)
+    eta = arrival(sim, unit, incident)
     return math.inf if eta is None else eta
 
 
@@ -117,12 +124,13 @@ def busy_until(sim: Simulation, unit: Unit) -> tuple[str, float] | None:
 
 
 def could_arrive(
-    sim: Simulation, unit: Unit, incident: Incident, leave_at: float = 0.0
+    sim: Simulation, unit: Unit, incident: Incident, leave_at: float = 0.0, *, called: bool = False
 ) -> float | None:
     """When a unit, free, busy or down, could be on scene at ``incident`` if it set off
-    once free, and no earlier than ``leave_at``."""
+    once free, and no earlier than ``leave_at``; ``called``: its crew, if at base, is
+    called for it (``departure``)."""
     if unit.task is None:
-        origin, t = departure(sim, unit)
+        origin, t = departure(sim, unit, task=incident if called else None)
     else:
         free = busy_until(sim, unit)
         if free is None:

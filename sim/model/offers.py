@@ -66,7 +66,7 @@ def why_not(sim: Simulation, unit: Unit, incident: Incident) -> Refusal | None:
     most = incident.need.max_units
     if len(incident.assigned) >= most:
         return Refusal(N_("%(most)s already on it, the most this need takes at once"), most=most)
-    if arrival(sim, unit, incident.place.id, diverted=True) is None:
+    if arrival(sim, unit, incident, diverted=True) is None:
         return Refusal(N_("this unit has no open way there through territory it may enter"))
     return None
 
@@ -97,7 +97,7 @@ def _carry(
     yield from sim.comms.send(nation, owner, eoc, PURPOSE, incident)
     unit.offered_to = None
     gone = _gone(sim, unit, incident, task)
-    eta = None if gone else arrival(sim, unit, incident.place.id, diverted=True)
+    eta = None if gone else arrival(sim, unit, incident, diverted=True)
     if incident.remaining <= 0:
         proposal = d.Choice(d.NO, d.NOT_NEEDED)
     elif eta is None:

@@ -45,6 +45,7 @@ class Simulation:
         self.seed = scenario.run.seed if seed is None else seed
         self.env = simpy.Environment()
         self.random = streams(self.seed, replication)
+        self._readiness: dict[tuple[Unit, Incident], float] = {}
         self.in_force: frozenset[str] = arrangements.in_force_at_start(scenario)
         """The coordination arrangements in force now (``sim.model.arrangements``)."""
         operations = scenario.coordination.border_operations
@@ -297,6 +298,20 @@ class Simulation:
     def unit(self, unit_id: str) -> Unit:
         """A unit by its id."""
         return self._units[unit_id]
+
+    def readiness(self, unit: Unit, incident: Incident) -> float:
+        """How long a unit's crew, called at base for an incident, takes to mobilise for
+        it: one draw for the pair, known once the crew is called (the duty officer calls
+        the crews of the units it weighs) and kept when the unit is sent."""
+        mobilisation = unit.type.mobilisation
+        if mobilisation.least == mobilisation.mean:  # fixed: nothing to draw
+            return mobilisation.mean
+        key = (unit, incident)
+        minutes = self._readiness.get(key)
+        if minutes is None:
+            stream = self.random.of("readiness", f"{unit.id}/{incident.key}")
+            minutes = self._readiness[key] = mobilisation.draw(stream)
+        return minutes
 
     def poke(self, unit: Unit) -> None:
         """Make a unit look at its task again (a new task, a recall, a breakdown)."""

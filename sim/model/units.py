@@ -77,7 +77,7 @@ def go_home(sim: Simulation, unit: Unit) -> Process:
 def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     """Get ready at base; the task may have changed meanwhile."""
     unit.state, unit.standing_by = UnitState.MOBILISING, False
-    minutes = unit.type.mobilisation.draw(sim.random.of("readiness", f"{unit.id}/{incident.key}"))
+    minutes = sim.readiness(unit, incident)
     unit.heading, unit.heading_at = unit.location, sim.env.now + minutes
     sim.planner.stirred(unit)
     if unit.task is incident:  # known once drawn: a slip like any other

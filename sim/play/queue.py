@@ -96,5 +96,5 @@ def _capable(ex: Exercise, seat: str, incident: Incident) -> list[Unit]:
 
 
 def _arrival(ex: Exercise, unit: Unit, incident: Incident) -> float:
-    eta = could_arrive(ex.sim, unit, incident)
+    eta = could_arrive(ex.sim, unit, incident, called=True)
     return math.inf if eta is None else eta

@@ -439,7 +439,7 @@ def request_card(
             if purpose == "request" and receiver == seat:
                 asker = sender
     capable = [u for u in sim.units if u.nation == seat and u.can_serve(incident)]
-    arrivals = [(could_arrive(sim, u, incident), u) for u in capable]
+    arrivals = [(could_arrive(sim, u, incident, called=True), u) for u in capable]
     arrivals.sort(key=lambda a: (math.inf if a[0] is None else a[0], a[1].id))
     units = []
     t = names.t

@@ -124,6 +124,11 @@ class _Dist(BaseModel):
     def mean(self) -> float:
         raise NotImplementedError
 
+    @property
+    def least(self) -> float:
+        """The smallest value a draw can take."""
+        return 0.0
+
     def draw(self, source: RandomSource) -> float:
         raise NotImplementedError
 
@@ -136,6 +141,10 @@ class Fixed(_Dist):
 
     @property
     def mean(self) -> float:
+        return self.value
+
+    @property
+    def least(self) -> float:
         return self.value
 
     def draw(self, source: RandomSource) -> float:
@@ -159,6 +168,10 @@ class Uniform(_Dist):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    @property
+    def least(self) -> float:
+        return self.low
+
     def draw(self, source: RandomSource) -> float:
         return self.low + (self.high - self.low) * source.uniform()
 
@@ -180,6 +193,10 @@ class Triangular(_Dist):
     @property
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
+
+    @property
+    def least(self) -> float:
+        return self.low
 
     def draw(self, source: RandomSource) -> float:
         low, mode, high = self.low, self.mode, self.high
