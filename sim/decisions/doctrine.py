@@ -10,8 +10,10 @@ there are joint teams, which go where they are most needed), in order of priorit
 of report time:
 
 1. **First response.** An incident nobody is on scene at gets the capable free unit that
-   would be on scene first (``sim.model.estimates``), if it would come before every unit
-   already on the way; a unit already sent that is then not needed as well is stood down.
+   would be on scene first (``sim.model.estimates``; a unit at base by its crew's
+   readiness for the incident, as the duty officer calls the crews), if it would come
+   before every unit already on the way; a unit already sent that is then not needed as
+   well is stood down.
 2. **Reinforcement.** An incident whose people outnumber one round of trips by the units
    on it gets more, nearest first, up to the need's ``max_units``.
 3. **Asking a neighbour.** When the help in train (units on the way, requests pending at

@@ -80,7 +80,7 @@ def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     minutes = sim.readiness(unit, incident)
     unit.heading, unit.heading_at = unit.location, sim.env.now + minutes
     sim.planner.stirred(unit)
-    if unit.task is incident:  # known once drawn: a slip like any other
+    if unit.task is incident:  # as counted when it was sent; else a slip
         replanned(sim, unit, incident)
     yield from hold(sim, unit, minutes)
     unit.heading = None
