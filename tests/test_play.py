@@ -13,15 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from support import as_sent, load_with
+from test_one_plan import helicopter
 
-from sim import load_scenario
+from sim import load_scenario, simulate
 from sim.cli import main
 from sim.decisions import points as d
 from sim.decisions.commands import Refused
 from sim.decisions.exercise import Exercise, branch, point_key
 from sim.decisions.replay import played_session
 from sim.decisions.session import create_session, read_session
+from sim.i18n import translator
 from sim.play.server import PlayServer, create_app
+from sim.play.views import Names
+from sim.report import manifest, run_files
 
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
 SCENARIO = load_scenario(TINY)
@@ -530,3 +534,50 @@ def test_the_facilitator_chooses_whether_a_clock_move_stops_for_the_seats(
     resumed = PlayServer(SCENARIO, read_session(server.session.path, SCENARIO))
     assert resumed.wait_for_seats and resumed.exercise.now == 90
     assert resumed.exercise.sim.log.events == ex.sim.log.events
+
+
+def test_a_seat_approves_a_request_for_one_unit_type_only() -> None:
+    # Thailand has a boat and a helicopter at Ubon; asked by Laos, its seat approves the
+    # request for boats only: the boat is sent, never the helicopter, which doctrine
+    # (approving any type) sends first, as the sooner
+    def thai_helicopter(data: dict[str, Any]) -> None:
+        helicopter(data, "th-heli", "TH", "ubon")
+
+    scenario = load_with("tiny_border.toml", thai_helicopter)
+    ex = Exercise(scenario, 0, ["TH"])
+    options: list[str] = []
+    while not ex.finished:
+        for item in ex.open_points():
+            choice = item.point.proposal.choice
+            if item.point.kind == d.APPROVE:
+                options, choice = [o.choice for o in item.point.options], "yes:boat"
+            ex.perform(
+                as_sent(
+                    {
+                        "do": "decide",
+                        "seat": item.seat,
+                        "point": item.number,
+                        "key": point_key(item.point),
+                        "choice": choice,
+                    }
+                )
+            )
+        ex.perform(as_sent({"do": "next"}))
+
+    def thai_units_sent(events: list[Any]) -> list[str]:
+        return [u for _, e, _, u, who in events if e == "dispatched" and who == "TH"]
+
+    assert options == ["yes", "yes:boat", "yes:helicopter", "no"]
+    assert "TH approve yes:boat player [yes,yes:boat,yes:helicopter,no]" in "\n".join(
+        str(e[4]) for e in ex.sim.log.events
+    )
+    assert thai_units_sent(ex.sim.log.events) == ["th-boat"]
+    assert thai_units_sent(simulate(scenario, 0).events)[0] == "th-heli"
+    # the session replays exactly
+    assert Exercise(scenario, 0, ["TH"], ex.commands).sim.log.events == ex.sim.log.events
+    # the card's option and the report say it in words, in the seat's language too
+    assert Names.of(ex).choice("yes:boat") == "yes, Rescue boat team only"
+    assert Names.of(ex, translator("th")).choice("yes:boat").startswith("ใช่ เฉพาะ ")
+    html = run_files(scenario, ex.sim.log, manifest("tiny_border.toml", "-", 1, 0, []))
+    report = html["report.html"].decode()
+    assert "approves the request for Ban Hat, Rescue boat team only" in report

@@ -80,6 +80,23 @@ NOT_POSSIBLE = "not_possible"
 """(an open point) its answer could no longer be carried out when it came"""
 
 YES, NO = "yes", "no"
+
+
+def only(unit_type: str) -> str:
+    """The answer that approves a request for one unit type only (``yes:boat``)."""
+    return f"{YES}:{unit_type}"
+
+
+def approves(choice: str) -> bool:
+    """Whether an answer approves a request (for any unit type, or for one only)."""
+    return choice == YES or choice.startswith(f"{YES}:")
+
+
+def only_type(choice: str) -> str | None:
+    """The one unit type an approving answer is for (None: any)."""
+    return choice.partition(":")[2] or None
+
+
 LEFT_TO_DOCTRINE = "*"
 """An answer that leaves the point to doctrine: its proposal when the answer is taken."""
 

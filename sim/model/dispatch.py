@@ -88,27 +88,47 @@ def request_assistance(
     if _moot(incident, nation):
         _withdraw(sim, incident, nation, flow)
         return
+    only = tuple(d.Option(d.only(t)) for t in _types_to_choose(sim, nation, incident, types))
     point = d.DecisionPoint(
         sim.env.now,
         nation,
         d.APPROVE,
         incident.key,
         incident.id,
-        (d.Option(d.YES), d.Option(d.NO)),
+        (d.Option(d.YES), *only, d.Option(d.NO)),
         proposal,
     )
     choice = yield from sim.points.decision(point)
     if _moot(incident, nation):
         _withdraw(sim, incident, nation, flow)
-    elif choice.choice == d.YES:
+    elif d.approves(choice.choice):
         incident.requests[nation] = ("approved", sim.env.now)
         sim.record((sim.env.now, log.APPROVED, incident.id, "", flow))
-        sim.planner.accept(nation, incident, types)
+        unit_type = d.only_type(choice.choice)
+        sim.planner.accept(nation, incident, types if unit_type is None else frozenset({unit_type}))
     else:
         incident.requests[nation] = ("refused", sim.env.now)
         sim.record((sim.env.now, log.REFUSED, incident.id, "", flow))
         sim.later(patience, lambda: sim.planner.changed(asking))
         sim.planner.changed(asking)
+
+
+def _types_to_choose(
+    sim: Simulation, nation: str, incident: Incident, types: frozenset[str] | None
+) -> list[str]:
+    """The unit types a nation may approve a request for one at a time: those of its own
+    units that could serve the incident (within ``types``, if given), when there are two
+    or more."""
+    serving = sorted(
+        {
+            u.type.id
+            for u in sim.units
+            if u.nation == nation
+            and u.can_serve(incident)
+            and (types is None or u.type.id in types)
+        }
+    )
+    return serving if len(serving) > 1 else []
 
 
 def _moot(incident: Incident, nation: str) -> bool:

@@ -135,6 +135,7 @@ class Names:
     needs: dict[str, str]
     nations: dict[str, str]
     units: dict[str, str]
+    unit_types: dict[str, str]
     t: Translator
 
     @classmethod
@@ -150,6 +151,7 @@ class Names:
             {n.id: named.needs[n.id].split(" (")[0] for n in s.needs},
             named.nations | {JOINT_CENTRE: t("Joint coordination centre")},
             units,
+            named.unit_types,
             t,
         )
 
@@ -162,10 +164,13 @@ class Names:
         return nation
 
     def choice(self, choice: str) -> str:
-        """A decision's choice as the room reads it: a nation or unit by name, a wait in
-        words."""
+        """A decision's choice as the room reads it: a nation or unit by name, a wait or
+        an approval in words."""
         if choice in self.nations:
             return self.nations[choice]
+        only = d.only_type(choice) if d.approves(choice) else None
+        if only is not None:
+            return self.t("yes, %(type)s only", type=self.unit_types.get(only, only))
         return self.units.get(choice) or self.t(CHOICE_WORDS.get(choice, choice))
 
     def incident(self, incident: Incident) -> str:
@@ -305,6 +310,8 @@ def point_row(
             label = t(ANSWER_WORDS.get(o.choice, o.choice))
         if p.kind in (d.ASK,) and o.choice in names.nations:
             label = names.nations[o.choice]
+        elif p.kind == d.APPROVE:
+            label = names.choice(o.choice)
         elif p.kind in (d.ASSIGN, d.STAND_DOWN):
             unit = next((u for u in ex.sim.units if u.id == o.choice), None)
             label = names.unit(unit) if unit else label

@@ -9,6 +9,7 @@ from typing import Any
 
 from sim.analysis.decisions import HOLD_REASONS, decision_rows
 from sim.analysis.kpis import MEASURED
+from sim.decisions.points import approves, only_type
 from sim.i18n import N_, Translator, translator
 from sim.log import RunLog
 from sim.model.arrangements import TITLES
@@ -86,7 +87,7 @@ def decision_context(
         if r.kind == "approve":
             reason = (
                 t("approved: %(reason)s", reason=reason)
-                if r.choice == "yes"
+                if approves(r.choice)
                 else t("refused: %(reason)s", reason=reason)
             )
         elif r.kind == "accept":
@@ -115,9 +116,16 @@ def decision_context(
                 place=place,
             )
         if kind == "approve":
-            if choice == "yes":
-                return t("approves the request for %(place)s", place=place)
-            return t("refuses the request for %(place)s", place=place)
+            only = only_type(choice)
+            if not approves(choice):
+                return t("refuses the request for %(place)s", place=place)
+            if only is not None:
+                return t(
+                    "approves the request for %(place)s, %(type)s only",
+                    place=place,
+                    type=names.unit_types.get(only, only),
+                )
+            return t("approves the request for %(place)s", place=place)
         if kind == "accept":
             if choice == "yes":
                 return t("accepts the offer for %(place)s", place=place)
@@ -165,7 +173,12 @@ def _player_decision(
             return t("does not ask for help yet")
         return t("asks %(nation)s for help", nation=names.nations.get(choice, choice))
     if kind == "approve":
-        return t("approves the request") if choice == "yes" else t("refuses the request")
+        only = only_type(choice)
+        if not approves(choice):
+            return t("refuses the request")
+        if only is not None:
+            return t("approves the request, %(type)s only", type=names.unit_types.get(only, only))
+        return t("approves the request")
     if kind == "accept":
         return t("accepts the offer") if choice == "yes" else t("declines the offer")
     if kind == "offer":

@@ -43,6 +43,7 @@ class Names:
     roads: dict[str, str]
     units: dict[str, str]
     """Names for tables: nation, type and base, without notes."""
+    unit_types: dict[str, str]
     units_in_full: dict[str, str]
     """Names for sentences: the type and where it is based, uncut."""
     crossings: dict[str, str]
@@ -84,6 +85,7 @@ class Names:
                 for r in scenario.roads
             },
             units=units,
+            unit_types={key: kind.split(" (")[0] for key, kind in types.items()},
             units_in_full=units_in_full,
             crossings={c.id: in_script(c.name, c.names, lang) for c in scenario.crossings},
             needs={n.id: in_script(n.name, n.names, lang, romanised=False) for n in scenario.needs},
