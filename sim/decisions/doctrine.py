@@ -442,6 +442,7 @@ class Planner:
         self._known.pop(incident.id, None)
         self._in_time.pop(incident.id, None)
         self._held.pop(incident.id, None)
+        incident.crews.clear()
 
     # the reserve a threatened nation keeps
 

@@ -48,6 +48,8 @@ class Incident:
     """False inside a minefield: only aircraft can work there."""
     requests: dict[str, tuple[str, float]] = field(default_factory=dict)
     """Nation asked -> (sent, approved, refused or withdrawn; when)."""
+    crews: dict[Unit, float] = field(default_factory=dict)
+    """The readiness of the crews called for it, while it is open (``Simulation.readiness``)."""
     waiting_reason: str = ""
     """Why no unit is on the way, as last decided (logged when it changes)."""
     version: int = 0

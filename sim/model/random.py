@@ -128,14 +128,18 @@ class Streams:
         key = (source, entity)
         stream = self._entities.get(key)
         if stream is None:
-            assert source in ENTITY_SOURCES, source
-            stream = EntityStream(
-                hashlib.blake2b(
-                    f"{self.seed}/{self.replication}/{source}/{entity}".encode(), digest_size=32
-                ).digest()
-            )
-            self._entities[key] = stream
+            stream = self._entities[key] = self.afresh(source, entity)
         return stream
+
+    def afresh(self, source: str, entity: str) -> EntityStream:
+        """The stream of one entity for a source from its first draw, not kept (for a
+        draw its caller keeps: the same every time)."""
+        assert source in ENTITY_SOURCES, source
+        return EntityStream(
+            hashlib.blake2b(
+                f"{self.seed}/{self.replication}/{source}/{entity}".encode(), digest_size=32
+            ).digest()
+        )
 
 
 def streams(seed: int, replication: int) -> Streams:

@@ -45,7 +45,6 @@ class Simulation:
         self.seed = scenario.run.seed if seed is None else seed
         self.env = simpy.Environment()
         self.random = streams(self.seed, replication)
-        self._readiness: dict[tuple[Unit, Incident], float] = {}
         self.in_force: frozenset[str] = arrangements.in_force_at_start(scenario)
         """The coordination arrangements in force now (``sim.model.arrangements``)."""
         operations = scenario.coordination.border_operations
@@ -301,16 +300,16 @@ class Simulation:
 
     def readiness(self, unit: Unit, incident: Incident) -> float:
         """How long a unit's crew, called at base for an incident, takes to mobilise for
-        it: one draw for the pair, known once the crew is called (the duty officer calls
-        the crews of the units it weighs) and kept when the unit is sent."""
+        it: one draw for the pair (the same whenever asked), known once the crew is called
+        (the duty officer calls the crews of the units it weighs); kept on the incident
+        while it is open."""
         mobilisation = unit.type.mobilisation
         if mobilisation.least == mobilisation.mean:  # fixed: nothing to draw
             return mobilisation.mean
-        key = (unit, incident)
-        minutes = self._readiness.get(key)
+        minutes = incident.crews.get(unit)
         if minutes is None:
-            stream = self.random.of("readiness", f"{unit.id}/{incident.key}")
-            minutes = self._readiness[key] = mobilisation.draw(stream)
+            stream = self.random.afresh("readiness", f"{unit.id}/{incident.key}")
+            minutes = incident.crews[unit] = mobilisation.draw(stream)
         return minutes
 
     def poke(self, unit: Unit) -> None:
