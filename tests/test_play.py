@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
-from support import as_sent, load_with
+from support import as_sent, lao_village, load_with
 from test_one_plan import helicopter
 
 from sim import load_scenario, simulate
@@ -581,3 +581,46 @@ def test_a_seat_approves_a_request_for_one_unit_type_only() -> None:
     html = run_files(scenario, ex.sim.log, manifest("tiny_border.toml", "-", 1, 0, []))
     report = html["report.html"].decode()
     assert "approves the request for Ban Hat, Rescue boat team only" in report
+
+
+def _decide(ex: Exercise, item: Any, choice: str) -> None:
+    raw = {"do": "decide", "seat": item.seat, "point": item.number, "key": point_key(item.point)}
+    ex.perform(as_sent({**raw, "choice": choice}))
+
+
+def test_a_unit_an_open_card_held_is_weighed_again_for_others_once_the_card_is_answered() -> None:
+    # two Lao boats at Pakse (crews ready in 5 min to 3 h) and a slow one (90 min); two
+    # villages report together: Ban Hat's card proposes boat 2, so Ban X's card (which may
+    # not offer it) proposes the slow boat, which the seat sends; the seat then leaves Ban
+    # Hat waiting: boat 2 is free again and would reach Ban X sooner, so Ban X is offered
+    # it at once instead of waiting for the slow boat
+    def three_lao_boats(data: dict[str, Any]) -> None:
+        boat = data["unit_types"][0]
+        boat["mobilisation"] = {"dist": "uniform", "low": "5min", "high": "3h"}
+        data["unit_types"].append({**boat, "id": "slow_boat", "mobilisation": "90min"})
+        data["units"] = [
+            {"id": unit, "nation": "LA", "agency": "army", "type": kind, "base": "pakse"}
+            for unit, kind in (
+                ("la-boat-1", "boat"),
+                ("la-boat-2", "boat"),
+                ("la-slow", "slow_boat"),
+            )
+        ]
+        lao_village(data, "ban_x", 20, 15.05, 105.75)
+        data["injects"] = [
+            {"type": "incident", "at": "1h", "place": place, "need": "rescue", "people": 8}
+            for place in ("ban_hat", "ban_x")
+        ]
+
+    ex = Exercise(load_with("tiny_border.toml", three_lao_boats), 1, ["LA"])
+    while not ex.open_points():
+        ex.perform(as_sent({"do": "next"}))
+    cards = {item.point.incident: item for item in ex.open_points()}
+    assert {i: c.point.proposal.choice for i, c in cards.items()} == {
+        0: "la-boat-2",
+        1: "la-slow",
+    }
+    _decide(ex, cards[1], "la-slow")
+    _decide(ex, next(c for c in ex.open_points() if c.point.incident == 0), "wait")
+    offered = [(c.point.incident, c.point.proposal) for c in ex.open_points()]
+    assert (1, d.Choice("la-boat-2", d.SOONER)) in offered

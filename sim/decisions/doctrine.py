@@ -743,9 +743,16 @@ class Planner:
         self._remember(nation, incident, state, soonest, not self.sim.points.promised)
         return True
 
+    def _settled(self, nation: str, incident: Incident, state: State) -> bool:
+        """Whether the last search for a sooner free unit stands as it was: made in the same
+        state with every free unit looked at (none held back for an open point, which may
+        since have closed and freed it)."""
+        memo = self._nothing_better.get((nation, incident.id))
+        return memo is not None and memo[0] == state and memo[2]
+
     def _first_response(self, nation: str, incident: Incident) -> None:
         state = self._state(nation, incident)
-        if self._nothing_better.get((nation, incident.id), (None,))[0] == state:
+        if self._settled(nation, incident, state):
             return
         current = self._plan(incident)
         if self._still_nothing(nation, incident, state, current):
@@ -765,7 +772,7 @@ class Planner:
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
         state = self._state(nation, incident)
-        if self._nothing_better.get((nation, incident.id), (None,))[0] == state:
+        if self._settled(nation, incident, state):
             return False
         if self._still_nothing(nation, incident, state, None):
             return False
