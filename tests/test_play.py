@@ -297,23 +297,18 @@ def _play(commands: list[Any]) -> Exercise:
     )
 
 
+def _decide(ex: Exercise, item: Any, choice: str) -> None:
+    raw = {"do": "decide", "seat": item.seat, "point": item.number, "key": point_key(item.point)}
+    ex.perform(as_sent({**raw, "choice": choice}))
+
+
 def _played_once() -> Exercise:
     """Laos waits, then asks Thailand unprompted; Thailand approves; to the end."""
     ex = _play([])
     choices = iter(["wait", "yes"])
     while not ex.finished:
         for item in ex.open_points():
-            ex.perform(
-                as_sent(
-                    {
-                        "do": "decide",
-                        "seat": item.seat,
-                        "point": item.number,
-                        "key": point_key(item.point),
-                        "choice": next(choices, item.point.proposal.choice),
-                    }
-                )
-            )
+            _decide(ex, item, next(choices, item.point.proposal.choice))
             if item.point.kind == d.ASK:
                 ex.perform(
                     as_sent(
@@ -551,17 +546,7 @@ def test_a_seat_approves_a_request_for_one_unit_type_only() -> None:
             choice = item.point.proposal.choice
             if item.point.kind == d.APPROVE:
                 options, choice = [o.choice for o in item.point.options], "yes:boat"
-            ex.perform(
-                as_sent(
-                    {
-                        "do": "decide",
-                        "seat": item.seat,
-                        "point": item.number,
-                        "key": point_key(item.point),
-                        "choice": choice,
-                    }
-                )
-            )
+            _decide(ex, item, choice)
         ex.perform(as_sent({"do": "next"}))
 
     def thai_units_sent(events: list[Any]) -> list[str]:
@@ -581,11 +566,6 @@ def test_a_seat_approves_a_request_for_one_unit_type_only() -> None:
     html = run_files(scenario, ex.sim.log, manifest("tiny_border.toml", "-", 1, 0, []))
     report = html["report.html"].decode()
     assert "approves the request for Ban Hat, Rescue boat team only" in report
-
-
-def _decide(ex: Exercise, item: Any, choice: str) -> None:
-    raw = {"do": "decide", "seat": item.seat, "point": item.number, "key": point_key(item.point)}
-    ex.perform(as_sent({**raw, "choice": choice}))
 
 
 def test_a_unit_an_open_card_held_is_weighed_again_for_others_once_the_card_is_answered() -> None:
