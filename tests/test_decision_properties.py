@@ -177,18 +177,23 @@ def run_checking_every_instant(sim: Simulation, check: Callable[[], None]) -> No
 def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: Case) -> None:
     """No capable free unit a nation may task (its own, a neighbour's it was asked for, a
     joint team's) stays idle while an incident that nation plans for waits for a unit that
-    would come later; a slip under ``SLIP_MIN`` is not news."""
+    would come later, or wants more units (people left after a round of trips, below
+    ``max_units``); a slip under ``SLIP_MIN`` is not news."""
     sim = Simulation(build(case))
     planner = sim.planner
 
     def check() -> None:
         for nation, queue in planner.queues.items():
             for incident in queue:
-                if incident.attended or incident.remaining <= 0:
+                if incident.remaining <= 0:
                     continue
                 current = min(
                     (on_scene_estimate(sim, u) for u in incident.assigned), default=math.inf
                 )
+                if incident.attended:  # any unit with a way there is sooner than none
+                    current = math.inf if incident.wants_more_units() else -math.inf
+                elif incident.assigned and incident.wants_more_units():
+                    current = math.inf  # a reinforcement
                 types = planner.allowed[nation].get(incident.id)
                 for unit in sim.units:
                     if not planner.is_free(unit) or nation not in planner.taskers(unit):

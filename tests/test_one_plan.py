@@ -595,3 +595,25 @@ def test_each_party_logs_its_hold_once_while_its_reason_stays_the_same() -> None
     log = simulate(load_with("tiny_border.toml", thai_boat_busy_for_ever))
     holds = [(p.seat, p.reason) for _, i, p in decisions(log, "hold") if i == 1]
     assert holds == [("LA", "no_capable_unit"), ("TH", "no_free_unit")]
+
+
+def test_a_unit_freed_while_the_first_is_on_its_way_is_sent_to_reinforce_at_once() -> None:
+    def far_boat_repaired(data: dict[str, Any]) -> None:
+        data["places"].append(
+            {"id": "attapeu", "name": "Attapeu", "nation": "LA", "kind": "town",
+             "lat": 14.8, "lon": 106.8, "water_access": True}
+        )  # fmt: skip
+        data["roads"].append({"from": "attapeu", "to": "ban_hat", "km": 150, "class": "rural"})
+        lao_boat(data)
+        data["units"].append({**data["units"][-1], "id": "la-boat-2", "base": "attapeu"})
+        data["units"] = [u for u in data["units"] if u["id"] != "th-boat"]
+        data["injects"].append(
+            {"type": "unit_breakdown", "at": "0min", "unit": "la-boat-2", "for": "100min"}
+        )
+
+    log = simulate(load_with("tiny_border.toml", far_boat_repaired))
+    # 20 people, 8 a trip: the Lao boat is sent at the report (90); the far boat, repaired
+    # at 100, is sent then to help (it waited until the first was on scene, at 150: the
+    # search that found nothing sooner than the first was read as "no unit at all")
+    sent = [(t, p.choice, p.reason) for t, _, p in decisions(log, "assign")]
+    assert sent == [(90.0, "la-boat", "nearest"), (100.0, "la-boat-2", "reinforce")]

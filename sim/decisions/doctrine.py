@@ -743,18 +743,23 @@ class Planner:
         self._remember(nation, incident, state, soonest, not self.sim.points.promised)
         return True
 
-    def _settled(self, nation: str, incident: Incident, state: State) -> bool:
-        """Whether the last search for a sooner free unit stands as it was: made in the same
-        state with every free unit looked at (none held back for an open point, which may
-        since have closed and freed it)."""
+    def _settled(self, nation: str, incident: Incident, state: State, than: float | None) -> bool:
+        """Whether the last search found that no free unit could come before ``than``
+        (None: at all) and stands as it was: made in the same state with every free unit
+        looked at (none held back for an open point, which may since have closed and
+        freed it). A search that found nothing before the help then on its way holds only
+        while that help comes no later."""
         memo = self._nothing_better.get((nation, incident.id))
-        return memo is not None and memo[0] == state and memo[2]
+        if memo is None or memo[0] != state or not memo[2]:
+            return False
+        soonest = memo[1]
+        return soonest is None or (than is not None and soonest >= than)
 
     def _first_response(self, nation: str, incident: Incident) -> None:
         state = self._state(nation, incident)
-        if self._settled(nation, incident, state):
-            return
         current = self._plan(incident)
+        if self._settled(nation, incident, state, current):
+            return
         if self._still_nothing(nation, incident, state, current):
             if not incident.assigned:
                 self._hold(nation, incident)
@@ -772,7 +777,7 @@ class Planner:
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
         state = self._state(nation, incident)
-        if self._settled(nation, incident, state):
+        if self._settled(nation, incident, state, None):
             return False
         if self._still_nothing(nation, incident, state, None):
             return False
