@@ -40,7 +40,7 @@ def _someone_to_ask(planner: Planner, asker: str, incident: Incident, plan: floa
 
 
 RUNS = [
-    pytest.param(lambda: _dispersed(3), 2, True, id="dispersed-3x"),
+    pytest.param(lambda: _dispersed(5), 1, True, id="dispersed-5x"),
     # seed 2 needs the notice of a trip that starts, seed 7 that of one more unit tasked
     pytest.param(_sekong, 2, True, id="sekong-2"),
     pytest.param(_sekong, 7, True, id="sekong-7"),
