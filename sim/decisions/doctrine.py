@@ -59,6 +59,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -278,12 +279,12 @@ class Planner:
         }
         """Need -> the nations with units of their own that serve it (who could be asked)."""
         self._extent = Extent.of(sim.geography.places)
-        self._sizes = {
-            (nation, need, unit.type.id): sum(u.type is unit.type for u in units)
+        self._sizes = Counter(
+            (nation, need, unit.type.id)
             for nation, needs in self.fleet.items()
             for need, units in needs.items()
             for unit in units
-        }
+        )
         """How many units of each type a nation may task for a need (sizes pools' cells)."""
         for unit in sim.units:
             self._group(unit)
@@ -727,6 +728,13 @@ class Planner:
         for members in moved:
             if members is None:
                 continue
+            if than is not None:  # a far group is passed over before its crews are called
+                unit = next(iter(members))
+                origin, t = departure(self.sim, unit, least=True)
+                at_least = earliest_arrival(self.sim, unit, origin, t, place)
+                if at_least >= than:
+                    soonest = at_least if soonest is None else min(soonest, at_least)
+                    continue
             found = self._setting_off(nation, incident, members)
             if found is None:
                 continue
@@ -743,7 +751,9 @@ class Planner:
         self._remember(nation, incident, state, soonest, not self.sim.points.promised)
         return True
 
-    def _settled(self, nation: str, incident: Incident, state: State, than: float | None) -> bool:
+    def _settled(
+        self, nation: str, incident: Incident, state: State, than: float | None = None
+    ) -> bool:
         """Whether the last search found that no free unit could come before ``than``
         (None: at all) and stands as it was: made in the same state with every free unit
         looked at (none held back for an open point, which may since have closed and
@@ -757,6 +767,8 @@ class Planner:
 
     def _first_response(self, nation: str, incident: Incident) -> None:
         state = self._state(nation, incident)
+        if self._settled(nation, incident, state):  # no free unit could come at all
+            return
         current = self._plan(incident)
         if self._settled(nation, incident, state, current):
             return
@@ -777,7 +789,7 @@ class Planner:
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
         state = self._state(nation, incident)
-        if self._settled(nation, incident, state, None):
+        if self._settled(nation, incident, state):
             return False
         if self._still_nothing(nation, incident, state, None):
             return False

@@ -23,12 +23,18 @@ if TYPE_CHECKING:
 
 
 def departure(
-    sim: Simulation, unit: Unit, *, diverted: bool = False, task: Incident | None = None
+    sim: Simulation,
+    unit: Unit,
+    *,
+    diverted: bool = False,
+    task: Incident | None = None,
+    least: bool = False,
 ) -> tuple[str, float]:
     """Where and when the unit could set off on a new task (before its own travel rules);
     a unit processed at a border for its task sets off from the far post once cleared,
     unless ``diverted`` to another task (it turns back). A unit at base mobilises first:
-    for ``task`` (else its own task) as its crew, called, says; for no task, on average."""
+    for ``task`` (else its own task) as its crew, called, says; for no task, on average;
+    ``least``: as quickly as its type allows (a bound from below, whatever the crew)."""
     if unit.clearing is not None and not diverted:
         origin, cleared_at = unit.clearing
         t = max(sim.env.now, cleared_at)
@@ -39,7 +45,10 @@ def departure(
     t = max(t, unit.down_until)
     if unit.standing_by and unit.state is UnitState.IDLE:  # mobilises once repaired
         task = task or unit.task
-        t += unit.type.mobilisation.mean if task is None else sim.readiness(unit, task)
+        if least:
+            t += unit.type.mobilisation.least
+        else:
+            t += unit.type.mobilisation.mean if task is None else sim.readiness(unit, task)
     return origin, t
 
 
