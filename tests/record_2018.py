@@ -127,7 +127,7 @@ def reproduced(fact: Fact, by_seed: dict[int, list[Run]]) -> bool:
 
 NOT_REPRODUCED: dict[str, str] = {
     "Thai teams cross at Chong Mek": (
-        "in a fifth to a third of replications (by seed) the Lao request and the Thai approval "
+        "in 18% to 36% of replications (by seed) the Lao request and the Thai approval "
         "come sooner than in 2018 (the report, request and approval delays are drawn from "
         "distributions with long tails both ways), so the teams reach Chong Mek while it is "
         "open on 24 July and cross by day; the record's night crossing is the model's most "
