@@ -4,11 +4,11 @@ incidents spread over the region, both growing with the factor.
 At factor F: a strip of 60 x F villages in a grid ten rows high, split into three nations
 by longitude (TH, LA, KH), joined by rural roads to their grid neighbours, with a border
 crossing (two posts, open 24 h) every fifth row where two nations meet; 40 x F units (boats,
-trucks and a few helicopters), each at a village of its own, spread evenly over the western
-five sixths of the strip (Thailand, Laos and western Cambodia: eastern Cambodia is served
-by long drives or by asking a neighbour); about 11 x F incidents a day over three days
-(rescue and supplies), drawn uniformly over every village. Nothing is a copy of anything
-else, so no two free units set off from the same place.
+trucks and a few helicopters), each at a village of its own, spread evenly over the strip,
+a quarter as densely in Cambodia (whose units drive further and whose busy ones count
+more); about 11 x F incidents a day over three days (rescue and supplies), drawn uniformly
+over every village. Nothing is a copy of anything else, so no two free units set off from
+the same place.
 """
 
 from __future__ import annotations
@@ -130,8 +130,9 @@ def dispersed(factor: int) -> Scenario:
     villages = [p for p in places if p["kind"] == "village"]
     units = []
     count = UNITS_PER_FACTOR * factor
+    sites = [v for n, v in enumerate(villages) if v["nation"] != "KH" or n // ROWS % 4 == 0]
     for k in range(count):
-        base = villages[k * len(villages) * 5 // (6 * count)]  # over the first 5/6 of columns
+        base = sites[k * len(sites) // count]
         kind = "helicopter" if k % 10 == 9 else ("boat" if base["water_access"] else "truck")
         units.append(
             {
