@@ -185,15 +185,14 @@ def test_no_free_unit_stays_idle_while_it_could_arrive_sooner(case: Case) -> Non
     def check() -> None:
         for nation, queue in planner.queues.items():
             for incident in queue:
-                if incident.remaining <= 0:
+                wants_more = incident.wants_more_units()
+                if incident.remaining <= 0 or (incident.attended and not wants_more):
                     continue
                 current = min(
                     (on_scene_estimate(sim, u) for u in incident.assigned), default=math.inf
                 )
-                if incident.attended:  # any unit with a way there is sooner than none
-                    current = math.inf if incident.wants_more_units() else -math.inf
-                elif incident.assigned and incident.wants_more_units():
-                    current = math.inf  # a reinforcement
+                if incident.assigned and wants_more:  # a reinforcement: any unit with a way
+                    current = math.inf
                 types = planner.allowed[nation].get(incident.id)
                 for unit in sim.units:
                     if not planner.is_free(unit) or nation not in planner.taskers(unit):
