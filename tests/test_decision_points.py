@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import as_sent, lao_village, load_with, slow_lao_boat
 from test_decisions import lao_boat_down_until_19h
@@ -310,6 +310,9 @@ def test_every_point_ends_in_a_logged_state_and_answers_change_only_their_point(
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 @given(_plays(), st.integers(0, 3))
+# two villages' asks raised at one instant, one answered, the other left open when the
+# session ends: the replay let the open one lapse before the answer (the requests swapped)
+@example(moves=[("next", 0), ("next", 0), ("answer", 0), ("answer", 0)], seed=0)
 def test_a_played_session_replays_exactly_on_its_replication(
     moves: list[tuple[str, int]], seed: int
 ) -> None:

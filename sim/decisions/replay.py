@@ -11,7 +11,7 @@ doctrine's proposal is taken as doctrine's proposal there); a point overtaken me
 passes the wait on to the point that replaced it, and an answer whose point was closed
 stays for the next point of its lineage, which takes it when it arises. A point the
 players never met is doctrine's, as in play when the clock moves over it: once its
-instant has settled. Unprompted actions are taken again at their times. A recorded
+instant has settled and the seats have given what they gave at that instant. Unprompted actions are taken again at their times. A recorded
 choice that is no longer an option, a recorded answer no point of its lineage took, and
 an action that can no longer be taken fall back to doctrine, and are counted.
 """
@@ -238,6 +238,12 @@ class SessionReplay:
 
     def _lapse_unmet(self, _: object) -> None:
         assert self._sim is not None
+        env, taken = self._sim.env, self.played.taken
+        if self._next < len(taken) and taken[self._next].at == env.now:
+            # the seats answer more at this instant: as in play, where what they leave
+            # open lapses when the clock moves on, after them
+            Settled(env).callbacks.append(self._lapse_unmet)
+            return
         self._left = self._sim.env.now >= self.played.ended_at  # as the players leave
         unmet, self._unmet = self._unmet, []
         for event in unmet:
