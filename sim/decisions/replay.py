@@ -11,9 +11,10 @@ doctrine's proposal is taken as doctrine's proposal there); a point overtaken me
 passes the wait on to the point that replaced it, and an answer whose point was closed
 stays for the next point of its lineage, which takes it when it arises. A point the
 players never met is doctrine's, as in play when the clock moves over it: once its
-instant has settled and the seats have given what they gave at that instant. Unprompted actions are taken again at their times. A recorded
-choice that is no longer an option, a recorded answer no point of its lineage took, and
-an action that can no longer be taken fall back to doctrine, and are counted.
+instant has settled and the seats have given what they gave at that instant. Unprompted
+actions are taken again at their times. A recorded choice that is no longer an option, a
+recorded answer no point of its lineage took, and an action that can no longer be taken
+fall back to doctrine, and are counted.
 """
 
 from __future__ import annotations
