@@ -9,6 +9,7 @@ import importlib.util
 import math
 from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,7 +171,7 @@ def test_a_first_response_spared_the_search_would_have_found_no_sooner_unit(
         bound: float | None,
         whole: bool,
     ) -> None:
-        if whole:
+        if whole:  # (also what a search that sent a unit found of the others)
             at_least = math.inf if bound is None else bound
             answers["bound above"] += at_least > soonest(self, nation, incident)
         remember(self, nation, incident, state, bound, whole)
@@ -247,3 +248,52 @@ def test_a_look_at_asking_spared_by_the_last_finds_what_it_found(
     assert answers["different"] == 0
     if spares:
         assert answers["spared"] > 0
+
+
+@pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS)
+def test_an_incident_passed_over_asleep_would_have_had_nothing_done(
+    scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look that passes over an incident asleep would have done nothing for it: it wants
+    no more units, help in train comes by the target (or no neighbour could be asked), and
+    with nobody on scene yet, a full search finds no free unit sooner than the help on its
+    way."""
+    asleep_now = Planner._asleep_now
+    answers = {"asleep": 0, "something to do": 0}
+
+    def checked(self: Planner, nation: str, incident: Incident) -> bool:
+        asleep = asleep_now(self, nation, incident)
+        if asleep:
+            answers["asleep"] += 1
+            plan = self._plan(incident)
+            asks = not self._lenders[incident.need.id] <= {nation}
+            late = asks and self.in_train(incident) > incident.target_at
+            sooner = False
+            if not incident.attended:
+                candidates, _ = self._candidates(nation, incident)  # a full search
+                sooner = bool(candidates) and candidates[0][0] < plan
+            answers["something to do"] += late or sooner or incident.wants_more_units()
+        return asleep
+
+    monkeypatch.setattr(Planner, "_asleep_now", checked)
+    Simulation(scenario(), seed=seed).run()
+    assert answers["something to do"] == 0
+    if spares:
+        assert answers["asleep"] > 0
+
+
+@pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS)
+def test_looks_that_pass_over_incidents_asleep_change_no_event(
+    scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Letting incidents sleep, and keeping what a search that sent a unit found of the
+    others, spares work only: the event log is the one every look made in full gives."""
+    spared = Simulation(scenario(), seed=seed).run().events
+    offer = Planner._offer
+
+    def keeping_nothing(self: Planner, *args: Any, rest: float | None = None) -> bool:
+        return offer(self, *args)  # (given no ``rest``, a send keeps nothing)
+
+    monkeypatch.setattr(Planner, "_fall_asleep", lambda self, nation, incident: None)
+    monkeypatch.setattr(Planner, "_offer", keeping_nothing)
+    assert Simulation(scenario(), seed=seed).run().events == spared

@@ -48,7 +48,15 @@ What a look at asking found (help in train by the target, due already, or no one
 is kept, without working out help in train again, while the incident, its requests and
 the world stay the same, no decision point is open, and until a promise or a refusal runs
 out or help in train is due. A first response that cannot offer a unit sooner than one on
-its way stops its search where no other could be sooner, and keeps that bound.
+its way stops its search where no other could be sooner, and keeps that bound; one
+that sends a unit keeps what it found of the others.
+
+A look at a nation's own incident that found nothing to do (units on it, none to add,
+help in train by the target or no neighbour to ask, and with nobody on scene yet no free
+unit sooner than the help on its way) lets it sleep: the looks after pass it over while
+the incident, its units, the world and the decision points stay the same and the estimate
+of the help on its way cannot slip, until a free unit is filed that could come sooner by
+its bound from below.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
@@ -62,6 +70,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import simpy
@@ -136,6 +145,20 @@ class Quiet(NamedTuple):
     situation: Situation | None
 
 
+class Asleep(NamedTuple):
+    """A look at a nation's own incident that found nothing to do (no unit to send, none
+    to add, help in train by the target): the next finds the same, and is spared, while
+    the incident, its units, the world and the decision points stay the same, until
+    ``until`` (when an estimate of a unit on its way would start to slip), and while no
+    free unit that could come sooner than the help on its way is filed (``_wake_for``)."""
+
+    version: int
+    world: int
+    remaining: int
+    units: tuple[tuple[object, ...], ...]
+    until: float
+
+
 PoolKey = tuple[str, str, str, bool, str, str]
 """Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
 off in."""
@@ -167,6 +190,28 @@ def _sooner(candidate: tuple[float, str, Unit]) -> tuple[float, bool, str]:
     own before a joint team's (kept for where it is most needed), whatever their codes."""
     eta, code, unit = candidate
     return eta, unit.nation == JOINT, code
+
+
+_unit_stamp = attrgetter(
+    "state", "heading", "heading_at", "clearing", "location", "down_until", "standing_by"
+)
+
+
+def _stamp(incident: Incident) -> tuple[tuple[object, ...], ...]:
+    """What the estimates of an incident's units hang on, beside the world and the time."""
+    return tuple(map(_unit_stamp, incident.assigned))
+
+
+def _fixed_until(unit: Unit) -> float:
+    """Until when where and when a unit on its way would set off stays put (``departure``):
+    the end of its leg, its border processing or its repair; after, it slips with time."""
+    if unit.clearing is not None:
+        t = unit.clearing[1]
+    elif unit.heading is not None:
+        t = unit.heading_at
+    else:
+        t = -math.inf
+    return max(t, unit.down_until)
 
 
 def _fact(t: float) -> str:
@@ -253,6 +298,12 @@ class Planner:
         was looked at (none kept for another point): a look in the same state is spared the
         search, since free units only get later with time; one in the same state but for
         the free units that joined or moved looks at those only."""
+        self._asleep: dict[tuple[str, int], Asleep] = {}
+        """(nation, incident) -> a look at its own incident that found nothing to do, while
+        it holds."""
+        self._sleepers: dict[tuple[str, str], dict[Incident, float]] = {}
+        """(nation, need) -> its incidents asleep with nobody on scene, and the arrival of
+        the help on its way: a free unit filed that could come sooner wakes them."""
         self.reserves: dict[str, dict[str | None, int]] = {}
         """Units each nation keeps while threatened, by type (None: any type)."""
         for reserve in reversed(sim.scenario.coordination.mutual_assistance.reserves):
@@ -309,6 +360,8 @@ class Planner:
         incident.version += 1
         self.stirred(*incident.assigned)
         parties = [n for n, q in self.queues.items() if incident in q]
+        for nation in parties:
+            self._wake(nation, incident)
         if incident in self.joint_centre:
             parties.append(JOINT_CENTRE)
         self.changed(*parties)
@@ -316,6 +369,8 @@ class Planner:
     def everyone(self) -> None:
         """The world changed (a way closed or reopened): every party looks again."""
         self._world += 1
+        self._asleep.clear()
+        self._sleepers.clear()
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
     def _count_look(self) -> None:
@@ -375,6 +430,8 @@ class Planner:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self._stirred.setdefault((nation, need), []).append(unit)
+                    if unit in self._group_of:
+                        self._wake_for(nation, need, unit)
 
     def is_free(self, unit: Unit) -> bool:
         """Whether a unit may be tasked now."""
@@ -422,17 +479,102 @@ class Planner:
                 p[1],
             )
         )
+        if self._asleep:
+            self._wake_changed(plans)
         for incident, nation in plans:
-            if not incident.attended:
+            if not self._asleep_now(nation, incident) and not incident.attended:
                 self._first_response(nation, incident)
         for incident, nation in plans:  # (with nobody on it, it is a first response)
             while incident.assigned and incident.wants_more_units():
                 if not self._reinforce(nation, incident):
                     break
         for incident, nation in plans:
-            if incident.place.nation == nation:
+            if incident.place.nation == nation and not self._asleep_now(nation, incident):
                 self._consider_asking(nation, incident)
+                self._fall_asleep(nation, incident)
         return set(nations)
+
+    # incidents with nothing to do
+
+    def _fall_asleep(self, nation: str, incident: Incident) -> None:
+        """Keep that this look at a nation's own incident found nothing to do (``Asleep``),
+        when what would change that is known: units on it, none to add, help in train by
+        the target (or no neighbour to ask), no decision point open, and with nobody on
+        scene, no free unit sooner than the help on its way, whose estimate stays put."""
+        points = self.sim.points
+        if points.open or points.promised or not incident.assigned:
+            return
+        if incident.wants_more_units():
+            return
+        plan = self._plan(incident)
+        need = incident.need.id
+        if plan > incident.target_at and not self._lenders[need] <= {nation}:
+            return
+        until = math.inf
+        if not incident.attended:
+            memo = self._nothing_better.get((nation, incident.id))
+            if memo is None or memo[0] != self._state(nation, incident) or not memo[2]:
+                return
+            if memo[1] is not None and memo[1] < plan:
+                return
+            stirred = self._stirred.get((nation, need), [])[memo[3] :]
+            if any(u in self._group_of for u in stirred):
+                return
+            until = min(map(_fixed_until, incident.assigned))
+            if until <= self.sim.env.now:
+                return
+            self._sleepers.setdefault((nation, need), {})[incident] = plan
+        self._asleep[(nation, incident.id)] = Asleep(
+            incident.version, self._world, incident.remaining, _stamp(incident), until
+        )
+
+    def _wake_changed(self, plans: list[tuple[Incident, str]]) -> None:
+        """Wake the incidents asleep whose look would no longer find nothing to do, as the
+        last found (``Asleep``): the incident, its units, the world or the decision points
+        changed, or an estimate of a unit on its way would slip."""
+        points, now = self.sim.points, self.sim.env.now
+        for incident, nation in plans:
+            asleep = self._asleep.get((nation, incident.id))
+            if asleep is not None and not (
+                asleep.version == incident.version
+                and asleep.world == self._world
+                and asleep.remaining == incident.remaining
+                and now < asleep.until
+                and not points.open
+                and not points.promised
+                and asleep.units == _stamp(incident)
+            ):
+                self._wake(nation, incident)
+
+    def _asleep_now(self, nation: str, incident: Incident) -> bool:
+        """Whether a nation's own incident is asleep (``Asleep``) at this point of a look:
+        kept at its start (``_wake_changed``), not woken since (by a unit filed or the
+        incident changed), and no decision point opened since."""
+        points = self.sim.points
+        return (nation, incident.id) in self._asleep and not (points.open or points.promised)
+
+    def _wake(self, nation: str, incident: Incident) -> None:
+        self._asleep.pop((nation, incident.id), None)
+        sleepers = self._sleepers.get((nation, incident.need.id))
+        if sleepers:
+            sleepers.pop(incident, None)
+
+    def _wake_for(self, nation: str, need: str, unit: Unit) -> None:
+        """Wake the nation's incidents asleep for a need that a free unit just filed or
+        stirred could reach before the help on its way, by a bound from below (the one
+        ``_still_nothing`` passes groups over by)."""
+        sleepers = self._sleepers.get((nation, need))
+        if not sleepers:
+            return
+        sim = self.sim
+        origin, t = departure(sim, unit, least=True)
+        woken = [
+            incident
+            for incident, before in sleepers.items()
+            if t < before and earliest_arrival(sim, unit, origin, t, incident.place.id) < before
+        ]
+        for incident in woken:
+            self._wake(nation, incident)
 
     def _forget(self, party: str, incident: Incident) -> None:
         """Drop what was kept for a party's incident that needs no more help: what
@@ -443,6 +585,7 @@ class Planner:
         self._known.pop(incident.id, None)
         self._in_time.pop(incident.id, None)
         self._held.pop(incident.id, None)
+        self._wake(party, incident)
         incident.crews.clear()
 
     # the reserve a threatened nation keeps
@@ -534,6 +677,7 @@ class Planner:
                 groups[key][unit] = None
                 self._busy[(nation, need)].pop(unit, None)
                 self._filed.setdefault((nation, need), []).append(key)
+                self._wake_for(nation, need, unit)
 
     def _ungroup(self, unit: Unit) -> None:
         key = self._group_of.pop(unit, None)
@@ -785,7 +929,7 @@ class Planner:
             self._remember(nation, incident, state, None if soonest == math.inf else soonest, whole)
             return
         reason = d.SOONER if incident.assigned else d.NEAREST
-        self._offer(nation, incident, candidates, reason)
+        self._offer(nation, incident, candidates, reason, rest=rest)
 
     def _reinforce(self, nation: str, incident: Incident) -> bool:
         state = self._state(nation, incident)
@@ -800,9 +944,17 @@ class Planner:
         return self._offer(nation, incident, candidates, d.REINFORCE)
 
     def _offer(
-        self, nation: str, incident: Incident, candidates: list[tuple[float, str, Unit]], why: str
+        self,
+        nation: str,
+        incident: Incident,
+        candidates: list[tuple[float, str, Unit]],
+        why: str,
+        *,
+        rest: float | None = None,
     ) -> bool:
-        """Raise an assignment decision; True if a unit was assigned."""
+        """Raise an assignment decision; True if a unit was assigned. For a first response
+        (``rest``: the bound the search left on the units it did not find), what the search
+        found of the others is kept (``_remember_others``)."""
         unit = candidates[0][2]
         options = tuple(d.Option(u.id, _fact(t)) for t, _, u in candidates[:OPTIONS_SHOWN])
         point = self._point(
@@ -811,7 +963,26 @@ class Planner:
         act = partial(self._send, nation, incident)
         check = partial(self._may_take, incident)
         choice = self.sim.points.put(point, act, check, candidates[0][0])
-        return choice is not None and act(choice)
+        if choice is None:
+            return False
+        if rest is None or choice.choice == "wait":
+            return act(choice)
+        filed = len(self._filed.get((nation, incident.need.id), ()))
+        chosen = self.sim.unit(choice.choice)
+        group = self._group_of.get(chosen)
+        if not act(choice):
+            return False
+        state = self._state(nation, incident)
+        if state[1] == filed and any(u is chosen for _, _, u in candidates):  # none freed
+            others = [t for t, _, u in candidates if u is not chosen]
+            if len(candidates) < OPTIONS_SHOWN:  # every other found, or bounded by rest
+                others.append(rest)
+            if group in self.groups[nation][incident.need.id]:  # its group's others
+                others += [t for t, _, u in candidates if u is chosen]
+            soonest = min(others, default=math.inf)
+            bound = None if soonest == math.inf else soonest
+            self._remember(nation, incident, state, bound, not self.sim.points.promised)
+        return True
 
     def _may_take(self, incident: Incident, choice: d.Choice) -> bool:
         """Whether the unit chosen for an incident can still be sent to it."""
