@@ -4,6 +4,7 @@ open ways: bounds that never exceed what is computed exactly (Hypothesis)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from random import Random
 
@@ -75,6 +76,51 @@ def test_a_ring_search_gives_everything_nearest_first(
     assert sorted(key for _, key in found) == sorted(places)
     bounds = [bound for bound, _ in found]
     assert bounds == sorted(bounds)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.tuples(coordinates, st.floats(0, 500)), min_size=1, max_size=30),
+    st.integers(0, 29),
+    st.sampled_from((0, 1)),
+)
+def test_a_search_asking_for_bounds_by_distance_first_gives_the_same_in_the_same_order(
+    points: list[tuple[tuple[float, float], float]], at: int, lifted: int
+) -> None:
+    """Asking for a thing's bound only once no other could come before its bound by the
+    straight line gives every thing and mark a plain search gives, in the same order, and
+    asks for fewer bounds before the first thing found."""
+    places = _places([p for p, _ in points])
+    detours = {f"p{k}": detour for k, (_, detour) in enumerate(points)}
+    origin = places[f"p{at % len(places)}"]
+    index: PlaceIndex[str] = PlaceIndex(places, Extent.of(places), len(places))
+    for pid in places:
+        index.add(pid, pid)
+    lift = _in_steps if lifted else None
+    asked: list[str] = []
+
+    def km(place: str) -> float:
+        p = places[place]
+        return great_circle_km(p.lat, p.lon, origin.lat, origin.lon)
+
+    def bound(key: str) -> tuple[float, str]:
+        asked.append(key)
+        found = km(key) + detours[key]  # a way longer than the straight line
+        return (found if lift is None else lift(found)), key
+
+    indexes = [(index, 0.0, 1.0, lift)]
+    plain = list(by_bound(origin.id, indexes, bound))
+    by_distance = list(by_bound(origin.id, indexes, bound, km))
+    assert [b for b, _ in by_distance] == [b for b, _ in plain]
+    assert [k is None for _, k in by_distance] == [k is None for _, k in plain]
+    assert sorted(k for _, k in by_distance if k) == sorted(places)
+
+    def asked_before_the_first(km: Callable[[str], float] | None) -> int:
+        asked.clear()
+        next(k for _, k in by_bound(origin.id, indexes, bound, km) if k)
+        return len(asked)
+
+    assert asked_before_the_first(km) <= asked_before_the_first(None)
 
 
 def test_ways_join_two_places_exactly_when_a_route_is_found() -> None:

@@ -725,7 +725,8 @@ class Planner:
             and (sender is None or pool.nation == sender)
             and self._may_serve(pool, incident, types)
         ]
-        return by_bound(place, indexes, lambda key: bound(groups[key]))
+        km = partial(self.sim.geography.distance_km, destination=place)
+        return by_bound(place, indexes, lambda key: bound(groups[key]), km)
 
     def _may_serve(self, pool: Pool, incident: Incident, types: frozenset[str] | None) -> bool:
         """Whether some unit of a pool might be sent to an incident: of a type that can

@@ -66,6 +66,8 @@ class PlaceIndex(Generic[K]):
         self.size_deg = max(size, 1e-6)
         self.cos_min = extent.cos_min
         self.cells: dict[Cell, dict[K, None]] = {}
+        self.where: dict[K, str] = {}
+        """Each thing filed -> the place it is filed at."""
         self._cell: dict[str, Cell] = {}
         self.extent: tuple[int, int, int, int] | None = None
         """Rows and columns (least, most) every thing filed so far fell within."""
@@ -89,6 +91,7 @@ class PlaceIndex(Generic[K]):
         """File a thing at a place."""
         row, column = cell = self.cell(place)
         self.cells.setdefault(cell, {})[key] = None
+        self.where[key] = place
         if self.extent is None:
             self.extent = (row, row, column, column)
         else:
@@ -100,6 +103,7 @@ class PlaceIndex(Generic[K]):
         cell = self.cell(place)
         keys = self.cells[cell]
         del keys[key]
+        del self.where[key]
         if not keys:
             del self.cells[cell]
 
@@ -170,6 +174,7 @@ def by_bound(
     place: str,
     indexes: Iterable[tuple[PlaceIndex[K], float, float, Callable[[float], float] | None]],
     bound: Callable[[K], tuple[float, T] | None],
+    km: Callable[[str], float] | None = None,
 ) -> Iterator[tuple[float, T | None]]:
     """Things filed in the indexes, each with its ``bound`` (None: left out), in the order
     of their bounds (nearest ``place`` first, if bounds grow with the distance); between
@@ -179,7 +184,9 @@ def by_bound(
     Each index comes with a bound on what it holds at the place itself, the least its
     bound grows a straight-line km, and a function that never decreases that lifts such a
     bound to a tighter one (None: none): a ring of cells is searched only once no bound
-    beyond it could be lower than one found."""
+    beyond it could be lower than one found. Given ``km`` (the straight-line km from a
+    place to ``place``), a thing's ``bound`` is asked for only once no other could come
+    before its bound by that distance."""
     searches = []
     for index, start, per_km, lift in indexes:
         first, end = index.rings(place)
@@ -188,17 +195,33 @@ def by_bound(
             search.at_least = search.bound()
             searches.append(search)
     heap: list[tuple[float, int, T]] = []
+    near: list[tuple[float, int, K]] = []  # by distance, their bound not yet asked for
     order = itertools.count()
     while True:
         beyond = min(searches, key=lambda s: s.at_least, default=None)
         limit = math.inf if beyond is None else beyond.at_least
-        while heap and heap[0][0] <= limit:
-            at, _, payload = heapq.heappop(heap)
-            yield at, payload
+        while True:
+            soonest = heap[0][0] if heap else math.inf
+            if near and near[0][0] <= limit and near[0][0] < soonest:
+                found = bound(heapq.heappop(near)[2])
+                if found is not None:
+                    heapq.heappush(heap, (found[0], next(order), found[1]))
+            elif heap and soonest <= limit:
+                at, _, payload = heapq.heappop(heap)
+                yield at, payload
+            else:
+                break
         if beyond is None:
             return
         yield limit, None
         for key in beyond.index.ring(place, beyond.ring):
+            if km is not None:
+                index = beyond.index
+                at_least = beyond.start + km(index.where[key]) * beyond.per_km * SAFETY
+                if beyond.lift is not None:
+                    at_least = beyond.lift(at_least)
+                heapq.heappush(near, (at_least, next(order), key))
+                continue
             found = bound(key)
             if found is not None:
                 heapq.heappush(heap, (found[0], next(order), found[1]))
