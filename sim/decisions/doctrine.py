@@ -481,16 +481,23 @@ class Planner:
         )
         if self._asleep:
             self._wake_changed(plans)
+        asleep = self._asleep
         for incident, nation in plans:
-            if not self._asleep_now(nation, incident) and not incident.attended:
+            if (nation, incident.id) in asleep and self._asleep_now(nation, incident):
+                continue
+            if not incident.attended:
                 self._first_response(nation, incident)
         for incident, nation in plans:  # (with nobody on it, it is a first response)
             while incident.assigned and incident.wants_more_units():
                 if not self._reinforce(nation, incident):
                     break
         for incident, nation in plans:
-            if incident.place.nation == nation and not self._asleep_now(nation, incident):
-                self._consider_asking(nation, incident)
+            if incident.place.nation != nation:
+                continue
+            if (nation, incident.id) in asleep and self._asleep_now(nation, incident):
+                continue
+            self._consider_asking(nation, incident)
+            if incident.assigned:
                 self._fall_asleep(nation, incident)
         return set(nations)
 
@@ -502,9 +509,7 @@ class Planner:
         the target (or no neighbour to ask), no decision point open, and with nobody on
         scene, no free unit sooner than the help on its way, whose estimate stays put."""
         points = self.sim.points
-        if points.open or points.promised or not incident.assigned:
-            return
-        if incident.wants_more_units():
+        if points.open or points.promised or incident.wants_more_units():
             return
         plan = self._plan(incident)
         need = incident.need.id
