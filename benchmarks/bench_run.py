@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import itertools
+import os
 import pstats
 import re
 import subprocess
@@ -74,7 +75,9 @@ def bare_simpy(target_events: int, seed: int = 1) -> tuple[int, float]:
 
 def callgrind(script: str, *args: str) -> tuple[int, str]:
     """Instructions valgrind's callgrind counts for a Python process running ``script``
-    with ``args`` (machines here are shared, so CPU times are noisy), and what it printed."""
+    with ``args`` (machines here are shared, so CPU times are noisy), and what it printed.
+    Strings hash alike in every such process, so two counts differ by what their runs
+    did, not by how their dictionaries happened to be laid out."""
     done = subprocess.run(
         [
             "valgrind",
@@ -87,6 +90,7 @@ def callgrind(script: str, *args: str) -> tuple[int, str]:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
     if found is None:
