@@ -866,7 +866,7 @@ class Planner:
             return False
         if soonest is not None and (than is None or soonest < than):
             return False
-        if state[-1] and self.reserves.get(nation):
+        if state[4] and self.reserves.get(nation):
             return False
         need = incident.need.id
         groups = self.groups[nation].get(need, {})
@@ -1013,11 +1013,13 @@ class Planner:
         sim = self.sim
         if unit.task is not None:  # diverted (turns back if in border processing)
             unit.task.remove_unit(unit)
+            self._wake(unit.task.place.nation, unit.task)
             unit.clearing = None
         unit.task = incident
         unit.tasked_by = nation
         self._expected.pop(unit, None)
         incident.add_unit(unit)
+        self._wake(incident.place.nation, incident)  # (also during this look)
         self.unit_busy(unit)
         self.stirred(*incident.assigned)  # one more on it: each is free sooner
         planned = arrival(sim, unit, incident)
@@ -1100,6 +1102,7 @@ class Planner:
         incident = unit.task
         assert incident is not None
         incident.remove_unit(unit)
+        self._wake(incident.place.nation, incident)
         turns_back = unit.clearing is not None  # in border processing: free once turned back
         unit.task, unit.clearing = None, None
         self._expected.pop(unit, None)

@@ -128,7 +128,7 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
         )
         if crossed:
             unit.location = leg.exit
-            sim.planner.stirred(unit)
+            sim.planner.regroup(unit)  # (a free unit is filed where it is now)
         unit.state = UnitState.TRAVELLING if incident is not None else UnitState.RETURNING
         return
     driven = yield from drive(sim, unit, leg.end, leg.minutes, leg.road)
