@@ -559,6 +559,7 @@ class Planner:
         return (nation, incident.id) in self._asleep and not (points.open or points.promised)
 
     def _wake(self, nation: str, incident: Incident) -> None:
+        """The next look at a nation's own incident visits it in full."""
         self._asleep.pop((nation, incident.id), None)
         sleepers = self._sleepers.get((nation, incident.need.id))
         if sleepers:
@@ -960,7 +961,8 @@ class Planner:
     ) -> bool:
         """Raise an assignment decision; True if a unit was assigned. For a first response
         (``rest``: the bound the search left on the units it did not find), what the search
-        found of the others is kept (``_remember_others``)."""
+        found of the others is kept as the bound on them (``_remember``), unless a unit
+        was freed meanwhile."""
         unit = candidates[0][2]
         options = tuple(d.Option(u.id, _fact(t)) for t, _, u in candidates[:OPTIONS_SHOWN])
         point = self._point(
