@@ -981,12 +981,13 @@ class Planner:
         if not act(choice):
             return False
         state = self._state(nation, incident)
-        if state[1] == filed and any(u is chosen for _, _, u in candidates):  # none freed
+        chosen_at = next((t for t, _, u in candidates if u is chosen), None)
+        if state[1] == filed and chosen_at is not None:  # none freed
             others = [t for t, _, u in candidates if u is not chosen]
             if len(candidates) < OPTIONS_SHOWN:  # every other found, or bounded by rest
                 others.append(rest)
             if group in self.groups[nation][incident.need.id]:  # its group's others
-                others += [t for t, _, u in candidates if u is chosen]
+                others.append(chosen_at)
             soonest = min(others, default=math.inf)
             bound = None if soonest == math.inf else soonest
             self._remember(nation, incident, state, bound, not self.sim.points.promised)
