@@ -203,6 +203,53 @@ def test_a_request_that_only_the_reserve_could_meet_is_refused() -> None:
     assert answers[0] == (240.0, "no", "reserve")
 
 
+def test_a_boat_freed_from_lending_goes_to_the_most_urgent_neighbour_incident() -> None:
+    """Thailand, warned, keeps one of its two boats at home: it lends one to Ban Hat
+    (supplies, priority 2) and holds Ban Mai (rescue, priority 1) for its reserve. When its
+    seat sends the lent boat to Ban Tai at home instead, the other may be lent: it goes to
+    Ban Mai, the more urgent, not to Ban Hat, whose boat was taken."""
+    from support import lao_village
+
+    from sim.decisions.commands import Advance, Assign, Decide
+    from sim.decisions.exercise import Exercise, point_key
+
+    def warned_thailand_with_two_boats(data: dict[str, Any]) -> None:
+        data["needs"].append({**data["needs"][0], "id": "supplies", "target": "6h", "priority": 2})
+        data["unit_types"][0]["capabilities"] = ["rescue", "supplies"]
+        data["units"].append({**data["units"][0], "id": "th-boat-2"})
+        data["injects"][0]["need"] = "supplies"
+        thai_village_flooded(data)
+        data["injects"][0].update(at="5h", people=8)  # Ban Tai
+        lao_village(data, "ban_mai", 15, 15.05, 105.75)
+        data["injects"] += [
+            {"type": "incident", "at": "2h", "place": "ban_mai", "need": "rescue", "people": 20},
+            {"type": "warning", "at": "0min", "observed_by": "TH", "places": ["ubon"]},
+        ]
+        data["coordination"]["mutual_assistance"].update(
+            pre_authorized=True, reserves=[{"nation": "TH", "unit_type": "boat", "keep": 1}]
+        )
+
+    scenario = load_with("tiny_border.toml", warned_thailand_with_two_boats)
+    exercise = Exercise(scenario, 0, ("TH",), [Advance(to=330)])  # Thailand's doctrine so far
+    by_place = {i.place.id: i for i in exercise.sim.incidents}
+    ban_hat, ban_mai, ban_tai = by_place["ban_hat"], by_place["ban_mai"], by_place["ban_tai"]
+    assert [u.id for u in ban_hat.assigned] == ["th-boat"]  # lent at 240, on its way
+    assert ban_mai.assigned == [] and ban_mai.requests["TH"][0] == "approved"
+    assert exercise.sim.log.decisions[-1].reason == "reserve"  # Ban Mai held at 300
+    exercise.perform(Advance(to=400, wait_for_seats=True))  # Ban Tai reported at 335
+    (offered,) = exercise.open_points("TH")
+    assert (offered.point.incident, offered.point.proposal.choice) == (ban_tai.id, "th-boat-2")
+    exercise.perform(
+        Decide(seat="TH", point=offered.point.id, key=point_key(offered.point), choice="wait")
+    )
+    exercise.perform(Assign(seat="TH", incident=ban_tai.id, unit="th-boat"))
+    (offered,) = exercise.open_points("TH")
+    assert (offered.point.incident, offered.point.proposal.choice) == (ban_mai.id, "th-boat-2")
+    # Ban Hat waits: the boat is offered to Ban Mai (not "no route")
+    holds = [d.reason for _, i, d in decisions(exercise.sim.log, "hold") if i == ban_hat.id]
+    assert holds[-1] == "no_free_unit"
+
+
 def test_the_summary_says_why_help_came_late() -> None:
     from support import SCENARIOS
 

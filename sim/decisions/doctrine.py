@@ -844,6 +844,12 @@ class Planner:
             self.allowed[nation].get(incident.id),
         )
 
+    def _reserve_binds(self, nation: str, state: State) -> bool:
+        """Whether, in ``state``, the nation may lend a unit only if enough of the others
+        stay at home: that changes with their tasks, nothing filed (a unit abroad sent to
+        an incident at home makes one at home lendable), so no search is spared."""
+        return state[4] and bool(self.reserves.get(nation))
+
     def _remember(
         self, nation: str, incident: Incident, state: State, soonest: float | None, whole: bool
     ) -> None:
@@ -867,7 +873,7 @@ class Planner:
             return False
         if soonest is not None and (than is None or soonest < than):
             return False
-        if state[4] and self.reserves.get(nation):
+        if self._reserve_binds(nation, state):
             return False
         need = incident.need.id
         groups = self.groups[nation].get(need, {})
@@ -911,7 +917,7 @@ class Planner:
         freed it). A search that found nothing before the help then on its way holds only
         while that help comes no later."""
         memo = self._nothing_better.get((nation, incident.id))
-        if memo is None or memo[0] != state or not memo[2]:
+        if memo is None or memo[0] != state or not memo[2] or self._reserve_binds(nation, state):
             return False
         soonest = memo[1]
         return soonest is None or (than is not None and soonest >= than)
@@ -1123,7 +1129,10 @@ class Planner:
             for u in self.fleet[nation].get(incident.need.id, [])
             if u.can_serve(incident) and (types is None or u.type.id in types)
         ]
-        free = [u for u in capable if self.is_free(u)]
+        promised = self.sim.points.promised  # (a unit an open point offers elsewhere is not)
+        free = [
+            u for u in capable if self.is_free(u) and promised.get(u.id, incident.id) == incident.id
+        ]
         if not capable:
             why = d.NO_CAPABLE_UNIT
         elif (
