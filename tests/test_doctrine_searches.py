@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from collections.abc import Callable, Hashable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +251,23 @@ def test_a_look_at_asking_spared_by_the_last_finds_what_it_found(
         assert answers["spared"] > 0
 
 
+def _asleep_at_each_look(
+    monkeypatch: pytest.MonkeyPatch, check: Callable[[Planner, str, Incident], None]
+) -> None:
+    """Call ``check`` at every look for each incident of the nations looked at that the
+    look passes over asleep."""
+    awake_plans = Planner._awake_plans
+
+    def checked(self: Planner, nations: list[str]) -> list[tuple[Incident, str]]:
+        plans = awake_plans(self, nations)
+        for nation, incident in list(self._asleep):
+            if nation in nations:
+                check(self, nation, incident)
+        return plans
+
+    monkeypatch.setattr(Planner, "_awake_plans", checked)
+
+
 @pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS)
 def test_an_incident_passed_over_asleep_would_have_had_nothing_done(
     scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
@@ -258,28 +276,66 @@ def test_an_incident_passed_over_asleep_would_have_had_nothing_done(
     no more units, help in train comes by the target (or no neighbour could be asked), and
     with nobody on scene yet, a full search finds no free unit sooner than the help on its
     way."""
-    asleep_now = Planner._asleep_now
     answers = {"asleep": 0, "something to do": 0}
 
-    def checked(self: Planner, nation: str, incident: Incident) -> bool:
-        asleep = asleep_now(self, nation, incident)
-        if asleep:
-            answers["asleep"] += 1
-            plan = self._plan(incident)
-            asks = not self._lenders[incident.need.id] <= {nation}
-            late = asks and self.in_train(incident) > incident.target_at
-            sooner = False
-            if not incident.attended:
-                candidates, _ = self._candidates(nation, incident)  # a full search
-                sooner = bool(candidates) and candidates[0][0] < plan
-            answers["something to do"] += late or sooner or incident.wants_more_units()
-        return asleep
+    def check(self: Planner, nation: str, incident: Incident) -> None:
+        answers["asleep"] += 1
+        plan = self._plan(incident)
+        asks = not self._lenders[incident.need.id] <= {nation}
+        late = asks and self.in_train(incident) > incident.target_at
+        sooner = False
+        if not incident.attended:
+            candidates, _ = self._candidates(nation, incident)  # a full search
+            sooner = bool(candidates) and candidates[0][0] < plan
+        answers["something to do"] += late or sooner or incident.wants_more_units()
 
-    monkeypatch.setattr(Planner, "_asleep_now", checked)
+    _asleep_at_each_look(monkeypatch, check)
     Simulation(scenario(), seed=seed).run()
     assert answers["something to do"] == 0
     if spares:
         assert answers["asleep"] > 0
+
+
+_unit_stamp = attrgetter(
+    "state", "heading", "heading_at", "clearing", "location", "down_until", "standing_by"
+)
+"""What a tasked unit's estimates hang on, beside the world and the time."""
+
+
+@pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS)
+def test_an_incident_passed_over_asleep_is_as_it_fell_asleep(
+    scenario: Callable[[], Scenario], seed: int, spares: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incident sleeps only while nothing it hangs on changed: at every look that
+    passes it over, its people, its version, every attribute of its units that estimates
+    read and the world are as they were when it fell asleep, no decision point is open,
+    and the estimates of the units on their way have not started to slip (a change that
+    failed to wake it would break this, whether or not it changed a decision)."""
+    fall_asleep = Planner._fall_asleep
+    then: dict[tuple[str, Incident], tuple[Any, ...]] = {}
+    changed = []
+
+    def kept(self: Planner, nation: str, incident: Incident) -> None:
+        fall_asleep(self, nation, incident)
+        if (nation, incident) in self._asleep:
+            then[(nation, incident)] = self._world, *_state_of(incident)
+
+    def _state_of(incident: Incident) -> tuple[Any, ...]:
+        return incident.version, incident.remaining, [_unit_stamp(u) for u in incident.assigned]
+
+    def check(self: Planner, nation: str, incident: Incident) -> None:
+        now = (self._world, *_state_of(incident))
+        points = self.sim.points
+        slipping = self.sim.env.now >= self._asleep[(nation, incident)]
+        if now != then[(nation, incident)] or points.open or points.promised or slipping:
+            changed.append((self.sim.env.now, incident.id))
+
+    monkeypatch.setattr(Planner, "_fall_asleep", kept)
+    _asleep_at_each_look(monkeypatch, check)
+    Simulation(scenario(), seed=seed).run()
+    assert changed == []
+    if spares:
+        assert then
 
 
 @pytest.mark.parametrize(("scenario", "seed", "spares"), RUNS)

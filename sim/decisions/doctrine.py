@@ -53,10 +53,12 @@ that sends a unit keeps what it found of the others.
 
 A look at a nation's own incident that found nothing to do (units on it, none to add,
 help in train by the target or no neighbour to ask, and with nobody on scene yet no free
-unit sooner than the help on its way) lets it sleep: the looks after pass it over while
-the incident, its units, the world and the decision points stay the same and the estimate
-of the help on its way cannot slip, until a free unit is filed that could come sooner by
-its bound from below.
+unit sooner than the help on its way) lets it sleep: the looks after pass it over, at no
+cost, until something it hangs on changes and wakes it: the incident, its people or its
+units (a unit on it moves or changes state), the world, a decision point opens, the
+estimate of the help on its way starts to slip, or a free unit is filed that could come
+sooner by its bound from below. A look visits the incidents awake
+(``sim.decisions.agenda``); one woken during the look joins it at its place.
 
 An incident nobody can be sent to is held, with the reason (no capable unit, none free,
 no open route). Every choice is a decision point answered by the run's policy.
@@ -66,17 +68,18 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import partial
-from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import simpy
 
 from sim import log
 from sim.decisions import points as d
+from sim.decisions.agenda import Agenda
 from sim.log import JOINT
 from sim.model.comms import JOINT_CENTRE
 from sim.model.entities import Incident, Unit, UnitState
@@ -145,20 +148,6 @@ class Quiet(NamedTuple):
     situation: Situation | None
 
 
-class Asleep(NamedTuple):
-    """A look at a nation's own incident that found nothing to do (no unit to send, none
-    to add, help in train by the target): the next finds the same, and is spared, while
-    the incident, its units, the world and the decision points stay the same, until
-    ``until`` (when an estimate of a unit on its way would start to slip), and while no
-    free unit that could come sooner than the help on its way is filed (``_wake_for``)."""
-
-    version: int
-    world: int
-    remaining: int
-    units: tuple[tuple[object, ...], ...]
-    until: float
-
-
 PoolKey = tuple[str, str, str, bool, str, str]
 """Tasking nation, need, unit type, idle at base, the units' nation, the nation they set
 off in."""
@@ -192,16 +181,6 @@ def _sooner(candidate: tuple[float, str, Unit]) -> tuple[float, bool, str]:
     return eta, unit.nation == JOINT, code
 
 
-_unit_stamp = attrgetter(
-    "state", "heading", "heading_at", "clearing", "location", "down_until", "standing_by"
-)
-
-
-def _stamp(incident: Incident) -> tuple[tuple[object, ...], ...]:
-    """What the estimates of an incident's units hang on, beside the world and the time."""
-    return tuple(map(_unit_stamp, incident.assigned))
-
-
 def _fixed_until(unit: Unit) -> float:
     """Until when where and when a unit on its way would set off stays put (``departure``):
     the end of its leg, its border processing or its repair; after, it slips with time."""
@@ -227,8 +206,14 @@ class Planner:
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
-        self.queues: dict[str, list[Incident]] = {n: [] for n in sim.nations}
-        """Open incidents each nation dispatches to: its own, and neighbours' it agreed to help."""
+        self.queues: dict[str, dict[Incident, int]] = {n: {} for n in sim.nations}
+        """Open incidents each nation dispatches to: its own, and neighbours' it agreed to help,
+        in the order taken in (with its turn)."""
+        self._turns = itertools.count()
+        self._awake: dict[str, dict[Incident, None]] = {n: {} for n in sim.nations}
+        """The incidents of each nation's queue that are not asleep: those a look visits."""
+        self._agenda: Agenda | None = None
+        """The agenda of the look under way."""
         self.allowed: dict[str, dict[int, frozenset[str]]] = {n: {} for n in sim.nations}
         """For a neighbour's incident: the unit types the nation agreed to send."""
         self.fleet: dict[str, dict[str, list[Unit]]] = {n: {} for n in sim.nations}
@@ -298,9 +283,12 @@ class Planner:
         was looked at (none kept for another point): a look in the same state is spared the
         search, since free units only get later with time; one in the same state but for
         the free units that joined or moved looks at those only."""
-        self._asleep: dict[tuple[str, int], Asleep] = {}
-        """(nation, incident) -> a look at its own incident that found nothing to do, while
-        it holds."""
+        self._asleep: dict[tuple[str, Incident], float] = {}
+        """(nation, own incident) -> asleep: a look at it found nothing to do; until when the
+        estimate of the help on its way stays put (``_fixed_until``)."""
+        self._alarms: list[tuple[float, int, str, Incident]] = []
+        """A heap of when incidents asleep are due to wake, with a tie-breaker."""
+        self._alarm_count = itertools.count()
         self._sleepers: dict[tuple[str, str], dict[Incident, float]] = {}
         """(nation, need) -> its incidents asleep with nobody on scene, and the arrival of
         the help on its way: a free unit filed that could come sooner wakes them."""
@@ -369,8 +357,7 @@ class Planner:
     def everyone(self) -> None:
         """The world changed (a way closed or reopened): every party looks again."""
         self._world += 1
-        self._asleep.clear()
-        self._sleepers.clear()
+        self._wake_all()
         self.changed(*self.queues, *([JOINT_CENTRE] if self.joint_centre else []))
 
     def _count_look(self) -> None:
@@ -427,11 +414,19 @@ class Planner:
         """These units could now come somewhere sooner than planned with before (they
         moved, their task changed, or their incident's people or units did)."""
         for unit in units:
+            self.moved(unit)
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self._stirred.setdefault((nation, need), []).append(unit)
                     if unit in self._group_of:
                         self._wake_for(nation, need, unit)
+
+    def moved(self, unit: Unit) -> None:
+        """A unit moved or changed state: if tasked, its incident's next look visits it
+        (the estimates made of it may have changed)."""
+        task = unit.task
+        if task is not None:
+            self._wake(task.place.nation, task)
 
     def is_free(self, unit: Unit) -> bool:
         """Whether a unit may be tasked now."""
@@ -449,8 +444,10 @@ class Planner:
         if types is not None:
             self.allowed[nation][incident.id] = types
             incident.version += 1
+            self._wake(incident.place.nation, incident)
         if incident not in self.queues[nation]:
-            self.queues[nation].append(incident)
+            self.queues[nation][incident] = next(self._turns)
+            self._awake[nation][incident] = None
         self.changed(nation)
 
     def _plan_nations(self, nations: list[str]) -> set[str]:
@@ -460,52 +457,52 @@ class Planner:
         planned for."""
         if self.has_joint_teams:
             nations = list(self.sim.nations)
+        agenda = self._agenda = Agenda(nations, self._awake_plans(nations))
+        try:
+            for incident, nation in agenda.visit():
+                if not incident.attended:
+                    self._first_response(nation, incident)
+            for incident, nation in agenda.visit():  # (nobody on it: a first response)
+                while incident.assigned and incident.wants_more_units():
+                    if not self._reinforce(nation, incident):
+                        break
+            for incident, nation in agenda.visit():
+                if incident.place.nation == nation:
+                    self._consider_asking(nation, incident)
+                    if incident.assigned:
+                        self._fall_asleep(nation, incident)
+        finally:
+            self._agenda = None
+        return set(nations)
+
+    def _awake_plans(self, nations: list[str]) -> list[tuple[Incident, str]]:
+        """The nations' incidents a look visits (those awake), once the incidents due to
+        wake have woken (every one, while a decision point is open); the incidents that
+        need no more help are dropped from their queues."""
+        points, now, alarms = self.sim.points, self.sim.env.now, self._alarms
+        if points.open or points.promised:
+            self._wake_all()
+        while alarms and alarms[0][0] <= now:
+            until, _, nation, incident = heapq.heappop(alarms)
+            if self._asleep.get((nation, incident)) == until:
+                self._wake(nation, incident)
         plans: list[tuple[Incident, str]] = []
         for nation in nations:
             self.seeking.discard(nation)
-            queue = self.queues[nation]
-            for incident in queue:
-                if incident.remaining <= 0:
-                    self._stand_down_all(nation, incident)
-                    self._forget(nation, incident)
-            queue[:] = [i for i in queue if i.remaining > 0]
-            plans.extend((incident, nation) for incident in queue)
-        plans.sort(
-            key=lambda p: (
-                p[0].priority,
-                p[0].reported_at,
-                p[0].id,
-                p[0].place.nation != p[1],  # the incident's own nation plans first
-                p[1],
-            )
-        )
-        if self._asleep:
-            self._wake_changed(plans)
-        asleep = self._asleep
-        for incident, nation in plans:
-            if (nation, incident.id) in asleep and self._asleep_now(nation, incident):
-                continue
-            if not incident.attended:
-                self._first_response(nation, incident)
-        for incident, nation in plans:  # (with nobody on it, it is a first response)
-            while incident.assigned and incident.wants_more_units():
-                if not self._reinforce(nation, incident):
-                    break
-        for incident, nation in plans:
-            if incident.place.nation != nation:
-                continue
-            if (nation, incident.id) in asleep and self._asleep_now(nation, incident):
-                continue
-            self._consider_asking(nation, incident)
-            if incident.assigned:
-                self._fall_asleep(nation, incident)
-        return set(nations)
+            queue, awake = self.queues[nation], self._awake[nation]
+            done = sorted((i for i in awake if i.remaining <= 0), key=queue.__getitem__)
+            for incident in done:
+                self._stand_down_all(nation, incident)
+                self._forget(nation, incident)
+                del queue[incident], awake[incident]
+            plans.extend((incident, nation) for incident in awake)
+        return plans
 
     # incidents with nothing to do
 
     def _fall_asleep(self, nation: str, incident: Incident) -> None:
-        """Keep that this look at a nation's own incident found nothing to do (``Asleep``),
-        when what would change that is known: units on it, none to add, help in train by
+        """Let a nation's own incident sleep when this look at it found nothing to do, and
+        what would change that is known: units on it, none to add, help in train by
         the target (or no neighbour to ask), no decision point open, and with nobody on
         scene, no free unit sooner than the help on its way, whose estimate stays put."""
         points = self.sim.points
@@ -529,41 +526,32 @@ class Planner:
             if until <= self.sim.env.now:
                 return
             self._sleepers.setdefault((nation, need), {})[incident] = plan
-        self._asleep[(nation, incident.id)] = Asleep(
-            incident.version, self._world, incident.remaining, _stamp(incident), until
-        )
-
-    def _wake_changed(self, plans: list[tuple[Incident, str]]) -> None:
-        """Wake the incidents asleep whose look would no longer find nothing to do, as the
-        last found (``Asleep``): the incident, its units, the world or the decision points
-        changed, or an estimate of a unit on its way would slip."""
-        points, now = self.sim.points, self.sim.env.now
-        for incident, nation in plans:
-            asleep = self._asleep.get((nation, incident.id))
-            if asleep is not None and not (
-                asleep.version == incident.version
-                and asleep.world == self._world
-                and asleep.remaining == incident.remaining
-                and now < asleep.until
-                and not points.open
-                and not points.promised
-                and asleep.units == _stamp(incident)
-            ):
-                self._wake(nation, incident)
-
-    def _asleep_now(self, nation: str, incident: Incident) -> bool:
-        """Whether a nation's own incident is asleep (``Asleep``) at this point of a look:
-        kept at its start (``_wake_changed``), not woken since (by a unit filed or the
-        incident changed), and no decision point opened since."""
-        points = self.sim.points
-        return (nation, incident.id) in self._asleep and not (points.open or points.promised)
+            heapq.heappush(self._alarms, (until, next(self._alarm_count), nation, incident))
+        self._asleep[(nation, incident)] = until
+        self._awake[nation].pop(incident, None)
 
     def _wake(self, nation: str, incident: Incident) -> None:
-        """The next look at a nation's own incident visits it in full."""
-        self._asleep.pop((nation, incident.id), None)
+        """The looks at a nation's own incident visit it again (the look under way too,
+        if it has yet to reach it)."""
+        if self._asleep.pop((nation, incident), None) is None:
+            return
         sleepers = self._sleepers.get((nation, incident.need.id))
         if sleepers:
             sleepers.pop(incident, None)
+        self._awake[nation][incident] = None
+        if self._agenda is not None:
+            self._agenda.add(incident, nation)
+
+    def _wake_all(self) -> None:
+        """Every incident asleep wakes."""
+        for nation, incident in list(self._asleep):
+            self._wake(nation, incident)
+        self._alarms.clear()
+
+    def point_opened(self) -> None:
+        """A decision point is open: an incident's look hangs on it, so none sleeps."""
+        if self._asleep:
+            self._wake_all()
 
     def _wake_for(self, nation: str, need: str, unit: Unit) -> None:
         """Wake the nation's incidents asleep for a need that a free unit just filed or

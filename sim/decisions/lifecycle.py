@@ -118,6 +118,7 @@ class Points:
         if not isinstance(answer, simpy.Event):
             return self._taken(point, answer)
         self.open[point.id] = OpenPoint(point, answer, act, check, expected)
+        self.sim.planner.point_opened()
         if kept:
             self._by_lineage[lineage] = point.id
         if point.kind == d.ASSIGN and point.proposal.choice not in self.promised:

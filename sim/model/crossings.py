@@ -101,6 +101,7 @@ class BorderCrossing:
                 # stood down or diverted (even if tasked again since): turns back here
                 if not wanted() or (tasked and unit.clearing is None):
                     unit.clearing = None
+                    sim.planner.moved(unit)  # (diverted: its new incident looks again)
                     record((env.now, log.BORDER_LEFT, incident_id, unit.id, self.id))
                     if tasked and unit.task is None:  # free once it has turned back
                         sim.planner.unit_free(unit)

@@ -44,7 +44,9 @@ def unit_life(sim: Simulation, unit: Unit) -> Process:
         elif unit.standing_by:
             yield from mobilise(sim, unit, incident)
         elif unit.location != incident.place.id:
-            unit.state = UnitState.TRAVELLING
+            if unit.state is not UnitState.TRAVELLING:
+                unit.state = UnitState.TRAVELLING
+                sim.planner.moved(unit)
             yield from step(sim, unit, incident.place.id, incident)
             if unit.task is incident:
                 replanned(sim, unit, incident)
@@ -87,6 +89,7 @@ def mobilise(sim: Simulation, unit: Unit, incident: Incident) -> Process:
     unit.state = UnitState.TRAVELLING
     if unit.task is not None:
         sim.record((sim.env.now, log.MOBILISED, unit.task.id, unit.id, ""))
+        sim.planner.moved(unit)
     else:
         unit.state, unit.standing_by = UnitState.IDLE, unit.location == unit.base
         sim.planner.regroup(unit)
@@ -122,6 +125,7 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
     leg = route.legs[0]
     if isinstance(leg, CrossingLeg):
         unit.state = UnitState.AT_BORDER
+        sim.planner.moved(unit)
         subject = "home" if incident is None else incident.key
         crossed = yield from sim.crossings[leg.crossing].pass_through(
             unit, incident_id, subject, lambda: still_wanted(unit, incident)
@@ -130,6 +134,7 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
             unit.location = leg.exit
             sim.planner.regroup(unit)  # (a free unit is filed where it is now)
         unit.state = UnitState.TRAVELLING if incident is not None else UnitState.RETURNING
+        sim.planner.moved(unit)
         return
     driven = yield from drive(sim, unit, leg.end, leg.minutes, leg.road)
     if driven is not None:  # the road closed under it: back to where it came from
@@ -171,6 +176,7 @@ def hold(
             pause = unit.down_until - env.now
             unit.heading_at += pause
             end += pause
+            sim.planner.moved(unit)
             if unit.task is not None:
                 replanned(sim, unit, unit.task)
             log_wait(sim, unit, -1 if unit.task is None else unit.task.id, unit.down_until)
