@@ -64,7 +64,7 @@ def go_home(sim: Simulation, unit: Unit) -> Process:
         unit.state = UnitState.IDLE
         unit.standing_by = home
         sim.planner.regroup(unit)
-        yield unit.signal | sim.way_reopened
+        yield unit.signal if home else unit.signal | sim.way_reopened
         sim.renew_signal(unit)
         return
     unit.state = UnitState.RETURNING
