@@ -6,6 +6,8 @@ mean latitude and longitude, computed by ``astral``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from astral import Observer
@@ -25,6 +27,7 @@ class Clock:
         self.lat, self.lon = lat, lon
         days = int(duration_min // MINUTES_PER_DAY) + 3
         self.daylight = [self._daylight_of(day) for day in range(-1, days)]
+        self._sunsets = [sets for _, sets in self.daylight]
 
     def time_of_day_min(self, t: float) -> float:
         """Local minute of the day at simulation time t."""
@@ -48,14 +51,15 @@ class Clock:
 
     def next_daylight(self, t: float) -> float:
         """The first time at or after t with the sun up."""
-        for rise, sets in self.daylight:
-            if t < sets:
-                return max(t, rise)
+        day = bisect.bisect_right(self._sunsets, t)  # the first day whose sun sets after t
+        if day < len(self.daylight):
+            return max(t, self.daylight[day][0])
         return t  # beyond the scenario: no constraint
 
     def daylight_for(self, t: float, duration_min: float) -> float:
         """The first time at or after t from which ``duration_min`` fits before sunset."""
-        for rise, sets in self.daylight:
+        first = bisect.bisect_left(self._sunsets, t + duration_min)  # (none before can)
+        for rise, sets in itertools.islice(self.daylight, first, None):
             start = max(t, rise)
             if start + duration_min <= sets:
                 return start
