@@ -10,19 +10,18 @@ had been awake from the start.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from collections.abc import Collection, Iterable, Iterator
 
 from sim.model.entities import Incident
 
-Urgency = tuple[int, float, int, bool, str]
-"""Priority, report time, incident id, a helper's (not the incident's own nation), nation."""
-
-_urgency = itemgetter(0)
+Plan = tuple[Incident, str]
+"""An incident, and the nation planning for it (its own, or a helper)."""
 
 
-def urgency(incident: Incident, nation: str) -> Urgency:
-    """Where a nation's plan for an incident comes in a look: the most urgent first."""
+def urgency(plan: Plan) -> tuple[int, float, int, bool, str]:
+    """Where a plan comes in a look, the most urgent first: priority, report time,
+    incident id, a helper's after the incident's own nation's, nation."""
+    incident, nation = plan
     return (
         incident.priority,
         incident.reported_at,
@@ -33,12 +32,17 @@ def urgency(incident: Incident, nation: str) -> Urgency:
 
 
 class Agenda:
-    """The (incident, nation) plans a look visits, most urgent first, for some nations."""
+    """The plans a look visits for some nations, most urgent first."""
 
-    def __init__(self, nations: Iterable[str], plans: Iterable[tuple[Incident, str]]) -> None:
-        self.nations = frozenset(nations)
-        self._plans = sorted(((urgency(i, n), i, n) for i, n in plans), key=_urgency)
-        self._on = {(i, n) for _, i, n in self._plans}
+    def __init__(
+        self, nations: Collection[str], plans: Iterable[Plan], *, may_grow: bool = True
+    ) -> None:
+        self.nations = nations
+        self._plans = sorted(plans, key=urgency)
+        self._may_grow = may_grow
+        """False: no plan will be added (nothing is asleep to wake), so passes are plain."""
+        self._on: set[Plan] | None = None
+        """The plans on the agenda (made when the first is added)."""
         self._at = 0
         """The place the pass under way has reached."""
 
@@ -48,20 +52,25 @@ class Agenda:
     def add(self, incident: Incident, nation: str) -> None:
         """An incident woken during the look joins at its place (if the look plans for
         its nation and it is not on the agenda already)."""
-        if nation not in self.nations or (incident, nation) in self._on:
+        plan = (incident, nation)
+        if self._on is None:
+            self._on = set(self._plans)
+        if nation not in self.nations or plan in self._on:
             return
-        self._on.add((incident, nation))
-        key = urgency(incident, nation)
-        place = bisect.bisect(self._plans, key, key=_urgency)
-        self._plans.insert(place, (key, incident, nation))
+        assert self._may_grow, "a plan added to an agenda made as one that cannot grow"
+        self._on.add(plan)
+        place = bisect.bisect(self._plans, urgency(plan), key=urgency)
+        self._plans.insert(place, plan)
         if place <= self._at:  # passed already in this pass
             self._at += 1
 
-    def visit(self) -> Iterator[tuple[Incident, str]]:
+    def visit(self) -> Iterator[Plan]:
         """One pass: each plan in turn, with those added on the way at their place."""
+        return self._walk() if self._may_grow else iter(self._plans)
+
+    def _walk(self) -> Iterator[Plan]:
         plans = self._plans
         self._at = 0
         while self._at < len(plans):
-            _, incident, nation = plans[self._at]
-            yield incident, nation
+            yield plans[self._at]
             self._at += 1

@@ -425,7 +425,7 @@ class Planner:
         """A unit moved or changed state: if tasked, its incident's next look visits it
         (the estimates made of it may have changed)."""
         task = unit.task
-        if task is not None:
+        if task is not None and self._asleep:
             self._wake(task.place.nation, task)
 
     def is_free(self, unit: Unit) -> bool:
@@ -457,7 +457,9 @@ class Planner:
         planned for."""
         if self.has_joint_teams:
             nations = list(self.sim.nations)
-        agenda = self._agenda = Agenda(nations, self._awake_plans(nations))
+        plans = self._awake_plans(nations)
+        # with none asleep, none can wake: one that falls asleep in this look is on it
+        agenda = self._agenda = Agenda(nations, plans, may_grow=bool(self._asleep))
         try:
             for incident, nation in agenda.visit():
                 if not incident.attended:
@@ -490,7 +492,8 @@ class Planner:
         for nation in nations:
             self.seeking.discard(nation)
             queue, awake = self.queues[nation], self._awake[nation]
-            done = sorted((i for i in awake if i.remaining <= 0), key=queue.__getitem__)
+            done = [i for i in awake if i.remaining <= 0]
+            done.sort(key=queue.__getitem__)  # (in the order taken in)
             for incident in done:
                 self._stand_down_all(nation, incident)
                 self._forget(nation, incident)
