@@ -61,9 +61,23 @@ Territory = frozenset[str] | None
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return _haversine_km(*_on_sphere(lat1, lon1), *_on_sphere(lat2, lon2))
+
+
+def _on_sphere(lat: float, lon: float) -> tuple[float, float, float]:
+    """What the haversine needs of a point: its latitude in radians, that latitude's
+    cosine, and its longitude in degrees."""
+    phi = math.radians(lat)
+    return phi, math.cos(phi), lon
+
+
+def _haversine_km(
+    phi1: float, cos1: float, lon1: float, phi2: float, cos2: float, lon2: float
+) -> float:
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + cos1 * cos2 * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
@@ -187,6 +201,7 @@ class RoadNetwork:
         )
         self._routes: dict[tuple[str, str, float, frozenset[str], Territory], Route | None] = {}
         self._km: dict[tuple[str, str], float] = {}
+        self._on_sphere = {p.id: _on_sphere(p.lat, p.lon) for p in places}
         self._parts: OrderedDict[tuple[frozenset[str], Territory], _Parts] = OrderedDict()
 
     @staticmethod
@@ -202,10 +217,11 @@ class RoadNetwork:
     def distance_km(self, origin: str, destination: str) -> float:
         """Straight-line distance between two places (how aircraft fly)."""
         key = (origin, destination)
-        if key not in self._km:
-            a, b = self.places[origin], self.places[destination]
-            self._km[key] = great_circle_km(a.lat, a.lon, b.lat, b.lon)
-        return self._km[key]
+        km = self._km.get(key)
+        if km is None:
+            at = self._on_sphere
+            km = self._km[key] = _haversine_km(*at[origin], *at[destination])
+        return km
 
     def minutes(
         self,
