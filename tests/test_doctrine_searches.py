@@ -297,7 +297,14 @@ def test_an_incident_passed_over_asleep_would_have_had_nothing_done(
 
 
 _unit_stamp = attrgetter(
-    "state", "heading", "heading_at", "clearing", "location", "down_until", "standing_by"
+    "state",
+    "heading",
+    "heading_at",
+    "clearing",
+    "location",
+    "down_until",
+    "standing_by",
+    "takes_off_at",
 )
 """What a tasked unit's estimates hang on, beside the world and the time."""
 

@@ -182,14 +182,16 @@ def _sooner(candidate: tuple[float, str, Unit]) -> tuple[float, bool, str]:
 
 
 def _fixed_until(unit: Unit) -> float:
-    """Until when where and when a unit on its way would set off stays put (``departure``):
-    the end of its leg, its border processing or its repair; after, it slips with time."""
+    """Until when a unit's arrival at its task stays put: where and when it would set off
+    (``departure``) until the end of its leg, its border processing or its repair, and an
+    aircraft waiting to take off arrives as it would once it does; after, it slips with
+    time."""
     if unit.clearing is not None:
         t = unit.clearing[1]
     elif unit.heading is not None:
         t = unit.heading_at
     else:
-        t = -math.inf
+        t = unit.takes_off_at
     return max(t, unit.down_until)
 
 

@@ -117,6 +117,9 @@ class Unit:
     """While it is processed at a border for its task: the post it will set off from,
     and when its processing is expected to end (None once stood down)."""
     down_until: float = 0.0
+    takes_off_at: float = -math.inf
+    """While an aircraft waits to take off for its task's place (for daylight, or a
+    grounding to end): when it will; its arrival there stays put until then."""
     task: Incident | None = None
     tasked_by: str = ""
     """The nation whose EOC tasked it (a joint team may be tasked by any)."""

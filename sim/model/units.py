@@ -10,6 +10,7 @@ or the trip can end before sunset.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -105,9 +106,13 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
         if ready > env.now:
             log_wait(sim, unit, incident_id, ready, destination)
             if incident is not None:
+                unit.takes_off_at = ready
                 replanned(sim, unit, incident)  # a wait to take off is a slip like any other
             yield env.timeout(ready - env.now) | unit.signal
             sim.renew_signal(unit)
+            if unit.takes_off_at > -math.inf:
+                unit.takes_off_at = -math.inf
+                sim.planner.moved(unit)
             return
         if not still_wanted(unit, incident):
             return
