@@ -490,7 +490,6 @@ class Planner:
             until, _, nation, incident = heapq.heappop(alarms)
             if self._asleep.get((nation, incident)) == until:
                 self._wake(nation, incident)
-        plans: list[tuple[Incident, str]] = []
         for nation in nations:
             self.seeking.discard(nation)
             queue, awake = self.queues[nation], self._awake[nation]
@@ -500,8 +499,8 @@ class Planner:
                 self._stand_down_all(nation, incident)
                 self._forget(nation, incident)
                 del queue[incident], awake[incident]
-            plans.extend((incident, nation) for incident in awake)
-        return plans
+        # (a joint team stood down above may have woken another nation's incident)
+        return [(incident, nation) for nation in nations for incident in self._awake[nation]]
 
     # incidents with nothing to do
 
