@@ -46,6 +46,12 @@ RUNS = [
     # seed 2 needs the notice of a trip that starts, seed 7 that of one more unit tasked
     pytest.param(_sekong, 2, True, id="sekong-2"),
     pytest.param(_sekong, 7, True, id="sekong-7"),
+    pytest.param(  # joint teams, whom any nation may task: every nation plans together
+        lambda: load_scenario(ROOT / "scenarios" / "what-if" / "sekong_joint_teams.toml"),
+        3,
+        True,
+        id="sekong-joint-teams",
+    ),
     # one nation whose busy units free later with every minute: no bound holds long
     pytest.param(
         lambda: load_scenario(ROOT / "tests" / "scenarios" / "mmc.toml"), 2, False, id="mmc"
