@@ -166,6 +166,34 @@ def test_a_malformed_command_is_refused_naming_each_field_and_the_fix() -> None:
             assert problem.startswith(start), (problem, start)
 
 
+def test_a_command_built_in_code_is_checked_as_one_sent() -> None:
+    """A notebook's command with a field of the wrong kind is refused naming each field,
+    before anything happens; a whole number of minutes is taken as a time."""
+    from support import load_with
+
+    from sim.decisions.commands import Advance
+    from sim.decisions.exercise import Exercise
+
+    exercise = Exercise(load_with("tiny_border.toml"), 0, ("TH",))
+    cases: list[tuple[Command, list[str]]] = [
+        (Advance(to="600"), ["'to' must be a time in minutes from 0, not '600'"]),  # type: ignore[arg-type]
+        (Advance(to=math.inf), ["'to' must be a time in minutes from 0, not inf"]),
+        (
+            Assign(seat="TH", incident="0", unit=3),  # type: ignore[arg-type]
+            ["'incident' must be a whole number from -1, not '0'", "'unit' must be a short"],
+        ),
+    ]
+    for command, expected in cases:
+        with pytest.raises(Malformed) as caught:
+            exercise.perform(command)
+        assert len(caught.value.problems) == len(expected), caught.value.problems
+        for problem, start in zip(caught.value.problems, expected, strict=True):
+            assert problem.startswith(start), (problem, start)
+    assert exercise.now == 0 and exercise.commands == [] and exercise.sim.log.events == []
+    assert exercise.perform(Advance(to=90)) == Advance(to=90.0)
+    assert exercise.now == 90.0
+
+
 def test_a_command_sent_is_told_apart_from_one_recorded() -> None:
     """A seat's form sends texts; what the exercise fills in is not the sender's to say."""
     sent = {"do": "decide", "seat": "LA", "point": "3", "key": "k", "choice": "TH"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from enum import StrEnum
 from types import UnionType
 from typing import (
@@ -580,6 +580,37 @@ def record(command: Command) -> dict[str, Any]:
         out["choice"] = command.target
         out.setdefault("incident", -1)
     return out
+
+
+def checked(command: Command) -> Command:
+    """A command built in code, each field checked as ``parse`` checks one sent to the
+    exercise (its numbers as floats).
+
+    Raises:
+        Malformed: values of the wrong kind (each named).
+    """
+    hints = _hints(type(command))
+    values: dict[str, Any] = {}
+    problems: list[Problem | str] = []
+    for f in fields(command):
+        value = getattr(command, f.name)
+        if value == f.default and _empty(f.default):
+            continue  # left out
+        try:
+            values[f.name] = _value(hints[f.name], value, math.inf, False, False)
+        except _Wrong as exc:
+            hint, value = (exc.hint, exc.value) if exc.where else (hints[f.name], value)
+            problems.append(
+                _problem(
+                    N_("'%(field)s' must be %(what)s, not %(value)s"),
+                    field=f"{f.name}{exc.where}",
+                    what=_what(hint, math.inf),
+                    value=_shown(value),
+                )
+            )
+    if problems:
+        raise Malformed(problems)
+    return replace(command, **values)
 
 
 def _empty(default: object) -> bool:

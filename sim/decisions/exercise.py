@@ -32,6 +32,7 @@ from sim.decisions.commands import (
     Next,
     Refused,
     SeatMessage,
+    checked,
     refusal,
 )
 from sim.decisions.lifecycle import OpenPoint
@@ -137,8 +138,10 @@ class Exercise:
         and, for a decision or an action, what it was about).
 
         Raises:
+            Malformed: a field's value is not of its kind (a command built in code).
             Refused: the command is stale, not possible now, or not this seat's to give.
         """
+        command = checked(command)
         at = round(self.now, 6)
         if isinstance(command, Decide | Action):
             reason = command.reason.strip()
