@@ -1020,8 +1020,7 @@ class Planner:
         unit.tasked_by = nation
         self._expected.pop(unit, None)
         incident.add_unit(unit)
-        self._wake(incident.place.nation, incident)  # (also during this look)
-        self.unit_busy(unit)
+        self.unit_busy(unit)  # (stirred: its incident wakes, during a look too)
         self.stirred(*incident.assigned)  # one more on it: each is free sooner
         planned = arrival(sim, unit, incident)
         unit.planned_at = math.inf if planned is None else planned
