@@ -237,6 +237,9 @@ class Planner:
         """The free units each nation may task, by need, in groups that would arrive together
         (ordered sets)."""
         self._group_of: dict[Unit, GroupKey] = {}
+        self._wakes_from: dict[Unit, tuple[str, float]] = {}
+        """Free unit -> where and when, at the soonest, it could set off when it last woke
+        the incidents asleep that it could reach first (``_wake_for``)."""
         self._nearby: dict[tuple[str, str], list[Pool]] = {}
         """(nation, need) -> its free groups by where they set off, in pools (made as units
         first join them)."""
@@ -410,6 +413,7 @@ class Planner:
     def unit_busy(self, unit: Unit) -> None:
         """A unit was tasked or broke down: not free."""
         self._ungroup(unit)
+        self._wakes_from.pop(unit, None)  # once free again, it wakes whom it could reach
         self.stirred(unit)
 
     def stirred(self, *units: Unit) -> None:
@@ -420,8 +424,8 @@ class Planner:
             for nation in self.taskers(unit):
                 for need in unit.type.capabilities:
                     self._stirred.setdefault((nation, need), []).append(unit)
-                    if unit in self._group_of:
-                        self._wake_for(nation, need, unit)
+            if unit in self._group_of:
+                self._wake_for(unit)
 
     def moved(self, unit: Unit) -> None:
         """A unit moved or changed state: if tasked, its incident's next look visits it
@@ -557,22 +561,35 @@ class Planner:
         if self._asleep:
             self._wake_all()
 
-    def _wake_for(self, nation: str, need: str, unit: Unit) -> None:
-        """Wake the nation's incidents asleep for a need that a free unit just filed or
-        stirred could reach before the help on its way, by a bound from below (the one
-        ``_still_nothing`` passes groups over by)."""
-        sleepers = self._sleepers.get((nation, need))
-        if not sleepers:
+    def _wake_for(self, unit: Unit) -> None:
+        """Wake the incidents asleep that a free unit just filed or stirred could reach
+        before the help on their way, by a bound from below (the one ``_still_nothing``
+        passes groups over by), for each nation that may task it and need it serves.
+
+        Spared while the unit would set off from where and when it would at its last
+        wake: each incident then asleep stayed asleep only with a bound no earlier than its
+        help's arrival, and each fallen asleep since was looked at with the unit as it is."""
+        sleeping = [
+            (nation, sleepers)
+            for nation in self.taskers(unit)
+            for need in unit.type.capabilities
+            if (sleepers := self._sleepers.get((nation, need)))
+        ]
+        if not sleeping:
             return
         sim = self.sim
-        origin, t = departure(sim, unit, least=True)
-        woken = [
-            incident
-            for incident, before in sleepers.items()
-            if t < before and earliest_arrival(sim, unit, origin, t, incident.place.id) < before
-        ]
-        for incident in woken:
-            self._wake(nation, incident)
+        origin, t = setting_off = departure(sim, unit, least=True)
+        if self._wakes_from.get(unit) == setting_off:
+            return
+        self._wakes_from[unit] = setting_off
+        for nation, sleepers in sleeping:
+            woken = [
+                incident
+                for incident, before in sleepers.items()
+                if t < before and earliest_arrival(sim, unit, origin, t, incident.place.id) < before
+            ]
+            for incident in woken:
+                self._wake(nation, incident)
 
     def _forget(self, party: str, incident: Incident) -> None:
         """Drop what was kept for a party's incident that needs no more help: what
@@ -675,7 +692,7 @@ class Planner:
                 groups[key][unit] = None
                 self._busy[(nation, need)].pop(unit, None)
                 self._filed.setdefault((nation, need), []).append(key)
-                self._wake_for(nation, need, unit)
+        self._wake_for(unit)
 
     def _ungroup(self, unit: Unit) -> None:
         key = self._group_of.pop(unit, None)
