@@ -72,6 +72,58 @@ def test_a_nearer_unit_that_frees_up_is_sent_and_a_slower_one_recalled() -> None
     assert (660.0, "border_left") in unit_events(log, "th-boat")
 
 
+def test_a_unit_through_a_border_sooner_than_planned_is_sent_at_once() -> None:
+    """The Thai boat, home from Ban Hat, waits at Vang Tao to cross (any time from 5 min to
+    16 h, 8 h planned). Ban Khan, 5 km from Chong Mek, is flooded meanwhile: a second Thai
+    boat is sent from Surin, 265 km away. Whenever the first boat is through before the
+    second arrives, it is sent at that instant (by 8 min), and the second one stood down."""
+
+    def ban_khan_flooded(data: dict[str, Any]) -> None:
+        crossing = data["crossings"][0]
+        del crossing["hours"]
+        crossing["processing"] = {"dist": "uniform", "low": "5min", "high": "16h"}
+        data["needs"][0]["max_units"] = 1
+        data["places"] += [
+            {"id": "ban_khan", "name": "Ban Khan", "nation": "TH", "kind": "village",
+             "lat": 15.14, "lon": 105.43, "population": 100, "water_access": True},
+            {"id": "surin", "name": "Surin", "nation": "TH", "kind": "town",
+             "lat": 14.88, "lon": 103.49},
+        ]  # fmt: skip
+        data["roads"] += [
+            {"from": "chong_mek", "to": "ban_khan", "km": 5, "class": "rural"},
+            {"from": "surin", "to": "ubon", "km": 200, "class": "highway"},
+        ]
+        data["units"].append({**data["units"][0], "id": "th-boat-far", "base": "surin"})
+        data["injects"].append(
+            {
+                "type": "incident",
+                "at": "1930min",
+                "place": "ban_khan",
+                "need": "rescue",
+                "people": 5,
+            }
+        )
+        data["scenario"]["duration"] = "3d"
+
+    scenario = load_with("tiny_border.toml", ban_khan_flooded)
+    through_in_time = 0
+    for seed in range(12):
+        log = simulate(scenario, seed)
+        assigned = [d for _, i, d in decisions(log, "assign") if i == 1]
+        far_planned = float(assigned[0].options[0].fact)  # (the soonest, as offered)
+        cleared = [t for t, e in unit_events(log, "th-boat") if e == "border_cleared"][-1]
+        if assigned[0].choice != "th-boat-far" or cleared >= far_planned - 7.5:
+            continue  # the first boat was free first, or through too late
+        through_in_time += 1
+        sent = [(d.time_min, d.choice) for d in assigned]
+        assert sent == [(1965.0, "th-boat-far"), (cleared, "th-boat")]
+        stood = [(t, d.choice) for t, i, d in decisions(log, "stand_down") if i == 1]
+        assert stood == [(cleared, "th-boat-far")]
+        (on_scene,) = [t for t, e in unit_events(log, "th-boat") if e == "on_scene"][-1:]
+        assert on_scene == cleared + 7.5  # 5 km at 40 km/h on a rural road
+    assert through_in_time > 0
+
+
 def test_a_neighbour_busy_at_report_time_is_still_asked_and_comes_when_free() -> None:
     log = simulate(load_with("tiny_border.toml", thai_village_flooded))
     # the Thai boat is busy at Ban Tai from 30 min on (5 trips of 40 min); Laos has no boat

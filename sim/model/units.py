@@ -137,7 +137,10 @@ def step(sim: Simulation, unit: Unit, destination: str, incident: Incident | Non
         )
         if crossed:
             unit.location = leg.exit
-            sim.planner.regroup(unit)  # (a free unit is filed where it is now)
+            if incident is None:  # through maybe sooner than planned with: its EOCs look again
+                sim.planner.unit_free(unit)
+            else:
+                sim.planner.regroup(unit)
         unit.state = UnitState.TRAVELLING if incident is not None else UnitState.RETURNING
         sim.planner.moved(unit)
         return
