@@ -56,3 +56,64 @@ def test_durations_beyond_ten_years_arerefused(text: str) -> None:
 
 def test_the_longest_duration_is_accepted() -> None:
     assert parse_duration("3650d") == 3650 * 1440
+
+
+def _changed(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of a test scenario with one exact piece replaced (or, with ``old`` empty,
+    ``new`` added at the end)."""
+    text = (HERE / name).read_text(encoding="utf-8")
+    assert not old or text.count(old) == 1, old
+    changed = tmp_path / name
+    changed.write_text(text.replace(old, new) if old else f"{text}\n{new}\n", encoding="utf-8")
+    return changed
+
+
+def _refused_by_validate_and_run(path: Path, tmp_path: Path, *expected: str) -> None:
+    refused(["validate", str(path)], path.name, *expected)
+    out = tmp_path / "out"
+    refused(["run", str(path), "-o", str(out)], path.name, *expected)
+    assert not out.exists()
+
+
+SOURCE = '{ ref = "a note", as_of = "2018", status = "estimate" }'
+GENERATOR = '[[generators]]\nneed = "rescue"\nplaces = ["sanamxay"]\nper_day = 1\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "path"),
+    [
+        ("tiny.toml", 'at = "1h"', "at = 2018-07-23", "injects[0].at"),
+        ("tiny.toml", "", GENERATOR + "start = 2018-07-23", "generators[0].start"),
+        ("tiny.toml", "", GENERATOR + "end = 2018-07-24", "generators[0].end"),
+        (
+            "tiny.toml",
+            "",
+            '[[injects]]\ntype = "road_closed"\nat = 2018-07-23\nroad = "attapeu--sanamxay"',
+            "injects[1].at",
+        ),
+        (
+            "tiny.toml",
+            "",
+            '[[closures]]\nid = "c"\nname = "A closure"\nbetween = ["LA", "TH"]\n'
+            f"from = 2018-07-01\nsource = {SOURCE}",
+            "closures[0].from",
+        ),
+        (
+            "tiny.toml",
+            "start = 2018-07-23T08:00:00+07:00",
+            'start = "2018-07-23"',
+            "scenario.start",
+        ),
+        (
+            "wildfire.toml",
+            '{ at = "1h", lat = 14.50',
+            "{ at = 2024-03-10, lat = 14.50",
+            "wildfire.ignitions[0].at",
+        ),
+    ],
+)
+def test_a_date_without_a_time_is_refused_in_every_time_field(
+    tmp_path: Path, name: str, old: str, new: str, path: str
+) -> None:
+    scenario = _changed(tmp_path, name, old, new)
+    _refused_by_validate_and_run(scenario, tmp_path, f"{path}: ", "is a date without a time")

@@ -6,6 +6,7 @@ validated like the file's values).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
@@ -68,14 +69,17 @@ class Source(Section):
     exercise)."""
 
 
+def _from_text(text: str) -> date | datetime:
+    """A date and time written as text, or a date alone (refused by the caller)."""
+    for read in (date.fromisoformat, datetime.fromisoformat):
+        with contextlib.suppress(ValueError):
+            return read(text)
+    raise ValueError(f"'{text}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00")
+
+
 def _local_datetime(value: Any) -> Any:
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                f"'{value}' is not a date and time; write e.g. 2018-07-23T20:00:00+07:00"
-            ) from None
+        value = _from_text(value)
     if isinstance(value, datetime):
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise ValueError(
@@ -103,7 +107,7 @@ UTC+7, one with another offset is converted."""
 
 
 def _offset(value: Any) -> Any:
-    if isinstance(value, datetime) or (isinstance(value, str) and re.match(r"^\d{4}-", value)):
+    if isinstance(value, date) or (isinstance(value, str) and re.match(r"^\d{4}-", value)):
         return _local_datetime(value)
     return duration_minutes(value)
 
@@ -114,7 +118,7 @@ Offset = Annotated[
     WithJsonSchema({"anyOf": [DURATION_JSON, DATETIME_JSON]}),
 ]
 """When something happens: a duration after the scenario start ("6h") or a wall-clock time
-(a TOML date-time; without an offset it is read as UTC+7)."""
+(a TOML date-time; without an offset it is read as UTC+7; a date without a time is refused)."""
 
 Share = Annotated[float, Field(ge=0, le=1)]
 """A share between 0 and 1."""
