@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from support import refused
 
 from sim.scenario import ScenarioError, parse_duration, read_scenario
+from sim.scenario.loader import validate_scenario
 
 HERE = Path(__file__).parent / "scenarios"
 TINY = HERE / "tiny.toml"
@@ -117,3 +119,52 @@ def test_a_date_without_a_time_is_refused_in_every_time_field(
 ) -> None:
     scenario = _changed(tmp_path, name, old, new)
     _refused_by_validate_and_run(scenario, tmp_path, f"{path}: ", "is a date without a time")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ('name = "Tiny"', r'name = "Ti\u0000ny"', "scenario.name"),
+        ('name = "Sanamxay"', r'name = "San\u0007amxay"', "places[1].name"),
+        ('name = "Sanamxay"', r'name = "San\namxay"', "places[1].name"),
+        ('agency = "Attapeu rescue"', r'agency = "Attapeu\u007f rescue"', "units[0].agency"),
+        ('synopsis = "Twenty', r'synopsis = "\u001bTwenty', "injects[0].synopsis"),
+        ('synopsis = "Twenty', r'synopsis.en = "\u0085Twenty', "injects[0].synopsis.en"),
+    ],
+)
+def test_a_control_character_in_a_text_is_refused(
+    tmp_path: Path, old: str, new: str, path: str
+) -> None:
+    scenario = _changed(tmp_path, "tiny.toml", old, new)
+    _refused_by_validate_and_run(scenario, tmp_path, f"{path}: ", "control character")
+
+
+def test_a_control_character_set_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    output = refused(
+        ["run", str(TINY), "-o", str(out), "--set", r'scenario.name="a\u0000b"'],
+        "scenario.name: ",
+        "control character, U+0000 at character 2",
+        "(set with --set)",
+    )
+    assert "\x00" not in output
+    assert not out.exists()
+
+
+def test_a_lone_surrogate_is_refused() -> None:
+    data = tomllib.loads(TINY.read_text(encoding="utf-8"))
+    data["places"][1]["name"] = "San\ud800amxay"
+    with pytest.raises(ScenarioError, match=r"places\[1\].name: .*U\+D800"):
+        validate_scenario(data)
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_a_synopsis(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    scenario = _changed(
+        tmp_path, "tiny.toml", 'synopsis = "Twenty', r'synopsis = "Roofs:\n\tTwenty'
+    )
+    result = CliRunner().invoke(main, ["validate", str(scenario)])
+    assert result.exit_code == 0, result.output

@@ -26,6 +26,7 @@ from sim.scenario.types import (
     LocalDatetime,
     Longitude,
     Mode,
+    Name,
     NationCode,
     Offset,
     OpeningHours,
@@ -82,7 +83,7 @@ class RunSettings(Section):
     """How many replications `run` makes by default."""
 
 
-ScriptName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ScriptName = Annotated[Name, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class ScriptNames(Section):
@@ -118,7 +119,7 @@ class Eoc(Section):
 
     id: Id
     """Its id, e.g. "la_attapeu_eoc"."""
-    name: str
+    name: Name
     """Its name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -131,13 +132,13 @@ class Nation(Section):
 
     code: NationCode
     """ISO 3166 two-letter code: TH, LA or KH."""
-    name: str
+    name: Name
     """The nation's name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
     """Working language, ISO 639 code (th, lo, km): messages across languages need interpreting."""
-    agency: str
+    agency: Name
     """The national disaster agency (DDPM, NDMC, NCDM)."""
     agency_names: ScriptNames | None = None
     """The agency's name in Thai, Lao and Khmer script, with their source."""
@@ -178,7 +179,7 @@ class Place(Section):
 
     id: Id
     """Its id: lower-case letters, digits, '_' or '-', e.g. "siem_pang"."""
-    name: str
+    name: Name
     """Its name, as on reports and maps."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -234,7 +235,7 @@ class Crossing(Section):
 
     id: Id
     """Its id, e.g. "chong_mek_vang_tao"."""
-    name: str
+    name: Name
     """Its name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -267,7 +268,7 @@ class Closure(Section):
 
     id: Id
     """Its id, e.g. "th_kh_2025"."""
-    name: str
+    name: Name
     """What closed them, as on reports."""
     between: tuple[NationCode, NationCode]
     """The two nations whose crossings are closed."""
@@ -295,7 +296,7 @@ class UnitType(Section):
 
     id: Id
     """Its id, e.g. "rescue_boat"."""
-    name: str
+    name: Name
     """Its name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -322,7 +323,7 @@ class UnitGroup(Section):
     """Its id; with count > 1 the units are id-1 ... id-N."""
     nation: NationCode
     """The nation it belongs to (TH, LA, KH)."""
-    agency: str
+    agency: Name
     """Who fields it, as on reports."""
     agency_names: ScriptNames | None = None
     """The agency's name in Thai, Lao and Khmer script, with their source (a group whose
@@ -349,7 +350,7 @@ class Need(Section):
 
     id: Id
     """Its id, e.g. "rescue"."""
-    name: str
+    name: Name
     """Its name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -367,7 +368,7 @@ class Need(Section):
     max_units: Count = Field(
         default=4, ge=1, le=100, description="most units sent to one incident of this kind at once"
     )
-    core_capability: str = ""
+    core_capability: Name = ""
     """The FEMA core capability it tests, for the HSEEP rating."""
     source: Source | None = None
     """Where its target and delays come from."""
@@ -555,7 +556,7 @@ class Gauge(Section):
 
     id: Id
     """Its id, e.g. "sekong_siem_pang"."""
-    name: str
+    name: Name
     """Its name, as on reports."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""

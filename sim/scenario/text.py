@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from sim.scenario.types import Section
+from sim.scenario.types import Section, plain_text
 
 SCRIPTS = {
     "th": (0x0E00, 0x0E7F, "Thai"),
@@ -84,6 +84,7 @@ class Text(Section):
         if text is None:
             return None
         lang = str(info.field_name)
+        plain_text(text, lines=True)
         if not text.strip():
             leave = "the key" if lang == "en" else lang
             raise ValueError(f"the text is empty; write it, or leave {leave} out")

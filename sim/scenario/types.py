@@ -41,6 +41,36 @@ RoadClass = Literal["highway", "rural", "track"]
 Mode = Literal["road", "air", "water"]
 
 
+_NOT_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_IN_TEXT = re.compile(f"[{_NOT_TEXT}]")
+_IN_LINE = re.compile(rf"[{_NOT_TEXT}\t\n\r\u2028\u2029]")
+
+
+def plain_text(text: str, lines: bool = False) -> str:
+    """``text`` if it holds no control character (tabs and line breaks only with ``lines``).
+
+    Raises:
+        ValueError: it holds one (reports and spreadsheets cannot be written with it).
+    """
+    found = (_IN_TEXT if lines else _IN_LINE).search(text)
+    if found is None:
+        return text
+    where = f"U+{ord(found.group()):04X} at character {found.start() + 1}"
+    if lines:
+        raise ValueError(
+            f"the text holds a control character, {where}; remove it: "
+            "only tabs and line breaks are allowed"
+        )
+    raise ValueError(
+        f"the text holds a line break or a control character, {where}; "
+        "write it on one line, without control characters"
+    )
+
+
+Name = Annotated[str, AfterValidator(plain_text)]
+"""Text on one line, without control characters: a name, an agency, a source."""
+
+
 class Section(BaseModel):
     """Base of every scenario section: immutable, unknown keys refused."""
 
@@ -57,7 +87,7 @@ class Section(BaseModel):
 class Source(Section):
     """Where a figure comes from, when it was true and how far to trust it."""
 
-    ref: str = Field(min_length=1)
+    ref: Name = Field(min_length=1)
     """The source: a publication, a survey, or the rule it was computed by."""
     as_of: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = Field(
         examples=["2024", "2018-07", "2025-06-24"]

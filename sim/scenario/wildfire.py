@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AfterValidator, Field
 
 from sim.scenario.quantities import Duration
-from sim.scenario.types import Id, Latitude, Longitude, Offset, Real, Section, Share
+from sim.scenario.types import Id, Latitude, Longitude, Name, Offset, Real, Section, Share
 
 if TYPE_CHECKING:  # defined with the scenario's other sections, which include this one
     from sim.scenario.schema import ScriptNames
@@ -58,7 +58,7 @@ Fuel = Annotated[Real, Field(ge=0, le=3)]
 class FuelArea(Section):
     """[[wildfire.fuel]]: a land-cover area and how readily it burns (1 = average)."""
 
-    name: str
+    name: Name
     """What it is, e.g. "dry dipterocarp forest"."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
@@ -71,7 +71,7 @@ class FuelArea(Section):
 class MinedArea(Section):
     """[[wildfire.mined]]: an area with landmines, closed to ground crews."""
 
-    name: str
+    name: Name
     """What it is, e.g. "mined border strip" (written on the map, in the area)."""
     names: ScriptNames | None = None
     """Its name in Thai, Lao and Khmer script, with their source."""
