@@ -168,3 +168,35 @@ def test_line_breaks_and_tabs_stay_allowed_in_a_synopsis(tmp_path: Path) -> None
     )
     result = CliRunner().invoke(main, ["validate", str(scenario)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "path"),
+    [
+        ("tiny.toml", "speed_kmh = 60", "speed_kmh = 1e-300", "unit_types[0].speed_kmh"),
+        ("tiny.toml", "km = 40", "km = 40\nspeed_kmh = 0.5", "roads[0].speed_kmh"),
+        (
+            "tiny.toml",
+            "",
+            GENERATOR.replace("per_day = 1", "per_day = 1e-300"),
+            "generators[0].per_day",
+        ),
+        (
+            "wildfire.toml",
+            "ignitions = [",
+            "random_ignitions = { per_day = 1e-9, box = [14.4, 105.2, 14.6, 105.4] }\n"
+            "ignitions = [",
+            "wildfire.random_ignitions.per_day",
+        ),
+    ],
+)
+def test_speeds_and_rates_too_small_to_happen_are_refused(
+    tmp_path: Path, name: str, old: str, new: str, path: str
+) -> None:
+    scenario = _changed(tmp_path, name, old, new)
+    _refused_by_validate_and_run(scenario, tmp_path, f"{path}: ", "greater than or equal to")
+
+
+def test_a_unit_at_walking_pace_is_accepted(tmp_path: Path) -> None:
+    scenario = _changed(tmp_path, "tiny.toml", "speed_kmh = 60", "speed_kmh = 1")
+    assert read_scenario(scenario).scenario.unit_types[0].speed_kmh == 1

@@ -30,6 +30,7 @@ from sim.scenario.types import (
     NationCode,
     Offset,
     OpeningHours,
+    PerDay,
     PlaceKind,
     Positive,
     Real,
@@ -37,6 +38,7 @@ from sim.scenario.types import (
     Section,
     Share,
     Source,
+    Speed,
 )
 from sim.scenario.wildfire import FuelArea, MinedArea, Wildfire
 
@@ -213,8 +215,8 @@ class Road(Section):
     """Length in km (default: great-circle distance x 1.3 on highways, 1.5 otherwise)."""
     road_class: RoadClass = Field(default="rural", alias="class")
     """highway, rural or track: sets the wet-season speed (70, 40, 20 km/h)."""
-    speed_kmh: Real | None = Field(default=None, gt=0, le=300)
-    """Free-flow speed, km/h, instead of the class's."""
+    speed_kmh: Speed | None = Field(default=None, le=300)
+    """Free-flow speed, km/h (1 to 300), instead of the class's."""
     flood: RoadFlooding | None = None
     """The road is closed while a gauge reads at or above a level."""
     source: Source | None = None
@@ -302,8 +304,8 @@ class UnitType(Section):
     """Its name in Thai, Lao and Khmer script, with their source."""
     mode: Mode
     """road, air (flies great-circle) or water (a boat trucked to the water)."""
-    speed_kmh: Real = Field(gt=0, le=1000)
-    """Travel speed, km/h (on roads, the road's speed caps it)."""
+    speed_kmh: Speed = Field(le=1000)
+    """Travel speed, km/h (1 to 1000; on roads, the road's speed caps it)."""
     capacity: Count = Field(ge=1, le=10_000, description="people moved per trip on scene")
     capabilities: tuple[Id, ...] = Field(min_length=1, description="kinds of need it serves")
     mobilisation: DurationDistribution = fixed("30min")
@@ -582,7 +584,7 @@ class IncidentGenerator(Section):
     """The kind of need (id) of its incidents."""
     places: tuple[Id, ...] = Field(min_length=1)
     """Where they happen (ids), drawn in proportion to population."""
-    per_day: Real = Field(gt=0, le=1000, description="mean number of incidents a day")
+    per_day: PerDay = Field(le=1000, description="mean number of incidents a day (0.001 to 1000)")
     people: CountDistribution = fixed(1)
     """People in need in each incident."""
     start: Offset = Field(default=0.0, validate_default=False, description="when it starts")

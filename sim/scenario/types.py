@@ -159,6 +159,21 @@ Count = Annotated[int, Strict()]
 Real = Annotated[float, Strict()]
 """A number, written as one ("14.5" in quotes is text, not a number)."""
 
+MIN_SPEED_KMH = 1.0
+"""The slowest travel speed a scenario may give (a team wading through mud): a slower one
+is a typing mistake, such as 1e-3 for 1000."""
+
+Speed = Annotated[Real, Field(ge=MIN_SPEED_KMH)]
+"""A travel speed in km/h, at least ``MIN_SPEED_KMH`` (each field sets its own maximum)."""
+
+MIN_PER_DAY = 0.001
+"""The lowest rate of random events a scenario may give (one in about three years): a
+rarer stream seldom happens even in the longest scenario (10 years)."""
+
+PerDay = Annotated[Real, Field(ge=MIN_PER_DAY)]
+"""A mean number of random events a day, at least ``MIN_PER_DAY`` (each field sets its own
+maximum)."""
+
 Latitude = Annotated[Real, Field(ge=-90, le=90)]
 """Degrees north (negative: south)."""
 

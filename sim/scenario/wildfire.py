@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AfterValidator, Field
 
 from sim.scenario.quantities import Duration
-from sim.scenario.types import Id, Latitude, Longitude, Name, Offset, Real, Section, Share
+from sim.scenario.types import Id, Latitude, Longitude, Name, Offset, PerDay, Real, Section, Share
 
 if TYPE_CHECKING:  # defined with the scenario's other sections, which include this one
     from sim.scenario.schema import ScriptNames
@@ -93,8 +93,8 @@ class Ignition(Section):
 class RandomIgnitions(Section):
     """Fires starting at random times and points of a box (the dry season's risk)."""
 
-    per_day: Real = Field(gt=0, le=100)
-    """Mean number of fires starting a day."""
+    per_day: PerDay = Field(le=100)
+    """Mean number of fires starting a day (0.001 to 100)."""
     box: Box
     """[south, west, north, east] in degrees: where they start."""
 
