@@ -200,3 +200,19 @@ def test_speeds_and_rates_too_small_to_happen_are_refused(
 def test_a_unit_at_walking_pace_is_accepted(tmp_path: Path) -> None:
     scenario = _changed(tmp_path, "tiny.toml", "speed_kmh = 60", "speed_kmh = 1")
     assert read_scenario(scenario).scenario.unit_types[0].speed_kmh == 1
+
+
+def test_a_gauge_series_of_one_reading_says_two_are_needed(tmp_path: Path) -> None:
+    scenario = _changed(
+        tmp_path,
+        "flood.toml",
+        'levels = [["0h", 2.0], ["1h", 2.0], ["3h", 10.0], ["11h", 2.0]]',
+        'levels = [["0h", 2.0]]',
+    )
+    output = refused(
+        ["validate", str(scenario)], "gauges[0].levels: needs at least 2 entries (has 1)"
+    )
+    assert "at least one" not in output
+    out = tmp_path / "out"
+    refused(["run", str(scenario), "-o", str(out)], "gauges[0].levels: ")
+    assert not out.exists()

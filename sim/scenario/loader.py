@@ -287,6 +287,15 @@ def _problem_from_pydantic(err: Any, data: dict[str, Any]) -> Problem:
         return Problem(where, f"missing required key '{key}'", f"add {key} = ...")
     if kind == "too_short":
         key = str(path[-1]) if path else "?"
+        ctx = err.get("ctx", {})
+        least, given = ctx.get("min_length", 1), ctx.get("actual_length")
+        if least > 1:
+            steady = '; for a steady level, give it twice: [["0h", 2.0], ["1d", 2.0]]'
+            return Problem(
+                where,
+                f"needs at least {least} entries (has {given})",
+                f"list at least {least}" + (steady if key == "levels" else ""),
+            )
         return Problem(
             where,
             "needs at least one entry",
