@@ -277,3 +277,44 @@ def test_many_bad_rows_are_counted_beyond_the_first_hundred(tmp_path: Path) -> N
     assert code == 2 and "150 problems in the import" in output
     assert "row 101: lat 'north'" in output and "row 102" not in output
     assert "... and 50 more problems" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "v.csv",
+            "name,nation,lat,lon,road_to\nBan A,LA,14.8,106.6,ban_a\n",
+            "v.csv: row 2: road_to 'ban_a' is where the road starts; a road joins two different"
+            " places. Fix: name the road's other end in road_to",
+        ),
+        (
+            "r.csv",
+            "from,to\nattapeu,attapeu\n",
+            "r.csv: row 2: to 'attapeu' is where the road starts",
+        ),
+        (
+            "s.geojson",
+            feature_collection(
+                point(106.6, 14.8, name="Ban A", nation="LA"),
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [[106.6, 14.8], [106.61, 14.81], [106.6, 14.8]],
+                    },
+                },
+            ),
+            "s.geojson: feature 1: to 'ban_a' is where the road starts",
+        ),
+    ],
+)
+def test_a_road_back_to_where_it_starts_is_refused(
+    name: str, text: str, expected: str, tmp_path: Path
+) -> None:
+    """The scenario would refuse it: the import says so first, and writes nothing."""
+    code, output, out = imported(tmp_path, name, text)
+    assert code == 2, output
+    assert expected in output and "Traceback" not in output
+    assert not out.exists()

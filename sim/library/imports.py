@@ -117,6 +117,8 @@ class _Road:
     where: str
     line_km: float | None = None
     id: str | None = None
+    to_field: str = "to"
+    """The field that names the road's far end (a places CSV's road_to)."""
 
 
 @dataclass
@@ -398,6 +400,7 @@ def _read_csv(file: Path, into: _Import) -> None:
                 r.optional_number("road_km", "write the length in km, e.g. 12.5"),
                 file,
                 r.where,
+                to_field="road_to",
             )
             if not r.bad:
                 into.roads.append(road)
@@ -548,6 +551,15 @@ def import_places(files: list[Path], detour: float | None = None) -> Imported:
     library = {e.id: (e.data["lat"], e.data["lon"]) for e in gazetteer() if e.section == "places"}
     roads: list[tuple[_Road, float]] = []
     for road in data.roads:
+        if road.a == road.b:
+            data.add(
+                road.file,
+                road.where,
+                f"{road.to_field} '{_short(road.b)}' is where the road starts; a road joins"
+                " two different places",
+                f"name the road's other end in {road.to_field}",
+            )
+            continue
         missing = [end for end in (road.a, road.b) if end not in known and end not in library]
         for end in missing:
             data.add(
