@@ -147,6 +147,13 @@ def test_a_malformed_command_is_refused_naming_each_field_and_the_fix() -> None:
             ["'choice' must be the 'unit' acted on"],
         ),
         (
+            {"do": "advance", "to": 10**400, "at": -(10**400)},
+            [
+                "'at' must be a time in minutes from 0 to 2880, not -1000",
+                "'to' must be a time in minutes from 0 to 2880, not 1000",
+            ],
+        ),
+        (
             {"do": "setting", "name": "show_doctrine", "value": "no", "at": 0, "client": "a b"},
             [
                 "'client' must be a short id of letters, digits, - and _, not 'a b'",
@@ -178,6 +185,7 @@ def test_a_command_built_in_code_is_checked_as_one_sent() -> None:
     cases: list[tuple[Command, list[str]]] = [
         (Advance(to="600"), ["'to' must be a time in minutes from 0, not '600'"]),  # type: ignore[arg-type]
         (Advance(to=math.inf), ["'to' must be a time in minutes from 0, not inf"]),
+        (Advance(to=10**400), ["'to' must be a time in minutes from 0, not 1000"]),
         (
             Assign(seat="TH", incident="0", unit=3),  # type: ignore[arg-type]
             ["'incident' must be a whole number from -1, not '0'", "'unit' must be a short"],

@@ -40,6 +40,8 @@ from sim.scenario import read_scenario
 TINY = Path(__file__).parent / "scenarios" / "tiny_border.toml"
 SOURCE = read_scenario(TINY)
 SCENARIO = SOURCE.scenario
+HUGE = "9" * 400
+"""A whole number no float holds, as a hand-edited file may have it."""
 
 
 def _server(path: Path) -> tuple[PlayServer, TestClient]:
@@ -360,6 +362,18 @@ def test_play_refuses_a_bad_session_clearly(tmp_path: Path) -> None:
         _session_with(
             tmp_path, "deep.jsonl", "[" * 20000 + "]" * 20000
         ): "line 2: nested too deeply",
+        _session_with(
+            tmp_path, "bigto.jsonl", f'{{"do": "advance", "at": 0, "to": {HUGE}}}'
+        ): "line 2: 'to' must be a time in minutes from 0 to 2880, not 99999",
+        _session_with(
+            tmp_path, "bigat.jsonl", f'{{"do": "advance", "at": -{HUGE}, "to": 10}}'
+        ): "line 2: 'at' must be a time in minutes from 0 to 2880, not -9999",
+        _session_with(
+            tmp_path, "bigseed.jsonl", header={"seed": 2**63}
+        ): "line 1: the header needs the scenario's checksum, a seed (a whole number from 0 to",
+        _session_with(
+            tmp_path, "bigversion.jsonl", header={"version": int(HUGE)}
+        ): "line 1: a session of version 9999999999999999999999999999999999999...; this",
     }
     for path, expected in cases.items():
         before = path.read_bytes()
@@ -412,6 +426,7 @@ LINE = st.dictionaries(
             ]
         ),
         st.integers(-5, 5000),
+        st.integers(-(10**400), 10**400),
         st.floats(allow_nan=True, allow_infinity=True),
         st.booleans(),
         st.none(),
@@ -473,3 +488,25 @@ def test_a_rewind_to_a_decision_reopens_exactly_that_decision(tmp_path: Path) ->
     again = {"decision": str(ask.number), "client": "rw-1"}
     assert _refused(client, client.post(f"{fac}/rewind", data=again)) == (303, "")
     assert _refused(client, client.post(f"{fac}/rewind", data=again)) == (303, ALREADY_DONE)
+
+
+def test_a_session_path_that_is_no_file_is_refused(tmp_path: Path) -> None:
+    """A pipe is refused, not waited on for ever."""
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    for args in (
+        ["play", str(TINY), "--session", str(fifo)],
+        ["run", str(TINY), "--decisions", str(fifo), "-o", str(tmp_path / "o")],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "pipe.jsonl: not a file (a folder, pipe or device)" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_seed_no_session_can_replay_is_refused_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    with pytest.raises(SessionError, match="the seed must be a whole number from 0 to"):
+        create_session(path, "Tiny border", SOURCE.sha256, 2**63, ["LA", "TH"])
+    assert not path.exists()

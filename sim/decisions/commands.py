@@ -800,11 +800,20 @@ def _value(hint: Any, value: Any, horizon: float, recorded: bool, form: bool) ->
                 return value
         raise _Wrong
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is float and number and math.isfinite(value) and 0 <= value <= horizon:
+    if hint is float and number and _finite(value) and 0 <= value <= horizon:
         return float(value)
     if hint is int and number and isinstance(value, int) and isinstance(marker, _Whole):
         return _at_least(value, marker.least)
     raise _Wrong
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite and within a float's range (JSON allows any whole
+    number)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _at_least(value: int, least: int) -> int:

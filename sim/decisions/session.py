@@ -22,6 +22,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -79,6 +80,8 @@ MAX_BYTES = 32 * 2**20
 """Bytes a session file may hold (``MAX_COMMANDS`` lines of a few hundred bytes)."""
 MAX_PROBLEMS = 20
 """Bad lines reported at once."""
+MAX_SEED = 2**63 - 1
+"""The largest seed, as a scenario's ``[run].seed`` may be."""
 
 
 class SessionError(Exception):
@@ -215,7 +218,10 @@ def possible_seats(scenario: Scenario) -> list[str]:
 def create_session(
     path: Path, scenario_name: str, scenario_sha256: str, seed: int, seats: Sequence[str]
 ) -> Session:
-    """Start a new session file, readable by its owner only (refused if the file exists)."""
+    """Start a new session file, readable by its owner only (refused if the file exists,
+    or the seed is not one a session can be replayed with)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise SessionError(f"{path}: the seed must be a whole number from 0 to {MAX_SEED}")
     tokens = new_tokens(seats)
     header = {
         "format": FORMAT,
@@ -327,9 +333,15 @@ def read_session(path: Path, scenario: Scenario | None = None) -> Session:
         SessionError: the file is unreadable or not a valid session (the lines named).
     """
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         raise SessionError(f"{path}: cannot be read ({_reason(exc)})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise SessionError(
+            f"{path}: not a file (a folder, pipe or device): give the session file"
+            " borderdrill play wrote"
+        )
+    size = status.st_size
     if size > MAX_BYTES:
         raise SessionError(
             f"{path}: {size / 2**20:.0f} MB, more than a session holds"
@@ -379,6 +391,11 @@ def read_session(path: Path, scenario: Scenario | None = None) -> Session:
     return session
 
 
+def _cut(text: str, most: int = 40) -> str:
+    """A value as a refusal quotes it (cut short)."""
+    return text if len(text) <= most else f"{text[: most - 3]}..."
+
+
 def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Session:
     version = header.get("version")
     if version in range(1, OLDEST) and not isinstance(version, bool):
@@ -389,7 +406,7 @@ def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Se
         )
     if version not in range(OLDEST, VERSION + 1) or isinstance(version, bool):
         raise SessionError(
-            f"{path}, line 1: a session of version {version!r}; this borderdrill reads"
+            f"{path}, line 1: a session of version {_cut(repr(version))}; this borderdrill reads"
             f" versions {OLDEST} to {VERSION}: play it with the borderdrill that wrote it"
         )
     seed, seats, tokens = header.get("seed"), header.get("seats"), header.get("tokens")
@@ -405,7 +422,7 @@ def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Se
         not isinstance(header.get("scenario_sha256"), str)
         or not isinstance(seed, int)
         or isinstance(seed, bool)
-        or not 0 <= seed < 2**63
+        or not 0 <= seed <= MAX_SEED
         or not isinstance(seats, list)
         or not seats
         or not all(isinstance(s, str) and _short(s) for s in seats)
@@ -416,9 +433,9 @@ def _header(path: Path, header: dict[str, Any], scenario: Scenario | None) -> Se
     ):
         raise SessionError(
             f"{path}, line 1: the header needs the scenario's checksum, a seed (a whole"
-            " number from 0), the seats (a list of distinct nation codes) and a token for"
-            " the facilitator and each seat; it was written by borderdrill play: restore it"
-            " from a copy, or start a new session"
+            f" number from 0 to {MAX_SEED}), the seats (a list of distinct nation codes)"
+            " and a token for the facilitator and each seat; it was written by borderdrill"
+            " play: restore it from a copy, or start a new session"
         )
     return Session(path, header["scenario_sha256"], seed, tuple(seats), [], tokens)
 
