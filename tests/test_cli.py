@@ -60,9 +60,13 @@ def test_run_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert refused.exit_code == 2
     assert "already exists" in refused.output and "--force" in refused.output
     assert (out / "notes.txt").exists()
+    kept = runner.invoke(main, ["run", TINY, "-o", str(out), "--force", "--seed", "5"])
+    assert kept.exit_code == 2  # a file of the user's in a run folder is not deleted
+    assert "holds files a run does not write (notes.txt)" in kept.output
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
     forced = runner.invoke(main, ["run", TINY, "-o", str(out), "--force", "--seed", "5"])
     assert forced.exit_code == 0, forced.output
-    assert not (out / "notes.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["seed"] == 5
 
 

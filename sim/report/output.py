@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 MARKER = "manifest.json"
 """The file that makes a folder a run folder, which --force may replace."""
+WRITTEN = frozenset(
+    {
+        MARKER,
+        "report.html",
+        "summary.json",
+        "kpis.csv",
+        "incidents.csv",
+        "events.csv",
+        "scenario.resolved.json",
+        "assessment.json",
+        "aar.docx",
+        "msel.xlsx",
+    }
+)
+"""The files a run or an experiment writes, besides its figures (figures/NAME.png)."""
+MAX_MANIFEST_BYTES = 2**20
+"""A manifest is a few kB; a larger manifest.json is not one."""
+SHOWN = 5
+"""Files a refusal names at most."""
 
 
 class OutputError(Exception):
@@ -67,7 +89,8 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
 
 
 def check_replaceable(folder: Path, *, force: bool) -> None:
-    """Refuse a folder that exists, unless forced and it is a run folder (or empty).
+    """Refuse a folder that exists, unless forced and it is a run folder (its manifest one
+    borderdrill wrote, and no file in it that a run does not write) or empty.
 
     Also checks that the folder can be made where it is asked for, so that a run is
     refused before it starts, not after.
@@ -83,12 +106,60 @@ def check_replaceable(folder: Path, *, force: bool) -> None:
         raise OutputExistsError(folder, f"{folder} is a file; choose a folder with -o")
     if not force:
         raise OutputExistsError(folder)
-    if not (folder / MARKER).is_file() and any(folder.iterdir()):
+    if not any(folder.iterdir()):
+        return
+    manifest = _manifest(folder / MARKER)
+    if manifest is None:
         raise OutputExistsError(
             folder,
-            f"{folder} holds files but is not a borderdrill run folder (it has no {MARKER}); "
-            "--force only replaces run folders: choose another folder with -o",
+            f"{folder} holds files but is not a borderdrill run folder (it has no {MARKER} "
+            "that borderdrill wrote); --force only replaces run folders: choose another "
+            "folder with -o",
         )
+    listed = manifest.get("files")
+    foreign = _foreign(folder, set(listed) if isinstance(listed, dict) else set())
+    if foreign:
+        raise OutputExistsError(
+            folder,
+            f"{folder} holds files a run does not write ({', '.join(foreign)}); --force only "
+            "replaces run folders: move them out, or choose another folder with -o",
+        )
+
+
+def _manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest of a run folder, or None if ``path`` is not one borderdrill wrote."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if not isinstance(data.get("borderdrill"), str) or "scenario_sha256" not in data:
+        return None
+    return data
+
+
+def _foreign(folder: Path, listed: set[str]) -> list[str]:
+    """The first few files and folders in ``folder`` that no run writes (``listed``: the
+    files its manifest lists)."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name == "figures" and _plain(path, folder=True):
+            found += [
+                f"figures/{p.name}{'/' if p.is_dir() else ''}"
+                for p in sorted(path.iterdir())
+                if not (p.suffix == ".png" and _plain(p))
+            ]
+        elif not (_plain(path) and (path.name in WRITTEN or path.name in listed)):
+            found.append(f"{path.name}{'/' if path.is_dir() else ''}")
+    return found[:SHOWN]
+
+
+def _plain(path: Path, *, folder: bool = False) -> bool:
+    """Whether ``path`` is a file (or with ``folder``, a folder), not a link to one."""
+    return not path.is_symlink() and (path.is_dir() if folder else path.is_file())
 
 
 def _check_creatable(folder: Path) -> None:
