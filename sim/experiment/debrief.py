@@ -17,7 +17,7 @@ from sim.analysis.kpis import MEASURED, replication_kpis
 from sim.analysis.stats import paired_difference
 from sim.decisions.discussion import record
 from sim.decisions.replay import PlayedSession, replay_run
-from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.experiment.executors import batch_size, run_tasks, workers
 from sim.scenario import Scenario
 
 REPLICATIONS = 30
@@ -58,7 +58,7 @@ def consequences(
     chosen = played.departures
     if not chosen:
         return []
-    jobs = jobs or default_jobs()
+    jobs = workers(jobs)
     size = batch_size(n * (len(chosen) + 1), jobs)
     tasks = [
         (scenario, played, seed, without, tuple(range(start, min(n, start + size))))

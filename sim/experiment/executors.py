@@ -27,9 +27,21 @@ PARENT_CHECK_S = 0.5
 """How often a worker process checks that the process that started it is still there."""
 
 
+JOBS_PER_CORE = 4
+"""The most worker processes a core: more would only wait on each other."""
+
+
 def default_jobs() -> int:
     """One worker a core."""
     return os.cpu_count() or 1
+
+
+def workers(jobs: int | None) -> int:
+    """The worker processes for ``jobs`` asked (None: one a core), at most
+    ``JOBS_PER_CORE`` a core."""
+    if not jobs:
+        return default_jobs()
+    return max(1, min(jobs, JOBS_PER_CORE * default_jobs()))
 
 
 def batch_size(replications: int, jobs: int) -> int:
@@ -50,14 +62,15 @@ def run_tasks(
     """Run ``function(*task)`` for every task and yield the items of the lists it returns.
 
     Args:
-        jobs: worker processes (default: one a core); 1 runs everything in this process.
+        jobs: worker processes (default: one a core; at most ``JOBS_PER_CORE`` a core, and
+            no more than there are tasks); 1 runs everything in this process.
         scheduler: a Dask scheduler address (``tcp://host:8786``), ``"local"`` for a Dask
             cluster on this machine (kept for later calls), or a ``distributed.Client``;
             None for local worker processes.
         progress: show a progress bar; None shows it only on a terminal.
         total: items expected, for the progress bar.
     """
-    jobs = jobs or default_jobs()
+    jobs = workers(jobs)
     bar = _progress_bar(progress, total, unit)
     try:
         if scheduler is not None:
@@ -96,7 +109,7 @@ def _processes(
 ) -> Iterator[list[Any]]:
     """Keep a few tasks a worker in flight, and let go of each result once handed on."""
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=end_with_parent, initargs=(os.getpid(),)
+        max_workers=min(jobs, len(tasks)), initializer=end_with_parent, initargs=(os.getpid(),)
     ) as pool:
         queue = iter(tasks)
         in_flight = {pool.submit(function, *task) for task in itertools.islice(queue, 2 * jobs)}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sim.analysis.incidents import IncidentRow, incident_rows
 from sim.analysis.kpis import FALLBACKS, replication_kpis
 from sim.analysis.replications import KpiTable, Replications, kept_incident
-from sim.experiment.executors import batch_size, default_jobs, run_tasks
+from sim.experiment.executors import batch_size, run_tasks, workers
 from sim.experiment.options import DEFAULTS, RunOptions
 from sim.log import RunLog
 from sim.model import simulate
@@ -92,7 +92,7 @@ def run_variants(
     check_budget(
         list(variants.values()), n, file=first.scenario.name.en, allow_large=options.allow_large
     )
-    jobs = options.jobs or default_jobs()
+    jobs = workers(options.jobs)
     size = batch_size(n * len(variants), jobs)
     tasks = [
         (
