@@ -6,6 +6,8 @@ import dataclasses
 import functools
 import itertools
 import json
+import math
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,13 +24,64 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 MAX_REPLICATIONS = 1_000_000
 """As the scenario format's limit (``sim.scenario.schema.MAX_REPLICATIONS``)."""
+MAX_SEED = 2**63 - 1
+"""As the scenario format's ``[run].seed`` and a play session's header allow."""
+
+
+class FiniteRange(click.FloatRange):
+    """A number from ``min`` to ``max``: nan and inf are refused (click's range lets nan by)."""
+
+    def __init__(self, min: float, max: float) -> None:
+        super().__init__(min=min, max=max)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(
+                f"{value} is not a number: give one from {self.min:g} to {self.max:g}.", param, ctx
+            )
+        return number
+
+
+class RegularFile(click.Path):
+    """A file's path: a folder, pipe or device is refused (a pipe would be waited on for
+    ever)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        if isinstance(path, Path) and _not_a_file(path):
+            self.fail(f"{str(path)!r} is not a file (a pipe or device): give a file.", param, ctx)
+        return path
+
+
+def _not_a_file(path: Path) -> bool:
+    """Whether something other than a file is at ``path`` (nothing there is fine)."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+FILE = RegularFile()
+SEED = click.IntRange(min=0, max=MAX_SEED)
+
+
+SEED_OPTION = click.option(
+    "--seed", type=SEED, help="Seed, 0 to 2^63-1 (default: the scenario's [run].seed)."
+)
 
 
 def PARALLEL(command: Callable[..., None]) -> Callable[..., None]:
     """The options every command that runs replications shares."""
     options = [
         click.option(
-            "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one a core)."
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one a core). More than four a core, or than "
+            "there is work for, are not started; the results are the same whatever the number.",
         ),
         click.option(
             "--scheduler",
@@ -99,16 +152,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FILE)
 @click.option(
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Run folder to write (default: reports/<scenario>-seed<seed>).",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
-)
+@SEED_OPTION
 @click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
 @set_option("Change one scenario field for this run (repeatable), validated like the file.")
 @click.option(
@@ -131,7 +182,7 @@ def main() -> None:
 @click.option(
     "--decisions",
     "decisions_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Replay the players' decisions of a play session file in every replication "
     "(default seed: the session's).",
 )
@@ -247,7 +298,7 @@ def run(
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=FILE)
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario FILES without running them (exit 2 if invalid).
 
@@ -402,7 +453,7 @@ def library(search: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE)
 @click.option("--nations", required=True, metavar="A,B", help="The two nations, e.g. TH,LA.")
 @click.option(
     "--hazard", type=click.Choice(["flood", "wildfire"]), default="flood", show_default=True
@@ -412,7 +463,7 @@ def library(search: tuple[str, ...]) -> None:
 )
 @click.option(
     "--within",
-    type=click.FloatRange(min=0, max=20_000),
+    type=FiniteRange(0, 20_000),
     metavar="KM",
     help="Refuse a crossing farther than this from PLACE (default: 100 km).",
 )
@@ -452,13 +503,11 @@ def new(
 
 
 @main.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="TOML file to write."
-)
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("-o", "--out", type=FILE, help="TOML file to write.")
 @click.option(
     "--detour",
-    type=click.FloatRange(min=1.0, max=3.0),
+    type=FiniteRange(1.0, 3.0),
     help="Road length over great-circle distance where none is given "
     "(default: 1.3 on highways, 1.5 on rural roads and tracks).",
 )
@@ -541,9 +590,7 @@ def _experiment_options(command: Callable[..., None]) -> Callable[..., None]:
             type=click.IntRange(min=2, max=MAX_REPLICATIONS),
             help="Replications a variant (default: the scenario's, at least 30).",
         ),
-        click.option(
-            "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
-        ),
+        SEED_OPTION,
         click.option("--force", is_flag=True, help="Replace the folder if it is an earlier one."),
     ]
     decorated: Callable[..., None] = with_settings
@@ -616,7 +663,7 @@ def _run_experiment(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FILE)
 @click.option(
     "--seats",
     metavar="TH,LA,JCC",
@@ -627,12 +674,10 @@ def _run_experiment(
 @click.option(
     "--session",
     "session_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Session file: resumed if it exists, else started (default: a new one in reports/).",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's [run].seed)."
-)
+@SEED_OPTION
 @click.option(
     "--url",
     help="The address the room reaches this machine at, e.g. http://192.168.1.20:8000: the"
@@ -717,7 +762,7 @@ def play(
 @click.option(
     "--decisions",
     "decisions_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Add the variant 'players': the decisions of a play session file, replayed "
     "(default seed: the session's).",
 )
@@ -812,11 +857,14 @@ def _parse_variants(
             files.append(token)
     if not files:
         _fail("give the base scenario file first")
+    for file in files:
+        if _not_a_file(Path(file)):
+            _fail(f"{file} is not a file (a folder, pipe or device): give a scenario file")
     return files, common, named
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FILE)
 @set_option("Change the baseline (repeatable).")
 @_experiment_options
 def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSettings) -> None:
@@ -847,7 +895,7 @@ def assess(scenario: Path, overrides: tuple[str, ...], settings: ExperimentSetti
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FILE)
 @click.option(
     "--param",
     "params",

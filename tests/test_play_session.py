@@ -500,9 +500,11 @@ def test_a_session_path_that_is_no_file_is_refused(tmp_path: Path) -> None:
     ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
-        assert "pipe.jsonl: not a file (a folder, pipe or device)" in result.output
+        assert "pipe.jsonl' is not a file (a pipe or device)" in result.output
         assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+    with pytest.raises(SessionError, match=r"pipe\.jsonl: not a file \(a folder, pipe or device\)"):
+        read_session(fifo)
 
 
 def test_a_seed_no_session_can_replay_is_refused_before_writing(tmp_path: Path) -> None:
