@@ -378,7 +378,9 @@ def test_hand_edited_session_files_are_refused_clearly(tmp_path: Path) -> None:
     stale = [*lines[:decide], lines[decide].replace('"point": 1', '"point": 7')]
     chosen = [*lines[:decide], lines[decide].replace('"choice": "TH"', '"choice": "XX"')]
     cases = {
-        edited("seed.jsonl", {"seed": -1}, lines): "a seed (a whole number from 0)",
+        edited(
+            "seed.jsonl", {"seed": -1}, lines
+        ): "a seed (a whole number from 0 to 9223372036854775807)",
         edited("seats.jsonl", {"seats": "LA"}, lines): "the seats (a list of distinct nation",
         edited("seat.jsonl", {"seats": ["LA", "XX"]}, lines): "seat XX is not in this scenario",
         edited("version.jsonl", {"version": 99}, lines): "a session of version 99",
