@@ -11,7 +11,7 @@ import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 
 from sim.scenario.coordination import Channel, Coordination, Party
 from sim.scenario.quantities import CountDistribution, Duration, DurationDistribution, fixed
@@ -39,6 +39,7 @@ from sim.scenario.types import (
     Share,
     Source,
     Speed,
+    plain_text,
 )
 from sim.scenario.wildfire import FuelArea, MinedArea, Wildfire
 
@@ -85,7 +86,11 @@ class RunSettings(Section):
     """How many replications `run` makes by default."""
 
 
-ScriptName = Annotated[Name, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ScriptName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(plain_text),
+]
 
 
 class ScriptNames(Section):
