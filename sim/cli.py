@@ -7,7 +7,6 @@ import functools
 import itertools
 import json
 import math
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,18 +50,12 @@ class RegularFile(click.Path):
         super().__init__(dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from sim.scenario.compose import not_a_file
+
         path = super().convert(value, param, ctx)
-        if isinstance(path, Path) and _not_a_file(path):
+        if isinstance(path, Path) and not_a_file(path):
             self.fail(f"{str(path)!r} is not a file (a pipe or device): give a file.", param, ctx)
         return path
-
-
-def _not_a_file(path: Path) -> bool:
-    """Whether something other than a file is at ``path`` (nothing there is fine)."""
-    try:
-        return not stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
 
 
 FILE = RegularFile()
@@ -857,8 +850,10 @@ def _parse_variants(
             files.append(token)
     if not files:
         _fail("give the base scenario file first")
+    from sim.scenario.compose import not_a_file
+
     for file in files:
-        if _not_a_file(Path(file)):
+        if not_a_file(Path(file)):
             _fail(f"{file} is not a file (a folder, pipe or device): give a scenario file")
     return files, common, named
 

@@ -182,3 +182,17 @@ def test_force_replaces_the_folders_runs_and_experiments_write(tmp_path: Path) -
         for force in ([], ["--force"]):
             result = CliRunner().invoke(main, [*args, "-o", str(out), "--quiet", *force])
             assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_to_the_python_api_is_refused_not_waited_on(tmp_path: Path) -> None:
+    from sim import read_scenario
+    from sim.library.imports import ImportProblem, import_places
+    from sim.scenario.errors import ScenarioError
+
+    pipe = tmp_path / "places.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(ScenarioError, match="is a folder, a pipe or a device, not a file"):
+        read_scenario(pipe)
+    with pytest.raises(ImportProblem, match="is a folder, a pipe or a device, not a file"):
+        import_places([pipe])

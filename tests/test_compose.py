@@ -203,8 +203,8 @@ def test_a_part_that_is_not_text_is_refused_naming_it(
         ("library:/etc/hostname", "is not a name of the library"),
         ("library:region/../../cli", "is not a name of the library"),
         ("x" * 300 + ".toml", "cannot read the file"),
-        (".", "is a folder or a device, not a file"),
-        ("/dev/zero", "is a folder or a device, not a file"),
+        (".", "is a folder, a pipe or a device, not a file"),
+        ("/dev/zero", "is a folder, a pipe or a device, not a file"),
     ],
 )
 def test_include_names_that_cannot_be_parts_are_refused(

@@ -37,7 +37,7 @@ from typing import Any, get_args
 import numpy as np
 
 from sim.library import Point, gazetteer
-from sim.scenario.compose import MAX_FILE_BYTES
+from sim.scenario.compose import MAX_FILE_BYTES, not_a_file
 from sim.scenario.schema import MAX_PEOPLE, ROAD_CLASS_DETOUR
 from sim.scenario.types import PlaceKind, RoadClass
 from sim.world.geography import EARTH_RADIUS_KM, great_circle_km
@@ -290,6 +290,9 @@ def _short(text: str, most: int = 40) -> str:
 
 def _read_text(file: Path, into: _Import) -> str | None:
     """The file's text, if it is UTF-8 and not larger than an import may be."""
+    if not_a_file(file):
+        into.add(file, "file", "is a folder, a pipe or a device, not a file", "name a file")
+        return None
     try:
         with file.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)

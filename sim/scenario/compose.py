@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import re
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,13 +178,24 @@ class Unreadable(ValueError):
         super().__init__(f"{message}. Fix: {fix}")
 
 
+def not_a_file(path: Path) -> bool:
+    """Whether something other than a file is at ``path``: a folder, or a pipe or device,
+    which reading would wait on for ever (nothing there is for the reading to report)."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def read_file(path: Path, budget: int = MAX_FILE_BYTES) -> tuple[str, bytes]:
     """The UTF-8 text of a scenario file or part (a byte-order mark is fine), and its bytes.
 
     Raises:
-        Unreadable: the file cannot be read, is larger than ``budget`` bytes, or is not
-            UTF-8 text.
+        Unreadable: the file cannot be read, is not a file, is larger than ``budget``
+            bytes, or is not UTF-8 text.
     """
+    if not_a_file(path):
+        raise Unreadable("is a folder, a pipe or a device, not a file", "name a TOML file")
     try:
         with path.open("rb") as handle:
             raw = handle.read(budget + 1)
@@ -332,8 +344,6 @@ def _read_part(name: str, base: Path | None, budget: int = MAX_FILE_BYTES) -> Pa
     try:
         if not path.exists():
             return None
-        if not path.is_file():
-            raise Unreadable("is a folder or a device, not a file", "name a TOML file")
     except OSError as exc:
         raise Unreadable(
             f"cannot read the file ({exc.strerror or exc})", "check the name"
