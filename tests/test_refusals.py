@@ -151,6 +151,18 @@ def test_a_control_character_set_on_the_command_line_is_refused(tmp_path: Path) 
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ('name = "Sanamxay"', 'name = ""', "places[1].name"),
+        ('agency = "Attapeu rescue"', 'agency = "  "', "units[0].agency"),
+    ],
+)
+def test_a_blank_name_is_refused(tmp_path: Path, old: str, new: str, path: str) -> None:
+    scenario = _changed(tmp_path, "tiny.toml", old, new)
+    _refused_by_validate_and_run(scenario, tmp_path, f"{path}: ", "the name is blank; give one")
+
+
 def test_a_lone_surrogate_is_refused() -> None:
     data = tomllib.loads(TINY.read_text(encoding="utf-8"))
     data["places"][1]["name"] = "San\ud800amxay"

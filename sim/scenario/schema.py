@@ -23,6 +23,7 @@ from sim.scenario.types import (
     Id,
     Latitude,
     Level,
+    Line,
     LocalDatetime,
     Longitude,
     Mode,
@@ -375,7 +376,7 @@ class Need(Section):
     max_units: Count = Field(
         default=4, ge=1, le=100, description="most units sent to one incident of this kind at once"
     )
-    core_capability: Name = ""
+    core_capability: Line = ""
     """The FEMA core capability it tests, for the HSEEP rating."""
     source: Source | None = None
     """Where its target and delays come from."""

@@ -67,8 +67,21 @@ def plain_text(text: str, lines: bool = False) -> str:
     )
 
 
-Name = Annotated[str, AfterValidator(plain_text)]
-"""Text on one line, without control characters: a name, an agency, a source."""
+def named(text: str) -> str:
+    """``text`` if it is a name: not blank, on one line, without control characters.
+
+    Raises:
+        ValueError: it is blank, or not ``plain_text`` on one line.
+    """
+    if not text.strip():
+        raise ValueError("the name is blank; give one")
+    return plain_text(text)
+
+
+Line = Annotated[str, AfterValidator(plain_text)]
+"""Text on one line, without control characters (it may be empty)."""
+Name = Annotated[str, AfterValidator(named)]
+"""A name, an agency, a source: text on one line, not blank, without control characters."""
 
 
 class Section(BaseModel):
@@ -87,7 +100,7 @@ class Section(BaseModel):
 class Source(Section):
     """Where a figure comes from, when it was true and how far to trust it."""
 
-    ref: Name = Field(min_length=1)
+    ref: Name
     """The source: a publication, a survey, or the rule it was computed by."""
     as_of: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = Field(
         examples=["2024", "2018-07", "2025-06-24"]
