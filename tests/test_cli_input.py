@@ -196,3 +196,27 @@ def test_a_pipe_given_to_the_python_api_is_refused_not_waited_on(tmp_path: Path)
         read_scenario(pipe)
     with pytest.raises(ImportProblem, match="is a folder, a pipe or a device, not a file"):
         import_places([pipe])
+
+
+def test_a_sweep_grid_too_large_is_refused_before_its_points_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.experiment import variants
+
+    def made(*_: object) -> None:
+        raise AssertionError("a point of the grid was made")
+
+    monkeypatch.setattr(variants, "sweep_variants", made)
+    approvals = ",".join(f"{minutes}min" for minutes in range(1, 1001))
+    delays = ",".join(f"{minutes}min" for minutes in range(1, 101))
+    out = tmp_path / "out"
+    refused(
+        [
+            "sweep", TINY, "-n", "100", "-o", str(out),
+            "--param", f"coordination.mutual_assistance.approval={approvals}",
+            "--param", f"nations[0].report_delay={delays}",
+        ],
+        "use fewer values in the grid (100,000 points)",
+        "run.replications: ",
+    )  # fmt: skip
+    assert not out.exists()

@@ -14,6 +14,7 @@ or a ``Scenario``; they return an ``Experiment``.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from sim.experiment.options import DEFAULTS, RunOptions
 from sim.experiment.replications import run_variants
 from sim.experiment.results import PLAYERS, Experiment
 from sim.scenario import Scenario, ScenarioFile, parse_duration, read_scenario
-from sim.scenario.budget import check_budget
+from sim.scenario.budget import BudgetError, check_budget
 from sim.scenario.overrides import parse_override
 
 if TYPE_CHECKING:
@@ -82,6 +83,11 @@ class _Base:
                 "(its path or read_scenario(path)); give the variant as a Scenario instead"
             )
         return read_scenario(self.file.path, [*self.file.overrides, *changes]).scenario
+
+    @property
+    def where(self) -> str | Path:
+        """What a refusal names: the file, else the scenario's name."""
+        return self.file.path if self.file is not None else self.scenario.scenario.name.en
 
 
 def _flatten(node: Any, path: str = "") -> dict[str, Any]:
@@ -303,11 +309,34 @@ def sweep(
         >>> exp.frame().groupby("coordination.mutual_assistance.approval").response_p90_min.mean()
     """
     root = _Base.of(base)
+    _check_grid(root, grid, n, seed, played, options)
     scenarios, parameters = sweep_variants(root.file or root.scenario, grid)
     if len(scenarios) < 2:
         raise ValueError("a sweep needs at least two points: give a field two values or more")
     sessions = {} if played is None else dict.fromkeys(scenarios, played)
     return _run("sweep", root, scenarios, n, seed, played, sessions, options, parameters)
+
+
+def _check_grid(
+    root: _Base,
+    grid: Mapping[str, Sequence[Any]],
+    n: int | None,
+    seed: int | None,
+    played: PlayedSession | None,
+    options: RunOptions,
+) -> None:
+    """Refuse a grid too large to run before each of its points is made and checked: as
+    if each point cost what the base does (the whole is checked again once they are)."""
+    points = math.prod(len(values) for values in grid.values())
+    size, _ = experiment_size(root.scenario, n, seed, played)
+    try:
+        allow = options.allow_large
+        check_budget([root.scenario], size * points, file=root.where, allow_large=allow)
+    except BudgetError as exc:
+        fewer = f"use fewer values in the grid ({points:,} points)"
+        raise BudgetError(
+            exc.file, [replace(p, hint=f"{fewer}; {p.hint}") for p in exc.problems]
+        ) from None
 
 
 def _run(
@@ -330,8 +359,7 @@ def _run(
         raise ValueError("at least one replication is needed")
     measured = PLAYERS in sessions and kind == "compare"
     runs = n + (debrief.runs_needed(sessions[PLAYERS], n) // len(scenarios) if measured else 0)
-    where = root.file.path if root.file is not None else root.scenario.scenario.name.en
-    check_budget(list(scenarios.values()), runs, file=where, allow_large=options.allow_large)
+    check_budget(list(scenarios.values()), runs, file=root.where, allow_large=options.allow_large)
     reps = run_variants(
         scenarios,
         n,
