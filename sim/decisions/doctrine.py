@@ -569,6 +569,8 @@ class Planner:
         Spared while the unit would set off from where and when it would at its last
         wake: each incident then asleep stayed asleep only with a bound no earlier than its
         help's arrival, and each fallen asleep since was looked at with the unit as it is."""
+        if not self._asleep:
+            return
         sleeping = [
             (nation, sleepers)
             for nation in self.taskers(unit)
