@@ -80,3 +80,31 @@ def test_the_report_names_nations_and_needs_and_counts_in_words(tmp_path: Path) 
     assert "(s)" not in page
     assert "a fire that burnt out" not in page  # a flood
     assert re.search(r"incidents \(\d{1,2},\d{3} people\)", page)
+
+
+def test_help_across_the_border_is_a_strength_only_when_it_came_in_time(
+    aars: list[AfterAction],
+) -> None:
+    """Help that a neighbour brought first is a strength only when it met the targets as a
+    capability rated P does (90 %); help that came late is told as its chain's area for
+    improvement, not also as a strength."""
+    scenario = load_scenario(SEKONG)
+    names = {"Thailand": "TH", "Laos": "LA", "Cambodia": "KH"}
+    late = 0
+    for replication, aar in enumerate(aars):
+        run = simulate(scenario, seed=scenario.run.seed, replication=replication)
+        pairs: dict[tuple[str, str], list[bool]] = {}
+        for r in incident_rows(run):
+            if r.neighbour_first:
+                pairs.setdefault((r.first_nation, r.info.nation), []).append(r.within_target)
+                late += not r.within_target
+        shown = {
+            (names[helper], names[asking])
+            for f in aar.strengths
+            if (
+                m := re.match(r"Help across the border: (\w+) was first on scene in (\w+)", f.title)
+            )
+            for helper, asking in [m.groups()]
+        }
+        assert shown == {pair for pair, met in pairs.items() if sum(met) / len(met) >= 0.9}
+    assert late  # the default scenario has help across the border that came late

@@ -142,6 +142,7 @@ def cross_border(run: RunLog, rows: list[IncidentRow]) -> dict[str, Any]:
         "first_on_scene": {
             pair: {
                 "incidents": len(group),
+                "within_target": round(sum(r.within_target for r in group) / len(group), 4),
                 "request_mean_min": _mean(r.parts["request"] for r in group),
                 "approval_mean_min": _mean(r.parts["approval"] for r in group),
             }

@@ -816,6 +816,8 @@ def _strengths(ctx: Context) -> list[Finding]:
                 )
     found += [f for f, met in _chains(ctx) if met]
     for pair, f in ctx.summary["cross_border"]["first_on_scene"].items():
+        if rating(f.get("within_target")) != "P":
+            continue  # help that came, but late: the chain's area for improvement says so
         asking, helper = pair.split(">")
         found.append(
             Finding(
