@@ -84,3 +84,19 @@ def test_each_seat_gets_its_own_map(tmp_path: Path) -> None:
     ]
     assert [r.status_code for r in refused] == [403, 403]
     server.close()
+
+
+def test_units_at_places_on_one_spot_share_one_marker() -> None:
+    """A hospital given the town's own coordinates: the medical team there and the boat in
+    town are one marker of 2 units, not two markers drawn one on the other."""
+
+    def hospital_in_ubon(data: dict[str, Any]) -> None:
+        ubon = next(p for p in data["places"] if p["id"] == "ubon")
+        data["places"].append(
+            {**ubon, "id": "ubon_hospital", "name": "Ubon hospital", "kind": "hospital"}
+        )
+        data["units"].append({**data["units"][0], "id": "th-boat-2", "base": "ubon_hospital"})
+
+    ex = Exercise(load_with("tiny_border.toml", hospital_in_ubon), 0, ["TH"])
+    (ubon,) = seat_map_data(ex, "TH").units
+    assert ubon.count == 2

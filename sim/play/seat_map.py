@@ -55,17 +55,19 @@ def seat_map_data(ex: Exercise, seat: str, lang: str = "en") -> MapData:
         )
         for i in known
     ]
-    at: dict[str, list[str]] = {}
-    heading: dict[str, set[str]] = {}
-    stuck: dict[str, list[str]] = {}
+    Spot = tuple[float, float]
+    at: dict[Spot, list[str]] = {}  # by where, not by place: places on one spot, one marker
+    heading: dict[Spot, set[str]] = {}
+    stuck: dict[Spot, list[str]] = {}
     for u in sim.units:
         if seat not in sim.planner.taskers(u) or u.location not in places:
             continue
-        at.setdefault(u.location, []).append(u.id)
+        spot = (places[u.location].lat, places[u.location].lon)
+        at.setdefault(spot, []).append(u.id)
         moving = u.state in (UnitState.TRAVELLING, UnitState.RETURNING)
         if moving and u.blocked:
             where = names.places.get(u.task.place.id, "") if u.task is not None else t("base")
-            stuck.setdefault(u.location, []).append(
+            stuck.setdefault(spot, []).append(
                 t(
                     "%(unit)s: no route to %(place)s (roads closed or flooded)",
                     unit=names.unit(u).removeprefix(u.nation + " "),
@@ -73,22 +75,23 @@ def seat_map_data(ex: Exercise, seat: str, lang: str = "en") -> MapData:
                 )
             )
         elif moving and u.heading in places:
-            heading.setdefault(u.location, set()).add(u.heading)
+            heading.setdefault(spot, set()).add(u.heading)
     data.units = [
         maps.Units(
-            places[p].lat,
-            places[p].lon,
+            lat,
+            lon,
             len(ids),
             seat,
-            tuple((places[h].lat, places[h].lon) for h in sorted(heading.get(p, ()))),
-            "; ".join(stuck.get(p, [])),
+            tuple(sorted({(places[h].lat, places[h].lon) for h in heading.get((lat, lon), ())})),
+            "; ".join(stuck.get((lat, lon), [])),
         )
-        for p, ids in sorted(at.items())
+        for (lat, lon), ids in sorted(at.items())
     ]
     eocs = [e.place for n in ex.scenario.nations if n.code == seat for e in n.eocs]
+    headed = {h for hs in heading.values() for h in hs}
     data.focus = [
-        (places[p].lat, places[p].lon)
-        for p in {*at, *(h for hs in heading.values() for h in hs), *eocs}
-        if p in places
-    ] + [(i.place.lat, i.place.lon) for i in known]
+        *at,
+        *((places[p].lat, places[p].lon) for p in {*headed, *eocs} if p in places),
+        *((i.place.lat, i.place.lon) for i in known),
+    ]
     return data
